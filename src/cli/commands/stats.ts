@@ -1,0 +1,47 @@
+// `ccotel stats`: local cost and activity report (no collector involved).
+import type { Command } from 'commander';
+import { buildReport } from '../../stats/report.js';
+import { renderStats } from '../../stats/render.js';
+import { resolveRange } from '../../stats/time-range.js';
+import { createLogger } from '../../log.js';
+import { addCommonOptions, type GlobalOptions, logLevelOf } from '../options.js';
+import { inputSummary, openHistory } from '../history.js';
+
+interface StatsOptions extends GlobalOptions {
+  range?: string;
+  date?: string;
+  since?: string;
+  until?: string;
+  project?: string;
+  json?: boolean;
+}
+
+export function registerStats(program: Command): void {
+  const cmd = program
+    .command('stats')
+    .description('report tokens, cost, tools, projects and quality signals from local history')
+    .option('--range <range>', 'today | week | month | all (calendar, in --timezone)', 'today')
+    .option('--date <YYYY-MM-DD>', 'a single day')
+    .option('--since <YYYY-MM-DD>', 'from this day (inclusive)')
+    .option('--until <YYYY-MM-DD>', 'to this day (inclusive)')
+    .option('--project <substring>', 'only projects whose path contains this')
+    .option('--json', 'print one JSON object (for scripts)')
+    .addHelpText('after', `
+Examples:
+  $ ccotel stats                       today's activity
+  $ ccotel stats --range week          this calendar week (Monday on)
+  $ ccotel stats --range all --json    everything, as JSON
+  $ ccotel stats --since 2026-01-01 --until 2026-01-31 --project myrepo`);
+  addCommonOptions(cmd);
+  cmd.action(async (o: StatsOptions) => {
+    const log = createLogger({ level: logLevelOf(o), json: false });
+    const h = await openHistory(o, log, { allowReadOnly: true });
+    try {
+      const range = resolveRange(o, Date.now(), h.settings.timezone);
+      const report = buildReport(h.store.ledger, h.settings.pricer, { range, timezone: h.settings.timezone, project: o.project }, inputSummary(h));
+      process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderStats(report));
+    } finally {
+      h.close();
+    }
+  });
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// ccotel's command line. Commands are thin: they parse options, call the shared loaders in
+// ./history.ts, pick sinks, and print. User mistakes become one line on stderr and exit code 2.
+import { Command, CommanderError } from 'commander';
+import { UserError } from '../errors.js';
+import { registerStats } from './commands/stats.js';
+import { VERSION } from '../version.js';
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('ccotel')
+    .description('Claude Code observability: exact cost and activity from transcripts, exported as OpenTelemetry traces and metrics')
+    .version(VERSION)
+    .showSuggestionAfterError()
+    .addHelpText('after', `
+Examples:
+  $ ccotel stats --range week          cost and activity this week, locally
+  $ ccotel run                         daemon: backfill, then follow live sessions
+  $ ccotel backfill --since 2026-01-01 export history once and exit
+  $ ccotel doctor                      check config, transcripts, state and collector`);
+  registerStats(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  program.configureOutput({ outputError: (str, write) => write(str) });
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof UserError || (err instanceof Error && /^--/.test(err.message))) {
+      process.stderr.write(`ccotel: ${err.message}\n`);
+      return err instanceof UserError ? err.exitCode : 2;
+    }
+    process.stderr.write(`ccotel: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,38 @@
+// Logging: one line per record on stderr. JSON lines for the daemon (machines read them), plain text
+// for interactive commands. Warnings about input name the file and line.
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export function parseLogLevel(v: string): LogLevel {
+  if (v in ORDER) return v as LogLevel;
+  throw new Error(`--log-level must be one of ${Object.keys(ORDER).join(', ')} (got "${v}")`);
+}
+
+export function createLogger(opts: { level: LogLevel; json: boolean; write?: (line: string) => void }): Logger {
+  const write = opts.write ?? ((line: string) => process.stderr.write(line + '\n'));
+  const min = ORDER[opts.level];
+  const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
+    if (ORDER[level] < min) return;
+    if (opts.json) {
+      write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
+    } else {
+      const extra = fields && Object.keys(fields).length > 0 ? ' ' + Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ') : '';
+      write(`${level === 'info' ? '' : level + ': '}${msg}${extra}`);
+    }
+  };
+  return {
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+  };
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

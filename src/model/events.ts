@@ -1,0 +1,101 @@
+// The event model every sink consumes. Sources turn transcript lines into these; nothing downstream
+// looks at raw JSON. Times are epoch milliseconds from the transcript, never the time we read them.
+
+/** Where an event came from: the session it belongs to and, inside it, the subagent (if any). */
+export interface EventContext {
+  sessionId: string;
+  /** Project working directory as written in the line's `cwd` (never decoded from the folder name). */
+  cwd: string;
+  gitBranch?: string;
+  version?: string;
+  /** Set for lines of a subagent transcript (`isSidechain` + `agentId`). */
+  agentId?: string;
+}
+
+export interface Usage {
+  input: number;
+  output: number;
+  /** Cache-write tokens. When the 5m/1h split is present this is their sum (as ccusage counts it). */
+  cacheCreation: number;
+  /** 1-hour cache writes (priced at 2x input); 0 when the split is absent. */
+  cacheCreation1h: number;
+  /** True when `usage.cache_creation` gave a 5m/1h split. */
+  cacheSplit: boolean;
+  cacheRead: number;
+  /** `speed: "fast"` requests are billed at the model's fast multiplier. */
+  fast: boolean;
+}
+
+export interface PromptEvent {
+  kind: 'prompt';
+  ctx: EventContext;
+  ts: number;
+  uuid: string;
+  /** Characters of prompt text: the text itself is never exported by default. */
+  chars: number;
+}
+
+/** One copy of an API response. Streaming writes several per response; sinks keep the largest. */
+export interface ModelCallEvent {
+  kind: 'model_call';
+  ctx: EventContext;
+  ts: number;
+  /** Dedup key: `message.id:requestId` (or `message.id` alone). */
+  key: string;
+  messageId: string;
+  requestId?: string;
+  model: string;
+  usage: Usage;
+  stopReason?: string;
+  /** `<synthetic>` or `isApiErrorMessage`: free, and an API error. */
+  apiError: boolean;
+  errorText?: string;
+}
+
+export interface ToolUseEvent {
+  kind: 'tool_use';
+  ctx: EventContext;
+  ts: number;
+  id: string;
+  name: string;
+  /** Key of the model call that asked for the tool. */
+  callKey: string;
+  input: Record<string, unknown>;
+}
+
+export interface ToolResultEvent {
+  kind: 'tool_result';
+  ctx: EventContext;
+  ts: number;
+  toolUseId: string;
+  isError: boolean;
+  /** Size in characters of the result content. */
+  resultChars: number;
+  /** For Task calls: the subagent that ran (`toolUseResult.agentId`). */
+  agentId?: string;
+  /** First line of the error text, for failing-command signals. */
+  errorText?: string;
+}
+
+export interface CompactionEvent {
+  kind: 'compaction';
+  ctx: EventContext;
+  ts: number;
+  trigger?: string;
+  preTokens?: number;
+}
+
+export interface TurnEndEvent {
+  kind: 'turn_end';
+  ctx: EventContext;
+  ts: number;
+  durationMs?: number;
+}
+
+export type ModelEvent =
+  | PromptEvent
+  | ModelCallEvent
+  | ToolUseEvent
+  | ToolResultEvent
+  | CompactionEvent
+  | TurnEndEvent;

@@ -1,0 +1,157 @@
+// Turns one parsed transcript line into model events. Unknown line types and fields are ignored:
+// Claude Code adds both often, and a reader that fails on them loses data.
+import type { EventContext, ModelEvent, Usage } from './events.js';
+
+type Json = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/** What the file itself tells us when a line omits it (subagent files name the agent in their path). */
+export interface FileHints {
+  sessionId?: string;
+  agentId?: string;
+}
+
+export function parseTimestamp(v: unknown): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  const t = Date.parse(v);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+function contextOf(line: Json, hints: FileHints): EventContext | undefined {
+  const sessionId = str(line.sessionId) ?? hints.sessionId;
+  if (!sessionId) return undefined;
+  const ctx: EventContext = { sessionId, cwd: str(line.cwd) ?? '' };
+  const branch = str(line.gitBranch);
+  if (branch) ctx.gitBranch = branch;
+  const version = str(line.version);
+  if (version) ctx.version = version;
+  const agentId = line.isSidechain === true ? (str(line.agentId) ?? hints.agentId) : undefined;
+  if (agentId) ctx.agentId = agentId;
+  return ctx;
+}
+
+export function usageOf(u: Json, speed?: unknown): Usage {
+  const split = isObj(u.cache_creation) ? u.cache_creation : undefined;
+  const c5 = split ? num(split.ephemeral_5m_input_tokens) : 0;
+  const c1 = split ? num(split.ephemeral_1h_input_tokens) : 0;
+  // With a split, ccusage counts cache writes as 5m + 1h (see ../shared/claude-code-format.md).
+  const cacheSplit = split !== undefined && (c5 > 0 || c1 > 0);
+  return {
+    input: num(u.input_tokens),
+    output: num(u.output_tokens),
+    cacheCreation: cacheSplit ? c5 + c1 : num(u.cache_creation_input_tokens),
+    cacheCreation1h: cacheSplit ? c1 : 0,
+    cacheSplit,
+    cacheRead: num(u.cache_read_input_tokens),
+    fast: (speed ?? u.speed) === 'fast',
+  };
+}
+
+export function usageTotal(u: Usage): number {
+  return u.input + u.output + u.cacheCreation + u.cacheRead;
+}
+
+function textLength(content: unknown): number {
+  if (typeof content === 'string') return content.length;
+  if (!Array.isArray(content)) return 0;
+  let n = 0;
+  for (const b of content) {
+    if (isObj(b)) {
+      if (typeof b.text === 'string') n += b.text.length;
+      else if (typeof b.content === 'string') n += b.content.length;
+      else if (Array.isArray(b.content)) n += textLength(b.content);
+    }
+  }
+  return n;
+}
+
+function firstLine(content: unknown): string | undefined {
+  const text = typeof content === 'string' ? content : Array.isArray(content) ? content.map((b) => (isObj(b) && typeof b.text === 'string' ? b.text : '')).join('\n') : '';
+  const line = text.trim().split('\n', 1)[0];
+  return line ? line.slice(0, 200) : undefined;
+}
+
+/**
+ * Events of one transcript line. `fallbackKey` identifies the line when it carries usage but no
+ * message id (such lines are not deduplicated, matching ccusage, but must stay stable across re-reads).
+ */
+export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[]): void {
+  if (!isObj(line)) return;
+  const type = line.type;
+  if (type === 'progress' || type === 'file-history-snapshot' || type === 'queue-operation' || type === 'summary') return;
+  const ts = parseTimestamp(line.timestamp);
+  if (ts === undefined) return;
+  const ctx = contextOf(line, hints);
+  if (!ctx) return;
+  const message = isObj(line.message) ? line.message : undefined;
+
+  if (type === 'system') {
+    if (line.subtype === 'compact_boundary') {
+      const meta = isObj(line.compactMetadata) ? line.compactMetadata : {};
+      out.push({ kind: 'compaction', ctx, ts, trigger: str(meta.trigger), preTokens: num(meta.preTokens) || undefined });
+    } else if (line.subtype === 'turn_duration') {
+      out.push({ kind: 'turn_end', ctx, ts, durationMs: num(line.durationMs) || undefined });
+    }
+    return;
+  }
+  if (!message) return;
+
+  // Usage counts on any line that carries message.usage (ccusage does not look at `type`).
+  if (isObj(message.usage)) {
+    const messageId = str(message.id);
+    const requestId = str(line.requestId);
+    const key = messageId ? (requestId ? `${messageId}:${requestId}` : messageId) : fallbackKey;
+    const model = str(message.model) ?? 'unknown';
+    const apiError = line.isApiErrorMessage === true || model === '<synthetic>';
+    out.push({
+      kind: 'model_call',
+      ctx,
+      ts,
+      key,
+      messageId: messageId ?? fallbackKey,
+      requestId,
+      model,
+      usage: usageOf(message.usage, (message.usage as Json).speed),
+      stopReason: str(message.stop_reason),
+      apiError,
+      errorText: apiError ? firstLine(message.content) : undefined,
+    });
+    if (Array.isArray(message.content)) {
+      for (const block of message.content) {
+        if (isObj(block) && block.type === 'tool_use' && str(block.id) && str(block.name)) {
+          out.push({ kind: 'tool_use', ctx, ts, id: block.id as string, name: block.name as string, callKey: key, input: isObj(block.input) ? block.input : {} });
+        }
+      }
+    }
+    return;
+  }
+
+  if (type === 'user') {
+    const content = message.content;
+    if (Array.isArray(content) && content.some((b) => isObj(b) && b.type === 'tool_result')) {
+      const tur = isObj(line.toolUseResult) ? line.toolUseResult : undefined;
+      for (const b of content) {
+        if (!isObj(b) || b.type !== 'tool_result' || !str(b.tool_use_id)) continue;
+        const isError = b.is_error === true;
+        out.push({
+          kind: 'tool_result',
+          ctx,
+          ts,
+          toolUseId: b.tool_use_id as string,
+          isError,
+          resultChars: textLength(b.content),
+          agentId: tur ? str(tur.agentId) : undefined,
+          errorText: isError ? firstLine(b.content) : undefined,
+        });
+      }
+      return;
+    }
+    // A prompt: not injected reminders, not the compaction summary.
+    if (line.isMeta === true || line.isCompactSummary === true) return;
+    const chars = textLength(content);
+    if (chars > 0) out.push({ kind: 'prompt', ctx, ts, uuid: str(line.uuid) ?? fallbackKey, chars });
+  }
+}

@@ -1,0 +1,10 @@
+// What consumes the event stream. Sources push events in transcript order (per file); before a
+// checkpoint covering them is written, every sink's flush() must resolve: that is the moment the
+// sink's output is safe (durable on disk, accepted by the collector).
+import type { ModelEvent } from './events.js';
+
+export interface EventSink {
+  readonly name: string;
+  accept(events: readonly ModelEvent[]): void;
+  flush(): Promise<void>;
+}

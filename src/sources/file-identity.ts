@@ -1,0 +1,38 @@
+// Tells an appended file from a replaced or truncated one, like the Collector's filelog receiver:
+// device + inode, size, and a fingerprint of the first bytes.
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import type { FileCheckpoint } from '../state/store.js';
+
+export const FINGERPRINT_BYTES = 1024;
+
+export async function fingerprint(path: string, len: number): Promise<{ fp: string; fpLen: number }> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(len);
+    const { bytesRead } = await fh.read(buf, 0, len, 0);
+    return { fp: createHash('sha256').update(buf.subarray(0, bytesRead)).digest('hex'), fpLen: bytesRead };
+  } finally {
+    await fh.close();
+  }
+}
+
+export type Change =
+  | { kind: 'unchanged' }
+  | { kind: 'appended'; from: number }
+  /** Replaced (new inode or different first bytes) or truncated: read again from 0. */
+  | { kind: 'restart'; reason: 'new' | 'replaced' | 'truncated' };
+
+/** Decides what to read. Reads no file bytes when size, inode and mtime match the checkpoint. */
+export async function classify(path: string, st: Stats, cp: FileCheckpoint | undefined): Promise<Change> {
+  if (!cp) return { kind: 'restart', reason: 'new' };
+  if (st.ino !== cp.ino || st.dev !== cp.dev) return { kind: 'restart', reason: 'replaced' };
+  if (st.size < cp.offset) return { kind: 'restart', reason: 'truncated' };
+  if (st.size === cp.size && st.mtimeMs === cp.mtimeMs) return { kind: 'unchanged' };
+  if (cp.fpLen > 0) {
+    const now = await fingerprint(path, cp.fpLen);
+    if (now.fpLen !== cp.fpLen || now.fp !== cp.fp) return { kind: 'restart', reason: 'replaced' };
+  }
+  return st.size > cp.offset ? { kind: 'appended', from: cp.offset } : { kind: 'unchanged' };
+}

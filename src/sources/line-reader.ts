@@ -1,0 +1,137 @@
+// Reads complete lines from a byte range of a file without loading the file.
+// A line is counted only once its terminating '\n' is on disk: a torn last line (a write in progress)
+// is left for the next read, so half a JSON object is never parsed.
+import { open } from 'node:fs/promises';
+
+const CHUNK = 1 << 20;
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+
+export interface LineReadOptions {
+  /** Lines longer than this are skipped (and reported) rather than held in memory. */
+  maxLineBytes: number;
+  /** Stop after this many bytes (the rest is read next time); lets callers checkpoint big files. */
+  maxBytes?: number;
+}
+
+export interface LineReadResult {
+  /** Offset just past the last complete line: where the next read starts. */
+  endOffset: number;
+  bytesRead: number;
+  lines: number;
+  /** Complete lines skipped for exceeding maxLineBytes (start offsets). */
+  oversized: number[];
+  /** Bytes after the last newline that were not consumed (torn or still being written). */
+  pendingBytes: number;
+}
+
+/**
+ * Calls onLine(text, startOffset, lineIndex) for each complete, non-blank line in [from, EOF).
+ * `text` is null when the bytes are not valid UTF-8. CRLF endings are stripped.
+ */
+export async function readLines(
+  path: string,
+  from: number,
+  onLine: (text: string | null, start: number, lineIndex: number) => void,
+  opts: LineReadOptions,
+): Promise<LineReadResult> {
+  const fh = await open(path, 'r');
+  const buf = Buffer.allocUnsafe(CHUNK);
+  const result: LineReadResult = { endOffset: from, bytesRead: 0, lines: 0, oversized: [], pendingBytes: 0 };
+  // Pieces of a line that spans chunks; `skipping` drops an oversized line until its newline.
+  let carry: Buffer[] = [];
+  let carryLen = 0;
+  let skipping = false;
+  let pos = from;
+  let lineStart = from;
+  let stop = false;
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
+      if (bytesRead === 0) break;
+      result.bytesRead += bytesRead;
+      let i = 0;
+      while (i < bytesRead) {
+        const nl = buf.indexOf(NEWLINE, i);
+        if (nl === -1 || nl >= bytesRead) {
+          // No newline in the rest of this chunk: remember it (unless we are skipping).
+          if (!skipping) {
+            if (carryLen + (bytesRead - i) > opts.maxLineBytes) {
+              skipping = true;
+              carry = [];
+              carryLen = 0;
+            } else {
+              carry.push(Buffer.from(buf.subarray(i, bytesRead)));
+              carryLen += bytesRead - i;
+            }
+          }
+          break;
+        }
+        const lineEndAbs = pos + nl + 1;
+        if (skipping) {
+          result.oversized.push(lineStart);
+          skipping = false;
+        } else {
+          let line: Buffer;
+          if (carryLen > 0) {
+            carry.push(buf.subarray(i, nl));
+            line = Buffer.concat(carry, carryLen + (nl - i));
+            carry = [];
+            carryLen = 0;
+          } else {
+            line = buf.subarray(i, nl);
+          }
+          if (line.length > opts.maxLineBytes) result.oversized.push(lineStart);
+          else emit(line, lineStart, result.lines, onLine);
+        }
+        result.lines++;
+        result.endOffset = lineEndAbs;
+        lineStart = lineEndAbs;
+        i = nl + 1;
+        if (opts.maxBytes !== undefined && result.endOffset - from >= opts.maxBytes) {
+          stop = true;
+          break;
+        }
+      }
+      pos += bytesRead;
+      if (stop) break;
+    }
+  } finally {
+    await fh.close();
+  }
+  result.pendingBytes = stop ? 0 : pos - result.endOffset;
+  return result;
+}
+
+function emit(line: Buffer, start: number, index: number, onLine: (text: string | null, start: number, lineIndex: number) => void): void {
+  let end = line.length;
+  if (end > 0 && line[end - 1] === CR) end--;
+  if (end === 0) return;
+  // Blank lines (only whitespace) carry nothing.
+  let blank = true;
+  for (let k = 0; k < end; k++) {
+    const c = line[k]!;
+    if (c !== 0x20 && c !== 0x09 && c !== CR) {
+      blank = false;
+      break;
+    }
+  }
+  if (blank) return;
+  const text = line.toString('utf8', 0, end);
+  // toString never throws; a replacement character means either invalid bytes or a literal U+FFFD.
+  if (text.includes('\uFFFD') && !isValidUtf8(line.subarray(0, end))) {
+    onLine(null, start, index);
+    return;
+  }
+  onLine(text, start, index);
+}
+
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+function isValidUtf8(bytes: Uint8Array): boolean {
+  try {
+    strictDecoder.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}

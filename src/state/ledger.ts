@@ -1,0 +1,180 @@
+// The ledger: every fact the sinks need, one keyed record per model call, tool call, prompt,
+// subagent and compaction. Applying the same event twice changes nothing (model calls keep the
+// largest usage copy), so re-reading bytes after a crash, a truncation or --reset-state can never
+// count twice. Stats and metric counters are computed from it, which also keeps counters monotonic
+// across daemon restarts.
+import type { ModelEvent, Usage } from '../model/events.js';
+import { usageTotal } from '../model/normalize.js';
+import { summarizeToolTarget } from '../model/tool-target.js';
+
+export interface UsageRecord {
+  key: string;
+  ts: number;
+  sessionId: string;
+  agentId?: string;
+  cwd: string;
+  model: string;
+  usage: Usage;
+  apiError: boolean;
+}
+
+export interface ToolRecord {
+  id: string;
+  ts: number;
+  sessionId: string;
+  agentId?: string;
+  cwd: string;
+  name: string;
+  /** File path, (redacted) command or URL the call acted on. */
+  target?: string;
+  endTs?: number;
+  isError?: boolean;
+}
+
+export interface PromptRecord {
+  uuid: string;
+  ts: number;
+  sessionId: string;
+  agentId?: string;
+  cwd: string;
+}
+
+export interface SessionRecord {
+  sessionId: string;
+  cwd: string;
+  gitBranch?: string;
+  version?: string;
+}
+
+export interface CompactionRecord {
+  key: string;
+  ts: number;
+  sessionId: string;
+  cwd: string;
+}
+
+// Compact on-disk forms (one JSON array per line); index 0 names the record type.
+type Row = (string | number | null)[];
+
+export class Ledger {
+  readonly usage = new Map<string, UsageRecord>();
+  readonly tools = new Map<string, ToolRecord>();
+  readonly prompts = new Map<string, PromptRecord>();
+  readonly sessions = new Map<string, SessionRecord>();
+  readonly compactions = new Map<string, CompactionRecord>();
+  private dirty = new Map<string, () => Row>();
+  /** Tool results seen before their tool_use (a subagent's file can be read before its parent's). */
+  private orphanResults = new Map<string, { endTs: number; isError: boolean }>();
+
+  apply(e: ModelEvent): void {
+    const { ctx } = e;
+    const s = this.sessions.get(ctx.sessionId);
+    if (!s || (ctx.cwd && s.cwd !== ctx.cwd) || (ctx.gitBranch && s.gitBranch !== ctx.gitBranch) || (ctx.version && s.version !== ctx.version)) {
+      const rec: SessionRecord = { sessionId: ctx.sessionId, cwd: ctx.cwd || s?.cwd || '', gitBranch: ctx.gitBranch ?? s?.gitBranch, version: ctx.version ?? s?.version };
+      this.sessions.set(ctx.sessionId, rec);
+      this.dirty.set(`S${ctx.sessionId}`, () => ['S', rec.sessionId, rec.cwd, rec.gitBranch ?? null, rec.version ?? null]);
+    }
+    switch (e.kind) {
+      case 'model_call': {
+        const prev = this.usage.get(e.key);
+        if (prev && usageTotal(prev.usage) >= usageTotal(e.usage)) return;
+        this.putUsage({ key: e.key, ts: prev ? Math.min(prev.ts, e.ts) : e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, model: e.model, usage: e.usage, apiError: e.apiError });
+        return;
+      }
+      case 'tool_use': {
+        if (this.tools.has(e.id)) return;
+        const orphan = this.orphanResults.get(e.id);
+        this.orphanResults.delete(e.id);
+        this.putTool({ id: e.id, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, name: e.name, target: summarizeToolTarget(e.name, e.input), endTs: orphan?.endTs, isError: orphan?.isError });
+        return;
+      }
+      case 'tool_result': {
+        const t = this.tools.get(e.toolUseId);
+        if (!t) {
+          this.orphanResults.set(e.toolUseId, { endTs: e.ts, isError: e.isError });
+          return;
+        }
+        if (t.endTs === e.ts && t.isError === e.isError) return;
+        this.putTool({ ...t, endTs: e.ts, isError: e.isError });
+        return;
+      }
+      case 'prompt': {
+        if (this.prompts.has(e.uuid)) return;
+        this.putPrompt({ uuid: e.uuid, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd });
+        return;
+      }
+      case 'compaction': {
+        const key = `${ctx.sessionId}@${e.ts}`;
+        if (this.compactions.has(key)) return;
+        this.putCompaction({ key, ts: e.ts, sessionId: ctx.sessionId, cwd: ctx.cwd });
+        return;
+      }
+      case 'turn_end':
+        return;
+    }
+  }
+
+  private putUsage(r: UsageRecord): void {
+    this.usage.set(r.key, r);
+    this.dirty.set(`U${r.key}`, () => {
+      const u = r.usage;
+      return ['U', r.key, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.model, u.input, u.output, u.cacheCreation, u.cacheCreation1h, u.cacheSplit ? 1 : 0, u.cacheRead, u.fast ? 1 : 0, r.apiError ? 1 : 0];
+    });
+  }
+  private putTool(r: ToolRecord): void {
+    this.tools.set(r.id, r);
+    this.dirty.set(`T${r.id}`, () => ['T', r.id, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.name, r.target ?? null, r.endTs ?? null, r.isError === undefined ? null : r.isError ? 1 : 0]);
+  }
+  private putPrompt(r: PromptRecord): void {
+    this.prompts.set(r.uuid, r);
+    this.dirty.set(`P${r.uuid}`, () => ['P', r.uuid, r.ts, r.sessionId, r.agentId ?? null, r.cwd]);
+  }
+  private putCompaction(r: CompactionRecord): void {
+    this.compactions.set(r.key, r);
+    this.dirty.set(`C${r.key}`, () => ['C', r.key, r.ts, r.sessionId, r.cwd]);
+  }
+
+  /** Serialized records changed since the last call (newline-terminated), then forgets them. */
+  takeChanges(): string {
+    if (this.dirty.size === 0) return '';
+    let out = '';
+    for (const row of this.dirty.values()) out += JSON.stringify(row()) + '\n';
+    this.dirty.clear();
+    return out;
+  }
+
+  /** Rebuilds from the on-disk form; later rows of the same key merge exactly as apply() does. */
+  loadRow(row: Row): void {
+    const s = (i: number) => (row[i] as string | null) ?? undefined;
+    const n = (i: number) => row[i] as number;
+    switch (row[0]) {
+      case 'U': {
+        const usage: Usage = { input: n(7), output: n(8), cacheCreation: n(9), cacheCreation1h: n(10), cacheSplit: n(11) === 1, cacheRead: n(12), fast: n(13) === 1 };
+        const prev = this.usage.get(row[1] as string);
+        if (prev && usageTotal(prev.usage) >= usageTotal(usage)) return;
+        this.usage.set(row[1] as string, { key: row[1] as string, ts: n(2), sessionId: s(3)!, agentId: s(4), cwd: s(5) ?? '', model: s(6)!, usage, apiError: n(14) === 1 });
+        return;
+      }
+      case 'T':
+        this.tools.set(row[1] as string, { id: row[1] as string, ts: n(2), sessionId: s(3)!, agentId: s(4), cwd: s(5) ?? '', name: s(6)!, target: s(7), endTs: row[8] === null ? undefined : n(8), isError: row[9] === null ? undefined : n(9) === 1 });
+        return;
+      case 'P':
+        this.prompts.set(row[1] as string, { uuid: row[1] as string, ts: n(2), sessionId: s(3)!, agentId: s(4), cwd: s(5) ?? '' });
+        return;
+      case 'S':
+        this.sessions.set(row[1] as string, { sessionId: row[1] as string, cwd: s(2) ?? '', gitBranch: s(3), version: s(4) });
+        return;
+      case 'C':
+        this.compactions.set(row[1] as string, { key: row[1] as string, ts: n(2), sessionId: s(3)!, cwd: s(4) ?? '' });
+        return;
+    }
+  }
+
+  /** Orphan results survive restarts through the state file (they are rare and small). */
+  exportOrphans(): Record<string, { endTs: number; isError: boolean }> {
+    return Object.fromEntries(this.orphanResults);
+  }
+  importOrphans(o: Record<string, { endTs: number; isError: boolean }> | undefined): void {
+    for (const [k, v] of Object.entries(o ?? {})) this.orphanResults.set(k, v);
+  }
+}
