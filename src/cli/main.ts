@@ -12,6 +12,9 @@ export function buildProgram(): Command {
     .description('Claude Code observability: exact cost and activity from transcripts, exported as OpenTelemetry traces and metrics')
     .version(VERSION)
     .showSuggestionAfterError()
+    // Set before subcommands are added: commander copies these settings into each of them.
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) })
     .addHelpText('after', `
 Examples:
   $ ccotel stats --range week          cost and activity this week, locally
@@ -24,8 +27,6 @@ Examples:
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({ outputError: (str, write) => write(str) });
   try {
     await program.parseAsync(argv);
     return 0;
@@ -39,6 +40,12 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
+
+// `ccotel stats | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 main(process.argv).then((code) => {
   process.exitCode = code;
