@@ -4,6 +4,9 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { registerStats } from './commands/stats.js';
+import { registerRun } from './commands/run.js';
+import { registerBackfill } from './commands/backfill.js';
+import { registerDoctor } from './commands/doctor.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -22,6 +25,9 @@ Examples:
   $ ccotel backfill --since 2026-01-01 export history once and exit
   $ ccotel doctor                      check config, transcripts, state and collector`);
   registerStats(program);
+  registerRun(program);
+  registerBackfill(program);
+  registerDoctor(program);
   return program;
 }
 
@@ -48,5 +54,6 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 main(process.argv).then((code) => {
-  process.exitCode = code;
+  // A command may already have set a non-zero exit code (doctor's failed checks).
+  if (code !== 0) process.exitCode = code;
 });

@@ -7,4 +7,7 @@ export interface EventSink {
   readonly name: string;
   accept(events: readonly ModelEvent[]): void;
   flush(): Promise<void>;
+  /** State to checkpoint together with the byte offsets (what is still open), and its restore. */
+  snapshot?(): unknown;
+  restore?(state: unknown): void;
 }

@@ -39,7 +39,9 @@ export class HistoryReader {
     private readonly sinks: readonly EventSink[],
     private readonly log: Logger,
     private readonly opts: ReaderOptions = DEFAULT_READER_OPTIONS,
-  ) {}
+  ) {
+    for (const s of sinks) s.restore?.(store.sinks[s.name]);
+  }
 
   /** Brings every file up to date; commits after each file (and each slice of a large one). */
   async syncAll(files: readonly TranscriptFile[], progress?: ProgressFn): Promise<void> {
@@ -157,7 +159,10 @@ export class HistoryReader {
 
   /** Sinks first (their output must be safe), then ledger + checkpoints in one durable step. */
   async commit(): Promise<void> {
-    for (const s of this.sinks) await s.flush();
+    for (const s of this.sinks) {
+      await s.flush();
+      if (s.snapshot) this.store.sinks[s.name] = s.snapshot();
+    }
     await this.store.commit();
   }
 }

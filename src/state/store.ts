@@ -44,6 +44,7 @@ export class StateStore {
   files: Record<string, FileCheckpoint> = {};
   sinks: Record<string, unknown> = {};
   private ledgerBytes = 0;
+  private lastSaved = '';
   private lock: StateLock | undefined;
 
   private constructor(
@@ -187,7 +188,11 @@ export class StateStore {
       orphans: this.ledger.exportOrphans(),
       sinks: this.sinks,
     };
-    await writeFileAtomic(this.statePath, JSON.stringify(state));
+    const text = JSON.stringify(state);
+    // The daemon commits on every tick; rewrite (and fsync) only when something moved.
+    if (text === this.lastSaved) return;
+    await writeFileAtomic(this.statePath, text);
+    this.lastSaved = text;
   }
 
   close(): void {

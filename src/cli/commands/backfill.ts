@@ -1,0 +1,79 @@
+// `ccotel backfill`: export history once and exit when the collector has everything.
+import type { Command } from 'commander';
+import { createLogger } from '../../log.js';
+import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
+import { loadSettings } from '../history.js';
+import { StateStore } from '../../state/store.js';
+import { HistoryReader, DEFAULT_READER_OPTIONS } from '../../sources/history-reader.js';
+import { listTranscripts } from '../../sources/transcript-files.js';
+import { createExportPipeline } from '../../export/pipeline.js';
+import { createProgress } from '../progress.js';
+import { parseDay, startOfDay } from '../../stats/time-range.js';
+import { parseDuration } from '../durations.js';
+
+interface BackfillOptions extends GlobalOptions {
+  since?: string;
+  sessionIdle?: string;
+  json?: boolean;
+}
+
+export function registerBackfill(program: Command): void {
+  const cmd = program
+    .command('backfill')
+    .description('export history not yet exported, wait until the collector accepted it, and exit')
+    .option('--since <YYYY-MM-DD>', 'export only activity from this day on (in --timezone)')
+    .option('--session-idle <duration>', 'sessions idle this long are closed (root span sent); others stay open for `run`', '30m')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText('after', `
+Examples:
+  $ OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 ccotel backfill
+  $ ccotel backfill --since 2026-11-01 --json`);
+  addCommonOptions(cmd);
+  cmd.action(async (o: BackfillOptions) => {
+    const log = createLogger({ level: logLevelOf(o), json: false });
+    const settings = loadSettings(o);
+    const sinceMs = o.since ? startOfDay(...parseDay(o.since, '--since'), settings.timezone) : undefined;
+    const store = await StateStore.open(settings.stateDir, { allowReadOnly: false, reset: o.resetState });
+    const started = Date.now();
+    const pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, { serveLocalMetrics: false, trace: { sessionIdleMs: parseDuration(o.sessionIdle ?? '30m', '--session-idle') } });
+    for (const line of pipeline.describe()) log.info(line);
+    const onSignal = (): void => {
+      log.warn('interrupted: progress up to the last accepted batch is saved');
+      pipeline.traces.stop();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const reader = new HistoryReader(store, [pipeline.traces], log, { ...DEFAULT_READER_OPTIONS, sinceMs });
+    const progress = createProgress('backfill');
+    try {
+      const files = await listTranscripts(settings.roots, (p, err) => log.warn(`cannot list ${p}: ${err.message}`));
+      await reader.syncAll(files, (d, t) => progress.update(d, t));
+      progress.done();
+      // One-shot: every call whose lines are on disk is complete now.
+      pipeline.traces.builder.tick(Date.now(), true);
+      await reader.commit();
+      await pipeline.metrics.forceFlush();
+      const summary = {
+        sessions: store.ledger.sessions.size,
+        openSessions: pipeline.traces.builder.openSessions,
+        spans: pipeline.traces.spansSent,
+        files: reader.counters.files,
+        filesRead: reader.counters.filesRead,
+        bytes: reader.counters.bytesRead,
+        malformedLines: reader.counters.malformed,
+        seconds: (Date.now() - started) / 1000,
+      };
+      if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
+      else
+        process.stdout.write(
+          `backfill done: ${summary.sessions} sessions, ${summary.spans} spans sent, ${(summary.bytes / 1e6).toFixed(1)} MB read from ${summary.filesRead} of ${summary.files} files in ${summary.seconds.toFixed(1)} s` +
+            (summary.openSessions ? ` (${summary.openSessions} sessions still active: their root spans are sent when they go idle under \`ccotel run\`)` : '') +
+            '\n',
+        );
+    } finally {
+      progress.done();
+      await pipeline.shutdown().catch(() => {});
+      store.close();
+    }
+  });
+}

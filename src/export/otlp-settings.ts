@@ -1,0 +1,48 @@
+// Where and how to send OTLP. The standard OTEL_EXPORTER_OTLP_* variables are read by the
+// OpenTelemetry exporters themselves (endpoint, per-signal endpoints, headers, timeout, compression,
+// certificates); the config file's `otlp:` block fills in what the environment leaves unset.
+import type { OtlpSettings } from '../config/config.js';
+import { UserError } from '../errors.js';
+
+export type Protocol = 'http/protobuf' | 'http/json';
+
+export interface ExportTarget {
+  /** False: no endpoint anywhere, so the embedded default (local Prometheus + trace files) is used. */
+  configured: boolean;
+  protocol: Protocol;
+  tracesUrl?: string;
+  metricsUrl?: string;
+  /** Options for the exporters, only for what the environment does not set itself. */
+  headers?: Record<string, string>;
+  timeoutMillis?: number;
+  compression?: 'gzip' | 'none';
+}
+
+const signalUrl = (base: string, signal: 'traces' | 'metrics'): string => `${base.replace(/\/+$/, '')}/v1/${signal}`;
+
+export function resolveExportTarget(cfg: OtlpSettings | undefined, env: NodeJS.ProcessEnv = process.env): ExportTarget {
+  const c = cfg ?? {};
+  const protoRaw = env.OTEL_EXPORTER_OTLP_PROTOCOL ?? c.protocol ?? 'http/protobuf';
+  if (protoRaw === 'grpc') throw new UserError('OTLP protocol "grpc" is not supported; use http/protobuf (default) or http/json against the collector\'s 4318 port');
+  if (protoRaw !== 'http/protobuf' && protoRaw !== 'http/json') throw new UserError(`unknown OTLP protocol "${protoRaw}" (use http/protobuf or http/json)`);
+  const envBase = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const envTraces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  const envMetrics = env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT;
+  // Per-signal endpoints are used as given; a base endpoint gets /v1/<signal> appended (OTLP spec).
+  const tracesUrl = envTraces ?? (envBase ? signalUrl(envBase, 'traces') : (c.tracesEndpoint ?? (c.endpoint ? signalUrl(c.endpoint, 'traces') : undefined)));
+  const metricsUrl = envMetrics ?? (envBase ? signalUrl(envBase, 'metrics') : (c.metricsEndpoint ?? (c.endpoint ? signalUrl(c.endpoint, 'metrics') : undefined)));
+  for (const u of [tracesUrl, metricsUrl]) {
+    if (u === undefined) continue;
+    try {
+      const parsed = new URL(u);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
+    } catch {
+      throw new UserError(`OTLP endpoint "${u}" is not an http(s) URL`);
+    }
+  }
+  const target: ExportTarget = { configured: tracesUrl !== undefined || metricsUrl !== undefined, protocol: protoRaw, tracesUrl, metricsUrl };
+  if (c.headers && !env.OTEL_EXPORTER_OTLP_HEADERS) target.headers = c.headers;
+  if (c.timeoutMs !== undefined && !env.OTEL_EXPORTER_OTLP_TIMEOUT) target.timeoutMillis = c.timeoutMs;
+  if (c.compression !== undefined && !env.OTEL_EXPORTER_OTLP_COMPRESSION) target.compression = c.compression;
+  return target;
+}

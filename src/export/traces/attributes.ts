@@ -1,0 +1,28 @@
+// Attribute names: OpenTelemetry GenAI semantic conventions where they exist, `ccotel.*` for what
+// they lack. Tool inputs are reduced to one redacted target; file contents, patches and tool output
+// are never attached.
+import type { AttrValue } from './span-data.js';
+
+export const GENAI_PROVIDER = 'anthropic';
+
+const FILE_TOOLS = new Set(['Read', 'Edit', 'Write', 'MultiEdit', 'NotebookEdit', 'NotebookRead']);
+
+export function toolAttributes(name: string, id: string, sessionId: string, target: string | undefined, input: Record<string, unknown>): Record<string, AttrValue> {
+  const a: Record<string, AttrValue> = {
+    'gen_ai.operation.name': 'execute_tool',
+    'gen_ai.tool.name': name,
+    'gen_ai.tool.call.id': id,
+    'gen_ai.tool.type': 'function',
+    'gen_ai.conversation.id': sessionId,
+  };
+  if (target !== undefined) {
+    if (FILE_TOOLS.has(name)) a['ccotel.file.path'] = target;
+    else if (name === 'Bash') a['ccotel.bash.command'] = target;
+    else if (name === 'WebFetch') a['url.full'] = target;
+  }
+  if (name === 'Task' || name === 'Agent') {
+    const type = input.subagent_type;
+    a['gen_ai.agent.name'] = typeof type === 'string' && type ? type : 'subagent';
+  }
+  return a;
+}

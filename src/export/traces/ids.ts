@@ -1,0 +1,16 @@
+// Deterministic trace and span ids: the same session, message or tool call always maps to the same
+// id, so a re-export after a crash or --reset-state lands as the same spans, not new ones.
+import { createHash } from 'node:crypto';
+
+function hex(kind: string, key: string, chars: number): string {
+  const h = createHash('sha256').update(kind).update('\0').update(key).digest('hex').slice(0, chars);
+  // All-zero ids are invalid in OTLP; astronomically unlikely, but cheap to rule out.
+  return /^0+$/.test(h) ? '1'.padStart(chars, '0') : h;
+}
+
+export const traceIdFor = (sessionId: string): string => hex('trace', sessionId, 32);
+export const sessionSpanId = (sessionId: string): string => hex('session', sessionId, 16);
+export const turnSpanId = (sessionId: string, promptKey: string): string => hex('turn', `${sessionId}/${promptKey}`, 16);
+export const chatSpanId = (sessionId: string, callKey: string): string => hex('chat', `${sessionId}/${callKey}`, 16);
+export const toolSpanId = (sessionId: string, toolUseId: string): string => hex('tool', `${sessionId}/${toolUseId}`, 16);
+export const agentSpanId = (sessionId: string, agentId: string): string => hex('agent', `${sessionId}/${agentId}`, 16);

@@ -1,0 +1,36 @@
+// SpanData -> the SDK's ReadableSpan shape the OTLP exporters serialize. We build spans ourselves
+// (not through a Tracer) because their ids, times and parents come from the transcript.
+import { SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import type { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { SpanData } from './span-data.js';
+import { VERSION } from '../../version.js';
+
+export type ReadableSpan = Parameters<OTLPTraceExporter['export']>[0][number];
+
+const SCOPE = { name: 'ccotel', version: VERSION };
+const hr = (ms: number): [number, number] => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
+
+export function toReadableSpan(s: SpanData, resource: Resource): ReadableSpan {
+  const ctx = { traceId: s.traceId, spanId: s.spanId, traceFlags: TraceFlags.SAMPLED };
+  const end = Math.max(s.startMs, s.endMs);
+  return {
+    name: s.name,
+    kind: s.kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL,
+    spanContext: () => ctx,
+    parentSpanContext: s.parentSpanId ? { traceId: s.traceId, spanId: s.parentSpanId, traceFlags: TraceFlags.SAMPLED } : undefined,
+    startTime: hr(s.startMs),
+    endTime: hr(end),
+    duration: hr(end - s.startMs),
+    status: s.error ? { code: SpanStatusCode.ERROR, message: s.error } : { code: SpanStatusCode.UNSET },
+    attributes: s.error ? { ...s.attributes, 'error.type': s.name.startsWith('execute_tool') ? 'tool_error' : 'api_error' } : s.attributes,
+    links: [],
+    events: [],
+    ended: true,
+    resource,
+    instrumentationScope: SCOPE,
+    droppedAttributesCount: 0,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+  } as ReadableSpan;
+}

@@ -1,0 +1,67 @@
+// Where finished spans go: an OTLP/HTTP collector (protobuf or JSON), or, with no endpoint
+// configured, rotating OTLP-JSON files in the state directory (the embedded default).
+import { appendFile, mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import type { ExportTarget } from '../otlp-settings.js';
+import type { ReadableSpan } from './readable-span.js';
+
+export interface SpanBatchExporter {
+  /** Resolves once the destination accepted every span; rejects otherwise (nothing is assumed sent). */
+  export(spans: ReadableSpan[]): Promise<void>;
+  shutdown(): Promise<void>;
+  describe(): string;
+}
+
+export function createOtlpSpanExporter(t: ExportTarget): SpanBatchExporter {
+  const config = {
+    url: t.tracesUrl,
+    headers: t.headers,
+    timeoutMillis: t.timeoutMillis,
+    compression: t.compression === 'gzip' ? CompressionAlgorithm.GZIP : t.compression === 'none' ? CompressionAlgorithm.NONE : undefined,
+  };
+  const exporter = t.protocol === 'http/json' ? new JsonExporter(config) : new ProtoExporter(config);
+  return {
+    export: (spans) =>
+      new Promise<void>((resolve, reject) => {
+        exporter.export(spans, (r: ExportResult) => (r.code === ExportResultCode.SUCCESS ? resolve() : reject(r.error ?? new Error('export failed'))));
+      }),
+    shutdown: () => exporter.shutdown(),
+    describe: () => `OTLP ${t.protocol} → ${t.tracesUrl}`,
+  };
+}
+
+/** Local OTLP-JSON trace files (one ExportTraceServiceRequest per line), rotated by size. */
+export function createFileSpanExporter(dir: string, opts = { maxFileBytes: 64 << 20, keepFiles: 5 }): SpanBatchExporter {
+  const current = join(dir, 'traces.jsonl');
+  let ready: Promise<void> | undefined;
+  const rotate = async (): Promise<void> => {
+    let size = 0;
+    try {
+      size = (await stat(current)).size;
+    } catch {
+      return;
+    }
+    if (size < opts.maxFileBytes) return;
+    const names = (await readdir(dir)).filter((n) => /^traces-\d+\.jsonl$/.test(n)).sort();
+    const next = names.length ? Number(/\d+/.exec(names[names.length - 1]!)![0]) + 1 : 1;
+    await rename(current, join(dir, `traces-${String(next).padStart(6, '0')}.jsonl`));
+    for (const old of names.slice(0, Math.max(0, names.length + 1 - opts.keepFiles))) await unlink(join(dir, old)).catch(() => {});
+  };
+  return {
+    async export(spans) {
+      ready ??= mkdir(dir, { recursive: true }).then(() => undefined);
+      await ready;
+      await rotate();
+      const body = JsonTraceSerializer.serializeRequest(spans as never);
+      if (!body) throw new Error('could not serialize spans');
+      await appendFile(current, Buffer.concat([Buffer.from(body), Buffer.from('\n')]));
+    },
+    shutdown: async () => {},
+    describe: () => `local OTLP-JSON files in ${dir}`,
+  };
+}

@@ -1,0 +1,105 @@
+// The span tree built from real transcripts: one trace per session, every parent present, one span
+// per model call / tool call / prompt / subagent, and ids stable across a rebuild.
+import { describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StateStore } from '../src/state/store.js';
+import { HistoryReader } from '../src/sources/history-reader.js';
+import { listTranscripts } from '../src/sources/transcript-files.js';
+import { resolveRoots } from '../src/sources/roots.js';
+import { TraceBuilder, DEFAULT_TRACE_OPTIONS } from '../src/export/traces/trace-builder.js';
+import { Pricer } from '../src/pricing/cost.js';
+import { EMBEDDED_PRICES } from '../src/pricing/price-table.js';
+import type { EventSink } from '../src/model/sink.js';
+import type { ModelEvent } from '../src/model/events.js';
+import type { SpanData } from '../src/export/traces/span-data.js';
+import { silentLogger } from '../src/log.js';
+
+const FIXTURE_ROOT = join(__dirname, 'fixtures', 'real');
+
+/** A sink that keeps the builder's spans in memory (the builder itself is what is under test). */
+class CollectingSink implements EventSink {
+  readonly name = 'traces';
+  spans: SpanData[] = [];
+  events: ModelEvent[] = [];
+  constructor(readonly builder: TraceBuilder) {}
+  accept(e: readonly ModelEvent[]): void {
+    this.events.push(...e);
+    this.builder.accept(e);
+  }
+  async flush(): Promise<void> {
+    this.spans.push(...this.builder.drain());
+  }
+  snapshot(): unknown {
+    return this.builder.snapshot();
+  }
+  restore(s: unknown): void {
+    this.builder.restore(s as never);
+  }
+}
+
+async function build(root: string, sliceBytes = 32 << 20): Promise<CollectingSink> {
+  const state = mkdtempSync(join(tmpdir(), 'ccotel-tb-'));
+  const store = await StateStore.open(state, { allowReadOnly: false });
+  const sink = new CollectingSink(new TraceBuilder(new Pricer(EMBEDDED_PRICES), DEFAULT_TRACE_OPTIONS));
+  const reader = new HistoryReader(store, [sink], silentLogger, { maxLineBytes: 64 << 20, sliceBytes });
+  await reader.syncAll(await listTranscripts(resolveRoots([root])));
+  sink.builder.tick(Date.now(), true);
+  await sink.flush();
+  store.close();
+  return sink;
+}
+
+describe('trace builder on real transcripts', () => {
+  it('builds one complete, well-parented trace per session', async () => {
+    expect(readdirSync(join(FIXTURE_ROOT, 'projects')).length).toBeGreaterThan(0);
+    const { spans, events } = await build(FIXTURE_ROOT);
+    const sessions = new Set(events.map((e) => e.ctx.sessionId));
+    const byTrace = new Map<string, SpanData[]>();
+    for (const s of spans) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
+    expect(byTrace.size).toBe(sessions.size);
+
+    const ids = spans.map((s) => s.spanId);
+    expect(new Set(ids).size).toBe(ids.length); // no span emitted twice
+
+    for (const trace of byTrace.values()) {
+      const roots = trace.filter((s) => !s.parentSpanId);
+      expect(roots).toHaveLength(1);
+      expect(roots[0]!.name).toBe('invoke_agent claude-code');
+      const inTrace = new Set(trace.map((s) => s.spanId));
+      for (const s of trace) if (s.parentSpanId) expect(inTrace.has(s.parentSpanId), `${s.name} has its parent`).toBe(true);
+      for (const s of trace) expect(s.endMs).toBeGreaterThanOrEqual(s.startMs);
+    }
+
+    const calls = new Set(events.filter((e) => e.kind === 'model_call').map((e) => `${e.ctx.sessionId}/${(e as { key: string }).key}`));
+    expect(spans.filter((s) => s.name.startsWith('chat ')).length).toBe(calls.size);
+    const tools = new Set(events.filter((e) => e.kind === 'tool_use').map((e) => (e as { id: string }).id));
+    expect(spans.filter((s) => s.name.startsWith('execute_tool ')).length).toBe(tools.size);
+    const prompts = events.filter((e) => e.kind === 'prompt' && !e.ctx.agentId).length;
+    expect(spans.filter((s) => s.name === 'turn').length).toBe(prompts);
+    const agents = new Set(events.filter((e) => e.ctx.agentId).map((e) => e.ctx.agentId));
+    expect(spans.filter((s) => s.name.startsWith('invoke_agent ') && s.parentSpanId).length).toBe(agents.size);
+
+    // Tool spans: real start (tool_use) and end (tool_result); errors flagged.
+    const errors = events.filter((e) => e.kind === 'tool_result' && e.isError).length;
+    expect(spans.filter((s) => s.name.startsWith('execute_tool ') && s.error).length).toBe(errors);
+    const bash = spans.find((s) => s.name === 'execute_tool Bash')!;
+    expect(bash.attributes['gen_ai.tool.name']).toBe('Bash');
+    expect(typeof bash.attributes['ccotel.bash.command']).toBe('string');
+
+    // Root carries the session's token totals, equal to the chat spans' sum.
+    for (const trace of byTrace.values()) {
+      const root = trace.find((s) => !s.parentSpanId)!;
+      const out = trace.filter((s) => s.name.startsWith('chat ')).reduce((n, s) => n + (s.attributes['gen_ai.usage.output_tokens'] as number), 0);
+      expect(root.attributes['gen_ai.usage.output_tokens']).toBe(out);
+    }
+  });
+
+  it('gives the same span ids and times when rebuilt in small slices (as after a restart)', async () => {
+    const a = await build(FIXTURE_ROOT);
+    const b = await build(FIXTURE_ROOT, 64 << 10);
+    const key = (s: SpanData) => `${s.traceId}/${s.spanId}/${s.parentSpanId}/${s.name}/${s.startMs}/${s.endMs}`;
+    expect(b.spans.map(key).sort()).toEqual(a.spans.map(key).sort());
+  });
+});
