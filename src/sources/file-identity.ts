@@ -1,20 +1,20 @@
 // Tells an appended file from a replaced or truncated one, like the Collector's filelog receiver:
 // device + inode, size, and a fingerprint of the first bytes.
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import type { FileCheckpoint } from '../state/store.js';
 
 export const FINGERPRINT_BYTES = 1024;
 
 export async function fingerprint(path: string, len: number): Promise<{ fp: string; fpLen: number }> {
-  const fh = await open(path, 'r');
+  const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(len);
-    const { bytesRead } = await fh.read(buf, 0, len, 0);
+    const bytesRead = readSync(fd, buf, 0, len, 0);
     return { fp: createHash('sha256').update(buf.subarray(0, bytesRead)).digest('hex'), fpLen: bytesRead };
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 

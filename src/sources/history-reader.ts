@@ -1,6 +1,6 @@
 // The reading engine: for each transcript, read only bytes not yet checkpointed, turn complete lines
 // into events, hand them to the sinks, and checkpoint once the sinks have made them safe.
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import type { ModelEvent } from '../model/events.js';
 import { normalizeLine } from '../model/normalize.js';
 import type { EventSink } from '../model/sink.js';
@@ -67,7 +67,7 @@ export class HistoryReader {
 
   private async sizeOf(path: string): Promise<number | undefined> {
     try {
-      return (await stat(path)).size;
+      return statSync(path).size;
     } catch (err) {
       this.log.warn(`cannot stat ${path}: ${(err as Error).message}`);
       return undefined;
@@ -88,7 +88,7 @@ export class HistoryReader {
 
   private async readNew(file: TranscriptFile, onBytes?: (n: number) => void): Promise<void> {
     const { path } = file;
-    const st = await stat(path);
+    const st = statSync(path);
     const cp = this.store.files[path];
     const change = await classify(path, st, cp);
     if (change.kind === 'unchanged') return;

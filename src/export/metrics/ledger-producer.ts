@@ -1,0 +1,105 @@
+// An OpenTelemetry MetricProducer whose every collect() recomputes all metrics from the ledger.
+// There are no SDK instruments and no in-memory accumulation: the exported cumulative values are a
+// function of the durable ledger alone, so a restart (or a second reader) sees the same numbers.
+import { ValueType } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  DataPointType,
+  type CollectionResult,
+  type MetricData,
+  type MetricProducer,
+} from '@opentelemetry/sdk-metrics';
+import type { HrTime } from '@opentelemetry/api';
+import type { Ledger } from '../../state/ledger.js';
+import type { Pricer } from '../../pricing/cost.js';
+import { VERSION } from '../../version.js';
+import { computeMetricData, type LedgerMetric } from './ledger-metrics.js';
+import { prometheusName } from './prometheus-names.js';
+
+/**
+ * Start time of every cumulative point: a fixed instant, the same in every process and on every
+ * machine (2025-01-01T00:00:00Z, before Claude Code existed, so before any ledger record). It is
+ * not derived from the data: the earliest event moves when an older transcript is backfilled,
+ * and a moving start time reads as a counter reset to backends that honour it.
+ */
+export const CUMULATIVE_START_MS = Date.UTC(2025, 0, 1);
+
+export const SCOPE = { name: 'ccotel', version: VERSION };
+
+export interface LedgerProducerOptions {
+  user: string;
+  timezone: string;
+  /** `prometheus`: descriptor names are already the collector's Prometheus names (local endpoint). */
+  names?: 'otel' | 'prometheus';
+  /** Clock for the budget periods and the end time of points (tests). */
+  now?: () => number;
+  histogramSettleMs?: number;
+}
+
+const hr = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
+
+export function toMetricData(metrics: LedgerMetric[], nowMs: number, names: 'otel' | 'prometheus' = 'otel'): MetricData[] {
+  const startTime = hr(CUMULATIVE_START_MS);
+  const endTime = hr(nowMs);
+  const out: MetricData[] = [];
+  for (const m of metrics) {
+    if (m.points.length === 0) continue;
+    const descriptor = {
+      name: names === 'prometheus' ? prometheusName(m.name, m.unit, m.kind) : m.name,
+      description: m.description,
+      unit: m.unit,
+      valueType: m.integer ? ValueType.INT : ValueType.DOUBLE,
+    };
+    if (m.kind === 'histogram') {
+      out.push({
+        descriptor,
+        aggregationTemporality: AggregationTemporality.CUMULATIVE,
+        dataPointType: DataPointType.HISTOGRAM,
+        dataPoints: m.points.map((p) => ({
+          startTime,
+          endTime,
+          attributes: p.attributes,
+          value: { buckets: { boundaries: [...p.histogram.boundaries], counts: [...p.histogram.counts] }, sum: p.histogram.sum, count: p.histogram.count, min: p.histogram.min, max: p.histogram.max },
+        })),
+      });
+    } else if (m.kind === 'counter') {
+      out.push({
+        descriptor,
+        aggregationTemporality: AggregationTemporality.CUMULATIVE,
+        dataPointType: DataPointType.SUM,
+        isMonotonic: true,
+        dataPoints: m.points.map((p) => ({ startTime, endTime, attributes: p.attributes, value: p.value })),
+      });
+    } else {
+      out.push({
+        descriptor,
+        aggregationTemporality: AggregationTemporality.CUMULATIVE,
+        dataPointType: DataPointType.GAUGE,
+        // A gauge point's start time is meaningless; the collection time keeps backends happy.
+        dataPoints: m.points.map((p) => ({ startTime: endTime, endTime, attributes: p.attributes, value: p.value })),
+      });
+    }
+  }
+  return out;
+}
+
+export class LedgerMetricProducer implements MetricProducer {
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly pricer: Pricer,
+    private readonly resource: Resource,
+    private readonly opts: LedgerProducerOptions,
+  ) {}
+
+  async collect(): Promise<CollectionResult> {
+    const nowMs = (this.opts.now ?? Date.now)();
+    try {
+      const data = computeMetricData(this.ledger, this.pricer, { user: this.opts.user, timezone: this.opts.timezone, nowMs, histogramSettleMs: this.opts.histogramSettleMs });
+      const metrics = toMetricData(data, nowMs, this.opts.names);
+      return { resourceMetrics: { resource: this.resource, scopeMetrics: metrics.length ? [{ scope: SCOPE, metrics }] : [] }, errors: [] };
+    } catch (err) {
+      return { resourceMetrics: { resource: this.resource, scopeMetrics: [] }, errors: [err] };
+    }
+  }
+}
