@@ -13,7 +13,7 @@ import { createMetricsPipeline } from './metrics/metrics-pipeline.js';
 
 export interface ExportPipeline {
   traces: TraceSink;
-  metrics: { forceFlush(): Promise<void>; shutdown(): Promise<void>; describe(): string };
+  metrics: { forceFlush(): Promise<void>; shutdown(): Promise<void>; describe(): string; ready: Promise<void> };
   describe(): string[];
   shutdown(): Promise<void>;
 }
@@ -27,7 +27,7 @@ export interface PipelineOptions {
   serveLocalMetrics?: boolean;
 }
 
-const noMetrics = { forceFlush: async () => {}, shutdown: async () => {}, describe: () => 'not exported (no OTLP endpoint; `ccotel run` serves them locally)' };
+const noMetrics = { ready: Promise.resolve(), forceFlush: async () => {}, shutdown: async () => {}, describe: () => 'not exported (no OTLP endpoint; `ccotel run` serves them locally)' };
 
 export function createExportPipeline(settings: Settings, ledger: Ledger, stateDir: string, log: Logger, o: PipelineOptions = {}): ExportPipeline {
   const target = resolveExportTarget(settings.config.otlp);

@@ -10,6 +10,7 @@ import { createExportPipeline } from '../../export/pipeline.js';
 import { createProgress } from '../progress.js';
 import { parseDay, startOfDay } from '../../stats/time-range.js';
 import { parseDuration } from '../durations.js';
+import { UserError } from '../../errors.js';
 
 interface BackfillOptions extends GlobalOptions {
   since?: string;
@@ -52,7 +53,12 @@ Examples:
       // One-shot: every call whose lines are on disk is complete now.
       pipeline.traces.builder.tick(Date.now(), true);
       await reader.commit();
-      await pipeline.metrics.forceFlush();
+      try {
+        await pipeline.metrics.forceFlush();
+      } catch (err) {
+        // Spans and checkpoints are saved; metrics are cumulative, so the next run sends them whole.
+        throw new UserError(`metrics export failed: ${(err as Error).message}`, 1);
+      }
       const summary = {
         sessions: store.ledger.sessions.size,
         openSessions: pipeline.traces.builder.openSessions,

@@ -9,6 +9,7 @@ import { listTranscripts } from '../../sources/transcript-files.js';
 import { Follower } from '../../sources/follow.js';
 import { createExportPipeline } from '../../export/pipeline.js';
 import { parseDuration } from '../durations.js';
+import { UserError } from '../../errors.js';
 
 interface RunOptions extends GlobalOptions {
   logFormat?: string;
@@ -42,6 +43,12 @@ variables, e.g.:
       prometheus: o.prometheusPort ? { host: settings.config.prometheus?.host ?? '127.0.0.1', port: Number(o.prometheusPort) } : undefined,
     });
     for (const line of pipeline.describe()) log.info(line);
+    try {
+      await pipeline.metrics.ready;
+    } catch (err) {
+      store.close();
+      throw new UserError(`cannot serve metrics: ${(err as Error).message} (another ccotel running? use --prometheus-port)`);
+    }
     log.info('reading transcripts', { roots: settings.roots.filter((r) => r.exists).map((r) => r.projectsDir), stateDir: settings.stateDir });
     const reader = new HistoryReader(store, [pipeline.traces], log, DEFAULT_READER_OPTIONS);
     const follower = new Follower(reader, settings.roots, log, { tickMs: 250, rescanMs: 30_000 });
