@@ -37,8 +37,9 @@ export function usageOf(u: Json, speed?: unknown): Usage {
   const split = isObj(u.cache_creation) ? u.cache_creation : undefined;
   const c5 = split ? num(split.ephemeral_5m_input_tokens) : 0;
   const c1 = split ? num(split.ephemeral_1h_input_tokens) : 0;
-  // With a split, ccusage counts cache writes as 5m + 1h (see ../shared/claude-code-format.md).
-  const cacheSplit = split !== undefined && (c5 > 0 || c1 > 0);
+  // With a split present, ccusage counts cache writes as 5m + 1h, even when both are 0 and
+  // cache_creation_input_tokens says otherwise (checked against ccusage 20.0.24).
+  const cacheSplit = split !== undefined;
   return {
     input: num(u.input_tokens),
     output: num(u.output_tokens),

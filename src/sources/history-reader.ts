@@ -18,6 +18,10 @@ export interface ReaderOptions {
   sinceMs?: number;
 }
 
+// How much work a kill may lose at most while reading history (a commit costs a few ms).
+const COMMIT_EVERY_BYTES = 8 << 20;
+const COMMIT_EVERY_MS = 500;
+
 export const DEFAULT_READER_OPTIONS: ReaderOptions = { maxLineBytes: 64 << 20, sliceBytes: 32 << 20 };
 
 export interface ReadCounters {
@@ -43,7 +47,7 @@ export class HistoryReader {
     for (const s of sinks) s.restore?.(store.sinks[s.name]);
   }
 
-  /** Brings every file up to date; commits after each file (and each slice of a large one). */
+  /** Brings every file up to date, committing every few MB or half second along the way. */
   async syncAll(files: readonly TranscriptFile[], progress?: ProgressFn): Promise<void> {
     const plan: Array<{ file: TranscriptFile; size: number }> = [];
     let total = 0;
@@ -56,11 +60,18 @@ export class HistoryReader {
     }
     this.counters.files = plan.length;
     let done = 0;
+    let committedAt = { bytes: 0, time: Date.now() };
     progress?.(0, total);
     for (const { file, size } of plan) {
       await this.syncFile(file, (n) => progress?.(done + Math.min(n, size), total));
       done += size;
       progress?.(done, total);
+      // Checkpoint every few MB or half second, so a killed run keeps its progress
+      // (per file would rewrite state.json once per file: quadratic on large histories).
+      if (done - committedAt.bytes >= COMMIT_EVERY_BYTES || Date.now() - committedAt.time >= COMMIT_EVERY_MS) {
+        await this.commit();
+        committedAt = { bytes: done, time: Date.now() };
+      }
     }
     await this.commit();
   }

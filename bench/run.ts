@@ -1,0 +1,241 @@
+// `npm run bench`: ingestion speed and memory of `ccotel stats` on a large generated history,
+// next to a plain Node read+JSON.parse of the same bytes and to ccusage's native binary.
+//
+//   BENCH_MB=400 (history size)   BENCH_SEED=1   BENCH_KEEP_STATE=1 (keep .bench/state-* dirs)
+//   BENCH_EXPORT=1  also run bench/export.ts (backfill into a real collector, live latency); needs
+//                   the collector binary (scripts/build-collector.sh or CCOTEL_OTELCOL_BIN)
+//
+// The history is cached in .bench/history-<MB>mb-seed<SEED>/ (git-ignored) and reused when present.
+// All figures are with the files in the page cache (they were just written or read).
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateHistory, type Expected } from '../test/support/history-generator.js';
+
+export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(REPO, 'dist', 'cli', 'main.js');
+const CCUSAGE = join(REPO, 'node_modules', '@ccusage', 'ccusage-linux-x64', 'bin', 'ccusage');
+const TIME = '/usr/bin/time';
+
+export interface Measurement {
+  seconds: number;
+  /** Peak resident set size of the measured process, MB (undefined when it cannot be measured). */
+  rssMB?: number;
+  stdout: string;
+  code: number | null;
+}
+
+export interface BenchContext {
+  /** Claude config dir holding projects/. */
+  root: string;
+  /** Bytes of transcripts under root. */
+  bytes: number;
+  expected: Expected;
+  /** Scratch directory for state dirs and outputs (inside .bench/). */
+  scratch: string;
+  measure(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Measurement>;
+}
+
+export interface BenchRow {
+  name: string;
+  m: Measurement;
+  /** Read throughput; omit for runs that read nothing new. */
+  mbPerSec?: number;
+  target?: string;
+  met?: boolean;
+  note?: string;
+}
+
+/**
+ * Extra benchmark cases run after the built-in ones, in order.
+ *
+ * HOOK: the "export to a real collector" benchmark goes here — e.g. start an OpenTelemetry Collector
+ * (testcontainers or the binary from scripts/build-collector.sh), run `ccotel backfill` against it
+ * with ctx.measure(), and return a row with wall time, MB/s and peak RSS. Register it with
+ * `benchCases.push({...})` from this file or from a module imported by it.
+ */
+export interface BenchCase {
+  name: string;
+  run(ctx: BenchContext, rows: readonly BenchRow[]): Promise<BenchRow | undefined>;
+}
+export const benchCases: BenchCase[] = [];
+
+if (process.env.BENCH_EXPORT === '1') {
+  benchCases.push({
+    name: 'ccotel backfill into a real collector',
+    async run(ctx) {
+      const { benchBackfill, benchLiveLatency } = await import('./export.js');
+      const b = await benchBackfill(ctx.root, ctx.bytes);
+      const live = await benchLiveLatency();
+      return {
+        name: 'ccotel backfill -> collector',
+        m: { seconds: b.seconds, rssMB: b.peakRssMB, stdout: '', code: 0 },
+        mbPerSec: b.mbPerSec,
+        note: `${b.spans} spans (${b.spansPerSec.toFixed(0)}/s); live append->span latency p50 ${live.p50ms.toFixed(0)} ms, p95 ${live.p95ms.toFixed(0)} ms (${live.samples} samples)`,
+      };
+    },
+  });
+}
+
+// ------------------------------------------------------------------------------------------------
+
+/** Runs a command, timing it and measuring its peak RSS (/usr/bin/time, else /proc polling). */
+export async function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Measurement> {
+  const useTime = existsSync(TIME);
+  const rssFile = join(REPO, '.bench', `rss-${process.pid}-${Date.now()}.txt`);
+  const [file, argv] = useTime ? [TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let hwmKB = 0;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const poll = useTime
+      ? undefined
+      : setInterval(() => {
+          try {
+            const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+            if (m) hwmKB = Math.max(hwmKB, Number(m[1]));
+          } catch {
+            // exited
+          }
+        }, 10);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(poll);
+      let rssMB: number | undefined;
+      if (useTime) {
+        try {
+          const kb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+          if (Number.isFinite(kb)) rssMB = kb / 1024;
+          rmSync(rssFile, { force: true });
+        } catch {
+          // no figure
+        }
+      } else if (hwmKB > 0) rssMB = hwmKB / 1024;
+      if (code !== 0) process.stderr.write(`${cmd} ${args.join(' ')} exited ${code}:\n${stderr.slice(-2000)}\n`);
+      resolve({ seconds, rssMB, stdout, code });
+    });
+  });
+}
+
+/** The reference: read every transcript with fs.createReadStream, split lines, JSON.parse each. */
+const RAW_PARSE = `
+const fs = require('node:fs'), path = require('node:path');
+const root = process.argv[1];
+const files = fs.readdirSync(path.join(root, 'projects'), { recursive: true }).filter((f) => f.endsWith('.jsonl')).map((f) => path.join(root, 'projects', f));
+let lines = 0, bad = 0, bytes = 0;
+(async () => {
+  for (const f of files) {
+    let carry = null;
+    for await (const chunk of fs.createReadStream(f, { highWaterMark: 1 << 20 })) {
+      bytes += chunk.length;
+      let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+      let start = 0, nl;
+      while ((nl = buf.indexOf(10, start)) !== -1) {
+        if (nl > start) { try { JSON.parse(buf.toString('utf8', start, nl)); lines++; } catch { bad++; } }
+        start = nl + 1;
+      }
+      carry = start < buf.length ? buf.subarray(start) : null;
+    }
+  }
+  process.stdout.write(JSON.stringify({ files: files.length, lines, bad, bytes }));
+})();
+`;
+
+function ensureHistory(mb: number, seed: number): { root: string; expected: Expected; dir: string } {
+  const dir = join(REPO, '.bench', `history-${mb}mb-seed${seed}`);
+  const root = join(dir, 'claude');
+  const done = join(dir, 'expected.json');
+  if (existsSync(done)) {
+    process.stderr.write(`using cached history ${dir}\n`);
+    return { root, dir, expected: JSON.parse(readFileSync(done, 'utf8')) as Expected };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const t0 = performance.now();
+  // Every response keeps its requestId so ccusage and ccotel count the same (see the cross-check test).
+  const expected = generateHistory(root, { sessions: Math.max(8, Math.round(mb / 2.5)), seed, targetBytes: mb * 1e6, faults: true, missingRequestId: 0 });
+  writeFileSync(done, JSON.stringify(expected));
+  process.stderr.write(`generated ${(expected.bytes / 1e6).toFixed(0)} MB (${expected.files} files) in ${((performance.now() - t0) / 1000).toFixed(1)} s into ${dir}\n`);
+  return { root, dir, expected };
+}
+
+const fmt = (n: number | undefined, d = 2) => (n === undefined ? '-' : n.toFixed(d));
+
+function printTable(rows: readonly BenchRow[], ctx: BenchContext): void {
+  const head = ['case', 'wall s', 'MB/s', 'peak RSS MB', 'target', 'met'];
+  const body = rows.map((r) => [r.name, fmt(r.m.seconds), fmt(r.mbPerSec, 0), fmt(r.m.rssMB, 0), r.target ?? '', r.met === undefined ? '' : r.met ? 'yes' : 'NO']);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i >= 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  process.stdout.write(`\nccotel bench: ${(ctx.bytes / 1e6).toFixed(0)} MB, ${ctx.expected.files} transcripts, node ${process.version}\n\n`);
+  process.stdout.write(line(head) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n');
+  for (const b of body) process.stdout.write(line(b) + '\n');
+  for (const r of rows) if (r.note) process.stdout.write(`  ${r.name}: ${r.note}\n`);
+}
+
+export async function runBench(opts: { mb: number; seed: number; keepState?: boolean }): Promise<BenchRow[]> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} missing: run npm run build first`);
+  const { root, dir, expected } = ensureHistory(opts.mb, opts.seed);
+  const ctx: BenchContext = { root, bytes: expected.bytes, expected, scratch: dir, measure };
+  const mbps = (s: number) => expected.bytes / 1e6 / s;
+  const rows: BenchRow[] = [];
+
+  // (a) reference: plain read + parse.
+  const raw = await measure(process.execPath, ['-e', RAW_PARSE, root]);
+  rows.push({ name: 'node read+JSON.parse (reference)', m: raw, mbPerSec: mbps(raw.seconds) });
+
+  // (d) ccusage, measured before ccotel so its figure is available for the target.
+  let cc: Measurement | undefined;
+  if (existsSync(CCUSAGE)) {
+    if ((statSync(CCUSAGE).mode & 0o111) === 0) chmodSync(CCUSAGE, 0o755);
+    cc = await measure(CCUSAGE, ['daily', '--json', '--offline'], { ...process.env, CLAUDE_CONFIG_DIR: root, TZ: 'UTC' });
+  }
+
+  // (b) cold and (c) warm ccotel stats.
+  const state = join(dir, `state-${process.pid}`);
+  rmSync(state, { recursive: true, force: true });
+  const env = { ...process.env, CLAUDE_CONFIG_DIR: '', CLAUDE_RATE_INPUT: '', CLAUDE_RATE_OUTPUT: '', XDG_CONFIG_HOME: join(dir, 'no-config') };
+  const args = [CLI, 'stats', '--range', 'all', '--json', '--timezone', 'UTC', '--claude-dir', root, '--state-dir', state];
+  const cold = await measure(process.execPath, args, env);
+  const warm = await measure(process.execPath, args, env);
+  const coldReport = cold.code === 0 ? JSON.parse(cold.stdout) : undefined;
+  const okTotals = coldReport && JSON.stringify(coldReport.tokens) === JSON.stringify(expected.tokens);
+  rows.push({
+    name: 'ccotel stats cold',
+    m: cold,
+    mbPerSec: mbps(cold.seconds),
+    target: cc ? `< ccusage (${fmt(cc.seconds)} s), RSS < 200 MB` : 'RSS < 200 MB',
+    met: (cc ? cold.seconds < cc.seconds : true) && (cold.rssMB ?? 0) < 200,
+    note: okTotals ? 'tokens equal the generator\'s Expected' : `TOKENS DIFFER from Expected: ${JSON.stringify(coldReport?.tokens)} vs ${JSON.stringify(expected.tokens)}`,
+  });
+  rows.push({ name: 'ccotel stats warm (nothing new)', m: warm, target: '< 0.5 s, RSS < 200 MB', met: warm.seconds < 0.5 && (warm.rssMB ?? 0) < 200 });
+  if (cc) {
+    const t = JSON.parse(cc.stdout).totals;
+    const same = coldReport && t.inputTokens === coldReport.tokens.input && t.outputTokens === coldReport.tokens.output && t.cacheCreationTokens === coldReport.tokens.cacheCreation && t.cacheReadTokens === coldReport.tokens.cacheRead;
+    rows.push({ name: 'ccusage daily --json --offline', m: cc, mbPerSec: mbps(cc.seconds), note: `${same ? 'same token totals as ccotel' : 'TOKEN TOTALS DIFFER from ccotel'}; cost ${t.totalCost.toFixed(4)} vs ccotel ${coldReport?.costUSD?.toFixed(4)}` });
+  } else rows.push({ name: 'ccusage daily --json --offline', m: { seconds: NaN, stdout: '', code: null }, note: `not installed (${CCUSAGE})` });
+
+  // Later cases (export to a real collector, ...): see `benchCases` above.
+  for (const c of benchCases) {
+    const row = await c.run(ctx, rows);
+    if (row) rows.push(row);
+  }
+
+  if (!opts.keepState) rmSync(state, { recursive: true, force: true });
+  printTable(rows, ctx);
+  return rows;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const mb = Number(process.env.BENCH_MB ?? 400);
+  const seed = Number(process.env.BENCH_SEED ?? 1);
+  runBench({ mb, seed, keepState: process.env.BENCH_KEEP_STATE === '1' }).catch((err) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n`);
+    process.exitCode = 1;
+  });
+}

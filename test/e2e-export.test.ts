@@ -1,0 +1,423 @@
+// End-to-end export: the built CLI (child processes) → a real OpenTelemetry Collector → its file
+// exporter and Prometheus endpoint. Totals are checked against `ccotel stats` on the same root.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCollectorBinary, startCollector, type Collector, type FlatSpan } from './support/collector.js';
+import { CLI, cliEnv, requireBuiltCli, runStats } from './support/ccotel-cli.js';
+import { generateHistory } from './support/history-generator.js';
+import { waitFor } from './support/wait.js';
+
+const TEAM = 'qa';
+const TOKEN_TYPES = { input: 'input', output: 'output', cacheRead: 'cache_read', cacheCreation: 'cache_creation' } as const;
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!().catch(() => {});
+});
+
+async function tempDir(prefix: string): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), `ccotel-e2e-${prefix}-`));
+  cleanups.push(() => rm(d, { recursive: true, force: true }));
+  return d;
+}
+
+async function collector(): Promise<Collector> {
+  const c = await startCollector();
+  cleanups.push(() => c.stop());
+  return c;
+}
+
+interface Proc {
+  child: ChildProcess;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+}
+
+function spawnCli(args: string[], col: Collector): Proc {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...cliEnv(), OTEL_EXPORTER_OTLP_ENDPOINT: col.endpoint, OTEL_RESOURCE_ATTRIBUTES: `team=${TEAM}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exit;
+  });
+  return { child, exit, output: () => out };
+}
+
+const common = (root: string, state: string): string[] => ['--claude-dir', root, '--state-dir', state];
+
+async function backfill(root: string, state: string, col: Collector): Promise<Proc> {
+  return spawnCli(['backfill', ...common(root, state), '--timezone', 'UTC'], col);
+}
+
+function runDaemon(root: string, state: string, col: Collector): Proc {
+  return spawnCli(['run', ...common(root, state), '--timezone', 'UTC', '--metrics-interval', '1s', '--session-idle', '1s', '--log-format', 'text'], col);
+}
+
+async function expectExit0(p: Proc, timeoutMs = 120_000): Promise<void> {
+  const res = await Promise.race([
+    p.exit,
+    new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`timeout waiting for exit; output:\n${p.output().slice(-3000)}`)), timeoutMs)),
+  ]);
+  expect(res, p.output().slice(-3000)).toEqual({ code: 0, signal: null });
+}
+
+async function stopDaemon(p: Proc): Promise<void> {
+  p.child.kill('SIGTERM');
+  await expectExit0(p, 30_000);
+}
+
+/** Session ids = names of the main transcripts (<root>/projects/<dir>/<sessionId>.jsonl). */
+function sessionIds(root: string): Set<string> {
+  const ids = new Set<string>();
+  const projects = join(root, 'projects');
+  for (const d of readdirSync(projects)) for (const f of readdirSync(join(projects, d))) if (f.endsWith('.jsonl')) ids.add(basename(f, '.jsonl'));
+  return ids;
+}
+
+async function tokenTotals(col: Collector): Promise<Record<string, number>> {
+  const out: Record<string, number> = { input: 0, output: 0, cache_read: 0, cache_creation: 0 };
+  for (const p of await col.latestMetric('claude_code.token.usage')) out[String(p.attributes['type'])] = (out[String(p.attributes['type'])] ?? 0) + (p.value ?? 0);
+  return out;
+}
+
+function statsTokens(report: any): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(TOKEN_TYPES)) out[v] = report.tokens[k];
+  return out;
+}
+
+async function metricSum(col: Collector, name: string): Promise<number> {
+  return (await col.latestMetric(name)).reduce((a, p) => a + (p.value ?? 0), 0);
+}
+
+const roots = (spans: FlatSpan[]): FlatSpan[] => spans.filter((s) => !s.parentSpanId);
+
+// ---------------------------------------------------------------------------------------------
+
+describe('e2e export through a real collector', () => {
+  beforeAll(async () => {
+    requireBuiltCli();
+    await ensureCollectorBinary();
+  });
+
+  it('backfill exports exactly what stats reports', async () => {
+    const root = await tempDir('root');
+    const gen = generateHistory(root, { sessions: 20, seed: 11, faults: true });
+    const col = await collector();
+    const bf = await backfill(root, await tempDir('state'), col);
+    await expectExit0(bf);
+    const { report } = await runStats(root, await tempDir('stats'));
+    expect(report.sessions).toBe(gen.sessions);
+
+    // ---- traces
+    const expectedSpanCount = await waitFor(async () => {
+      const s = await col.readSpans();
+      return roots(s).length >= report.sessions ? s.length : undefined;
+    }, { timeoutMs: 30_000, what: 'every root span' });
+    await new Promise((r) => setTimeout(r, 500)); // the file exporter flushes every 100 ms
+    const spans = await col.readSpans();
+    expect(spans.length).toBe(expectedSpanCount);
+
+    const byTrace = new Map<string, FlatSpan[]>();
+    for (const s of spans) (byTrace.get(s.traceId) ?? byTrace.set(s.traceId, []).get(s.traceId)!).push(s);
+    expect(byTrace.size).toBe(report.sessions);
+    const ids = sessionIds(root);
+    expect(new Set(spans.map((s) => s.attributes['gen_ai.conversation.id']))).toEqual(ids);
+    expect(new Set(spans.map((s) => s.spanId)).size, 'span ids unique').toBe(spans.length);
+    for (const [traceId, ts] of byTrace) {
+      const r = roots(ts);
+      expect(r.map((s) => s.name), `roots of ${traceId}`).toEqual(['invoke_agent claude-code']);
+      const conv = new Set(ts.map((s) => s.attributes['gen_ai.conversation.id']));
+      expect(conv.size, `one conversation id in ${traceId}`).toBe(1);
+      const local = new Set(ts.map((s) => s.spanId));
+      const dangling = ts.filter((s) => s.parentSpanId && !local.has(s.parentSpanId));
+      expect(dangling.map((s) => `${s.name} → ${s.parentSpanId}`), `dangling parents in ${traceId}`).toEqual([]);
+    }
+
+    const chat = spans.filter((s) => s.name.startsWith('chat '));
+    const tools = spans.filter((s) => s.name.startsWith('execute_tool '));
+    expect(chat.length).toBe(report.requests + report.apiErrors);
+    expect(tools.length).toBe(report.operations);
+    const toolErrors = Object.values(report.tools as Record<string, { errors: number }>).reduce((a, t) => a + t.errors, 0);
+    expect(tools.filter((s) => s.status.code === 2).length).toBe(toolErrors);
+
+    const lo = BigInt(Date.parse('2026-01-05T00:00:00Z')) * 1_000_000n;
+    const hi = BigInt(Date.parse('2026-03-01T00:00:00Z')) * 1_000_000n;
+    const badTimes = spans.filter((s) => {
+      const a = BigInt(s.startTimeUnixNano);
+      const b = BigInt(s.endTimeUnixNano);
+      return a < lo || b > hi || b < a;
+    });
+    expect(badTimes.map((s) => `${s.name} ${s.startTimeUnixNano}..${s.endTimeUnixNano}`).slice(0, 5)).toEqual([]);
+
+    for (const s of spans) {
+      expect(s.resource['service.name']).toBe('claude-code');
+      expect(s.resource['team']).toBe(TEAM);
+      expect(typeof s.attributes['gen_ai.conversation.id']).toBe('string');
+    }
+    const missing = (list: FlatSpan[], keys: string[]): string[] =>
+      list.flatMap((s) => keys.filter((k) => s.attributes[k] === undefined || s.attributes[k] === '').map((k) => `${s.name}: ${k}`));
+    expect(missing(chat, ['gen_ai.operation.name', 'gen_ai.provider.name', 'gen_ai.request.model']).slice(0, 5)).toEqual([]);
+    // execute_tool spans: the GenAI conventions list no gen_ai.provider.name for them, and ccotel sets none.
+    expect(missing(tools, ['gen_ai.operation.name', 'gen_ai.tool.name', 'gen_ai.tool.call.id']).slice(0, 5)).toEqual([]);
+    const agents = spans.filter((s) => s.name.startsWith('invoke_agent '));
+    expect(agents.length).toBeGreaterThan(report.sessions); // roots plus subagents
+    expect(missing(agents, ['gen_ai.operation.name', 'gen_ai.provider.name'])).toEqual([]);
+    for (const s of [...chat, ...agents]) expect(s.attributes['gen_ai.provider.name']).toBe('anthropic');
+    expect(new Set(agents.map((s) => s.attributes['gen_ai.operation.name']))).toEqual(new Set(['invoke_agent']));
+    expect(new Set(chat.map((s) => s.attributes['gen_ai.operation.name']))).toEqual(new Set(['chat']));
+    expect(new Set(tools.map((s) => s.attributes['gen_ai.operation.name']))).toEqual(new Set(['execute_tool']));
+    for (const s of tools) expect(s.name).toBe(`execute_tool ${s.attributes['gen_ai.tool.name']}`);
+
+    // ---- metrics (OTLP side)
+    expect(await tokenTotals(col)).toEqual(statsTokens(report));
+    expect(Math.abs((await metricSum(col, 'claude_code.cost.usage')) - report.costUSD)).toBeLessThan(1e-6);
+    expect(await metricSum(col, 'claude_code.tool.calls')).toBe(report.operations);
+    const tokenPoints = await col.latestMetric('claude_code.token.usage');
+    for (const p of tokenPoints) {
+      expect(p.temporality).toBe('cumulative');
+      expect(p.resource['team']).toBe(TEAM);
+    }
+
+    // ---- Prometheus side
+    const text = await waitFor(async () => {
+      const t = await (await fetch(col.prometheusUrl)).text();
+      return t.includes('claude_code_token_usage_total') ? t : undefined;
+    }, { timeoutMs: 10_000, what: 'prometheus series' });
+    const promNames = [
+      'claude_code_token_usage_total',
+      'claude_code_cost_usage_USD_total',
+      'claude_code_tool_calls_total',
+      'claude_code_model_requests_total',
+      'claude_code_api_errors_total',
+      'claude_code_sessions_total',
+      'claude_code_subagents_total',
+      'claude_code_prompts_total',
+      'claude_code_compactions_total',
+      'claude_code_tool_duration_seconds_bucket',
+      'claude_code_token_usage_per_request_bucket',
+      'claude_code_budget_cost_USD',
+      'claude_code_budget_cost_total_USD',
+      'claude_code_exporter_last_event_timestamp_seconds',
+    ];
+    const series = text.split('\n').filter((l) => l && !l.startsWith('#'));
+    for (const n of promNames) {
+      const lines = series.filter((l) => l.startsWith(n + '{'));
+      expect(lines.length, `series ${n}`).toBeGreaterThan(0);
+      expect(lines.every((l) => l.includes(`team="${TEAM}"`)), `${n} has team label`).toBe(true);
+    }
+    const promTokens: Record<string, number> = { input: 0, output: 0, cache_read: 0, cache_creation: 0 };
+    for (const l of series.filter((l) => l.startsWith('claude_code_token_usage_total{'))) {
+      const type = /type="([^"]+)"/.exec(l)![1]!;
+      promTokens[type]! += Number(l.slice(l.lastIndexOf(' ') + 1));
+    }
+    expect(promTokens).toEqual(statsTokens(report));
+  }, 180_000);
+
+  it('collector down during backfill: backfill exits 0, no span lost or duplicated', async () => {
+    const root = await tempDir('root');
+    generateHistory(root, { sessions: 400, seed: 23, faults: true, targetBytes: 240_000_000 });
+
+    // reference: a clean backfill into its own collector
+    const ref = await collector();
+    const bfRef = await backfill(root, await tempDir('state'), ref);
+    const t0 = Date.now();
+    await expectExit0(bfRef, 170_000);
+    const refSeconds = (Date.now() - t0) / 1000;
+    const { report } = await runStats(root, await tempDir('stats'));
+    const refCount = await waitFor(async () => {
+      const s = await ref.readSpans();
+      return roots(s).length >= report.sessions ? s.length : undefined;
+    }, { timeoutMs: 30_000, what: 'reference root spans' });
+    await new Promise((r) => setTimeout(r, 500));
+    const refSpans = await ref.readSpans();
+    const refUnique = new Set(refSpans.map((s) => s.spanId)).size;
+    expect({ refCount, total: refSpans.length, unique: refUnique }).toEqual({ refCount, total: refCount, unique: refCount });
+
+    const col = await collector();
+    const bf = await backfill(root, await tempDir('state'), col);
+    // first spans written by the collector (stat, not parse: the outage must start early)
+    await waitFor(async () => ((await stat(col.tracesFile).catch(() => undefined))?.size ? true : undefined), { timeoutMs: 60_000, intervalMs: 10, what: 'first spans' });
+    const stopping = col.stop();
+    const beforeStop = (await col.readSpans()).length;
+    await stopping;
+    const stoppedWhileRunning = bf.child.exitCode === null;
+    const atStop = (await col.readSpans()).length; // the collector flushed its files on the way down
+    await new Promise((r) => setTimeout(r, 3000));
+    await col.restart();
+    await expectExit0(bf, 170_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const spans = await col.readSpans();
+    console.log(`[e2e] reference backfill ${refSeconds.toFixed(1)} s, ${refSpans.length} spans; outage run: ${beforeStop} spans seen before stop, ${atStop} at stop, stopped while running: ${stoppedWhileRunning}, ${spans.length} spans total`);
+    expect(stoppedWhileRunning, 'the collector went down while backfill was still running').toBe(true);
+    // the outage was felt by the span exporter (not only after all spans were delivered)
+    // the outage interrupted span delivery: some spans only reached the restarted collector
+    expect(atStop, 'spans delivered before the outage').toBeLessThan(refSpans.length);
+    const ids = spans.map((s) => s.spanId);
+    const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
+    expect(dup.length, `duplicate span ids (e.g. ${dup.slice(0, 3).join(', ')})`).toBe(0);
+    expect(spans.length).toBe(refSpans.length);
+    expect(new Set(ids)).toEqual(new Set(refSpans.map((s) => s.spanId)));
+    expect(await tokenTotals(col)).toEqual(statsTokens(report));
+  }, 360_000);
+
+  it('daemon SIGKILLed mid-backfill resumes: metrics exact, every root span arrives', async () => {
+    const root = await tempDir('root');
+    generateHistory(root, { sessions: 80, seed: 31, faults: true, targetBytes: 50_000_000 });
+    const { report } = await runStats(root, await tempDir('stats'));
+    const ids = sessionIds(root);
+    const col = await collector();
+    const state = await tempDir('state');
+
+    const d1 = runDaemon(root, state, col);
+    await waitFor(async () => ((await col.readSpans()).length > 0 ? true : undefined), { timeoutMs: 60_000, intervalMs: 50, what: 'first spans' });
+    const before = roots(await col.readSpans()).length;
+    d1.child.kill('SIGKILL');
+    expect((await d1.exit).signal).toBe('SIGKILL');
+    console.log(`[e2e] SIGKILL after ${before} of ${ids.size} root spans`);
+    expect(before, 'killed before the backfill finished').toBeLessThan(ids.size);
+
+    const d2 = runDaemon(root, state, col);
+    await waitFor(async () => {
+      const t = await tokenTotals(col);
+      return JSON.stringify(t) === JSON.stringify(statsTokens(report)) ? true : undefined;
+    }, { timeoutMs: 120_000, intervalMs: 500, what: 'token metrics to equal stats' }).catch(async (err) => {
+      throw new Error(`${(err as Error).message}: got ${JSON.stringify(await tokenTotals(col))}, want ${JSON.stringify(statsTokens(report))}`);
+    });
+    await waitFor(async () => {
+      const r = new Set(roots(await col.readSpans()).map((s) => String(s.attributes['gen_ai.conversation.id'])));
+      return [...ids].every((id) => r.has(id)) ? true : undefined;
+    }, { timeoutMs: 60_000, what: 'every root span' });
+    expect(await tokenTotals(col)).toEqual(statsTokens(report));
+    expect(Math.abs((await metricSum(col, 'claude_code.cost.usage')) - report.costUSD)).toBeLessThan(1e-6);
+    const spans = await col.readSpans();
+    // Re-sent spans after a crash keep their ids; each session still has a single root id.
+    const rootIds = new Set(roots(spans).map((s) => s.spanId));
+    expect(rootIds.size).toBe(ids.size);
+    await stopDaemon(d2);
+  }, 240_000);
+
+  it('live append and a new session reach the collector within seconds', async () => {
+    const root = await tempDir('root');
+    generateHistory(root, { sessions: 4, seed: 41, faults: false });
+    const ids = sessionIds(root);
+    const col = await collector();
+    const state = await tempDir('state');
+    const d = runDaemon(root, state, col);
+    await waitFor(async () => (roots(await col.readSpans()).length >= ids.size ? true : undefined), { timeoutMs: 60_000, what: 'backfill root spans' });
+    const { report: base } = await runStats(root, await tempDir('stats0'));
+    await waitFor(async () => (JSON.stringify(await tokenTotals(col)) === JSON.stringify(statsTokens(base)) ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'baseline token metrics',
+    });
+
+    // append to an existing transcript
+    const projects = join(root, 'projects');
+    const dir = readdirSync(projects)[0]!;
+    const file = readdirSync(join(projects, dir)).find((f) => f.endsWith('.jsonl'))!;
+    const path = join(projects, dir, file);
+    const last = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l)).reverse().find((o) => o.cwd && o.sessionId)!;
+    const sid = basename(file, '.jsonl');
+    const now = Date.now();
+    const iso = (ms: number): string => new Date(ms).toISOString();
+    const toolId = 'toolu_e2eLiveAppend000000001';
+    const usage1 = { input: 17, output: 230, cache_read: 4000, cache_creation: 1200 };
+    const usage2 = { input: 5, output: 40, cache_read: 900, cache_creation: 0 };
+    const assistant = (o: { id: string; req: string; ts: number; content: unknown[]; u: typeof usage1; cwd: string; session: string; uuid: string; parent: string | null }) => ({
+      parentUuid: o.parent,
+      isSidechain: false,
+      userType: 'external',
+      cwd: o.cwd,
+      sessionId: o.session,
+      version: '2.1.42',
+      gitBranch: 'main',
+      message: {
+        model: 'claude-sonnet-4-5-20250929',
+        id: o.id,
+        type: 'message',
+        role: 'assistant',
+        content: o.content,
+        stop_reason: 'tool_use',
+        stop_sequence: null,
+        usage: { input_tokens: o.u.input, cache_creation_input_tokens: o.u.cache_creation, cache_read_input_tokens: o.u.cache_read, output_tokens: o.u.output, service_tier: 'standard' },
+      },
+      requestId: o.req,
+      type: 'assistant',
+      uuid: o.uuid,
+      timestamp: iso(o.ts),
+    });
+    const lines = [
+      assistant({ id: 'msg_e2eLive0001', req: 'req_e2eLive0001', ts: now, content: [{ type: 'tool_use', id: toolId, name: 'Bash', input: { command: 'ls -la', description: 'list' } }], u: usage1, cwd: last.cwd, session: sid, uuid: 'e2e00000-0000-4000-8000-000000000001', parent: last.uuid ?? null }),
+      {
+        parentUuid: 'e2e00000-0000-4000-8000-000000000001',
+        isSidechain: false,
+        userType: 'external',
+        cwd: last.cwd,
+        sessionId: sid,
+        version: '2.1.42',
+        gitBranch: 'main',
+        type: 'user',
+        message: { role: 'user', content: [{ tool_use_id: toolId, type: 'tool_result', content: 'total 0', is_error: false }] },
+        uuid: 'e2e00000-0000-4000-8000-000000000002',
+        timestamp: iso(now + 800),
+        toolUseResult: { stdout: 'total 0', stderr: '', interrupted: false, isImage: false },
+      },
+    ];
+    appendFileSync(path, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+
+    // a brand-new session in a brand-new project directory
+    const newSid = 'e2e11111-2222-4333-8444-555555555555';
+    const newCwd = '/home/dev/projects/e2e-new';
+    const newDir = join(projects, '-home-dev-projects-e2e-new');
+    mkdirSync(newDir);
+    const promptUuid = 'e2e00000-0000-4000-8000-000000000003';
+    writeFileSync(
+      join(newDir, `${newSid}.jsonl`),
+      [
+        { parentUuid: null, isSidechain: false, userType: 'external', cwd: newCwd, sessionId: newSid, version: '2.1.42', gitBranch: 'main', type: 'user', message: { role: 'user', content: 'List the files' }, uuid: promptUuid, timestamp: iso(now + 100) },
+        assistant({ id: 'msg_e2eLive0002', req: 'req_e2eLive0002', ts: now + 1500, content: [{ type: 'text', text: 'Done.' }], u: usage2, cwd: newCwd, session: newSid, uuid: 'e2e00000-0000-4000-8000-000000000004', parent: promptUuid }),
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n') + '\n',
+    );
+    const appendedAt = Date.now();
+
+    const toolSpan = await waitFor(async () => (await col.readSpans()).find((s) => s.attributes['gen_ai.tool.call.id'] === toolId), { timeoutMs: 15_000, what: 'appended execute_tool span' });
+    expect(toolSpan.name).toBe('execute_tool Bash');
+    expect(toolSpan.traceId).toBe((await col.readSpans()).find((s) => s.attributes['gen_ai.conversation.id'] === sid && !s.parentSpanId)!.traceId);
+    const toolLatency = (Date.now() - appendedAt) / 1000;
+    const newSpans = await waitFor(async () => {
+      const s = (await col.readSpans()).filter((x) => x.attributes['gen_ai.conversation.id'] === newSid);
+      return s.some((x) => !x.parentSpanId) && s.some((x) => x.name.startsWith('chat ')) ? s : undefined;
+    }, { timeoutMs: 15_000, what: 'new session spans' });
+    expect(roots(newSpans).map((s) => s.name)).toEqual(['invoke_agent claude-code']);
+    const newLatency = (Date.now() - appendedAt) / 1000;
+
+    const want = statsTokens(base);
+    for (const u of [usage1, usage2]) for (const k of Object.keys(want)) want[k]! += u[k as keyof typeof u];
+    await waitFor(async () => (JSON.stringify(await tokenTotals(col)) === JSON.stringify(want) ? true : undefined), { timeoutMs: 15_000, what: 'token metrics to rise by the appended usage' }).catch(
+      async (err) => {
+        throw new Error(`${(err as Error).message}: got ${JSON.stringify(await tokenTotals(col))}, want ${JSON.stringify(want)}`);
+      },
+    );
+    const { report: after } = await runStats(root, await tempDir('stats1'));
+    expect(statsTokens(after)).toEqual(want);
+    console.log(`[e2e] live: tool span after ${toolLatency.toFixed(1)} s, new session after ${newLatency.toFixed(1)} s`);
+    await stopDaemon(d);
+  }, 180_000);
+});
