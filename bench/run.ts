@@ -2,7 +2,7 @@
 // next to a plain Node read+JSON.parse of the same bytes and to ccusage's native binary.
 //
 //   BENCH_MB=400 (history size)   BENCH_SEED=1   BENCH_KEEP_STATE=1 (keep .bench/state-* dirs)
-//   BENCH_EXPORT=1  also run bench/export.ts (backfill into a real collector, live latency); needs
+//   BENCH_EXPORT=0  skip bench/export.ts (backfill into a real collector, live latency), which needs
 //                   the collector binary (scripts/build-collector.sh or CCOTEL_OTELCOL_BIN)
 //
 // The history is cached in .bench/history-<MB>mb-seed<SEED>/ (git-ignored) and reused when present.
@@ -61,7 +61,7 @@ export interface BenchCase {
 }
 export const benchCases: BenchCase[] = [];
 
-if (process.env.BENCH_EXPORT === '1') {
+if (process.env.BENCH_EXPORT !== '0') {
   benchCases.push({
     name: 'ccotel backfill into a real collector',
     async run(ctx) {
