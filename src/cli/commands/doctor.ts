@@ -73,8 +73,10 @@ async function probe(url: string): Promise<{ ok: boolean; detail: string }> {
     if (res.status === 401 || res.status === 403) return { ok: false, detail: `HTTP ${res.status}: check OTEL_EXPORTER_OTLP_HEADERS (authentication)` };
     return { ok: false, detail: `HTTP ${res.status} ${res.statusText}` };
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code;
-    return { ok: false, detail: `unreachable (${cause ?? (err as Error).message})` };
+    // undici hides the socket error in `cause` (an AggregateError when several addresses failed).
+    const cause = (err as { cause?: { code?: string; errors?: Array<{ code?: string }> } }).cause;
+    const code = cause?.code ?? cause?.errors?.[0]?.code;
+    return { ok: false, detail: `unreachable (${code ?? (err as Error).message})` };
   }
 }
 
