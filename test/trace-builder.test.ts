@@ -23,12 +23,17 @@ class CollectingSink implements EventSink {
   readonly name = 'traces';
   spans: SpanData[] = [];
   events: ModelEvent[] = [];
-  constructor(readonly builder: TraceBuilder) {}
+  constructor(
+    readonly builder: TraceBuilder,
+    /** Tick on every flush, as the real sink does: sessions may close between their files. */
+    private readonly tickOnFlush = false,
+  ) {}
   accept(e: readonly ModelEvent[]): void {
     this.events.push(...e);
     this.builder.accept(e);
   }
   async flush(): Promise<void> {
+    if (this.tickOnFlush) this.builder.tick();
     this.spans.push(...this.builder.drain());
   }
   snapshot(): unknown {
@@ -39,10 +44,10 @@ class CollectingSink implements EventSink {
   }
 }
 
-async function build(root: string, sliceBytes = 32 << 20): Promise<CollectingSink> {
+async function build(root: string, sliceBytes = 32 << 20, tickOnFlush = false): Promise<CollectingSink> {
   const state = mkdtempSync(join(tmpdir(), 'ccotel-tb-'));
   const store = await StateStore.open(state, { allowReadOnly: false });
-  const sink = new CollectingSink(new TraceBuilder(new Pricer(EMBEDDED_PRICES), DEFAULT_TRACE_OPTIONS));
+  const sink = new CollectingSink(new TraceBuilder(new Pricer(EMBEDDED_PRICES), DEFAULT_TRACE_OPTIONS), tickOnFlush);
   const reader = new HistoryReader(store, [sink], silentLogger, { maxLineBytes: 64 << 20, sliceBytes });
   await reader.syncAll(await listTranscripts(resolveRoots([root])));
   sink.builder.tick(Date.now(), true);
@@ -101,5 +106,17 @@ describe('trace builder on real transcripts', () => {
     const b = await build(FIXTURE_ROOT, 64 << 10);
     const key = (s: SpanData) => `${s.traceId}/${s.spanId}/${s.parentSpanId}/${s.name}/${s.startMs}/${s.endMs}`;
     expect(b.spans.map(key).sort()).toEqual(a.spans.map(key).sort());
+  });
+
+  it('sends one root and one span per subagent when a session closes before its subagent files are read', async () => {
+    // Old history is idle at once: ticking on every small slice closes each session as soon as the
+    // reader moves on, and subagent files of another session may follow later.
+    const { spans } = await build(FIXTURE_ROOT, 16 << 10, true);
+    const ids = spans.map((s) => s.spanId);
+    expect(new Set(ids).size).toBe(ids.length);
+    const roots = spans.filter((s) => !s.parentSpanId);
+    expect(roots.map((r) => r.name)).toEqual(['invoke_agent claude-code', 'invoke_agent claude-code']);
+    const reference = await build(FIXTURE_ROOT);
+    expect(spans.length).toBe(reference.spans.length);
   });
 });

@@ -65,15 +65,24 @@ interface SessionState {
 
 export interface TraceBuilderState {
   sessions: Record<string, SessionState>;
-  /** Sessions whose root span was sent, with their last event time: a resumed session adds turns, not a second root. */
-  closed: Record<string, number>;
+  /**
+   * Sessions whose root span was sent (wall-clock time of closing, subagent spans sent): more lines
+   * for them (a resumed session, or subagent files read after the main one) add spans under the
+   * same root, never a second root or a second span for the same subagent.
+   */
+  closed: Record<string, { at: number; agents: string[] }>;
 }
 
 const CLOSED_RETENTION_MS = 60 * 86_400_000;
+// Old history is "idle" the moment it is read; a session whose lines were handed over this recently
+// may have more lines (the rest of a big file, its subagent files) coming in the same pass.
+const READING_GRACE_MS = 2000;
 
 export class TraceBuilder {
   private state: TraceBuilderState = { sessions: {}, closed: {} };
   private outbox: SpanData[] = [];
+  /** The session the reader is in the middle of: not closed by a tick, however old its events. */
+  private lastAccepted = { sessionId: '', wall: 0 };
 
   constructor(
     private readonly pricer: Pricer,
@@ -101,6 +110,8 @@ export class TraceBuilder {
 
   accept(events: readonly ModelEvent[]): void {
     for (const e of events) this.apply(e);
+    const last = events[events.length - 1];
+    if (last) this.lastAccepted = { sessionId: last.ctx.sessionId, wall: this.wallClock() };
   }
 
   private session(e: ModelEvent): SessionState {
@@ -115,7 +126,7 @@ export class TraceBuilder {
         rootEmitted: id in this.state.closed,
         streams: {},
         tools: {},
-        agents: {},
+        agents: Object.fromEntries((this.state.closed[id]?.agents ?? []).map((a) => [a, { first: Infinity, last: -Infinity, linked: true }])),
         totals: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0, costUSD: 0, toolCalls: 0, toolErrors: 0, compactions: 0 },
       };
       this.state.sessions[id] = s;
@@ -173,7 +184,7 @@ export class TraceBuilder {
         s.totals.toolCalls++;
         if (e.isError) s.totals.toolErrors++;
         this.push({ traceId: traceIdFor(sid), spanId, parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: t.start, endMs: Math.max(t.start, e.ts), attributes: { ...t.attrs, 'ccotel.tool.result.chars': e.resultChars }, error: e.isError ? 'tool returned an error' : undefined });
-        if (e.agentId) {
+        if (e.agentId && !(s.agents[e.agentId]?.linked)) {
           const a = (s.agents[e.agentId] ??= { first: t.start, last: e.ts, linked: false });
           a.linked = true;
           this.push({
@@ -260,9 +271,11 @@ export class TraceBuilder {
         }
       }
       if (s.turn && !s.turn.emitted && nowMs - s.turn.last >= this.opts.turnIdleMs) this.closeTurn(sid, s, s.turn.last);
-      if (nowMs - s.last >= this.opts.sessionIdleMs) this.closeSession(sid, s);
+      const reading = !final && sid === this.lastAccepted.sessionId && wall - this.lastAccepted.wall < READING_GRACE_MS;
+      if (nowMs - s.last >= this.opts.sessionIdleMs && !reading) this.closeSession(sid, s);
     }
-    for (const [sid, last] of Object.entries(this.state.closed)) if (nowMs - last > CLOSED_RETENTION_MS) delete this.state.closed[sid];
+    // Forget closed sessions by wall-clock age (event time would drop old history at once).
+    for (const [sid, c] of Object.entries(this.state.closed)) if (wall - c.at > CLOSED_RETENTION_MS) delete this.state.closed[sid];
   }
 
   private closeSession(sid: string, s: SessionState): void {
@@ -298,7 +311,7 @@ export class TraceBuilder {
       if (s.version) attributes['ccotel.claude_code.version'] = s.version;
       this.push({ traceId: traceIdFor(sid), spanId: sessionSpanId(sid), name: 'invoke_agent claude-code', kind: 'internal', startMs: s.start, endMs: s.last, attributes });
     }
-    this.state.closed[sid] = s.last;
+    this.state.closed[sid] = { at: this.wallClock(), agents: Object.keys(s.agents) };
     delete this.state.sessions[sid];
   }
 
