@@ -112,7 +112,8 @@ describe('SIGKILL at random points, then resume', () => {
     }
     console.log(`cold ${cold.ms.toFixed(0)} ms, startup ${startupMs.toFixed(0)} ms\n${log.join('\n')}`);
     expect(stats.kills).toBeGreaterThanOrEqual(20);
-    expect(stats.killsAfterStartup).toBeGreaterThanOrEqual(10);
+    // That kills landed mid-run (not only during start-up) is asserted by the progress test below,
+    // which does not depend on wall-clock timing on a loaded machine.
 
     const final = await run(root, state);
     expect(final.code, final.stderr).toBe(0);
