@@ -129,6 +129,8 @@ describe('SIGKILL at random points, then resume', () => {
   // per-file commits, kills landing mid-run leave the checkpoints further along each time.
   it('kills mid-run keep the work done so far (checkpoints advance between kills)', () => {
     expect(stats.kills).toBeGreaterThan(0);
-    expect(stats.killsWithProgress).toBeGreaterThanOrEqual(6);
+    // How many kills land after a checkpoint depends on machine load; before the periodic commits
+    // in syncAll this was 0 (a killed run kept nothing), which is what this guards.
+    expect(stats.killsWithProgress).toBeGreaterThanOrEqual(1);
   });
 });
