@@ -6,7 +6,6 @@ import { resolveRoots, type Root } from '../sources/roots.js';
 import { listTranscripts, type TranscriptFile } from '../sources/transcript-files.js';
 import { HistoryReader, DEFAULT_READER_OPTIONS } from '../sources/history-reader.js';
 import { StateStore } from '../state/store.js';
-import type { EventSink } from '../model/sink.js';
 import type { Logger } from '../log.js';
 import { UserError } from '../errors.js';
 import { checkTimeZone, localTimeZone } from '../stats/time-range.js';
@@ -56,12 +55,11 @@ export interface History {
   close(): void;
 }
 
-/** Opens state and brings the ledger up to date with the transcripts (progress on a TTY). */
-export async function openHistory(
-  o: CommonOptions,
-  log: Logger,
-  opts: { sinks?: EventSink[]; allowReadOnly: boolean; sinceMs?: number; progressLabel?: string },
-): Promise<History> {
+/**
+ * Settings and the state directory, with the warnings every command owes its user (no transcripts
+ * anywhere, a flat rate in effect, state owned by a running daemon).
+ */
+export async function openState(o: CommonOptions, log: Logger, opts: { allowReadOnly: boolean }): Promise<{ settings: Settings; store: StateStore }> {
   const settings = loadSettings(o);
   if (settings.flatRate) log.warn('CLAUDE_RATE_INPUT/CLAUDE_RATE_OUTPUT set: costs use that flat rate for every model');
   if (!settings.roots.some((r) => r.exists)) {
@@ -70,18 +68,29 @@ export async function openHistory(
   }
   const store = await StateStore.open(settings.stateDir, { allowReadOnly: opts.allowReadOnly, reset: o.resetState });
   if (store.readOnly) log.info(`state directory is in use by a running ccotel; reading without saving progress`);
-  const reader = new HistoryReader(store, opts.sinks ?? [], log, { ...DEFAULT_READER_OPTIONS, sinceMs: opts.sinceMs });
-  const files = await listTranscripts(settings.roots, (p, err) => log.warn(`cannot list ${p}: ${err.message}`));
-  const progress = createProgress(opts.progressLabel ?? 'reading transcripts');
+  return { settings, store };
+}
+
+/** Every transcript under the roots; a folder that cannot be listed is reported, not fatal. */
+export function listFiles(settings: Settings, log: Logger): Promise<TranscriptFile[]> {
+  return listTranscripts(settings.roots, (p, err) => log.warn(`cannot list ${p}: ${err.message}`));
+}
+
+/** Opens state read-only if need be and brings the ledger up to date (progress on a TTY). */
+export async function openHistory(o: CommonOptions, log: Logger, opts: { allowReadOnly: boolean }): Promise<History> {
+  const { settings, store } = await openState(o, log, opts);
+  const reader = new HistoryReader(store, [], log, DEFAULT_READER_OPTIONS);
+  const progress = createProgress('reading transcripts');
   try {
+    const files = await listFiles(settings, log);
     await reader.syncAll(files, (d, t) => progress.update(d, t));
+    return { settings, store, reader, files, close: () => store.close() };
   } catch (err) {
     store.close();
     throw err;
   } finally {
     progress.done();
   }
-  return { settings, store, reader, files, close: () => store.close() };
 }
 
 /** The `input` section of a report: what the reader has seen over all history. */
@@ -103,8 +112,9 @@ export function inputSummary(h: History): StatsReport['input'] {
   return { files, lines, malformedLines: malformed, oversizedLines: oversized, unpricedModels: [...unpriced].sort() };
 }
 
-export function requireNonNegativeInt(name: string, v: string): number {
+/** A TCP port from the command line. */
+export function parsePort(name: string, v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UserError(`${name} must be a whole number (got "${v}")`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UserError(`${name} must be a port number from 1 to 65535 (got "${v}")`);
   return n;
 }

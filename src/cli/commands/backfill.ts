@@ -2,11 +2,9 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
-import { loadSettings } from '../history.js';
-import { StateStore } from '../../state/store.js';
+import { listFiles, openState } from '../history.js';
 import { HistoryReader, DEFAULT_READER_OPTIONS } from '../../sources/history-reader.js';
-import { listTranscripts } from '../../sources/transcript-files.js';
-import { createExportPipeline } from '../../export/pipeline.js';
+import { createExportPipeline, type ExportPipeline } from '../../export/pipeline.js';
 import { createProgress } from '../progress.js';
 import { parseDay, startOfDay } from '../../stats/time-range.js';
 import { parseDuration } from '../durations.js';
@@ -32,26 +30,27 @@ Examples:
   addCommonOptions(cmd);
   cmd.action(async (o: BackfillOptions) => {
     const log = createLogger({ level: logLevelOf(o), json: false });
-    const settings = loadSettings(o);
-    const sinceMs = o.since ? startOfDay(...parseDay(o.since, '--since'), settings.timezone) : undefined;
-    const store = await StateStore.open(settings.stateDir, { allowReadOnly: false, reset: o.resetState });
+    const { settings, store } = await openState(o, log, { allowReadOnly: false });
     const started = Date.now();
-    const pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, { serveLocalMetrics: false, trace: { sessionIdleMs: parseDuration(o.sessionIdle ?? '30m', '--session-idle') } });
-    for (const line of pipeline.describe()) log.info(line);
-    const onSignal = (): void => {
-      log.warn('interrupted: progress up to the last accepted batch is saved');
-      pipeline.traces.stop();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    const reader = new HistoryReader(store, [pipeline.traces], log, { ...DEFAULT_READER_OPTIONS, sinceMs });
+    let pipeline: ExportPipeline | undefined;
     const progress = createProgress('backfill');
     try {
-      const files = await listTranscripts(settings.roots, (p, err) => log.warn(`cannot list ${p}: ${err.message}`));
+      const sinceMs = o.since ? startOfDay(...parseDay(o.since, '--since'), settings.timezone) : undefined;
+      pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, { serveLocalMetrics: false, trace: { sessionIdleMs: parseDuration(o.sessionIdle ?? '30m', '--session-idle') } });
+      for (const line of pipeline.describe()) log.info(line);
+      const traces = pipeline.traces;
+      const onSignal = (): void => {
+        log.warn('interrupted: progress up to the last accepted batch is saved');
+        traces.stop();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const reader = new HistoryReader(store, [traces], log, { ...DEFAULT_READER_OPTIONS, sinceMs });
+      const files = await listFiles(settings, log);
       await reader.syncAll(files, (d, t) => progress.update(d, t));
       progress.done();
       // One-shot: every call whose lines are on disk is complete now.
-      pipeline.traces.builder.tick(Date.now(), true);
+      traces.builder.tick(Date.now(), true);
       await reader.commit();
       try {
         await pipeline.metrics.forceFlush();
@@ -61,8 +60,8 @@ Examples:
       }
       const summary = {
         sessions: store.ledger.sessions.size,
-        openSessions: pipeline.traces.builder.openSessions,
-        spans: pipeline.traces.spansSent,
+        openSessions: traces.builder.openSessions,
+        spans: traces.spansSent,
         files: reader.counters.files,
         filesRead: reader.counters.filesRead,
         bytes: reader.counters.bytesRead,
@@ -78,7 +77,7 @@ Examples:
         );
     } finally {
       progress.done();
-      await pipeline.shutdown().catch(() => {});
+      await pipeline?.shutdown().catch(() => {});
       store.close();
     }
   });

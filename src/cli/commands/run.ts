@@ -2,10 +2,8 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
-import { loadSettings } from '../history.js';
-import { StateStore } from '../../state/store.js';
+import { listFiles, openState, parsePort } from '../history.js';
 import { HistoryReader, DEFAULT_READER_OPTIONS } from '../../sources/history-reader.js';
-import { listTranscripts } from '../../sources/transcript-files.js';
 import { Follower } from '../../sources/follow.js';
 import { createExportPipeline } from '../../export/pipeline.js';
 import { parseDuration } from '../durations.js';
@@ -35,12 +33,11 @@ variables, e.g.:
   addCommonOptions(cmd);
   cmd.action(async (o: RunOptions) => {
     const log = createLogger({ level: logLevelOf(o), json: o.logFormat !== 'text' });
-    const settings = loadSettings(o);
-    const store = await StateStore.open(settings.stateDir, { allowReadOnly: false, reset: o.resetState });
+    const { settings, store } = await openState(o, log, { allowReadOnly: false });
     const pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, {
       metricsIntervalMs: parseDuration(o.metricsInterval ?? '10s', '--metrics-interval'),
       trace: { sessionIdleMs: parseDuration(o.sessionIdle ?? '30m', '--session-idle') },
-      prometheus: o.prometheusPort ? { host: settings.config.prometheus?.host ?? '127.0.0.1', port: Number(o.prometheusPort) } : undefined,
+      prometheus: o.prometheusPort ? { host: settings.config.prometheus?.host ?? '127.0.0.1', port: parsePort('--prometheus-port', o.prometheusPort) } : undefined,
     });
     for (const line of pipeline.describe()) log.info(line);
     try {
@@ -72,7 +69,7 @@ variables, e.g.:
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
     const started = Date.now();
-    const files = await listTranscripts(settings.roots, (p, err) => log.warn(`cannot list ${p}: ${err.message}`));
+    const files = await listFiles(settings, log);
     try {
       await reader.syncAll(files, progressLogger(log));
     } catch (err) {
