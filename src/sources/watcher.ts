@@ -1,5 +1,6 @@
 // Live tailing: chokidar reports new and growing transcripts; a periodic rescan (stat only, no
 // bytes read for unchanged files) catches anything a watcher missed and roots created later.
+import { existsSync } from 'node:fs';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Root } from './roots.js';
 import { hintsFor, listTranscripts, type TranscriptFile } from './transcript-files.js';
@@ -23,32 +24,25 @@ export function watchTranscripts(
     const projectsDir = projectsOf(path);
     if (projectsDir) onChange({ path, hints: hintsFor(projectsDir, path) });
   };
-  const ensureWatched = (): void => {
+  // Watches every projects folder that exists and is not watched yet: at start, and again on each
+  // rescan for roots created later (a first Claude Code session on this machine).
+  const watchExisting = (): void => {
     for (const r of roots) {
-      if (watched.has(r.projectsDir)) continue;
-      try {
-        if (!watcher) {
-          watcher = watch(r.projectsDir, { ignoreInitial: true, persistent: true, alwaysStat: false, ignorePermissionErrors: true });
-          watcher.on('add', handle).on('change', handle).on('error', (err) => log.warn(`watcher error: ${(err as Error).message}`));
-        } else {
-          watcher.add(r.projectsDir);
-        }
-        watched.add(r.projectsDir);
-      } catch (err) {
-        log.debug(`cannot watch ${r.projectsDir} yet: ${(err as Error).message}`);
+      if (watched.has(r.projectsDir) || !existsSync(r.projectsDir)) continue;
+      if (!watcher) {
+        watcher = watch(r.projectsDir, { ignoreInitial: true, persistent: true, ignorePermissionErrors: true });
+        watcher.on('add', handle).on('change', handle).on('error', (err) => log.warn(`watcher error: ${(err as Error).message}`));
+      } else {
+        watcher.add(r.projectsDir);
       }
+      watched.add(r.projectsDir);
     }
   };
-  const existing = roots.filter((r) => r.exists);
-  for (const r of existing) watched.add(r.projectsDir);
-  if (existing.length > 0) {
-    watcher = watch(existing.map((r) => r.projectsDir), { ignoreInitial: true, persistent: true, ignorePermissionErrors: true });
-    watcher.on('add', handle).on('change', handle).on('error', (err) => log.warn(`watcher error: ${(err as Error).message}`));
-  }
+  watchExisting();
   const timer = setInterval(() => {
     void listTranscripts(roots.map((r) => ({ ...r, exists: true })), () => {}).then((files) => {
       for (const f of files) onChange(f);
-      ensureWatched();
+      watchExisting();
     });
   }, opts.rescanMs);
   timer.unref();
