@@ -2,6 +2,7 @@
 // OpenTelemetry exporters themselves (endpoint, per-signal endpoints, headers, timeout, compression,
 // certificates); the config file's `otlp:` block fills in what the environment leaves unset.
 import type { OtlpSettings } from '../config/config.js';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { UserError } from '../errors.js';
 
 export type Protocol = 'http/protobuf' | 'http/json';
@@ -45,4 +46,9 @@ export function resolveExportTarget(cfg: OtlpSettings | undefined, env: NodeJS.P
   if (c.timeoutMs !== undefined && !env.OTEL_EXPORTER_OTLP_TIMEOUT) target.timeoutMillis = c.timeoutMs;
   if (c.compression !== undefined && !env.OTEL_EXPORTER_OTLP_COMPRESSION) target.compression = c.compression;
   return target;
+}
+
+/** The exporters' compression option; undefined leaves OTEL_EXPORTER_OTLP_COMPRESSION in charge. */
+export function compressionOption(c: ExportTarget['compression']): CompressionAlgorithm | undefined {
+  return c === 'gzip' ? CompressionAlgorithm.GZIP : c === 'none' ? CompressionAlgorithm.NONE : undefined;
 }

@@ -32,18 +32,18 @@ const noMetrics = { ready: Promise.resolve(), forceFlush: async () => {}, shutdo
 export function createExportPipeline(settings: Settings, ledger: Ledger, stateDir: string, log: Logger, o: PipelineOptions = {}): ExportPipeline {
   const target = resolveExportTarget(settings.config.otlp);
   const resource = buildResource(settings.config.serviceName);
-  const spanExporter = target.configured && target.tracesUrl ? createOtlpSpanExporter(target) : createFileSpanExporter(join(stateDir, 'traces'));
+  const spanExporter = target.tracesUrl ? createOtlpSpanExporter(target) : createFileSpanExporter(join(stateDir, 'traces'));
   const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }), spanExporter, resource, log);
   const prom = o.prometheus ?? { host: settings.config.prometheus?.host ?? '127.0.0.1', port: settings.config.prometheus?.port ?? 9464 };
-  const local = !(target.configured && target.metricsUrl);
-  const metrics = local && o.serveLocalMetrics === false ? noMetrics : createMetricsPipeline({
+  const metricsUrl = target.metricsUrl;
+  const metrics = !metricsUrl && o.serveLocalMetrics === false ? noMetrics : createMetricsPipeline({
     ledger,
     pricer: settings.pricer,
     user: osUserName(),
     timezone: settings.timezone,
     resource,
-    mode: target.configured && target.metricsUrl
-      ? { kind: 'otlp', url: target.metricsUrl, protocol: target.protocol, headers: target.headers, timeoutMillis: target.timeoutMillis, compression: target.compression }
+    mode: metricsUrl
+      ? { kind: 'otlp', url: metricsUrl, protocol: target.protocol, headers: target.headers, timeoutMillis: target.timeoutMillis, compression: target.compression }
       : { kind: 'prometheus', host: prom.host, port: prom.port },
     exportIntervalMs: o.metricsIntervalMs,
   });

@@ -13,7 +13,7 @@ import {
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPMetricExporter as JsonMetricExporter, AggregationTemporalityPreference } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import { compressionOption } from '../otlp-settings.js';
 import type { Ledger } from '../../state/ledger.js';
 import type { Pricer } from '../../pricing/cost.js';
 import { LedgerMetricProducer } from './ledger-producer.js';
@@ -109,7 +109,7 @@ export function createMetricsPipeline(o: MetricsPipelineOptions): MetricsPipelin
     url,
     headers,
     timeoutMillis,
-    compression: compression === 'gzip' ? CompressionAlgorithm.GZIP : compression === 'none' ? CompressionAlgorithm.NONE : undefined,
+    compression: compressionOption(compression),
     temporalityPreference: AggregationTemporalityPreference.CUMULATIVE,
   };
   const exporter = new RecordingExporter(protocol === 'http/json' ? new JsonMetricExporter(config) : new ProtoMetricExporter(config));

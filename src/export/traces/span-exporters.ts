@@ -6,8 +6,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
-import type { ExportTarget } from '../otlp-settings.js';
+import { compressionOption, type ExportTarget } from '../otlp-settings.js';
 import type { ReadableSpan } from './readable-span.js';
 
 export interface SpanBatchExporter {
@@ -22,7 +21,7 @@ export function createOtlpSpanExporter(t: ExportTarget): SpanBatchExporter {
     url: t.tracesUrl,
     headers: t.headers,
     timeoutMillis: t.timeoutMillis,
-    compression: t.compression === 'gzip' ? CompressionAlgorithm.GZIP : t.compression === 'none' ? CompressionAlgorithm.NONE : undefined,
+    compression: compressionOption(t.compression),
   };
   const exporter = t.protocol === 'http/json' ? new JsonExporter(config) : new ProtoExporter(config);
   return {
