@@ -25,8 +25,3 @@ export function redactSecrets(text: string): string {
   for (const [re, replacement] of RULES) out = out.replace(re, replacement);
   return out;
 }
-
-/** True when redaction changed the text: a secret appeared in it. */
-export function containsSecret(text: string): boolean {
-  return redactSecrets(text) !== text;
-}

@@ -4,7 +4,8 @@
 import { redactSecrets } from '../detection/redact.js';
 
 const MAX = 300;
-const FILE_TOOLS = new Set(['Read', 'Edit', 'Write', 'MultiEdit', 'NotebookEdit', 'NotebookRead']);
+/** Tools whose target is a file path. */
+export const FILE_TOOLS: ReadonlySet<string> = new Set(['Read', 'Edit', 'Write', 'MultiEdit', 'NotebookEdit', 'NotebookRead']);
 
 export function summarizeToolTarget(name: string, input: Record<string, unknown>): string | undefined {
   let v: unknown;

@@ -10,8 +10,6 @@ import type { Logger } from '../log.js';
 export interface FollowOptions {
   tickMs: number;
   rescanMs: number;
-  /** Extra work on each tick (e.g. flushing metrics); errors are logged. */
-  onTick?: () => Promise<void>;
 }
 
 export class Follower {
@@ -60,7 +58,6 @@ export class Follower {
       if (this.ticking && !this.stopped) {
         this.ticking = false;
         await this.reader.commit();
-        await this.opts.onTick?.();
       }
     } catch (err) {
       if (!this.stopped) this.log.warn(`delivery interrupted: ${(err as Error).message}`);

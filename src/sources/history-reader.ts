@@ -30,13 +30,12 @@ export interface ReadCounters {
   bytesRead: number;
   lines: number;
   malformed: number;
-  events: number;
 }
 
 export type ProgressFn = (done: number, total: number) => void;
 
 export class HistoryReader {
-  readonly counters: ReadCounters = { files: 0, filesRead: 0, bytesRead: 0, lines: 0, malformed: 0, events: 0 };
+  readonly counters: ReadCounters = { files: 0, filesRead: 0, bytesRead: 0, lines: 0, malformed: 0 };
 
   constructor(
     private readonly store: StateStore,
@@ -160,7 +159,6 @@ export class HistoryReader {
 
   private deliver(events: ModelEvent[]): void {
     if (events.length === 0) return;
-    this.counters.events += events.length;
     // The ledger sees all history (counters stay complete); --since limits only what sinks export.
     for (const e of events) this.store.ledger.apply(e);
     const since = this.opts.sinceMs;

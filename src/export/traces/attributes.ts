@@ -2,10 +2,9 @@
 // they lack. Tool inputs are reduced to one redacted target; file contents, patches and tool output
 // are never attached.
 import type { AttrValue } from './span-data.js';
+import { FILE_TOOLS } from '../../model/tool-target.js';
 
 export const GENAI_PROVIDER = 'anthropic';
-
-const FILE_TOOLS = new Set(['Read', 'Edit', 'Write', 'MultiEdit', 'NotebookEdit', 'NotebookRead']);
 
 export function toolAttributes(name: string, id: string, sessionId: string, target: string | undefined, input: Record<string, unknown>): Record<string, AttrValue> {
   const a: Record<string, AttrValue> = {

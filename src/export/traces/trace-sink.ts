@@ -44,11 +44,6 @@ export class TraceSink implements EventSink {
     this.builder.restore(state as TraceBuilderState | undefined);
   }
 
-  /** Spans waiting for delivery (for backpressure and status). */
-  get pending(): number {
-    return this.queue.length;
-  }
-
   async flush(): Promise<void> {
     this.builder.tick();
     this.queue.push(...this.builder.drain());
