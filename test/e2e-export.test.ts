@@ -91,7 +91,7 @@ function sessionIds(root: string): Set<string> {
 
 async function tokenTotals(col: Collector): Promise<Record<string, number>> {
   const out: Record<string, number> = { input: 0, output: 0, cache_read: 0, cache_creation: 0 };
-  for (const p of await col.latestMetric('claude_code.token.usage')) out[String(p.attributes['type'])] = (out[String(p.attributes['type'])] ?? 0) + (p.value ?? 0);
+  for (const p of await col.latestMetric('ccotel.token.usage')) out[String(p.attributes['type'])] = (out[String(p.attributes['type'])] ?? 0) + (p.value ?? 0);
   return out;
 }
 
@@ -186,9 +186,9 @@ describe('e2e export through a real collector', () => {
 
     // ---- metrics (OTLP side)
     expect(await tokenTotals(col)).toEqual(statsTokens(report));
-    expect(Math.abs((await metricSum(col, 'claude_code.cost.usage')) - report.costUSD)).toBeLessThan(1e-6);
-    expect(await metricSum(col, 'claude_code.tool.calls')).toBe(report.operations);
-    const tokenPoints = await col.latestMetric('claude_code.token.usage');
+    expect(Math.abs((await metricSum(col, 'ccotel.cost.usage')) - report.costUSD)).toBeLessThan(1e-6);
+    expect(await metricSum(col, 'ccotel.tool.calls')).toBe(report.operations);
+    const tokenPoints = await col.latestMetric('ccotel.token.usage');
     for (const p of tokenPoints) {
       expect(p.temporality).toBe('cumulative');
       expect(p.resource['team']).toBe(TEAM);
@@ -197,23 +197,23 @@ describe('e2e export through a real collector', () => {
     // ---- Prometheus side
     const text = await waitFor(async () => {
       const t = await (await fetch(col.prometheusUrl)).text();
-      return t.includes('claude_code_token_usage_total') ? t : undefined;
+      return t.includes('ccotel_token_usage_total') ? t : undefined;
     }, { timeoutMs: 10_000, what: 'prometheus series' });
     const promNames = [
-      'claude_code_token_usage_total',
-      'claude_code_cost_usage_USD_total',
-      'claude_code_tool_calls_total',
-      'claude_code_model_requests_total',
-      'claude_code_api_errors_total',
-      'claude_code_sessions_total',
-      'claude_code_subagents_total',
-      'claude_code_prompts_total',
-      'claude_code_compactions_total',
-      'claude_code_tool_duration_seconds_bucket',
-      'claude_code_token_usage_per_request_bucket',
-      'claude_code_budget_cost_USD',
-      'claude_code_budget_cost_total_USD',
-      'claude_code_exporter_last_event_timestamp_seconds',
+      'ccotel_token_usage_total',
+      'ccotel_cost_usage_USD_total',
+      'ccotel_tool_calls_total',
+      'ccotel_model_requests_total',
+      'ccotel_api_errors_total',
+      'ccotel_sessions_total',
+      'ccotel_subagents_total',
+      'ccotel_prompts_total',
+      'ccotel_compactions_total',
+      'ccotel_tool_duration_seconds_bucket',
+      'ccotel_token_usage_per_request_bucket',
+      'ccotel_budget_cost_USD',
+      'ccotel_budget_cost_total_USD',
+      'ccotel_exporter_last_event_timestamp_seconds',
     ];
     const series = text.split('\n').filter((l) => l && !l.startsWith('#'));
     for (const n of promNames) {
@@ -222,7 +222,7 @@ describe('e2e export through a real collector', () => {
       expect(lines.every((l) => l.includes(`team="${TEAM}"`)), `${n} has team label`).toBe(true);
     }
     const promTokens: Record<string, number> = { input: 0, output: 0, cache_read: 0, cache_creation: 0 };
-    for (const l of series.filter((l) => l.startsWith('claude_code_token_usage_total{'))) {
+    for (const l of series.filter((l) => l.startsWith('ccotel_token_usage_total{'))) {
       const type = /type="([^"]+)"/.exec(l)![1]!;
       promTokens[type]! += Number(l.slice(l.lastIndexOf(' ') + 1));
     }
@@ -304,7 +304,7 @@ describe('e2e export through a real collector', () => {
       return [...ids].every((id) => r.has(id)) ? true : undefined;
     }, { timeoutMs: 60_000, what: 'every root span' });
     expect(await tokenTotals(col)).toEqual(statsTokens(report));
-    expect(Math.abs((await metricSum(col, 'claude_code.cost.usage')) - report.costUSD)).toBeLessThan(1e-6);
+    expect(Math.abs((await metricSum(col, 'ccotel.cost.usage')) - report.costUSD)).toBeLessThan(1e-6);
     const spans = await col.readSpans();
     // Re-sent spans after a crash keep their ids; each session still has a single root id.
     const rootIds = new Set(roots(spans).map((s) => s.spanId));

@@ -6,7 +6,7 @@ import { Ledger } from '../src/state/ledger.js';
 import { Pricer } from '../src/pricing/cost.js';
 import { EMBEDDED_PRICES } from '../src/pricing/price-table.js';
 import { buildReport } from '../src/stats/report.js';
-import { namedRange } from '../src/stats/time-range.js';
+import { namedRange } from '../src/calendar/time-range.js';
 import type { EventContext, ModelEvent, Usage } from '../src/model/events.js';
 import { computeMetricData, METRIC, type LedgerMetric, type NumberMetric, type HistogramMetric } from '../src/export/metrics/ledger-metrics.js';
 import { prometheusName } from '../src/export/metrics/prometheus-names.js';
@@ -314,13 +314,13 @@ describe('producer', () => {
     const { resourceMetrics, errors } = await prod.collect();
     expect(errors).toEqual([]);
     const metrics = resourceMetrics.scopeMetrics[0]!.metrics;
-    const tokens = metrics.find((m) => m.descriptor.name === 'claude_code.token.usage')!;
+    const tokens = metrics.find((m) => m.descriptor.name === 'ccotel.token.usage')!;
     expect(tokens.dataPointType).toBe(DataPointType.SUM);
     expect(tokens.dataPoints[0]!.startTime).toEqual([CUMULATIVE_START_MS / 1000, 0]);
     expect(tokens.dataPoints[0]!.endTime).toEqual([NOW / 1000, 0]);
     const prom = new LedgerMetricProducer(ledgerOf(EVENTS), pricer, resource, { user: USER, timezone: 'UTC', now: () => NOW, names: 'prometheus' });
     const names = (await prom.collect()).resourceMetrics.scopeMetrics[0]!.metrics.map((m) => m.descriptor.name);
-    expect(names).toContain('claude_code_cost_usage_USD_total');
+    expect(names).toContain('ccotel_cost_usage_USD_total');
     // An empty ledger exports nothing at all (no empty metric families).
     const empty = await new LedgerMetricProducer(new Ledger(), pricer, resource, { user: USER, timezone: 'UTC', now: () => NOW }).collect();
     expect(empty.resourceMetrics.scopeMetrics).toEqual([]);
@@ -331,21 +331,21 @@ describe('Prometheus names (collector prometheusexporter, add_metric_suffixes: t
   it('translates every metric as otlptranslator does', () => {
     const ms = computeMetricData(ledgerOf(EVENTS), pricer, opts);
     expect(Object.fromEntries(ms.map((m) => [m.name, prometheusName(m.name, m.unit, m.kind)]))).toEqual({
-      'claude_code.token.usage': 'claude_code_token_usage_total',
-      'claude_code.cost.usage': 'claude_code_cost_usage_USD_total',
-      'claude_code.tool.calls': 'claude_code_tool_calls_total',
-      'claude_code.tool.calls.pending': 'claude_code_tool_calls_pending',
-      'claude_code.model.requests': 'claude_code_model_requests_total',
-      'claude_code.api.errors': 'claude_code_api_errors_total',
-      'claude_code.sessions': 'claude_code_sessions_total',
-      'claude_code.subagents': 'claude_code_subagents_total',
-      'claude_code.prompts': 'claude_code_prompts_total',
-      'claude_code.compactions': 'claude_code_compactions_total',
-      'claude_code.tool.duration': 'claude_code_tool_duration_seconds',
-      'claude_code.token.usage.per_request': 'claude_code_token_usage_per_request',
-      'claude_code.budget.cost': 'claude_code_budget_cost_USD',
-      'claude_code.budget.cost.total': 'claude_code_budget_cost_total_USD',
-      'claude_code.exporter.last_event_timestamp': 'claude_code_exporter_last_event_timestamp_seconds',
+      'ccotel.token.usage': 'ccotel_token_usage_total',
+      'ccotel.cost.usage': 'ccotel_cost_usage_USD_total',
+      'ccotel.tool.calls': 'ccotel_tool_calls_total',
+      'ccotel.tool.calls.pending': 'ccotel_tool_calls_pending',
+      'ccotel.model.requests': 'ccotel_model_requests_total',
+      'ccotel.api.errors': 'ccotel_api_errors_total',
+      'ccotel.sessions': 'ccotel_sessions_total',
+      'ccotel.subagents': 'ccotel_subagents_total',
+      'ccotel.prompts': 'ccotel_prompts_total',
+      'ccotel.compactions': 'ccotel_compactions_total',
+      'ccotel.tool.duration': 'ccotel_tool_duration_seconds',
+      'ccotel.token.usage.per_request': 'ccotel_token_usage_per_request',
+      'ccotel.budget.cost': 'ccotel_budget_cost_USD',
+      'ccotel.budget.cost.total': 'ccotel_budget_cost_total_USD',
+      'ccotel.exporter.last_event_timestamp': 'ccotel_exporter_last_event_timestamp_seconds',
     });
   });
 

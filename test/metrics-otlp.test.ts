@@ -65,7 +65,7 @@ describe('otlp mode', () => {
       await p.shutdown();
     }
     const tokenPoints = bodies.map((b) => {
-      const m = b.resourceMetrics[0]!.scopeMetrics[0]!.metrics.find((x) => x.name === 'claude_code.token.usage')!;
+      const m = b.resourceMetrics[0]!.scopeMetrics[0]!.metrics.find((x) => x.name === 'ccotel.token.usage')!;
       expect(m.sum!.aggregationTemporality).toBe(2); // CUMULATIVE
       expect(m.sum!.isMonotonic).toBe(true);
       return m.sum!.dataPoints.map((d) => [d.attributes.find((a) => a.key === 'type')!.value.stringValue, Number(d.asInt), BigInt(d.startTimeUnixNano)]);

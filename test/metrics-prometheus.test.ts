@@ -112,18 +112,18 @@ describe('prometheus mode', () => {
     const { types, help } = parse(text);
     expect(types).toEqual({
       target_info: 'gauge',
-      claude_code_token_usage_total: 'counter',
-      claude_code_cost_usage_USD_total: 'counter',
-      claude_code_tool_calls_total: 'counter',
-      claude_code_tool_calls_pending: 'gauge',
-      claude_code_model_requests_total: 'counter',
-      claude_code_sessions_total: 'counter',
-      claude_code_prompts_total: 'counter',
-      claude_code_tool_duration_seconds: 'histogram',
-      claude_code_token_usage_per_request: 'histogram',
-      claude_code_budget_cost_USD: 'gauge',
-      claude_code_budget_cost_total_USD: 'gauge',
-      claude_code_exporter_last_event_timestamp_seconds: 'gauge',
+      ccotel_token_usage_total: 'counter',
+      ccotel_cost_usage_USD_total: 'counter',
+      ccotel_tool_calls_total: 'counter',
+      ccotel_tool_calls_pending: 'gauge',
+      ccotel_model_requests_total: 'counter',
+      ccotel_sessions_total: 'counter',
+      ccotel_prompts_total: 'counter',
+      ccotel_tool_duration_seconds: 'histogram',
+      ccotel_token_usage_per_request: 'histogram',
+      ccotel_budget_cost_USD: 'gauge',
+      ccotel_budget_cost_total_USD: 'gauge',
+      ccotel_exporter_last_event_timestamp_seconds: 'gauge',
     });
     for (const name of Object.keys(types)) expect(help[name], name).toBeTruthy();
   });
@@ -134,40 +134,40 @@ describe('prometheus mode', () => {
       samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).map((s) => s.value);
     const project = c.cwd; // quotes survive the escaping round trip
     const base = { project, user: 'alice', otel_scope_name: 'ccotel' };
-    expect(find('claude_code_token_usage_total', { ...base, model: MODEL, type: 'input' })).toEqual([100]);
-    expect(find('claude_code_token_usage_total', { ...base, model: MODEL, type: 'output' })).toEqual([200_000]);
-    expect(find('claude_code_token_usage_total', { ...base, model: MODEL, type: 'cache_read' })).toEqual([0]);
-    const cost = find('claude_code_cost_usage_USD_total', { ...base, model: MODEL });
+    expect(find('ccotel_token_usage_total', { ...base, model: MODEL, type: 'input' })).toEqual([100]);
+    expect(find('ccotel_token_usage_total', { ...base, model: MODEL, type: 'output' })).toEqual([200_000]);
+    expect(find('ccotel_token_usage_total', { ...base, model: MODEL, type: 'cache_read' })).toEqual([0]);
+    const cost = find('ccotel_cost_usage_USD_total', { ...base, model: MODEL });
     expect(cost).toHaveLength(1);
     expect(cost[0]).toBeCloseTo(1.0001, 12);
-    expect(find('claude_code_tool_calls_total', { ...base, tool: 'Bash', outcome: 'error' })).toEqual([1]);
-    expect(find('claude_code_tool_calls_total', { tool: 'Bash', outcome: 'success' })).toEqual([]);
-    expect(find('claude_code_tool_calls_pending', { ...base, tool: 'Bash' })).toEqual([1]);
-    expect(find('claude_code_model_requests_total', { ...base, model: MODEL })).toEqual([1]);
-    expect(find('claude_code_sessions_total', base)).toEqual([1]);
-    expect(find('claude_code_prompts_total', base)).toEqual([1]);
-    expect(find('claude_code_exporter_last_event_timestamp_seconds', { user: 'alice' })).toEqual([(T0 + 4000) / 1000]);
+    expect(find('ccotel_tool_calls_total', { ...base, tool: 'Bash', outcome: 'error' })).toEqual([1]);
+    expect(find('ccotel_tool_calls_total', { tool: 'Bash', outcome: 'success' })).toEqual([]);
+    expect(find('ccotel_tool_calls_pending', { ...base, tool: 'Bash' })).toEqual([1]);
+    expect(find('ccotel_model_requests_total', { ...base, model: MODEL })).toEqual([1]);
+    expect(find('ccotel_sessions_total', base)).toEqual([1]);
+    expect(find('ccotel_prompts_total', base)).toEqual([1]);
+    expect(find('ccotel_exporter_last_event_timestamp_seconds', { user: 'alice' })).toEqual([(T0 + 4000) / 1000]);
     // NOW is 2025-06-10 13:00 in Berlin: the call is today's, this week's and this month's.
     for (const period of ['today', 'week', 'month']) {
-      expect(find('claude_code_budget_cost_USD', { ...base, period })[0]).toBeCloseTo(1.0001, 12);
-      expect(find('claude_code_budget_cost_total_USD', { user: 'alice', period })[0]).toBeCloseTo(1.0001, 12);
+      expect(find('ccotel_budget_cost_USD', { ...base, period })[0]).toBeCloseTo(1.0001, 12);
+      expect(find('ccotel_budget_cost_total_USD', { user: 'alice', period })[0]).toBeCloseTo(1.0001, 12);
     }
     expect(find('target_info', { service_name: 'claude-code', user_name: 'alice' })).toEqual([1]);
   });
 
   it('serves histograms as cumulative _bucket series with le, plus _sum and _count', () => {
     const { samples } = parse(text);
-    const buckets = samples.filter((s) => s.name === 'claude_code_tool_duration_seconds_bucket' && s.labels.tool === 'Bash');
+    const buckets = samples.filter((s) => s.name === 'ccotel_tool_duration_seconds_bucket' && s.labels.tool === 'Bash');
     expect(buckets.map((b) => [b.labels.le, b.value])).toEqual([
       ['0.05', 0], ['0.1', 0], ['0.25', 0], ['0.5', 0], ['1', 0], ['2.5', 1], ['5', 1], ['10', 1], ['30', 1], ['60', 1], ['120', 1], ['300', 1], ['600', 1], ['+Inf', 1],
     ]);
-    expect(samples.find((s) => s.name === 'claude_code_tool_duration_seconds_sum')!.value).toBe(1.5);
-    expect(samples.find((s) => s.name === 'claude_code_tool_duration_seconds_count')!.value).toBe(1);
-    const out = samples.filter((s) => s.name === 'claude_code_token_usage_per_request_bucket' && s.labels.type === 'output' && s.labels.model === MODEL);
+    expect(samples.find((s) => s.name === 'ccotel_tool_duration_seconds_sum')!.value).toBe(1.5);
+    expect(samples.find((s) => s.name === 'ccotel_tool_duration_seconds_count')!.value).toBe(1);
+    const out = samples.filter((s) => s.name === 'ccotel_token_usage_per_request_bucket' && s.labels.type === 'output' && s.labels.model === MODEL);
     expect(out.find((b) => b.labels.le === '65536')!.value).toBe(0);
     expect(out.find((b) => b.labels.le === '262144')!.value).toBe(1);
     expect(out.find((b) => b.labels.le === '+Inf')!.value).toBe(1);
-    expect(samples.find((s) => s.name === 'claude_code_token_usage_per_request_count' && s.labels.type === 'output')!.value).toBe(1);
+    expect(samples.find((s) => s.name === 'ccotel_token_usage_per_request_count' && s.labels.type === 'output')!.value).toBe(1);
   });
 
   it('reports a busy port through ready', async () => {

@@ -1,51 +1,13 @@
 // The shared loader behind every command: settings, roots, state, and an up-to-date ledger.
 // Commands stay thin; they choose sinks and present results.
-import { Pricer } from '../pricing/cost.js';
-import { loadConfigFile, priceTable, defaultStateDir, type FileConfig } from '../config/config.js';
-import { resolveRoots, type Root } from '../sources/roots.js';
+import { loadSettings, type CommonOptions, type Settings } from '../config/settings.js';
 import { listTranscripts, type TranscriptFile } from '../sources/transcript-files.js';
 import { HistoryReader, DEFAULT_READER_OPTIONS } from '../sources/history-reader.js';
 import { StateStore } from '../state/store.js';
 import type { Logger } from '../log.js';
 import { UserError } from '../errors.js';
-import { checkTimeZone, localTimeZone } from '../stats/time-range.js';
 import type { StatsReport } from '../stats/report.js';
 import { createProgress } from './progress.js';
-
-export interface CommonOptions {
-  claudeDir?: string[];
-  config?: string;
-  stateDir?: string;
-  resetState?: boolean;
-  timezone?: string;
-}
-
-export interface Settings {
-  config: FileConfig;
-  configPath: string;
-  configFound: boolean;
-  roots: Root[];
-  stateDir: string;
-  timezone: string;
-  pricer: Pricer;
-  flatRate: boolean;
-}
-
-export function loadSettings(o: CommonOptions, env: NodeJS.ProcessEnv = process.env): Settings {
-  const { path, config, found } = loadConfigFile(o.config, env);
-  const roots = resolveRoots(o.claudeDir?.length ? o.claudeDir : config.claudeDirs, env);
-  const { table, flatRate } = priceTable(config, env);
-  return {
-    config,
-    configPath: path,
-    configFound: found,
-    roots,
-    stateDir: o.stateDir ?? config.stateDir ?? defaultStateDir(env),
-    timezone: checkTimeZone(o.timezone ?? config.timezone ?? localTimeZone()),
-    pricer: new Pricer(table),
-    flatRate,
-  };
-}
 
 export interface History {
   settings: Settings;

@@ -1,7 +1,7 @@
 // Options every command shares.
 import { Option, type Command } from 'commander';
 import { parseLogLevel, type LogLevel } from '../log.js';
-import type { CommonOptions } from './history.js';
+import type { CommonOptions } from '../config/settings.js';
 
 export interface GlobalOptions extends CommonOptions {
   logLevel?: string;

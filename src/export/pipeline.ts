@@ -1,7 +1,7 @@
 // Assembles the export side for `run` and `backfill`: the resource, the trace sink (OTLP or local
 // files) and the metrics pipeline (OTLP push or local Prometheus endpoint), from the settings.
 import { join } from 'node:path';
-import type { Settings } from '../cli/history.js';
+import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log.js';
 import type { Ledger } from '../state/ledger.js';
 import { resolveExportTarget } from './otlp-settings.js';

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import type { FileCheckpoint } from '../state/store.js';
+import type { FileCheckpoint } from './checkpoint.js';
 
 export const FINGERPRINT_BYTES = 1024;
 

@@ -9,25 +9,11 @@ import { Ledger } from './ledger.js';
 import { StateLock } from './lock.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { UserError } from '../errors.js';
+import type { FileCheckpoint } from '../sources/checkpoint.js';
 
 export const STATE_FORMAT = 'ccotel-state';
 export const STATE_VERSION = 1;
 
-export interface FileCheckpoint {
-  dev: number;
-  ino: number;
-  size: number;
-  mtimeMs: number;
-  /** Byte offset just past the last line that was fully processed. */
-  offset: number;
-  /** Lines up to offset (for file:line in warnings). */
-  lines: number;
-  malformed: number;
-  oversized: number;
-  /** sha256 (hex) of the first fpLen bytes: tells a replaced file from an appended one. */
-  fp: string;
-  fpLen: number;
-}
 
 interface StateFile {
   format: string;

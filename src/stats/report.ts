@@ -3,7 +3,7 @@
 import type { Ledger, ToolRecord, UsageRecord } from '../state/ledger.js';
 import type { Pricer } from '../pricing/cost.js';
 import { isFileEdit } from '../model/tool-target.js';
-import type { TimeRange } from './time-range.js';
+import type { TimeRange } from '../calendar/time-range.js';
 
 export interface TokenTotals {
   input: number;

@@ -6,7 +6,7 @@ import { listFiles, openState } from '../history.js';
 import { HistoryReader, DEFAULT_READER_OPTIONS } from '../../sources/history-reader.js';
 import { createExportPipeline, type ExportPipeline } from '../../export/pipeline.js';
 import { createProgress } from '../progress.js';
-import { parseDay, startOfDay } from '../../stats/time-range.js';
+import { parseDay, startOfDay } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
 import { UserError } from '../../errors.js';
 

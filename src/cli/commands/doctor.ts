@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addCommonOptions, type GlobalOptions } from '../options.js';
-import { loadSettings } from '../history.js';
+import { loadSettings } from '../../config/settings.js';
 import { listTranscripts } from '../../sources/transcript-files.js';
 import { resolveExportTarget } from '../../export/otlp-settings.js';
 import { StateStore } from '../../state/store.js';

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { buildReport } from '../../stats/report.js';
 import { renderStats } from '../../stats/render.js';
-import { resolveRange } from '../../stats/time-range.js';
+import { resolveRange } from '../../calendar/time-range.js';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, type GlobalOptions, logLevelOf } from '../options.js';
 import { inputSummary, openHistory } from '../history.js';

@@ -6,7 +6,7 @@
 // Pure: the same ledger, pricer and options always give the same data, in a stable order.
 import type { Ledger, UsageRecord } from '../../state/ledger.js';
 import type { Pricer } from '../../pricing/cost.js';
-import { namedRange } from '../../stats/time-range.js';
+import { namedRange } from '../../calendar/time-range.js';
 
 export type MetricKind = 'counter' | 'gauge' | 'histogram';
 export type Attributes = Record<string, string>;
@@ -56,7 +56,7 @@ export interface MetricOptions {
   /** "Now" for the budget periods and the histogram settle window (epoch ms). */
   nowMs: number;
   /**
-   * A model call enters `claude_code.token.usage.per_request` only once its event time is this far
+   * A model call enters `ccotel.token.usage.per_request` only once its event time is this far
    * in the past (default 5 min): streaming writes several copies of a response with growing usage,
    * and moving an observation to a higher bucket would lower a cumulative bucket count (a counter
    * reset in Prometheus). The token and cost counters include every call at once (they only grow).
@@ -66,21 +66,21 @@ export interface MetricOptions {
 
 /** Every metric name, in export order. */
 export const METRIC = {
-  tokenUsage: 'claude_code.token.usage',
-  costUsage: 'claude_code.cost.usage',
-  toolCalls: 'claude_code.tool.calls',
-  toolCallsPending: 'claude_code.tool.calls.pending',
-  modelRequests: 'claude_code.model.requests',
-  apiErrors: 'claude_code.api.errors',
-  sessions: 'claude_code.sessions',
-  subagents: 'claude_code.subagents',
-  prompts: 'claude_code.prompts',
-  compactions: 'claude_code.compactions',
-  toolDuration: 'claude_code.tool.duration',
-  tokensPerRequest: 'claude_code.token.usage.per_request',
-  budgetCost: 'claude_code.budget.cost',
-  budgetCostTotal: 'claude_code.budget.cost.total',
-  lastEventTimestamp: 'claude_code.exporter.last_event_timestamp',
+  tokenUsage: 'ccotel.token.usage',
+  costUsage: 'ccotel.cost.usage',
+  toolCalls: 'ccotel.tool.calls',
+  toolCallsPending: 'ccotel.tool.calls.pending',
+  modelRequests: 'ccotel.model.requests',
+  apiErrors: 'ccotel.api.errors',
+  sessions: 'ccotel.sessions',
+  subagents: 'ccotel.subagents',
+  prompts: 'ccotel.prompts',
+  compactions: 'ccotel.compactions',
+  toolDuration: 'ccotel.tool.duration',
+  tokensPerRequest: 'ccotel.token.usage.per_request',
+  budgetCost: 'ccotel.budget.cost',
+  budgetCostTotal: 'ccotel.budget.cost.total',
+  lastEventTimestamp: 'ccotel.exporter.last_event_timestamp',
 } as const;
 
 export const TOOL_DURATION_BOUNDARIES = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];

@@ -1,0 +1,42 @@
+// The settings in effect for one command: config file, roots, state directory, time zone and
+// prices, resolved once (flags > environment > config file > defaults).
+import { Pricer } from '../pricing/cost.js';
+import { loadConfigFile, priceTable, defaultStateDir, type FileConfig } from './config.js';
+import { resolveRoots, type Root } from '../sources/roots.js';
+import { checkTimeZone, localTimeZone } from '../calendar/time-range.js';
+
+export interface CommonOptions {
+  claudeDir?: string[];
+  config?: string;
+  stateDir?: string;
+  resetState?: boolean;
+  timezone?: string;
+}
+
+export interface Settings {
+  config: FileConfig;
+  configPath: string;
+  configFound: boolean;
+  roots: Root[];
+  stateDir: string;
+  timezone: string;
+  pricer: Pricer;
+  flatRate: boolean;
+}
+
+export function loadSettings(o: CommonOptions, env: NodeJS.ProcessEnv = process.env): Settings {
+  const { path, config, found } = loadConfigFile(o.config, env);
+  const roots = resolveRoots(o.claudeDir?.length ? o.claudeDir : config.claudeDirs, env);
+  const { table, flatRate } = priceTable(config, env);
+  return {
+    config,
+    configPath: path,
+    configFound: found,
+    roots,
+    stateDir: o.stateDir ?? config.stateDir ?? defaultStateDir(env),
+    timezone: checkTimeZone(o.timezone ?? config.timezone ?? localTimeZone()),
+    pricer: new Pricer(table),
+    flatRate,
+  };
+}
+

@@ -1,0 +1,17 @@
+// What the reader remembers about one transcript: its identity (to tell an appended file from a
+// replaced one) and how far it has read. The reader owns this type; the state store only keeps it.
+export interface FileCheckpoint {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  /** Byte offset just past the last line that was fully processed. */
+  offset: number;
+  /** Lines up to offset (for file:line in warnings). */
+  lines: number;
+  malformed: number;
+  oversized: number;
+  /** sha256 (hex) of the first fpLen bytes: tells a replaced file from an appended one. */
+  fp: string;
+  fpLen: number;
+}
