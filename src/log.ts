@@ -1,5 +1,7 @@
 // Logging: one line per record on stderr. JSON lines for the daemon (machines read them), plain text
 // for interactive commands. Warnings about input name the file and line.
+import { UserError } from './errors.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
@@ -12,7 +14,7 @@ export interface Logger {
 
 export function parseLogLevel(v: string): LogLevel {
   if (v in ORDER) return v as LogLevel;
-  throw new Error(`--log-level must be one of ${Object.keys(ORDER).join(', ')} (got "${v}")`);
+  throw new UserError(`--log-level must be one of ${Object.keys(ORDER).join(', ')} (got "${v}")`);
 }
 
 export function createLogger(opts: { level: LogLevel; json: boolean; write?: (line: string) => void }): Logger {

@@ -52,7 +52,7 @@ describe('otlp mode', () => {
       user: 'alice',
       timezone: 'UTC',
       resource: resourceFromAttributes({ 'service.name': 'claude-code' }),
-      mode: { kind: 'otlp', url, protocol: 'http/json', timeoutMillis: 5000 },
+      mode: { kind: 'otlp', target: { configured: true, urls: { metrics: url }, protocol: 'http/json', timeoutMillis: 5000 } },
       exportIntervalMs: 60_000,
     });
 
@@ -101,7 +101,7 @@ describe('otlp mode', () => {
       user: 'alice',
       timezone: 'UTC',
       resource: resourceFromAttributes({}),
-      mode: { kind: 'otlp', url: 'http://127.0.0.1:9/v1/metrics', protocol: 'http/protobuf', timeoutMillis: 2000 },
+      mode: { kind: 'otlp', target: { configured: true, urls: { metrics: 'http://127.0.0.1:9/v1/metrics' }, protocol: 'http/protobuf', timeoutMillis: 2000 } },
     });
     await expect(p.forceFlush()).rejects.toThrow();
     await p.shutdown();

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// ccotel's command line. Commands are thin: they parse options, call the shared loaders in
-// ./history.ts, pick sinks, and print. User mistakes become one line on stderr and exit code 2.
+// ccotel's command line. Commands are thin: they parse options, open an ingest session
+// (src/ingest/session.ts), pick sinks, and print. User mistakes become one line on stderr and exit code 2.
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { registerStats } from './commands/stats.js';
@@ -38,9 +38,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof UserError || (err instanceof Error && /^--/.test(err.message))) {
+    if (err instanceof UserError) {
       process.stderr.write(`ccotel: ${err.message}\n`);
-      return err instanceof UserError ? err.exitCode : 2;
+      return err.exitCode;
     }
     process.stderr.write(`ccotel: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     return 1;

@@ -7,14 +7,17 @@ import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.js';
 import { EMBEDDED_PRICES, type ModelPrice, type PriceTable } from '../pricing/price-table.js';
 
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+export type OtlpCompression = 'gzip' | 'none';
+
 export interface OtlpSettings {
   endpoint?: string;
   tracesEndpoint?: string;
   metricsEndpoint?: string;
-  protocol?: 'http/protobuf' | 'http/json';
+  protocol?: OtlpProtocol;
   headers?: Record<string, string>;
   timeoutMs?: number;
-  compression?: 'gzip' | 'none';
+  compression?: OtlpCompression;
 }
 
 export interface FileConfig {

@@ -1,25 +1,25 @@
 // Where and how to send OTLP. The standard OTEL_EXPORTER_OTLP_* variables are read by the
 // OpenTelemetry exporters themselves (endpoint, per-signal endpoints, headers, timeout, compression,
 // certificates); the config file's `otlp:` block fills in what the environment leaves unset.
-import type { OtlpSettings } from '../config/config.js';
+import type { OtlpCompression, OtlpProtocol, OtlpSettings } from '../config/config.js';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { UserError } from '../errors.js';
 
-export type Protocol = 'http/protobuf' | 'http/json';
+export type Signal = 'traces' | 'metrics';
 
+/** One target for both signals (like otlp-exporter-base's shared delegate configuration). */
 export interface ExportTarget {
   /** False: no endpoint anywhere, so the embedded default (local Prometheus + trace files) is used. */
   configured: boolean;
-  protocol: Protocol;
-  tracesUrl?: string;
-  metricsUrl?: string;
+  protocol: OtlpProtocol;
+  urls: Partial<Record<Signal, string>>;
   /** Options for the exporters, only for what the environment does not set itself. */
   headers?: Record<string, string>;
   timeoutMillis?: number;
-  compression?: 'gzip' | 'none';
+  compression?: OtlpCompression;
 }
 
-const signalUrl = (base: string, signal: 'traces' | 'metrics'): string => `${base.replace(/\/+$/, '')}/v1/${signal}`;
+const signalUrl = (base: string, signal: Signal): string => `${base.replace(/\/+$/, '')}/v1/${signal}`;
 
 export function resolveExportTarget(cfg: OtlpSettings | undefined, env: NodeJS.ProcessEnv = process.env): ExportTarget {
   const c = cfg ?? {};
@@ -41,14 +41,23 @@ export function resolveExportTarget(cfg: OtlpSettings | undefined, env: NodeJS.P
       throw new UserError(`OTLP endpoint "${u}" is not an http(s) URL`);
     }
   }
-  const target: ExportTarget = { configured: tracesUrl !== undefined || metricsUrl !== undefined, protocol: protoRaw, tracesUrl, metricsUrl };
+  const urls: ExportTarget['urls'] = {};
+  if (tracesUrl !== undefined) urls.traces = tracesUrl;
+  if (metricsUrl !== undefined) urls.metrics = metricsUrl;
+  const target: ExportTarget = { configured: tracesUrl !== undefined || metricsUrl !== undefined, protocol: protoRaw, urls };
   if (c.headers && !env.OTEL_EXPORTER_OTLP_HEADERS) target.headers = c.headers;
   if (c.timeoutMs !== undefined && !env.OTEL_EXPORTER_OTLP_TIMEOUT) target.timeoutMillis = c.timeoutMs;
   if (c.compression !== undefined && !env.OTEL_EXPORTER_OTLP_COMPRESSION) target.compression = c.compression;
   return target;
 }
 
-/** The exporters' compression option; undefined leaves OTEL_EXPORTER_OTLP_COMPRESSION in charge. */
-export function compressionOption(c: ExportTarget['compression']): CompressionAlgorithm | undefined {
-  return c === 'gzip' ? CompressionAlgorithm.GZIP : c === 'none' ? CompressionAlgorithm.NONE : undefined;
+/**
+ * The configuration every OTLP exporter of one signal gets (trace and metric exporters alike); what
+ * is left undefined, the exporters read from the OTEL_EXPORTER_OTLP_* variables themselves.
+ */
+export function exporterConfig(t: ExportTarget, signal: Signal): { url: string; headers?: Record<string, string>; timeoutMillis?: number; compression?: CompressionAlgorithm } {
+  const url = t.urls[signal];
+  if (!url) throw new Error(`no OTLP endpoint for ${signal}`);
+  const c = t.compression;
+  return { url, headers: t.headers, timeoutMillis: t.timeoutMillis, compression: c === 'gzip' ? CompressionAlgorithm.GZIP : c === 'none' ? CompressionAlgorithm.NONE : undefined };
 }

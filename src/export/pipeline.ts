@@ -9,10 +9,13 @@ import { buildResource, osUserName } from './resource.js';
 import { TraceBuilder, DEFAULT_TRACE_OPTIONS, type TraceBuilderOptions } from './traces/trace-builder.js';
 import { TraceSink } from './traces/trace-sink.js';
 import { createFileSpanExporter, createOtlpSpanExporter } from './traces/span-exporters.js';
+import { RetryingExporter } from './retry.js';
 import { createMetricsPipeline } from './metrics/metrics-pipeline.js';
 
 export interface ExportPipeline {
   traces: TraceSink;
+  /** Makes pending span retries give up (shutdown while the collector is down). */
+  stopRetrying(): void;
   metrics: { forceFlush(): Promise<void>; shutdown(): Promise<void>; describe(): string; ready: Promise<void> };
   describe(): string[];
   shutdown(): Promise<void>;
@@ -32,23 +35,22 @@ const noMetrics = { ready: Promise.resolve(), forceFlush: async () => {}, shutdo
 export function createExportPipeline(settings: Settings, ledger: Ledger, stateDir: string, log: Logger, o: PipelineOptions = {}): ExportPipeline {
   const target = resolveExportTarget(settings.config.otlp);
   const resource = buildResource(settings.config.serviceName);
-  const spanExporter = target.tracesUrl ? createOtlpSpanExporter(target) : createFileSpanExporter(join(stateDir, 'traces'));
-  const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }), spanExporter, resource, log);
+  const spanExporter = target.urls.traces ? createOtlpSpanExporter(target) : createFileSpanExporter(join(stateDir, 'traces'));
+  const retrying = new RetryingExporter(spanExporter, log, 'span');
+  const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }), retrying, resource);
   const prom = o.prometheus ?? { host: settings.config.prometheus?.host ?? '127.0.0.1', port: settings.config.prometheus?.port ?? 9464 };
-  const metricsUrl = target.metricsUrl;
-  const metrics = !metricsUrl && o.serveLocalMetrics === false ? noMetrics : createMetricsPipeline({
+  const metrics = !target.urls.metrics && o.serveLocalMetrics === false ? noMetrics : createMetricsPipeline({
     ledger,
     pricer: settings.pricer,
     user: osUserName(),
     timezone: settings.timezone,
     resource,
-    mode: metricsUrl
-      ? { kind: 'otlp', url: metricsUrl, protocol: target.protocol, headers: target.headers, timeoutMillis: target.timeoutMillis, compression: target.compression }
-      : { kind: 'prometheus', host: prom.host, port: prom.port },
+    mode: target.urls.metrics ? { kind: 'otlp', target } : { kind: 'prometheus', host: prom.host, port: prom.port },
     exportIntervalMs: o.metricsIntervalMs,
   });
   return {
     traces,
+    stopRetrying: () => retrying.stop(),
     metrics,
     describe: () => [`traces: ${spanExporter.describe()}`, `metrics: ${metrics.describe()}`, ...(target.configured ? [] : ['no OTLP endpoint configured: using the embedded default (set OTEL_EXPORTER_OTLP_ENDPOINT to send to a collector)'])],
     async shutdown() {

@@ -14,4 +14,10 @@ export interface FileCheckpoint {
   /** sha256 (hex) of the first fpLen bytes: tells a replaced file from an appended one. */
   fp: string;
   fpLen: number;
+  /**
+   * Offset up to which each exporting sink (traces) has consumed this file; it may lag `offset` when a
+   * command without that sink (stats) read the bytes first. Absent in state written before sinks kept
+   * their own offsets: they are then caught up with `offset`.
+   */
+  sinks?: Record<string, number>;
 }

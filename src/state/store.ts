@@ -30,7 +30,8 @@ export class StateStore {
   files: Record<string, FileCheckpoint> = {};
   sinks: Record<string, unknown> = {};
   private ledgerBytes = 0;
-  private lastSaved = '';
+  /** state.json is rewritten only when a checkpoint or a sink's state moved since the last save. */
+  private dirty = false;
   private lock: StateLock | undefined;
 
   private constructor(
@@ -161,8 +162,10 @@ export class StateStore {
       } finally {
         await fh.close();
       }
+      this.dirty = true;
     }
-    await this.saveState();
+    // The daemon commits on every tick; rewrite (and fsync) only when something moved.
+    if (this.dirty) await this.saveState();
   }
 
   private async saveState(): Promise<void> {
@@ -174,11 +177,21 @@ export class StateStore {
       orphans: this.ledger.exportOrphans(),
       sinks: this.sinks,
     };
-    const text = JSON.stringify(state);
-    // The daemon commits on every tick; rewrite (and fsync) only when something moved.
-    if (text === this.lastSaved) return;
-    await writeFileAtomic(this.statePath, text);
-    this.lastSaved = text;
+    await writeFileAtomic(this.statePath, JSON.stringify(state));
+    this.dirty = false;
+  }
+
+  /** Records where a file's reading stands; durable at the next commit. */
+  setCheckpoint(path: string, cp: FileCheckpoint): void {
+    this.files[path] = cp;
+    this.dirty = true;
+  }
+
+  /** A sink's open state (spans awaiting their end), saved with the checkpoints it matches. */
+  setSinkState(name: string, state: unknown): void {
+    if (state === undefined) return;
+    this.sinks[name] = state;
+    this.dirty = true;
   }
 
   close(): void {

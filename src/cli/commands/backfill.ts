@@ -2,13 +2,15 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
-import { listFiles, openState } from '../history.js';
-import { HistoryReader, DEFAULT_READER_OPTIONS } from '../../sources/history-reader.js';
+import { IngestSession } from '../../ingest/session.js';
+import type { IngestManager } from '../../ingest/manager.js';
 import { createExportPipeline, type ExportPipeline } from '../../export/pipeline.js';
 import { createProgress } from '../progress.js';
-import { parseDay, startOfDay } from '../../calendar/time-range.js';
+import { checkTimeZone, parseDay, startOfDay } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
 import { UserError } from '../../errors.js';
+import { ShutdownError } from '../../export/retry.js';
+import { DEFAULT_SESSION_IDLE } from '../defaults.js';
 
 interface BackfillOptions extends GlobalOptions {
   since?: string;
@@ -21,37 +23,52 @@ export function registerBackfill(program: Command): void {
     .command('backfill')
     .description('export history not yet exported, wait until the collector accepted it, and exit')
     .option('--since <YYYY-MM-DD>', 'export only activity from this day on (in --timezone)')
-    .option('--session-idle <duration>', 'sessions idle this long are closed (root span sent); others stay open for `run`', '30m')
+    .option('--session-idle <duration>', 'sessions idle this long are closed (root span sent); others stay open for `run`', DEFAULT_SESSION_IDLE)
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', `
+Exit code: 0 once the collector accepted everything; 1 when metrics could not be delivered;
+130 when interrupted (progress up to the last accepted batch is kept).
+
 Examples:
   $ OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 ccotel backfill
   $ ccotel backfill --since 2026-11-01 --json`);
   addCommonOptions(cmd);
   cmd.action(async (o: BackfillOptions) => {
     const log = createLogger({ level: logLevelOf(o), json: false });
-    const { settings, store } = await openState(o, log, { allowReadOnly: false });
+    // Every flag is checked before anything is read or saved.
+    const sinceDay = o.since ? parseDay(o.since, '--since') : undefined;
+    const sessionIdleMs = parseDuration(o.sessionIdle ?? DEFAULT_SESSION_IDLE, '--session-idle');
+    if (o.timezone) checkTimeZone(o.timezone);
+    const session = await IngestSession.open(o, log, { allowReadOnly: false });
+    const { settings, store } = session;
     const started = Date.now();
     let pipeline: ExportPipeline | undefined;
+    let manager: IngestManager | undefined;
+    let interrupted = false;
     const progress = createProgress('backfill');
+    const onSignal = (): void => {
+      if (interrupted) return;
+      interrupted = true;
+      log.warn('interrupted: saving progress up to the last accepted batch');
+      manager?.stop();
+      pipeline?.stopRetrying();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
-      const sinceMs = o.since ? startOfDay(...parseDay(o.since, '--since'), settings.timezone) : undefined;
-      pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, { serveLocalMetrics: false, trace: { sessionIdleMs: parseDuration(o.sessionIdle ?? '30m', '--session-idle') } });
+      const sinceMs = sinceDay ? startOfDay(...sinceDay, settings.timezone) : undefined;
+      pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, { serveLocalMetrics: false, trace: { sessionIdleMs } });
       for (const line of pipeline.describe()) log.info(line);
       const traces = pipeline.traces;
-      const onSignal = (): void => {
-        log.warn('interrupted: progress up to the last accepted batch is saved');
-        traces.stop();
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      const reader = new HistoryReader(store, [traces], log, { ...DEFAULT_READER_OPTIONS, sinceMs });
-      const files = await listFiles(settings, log);
-      await reader.syncAll(files, (d, t) => progress.update(d, t));
+      manager = session.attach([traces], { sinceMs });
+      await session.sync((d, t) => progress.update(d, t));
       progress.done();
-      // One-shot: every call whose lines are on disk is complete now.
-      traces.builder.tick(Date.now(), true);
-      await reader.commit();
+      if (interrupted) {
+        await manager.commit();
+        throw new UserError('backfill interrupted; progress is saved: run it again to send the rest (nothing is sent twice)', 130);
+      }
+      await traces.finish();
+      await manager.commit();
       try {
         await pipeline.metrics.forceFlush();
       } catch (err) {
@@ -62,10 +79,10 @@ Examples:
         sessions: store.ledger.sessions.size,
         openSessions: traces.builder.openSessions,
         spans: traces.spansSent,
-        files: reader.counters.files,
-        filesRead: reader.counters.filesRead,
-        bytes: reader.counters.bytesRead,
-        malformedLines: reader.counters.malformed,
+        files: manager.counters.files,
+        filesRead: manager.counters.filesRead,
+        bytes: manager.counters.bytesRead,
+        malformedLines: manager.counters.malformed,
         seconds: (Date.now() - started) / 1000,
       };
       if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
@@ -75,10 +92,15 @@ Examples:
             (summary.openSessions ? ` (${summary.openSessions} sessions still active: their root spans are sent when they go idle under \`ccotel run\`)` : '') +
             '\n',
         );
+    } catch (err) {
+      if (interrupted && err instanceof ShutdownError) throw new UserError('backfill interrupted before the collector accepted everything; progress up to the last accepted batch is saved: run it again to send the rest (nothing is sent twice)', 130);
+      throw err;
     } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       progress.done();
       await pipeline?.shutdown().catch(() => {});
-      store.close();
+      await session.close();
     }
   });
 }

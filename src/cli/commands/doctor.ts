@@ -53,7 +53,7 @@ export function registerDoctor(program: Command): void {
     try {
       const target = resolveExportTarget(settings.config.otlp);
       if (!target.configured) add('ok', 'export', 'no OTLP endpoint: embedded default (Prometheus on 127.0.0.1:9464, trace files in the state directory)');
-      for (const [signal, url] of [['traces', target.tracesUrl], ['metrics', target.metricsUrl]] as const) {
+      for (const [signal, url] of Object.entries(target.urls)) {
         if (!url) continue;
         const r = await probe(url);
         add(r.ok ? 'ok' : 'fail', `collector ${signal}`, `${url}: ${r.detail}`);

@@ -2,12 +2,13 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
-import { listFiles, openState, parsePort } from '../history.js';
-import { HistoryReader, DEFAULT_READER_OPTIONS } from '../../sources/history-reader.js';
-import { Follower } from '../../sources/follow.js';
+import { parsePort } from '../ports.js';
+import { IngestSession } from '../../ingest/session.js';
 import { createExportPipeline } from '../../export/pipeline.js';
+import { checkTimeZone } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
 import { UserError } from '../../errors.js';
+import { DEFAULT_METRICS_INTERVAL, DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT, DEFAULT_SESSION_IDLE } from '../defaults.js';
 
 interface RunOptions extends GlobalOptions {
   logFormat?: string;
@@ -21,11 +22,11 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('daemon: backfill unseen history, then stream new activity as OTLP traces and metrics')
     .option('--log-format <format>', 'json | text', 'json')
-    .option('--session-idle <duration>', 'close a session (send its root span) after this long without activity', '30m')
-    .option('--metrics-interval <duration>', 'how often metrics are pushed over OTLP', '10s')
-    .option('--prometheus-port <port>', 'port of the embedded Prometheus endpoint (when no OTLP endpoint is set)')
+    .option('--session-idle <duration>', 'close a session (send its root span) after this long without activity', DEFAULT_SESSION_IDLE)
+    .option('--metrics-interval <duration>', 'how often metrics are pushed over OTLP', DEFAULT_METRICS_INTERVAL)
+    .option('--prometheus-port <port>', `port of the embedded Prometheus endpoint (when no OTLP endpoint is set; default ${DEFAULT_PROMETHEUS_PORT})`)
     .addHelpText('after', `
-With no OTLP endpoint configured, metrics are served at http://127.0.0.1:9464/metrics and traces are
+With no OTLP endpoint configured, metrics are served at http://${DEFAULT_PROMETHEUS_HOST}:${DEFAULT_PROMETHEUS_PORT}/metrics and traces are
 written as OTLP-JSON files under the state directory. Point it at a collector with the standard
 variables, e.g.:
   $ OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 ccotel run
@@ -33,51 +34,60 @@ variables, e.g.:
   addCommonOptions(cmd);
   cmd.action(async (o: RunOptions) => {
     const log = createLogger({ level: logLevelOf(o), json: o.logFormat !== 'text' });
-    const { settings, store } = await openState(o, log, { allowReadOnly: false });
+    // Every flag is checked before anything is read or saved.
+    if (o.logFormat !== 'json' && o.logFormat !== 'text') throw new UserError(`--log-format must be json or text (got "${o.logFormat}")`);
+    const metricsIntervalMs = parseDuration(o.metricsInterval ?? DEFAULT_METRICS_INTERVAL, '--metrics-interval');
+    const sessionIdleMs = parseDuration(o.sessionIdle ?? DEFAULT_SESSION_IDLE, '--session-idle');
+    const port = o.prometheusPort ? parsePort('--prometheus-port', o.prometheusPort) : undefined;
+    if (o.timezone) checkTimeZone(o.timezone);
+    const session = await IngestSession.open(o, log, { allowReadOnly: false });
+    const { settings, store } = session;
     const pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, {
-      metricsIntervalMs: parseDuration(o.metricsInterval ?? '10s', '--metrics-interval'),
-      trace: { sessionIdleMs: parseDuration(o.sessionIdle ?? '30m', '--session-idle') },
-      prometheus: o.prometheusPort ? { host: settings.config.prometheus?.host ?? '127.0.0.1', port: parsePort('--prometheus-port', o.prometheusPort) } : undefined,
+      metricsIntervalMs,
+      trace: { sessionIdleMs },
+      prometheus: port ? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port } : undefined,
     });
     for (const line of pipeline.describe()) log.info(line);
     try {
       await pipeline.metrics.ready;
     } catch (err) {
-      store.close();
+      await session.close();
       throw new UserError(`cannot serve metrics: ${(err as Error).message} (another ccotel running? use --prometheus-port)`);
     }
     log.info('reading transcripts', { roots: settings.roots.filter((r) => r.exists).map((r) => r.projectsDir), stateDir: settings.stateDir });
-    const reader = new HistoryReader(store, [pipeline.traces], log, DEFAULT_READER_OPTIONS);
-    const follower = new Follower(reader, settings.roots, log, { tickMs: 250, rescanMs: 30_000 });
+    const manager = session.attach([pipeline.traces]);
     let stopping = false;
+    let syncing: Promise<unknown> = Promise.resolve();
     const stop = async (signal: string): Promise<void> => {
       if (stopping) return;
       stopping = true;
       log.info('stopping: flushing and saving state', { signal });
-      pipeline.traces.stop();
-      await follower.stop();
+      manager.stop();
+      pipeline.stopRetrying();
+      await syncing.catch(() => {}); // ends after the file in progress, with a last commit
+      await session.close();
       try {
         await pipeline.metrics.forceFlush();
       } catch (err) {
         log.warn(`final metrics export failed: ${(err as Error).message}`);
       }
       await pipeline.shutdown().catch(() => {});
-      store.close();
       log.info('stopped', { spansSent: pipeline.traces.spansSent });
       process.exit(0);
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
     const started = Date.now();
-    const files = await listFiles(settings, log);
     try {
-      await reader.syncAll(files, progressLogger(log));
+      syncing = session.sync(progressLogger(log));
+      await syncing;
     } catch (err) {
       if (stopping) return;
       throw err;
     }
-    log.info('backfill done; following live sessions', { files: reader.counters.files, bytes: reader.counters.bytesRead, spans: pipeline.traces.spansSent, seconds: (Date.now() - started) / 1000 });
-    follower.start();
+    if (stopping) return;
+    log.info('backfill done; following live sessions', { files: manager.counters.files, bytes: manager.counters.bytesRead, spans: pipeline.traces.spansSent, seconds: (Date.now() - started) / 1000 });
+    session.follow({ tickMs: 250, rescanMs: 30_000 });
     await new Promise<void>(() => {}); // until a signal
   });
 }

@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import { buildReport } from '../../stats/report.js';
 import { renderStats } from '../../stats/render.js';
-import { resolveRange } from '../../calendar/time-range.js';
+import { inputSummary } from '../../stats/input-summary.js';
+import { checkTimeZone, resolveRange } from '../../calendar/time-range.js';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, type GlobalOptions, logLevelOf } from '../options.js';
-import { inputSummary, openHistory } from '../history.js';
+import { IngestSession } from '../../ingest/session.js';
+import { createProgress } from '../progress.js';
 
 interface StatsOptions extends GlobalOptions {
   range?: string;
@@ -35,13 +37,21 @@ Examples:
   addCommonOptions(cmd);
   cmd.action(async (o: StatsOptions) => {
     const log = createLogger({ level: logLevelOf(o), json: false });
-    const h = await openHistory(o, log, { allowReadOnly: true });
+    // Every flag is checked before anything is read or saved.
+    if (o.timezone) checkTimeZone(o.timezone);
+    resolveRange(o, Date.now(), o.timezone ?? 'UTC');
+    const session = await IngestSession.open(o, log, { allowReadOnly: true });
+    const progress = createProgress('reading transcripts');
     try {
-      const range = resolveRange(o, Date.now(), h.settings.timezone);
-      const report = buildReport(h.store.ledger, h.settings.pricer, { range, timezone: h.settings.timezone, project: o.project }, inputSummary(h));
+      await session.sync((d, t) => progress.update(d, t));
+      progress.done();
+      const { settings, store } = session;
+      const range = resolveRange(o, Date.now(), settings.timezone);
+      const report = buildReport(store.ledger, settings.pricer, { range, timezone: settings.timezone, project: o.project }, inputSummary(session.files, store.files, store.ledger, settings.pricer));
       process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderStats(report));
     } finally {
-      h.close();
+      progress.done();
+      await session.close();
     }
   });
 }

@@ -13,22 +13,12 @@ import {
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPMetricExporter as JsonMetricExporter, AggregationTemporalityPreference } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { compressionOption } from '../otlp-settings.js';
+import { exporterConfig, type ExportTarget } from '../otlp-settings.js';
 import type { Ledger } from '../../state/ledger.js';
 import type { Pricer } from '../../pricing/cost.js';
 import { LedgerMetricProducer } from './ledger-producer.js';
 
-export type MetricsMode =
-  | {
-      kind: 'otlp';
-      url: string;
-      protocol: 'http/protobuf' | 'http/json';
-      /** Undefined: the exporter reads OTEL_EXPORTER_OTLP_(METRICS_)HEADERS itself. */
-      headers?: Record<string, string>;
-      timeoutMillis?: number;
-      compression?: 'gzip' | 'none';
-    }
-  | { kind: 'prometheus'; host: string; port: number };
+export type MetricsMode = { kind: 'otlp'; target: ExportTarget } | { kind: 'prometheus'; host: string; port: number };
 
 export interface MetricsPipelineOptions {
   ledger: Ledger;
@@ -104,14 +94,10 @@ export function createMetricsPipeline(o: MetricsPipelineOptions): MetricsPipelin
     };
   }
 
-  const { url, protocol, headers, timeoutMillis, compression } = o.mode;
-  const config = {
-    url,
-    headers,
-    timeoutMillis,
-    compression: compressionOption(compression),
-    temporalityPreference: AggregationTemporalityPreference.CUMULATIVE,
-  };
+  const { target } = o.mode;
+  const { protocol, timeoutMillis } = target;
+  const config = { ...exporterConfig(target, 'metrics'), temporalityPreference: AggregationTemporalityPreference.CUMULATIVE };
+  const { url } = config;
   const exporter = new RecordingExporter(protocol === 'http/json' ? new JsonMetricExporter(config) : new ProtoMetricExporter(config));
   const interval = o.exportIntervalMs ?? DEFAULT_EXPORT_INTERVAL_MS;
   const producer = new LedgerMetricProducer(o.ledger, o.pricer, o.resource, producerOpts);

@@ -6,23 +6,14 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { compressionOption, type ExportTarget } from '../otlp-settings.js';
+import { exporterConfig, type ExportTarget } from '../otlp-settings.js';
 import type { ReadableSpan } from './readable-span.js';
+import type { BatchExporter } from '../retry.js';
 
-export interface SpanBatchExporter {
-  /** Resolves once the destination accepted every span; rejects otherwise (nothing is assumed sent). */
-  export(spans: ReadableSpan[]): Promise<void>;
-  shutdown(): Promise<void>;
-  describe(): string;
-}
+export type SpanBatchExporter = BatchExporter<ReadableSpan>;
 
 export function createOtlpSpanExporter(t: ExportTarget): SpanBatchExporter {
-  const config = {
-    url: t.tracesUrl,
-    headers: t.headers,
-    timeoutMillis: t.timeoutMillis,
-    compression: compressionOption(t.compression),
-  };
+  const config = exporterConfig(t, 'traces');
   const exporter = t.protocol === 'http/json' ? new JsonExporter(config) : new ProtoExporter(config);
   return {
     export: (spans) =>
@@ -30,7 +21,7 @@ export function createOtlpSpanExporter(t: ExportTarget): SpanBatchExporter {
         exporter.export(spans, (r: ExportResult) => (r.code === ExportResultCode.SUCCESS ? resolve() : reject(r.error ?? new Error('export failed'))));
       }),
     shutdown: () => exporter.shutdown(),
-    describe: () => `OTLP ${t.protocol} → ${t.tracesUrl}`,
+    describe: () => `OTLP ${t.protocol} → ${config.url}`,
   };
 }
 

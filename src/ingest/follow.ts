@@ -1,15 +1,18 @@
 // The live loop behind `ccotel run`: one serial worker reads files the watcher reports, and a
 // ticker lets time-completed spans (quiet model calls, idle turns and sessions) out. Everything runs
-// through the worker, so reads and checkpoints never interleave.
-import type { HistoryReader } from './history-reader.js';
-import type { TranscriptFile } from './transcript-files.js';
-import type { Root } from './roots.js';
-import { watchTranscripts, type TranscriptWatcher } from './watcher.js';
+// through the worker, so reads and checkpoints never interleave. A failed commit (collector gone,
+// disk full) leaves the checkpoints where they were; the worker backs off and tries again.
+import type { IngestManager } from './manager.js';
+import type { TranscriptFile } from '../sources/transcript-files.js';
+import type { Root } from '../sources/roots.js';
+import { watchTranscripts, type TranscriptWatcher } from '../sources/watcher.js';
 import type { Logger } from '../log.js';
 
 export interface FollowOptions {
   tickMs: number;
   rescanMs: number;
+  /** Longest pause between two attempts after a failure. */
+  maxBackoffMs?: number;
 }
 
 export class Follower {
@@ -19,9 +22,11 @@ export class Follower {
   private ticker: NodeJS.Timeout | undefined;
   private stopped = false;
   private ticking = false;
+  private failures = 0;
+  private retryAt = 0;
 
   constructor(
-    private readonly reader: HistoryReader,
+    private readonly manager: IngestManager,
     private readonly roots: readonly Root[],
     private readonly log: Logger,
     private readonly opts: FollowOptions,
@@ -40,7 +45,7 @@ export class Follower {
 
   private kick(tick: boolean): void {
     if (tick) this.ticking = true;
-    if (this.running || this.stopped) return;
+    if (this.running || this.stopped || Date.now() < this.retryAt) return;
     this.running = this.drain().finally(() => {
       this.running = undefined;
       if ((this.dirty.size > 0 || this.ticking) && !this.stopped) this.kick(false);
@@ -48,19 +53,30 @@ export class Follower {
   }
 
   private async drain(): Promise<void> {
+    const files = [...this.dirty.values()];
     try {
       while (this.dirty.size > 0 && !this.stopped) {
-        const files = [...this.dirty.values()];
+        const batch = [...this.dirty.values()];
         this.dirty.clear();
-        for (const f of files) await this.reader.syncFile(f);
-        await this.reader.commit();
+        for (const f of batch) await this.manager.syncFile(f);
+        await this.manager.commit();
       }
       if (this.ticking && !this.stopped) {
         this.ticking = false;
-        await this.reader.commit();
+        await this.manager.commit();
       }
+      if (this.failures > 0) this.log.info('delivery resumed', { failedAttempts: this.failures });
+      this.failures = 0;
+      this.retryAt = 0;
     } catch (err) {
-      if (!this.stopped) this.log.warn(`delivery interrupted: ${(err as Error).message}`);
+      if (this.stopped) return;
+      // Nothing read since the last commit is lost: the checkpoints did not move, so the files are
+      // read again on the next attempt (the ledger ignores what it already has).
+      for (const f of files) this.dirty.set(f.path, f);
+      this.failures++;
+      const wait = Math.min(this.opts.maxBackoffMs ?? 30_000, this.opts.tickMs * 2 ** Math.min(this.failures, 10));
+      this.retryAt = Date.now() + wait;
+      if (this.failures === 1 || this.failures % 10 === 0) this.log.warn(`delivery interrupted; retrying in ${Math.round(wait / 1000)} s (nothing lost)`, { error: (err as Error).message, attempt: this.failures });
     }
   }
 

@@ -1,0 +1,5 @@
+// Defaults that several commands and their help texts share.
+export const DEFAULT_SESSION_IDLE = '30m';
+export const DEFAULT_METRICS_INTERVAL = '10s';
+export const DEFAULT_PROMETHEUS_HOST = '127.0.0.1';
+export const DEFAULT_PROMETHEUS_PORT = 9464;

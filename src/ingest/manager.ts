@@ -1,0 +1,189 @@
+// The one ingest manager (the Collector fileconsumer's manager): it asks the reader for new lines,
+// applies their events to the ledger, hands them to the sinks, and is the only place that moves
+// checkpoints. A commit makes the sinks' output safe first (spans accepted by the collector), then
+// writes the ledger and the checkpoints in one durable step.
+import { statSync } from 'node:fs';
+import type { Logger } from '../log.js';
+import type { EventSink } from '../model/sink.js';
+import type { ModelEvent } from '../model/events.js';
+import type { StateStore } from '../state/store.js';
+import type { FileCheckpoint } from '../sources/checkpoint.js';
+import { FileReader, DEFAULT_READER_OPTIONS, type LineEvents, type ReaderOptions } from '../sources/file-reader.js';
+import type { TranscriptFile } from '../sources/transcript-files.js';
+
+/**
+ * Sinks that keep their own read position per file. A command that runs without them (stats) may
+ * move the ledger ahead; their next run reads those bytes again for them alone.
+ */
+export const POSITIONED_SINKS = ['traces'] as const;
+
+export interface IngestOptions {
+  reader?: ReaderOptions;
+  /** Hand sinks only events at or after this time (backfill --since); the ledger still gets all. */
+  sinceMs?: number;
+}
+
+export interface IngestCounters {
+  files: number;
+  filesRead: number;
+  bytesRead: number;
+  malformed: number;
+}
+
+export type ProgressFn = (done: number, total: number) => void;
+
+// How much work a kill may lose at most while reading history (a commit costs a few ms).
+const COMMIT_EVERY_BYTES = 8 << 20;
+const COMMIT_EVERY_MS = 500;
+
+export class IngestManager {
+  readonly counters: IngestCounters = { files: 0, filesRead: 0, bytesRead: 0, malformed: 0 };
+  private readonly reader: FileReader;
+  private stopping = false;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly sinks: readonly EventSink[],
+    private readonly log: Logger,
+    private readonly opts: IngestOptions = {},
+  ) {
+    this.reader = new FileReader(log, opts.reader ?? DEFAULT_READER_OPTIONS);
+    for (const s of sinks) s.restore?.(store.sinks[s.name]);
+  }
+
+  /** Brings every file up to date for the ledger and every sink, committing along the way. */
+  async syncAll(files: readonly TranscriptFile[], progress?: ProgressFn): Promise<void> {
+    // Bytes still to read, for progress: from the furthest-behind consumer of each file.
+    const plan = files.map((file) => ({ file, size: this.pendingBytes(file.path) }));
+    const total = plan.reduce((a, p) => a + p.size, 0);
+    this.counters.files = files.length;
+    let done = 0;
+    let committedAt = { bytes: 0, time: Date.now() };
+    progress?.(0, total);
+    for (const { file, size } of plan) {
+      if (this.stopping) break;
+      await this.syncFile(file, (n) => progress?.(done + Math.min(n, size), total));
+      done += size;
+      progress?.(done, total);
+      // Checkpoint every few MB or half second, so a killed run keeps its progress
+      // (per file would rewrite state.json once per file: quadratic on large histories).
+      if (done - committedAt.bytes >= COMMIT_EVERY_BYTES || Date.now() - committedAt.time >= COMMIT_EVERY_MS) {
+        await this.commit();
+        committedAt = { bytes: done, time: Date.now() };
+      }
+    }
+    await this.commit();
+  }
+
+  private pendingBytes(path: string): number {
+    const cp = this.store.files[path];
+    try {
+      const { size } = statSync(path);
+      return Math.max(0, size - (cp ? this.readFrom(normalize(cp)) : 0));
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Reads what is new in one file. Never throws for bad input: it is logged and skipped. */
+  async syncFile(file: TranscriptFile, onBytes?: (n: number) => void): Promise<void> {
+    try {
+      await this.readNew(file, onBytes);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return; // deleted meanwhile; its records stay counted
+      if (code === undefined) throw err; // not an I/O error of this file: the sinks or the state
+      this.log.warn(`cannot read ${file.path}: ${(err as Error).message}`);
+    }
+  }
+
+  private async readNew(file: TranscriptFile, onBytes?: (n: number) => void): Promise<void> {
+    const old = this.store.files[file.path];
+    const plan = await this.reader.plan(file.path, old);
+    let cp: FileCheckpoint;
+    if (plan.kind === 'read') cp = old && plan.cp.offset > 0 ? normalize(plan.cp) : fresh(plan.cp);
+    else cp = normalize(old!);
+    let pos = this.readFrom(cp);
+    if (plan.kind === 'unchanged' && pos >= cp.offset) return;
+    const start = pos;
+    this.counters.filesRead++;
+    for (;;) {
+      const slice = await this.reader.readSlice(file, cp, pos);
+      this.counters.bytesRead += slice.bytesRead;
+      this.counters.malformed += slice.next.malformed - cp.malformed;
+      this.deliver(slice.lines, cp);
+      const next = slice.next;
+      for (const s of this.sinks) if (isPositioned(s.name)) next.sinks![s.name] = Math.max(next.sinks![s.name] ?? 0, slice.end);
+      this.store.setCheckpoint(file.path, next);
+      cp = next;
+      const progressed = slice.end > pos;
+      pos = slice.end;
+      onBytes?.(pos - start);
+      if (!progressed) break;
+      // Catching a sink up ends at the ledger's offset; what follows is read as new bytes.
+      if (!slice.more && pos >= cp.offset) break;
+      if (this.stopping) break;
+      await this.commit();
+    }
+  }
+
+  /** Ends syncAll() after the file in progress (its last commit still happens): Ctrl-C. */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  get stopped(): boolean {
+    return this.stopping;
+  }
+
+  /** Where reading starts: the ledger's offset, or earlier for a sink that is behind. */
+  private readFrom(cp: FileCheckpoint): number {
+    let from = cp.offset;
+    for (const s of this.sinks) from = Math.min(from, sinkOffset(cp, s.name));
+    return from;
+  }
+
+  private deliver(lines: readonly LineEvents[], cp: FileCheckpoint): void {
+    if (lines.length === 0) return;
+    // The ledger first, so sinks may look records up in it. It sees all history (counters stay
+    // complete, --since or not); lines it already has are not applied again.
+    for (const l of lines) if (l.start >= cp.offset) for (const e of l.events) this.store.ledger.apply(e);
+    const since = this.opts.sinceMs;
+    for (const sink of this.sinks) {
+      const at = sinkOffset(cp, sink.name);
+      const batch: ModelEvent[] = [];
+      for (const l of lines) {
+        if (l.start < at) continue;
+        for (const e of l.events) if (since === undefined || e.ts >= since) batch.push(e);
+      }
+      if (batch.length > 0) sink.accept(batch);
+    }
+  }
+
+  /** Sinks first (their output must be safe), then ledger + checkpoints in one durable step. */
+  async commit(): Promise<void> {
+    for (const s of this.sinks) {
+      await s.flush();
+      if (s.snapshot) this.store.setSinkState(s.name, s.snapshot());
+    }
+    await this.store.commit();
+  }
+}
+
+/** A new file: no sink has consumed any of it. */
+function fresh(cp: FileCheckpoint): FileCheckpoint {
+  return { ...cp, sinks: Object.fromEntries(POSITIONED_SINKS.map((n) => [n, 0])) };
+}
+
+/** State written before sinks kept their own offsets: every sink had consumed up to `offset`. */
+function normalize(cp: FileCheckpoint): FileCheckpoint {
+  if (cp.sinks) return cp;
+  return { ...cp, sinks: Object.fromEntries(POSITIONED_SINKS.map((n) => [n, cp.offset])) };
+}
+
+const isPositioned = (name: string): boolean => (POSITIONED_SINKS as readonly string[]).includes(name);
+
+/** How far a sink has consumed a file: its own offset if it keeps one, else the ledger's. */
+function sinkOffset(cp: FileCheckpoint, name: string): number {
+  return isPositioned(name) ? (cp.sinks?.[name] ?? 0) : cp.offset;
+}

@@ -1,0 +1,67 @@
+// The lifecycle every command shares: settings and the state directory (with the warnings a user is
+// owed), one ingest manager over the sinks the command chose, a sync of all history, then either
+// following live sessions or finishing, and closing. Commands only choose sinks and present results.
+import { loadSettings, type CommonOptions, type Settings } from '../config/settings.js';
+import { listTranscripts, type TranscriptFile } from '../sources/transcript-files.js';
+import { StateStore } from '../state/store.js';
+import type { EventSink } from '../model/sink.js';
+import type { Logger } from '../log.js';
+import { IngestManager, type IngestOptions, type ProgressFn } from './manager.js';
+import { Follower, type FollowOptions } from './follow.js';
+
+export interface OpenOptions {
+  /** Open read-only when another ccotel owns the state (stats beside a running daemon). */
+  allowReadOnly: boolean;
+}
+
+export class IngestSession {
+  files: TranscriptFile[] = [];
+  private manager: IngestManager | undefined;
+  private follower: Follower | undefined;
+
+  private constructor(
+    readonly settings: Settings,
+    readonly store: StateStore,
+    private readonly log: Logger,
+  ) {}
+
+  /** Settings, warnings and the state directory. Throws UserError for a user's mistake. */
+  static async open(o: CommonOptions, log: Logger, opts: OpenOptions): Promise<IngestSession> {
+    const settings = loadSettings(o);
+    if (settings.flatRate) log.warn('CLAUDE_RATE_INPUT/CLAUDE_RATE_OUTPUT set: costs use that flat rate for every model');
+    if (!settings.roots.some((r) => r.exists)) {
+      const where = settings.roots.map((r) => r.projectsDir).join(', ');
+      log.warn(`no Claude Code transcripts found (looked in ${where}); set --claude-dir or CLAUDE_CONFIG_DIR`);
+    }
+    const store = await StateStore.open(settings.stateDir, { allowReadOnly: opts.allowReadOnly, reset: o.resetState });
+    if (store.readOnly) log.info(`state directory is in use by a running ccotel; reading without saving progress`);
+    return new IngestSession(settings, store, log);
+  }
+
+  /** The manager over the chosen sinks (none for stats: the ledger alone). */
+  attach(sinks: readonly EventSink[], opts: IngestOptions = {}): IngestManager {
+    this.manager = new IngestManager(this.store, sinks, this.log, opts);
+    return this.manager;
+  }
+
+  /** Lists every transcript and brings the ledger and every sink up to date with it. */
+  async sync(progress?: ProgressFn): Promise<IngestManager> {
+    const manager = this.manager ?? this.attach([]);
+    this.files = await listTranscripts(this.settings.roots, (p, err) => this.log.warn(`cannot list ${p}: ${err.message}`));
+    await manager.syncAll(this.files, progress);
+    return manager;
+  }
+
+  /** Follows live sessions until close(). */
+  follow(opts: FollowOptions): void {
+    if (!this.manager) throw new Error('follow() before attach()');
+    this.follower = new Follower(this.manager, this.settings.roots, this.log, opts);
+    this.follower.start();
+  }
+
+  /** Stops following (its last commit happens there or not at all) and releases the state. */
+  async close(): Promise<void> {
+    await this.follower?.stop();
+    this.store.close();
+  }
+}

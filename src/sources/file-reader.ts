@@ -1,0 +1,106 @@
+// Reads one transcript from its checkpoint on, like the Collector's fileconsumer reader: it decides
+// whether the file was appended to, replaced or truncated, turns complete lines into events, and
+// returns them with the checkpoint it would move to. It never commits anything: the ingest manager
+// decides when that checkpoint becomes durable.
+import { statSync } from 'node:fs';
+import type { ModelEvent } from '../model/events.js';
+import { normalizeLine } from '../model/normalize.js';
+import type { Logger } from '../log.js';
+import type { FileCheckpoint } from './checkpoint.js';
+import { classify, fingerprint, FINGERPRINT_BYTES } from './file-identity.js';
+import { readLines } from './line-reader.js';
+import type { TranscriptFile } from './transcript-files.js';
+
+export interface ReaderOptions {
+  maxLineBytes: number;
+  /** At most this many bytes per slice, so a big file is checkpointed along the way. */
+  sliceBytes: number;
+}
+
+export const DEFAULT_READER_OPTIONS: ReaderOptions = { maxLineBytes: 64 << 20, sliceBytes: 32 << 20 };
+
+/** Events of one line, with the byte offset where the line starts (sinks keep their own offsets). */
+export interface LineEvents {
+  start: number;
+  events: ModelEvent[];
+}
+
+export interface Slice {
+  lines: LineEvents[];
+  /** The checkpoint after this slice (not yet committed). */
+  next: FileCheckpoint;
+  /** Offset just past the slice's last complete line. */
+  end: number;
+  bytesRead: number;
+  /** More complete lines may follow: read another slice. */
+  more: boolean;
+}
+
+/** The file as it is now compared with its checkpoint: where reading starts, or nothing to do. */
+export type Plan = { kind: 'unchanged' } | { kind: 'read'; cp: FileCheckpoint; size: number };
+
+export class FileReader {
+  constructor(
+    private readonly log: Logger,
+    private readonly opts: ReaderOptions = DEFAULT_READER_OPTIONS,
+  ) {}
+
+  /** Stats the file and decides where to read from. Throws fs errors (ENOENT: gone). */
+  async plan(path: string, cp: FileCheckpoint | undefined): Promise<Plan> {
+    const st = statSync(path);
+    const change = await classify(path, st, cp);
+    if (change.kind === 'unchanged') return { kind: 'unchanged' };
+    if (change.kind === 'restart') {
+      if (change.reason !== 'new') this.log.warn(`${path} was ${change.reason}; reading it again from the start (records already counted are not counted twice)`);
+      const fp = await fingerprint(path, FINGERPRINT_BYTES);
+      return { kind: 'read', size: st.size, cp: { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, offset: 0, lines: 0, malformed: 0, oversized: 0, ...fp, sinks: {} } };
+    }
+    const next: FileCheckpoint = { ...cp!, size: st.size, mtimeMs: st.mtimeMs };
+    if (next.fpLen < FINGERPRINT_BYTES && st.size > next.fpLen) Object.assign(next, await fingerprint(path, FINGERPRINT_BYTES));
+    return { kind: 'read', size: st.size, cp: next };
+  }
+
+  /**
+   * Reads one slice of complete lines from `from`. A slice starting before cp.offset (a sink that is
+   * behind the ledger asks for older bytes again) ends at cp.offset and counts nothing: those lines
+   * were counted when first read.
+   */
+  async readSlice(file: TranscriptFile, cp: FileCheckpoint, from: number): Promise<Slice> {
+    const catchUp = from < cp.offset;
+    const next: FileCheckpoint = { ...cp, sinks: { ...cp.sinks } };
+    const lines: LineEvents[] = [];
+    let warned = next.malformed > 0;
+    const res = await readLines(
+      file.path,
+      from,
+      (text, start) => {
+        const events: ModelEvent[] = [];
+        try {
+          if (text === null) throw new Error('invalid UTF-8');
+          normalizeLine(JSON.parse(text), file.hints, `${file.hints.sessionId}@${start}`, events);
+        } catch (err) {
+          if (catchUp) return;
+          next.malformed++;
+          if (!warned) {
+            warned = true;
+            this.log.warn(`${file.path}:${next.lines + 1}: skipping malformed line (${(err as Error).message.slice(0, 80)}); further bad lines in this file are only counted`);
+          }
+          return;
+        }
+        if (events.length > 0) lines.push({ start, events });
+      },
+      // cp.offset is a line boundary, so a catch-up slice stops exactly there.
+      { maxLineBytes: this.opts.maxLineBytes, maxBytes: catchUp ? Math.min(this.opts.sliceBytes, cp.offset - from) : this.opts.sliceBytes },
+    );
+    if (!catchUp) {
+      next.lines += res.lines;
+      for (const at of res.oversized) {
+        next.oversized++;
+        this.log.warn(`${file.path}: skipping a line over ${this.opts.maxLineBytes} bytes at byte ${at}`);
+      }
+      next.offset = res.endOffset;
+    }
+    const more = res.endOffset < cp.size && res.pendingBytes === 0 && res.lines > 0;
+    return { lines, next, end: res.endOffset, bytesRead: res.bytesRead, more };
+  }
+}
