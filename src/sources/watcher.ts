@@ -18,6 +18,14 @@ export function watchTranscripts(
 ): TranscriptWatcher {
   const watched = new Set<string>();
   let watcher: FSWatcher | undefined;
+  // Every file once (stat only for unchanged ones): catches what was written after the caller's
+  // last read and before the watcher was ready, and roots created later.
+  const rescan = (): void => {
+    void listTranscripts(roots.map((r) => ({ ...r, exists: true })), () => {}).then((files) => {
+      for (const f of files) onChange(f);
+      watchExisting();
+    });
+  };
   const projectsOf = (path: string): string | undefined => roots.find((r) => path.startsWith(r.projectsDir + '/'))?.projectsDir;
   const handle = (path: string): void => {
     if (!path.endsWith('.jsonl')) return;
@@ -31,7 +39,7 @@ export function watchTranscripts(
       if (watched.has(r.projectsDir) || !existsSync(r.projectsDir)) continue;
       if (!watcher) {
         watcher = watch(r.projectsDir, { ignoreInitial: true, persistent: true, ignorePermissionErrors: true });
-        watcher.on('add', handle).on('change', handle).on('error', (err) => log.warn(`watcher error: ${(err as Error).message}`));
+        watcher.on('add', handle).on('change', handle).on('ready', rescan).on('error', (err) => log.warn(`watcher error: ${(err as Error).message}`));
       } else {
         watcher.add(r.projectsDir);
       }
@@ -39,12 +47,7 @@ export function watchTranscripts(
     }
   };
   watchExisting();
-  const timer = setInterval(() => {
-    void listTranscripts(roots.map((r) => ({ ...r, exists: true })), () => {}).then((files) => {
-      for (const f of files) onChange(f);
-      watchExisting();
-    });
-  }, opts.rescanMs);
+  const timer = setInterval(rescan, opts.rescanMs);
   timer.unref();
   return {
     async close() {
