@@ -1,10 +1,10 @@
 // Settings in effect: defaults < config file (~/.config/ccotel/config.yaml or --config) < environment
 // < command-line flags. Unknown keys are reported, not ignored silently: a typo must not go unseen.
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.js';
+import { xdgDir } from './xdg.js';
 import { EMBEDDED_PRICES, type ModelPrice, type PriceTable } from '../pricing/price-table.js';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
@@ -34,14 +34,12 @@ export interface FileConfig {
 const KNOWN = new Set(['claudeDirs', 'stateDir', 'timezone', 'serviceName', 'otlp', 'pricing', 'prometheus']);
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
-  return join(base, 'ccotel', 'config.yaml');
+  return join(xdgDir('XDG_CONFIG_HOME', env), 'ccotel', 'config.yaml');
 }
 
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.CCOTEL_STATE_DIR) return env.CCOTEL_STATE_DIR;
-  const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME !== '' ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
-  return join(base, 'ccotel');
+  return join(xdgDir('XDG_STATE_HOME', env), 'ccotel');
 }
 
 /** Reads the config file; a missing default file is fine, a missing explicit one is an error. */

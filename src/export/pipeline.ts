@@ -2,6 +2,7 @@
 // files) and the metrics pipeline (OTLP push or local Prometheus endpoint), from the settings.
 import { join } from 'node:path';
 import type { Settings } from '../config/settings.js';
+import { DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT } from '../config/defaults.js';
 import type { Logger } from '../log.js';
 import type { Ledger } from '../state/ledger.js';
 import { resolveExportTarget } from './otlp-settings.js';
@@ -38,7 +39,7 @@ export function createExportPipeline(settings: Settings, ledger: Ledger, stateDi
   const spanExporter = target.urls.traces ? createOtlpSpanExporter(target) : createFileSpanExporter(join(stateDir, 'traces'));
   const retrying = new RetryingExporter(spanExporter, log, 'span');
   const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }), retrying, resource);
-  const prom = o.prometheus ?? { host: settings.config.prometheus?.host ?? '127.0.0.1', port: settings.config.prometheus?.port ?? 9464 };
+  const prom = o.prometheus ?? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port: settings.config.prometheus?.port ?? DEFAULT_PROMETHEUS_PORT };
   const metrics = !target.urls.metrics && o.serveLocalMetrics === false ? noMetrics : createMetricsPipeline({
     ledger,
     pricer: settings.pricer,

@@ -3,6 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { xdgDir } from '../config/xdg.js';
 
 export interface Root {
   /** The Claude config directory (holding projects/). */
@@ -23,8 +24,7 @@ export function resolveRoots(flagDirs: readonly string[] | undefined, env: NodeJ
     dirs = env.CLAUDE_CONFIG_DIR.split(',').map((s) => s.trim()).filter(Boolean);
     source = 'CLAUDE_CONFIG_DIR';
   } else {
-    const xdg = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
-    dirs = [join(xdg, 'claude'), join(homedir(), '.claude')];
+    dirs = [join(xdgDir('XDG_CONFIG_HOME', env), 'claude'), join(homedir(), '.claude')];
     source = 'default';
   }
   const seen = new Set<string>();

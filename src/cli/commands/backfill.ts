@@ -10,7 +10,7 @@ import { checkTimeZone, parseDay, startOfDay } from '../../calendar/time-range.j
 import { parseDuration } from '../durations.js';
 import { UserError } from '../../errors.js';
 import { ShutdownError } from '../../export/retry.js';
-import { DEFAULT_SESSION_IDLE } from '../defaults.js';
+import { DEFAULT_SESSION_IDLE } from '../../config/defaults.js';
 
 interface BackfillOptions extends GlobalOptions {
   since?: string;

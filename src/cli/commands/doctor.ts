@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addCommonOptions, type GlobalOptions } from '../options.js';
 import { loadSettings } from '../../config/settings.js';
+import { DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT } from '../../config/defaults.js';
 import { listTranscripts } from '../../sources/transcript-files.js';
 import { resolveExportTarget } from '../../export/otlp-settings.js';
 import { StateStore } from '../../state/store.js';
@@ -52,7 +53,7 @@ export function registerDoctor(program: Command): void {
     }
     try {
       const target = resolveExportTarget(settings.config.otlp);
-      if (!target.configured) add('ok', 'export', 'no OTLP endpoint: embedded default (Prometheus on 127.0.0.1:9464, trace files in the state directory)');
+      if (!target.configured) add('ok', 'export', `no OTLP endpoint: embedded default (Prometheus on ${settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST}:${settings.config.prometheus?.port ?? DEFAULT_PROMETHEUS_PORT}, trace files in the state directory)`);
       for (const [signal, url] of Object.entries(target.urls)) {
         if (!url) continue;
         const r = await probe(url);

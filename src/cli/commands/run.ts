@@ -8,7 +8,7 @@ import { createExportPipeline } from '../../export/pipeline.js';
 import { checkTimeZone } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
 import { UserError } from '../../errors.js';
-import { DEFAULT_METRICS_INTERVAL, DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT, DEFAULT_SESSION_IDLE } from '../defaults.js';
+import { DEFAULT_METRICS_INTERVAL, DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT, DEFAULT_SESSION_IDLE } from '../../config/defaults.js';
 
 interface RunOptions extends GlobalOptions {
   logFormat?: string;

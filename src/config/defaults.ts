@@ -1,4 +1,4 @@
-// Defaults that several commands and their help texts share.
+// Defaults that several commands, their help texts and the export pipeline share.
 export const DEFAULT_SESSION_IDLE = '30m';
 export const DEFAULT_METRICS_INTERVAL = '10s';
 export const DEFAULT_PROMETHEUS_HOST = '127.0.0.1';
