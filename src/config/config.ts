@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.js';
-import { xdgDir } from './xdg.js';
+import { xdgDir } from '../xdg.js';
 import { EMBEDDED_PRICES, type ModelPrice, type PriceTable } from '../pricing/price-table.js';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';

@@ -2,7 +2,7 @@
 // OpenTelemetry exporters themselves (endpoint, per-signal endpoints, headers, timeout, compression,
 // certificates); the config file's `otlp:` block fills in what the environment leaves unset.
 import type { OtlpCompression, OtlpProtocol, OtlpSettings } from '../config/config.js';
-import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import type { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { UserError } from '../errors.js';
 
 export type Signal = 'traces' | 'metrics';
@@ -59,5 +59,6 @@ export function exporterConfig(t: ExportTarget, signal: Signal): { url: string; 
   const url = t.urls[signal];
   if (!url) throw new Error(`no OTLP endpoint for ${signal}`);
   const c = t.compression;
-  return { url, headers: t.headers, timeoutMillis: t.timeoutMillis, compression: c === 'gzip' ? CompressionAlgorithm.GZIP : c === 'none' ? CompressionAlgorithm.NONE : undefined };
+  // The enum's values are the config strings themselves ('gzip', 'none'); importing it would load the SDK.
+  return { url, headers: t.headers, timeoutMillis: t.timeoutMillis, compression: c as CompressionAlgorithm | undefined };
 }

@@ -7,7 +7,7 @@ import { StateStore } from '../state/store.js';
 import type { EventSink } from '../model/sink.js';
 import type { Logger } from '../log.js';
 import { IngestManager, type IngestOptions, type ProgressFn } from './manager.js';
-import { Follower, type FollowOptions } from './follow.js';
+import type { Follower, FollowOptions } from './follow.js';
 
 export interface OpenOptions {
   /** Open read-only when another ccotel owns the state (stats beside a running daemon). */
@@ -52,9 +52,10 @@ export class IngestSession {
     return manager;
   }
 
-  /** Follows live sessions until close(). */
-  follow(opts: FollowOptions): void {
+  /** Follows live sessions until close(). chokidar loads only here: one-shot commands never need it. */
+  async follow(opts: FollowOptions): Promise<void> {
     if (!this.manager) throw new Error('follow() before attach()');
+    const { Follower } = await import('./follow.js');
     this.follower = new Follower(this.manager, this.settings.roots, this.log, opts);
     this.follower.start();
   }

@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { xdgDir } from '../config/xdg.js';
+import { xdgDir } from '../xdg.js';
 
 export interface Root {
   /** The Claude config directory (holding projects/). */

@@ -4,7 +4,7 @@ import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
 import { IngestSession } from '../../ingest/session.js';
 import type { IngestManager } from '../../ingest/manager.js';
-import { createExportPipeline, type ExportPipeline } from '../../export/pipeline.js';
+import type { ExportPipeline } from '../../export/pipeline.js';
 import { createProgress } from '../progress.js';
 import { checkTimeZone, parseDay, startOfDay } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
@@ -39,6 +39,8 @@ Examples:
     const sinceDay = o.since ? parseDay(o.since, '--since') : undefined;
     const sessionIdleMs = parseDuration(o.sessionIdle ?? DEFAULT_SESSION_IDLE, '--session-idle');
     if (o.timezone) checkTimeZone(o.timezone);
+    // The OTel SDK loads only for the commands that export (`--help` and `stats` stay light).
+    const { createExportPipeline } = await import('../../export/pipeline.js');
     const session = await IngestSession.open(o, log, { allowReadOnly: false });
     const { settings, store } = session;
     const started = Date.now();

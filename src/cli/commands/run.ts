@@ -4,7 +4,6 @@ import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
 import { parsePort } from '../ports.js';
 import { IngestSession } from '../../ingest/session.js';
-import { createExportPipeline } from '../../export/pipeline.js';
 import { checkTimeZone } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
 import { UserError } from '../../errors.js';
@@ -40,6 +39,8 @@ variables, e.g.:
     const sessionIdleMs = parseDuration(o.sessionIdle ?? DEFAULT_SESSION_IDLE, '--session-idle');
     const port = o.prometheusPort ? parsePort('--prometheus-port', o.prometheusPort) : undefined;
     if (o.timezone) checkTimeZone(o.timezone);
+    // The OTel SDK loads only for the commands that export (`--help` and `stats` stay light).
+    const { createExportPipeline } = await import('../../export/pipeline.js');
     const session = await IngestSession.open(o, log, { allowReadOnly: false });
     const { settings, store } = session;
     const pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, {
@@ -87,7 +88,7 @@ variables, e.g.:
     }
     if (stopping) return;
     log.info('backfill done; following live sessions', { files: manager.counters.files, bytes: manager.counters.bytesRead, spans: pipeline.traces.spansSent, seconds: (Date.now() - started) / 1000 });
-    session.follow({ tickMs: 250, rescanMs: 30_000 });
+    await session.follow({ tickMs: 250, rescanMs: 30_000 });
     await new Promise<void>(() => {}); // until a signal
   });
 }
