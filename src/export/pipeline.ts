@@ -33,7 +33,7 @@ export function createExportPipeline(settings: Settings, ledger: Ledger, stateDi
   const target = resolveExportTarget(settings.config.otlp);
   const resource = buildResource(settings.config.serviceName);
   const spanExporter = target.tracesUrl ? createOtlpSpanExporter(target) : createFileSpanExporter(join(stateDir, 'traces'));
-  const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }), spanExporter, resource, log);
+  const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }, (key) => ledger.usage.get(key)), spanExporter, resource, log);
   const prom = o.prometheus ?? { host: settings.config.prometheus?.host ?? '127.0.0.1', port: settings.config.prometheus?.port ?? 9464 };
   const metricsUrl = target.metricsUrl;
   const metrics = !metricsUrl && o.serveLocalMetrics === false ? noMetrics : createMetricsPipeline({
