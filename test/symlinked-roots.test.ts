@@ -1,0 +1,87 @@
+// A Claude config dir reachable by several paths (~/.config/claude -> ~/.claude, a root listed
+// twice in CLAUDE_CONFIG_DIR, symlinked project folders) is read once: stats match the generator's
+// independent totals, and the export sends each span once.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateHistory, type Expected } from './support/history-generator.js';
+import { CLI, cliEnv, reportDiffs, requireBuiltCli, runStats } from './support/ccotel-cli.js';
+import { resolveRoots } from '../src/sources/roots.js';
+import { listTranscripts } from '../src/sources/transcript-files.js';
+import { StateStore } from '../src/state/store.js';
+import { HistoryReader } from '../src/sources/history-reader.js';
+import { TraceBuilder, DEFAULT_TRACE_OPTIONS } from '../src/export/traces/trace-builder.js';
+import { Pricer } from '../src/pricing/cost.js';
+import { EMBEDDED_PRICES } from '../src/pricing/price-table.js';
+import type { SpanData } from '../src/export/traces/span-data.js';
+import type { ModelEvent } from '../src/model/events.js';
+import { silentLogger } from '../src/log.js';
+
+const execFileAsync = promisify(execFile);
+
+/** A history whose config dir has an alias, one project folder moved out and linked back, and a second link to another project. */
+function layout(): { dir: string; root: string; alias: string; exp: Expected } {
+  const dir = mkdtempSync(join(tmpdir(), 'ccotel-links-'));
+  const root = join(dir, 'claude');
+  const exp = generateHistory(root, { sessions: 8, seed: 77, projects: 3 });
+  const alias = join(dir, 'config-claude');
+  symlinkSync(root, alias);
+  const projects = join(root, 'projects');
+  const [moved, other] = readdirSync(projects).sort();
+  mkdirSync(join(dir, 'elsewhere'));
+  renameSync(join(projects, moved!), join(dir, 'elsewhere', moved!));
+  symlinkSync(join(dir, 'elsewhere', moved!), join(projects, moved!));
+  symlinkSync(join(projects, other!), join(projects, `zz-link-to-${other}`));
+  return { dir, root, alias, exp };
+}
+
+describe('symlinked and repeated roots', () => {
+  let l: ReturnType<typeof layout>;
+  beforeAll(() => {
+    requireBuiltCli();
+    l = layout();
+  });
+
+  it('lists every transcript once, by file identity', async () => {
+    const files = await listTranscripts(resolveRoots([l.root, l.alias, join(l.alias, 'projects'), l.root]));
+    expect(files.length).toBe(l.exp.files);
+    expect(new Set(files.map((f) => f.path)).size).toBe(files.length);
+  });
+
+  it('stats with both aliases as --claude-dir: exact totals, input.files not doubled', async () => {
+    const { report } = await runStats(l.root, mkdtempSync(join(tmpdir(), 'ccotel-links-st-')), ['--claude-dir', l.alias]);
+    expect(reportDiffs(report, l.exp)).toEqual([]);
+    expect(report.input.files).toBe(l.exp.files);
+  });
+
+  it('stats with a CLAUDE_CONFIG_DIR listing the same folder three ways', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'ccotel-links-st-'));
+    const { stdout } = await execFileAsync(process.execPath, [CLI, 'stats', '--range', 'all', '--json', '--timezone', 'UTC', '--state-dir', state], {
+      env: { ...cliEnv(), CLAUDE_CONFIG_DIR: `${l.alias},${l.root},${l.root}/` },
+      maxBuffer: 64 << 20,
+    });
+    expect(reportDiffs(JSON.parse(stdout), l.exp)).toEqual([]);
+  });
+
+  it('exports each span once', async () => {
+    const store = await StateStore.open(mkdtempSync(join(tmpdir(), 'ccotel-links-ex-')), { allowReadOnly: false });
+    const builder = new TraceBuilder(new Pricer(EMBEDDED_PRICES), DEFAULT_TRACE_OPTIONS, (k) => store.ledger.usage.get(k));
+    const spans: SpanData[] = [];
+    const sink = {
+      name: 'traces',
+      accept: (e: readonly ModelEvent[]) => builder.accept(e),
+      flush: async () => void spans.push(...builder.drain()),
+    };
+    const reader = new HistoryReader(store, [sink], silentLogger, { maxLineBytes: 64 << 20, sliceBytes: 32 << 20 });
+    await reader.syncAll(await listTranscripts(resolveRoots([l.alias, l.root])));
+    builder.tick(Date.now(), true);
+    await sink.flush();
+    store.close();
+    expect(spans.filter((s) => !s.parentSpanId).length).toBe(l.exp.sessions);
+    expect(new Set(spans.map((s) => s.spanId)).size).toBe(spans.length);
+    expect(spans.filter((s) => s.name.startsWith('chat ')).length).toBe(l.exp.requests + l.exp.apiErrors);
+  });
+});
