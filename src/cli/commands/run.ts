@@ -12,6 +12,7 @@ import { UserError } from '../../errors.js';
 interface RunOptions extends GlobalOptions {
   logFormat?: string;
   sessionIdle?: string;
+  callQuiet?: string;
   metricsInterval?: string;
   prometheusPort?: string;
 }
@@ -22,6 +23,7 @@ export function registerRun(program: Command): void {
     .description('daemon: backfill unseen history, then stream new activity as OTLP traces and metrics')
     .option('--log-format <format>', 'json | text', 'json')
     .option('--session-idle <duration>', 'close a session (send its root span) after this long without activity', '30m')
+    .option('--call-quiet <duration>', 'a model call with no further copy for this long (transcript time) is complete; see docs/traces.md', '2m')
     .option('--metrics-interval <duration>', 'how often metrics are pushed over OTLP', '10s')
     .option('--prometheus-port <port>', 'port of the embedded Prometheus endpoint (when no OTLP endpoint is set)')
     .addHelpText('after', `
@@ -36,7 +38,7 @@ variables, e.g.:
     const { settings, store } = await openState(o, log, { allowReadOnly: false });
     const pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, {
       metricsIntervalMs: parseDuration(o.metricsInterval ?? '10s', '--metrics-interval'),
-      trace: { sessionIdleMs: parseDuration(o.sessionIdle ?? '30m', '--session-idle') },
+      trace: { sessionIdleMs: parseDuration(o.sessionIdle ?? '30m', '--session-idle'), callQuietMs: parseDuration(o.callQuiet ?? '2m', '--call-quiet') },
       prometheus: o.prometheusPort ? { host: settings.config.prometheus?.host ?? '127.0.0.1', port: parsePort('--prometheus-port', o.prometheusPort) } : undefined,
     });
     for (const line of pipeline.describe()) log.info(line);
