@@ -85,3 +85,31 @@ describe('symlinked and repeated roots', () => {
     expect(spans.filter((s) => s.name.startsWith('chat ')).length).toBe(l.exp.requests + l.exp.apiErrors);
   });
 });
+
+describe('watching a symlinked project folder', () => {
+  it('reports a change seen through a link under the one path the listing uses', async () => {
+    const { watchTranscripts } = await import('../src/sources/watcher.js');
+    const { waitFor } = await import('./support/wait.js');
+    const { appendFileSync, writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'ccotel-links-w-'));
+    const projects = join(dir, 'claude', 'projects');
+    mkdirSync(join(projects, 'proj'), { recursive: true });
+    const file = join(projects, 'proj', 'sess.jsonl');
+    writeFileSync(file, '{}\n');
+    symlinkSync(join(projects, 'proj'), join(projects, 'alias'));
+    const roots = resolveRoots([join(dir, 'claude')]);
+    const listed = await listTranscripts(roots);
+    expect(listed.map((f) => f.path)).toHaveLength(1);
+    const seen: string[] = [];
+    const w = watchTranscripts(roots, silentLogger, (f) => seen.push(f.path), { rescanMs: 200 });
+    try {
+      // Rescans report every file; appends are reported by chokidar, possibly through the link too.
+      await new Promise((r) => setTimeout(r, 300));
+      appendFileSync(join(projects, 'alias', 'sess.jsonl'), '{}\n');
+      await waitFor(() => (seen.length >= 3 ? true : undefined), { timeoutMs: 10_000, what: 'watcher reports' });
+      expect(new Set(seen)).toEqual(new Set(listed.map((f) => f.path)));
+    } finally {
+      await w.close();
+    }
+  });
+});
