@@ -15,6 +15,7 @@ import type { EventSink } from '../src/model/sink.js';
 import type { ModelEvent } from '../src/model/events.js';
 import type { SpanData } from '../src/export/traces/span-data.js';
 import { silentLogger } from '../src/log.js';
+import { generateHistory } from './support/history-generator.js';
 
 const FIXTURE_ROOT = join(__dirname, 'fixtures', 'real');
 
@@ -47,7 +48,7 @@ class CollectingSink implements EventSink {
 async function build(root: string, sliceBytes = 32 << 20, tickOnFlush = false): Promise<CollectingSink> {
   const state = mkdtempSync(join(tmpdir(), 'ccotel-tb-'));
   const store = await StateStore.open(state, { allowReadOnly: false });
-  const sink = new CollectingSink(new TraceBuilder(new Pricer(EMBEDDED_PRICES), DEFAULT_TRACE_OPTIONS), tickOnFlush);
+  const sink = new CollectingSink(new TraceBuilder(new Pricer(EMBEDDED_PRICES), DEFAULT_TRACE_OPTIONS, (k) => store.ledger.usage.get(k)), tickOnFlush);
   const manager = new IngestManager(store, [sink], silentLogger, { reader: { maxLineBytes: 64 << 20, sliceBytes } });
   await manager.syncAll(await listTranscripts(resolveRoots([root])));
   sink.builder.tick(Date.now(), true);
@@ -101,6 +102,39 @@ describe('trace builder on real transcripts', () => {
     }
   });
 
+  it('keeps every span inside its parent, tools as siblings of their chat span and linked to it', async () => {
+    for (const root of [FIXTURE_ROOT, generated()]) {
+      const { spans } = await build(root);
+      expect(containmentViolations(spans)).toEqual([]);
+      // Also when sessions close between slices, before their subagent files are read.
+      expect(containmentViolations((await build(root, 16 << 10, true)).spans)).toEqual([]);
+      const byId = new Map(spans.map((s) => [s.spanId, s]));
+      const tools = spans.filter((s) => s.name.startsWith('execute_tool '));
+      expect(tools.length).toBeGreaterThan(0);
+      for (const t of tools) {
+        const parent = byId.get(t.parentSpanId!)!;
+        expect(parent.name === 'turn' || parent.name.startsWith('invoke_agent '), `${t.name} under ${parent.name}`).toBe(true);
+        expect(t.links).toHaveLength(1);
+        const chat = byId.get(t.links![0]!.spanId)!;
+        expect(chat.name.startsWith('chat ')).toBe(true);
+        expect(chat.parentSpanId).toBe(t.parentSpanId);
+      }
+    }
+  });
+
+  it('root totals equal the history\'s exact totals, with input tokens counting cached input', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccotel-tb-gen-'));
+    const gen = generateHistory(dir, { sessions: 12, seed: 5, faults: true });
+    const { spans } = await build(dir);
+    const roots = spans.filter((s) => !s.parentSpanId);
+    const sum = (k: string) => roots.reduce((n, s) => n + (s.attributes[k] as number), 0);
+    expect(sum('gen_ai.usage.output_tokens')).toBe(gen.tokens.output);
+    expect(sum('gen_ai.usage.cache_read.input_tokens')).toBe(gen.tokens.cacheRead);
+    expect(sum('gen_ai.usage.cache_creation.input_tokens')).toBe(gen.tokens.cacheCreation);
+    expect(sum('gen_ai.usage.input_tokens')).toBe(gen.tokens.input + gen.tokens.cacheRead + gen.tokens.cacheCreation);
+    expect(Math.abs(sum('ccotel.cost.usd') - gen.costUSD)).toBeLessThan(1e-6);
+  });
+
   it('gives the same span ids and times when rebuilt in small slices (as after a restart)', async () => {
     const a = await build(FIXTURE_ROOT);
     const b = await build(FIXTURE_ROOT, 64 << 10);
@@ -120,3 +154,21 @@ describe('trace builder on real transcripts', () => {
     expect(spans.length).toBe(reference.spans.length);
   });
 });
+
+function generated(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ccotel-tb-gen-'));
+  generateHistory(dir, { sessions: 15, seed: 9, faults: true });
+  return dir;
+}
+
+/** Spans that start before or end after their parent (Jaeger flags them as clock skew). */
+function containmentViolations(spans: SpanData[]): string[] {
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  const out: string[] = [];
+  for (const s of spans) {
+    const p = s.parentSpanId ? byId.get(s.parentSpanId) : undefined;
+    if (!p) continue;
+    if (s.startMs < p.startMs || s.endMs > p.endMs) out.push(`${s.name} [${s.startMs}..${s.endMs}] outside ${p.name} [${p.startMs}..${p.endMs}]`);
+  }
+  return out.slice(0, 10);
+}

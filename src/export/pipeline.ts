@@ -38,7 +38,7 @@ export function createExportPipeline(settings: Settings, ledger: Ledger, stateDi
   const resource = buildResource(settings.config.serviceName);
   const spanExporter = target.urls.traces ? createOtlpSpanExporter(target) : createFileSpanExporter(join(stateDir, 'traces'));
   const retrying = new RetryingExporter(spanExporter, log, 'span');
-  const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }), retrying, resource);
+  const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }, (key) => ledger.usage.get(key)), retrying, resource);
   const prom = o.prometheus ?? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port: settings.config.prometheus?.port ?? DEFAULT_PROMETHEUS_PORT };
   const metrics = !target.urls.metrics && o.serveLocalMetrics === false ? noMetrics : createMetricsPipeline({
     ledger,

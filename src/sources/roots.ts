@@ -1,6 +1,6 @@
 // Which Claude Code data directories to read (rules in ../shared/claude-code-format.md):
 // explicit --claude-dir flags, else CLAUDE_CONFIG_DIR (comma list), else both default locations.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { xdgDir } from '../xdg.js';
@@ -33,12 +33,25 @@ export function resolveRoots(flagDirs: readonly string[] | undefined, env: NodeJ
     const abs = resolve(d.startsWith('~/') ? join(homedir(), d.slice(2)) : d);
     // An entry may name the projects folder itself.
     const dir = basename(abs) === 'projects' ? dirname(abs) : abs;
-    if (seen.has(dir)) continue;
-    seen.add(dir);
-    const projectsDir = join(dir, 'projects');
-    roots.push({ dir, projectsDir, exists: isDir(projectsDir), source });
+    // Symlinked config dirs (~/.config/claude -> ~/.claude) and an entry listed twice name one
+    // folder: read it once, under its real path (so checkpoints do not depend on the alias used).
+    const real = identify(join(dir, 'projects'));
+    if (seen.has(real.id)) continue;
+    seen.add(real.id);
+    roots.push({ dir, projectsDir: real.path, exists: isDir(real.path), source });
   }
   return roots;
+}
+
+/** Real path and device+inode of a folder; a missing one is identified by its path alone. */
+function identify(p: string): { path: string; id: string } {
+  try {
+    const path = realpathSync(p);
+    const st = statSync(path);
+    return { path, id: `${st.dev}:${st.ino}` };
+  } catch {
+    return { path: p, id: p };
+  }
 }
 
 function isDir(p: string): boolean {

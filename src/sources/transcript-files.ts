@@ -1,6 +1,8 @@
 // Finds transcript files under each root's projects/ folder: main sessions and subagents
-// (<session>/subagents/agent-<id>.jsonl, possibly nested deeper in newer versions).
-import { readdir } from 'node:fs/promises';
+// (<session>/subagents/agent-<id>.jsonl, possibly nested deeper in newer versions). Symlinked
+// folders are followed; a file reachable by several paths (symlinks, a root listed twice, hard
+// links) is listed once, identified by device + inode, so it is read and exported once.
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import type { Root } from './roots.js';
 import type { FileHints } from '../model/normalize.js';
@@ -11,22 +13,49 @@ export interface TranscriptFile {
 }
 
 export async function listTranscripts(roots: readonly Root[], onError?: (path: string, err: Error) => void): Promise<TranscriptFile[]> {
-  const out: TranscriptFile[] = [];
-  for (const root of roots) {
-    if (!root.exists) continue;
-    let entries: string[];
+  const found: Array<{ path: string; projectsDir: string; id: string }> = [];
+  const dirsSeen = new Set<string>();
+  const walk = async (dir: string, projectsDir: string, top: boolean): Promise<void> => {
+    let entries;
     try {
-      entries = (await readdir(root.projectsDir, { recursive: true })) as string[];
+      const st = await stat(dir);
+      const id = `${st.dev}:${st.ino}`;
+      if (dirsSeen.has(id)) return; // a symlink loop or a folder reached twice
+      dirsSeen.add(id);
+      entries = await readdir(dir, { withFileTypes: true });
     } catch (err) {
-      onError?.(root.projectsDir, err as Error);
-      continue;
+      if (top || (err as NodeJS.ErrnoException).code !== 'ENOENT') onError?.(dir, err as Error);
+      return;
     }
-    for (const rel of entries) {
-      if (!rel.endsWith('.jsonl')) continue;
-      const path = join(root.projectsDir, rel);
-      out.push({ path, hints: hintsFor(root.projectsDir, path) });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        const st = await stat(path).catch(() => undefined); // dangling links are skipped
+        isDir = st?.isDirectory() ?? false;
+        isFile = st?.isFile() ?? false;
+      }
+      if (isDir) await walk(path, projectsDir, false);
+      else if (isFile && e.name.endsWith('.jsonl')) {
+        const st = await stat(path).catch(() => undefined);
+        if (st) found.push({ path, projectsDir, id: `${st.dev}:${st.ino}` });
+      }
     }
+  };
+  for (const root of roots) if (root.exists) await walk(root.projectsDir, root.projectsDir, true);
+  // One path per file. The real path when it lies under a root (stable whichever alias was walked
+  // first); else (a project folder linked from elsewhere) the first path found.
+  const byId = new Map<string, TranscriptFile>();
+  for (const f of found) {
+    if (byId.has(f.id)) continue;
+    const real = await realpath(f.path).catch(() => f.path);
+    const home = roots.find((r) => r.exists && real.startsWith(r.projectsDir + sep));
+    const path = home ? real : f.path;
+    byId.set(f.id, { path, hints: hintsFor(home ? home.projectsDir : f.projectsDir, path) });
   }
+  const out = [...byId.values()];
   // Main transcript before its subagents ('.' sorts before '/'), deterministic across runs.
   out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return out;

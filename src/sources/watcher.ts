@@ -1,6 +1,7 @@
 // Live tailing: chokidar reports new and growing transcripts; a periodic rescan (stat only, no
 // bytes read for unchanged files) catches anything a watcher missed and roots created later.
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Root } from './roots.js';
 import { hintsFor, listTranscripts, type TranscriptFile } from './transcript-files.js';
@@ -18,19 +19,33 @@ export function watchTranscripts(
 ): TranscriptWatcher {
   const watched = new Set<string>();
   let watcher: FSWatcher | undefined;
-  // Every file once (stat only for unchanged ones): catches what was written after the caller's
-  // last read and before the watcher was ready, and roots created later.
-  const rescan = (): void => {
-    void listTranscripts(roots.map((r) => ({ ...r, exists: true })), () => {}).then((files) => {
-      for (const f of files) onChange(f);
-      watchExisting();
-    });
+  const projectsOf = (path: string): string | undefined => roots.find((r) => path.startsWith(r.projectsDir + sep))?.projectsDir;
+  // Files by device+inode, under the one path listTranscripts chose: a change seen through a
+  // symlinked folder is the same file, read under the same checkpoint, never a second copy.
+  const known = new Map<string, TranscriptFile>();
+  const remember = (f: TranscriptFile): TranscriptFile => {
+    try {
+      const st = statSync(f.path);
+      const id = `${st.dev}:${st.ino}`;
+      const prev = known.get(id);
+      if (prev && prev.path !== f.path && sameFile(prev.path, id)) return prev;
+      known.set(id, f);
+    } catch {
+      // gone meanwhile: the reader reports nothing for a missing file
+    }
+    return f;
   };
-  const projectsOf = (path: string): string | undefined => roots.find((r) => path.startsWith(r.projectsDir + '/'))?.projectsDir;
   const handle = (path: string): void => {
     if (!path.endsWith('.jsonl')) return;
-    const projectsDir = projectsOf(path);
-    if (projectsDir) onChange({ path, hints: hintsFor(projectsDir, path) });
+    let real = path;
+    try {
+      real = realpathSync(path);
+    } catch {
+      return;
+    }
+    const canonical = projectsOf(real) ? real : path;
+    const projectsDir = projectsOf(canonical);
+    if (projectsDir) onChange(remember({ path: canonical, hints: hintsFor(projectsDir, canonical) }));
   };
   // Watches every projects folder that exists and is not watched yet: at start, and again on each
   // rescan for roots created later (a first Claude Code session on this machine).
@@ -39,7 +54,7 @@ export function watchTranscripts(
       if (watched.has(r.projectsDir) || !existsSync(r.projectsDir)) continue;
       if (!watcher) {
         watcher = watch(r.projectsDir, { ignoreInitial: true, persistent: true, ignorePermissionErrors: true });
-        watcher.on('add', handle).on('change', handle).on('ready', rescan).on('error', (err) => log.warn(`watcher error: ${(err as Error).message}`));
+        watcher.on('add', handle).on('change', handle).on('ready', () => void rescan(true)).on('error', (err) => log.warn(`watcher error: ${(err as Error).message}`));
       } else {
         watcher.add(r.projectsDir);
       }
@@ -47,7 +62,19 @@ export function watchTranscripts(
     }
   };
   watchExisting();
-  const timer = setInterval(rescan, opts.rescanMs);
+  // Every file (stat only for unchanged ones): the initial pass learns identities; later passes
+  // notify, catching what a watcher missed, what was written after the caller's last read and
+  // before the watcher was ready, and roots created later.
+  const rescan = (notify: boolean) =>
+    listTranscripts(roots.map((r) => ({ ...r, exists: true })), () => {}).then((files) => {
+      for (const f of files) {
+        const canonical = remember(f);
+        if (notify) onChange(canonical);
+      }
+      watchExisting();
+    });
+  void rescan(false);
+  const timer = setInterval(() => void rescan(true), opts.rescanMs);
   timer.unref();
   return {
     async close() {
@@ -55,4 +82,14 @@ export function watchTranscripts(
       await watcher?.close();
     },
   };
+}
+
+/** The path still names that device+inode (inodes are reused after a delete). */
+function sameFile(path: string, id: string): boolean {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}` === id;
+  } catch {
+    return false;
+  }
 }

@@ -23,7 +23,7 @@
 // line is not counted anywhere in Expected, neither its tokens nor as a line: it is still being
 // written. `appendMore()` completes torn lines first, then appends; Expected is cumulative.
 //
-// Expected follows the ledger semantics documented in src (history-reader.ts / ledger.ts): records
+// Expected follows the ledger semantics documented in src (ingest/manager.ts / state/ledger.ts): records
 // once counted stay counted when a file is later truncated or replaced; re-read bytes never count
 // twice. `truncateFile()` and `replaceSession()` keep Expected in line with that.
 import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';

@@ -7,11 +7,12 @@ import { IngestSession } from '../../ingest/session.js';
 import { checkTimeZone } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
 import { UserError } from '../../errors.js';
-import { DEFAULT_METRICS_INTERVAL, DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT, DEFAULT_SESSION_IDLE } from '../../config/defaults.js';
+import { DEFAULT_CALL_QUIET, DEFAULT_METRICS_INTERVAL, DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT, DEFAULT_SESSION_IDLE } from '../../config/defaults.js';
 
 interface RunOptions extends GlobalOptions {
   logFormat?: string;
   sessionIdle?: string;
+  callQuiet?: string;
   metricsInterval?: string;
   prometheusPort?: string;
 }
@@ -22,6 +23,7 @@ export function registerRun(program: Command): void {
     .description('daemon: backfill unseen history, then stream new activity as OTLP traces and metrics')
     .option('--log-format <format>', 'json | text', 'json')
     .option('--session-idle <duration>', 'close a session (send its root span) after this long without activity', DEFAULT_SESSION_IDLE)
+    .option('--call-quiet <duration>', 'a model call with no further copy for this long (transcript time) is complete; see docs/traces.md', DEFAULT_CALL_QUIET)
     .option('--metrics-interval <duration>', 'how often metrics are pushed over OTLP', DEFAULT_METRICS_INTERVAL)
     .option('--prometheus-port <port>', `port of the embedded Prometheus endpoint (when no OTLP endpoint is set; default ${DEFAULT_PROMETHEUS_PORT})`)
     .addHelpText('after', `
@@ -37,6 +39,7 @@ variables, e.g.:
     if (o.logFormat !== 'json' && o.logFormat !== 'text') throw new UserError(`--log-format must be json or text (got "${o.logFormat}")`);
     const metricsIntervalMs = parseDuration(o.metricsInterval ?? DEFAULT_METRICS_INTERVAL, '--metrics-interval');
     const sessionIdleMs = parseDuration(o.sessionIdle ?? DEFAULT_SESSION_IDLE, '--session-idle');
+    const callQuietMs = parseDuration(o.callQuiet ?? DEFAULT_CALL_QUIET, '--call-quiet');
     const port = o.prometheusPort ? parsePort('--prometheus-port', o.prometheusPort) : undefined;
     if (o.timezone) checkTimeZone(o.timezone);
     // The OTel SDK loads only for the commands that export (`--help` and `stats` stay light).
@@ -45,7 +48,7 @@ variables, e.g.:
     const { settings, store } = session;
     const pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, {
       metricsIntervalMs,
-      trace: { sessionIdleMs },
+      trace: { sessionIdleMs, callQuietMs },
       prometheus: port ? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port } : undefined,
     });
     for (const line of pipeline.describe()) log.info(line);

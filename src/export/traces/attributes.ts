@@ -3,6 +3,7 @@
 // are never attached.
 import type { AttrValue } from './span-data.js';
 import { FILE_TOOLS } from '../../model/tool-target.js';
+import type { Usage } from '../../model/events.js';
 
 export const GENAI_PROVIDER = 'anthropic';
 
@@ -24,4 +25,19 @@ export function toolAttributes(name: string, id: string, sessionId: string, targ
     a['gen_ai.agent.name'] = typeof type === 'string' && type ? type : 'subagent';
   }
   return a;
+}
+
+/**
+ * Token attributes of a chat span (or a session's sum). The GenAI conventions define
+ * gen_ai.usage.input_tokens as ALL input tokens, cached ones included; the two cache attributes say
+ * how much of it was read from or written to the cache. ccotel.usage.input_tokens.uncached is the rest.
+ */
+export function usageAttributes(u: Pick<Usage, 'input' | 'output' | 'cacheRead' | 'cacheCreation'>): Record<string, AttrValue> {
+  return {
+    'gen_ai.usage.input_tokens': u.input + u.cacheRead + u.cacheCreation,
+    'gen_ai.usage.output_tokens': u.output,
+    'gen_ai.usage.cache_read.input_tokens': u.cacheRead,
+    'gen_ai.usage.cache_creation.input_tokens': u.cacheCreation,
+    'ccotel.usage.input_tokens.uncached': u.input,
+  };
 }

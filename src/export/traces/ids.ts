@@ -14,3 +14,5 @@ export const turnSpanId = (sessionId: string, promptKey: string): string => hex(
 export const chatSpanId = (sessionId: string, callKey: string): string => hex('chat', `${sessionId}/${callKey}`, 16);
 export const toolSpanId = (sessionId: string, toolUseId: string): string => hex('tool', `${sessionId}/${toolUseId}`, 16);
 export const agentSpanId = (sessionId: string, agentId: string): string => hex('agent', `${sessionId}/${agentId}`, 16);
+/** A short digest of a model call key: what a closed session keeps to never send that call twice. */
+export const callDigest = (callKey: string): string => hex('call', callKey, 12);

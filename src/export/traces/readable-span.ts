@@ -24,7 +24,7 @@ export function toReadableSpan(s: SpanData, resource: Resource): ReadableSpan {
     duration: hr(end - s.startMs),
     status: s.error ? { code: SpanStatusCode.ERROR, message: s.error } : { code: SpanStatusCode.UNSET },
     attributes: s.error ? { ...s.attributes, 'error.type': s.name.startsWith('execute_tool') ? 'tool_error' : 'api_error' } : s.attributes,
-    links: [],
+    links: (s.links ?? []).map((l) => ({ context: { traceId: l.traceId, spanId: l.spanId, traceFlags: TraceFlags.SAMPLED }, attributes: l.attributes ?? {} })),
     events: [],
     ended: true,
     resource,

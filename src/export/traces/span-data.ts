@@ -1,6 +1,13 @@
 // A finished span as plain data: what the trace builder produces and the exporters consume.
 export type AttrValue = string | number | boolean | string[];
 
+/** A pointer to a related span that is not the parent (a tool call's requesting chat span). */
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  attributes?: Record<string, AttrValue>;
+}
+
 export interface SpanData {
   traceId: string;
   spanId: string;
@@ -10,6 +17,7 @@ export interface SpanData {
   startMs: number;
   endMs: number;
   attributes: Record<string, AttrValue>;
+  links?: SpanLink[];
   /** Set when the operation failed; the text is a short, redacted description. */
   error?: string;
 }

@@ -1,24 +1,38 @@
-// Builds one trace per session from the event stream:
-//   invoke_agent (session) → turn → chat <model> → execute_tool <Tool> → invoke_agent (subagent) → …
+// Builds one trace per session from the event stream (the tree is documented in docs/traces.md):
+//   invoke_agent claude-code (session) → turn → chat <model>
+//                                             → execute_tool <Tool> (linked to its chat) → invoke_agent <subagent> → …
 // A span is emitted once it is complete (its end is known); what is still open lives in a small,
 // serializable state that is checkpointed with the byte offsets, so a restart resumes it exactly.
+//
+// Model calls: the ledger is the one place that merges the copies of a streamed response (largest
+// usage wins). The builder only decides WHEN a call is complete, then reads the call's usage from the
+// ledger, and remembers every call key it sent so a late copy never makes a second span.
 import type { ModelEvent, ToolUseEvent, Usage } from '../../model/events.js';
 import type { Pricer } from '../../pricing/cost.js';
+import type { UsageRecord } from '../../state/ledger.js';
 import { summarizeToolTarget } from '../../model/tool-target.js';
-import { agentSpanId, chatSpanId, sessionSpanId, toolSpanId, traceIdFor, turnSpanId } from './ids.js';
+import { redactSecrets } from '../../detection/redact.js';
+import { agentSpanId, callDigest, chatSpanId, sessionSpanId, toolSpanId, traceIdFor, turnSpanId } from './ids.js';
 import type { AttrValue, SpanData } from './span-data.js';
-import { toolAttributes, GENAI_PROVIDER } from './attributes.js';
+import { toolAttributes, GENAI_PROVIDER, usageAttributes } from './attributes.js';
 
 export interface TraceBuilderOptions {
   /** A session with no event for this long (event time vs now) is closed and its root span sent. */
   sessionIdleMs: number;
-  /** A turn with no event for this long is closed (later events still parent to it). */
+  /** A turn with no event for this long, and nothing open in it, is closed. */
   turnIdleMs: number;
-  /** A model call whose lines stopped arriving this long ago (wall clock) is complete. */
+  /**
+   * A model call whose last copy is this old (event time vs now) and that nothing else completed
+   * is complete. Copies of one response are written up to ~65 s apart in real transcripts (a large
+   * Write input streams slowly), so this must exceed that; see docs/traces.md.
+   */
   callQuietMs: number;
 }
 
-export const DEFAULT_TRACE_OPTIONS: TraceBuilderOptions = { sessionIdleMs: 30 * 60_000, turnIdleMs: 5 * 60_000, callQuietMs: 400 };
+export const DEFAULT_TRACE_OPTIONS: TraceBuilderOptions = { sessionIdleMs: 30 * 60_000, turnIdleMs: 5 * 60_000, callQuietMs: 120_000 };
+
+/** The ledger's merged record of a model call (all copies applied before the builder sees one). */
+export type UsageLookup = (callKey: string) => UsageRecord | undefined;
 
 interface PendingCall {
   key: string;
@@ -27,10 +41,12 @@ interface PendingCall {
   model: string;
   start: number;
   end: number;
+  /** Usage of the last copy: used only if the ledger has no record of the key. */
   usage: Usage;
   stopReason?: string;
   apiError: boolean;
   errorText?: string;
+  /** Wall time the last copy was handed over; 0 after a restore until its stream is read again. */
   seenAt: number;
 }
 interface OpenTool {
@@ -38,6 +54,8 @@ interface OpenTool {
   start: number;
   name: string;
   attrs: Record<string, AttrValue>;
+  callKey: string;
+  agentId?: string;
 }
 interface TurnState {
   spanId: string;
@@ -46,6 +64,9 @@ interface TurnState {
   index: number;
   chars: number;
   emitted: boolean;
+  /** Time range of the children sent so far: the turn is stretched to contain them. */
+  childStart?: number;
+  childEnd?: number;
 }
 interface SessionState {
   cwd: string;
@@ -53,6 +74,11 @@ interface SessionState {
   version?: string;
   start: number;
   last: number;
+  /** Range of every span sent for the session: the root is stretched to contain them. */
+  spanStart?: number;
+  spanEnd?: number;
+  /** Wall time of the last event handed over (the reader may be in the middle of its files). */
+  seenAt?: number;
   turns: number;
   rootEmitted: boolean;
   turn?: TurnState;
@@ -60,33 +86,38 @@ interface SessionState {
   streams: Record<string, { pending?: PendingCall; lastTs?: number }>;
   tools: Record<string, OpenTool>;
   agents: Record<string, { first: number; last: number; linked: boolean }>;
-  totals: { input: number; output: number; cacheRead: number; cacheCreation: number; costUSD: number; toolCalls: number; toolErrors: number; compactions: number };
+  /** Keys of the model calls sent (root totals are the ledger's numbers for exactly these). */
+  calls: Record<string, 1>;
+  /** Digests of calls sent before the session was last closed (it was reopened). */
+  callsBefore?: string;
+  totals: { toolCalls: number; toolErrors: number; compactions: number };
 }
 
 export interface TraceBuilderState {
   sessions: Record<string, SessionState>;
   /**
-   * Sessions whose root span was sent (wall-clock time of closing, subagent spans sent): more lines
-   * for them (a resumed session, or subagent files read after the main one) add spans under the
-   * same root, never a second root or a second span for the same subagent.
+   * Sessions whose root span was sent (wall-clock time of closing, subagent spans sent, digests of
+   * the model calls sent): more lines for them (a resumed session, subagent files read after the
+   * main one, a late copy of a response) add spans under the same root, never a second root, a
+   * second span for the same subagent or a second span for the same model call.
    */
-  closed: Record<string, { at: number; agents: string[] }>;
+  closed: Record<string, { at: number; agents: string[]; calls?: string }>;
 }
 
 const CLOSED_RETENTION_MS = 60 * 86_400_000;
 // Old history is "idle" the moment it is read; a session whose lines were handed over this recently
 // may have more lines (the rest of a big file, its subagent files) coming in the same pass.
 const READING_GRACE_MS = 2000;
+const DIGEST_CHARS = 12;
 
 export class TraceBuilder {
   private state: TraceBuilderState = { sessions: {}, closed: {} };
   private outbox: SpanData[] = [];
-  /** The session the reader is in the middle of: not closed by a tick, however old its events. */
-  private lastAccepted = { sessionId: '', wall: 0 };
 
   constructor(
     private readonly pricer: Pricer,
-    private readonly opts: TraceBuilderOptions = DEFAULT_TRACE_OPTIONS,
+    private readonly opts: TraceBuilderOptions,
+    private readonly usageOf: UsageLookup,
     private readonly wallClock: () => number = Date.now,
   ) {}
 
@@ -96,6 +127,13 @@ export class TraceBuilder {
   restore(s: TraceBuilderState | undefined): void {
     this.state = s && typeof s === 'object' && s.sessions ? structuredClone(s) : { sessions: {}, closed: {} };
     this.state.closed ??= {};
+    for (const session of Object.values(this.state.sessions)) {
+      session.calls ??= {};
+      session.seenAt = undefined;
+      // The rest of a response may be on disk, not read yet: only its stream's lines (or the end of
+      // the turn, session or backfill) may complete it now, never the quiet rule alone.
+      for (const stream of Object.values(session.streams)) if (stream.pending) stream.pending.seenAt = 0;
+    }
   }
 
   /** Spans completed since the last call. */
@@ -108,26 +146,28 @@ export class TraceBuilder {
     return Object.keys(this.state.sessions).length;
   }
 
+  /** Events in transcript order; the ledger has already applied each of them. */
   accept(events: readonly ModelEvent[]): void {
     for (const e of events) this.apply(e);
-    const last = events[events.length - 1];
-    if (last) this.lastAccepted = { sessionId: last.ctx.sessionId, wall: this.wallClock() };
   }
 
   private session(e: ModelEvent): SessionState {
     const id = e.ctx.sessionId;
     let s = this.state.sessions[id];
     if (!s) {
+      const closed = this.state.closed[id];
       s = {
         cwd: e.ctx.cwd,
         start: e.ts,
         last: e.ts,
         turns: 0,
-        rootEmitted: id in this.state.closed,
+        rootEmitted: closed !== undefined,
         streams: {},
         tools: {},
-        agents: Object.fromEntries((this.state.closed[id]?.agents ?? []).map((a) => [a, { first: Infinity, last: -Infinity, linked: true }])),
-        totals: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0, costUSD: 0, toolCalls: 0, toolErrors: 0, compactions: 0 },
+        agents: Object.fromEntries((closed?.agents ?? []).map((a) => [a, { first: Infinity, last: -Infinity, linked: true }])),
+        calls: {},
+        callsBefore: closed?.calls,
+        totals: { toolCalls: 0, toolErrors: 0, compactions: 0 },
       };
       this.state.sessions[id] = s;
     }
@@ -140,9 +180,11 @@ export class TraceBuilder {
   private apply(e: ModelEvent): void {
     const sid = e.ctx.sessionId;
     const s = this.session(e);
+    const wall = this.wallClock();
+    s.seenAt = wall;
     s.start = Math.min(s.start, e.ts);
     s.last = Math.max(s.last, e.ts);
-    if (s.turn) s.turn.last = Math.max(s.turn.last, e.ts);
+    if (s.turn && !s.turn.emitted) s.turn.last = Math.max(s.turn.last, e.ts);
     const agentId = e.ctx.agentId;
     if (agentId) {
       const a = (s.agents[agentId] ??= { first: e.ts, last: e.ts, linked: false });
@@ -151,25 +193,23 @@ export class TraceBuilder {
     }
     const streamKey = agentId ?? '';
     const stream = (s.streams[streamKey] ??= {});
-    // A new model call or prompt in the same stream completes the call being streamed. Tool results
-    // do not: with parallel tool calls they arrive between the copies of one response.
-    if (stream.pending && ((e.kind === 'model_call' && e.key !== stream.pending.key) || e.kind === 'prompt' || e.kind === 'turn_end')) {
-      this.emitCall(sid, s, stream.pending);
-      stream.pending = undefined;
-    }
+    // A new model call or prompt in the same stream, or the turn's end, completes the call being
+    // streamed. Tool results do not: copies of a response with several tool calls keep arriving
+    // after the first tool's result.
+    if (stream.pending && ((e.kind === 'model_call' && e.key !== stream.pending.key) || e.kind === 'prompt' || e.kind === 'turn_end')) this.emitCall(sid, s, streamKey);
+    if (stream.pending && stream.pending.seenAt === 0) stream.pending.seenAt = wall;
     switch (e.kind) {
       case 'model_call': {
+        if (this.sent(s, e.key)) break; // a late copy: the ledger took it, the span is out
         const p = stream.pending;
         if (p) {
           p.end = Math.max(p.end, e.ts);
-          p.seenAt = this.wallClock();
-          if (total(e.usage) > total(p.usage)) {
-            p.usage = e.usage;
-            p.stopReason = e.stopReason ?? p.stopReason;
-          }
+          p.seenAt = wall;
+          p.usage = e.usage;
+          p.stopReason = e.stopReason ?? p.stopReason;
         } else {
-          const parent = agentId ? agentSpanId(sid, agentId) : (s.turn?.spanId ?? sessionSpanId(sid));
-          stream.pending = { key: e.key, messageId: e.messageId, parent, model: e.model, start: Math.min(stream.lastTs ?? e.ts, e.ts), end: e.ts, usage: e.usage, stopReason: e.stopReason, apiError: e.apiError, errorText: e.errorText, seenAt: this.wallClock() };
+          const parent = agentId ? agentSpanId(sid, agentId) : this.openTurnOrRoot(sid, s);
+          stream.pending = { key: e.key, messageId: e.messageId, parent, model: e.model, start: Math.min(stream.lastTs ?? e.ts, e.ts), end: e.ts, usage: e.usage, stopReason: e.stopReason, apiError: e.apiError, errorText: e.errorText, seenAt: wall };
         }
         break;
       }
@@ -183,22 +223,30 @@ export class TraceBuilder {
         const spanId = toolSpanId(sid, e.toolUseId);
         s.totals.toolCalls++;
         if (e.isError) s.totals.toolErrors++;
-        this.push({ traceId: traceIdFor(sid), spanId, parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: t.start, endMs: Math.max(t.start, e.ts), attributes: { ...t.attrs, 'ccotel.tool.result.chars': e.resultChars }, error: e.isError ? 'tool returned an error' : undefined });
+        let start = t.start;
+        let end = Math.max(t.start, e.ts);
+        let agentSpan: SpanData | undefined;
         if (e.agentId && !(s.agents[e.agentId]?.linked)) {
           const a = (s.agents[e.agentId] ??= { first: t.start, last: e.ts, linked: false });
           a.linked = true;
-          this.push({
+          // The Task call spans its whole subagent.
+          start = Math.min(start, a.first);
+          end = Math.max(end, a.last);
+          const name = String(t.attrs['gen_ai.agent.name'] ?? 'subagent');
+          agentSpan = {
             traceId: traceIdFor(sid),
             spanId: agentSpanId(sid, e.agentId),
             parentSpanId: spanId,
-            name: `invoke_agent ${String(t.attrs['gen_ai.agent.name'] ?? 'subagent')}`,
+            name: `invoke_agent ${name}`,
             kind: 'internal',
-            startMs: Math.min(t.start, a.first),
-            endMs: Math.max(e.ts, a.last),
-            attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': GENAI_PROVIDER, 'gen_ai.agent.id': e.agentId, 'gen_ai.agent.name': String(t.attrs['gen_ai.agent.name'] ?? 'subagent'), 'gen_ai.conversation.id': sid },
+            startMs: start,
+            endMs: end,
+            attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': GENAI_PROVIDER, 'gen_ai.agent.id': e.agentId, 'gen_ai.agent.name': name, 'gen_ai.conversation.id': sid },
             error: e.isError ? 'subagent failed' : undefined,
-          });
+          };
         }
+        this.push(s, { traceId: traceIdFor(sid), spanId, parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: end, attributes: { ...t.attrs, 'ccotel.tool.result.chars': e.resultChars }, links: this.requestedBy(sid, t), error: e.isError ? 'tool returned an error' : undefined });
+        if (agentSpan) this.push(s, agentSpan);
         break;
       }
       case 'prompt':
@@ -218,60 +266,97 @@ export class TraceBuilder {
     stream.lastTs = Math.max(stream.lastTs ?? e.ts, e.ts);
   }
 
+  /** Main-stream spans hang off the open turn; with none (before the first prompt, after an idle close), off the root. */
+  private openTurnOrRoot(sid: string, s: SessionState): string {
+    return s.turn && !s.turn.emitted ? s.turn.spanId : sessionSpanId(sid);
+  }
+
+  private sent(s: SessionState, key: string): boolean {
+    if (s.calls[key]) return true;
+    if (!s.callsBefore) return false;
+    const d = callDigest(key);
+    for (let i = 0; i < s.callsBefore.length; i += DIGEST_CHARS) if (s.callsBefore.startsWith(d, i)) return true;
+    return false;
+  }
+
   private openTool(sid: string, s: SessionState, e: ToolUseEvent): void {
     if (s.tools[e.id]) return;
     const attrs = toolAttributes(e.name, e.id, sid, summarizeToolTarget(e.name, e.input), e.input);
-    s.tools[e.id] = { parent: chatSpanId(sid, e.callKey), start: e.ts, name: e.name, attrs };
+    // Siblings of the chat span that asked for them (a child would start after its parent ended).
+    const parent = e.ctx.agentId ? agentSpanId(sid, e.ctx.agentId) : this.openTurnOrRoot(sid, s);
+    s.tools[e.id] = { parent, start: e.ts, name: e.name, attrs, callKey: e.callKey, agentId: e.ctx.agentId };
   }
 
-  private emitCall(sid: string, s: SessionState, p: PendingCall): void {
-    const u = p.usage;
-    const { usd } = this.pricer.cost(p.model, u, p.apiError);
-    s.totals.input += u.input;
-    s.totals.output += u.output;
-    s.totals.cacheRead += u.cacheRead;
-    s.totals.cacheCreation += u.cacheCreation;
-    s.totals.costUSD += usd;
+  private requestedBy(sid: string, t: OpenTool): SpanData['links'] {
+    return [{ traceId: traceIdFor(sid), spanId: chatSpanId(sid, t.callKey), attributes: { 'ccotel.link.type': 'requested_by' } }];
+  }
+
+  private emitCall(sid: string, s: SessionState, streamKey: string): void {
+    const stream = s.streams[streamKey]!;
+    const p = stream.pending!;
+    stream.pending = undefined;
+    if (this.sent(s, p.key)) return;
+    s.calls[p.key] = 1;
+    const rec = this.usageOf(p.key);
+    const u = rec?.usage ?? p.usage;
+    const model = rec?.model ?? p.model;
+    const apiError = rec?.apiError ?? p.apiError;
+    const { usd } = this.pricer.cost(model, u, apiError);
     const attributes: Record<string, AttrValue> = {
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': GENAI_PROVIDER,
       'gen_ai.conversation.id': sid,
-      'gen_ai.request.model': p.model,
-      'gen_ai.response.model': p.model,
+      'gen_ai.request.model': model,
+      'gen_ai.response.model': model,
       'gen_ai.response.id': p.messageId,
-      'gen_ai.usage.input_tokens': u.input,
-      'gen_ai.usage.output_tokens': u.output,
-      'gen_ai.usage.cache_read.input_tokens': u.cacheRead,
-      'gen_ai.usage.cache_creation.input_tokens': u.cacheCreation,
+      ...usageAttributes(u),
       'ccotel.cost.usd': usd,
     };
     if (p.stopReason) attributes['gen_ai.response.finish_reasons'] = [p.stopReason];
     if (u.fast) attributes['ccotel.request.speed'] = 'fast';
-    this.push({ traceId: traceIdFor(sid), spanId: chatSpanId(sid, p.key), parentSpanId: p.parent, name: `chat ${p.model}`, kind: 'client', startMs: p.start, endMs: p.end, attributes, error: p.apiError ? (p.errorText ?? 'API error') : undefined });
+    const error = apiError ? redactSecrets(p.errorText ?? 'API error') : undefined;
+    this.push(s, { traceId: traceIdFor(sid), spanId: chatSpanId(sid, p.key), parentSpanId: p.parent, name: `chat ${model}`, kind: 'client', startMs: p.start, endMs: p.end, attributes, error });
+  }
+
+  private emitIncompleteTool(sid: string, s: SessionState, id: string, end: number): void {
+    const t = s.tools[id]!;
+    delete s.tools[id];
+    this.push(s, { traceId: traceIdFor(sid), spanId: toolSpanId(sid, id), parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: t.start, endMs: Math.max(t.start, end), attributes: { ...t.attrs, 'ccotel.tool.incomplete': true }, links: this.requestedBy(sid, t) });
   }
 
   private closeTurn(sid: string, s: SessionState, end: number): void {
     const t = s.turn;
     if (!t || t.emitted) return;
+    const main = s.streams[''];
+    if (main?.pending?.parent === t.spanId) this.emitCall(sid, s, '');
+    // A tool of this turn with no result was interrupted: it ends with the turn.
+    for (const [id, tool] of Object.entries(s.tools)) if (tool.parent === t.spanId) this.emitIncompleteTool(sid, s, id, Math.max(end, t.last));
     t.emitted = true;
-    this.push({ traceId: traceIdFor(sid), spanId: t.spanId, parentSpanId: sessionSpanId(sid), name: 'turn', kind: 'internal', startMs: t.start, endMs: Math.max(t.start, end), attributes: { 'gen_ai.conversation.id': sid, 'ccotel.turn.index': t.index, 'ccotel.prompt.chars': t.chars } });
+    this.push(s, { traceId: traceIdFor(sid), spanId: t.spanId, parentSpanId: sessionSpanId(sid), name: 'turn', kind: 'internal', startMs: Math.min(t.start, t.childStart ?? t.start), endMs: Math.max(t.start, end, t.childEnd ?? end), attributes: { 'gen_ai.conversation.id': sid, 'ccotel.turn.index': t.index, 'ccotel.prompt.chars': t.chars } });
+  }
+
+  /** Nothing in the turn is still running (a tool, a subagent, a call being streamed). */
+  private turnQuiet(s: SessionState): boolean {
+    const id = s.turn?.spanId;
+    if (s.streams['']?.pending?.parent === id) return false;
+    return !Object.values(s.tools).some((t) => t.parent === id);
   }
 
   /**
-   * Completes what time has completed: quiet model calls (wall clock), idle turns and idle sessions
-   * (event time vs now). `final` completes every pending call (end of a one-shot backfill).
+   * Completes what time has completed: quiet model calls, idle turns and idle sessions (event time
+   * vs now). `final` completes every pending call (end of a one-shot backfill: all of it is on disk).
    */
   tick(nowMs: number = this.wallClock(), final = false): void {
     const wall = this.wallClock();
     for (const [sid, s] of Object.entries(this.state.sessions)) {
-      for (const stream of Object.values(s.streams)) {
-        if (stream.pending && (final || wall - stream.pending.seenAt >= this.opts.callQuietMs)) {
-          this.emitCall(sid, s, stream.pending);
-          stream.pending = undefined;
-        }
+      const reading = !final && s.seenAt !== undefined && wall - s.seenAt < READING_GRACE_MS;
+      for (const [key, stream] of Object.entries(s.streams)) {
+        const p = stream.pending;
+        if (!p) continue;
+        const quiet = p.seenAt > 0 && wall - p.seenAt >= READING_GRACE_MS && nowMs - p.end >= this.opts.callQuietMs;
+        if (final || quiet) this.emitCall(sid, s, key);
       }
-      if (s.turn && !s.turn.emitted && nowMs - s.turn.last >= this.opts.turnIdleMs) this.closeTurn(sid, s, s.turn.last);
-      const reading = !final && sid === this.lastAccepted.sessionId && wall - this.lastAccepted.wall < READING_GRACE_MS;
+      if (s.turn && !s.turn.emitted && !reading && nowMs - s.turn.last >= this.opts.turnIdleMs && this.turnQuiet(s)) this.closeTurn(sid, s, s.turn.last);
       if (nowMs - s.last >= this.opts.sessionIdleMs && !reading) this.closeSession(sid, s);
     }
     // Forget closed sessions by wall-clock age (event time would drop old history at once).
@@ -279,45 +364,65 @@ export class TraceBuilder {
   }
 
   private closeSession(sid: string, s: SessionState): void {
-    for (const stream of Object.values(s.streams)) if (stream.pending) this.emitCall(sid, s, stream.pending);
-    for (const [id, t] of Object.entries(s.tools)) {
-      // No result ever came (interrupted, or the session ended): end the span at the session's end.
-      this.push({ traceId: traceIdFor(sid), spanId: toolSpanId(sid, id), parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: t.start, endMs: Math.max(t.start, s.last), attributes: { ...t.attrs, 'ccotel.tool.incomplete': true } });
-    }
+    for (const key of Object.keys(s.streams)) if (s.streams[key]!.pending) this.emitCall(sid, s, key);
     this.closeTurn(sid, s, s.last);
+    for (const [id, t] of Object.entries(s.tools)) {
+      // No result ever came (interrupted, or the session ended): end the span with what ran it.
+      const a = t.agentId ? s.agents[t.agentId] : undefined;
+      this.emitIncompleteTool(sid, s, id, a && Number.isFinite(a.last) ? a.last : s.last);
+    }
     for (const [agentId, a] of Object.entries(s.agents)) {
       if (a.linked) continue;
       // Subagents with no Task call (compaction agents) hang off the session root.
-      this.push({ traceId: traceIdFor(sid), spanId: agentSpanId(sid, agentId), parentSpanId: sessionSpanId(sid), name: `invoke_agent ${agentId.startsWith('acompact') ? 'compact' : 'subagent'}`, kind: 'internal', startMs: a.first, endMs: a.last, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': GENAI_PROVIDER, 'gen_ai.agent.id': agentId, 'gen_ai.conversation.id': sid } });
+      this.push(s, { traceId: traceIdFor(sid), spanId: agentSpanId(sid, agentId), parentSpanId: sessionSpanId(sid), name: `invoke_agent ${agentId.startsWith('acompact') ? 'compact' : 'subagent'}`, kind: 'internal', startMs: a.first, endMs: a.last, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': GENAI_PROVIDER, 'gen_ai.agent.id': agentId, 'gen_ai.conversation.id': sid } });
     }
-    if (!s.rootEmitted) {
-      const attributes: Record<string, AttrValue> = {
-        'gen_ai.operation.name': 'invoke_agent',
-        'gen_ai.provider.name': GENAI_PROVIDER,
-        'gen_ai.agent.name': 'claude-code',
-        'gen_ai.conversation.id': sid,
-        'gen_ai.usage.input_tokens': s.totals.input,
-        'gen_ai.usage.output_tokens': s.totals.output,
-        'gen_ai.usage.cache_read.input_tokens': s.totals.cacheRead,
-        'gen_ai.usage.cache_creation.input_tokens': s.totals.cacheCreation,
-        'ccotel.cost.usd': s.totals.costUSD,
-        'ccotel.project.path': s.cwd,
-        'ccotel.session.turns': s.turns,
-        'ccotel.session.tool_calls': s.totals.toolCalls,
-        'ccotel.session.tool_errors': s.totals.toolErrors,
-        'ccotel.session.compactions': s.totals.compactions,
-      };
-      if (s.branch) attributes['ccotel.git.branch'] = s.branch;
-      if (s.version) attributes['ccotel.claude_code.version'] = s.version;
-      this.push({ traceId: traceIdFor(sid), spanId: sessionSpanId(sid), name: 'invoke_agent claude-code', kind: 'internal', startMs: s.start, endMs: s.last, attributes });
-    }
-    this.state.closed[sid] = { at: this.wallClock(), agents: Object.keys(s.agents) };
+    if (!s.rootEmitted) this.emitRoot(sid, s);
+    const digests = (s.callsBefore ?? '') + Object.keys(s.calls).map(callDigest).join('');
+    this.state.closed[sid] = { at: this.wallClock(), agents: Object.keys(s.agents), calls: digests || undefined };
     delete this.state.sessions[sid];
   }
 
-  private push(span: SpanData): void {
+  private emitRoot(sid: string, s: SessionState): void {
+    // The ledger's final numbers for exactly the calls this trace holds (late copies included).
+    const sum: Usage = { input: 0, output: 0, cacheRead: 0, cacheCreation: 0, cacheCreation1h: 0, cacheSplit: false, fast: false };
+    let costUSD = 0;
+    for (const key of Object.keys(s.calls)) {
+      const r = this.usageOf(key);
+      if (!r) continue;
+      sum.input += r.usage.input;
+      sum.output += r.usage.output;
+      sum.cacheRead += r.usage.cacheRead;
+      sum.cacheCreation += r.usage.cacheCreation;
+      costUSD += this.pricer.cost(r.model, r.usage, r.apiError).usd;
+    }
+    const attributes: Record<string, AttrValue> = {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.provider.name': GENAI_PROVIDER,
+      'gen_ai.agent.name': 'claude-code',
+      'gen_ai.conversation.id': sid,
+      ...usageAttributes(sum),
+      'ccotel.cost.usd': costUSD,
+      'ccotel.project.path': s.cwd,
+      'ccotel.session.turns': s.turns,
+      'ccotel.session.model_calls': Object.keys(s.calls).length,
+      'ccotel.session.tool_calls': s.totals.toolCalls,
+      'ccotel.session.tool_errors': s.totals.toolErrors,
+      'ccotel.session.compactions': s.totals.compactions,
+    };
+    if (s.branch) attributes['ccotel.git.branch'] = s.branch;
+    if (s.version) attributes['ccotel.claude_code.version'] = s.version;
+    this.outbox.push({ traceId: traceIdFor(sid), spanId: sessionSpanId(sid), name: 'invoke_agent claude-code', kind: 'internal', startMs: Math.min(s.start, s.spanStart ?? s.start), endMs: Math.max(s.last, s.spanEnd ?? s.last), attributes });
+  }
+
+  /** Sends a span and stretches its open ancestors (turn, root) to contain it. */
+  private push(s: SessionState, span: SpanData): void {
+    const t = s.turn;
+    if (t && !t.emitted && span.parentSpanId === t.spanId) {
+      t.childStart = Math.min(t.childStart ?? span.startMs, span.startMs);
+      t.childEnd = Math.max(t.childEnd ?? span.endMs, span.endMs);
+    }
+    s.spanStart = Math.min(s.spanStart ?? span.startMs, span.startMs);
+    s.spanEnd = Math.max(s.spanEnd ?? span.endMs, span.endMs);
     this.outbox.push(span);
   }
 }
-
-const total = (u: Usage): number => u.input + u.output + u.cacheCreation + u.cacheRead;
