@@ -6,6 +6,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCollectorBinary, startCollector, type Collector } from './support/collector.js';
 import { CLI, cliEnv, requireBuiltCli } from './support/ccotel-cli.js';
@@ -23,8 +24,8 @@ async function tempDir(prefix: string): Promise<string> {
   return d;
 }
 
-function runDaemon(root: string, state: string, col: Collector): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [CLI, 'run', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC', '--metrics-interval', '1s', '--log-format', 'text'], {
+function runDaemon(root: string, state: string, col: Collector, extra: string[] = []): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [CLI, 'run', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC', '--metrics-interval', '1s', '--log-format', 'text', ...extra], {
     env: { ...cliEnv(), OTEL_EXPORTER_OTLP_ENDPOINT: col.endpoint },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -49,9 +50,10 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 function prompt(uuid: string, ts: number, text: string): object {
   return { ...base, parentUuid: null, type: 'user', message: { role: 'user', content: text }, uuid, timestamp: iso(ts) };
 }
-function assistant(o: { id: string; req: string; uuid: string; ts: number; content: unknown[]; output: number; stop: string | null }): object {
+function assistant(o: { id: string; req: string; uuid: string; ts: number; content: unknown[]; output: number; stop: string | null; sid?: string }): object {
   return {
     ...base,
+    sessionId: o.sid ?? SID,
     parentUuid: null,
     type: 'assistant',
     requestId: o.req,
@@ -122,5 +124,81 @@ describe('ccotel run following live transcripts', () => {
     expect(spans.filter((s) => s.name.startsWith('chat ')).map((s) => s.attributes['gen_ai.response.id']).sort()).toEqual(['msg_L1', 'msg_L2']);
     d.child.kill('SIGTERM');
     expect(await d.exit, d.output()).toBe(0);
+  }, 120_000);
+
+  // Claude Code writes one line per content block of a response (thinking, text, each tool_use),
+  // all with the same message.id/requestId, stop_reason null, and growing usage; a second apart in
+  // real transcripts (median ~1 s, p90 ~6 s). A response is one model call: one chat span, with the
+  // final usage, and the session's totals count it once.
+  async function streamedSession(opts: { restartMidResponse: boolean }): Promise<void> {
+    const sid = opts.restartMidResponse ? 'bbbbbbbb-1111-4222-8333-444444444444' : 'cccccccc-1111-4222-8333-444444444444';
+    const root = await tempDir('root');
+    const dir = join(root, 'projects', '-home-dev-projects-aaa-live');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${sid}.jsonl`);
+    const at = (o: object): object => ({ ...o, sessionId: sid });
+    writeFileSync(file, line(at(prompt('s-0001', Date.now(), 'stream it'))));
+    const col = await startCollector();
+    cleanups.push(() => col.stop());
+    const state = await tempDir('state');
+    const args = ['--session-idle', '6s'];
+    let d = runDaemon(root, state, col, args);
+    await waitFor(async () => (d.output().includes('following live sessions') ? true : undefined), { timeoutMs: 60_000, what: 'daemon following' });
+
+    const tool = 'toolu_Streamed000000000000001';
+    // Response 1: thinking, text, tool_use; output 4 → 21 → 57 (the final, largest copy).
+    const r1 = [
+      { type: 'thinking', thinking: 'plan', signature: 'x' },
+      { type: 'text', text: 'Listing.' },
+      { type: 'tool_use', id: tool, name: 'Bash', input: { command: 'ls' } },
+    ];
+    const outputs1 = [4, 21, 57];
+    const append = (o: object): void => appendFileSync(file, line(at(o)));
+    for (let i = 0; i < r1.length; i++) {
+      append(assistant({ id: 'msg_S1', req: 'req_S1', uuid: `s-01${i}`, ts: Date.now(), content: [r1[i]], output: outputs1[i]!, stop: null, sid }));
+      if (opts.restartMidResponse && i === 1) {
+        // Stop the daemon after it has read (and checkpointed) two of the three copies.
+        const size = readFileSync(file).length;
+        await waitFor(() => (committedOffset(state, file) === size ? true : undefined), { timeoutMs: 15_000, what: 'two copies checkpointed' });
+        d.child.kill('SIGTERM');
+        expect(await d.exit, d.output()).toBe(0);
+        d = runDaemon(root, state, col, args);
+        await waitFor(async () => (d.output().includes('following live sessions') ? true : undefined), { timeoutMs: 60_000, what: 'daemon following again' });
+      }
+      await sleep(1000);
+    }
+    append(toolResult('s-0201', Date.now(), tool));
+    await sleep(1000);
+    // Response 2: two copies, output 9 → 33, then the turn ends.
+    append(assistant({ id: 'msg_S2', req: 'req_S2', uuid: 's-0301', ts: Date.now(), content: [{ type: 'text', text: 'Done' }], output: 9, stop: null, sid }));
+    await sleep(1000);
+    append(assistant({ id: 'msg_S2', req: 'req_S2', uuid: 's-0302', ts: Date.now(), content: [{ type: 'text', text: ' here.' }], output: 33, stop: null, sid }));
+    append({ ...base, sessionId: sid, type: 'system', subtype: 'turn_duration', durationMs: 5000, uuid: 's-0401', timestamp: iso(Date.now()) });
+
+    const spans = await waitFor(async () => {
+      const s = (await col.readSpans()).filter((x) => x.attributes['gen_ai.conversation.id'] === sid);
+      return s.some((x) => !x.parentSpanId) ? s : undefined;
+    }, { timeoutMs: 30_000, what: 'the session closed (root span)' });
+    const chats = spans.filter((x) => x.name.startsWith('chat '));
+    expect(chats.map((c) => [c.attributes['gen_ai.response.id'], c.attributes['gen_ai.usage.output_tokens']]).sort()).toEqual([
+      ['msg_S1', 57],
+      ['msg_S2', 33],
+    ]);
+    expect(new Set(chats.map((c) => c.spanId)).size).toBe(2);
+    const rootSpan = spans.find((x) => !x.parentSpanId)!;
+    expect(rootSpan.attributes['gen_ai.usage.output_tokens']).toBe(57 + 33);
+    // input (inclusive of the cache) per call: 3 + 100 + 1000
+    expect(rootSpan.attributes['gen_ai.usage.input_tokens']).toBe(2 * 1103);
+    expect(spans.filter((x) => x.name === 'execute_tool Bash').length).toBe(1);
+    d.child.kill('SIGTERM');
+    expect(await d.exit, d.output()).toBe(0);
+  }
+
+  it('a response streamed block by block, a second apart, is one chat span with its final usage', async () => {
+    await streamedSession({ restartMidResponse: false });
+  }, 120_000);
+
+  it('the same across a daemon restart in the middle of the response', async () => {
+    await streamedSession({ restartMidResponse: true });
   }, 120_000);
 });
