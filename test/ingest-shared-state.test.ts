@@ -3,6 +3,7 @@
 // exports those bytes anyway, and `stats` beside a running daemon reads without disturbing it.
 // Expected counts come from the history generator (independent of ccotel).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,4 +105,36 @@ describe('one state directory shared by stats, backfill and run', () => {
     d.child.kill('SIGTERM');
     expect(await d.exit, d.output()).toBe(0);
   }, 120_000);
+
+  it('a writer waits for a short-lived holder of the state (stats) and refuses a long-lived one clearly', async () => {
+    const root = await tempDir('root');
+    generateHistory(root, { sessions: 2, seed: 79, faults: false });
+    const state = await tempDir('state');
+    mkdirSync(state, { recursive: true });
+    const holder = (seconds: number): ChildProcess => {
+      const c = spawn('sleep', [String(seconds)], { stdio: 'ignore' });
+      cleanups.push(async () => void c.kill('SIGKILL'));
+      writeFileSync(join(state, 'lock'), String(c.pid));
+      return c;
+    };
+    const backfill = (): Promise<{ code: number | null; out: string }> =>
+      new Promise((resolve) => {
+        const c = spawn(process.execPath, [CLI, 'backfill', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC'], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        c.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+        c.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
+        c.once('exit', (code) => resolve({ code, out }));
+      });
+
+    const brief = holder(2);
+    const waited = await backfill();
+    expect(waited.out).toContain(`waiting for pid ${brief.pid}`);
+    expect(waited.code, waited.out).toBe(0);
+
+    const daemon = holder(60);
+    const refused = await backfill();
+    expect(refused.code, refused.out).toBe(2);
+    expect(refused.out).toContain(`in use by another ccotel process (pid ${daemon.pid})`);
+    expect(refused.out).not.toMatch(/internal error|\n\s+at /);
+  }, 60_000);
 });

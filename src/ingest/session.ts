@@ -3,7 +3,7 @@
 // following live sessions or finishing, and closing. Commands only choose sinks and present results.
 import { loadSettings, type CommonOptions, type Settings } from '../config/settings.js';
 import { listTranscripts, type TranscriptFile } from '../sources/transcript-files.js';
-import { StateStore } from '../state/store.js';
+import { StateInUseError, StateStore } from '../state/store.js';
 import type { EventSink } from '../model/sink.js';
 import type { Logger } from '../log.js';
 import { IngestManager, type IngestOptions, type ProgressFn } from './manager.js';
@@ -33,7 +33,7 @@ export class IngestSession {
       const where = settings.roots.map((r) => r.projectsDir).join(', ');
       log.warn(`no Claude Code transcripts found (looked in ${where}); set --claude-dir or CLAUDE_CONFIG_DIR`);
     }
-    const store = await StateStore.open(settings.stateDir, { allowReadOnly: opts.allowReadOnly, reset: o.resetState });
+    const store = await openWaiting(settings.stateDir, { allowReadOnly: opts.allowReadOnly, reset: o.resetState }, log);
     if (store.readOnly) log.info(`state directory is in use by a running ccotel; reading without saving progress`);
     return new IngestSession(settings, store, log);
   }
@@ -64,5 +64,24 @@ export class IngestSession {
   async close(): Promise<void> {
     await this.follower?.stop();
     this.store.close();
+  }
+}
+
+// A one-shot command (stats) holds the lock for a second or two; a writer waits that out instead
+// of failing. Another daemon holds it for good: the writer gives up with a clear message.
+const LOCK_WAIT_MS = 10_000;
+
+async function openWaiting(dir: string, opts: { allowReadOnly: boolean; reset?: boolean }, log: Logger): Promise<StateStore> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let told = false;
+  for (;;) {
+    try {
+      return await StateStore.open(dir, opts);
+    } catch (err) {
+      if (!(err instanceof StateInUseError) || Date.now() >= deadline) throw err;
+      if (!told) log.info(`waiting for pid ${err.pid} to release the state directory ${dir}`);
+      told = true;
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 }

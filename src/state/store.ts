@@ -60,7 +60,7 @@ export class StateStore {
     const lock = StateLock.acquire(dir);
     let store: StateStore;
     if ('heldBy' in lock) {
-      if (!opts.allowReadOnly || opts.reset) throw new UserError(`state directory ${dir} is in use by another ccotel process (pid ${lock.heldBy}); stop it first or use --state-dir`);
+      if (!opts.allowReadOnly || opts.reset) throw new StateInUseError(dir, lock.heldBy);
       store = new StateStore(dir, true);
     } else {
       store = new StateStore(dir, false);
@@ -197,6 +197,16 @@ export class StateStore {
   close(): void {
     this.lock?.release();
     this.lock = undefined;
+  }
+}
+
+/** Another live process holds the state directory's lock. */
+export class StateInUseError extends UserError {
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(`state directory ${dir} is in use by another ccotel process (pid ${pid}); stop it first or use --state-dir`);
   }
 }
 
