@@ -17,7 +17,7 @@ describe('shell tokenizer', () => {
       ['cd', 'x'], ['rm', '-rf', '/var/lib/my dir'], ['echo', 'a;b'], ['git', 'push', '-f'],
     ]);
     expect(simpleCommands('X=$(rm -rf /tmp/x) timeout 10 nice -n 5 curl https://a.example.com')).toEqual([['rm', '-rf', '/tmp/x'], ['curl', 'https://a.example.com']]);
-    expect(simpleCommands('cat <<EOF | psql\nDROP TABLE users;\nrm -rf /\nEOF\nls')).toEqual([['cat', 'DROP TABLE users;\nrm -rf /\n'], ['psql'], ['ls']]);
+    expect(simpleCommands('cat <<EOF | psql\nDROP TABLE users;\nrm -rf /\nEOF\nls')).toEqual([['cat'], ['psql', 'DROP TABLE users;\nrm -rf /\n'], ['ls']]);
     expect(simpleCommands('grep x file # rm -rf /')).toEqual([['grep', 'x', 'file']]);
     expect(simpleCommands('cat < .env > out 2>&1')).toEqual([['cat', '.env', 'out', '2']]);
   });
@@ -29,7 +29,7 @@ describe('destructive_command', () => {
     'bash -c "rm -rf /"', 'git push --force', 'git push -f origin main', 'git push --force-with-lease', 'git -C repo push origin +main',
     'git reset --hard HEAD~1', 'git clean -fdx', 'git clean -f', 'git branch -D feature', 'psql -c "DROP TABLE users"', 'mysql -e "drop database prod"',
     'psql app -c "TRUNCATE orders"', 'mkfs.ext4 /dev/sdb1', 'dd if=/dev/zero of=/dev/sda bs=1M', 'chmod -R 777 /srv', 'kubectl -n prod delete pod x',
-    'terraform destroy -auto-approve', 'terraform apply -destroy', 'cd /tmp && (rm -rf x)',
+    'terraform destroy -auto-approve', 'terraform apply -destroy', 'cd /tmp && (rm -rf x)', 'cat <<EOF | psql app\nDROP TABLE users;\nEOF',
   ];
   it.each(hits)('%s is a hit', (c) => expect(bash(c)).toContain('destructive_command'));
   const safe = [

@@ -132,7 +132,8 @@ function split(s: string): string[][] {
       continue;
     }
     if (c === '<' && s[i + 1] === '<' && s[i + 2] !== '<') {
-      // Here-document: its body is data for the command (kept as one argument), not commands.
+      // Here-document: its body is data, not commands. It is kept as one argument of the command
+      // the line ends with (`cat <<EOF | psql`: psql, which reads it).
       endWord();
       i += s[i + 2] === '-' ? 3 : 2;
       while (s[i] === ' ' || s[i] === '\t') i++;
