@@ -146,6 +146,7 @@ function split(s: string): string[][] {
       continue;
     }
     if (c === '\n' && heredocs.length > 0) {
+      endWord();
       i++;
       for (const delim of heredocs.splice(0)) {
         let body = '';
