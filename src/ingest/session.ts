@@ -34,6 +34,7 @@ export class IngestSession {
       log.warn(`no Claude Code transcripts found (looked in ${where}); set --claude-dir or CLAUDE_CONFIG_DIR`);
     }
     const store = await openWaiting(settings.stateDir, { allowReadOnly: opts.allowReadOnly, reset: o.resetState }, log);
+    store.ledger.detect = settings.detector;
     if (store.readOnly) log.info(`state directory is in use by a running ccotel; reading without saving progress`);
     return new IngestSession(settings, store, log);
   }

@@ -6,6 +6,7 @@
 import type { ModelEvent, Usage } from '../model/events.js';
 import { usageTotal } from '../model/normalize.js';
 import { summarizeToolTarget } from '../model/tool-target.js';
+import { createDetector, type Detector, type Severity } from '../detection/engine.js';
 
 export interface UsageRecord {
   key: string;
@@ -53,6 +54,24 @@ export interface CompactionRecord {
   cwd: string;
 }
 
+/** A sensitive-action rule hit on one tool call (one per rule per call). The value is redacted. */
+export interface HitRecord {
+  /** `<tool id>/<rule>`. */
+  key: string;
+  toolId: string;
+  ts: number;
+  sessionId: string;
+  agentId?: string;
+  cwd: string;
+  tool: string;
+  rule: string;
+  severity: Severity;
+  field: string;
+  value: string;
+}
+
+let builtinDetector: Detector | undefined;
+
 // Compact on-disk forms (one JSON array per line); index 0 names the record type.
 type Row = (string | number | null)[];
 
@@ -62,6 +81,10 @@ export class Ledger {
   readonly prompts = new Map<string, PromptRecord>();
   readonly sessions = new Map<string, SessionRecord>();
   readonly compactions = new Map<string, CompactionRecord>();
+  readonly hits = new Map<string, HitRecord>();
+  private hitsByTool = new Map<string, HitRecord[]>();
+  /** Sensitive-action rules, run once per new tool call (commands set the configured ones). */
+  detect: Detector = (builtinDetector ??= createDetector());
   private dirty = new Map<string, () => Row>();
   /** Tool results seen before their tool_use (a subagent's file can be read before its parent's). */
   private orphanResults = new Map<string, { endTs: number; isError: boolean }>();
@@ -86,6 +109,11 @@ export class Ledger {
         const orphan = this.orphanResults.get(e.id);
         this.orphanResults.delete(e.id);
         this.putTool({ id: e.id, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, name: e.name, target: summarizeToolTarget(e.name, e.input), endTs: orphan?.endTs, isError: orphan?.isError });
+        // A subagent works in its session's directory: rules judge paths against the session's cwd.
+        const cwd = this.sessions.get(ctx.sessionId)?.cwd || ctx.cwd;
+        for (const h of this.detect({ name: e.name, input: e.input, cwd })) {
+          this.putHit({ key: `${e.id}/${h.rule}`, toolId: e.id, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, tool: e.name, rule: h.rule, severity: h.severity, field: h.field, value: h.value });
+        }
         return;
       }
       case 'tool_result': {
@@ -134,6 +162,23 @@ export class Ledger {
     this.dirty.set(`C${r.key}`, () => ['C', r.key, r.ts, r.sessionId, r.cwd]);
   }
 
+  private putHit(r: HitRecord): void {
+    this.setHit(r);
+    this.dirty.set(`H${r.key}`, () => ['H', r.key, r.toolId, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.tool, r.rule, r.severity, r.field, r.value]);
+  }
+  private setHit(r: HitRecord): void {
+    if (!this.hits.has(r.key)) {
+      const list = this.hitsByTool.get(r.toolId);
+      if (list) list.push(r);
+      else this.hitsByTool.set(r.toolId, [r]);
+    }
+    this.hits.set(r.key, r);
+  }
+  /** The rule hits of one tool call (the trace builder attaches them as span events). */
+  hitsOf(toolId: string): readonly HitRecord[] {
+    return this.hitsByTool.get(toolId) ?? [];
+  }
+
   /** Serialized records changed since the last call (newline-terminated), then forgets them. */
   takeChanges(): string {
     if (this.dirty.size === 0) return '';
@@ -166,6 +211,9 @@ export class Ledger {
         return;
       case 'C':
         this.compactions.set(row[1] as string, { key: row[1] as string, ts: n(2), sessionId: s(3)!, cwd: s(4) ?? '' });
+        return;
+      case 'H':
+        this.setHit({ key: s(1)!, toolId: s(2)!, ts: n(3), sessionId: s(4)!, agentId: s(5), cwd: s(6) ?? '', tool: s(7)!, rule: s(8)!, severity: s(9) as Severity, field: s(10)!, value: s(11) ?? '' });
         return;
     }
   }

@@ -13,7 +13,7 @@ import type { UsageRecord } from '../../state/ledger.js';
 import { summarizeToolTarget } from '../../model/tool-target.js';
 import { redactSecrets } from '../../detection/redact.js';
 import { agentSpanId, callDigest, chatSpanId, sessionSpanId, toolSpanId, traceIdFor, turnSpanId } from './ids.js';
-import type { AttrValue, SpanData } from './span-data.js';
+import type { AttrValue, SpanData, SpanEvent } from './span-data.js';
 import { toolAttributes, GENAI_PROVIDER, usageAttributes } from './attributes.js';
 
 export interface TraceBuilderOptions {
@@ -30,6 +30,16 @@ export interface TraceBuilderOptions {
 }
 
 export const DEFAULT_TRACE_OPTIONS: TraceBuilderOptions = { sessionIdleMs: 30 * 60_000, turnIdleMs: 5 * 60_000, callQuietMs: 120_000 };
+
+/** A sensitive-action rule hit as the ledger recorded it (redacted value). */
+export interface ToolHit {
+  rule: string;
+  severity: string;
+  field: string;
+  value: string;
+}
+/** The ledger's record of a tool call: its redacted target and rule hits (computed once, at ingest). */
+export type ToolLookup = (toolUseId: string) => { target?: string; hits: readonly ToolHit[] } | undefined;
 
 /** The ledger's merged record of a model call (all copies applied before the builder sees one). */
 export type UsageLookup = (callKey: string) => UsageRecord | undefined;
@@ -56,6 +66,8 @@ interface OpenTool {
   attrs: Record<string, AttrValue>;
   callKey: string;
   agentId?: string;
+  /** `ccotel.sensitive` events: one per rule hit on the call. */
+  events?: SpanEvent[];
 }
 interface TurnState {
   spanId: string;
@@ -119,6 +131,7 @@ export class TraceBuilder {
     private readonly opts: TraceBuilderOptions,
     private readonly usageOf: UsageLookup,
     private readonly wallClock: () => number = Date.now,
+    private readonly toolOf?: ToolLookup,
   ) {}
 
   snapshot(): TraceBuilderState {
@@ -245,7 +258,7 @@ export class TraceBuilder {
             error: e.isError ? 'subagent failed' : undefined,
           };
         }
-        this.push(s, { traceId: traceIdFor(sid), spanId, parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: end, attributes: { ...t.attrs, 'ccotel.tool.result.chars': e.resultChars }, links: this.requestedBy(sid, t), error: e.isError ? 'tool returned an error' : undefined });
+        this.push(s, { traceId: traceIdFor(sid), spanId, parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: end, attributes: { ...t.attrs, 'ccotel.tool.result.chars': e.resultChars }, links: this.requestedBy(sid, t), events: t.events, error: e.isError ? 'tool returned an error' : undefined });
         if (agentSpan) this.push(s, agentSpan);
         break;
       }
@@ -281,10 +294,17 @@ export class TraceBuilder {
 
   private openTool(sid: string, s: SessionState, e: ToolUseEvent): void {
     if (s.tools[e.id]) return;
-    const attrs = toolAttributes(e.name, e.id, sid, summarizeToolTarget(e.name, e.input), e.input);
+    // The ledger applied the call first: its target and rule hits are read, not computed again.
+    const rec = this.toolOf?.(e.id);
+    const attrs = toolAttributes(e.name, e.id, sid, rec ? rec.target : summarizeToolTarget(e.name, e.input), e.input);
+    let events: SpanEvent[] | undefined;
+    if (rec && rec.hits.length > 0) {
+      attrs['ccotel.sensitive.rules'] = rec.hits.map((h) => h.rule);
+      events = rec.hits.map((h) => ({ name: 'ccotel.sensitive', timeMs: e.ts, attributes: { 'ccotel.sensitive.rule': h.rule, 'ccotel.sensitive.severity': h.severity, 'ccotel.sensitive.field': h.field, 'ccotel.sensitive.value': h.value } }));
+    }
     // Siblings of the chat span that asked for them (a child would start after its parent ended).
     const parent = e.ctx.agentId ? agentSpanId(sid, e.ctx.agentId) : this.openTurnOrRoot(sid, s);
-    s.tools[e.id] = { parent, start: e.ts, name: e.name, attrs, callKey: e.callKey, agentId: e.ctx.agentId };
+    s.tools[e.id] = { parent, start: e.ts, name: e.name, attrs, callKey: e.callKey, agentId: e.ctx.agentId, events };
   }
 
   private requestedBy(sid: string, t: OpenTool): SpanData['links'] {
@@ -321,7 +341,7 @@ export class TraceBuilder {
   private emitIncompleteTool(sid: string, s: SessionState, id: string, end: number): void {
     const t = s.tools[id]!;
     delete s.tools[id];
-    this.push(s, { traceId: traceIdFor(sid), spanId: toolSpanId(sid, id), parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: t.start, endMs: Math.max(t.start, end), attributes: { ...t.attrs, 'ccotel.tool.incomplete': true }, links: this.requestedBy(sid, t) });
+    this.push(s, { traceId: traceIdFor(sid), spanId: toolSpanId(sid, id), parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: t.start, endMs: Math.max(t.start, end), attributes: { ...t.attrs, 'ccotel.tool.incomplete': true }, links: this.requestedBy(sid, t), events: t.events });
   }
 
   private closeTurn(sid: string, s: SessionState, end: number): void {
