@@ -6,6 +6,7 @@ import { addCommonOptions, type GlobalOptions } from '../options.js';
 import { loadSettings } from '../../config/settings.js';
 import { DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT } from '../../config/defaults.js';
 import { listTranscripts } from '../../sources/transcript-files.js';
+import { rootOf } from '../../sources/roots.js';
 import { resolveExportTarget } from '../../export/otlp-settings.js';
 import { StateStore } from '../../state/store.js';
 
@@ -38,7 +39,7 @@ export function registerDoctor(program: Command): void {
     if (settings.flatRate) add('warn', 'pricing', 'CLAUDE_RATE_INPUT/OUTPUT set: one flat rate for every model');
     const files = await listTranscripts(settings.roots);
     for (const r of settings.roots) {
-      const n = files.filter((f) => f.path.startsWith(r.projectsDir + '/')).length;
+      const n = files.filter((f) => rootOf(settings.roots, f.path) === r).length;
       add(r.exists ? (n > 0 ? 'ok' : 'warn') : 'warn', 'transcripts', r.exists ? `${r.projectsDir}: ${n} transcript files (${r.source})` : `${r.projectsDir}: not found (${r.source})`);
     }
     if (!settings.roots.some((r) => r.exists)) add('fail', 'transcripts', 'no Claude Code projects folder found; set --claude-dir or CLAUDE_CONFIG_DIR');
