@@ -1,5 +1,5 @@
 // Runs the built CLI (dist/) as a child process, the way users run it, and compares its JSON report
-// with a generator's Expected.
+// with a generator's Expected. dist/ is rebuilt from src/ by the global setup (global-setup.ts).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
