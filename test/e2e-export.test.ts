@@ -355,6 +355,70 @@ describe('e2e export through a real collector', () => {
     expect(lastEvent * 1e9).toBeLessThan(Number(hi));
   }, 180_000);
 
+  it('planted secrets never reach the collector: only the redaction markers do', async () => {
+    // Fake secrets, assembled at run time so no file holds a whole token-shaped string.
+    const antKey = 'sk-ant-' + 'api03-' + 'Qw7'.repeat(14);
+    const awsKey = 'AKIA' + 'ZQ3XK7PLM2NB4VC8';
+    const urlPass = 'Tr0ub4dor' + '-and-3';
+    const root = await tempDir('root');
+    const sid = 'a11ce000-5ec2-4e75-9000-000000000001';
+    const cwd = '/home/dev/projects/leaky';
+    const dir = join(root, 'projects', '-home-dev-projects-leaky');
+    mkdirSync(dir, { recursive: true });
+    const t0 = Date.parse('2026-02-02T10:00:00Z');
+    const base = (i: number, type: string) => ({ parentUuid: i ? `a11ce000-0000-4000-8000-00000000000${i - 1}` : null, isSidechain: false, userType: 'external', cwd, sessionId: sid, version: '2.1.42', gitBranch: 'main', type, uuid: `a11ce000-0000-4000-8000-00000000000${i}`, timestamp: new Date(t0 + i * 1000).toISOString() });
+    const tool = (i: number, id: string, name: string, input: Record<string, unknown>) => ({
+      ...base(i, 'assistant'),
+      requestId: `req_leak${i}`,
+      message: { model: 'claude-haiku-4-5-20251001', id: `msg_leak${i}`, type: 'message', role: 'assistant', content: [{ type: 'tool_use', id, name, input }], stop_reason: 'tool_use', stop_sequence: null, usage: { input_tokens: 10, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } },
+    });
+    const result = (i: number, id: string, isError: boolean) => ({ ...base(i, 'user'), message: { role: 'user', content: [{ tool_use_id: id, type: 'tool_result', content: isError ? 'exit 1' : 'ok', is_error: isError }] } });
+    const commands = {
+      toolu_leak01: `curl -H "x-api-key: ${antKey}" https://api.anthropic.com/v1/models`,
+      toolu_leak02: `aws s3 ls --profile ci && echo ${awsKey}`,
+      toolu_leak03: `psql postgres://admin:${urlPass}@db.internal:5432/app -c 'select 1'`,
+    };
+    const lines = [
+      { ...base(0, 'user'), message: { role: 'user', content: 'check the credentials' } },
+      tool(1, 'toolu_leak01', 'Bash', { command: commands.toolu_leak01, description: 'call' }),
+      result(2, 'toolu_leak01', true),
+      tool(3, 'toolu_leak02', 'Bash', { command: commands.toolu_leak02 }),
+      result(4, 'toolu_leak02', true),
+      tool(5, 'toolu_leak03', 'Bash', { command: commands.toolu_leak03 }),
+      result(6, 'toolu_leak03', false),
+      tool(7, 'toolu_leak04', 'WebFetch', { url: `https://deploy:${urlPass}@ci.example.com/api`, prompt: 'status' }),
+      result(8, 'toolu_leak04', false),
+    ];
+    writeFileSync(join(dir, `${sid}.jsonl`), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const col = await collector();
+    const state = await tempDir('state');
+    await expectExit0(await backfill(root, state, col));
+
+    // 1 root + 1 turn + 4 chat + 4 execute_tool spans
+    const spans = await waitFor(async () => {
+      const s = await col.readSpans();
+      return s.length >= 10 ? s : undefined;
+    }, { timeoutMs: 30_000, what: 'the 10 spans of the planted session' });
+    const cmd = (id: string) => spans.find((s) => s.attributes['gen_ai.tool.call.id'] === id)?.attributes['ccotel.bash.command'];
+    expect(cmd('toolu_leak01')).toBe('curl -H "x-api-key: [REDACTED:api-key]" https://api.anthropic.com/v1/models');
+    expect(cmd('toolu_leak02')).toBe('aws s3 ls --profile ci && echo [REDACTED:aws-key]');
+    expect(cmd('toolu_leak03')).toBe(`psql postgres://[REDACTED]@db.internal:5432/app -c 'select 1'`);
+    expect(spans.find((s) => s.attributes['gen_ai.tool.call.id'] === 'toolu_leak04')?.attributes['url.full']).toBe('https://[REDACTED]@ci.example.com/api');
+    await waitFor(async () => ((await metricSum(col, 'ccotel.tool.calls')) === 4 ? true : undefined), { timeoutMs: 15_000, what: 'tool call metrics' });
+
+    // Raw bytes of everything the collector wrote (traces, metrics, logs, its own log) and of
+    // ccotel's own state: no planted secret anywhere, the markers present in the traces.
+    const files = (d: string): string[] => readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+    const leaks: string[] = [];
+    for (const f of [...files(col.dir), ...files(state)]) {
+      const bytes = readFileSync(f);
+      for (const secret of [antKey, awsKey, urlPass]) if (bytes.includes(Buffer.from(secret))) leaks.push(`${f} contains ${secret.slice(0, 8)}…`);
+    }
+    expect(leaks).toEqual([]);
+    const traces = readFileSync(col.tracesFile);
+    for (const marker of ['[REDACTED:api-key]', '[REDACTED:aws-key]', '[REDACTED]@db.internal']) expect(traces.includes(Buffer.from(marker)), marker).toBe(true);
+  });
+
   it('collector down during backfill: backfill exits 0, no span lost or duplicated', async () => {
     const root = await tempDir('root');
     const exp = generateHistory(root, { sessions: 400, seed: 23, faults: true, targetBytes: 240_000_000 });
