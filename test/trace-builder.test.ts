@@ -64,11 +64,14 @@ class CollectingSink implements EventSink {
     readonly builder: TraceBuilder,
     /** Tick on every flush, as the real sink does: sessions may close between their files. */
     private readonly tickOnFlush = false,
+    /** Called before each tick on flush: moves the injected wall clock. */
+    private readonly onFlush: () => void = () => {},
   ) {}
   accept(e: readonly ModelEvent[]): void {
     this.builder.accept(e);
   }
   async flush(): Promise<void> {
+    this.onFlush();
     if (this.tickOnFlush) this.builder.tick();
     this.spans.push(...this.builder.drain());
   }
@@ -80,15 +83,23 @@ class CollectingSink implements EventSink {
   }
 }
 
-async function build(root: string, sliceBytes = 32 << 20, tickOnFlush = false): Promise<CollectingSink> {
+/**
+ * The builder's wall clock, injected: it starts long after every fixture event and moves only by
+ * `stepMs` per flush, so quiet windows and reading grace never depend on how busy the machine is.
+ */
+const CLOCK_START = Date.parse('2030-01-01T00:00:00Z');
+
+async function build(root: string, sliceBytes = 32 << 20, tickOnFlush = false, stepMs = 0): Promise<CollectingSink> {
   const state = mkdtempSync(join(tmpdir(), 'ccotel-tb-'));
   const store = await StateStore.open(state, { allowReadOnly: false });
-  const sink = new CollectingSink(new TraceBuilder(new Pricer(EMBEDDED_PRICES), DEFAULT_TRACE_OPTIONS), tickOnFlush);
+  let now = CLOCK_START;
+  const sink = new CollectingSink(new TraceBuilder(new Pricer(EMBEDDED_PRICES), DEFAULT_TRACE_OPTIONS, () => now), tickOnFlush, () => (now += stepMs));
   const reader = new HistoryReader(store, [sink], silentLogger, { maxLineBytes: 64 << 20, sliceBytes });
   await reader.syncAll(await listTranscripts(resolveRoots([root])));
-  sink.builder.tick(Date.now(), true);
+  sink.builder.tick(now, true);
   await sink.flush();
   store.close();
+  rmSync(state, { recursive: true, force: true });
   return sink;
 }
 
