@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCollectorBinary, startCollector, type Collector, type FlatSpan } from './support/collector.js';
 import { CLI, cliEnv, requireBuiltCli, runStats } from './support/ccotel-cli.js';
-import { generateHistory, type Expected } from './support/history-generator.js';
+import { generateHistory, listJsonl, scanTranscript, type Expected } from './support/history-generator.js';
 import { waitFor } from './support/wait.js';
 
 const TEAM = 'qa';
@@ -167,6 +167,16 @@ async function otlpMetricDiffs(col: Collector, exp: Expected): Promise<string[]>
 }
 
 const roots = (spans: FlatSpan[]): FlatSpan[] => spans.filter((s) => !s.parentSpanId);
+
+/** Transcript bytes the state dir has checkpointed (0 before the first commit). */
+function checkpointed(state: string): number {
+  try {
+    const s = JSON.parse(readFileSync(join(state, 'state.json'), 'utf8')) as { files: Record<string, { offset: number }> };
+    return Object.values(s.files).reduce((a, f) => a + f.offset, 0);
+  } catch {
+    return 0;
+  }
+}
 
 interface PromSample {
   name: string;
@@ -353,6 +363,11 @@ describe('e2e export through a real collector', () => {
     const lastEvent = promBy('ccotel_exporter_last_event_timestamp_seconds', '')['']!;
     expect(lastEvent * 1e9).toBeGreaterThan(Number(lo));
     expect(lastEvent * 1e9).toBeLessThan(Number(hi));
+
+    // Stopped, the collector has flushed everything it got: exactly the expected spans, no more.
+    await col.stop();
+    expect((await col.readSpans()).length).toBe(spanTotal);
+    expect(await otlpMetricDiffs(col, exp)).toEqual([]);
   }, 180_000);
 
   it('planted secrets never reach the collector: only the redaction markers do', async () => {
@@ -406,8 +421,9 @@ describe('e2e export through a real collector', () => {
     expect(spans.find((s) => s.attributes['gen_ai.tool.call.id'] === 'toolu_leak04')?.attributes['url.full']).toBe('https://[REDACTED]@ci.example.com/api');
     await waitFor(async () => ((await metricSum(col, 'ccotel.tool.calls')) === 4 ? true : undefined), { timeoutMs: 15_000, what: 'tool call metrics' });
 
-    // Raw bytes of everything the collector wrote (traces, metrics, logs, its own log) and of
-    // ccotel's own state: no planted secret anywhere, the markers present in the traces.
+    // Raw bytes of everything the collector wrote (traces, metrics, logs, its own log; stopped, so
+    // flushed) and of ccotel's own state: no planted secret anywhere, the markers in the traces.
+    await col.stop();
     const files = (d: string): string[] => readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
     const leaks: string[] = [];
     for (const f of [...files(col.dir), ...files(state)]) {
@@ -423,22 +439,8 @@ describe('e2e export through a real collector', () => {
     const root = await tempDir('root');
     const exp = generateHistory(root, { sessions: 400, seed: 23, faults: true, targetBytes: 240_000_000 });
 
-    // reference: a clean backfill into its own collector
-    const ref = await collector();
-    const bfRef = await backfill(root, await tempDir('state'), ref);
-    const t0 = Date.now();
-    await expectExit0(bfRef, 170_000);
-    const refSeconds = (Date.now() - t0) / 1000;
-    const refCount = await waitFor(async () => {
-      const s = await ref.readSpans();
-      return roots(s).length >= exp.sessions ? s.length : undefined;
-    }, { timeoutMs: 30_000, what: 'reference root spans' });
-    await new Promise((r) => setTimeout(r, 500));
-    const refSpans = await ref.readSpans();
-    const refUnique = new Set(refSpans.map((s) => s.spanId)).size;
-    expect({ refCount, total: refSpans.length, unique: refUnique }).toEqual({ refCount, total: refCount, unique: refCount });
-
     const col = await collector();
+    const t0 = Date.now();
     const bf = await backfill(root, await tempDir('state'), col);
     // first spans written by the collector (stat, not parse: the outage must start early)
     await waitFor(async () => ((await stat(col.tracesFile).catch(() => undefined))?.size ? true : undefined), { timeoutMs: 60_000, intervalMs: 10, what: 'first spans' });
@@ -447,22 +449,24 @@ describe('e2e export through a real collector', () => {
     await stopping;
     const stoppedWhileRunning = bf.child.exitCode === null;
     const atStop = (await col.readSpans()).length; // the collector flushed its files on the way down
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, 3000)); // the outage itself: backfill keeps running meanwhile
     await col.restart();
     await expectExit0(bf, 170_000);
-    await new Promise((r) => setTimeout(r, 1000));
-    const spans = await col.readSpans();
-    console.log(`[e2e] reference backfill ${refSeconds.toFixed(1)} s, ${refSpans.length} spans; outage run: ${beforeStop} spans seen before stop, ${atStop} at stop, stopped while running: ${stoppedWhileRunning}, ${spans.length} spans total`);
-    expect(stoppedWhileRunning, 'the collector went down while backfill was still running').toBe(true);
-    // the outage was felt by the span exporter (not only after all spans were delivered)
-    // the outage interrupted span delivery: some spans only reached the restarted collector
-    expect(atStop, 'spans delivered before the outage').toBeLessThan(refSpans.length);
-    const ids = spans.map((s) => s.spanId);
-    const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
-    expect(dup.length, `duplicate span ids (e.g. ${dup.slice(0, 3).join(', ')})`).toBe(0);
-    expect(spans.length).toBe(refSpans.length);
-    expect(new Set(ids)).toEqual(new Set(refSpans.map((s) => s.spanId)));
+    const seconds = (Date.now() - t0) / 1000;
+    // Stopped, the collector has flushed its batch and files: nothing is still in flight.
+    await col.stop();
     expect(await otlpMetricDiffs(col, exp)).toEqual([]);
+    const spans = await col.readSpans();
+    const want = exp.requests + exp.apiErrors + exp.operations + exp.sessions + exp.subagents + exp.prompts;
+    console.log(`[e2e] outage run ${seconds.toFixed(1)} s: ${beforeStop} spans seen before stop, ${atStop} at stop, stopped while running: ${stoppedWhileRunning}, ${spans.length} spans total of ${want}`);
+    expect(stoppedWhileRunning, 'the collector went down while backfill was still running').toBe(true);
+    // the outage interrupted span delivery: some spans only reached the restarted collector
+    expect(atStop, 'spans delivered before the outage').toBeLessThan(want);
+    const seen = new Set<string>();
+    const dup = spans.filter((s) => seen.has(s.spanId) || !seen.add(s.spanId)).map((s) => s.spanId);
+    expect(dup.length, `duplicate span ids (e.g. ${dup.slice(0, 3).join(', ')})`).toBe(0);
+    expect(spans.length).toBe(want);
+    expect(new Set(roots(spans).map((s) => s.attributes['gen_ai.conversation.id']))).toEqual(sessionIds(root));
   }, 360_000);
 
   it('daemon SIGKILLed mid-backfill resumes: metrics exact, every root span arrives', async () => {
@@ -472,13 +476,24 @@ describe('e2e export through a real collector', () => {
     const col = await collector();
     const state = await tempDir('state');
 
+    let completeBytes = 0;
+    for (const f of listJsonl(root)) {
+      const buf = readFileSync(f);
+      completeBytes += buf.length - scanTranscript(buf).tornBytes;
+    }
+
+    // Kill point observed from outside, not timed: the collector has accepted a batch of spans and
+    // the daemon has checkpointed some (not all) of the history.
     const d1 = runDaemon(root, state, col);
-    await waitFor(async () => ((await col.readSpans()).length > 0 ? true : undefined), { timeoutMs: 60_000, intervalMs: 50, what: 'first spans' });
-    const before = roots(await col.readSpans()).length;
+    await waitFor(async () => {
+      const spansWritten = (await stat(col.tracesFile).catch(() => undefined))?.size ?? 0;
+      return spansWritten > 0 && checkpointed(state) > 0 ? true : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 5, what: 'first accepted spans and a first checkpoint' });
     d1.child.kill('SIGKILL');
     expect((await d1.exit).signal).toBe('SIGKILL');
-    console.log(`[e2e] SIGKILL after ${before} of ${ids.size} root spans`);
-    expect(before, 'killed before the backfill finished').toBeLessThan(ids.size);
+    const atKill = checkpointed(state);
+    console.log(`[e2e] SIGKILL after ${roots(await col.readSpans()).length} of ${ids.size} root spans, ${(atKill / 1e6).toFixed(1)} of ${(completeBytes / 1e6).toFixed(1)} MB checkpointed`);
+    expect(atKill, 'killed before the backfill finished').toBeLessThan(completeBytes);
 
     const d2 = runDaemon(root, state, col);
     await waitFor(async () => ((await otlpMetricDiffs(col, exp)).length === 0 ? true : undefined), { timeoutMs: 120_000, intervalMs: 500, what: 'metrics to equal Expected' }).catch(async (err) => {
