@@ -70,10 +70,11 @@ function runDaemon(root: string, state: string, col: Collector): Proc {
 }
 
 async function expectExit0(p: Proc, timeoutMs = 120_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
   const res = await Promise.race([
     p.exit,
-    new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`timeout waiting for exit; output:\n${p.output().slice(-3000)}`)), timeoutMs)),
-  ]);
+    new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timeout waiting for exit; output:\n${p.output().slice(-3000)}`)), timeoutMs))),
+  ]).finally(() => clearTimeout(timer));
   expect(res, p.output().slice(-3000)).toEqual({ code: 0, signal: null });
 }
 
