@@ -83,17 +83,27 @@ describe('prometheus mode', () => {
   beforeAll(async () => {
     const ledger = new Ledger();
     for (const e of EVENTS) ledger.apply(e);
-    port = await freePort();
-    pipeline = createMetricsPipeline({
-      ledger,
-      pricer: new Pricer(EMBEDDED_PRICES),
-      user: 'alice',
-      timezone: 'Europe/Berlin',
-      resource: resourceFromAttributes({ 'service.name': 'claude-code', 'user.name': 'alice' }),
-      mode: { kind: 'prometheus', host: '127.0.0.1', port },
-      now: () => NOW,
-    });
-    await pipeline.ready;
+    // The pipeline cannot bind port 0 and say which port it got: take a free port, and choose
+    // again if another process (test files run in parallel) bound it in between.
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      pipeline = createMetricsPipeline({
+        ledger,
+        pricer: new Pricer(EMBEDDED_PRICES),
+        user: 'alice',
+        timezone: 'Europe/Berlin',
+        resource: resourceFromAttributes({ 'service.name': 'claude-code', 'user.name': 'alice' }),
+        mode: { kind: 'prometheus', host: '127.0.0.1', port },
+        now: () => NOW,
+      });
+      try {
+        await pipeline.ready;
+        break;
+      } catch (err) {
+        await pipeline.shutdown();
+        if (attempt >= 5 || !/EADDRINUSE/.test(String(err))) throw err;
+      }
+    }
     const res = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(res.status).toBe(200);
     text = await res.text();
