@@ -227,6 +227,16 @@ describe('trace builder on real transcripts', () => {
     const reference = await build(FIXTURE_ROOT);
     expect(spans.length).toBe(reference.spans.length);
   });
+
+  it('sends each model call once when the wall clock moves 450 ms per flush (a slow, loaded reader)', async () => {
+    // With a 400 ms wall-clock quiet window this sent a call, then its later streamed copy again.
+    const { spans } = await build(FIXTURE_ROOT, 16 << 10, true, 450);
+    const ids = spans.map((s) => s.spanId);
+    expect(ids.length - new Set(ids).size, 'spans sent twice').toBe(0);
+    const reference = await build(FIXTURE_ROOT);
+    const chatKey = (s: SpanData) => `${s.spanId}/${s.attributes['gen_ai.usage.output_tokens']}`;
+    expect(spans.filter((s) => s.name.startsWith('chat ')).map(chatKey).sort()).toEqual(reference.spans.filter((s) => s.name.startsWith('chat ')).map(chatKey).sort());
+  });
 });
 
 function generated(): string {
