@@ -13,6 +13,16 @@ export interface HandCall {
   output: number;
   cacheCreation?: number;
   cacheRead?: number;
+  /** Tool calls made by the reply, each answered by a tool_result line at `endTs`. */
+  tools?: HandTool[];
+}
+
+export interface HandTool {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+  isError: boolean;
+  endTs: number;
 }
 
 /** Claude Code's folder name for a cwd: every non-alphanumeric becomes '-'. */
@@ -35,12 +45,20 @@ export function sessionLines(c: HandCall): string[] {
       type: 'message',
       role: 'assistant',
       model: c.model ?? 'claude-sonnet-4-6',
-      content: [{ type: 'text', text: 'answer' }],
+      content: [{ type: 'text', text: 'answer' }, ...(c.tools ?? []).map((t) => ({ type: 'tool_use', id: t.id, name: t.name, input: t.input }))],
       stop_reason: 'end_turn',
       usage: { input_tokens: c.input, output_tokens: c.output, cache_creation_input_tokens: c.cacheCreation ?? 0, cache_read_input_tokens: c.cacheRead ?? 0 },
     },
   };
-  return [JSON.stringify(prompt), JSON.stringify(reply)];
+  const results = (c.tools ?? []).map((t, i) => ({
+    ...base,
+    type: 'user',
+    uuid: `${c.sessionId}-r${i}`,
+    parentUuid: `${c.sessionId}-a1`,
+    timestamp: new Date(t.endTs).toISOString(),
+    message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: t.id, content: t.isError ? 'failed' : 'done', is_error: t.isError }] },
+  }));
+  return [JSON.stringify(prompt), JSON.stringify(reply), ...results.map((r) => JSON.stringify(r))];
 }
 
 /** Writes each call as its own session file under <root>/projects/<encoded cwd>/<sessionId>.jsonl. */
