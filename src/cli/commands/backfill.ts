@@ -5,6 +5,7 @@ import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js'
 import { listFiles, openState } from '../history.js';
 import { HistoryReader, DEFAULT_READER_OPTIONS } from '../../sources/history-reader.js';
 import { createExportPipeline, type ExportPipeline } from '../../export/pipeline.js';
+import { ShutdownError } from '../../export/traces/trace-sink.js';
 import { createProgress } from '../progress.js';
 import { parseDay, startOfDay } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
@@ -34,12 +35,14 @@ Examples:
     const started = Date.now();
     let pipeline: ExportPipeline | undefined;
     const progress = createProgress('backfill');
+    let interrupted: NodeJS.Signals | undefined;
     try {
       const sinceMs = o.since ? startOfDay(...parseDay(o.since, '--since'), settings.timezone) : undefined;
       pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, { serveLocalMetrics: false, trace: { sessionIdleMs: parseDuration(o.sessionIdle ?? '30m', '--session-idle') } });
       for (const line of pipeline.describe()) log.info(line);
       const traces = pipeline.traces;
-      const onSignal = (): void => {
+      const onSignal = (signal: NodeJS.Signals): void => {
+        interrupted = signal;
         log.warn('interrupted: progress up to the last accepted batch is saved');
         traces.stop();
       };
@@ -75,6 +78,10 @@ Examples:
             (summary.openSessions ? ` (${summary.openSessions} sessions still active: their root spans are sent when they go idle under \`ccotel run\`)` : '') +
             '\n',
         );
+    } catch (err) {
+      // A signal makes the span retry loop give up: that is the user's choice, not a crash.
+      if (interrupted && err instanceof ShutdownError) throw new UserError(`backfill interrupted by ${interrupted}: what the collector accepted is checkpointed; run backfill again to send the rest`, interrupted === 'SIGINT' ? 130 : 143);
+      throw err;
     } finally {
       progress.done();
       await pipeline?.shutdown().catch(() => {});
