@@ -109,6 +109,9 @@ describe('ccotel run with no collector: local Prometheus endpoint and trace file
     dir = mkdtempSync(join(tmpdir(), 'ccotel-nocollector-'));
     root = join(dir, 'claude');
     state = join(dir, 'state');
+    // The budget gauges are checked against "today": stay clear of UTC midnight (rare, bounded wait).
+    const toMidnight = 24 * HOUR - (Date.now() % (24 * HOUR));
+    if (toMidnight < 120_000) await new Promise((r) => setTimeout(r, toMidnight + 5000));
     const now = Date.now();
     const startOfToday = now - (now % (24 * HOUR));
     TODAY = { sessionId: 'nc-today', cwd: '/home/dev/beta', ts: Math.max(startOfToday + 1000, now - HOUR), model: 'claude-haiku-4-5', input: 1000, output: 3000 };
