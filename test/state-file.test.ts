@@ -132,6 +132,8 @@ describe('unusable state directory', () => {
       for (const args of [
         ['stats', '--json', '--range', 'all', '--timezone', 'UTC'],
         ['backfill', '--timezone', 'UTC'],
+        // A port it could never bind: reaching the bind would fail this test differently.
+        ['run', '--prometheus-port', '1'],
       ]) {
         const r = await runCli([...args, '--claude-dir', root, '--state-dir', state]);
         expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2);
