@@ -100,7 +100,8 @@ export class StateStore {
     }
     if (parsed?.format !== STATE_FORMAT) throw corrupt(this.statePath, 'not a ccotel state file');
     if (parsed.version !== STATE_VERSION) throw corrupt(this.statePath, `state version ${parsed.version} is not supported by this ccotel (expects ${STATE_VERSION})`);
-    if (typeof parsed.files !== 'object' || typeof parsed.ledgerBytes !== 'number') throw corrupt(this.statePath, 'missing fields');
+    const filesOk = typeof parsed.files === 'object' && parsed.files !== null && !Array.isArray(parsed.files);
+    if (!filesOk || !Number.isSafeInteger(parsed.ledgerBytes) || parsed.ledgerBytes < 0) throw corrupt(this.statePath, 'missing fields');
     this.files = parsed.files;
     this.sinks = parsed.sinks ?? {};
     this.ledgerBytes = parsed.ledgerBytes;
