@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { compressionOption, resolveExportTarget } from '../src/export/otlp-settings.js';
+import { exporterConfig, resolveExportTarget } from '../src/export/otlp-settings.js';
 import { createOtlpSpanExporter } from '../src/export/traces/span-exporters.js';
 import { toReadableSpan } from '../src/export/traces/readable-span.js';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
@@ -20,31 +20,32 @@ const noEnv = {} as NodeJS.ProcessEnv;
 
 describe('resolveExportTarget', () => {
   it('nothing configured: the embedded default (no URLs), http/protobuf', () => {
-    expect(resolveExportTarget(undefined, noEnv)).toEqual({ configured: false, protocol: 'http/protobuf', tracesUrl: undefined, metricsUrl: undefined });
+    expect(resolveExportTarget(undefined, noEnv)).toEqual({ configured: false, protocol: 'http/protobuf', urls: {} });
     expect(resolveExportTarget({}, noEnv).configured).toBe(false);
   });
 
   it('a base endpoint gets /v1/<signal> appended, trailing slashes dropped', () => {
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example.com:4318/base//' };
-    expect(resolveExportTarget(undefined, env)).toMatchObject({ configured: true, tracesUrl: 'https://otel.example.com:4318/base/v1/traces', metricsUrl: 'https://otel.example.com:4318/base/v1/metrics' });
-    expect(resolveExportTarget({ endpoint: 'http://cfg:4318' }, noEnv)).toMatchObject({ tracesUrl: 'http://cfg:4318/v1/traces', metricsUrl: 'http://cfg:4318/v1/metrics' });
+    expect(resolveExportTarget(undefined, env)).toMatchObject({ configured: true, urls: { traces: 'https://otel.example.com:4318/base/v1/traces', metrics: 'https://otel.example.com:4318/base/v1/metrics' } });
+    expect(resolveExportTarget({ endpoint: 'http://cfg:4318' }, noEnv)).toMatchObject({ urls: { traces: 'http://cfg:4318/v1/traces', metrics: 'http://cfg:4318/v1/metrics' } });
   });
 
   it('per-signal endpoints are used exactly as given and only for their signal', () => {
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://base:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:9999/custom/path' };
-    expect(resolveExportTarget(undefined, env)).toMatchObject({ tracesUrl: 'http://traces:9999/custom/path', metricsUrl: 'http://base:4318/v1/metrics' });
+    expect(resolveExportTarget(undefined, env)).toMatchObject({ urls: { traces: 'http://traces:9999/custom/path', metrics: 'http://base:4318/v1/metrics' } });
     // Metrics only: traces stay on the embedded default (files), yet the target is configured.
     const metricsOnly = resolveExportTarget({ metricsEndpoint: 'http://m:1/x' }, noEnv);
-    expect(metricsOnly).toMatchObject({ configured: true, tracesUrl: undefined, metricsUrl: 'http://m:1/x' });
-    expect(resolveExportTarget({ endpoint: 'http://cfg:4318', tracesEndpoint: 'http://cfg-t:1/t' }, noEnv)).toMatchObject({ tracesUrl: 'http://cfg-t:1/t', metricsUrl: 'http://cfg:4318/v1/metrics' });
+    expect(metricsOnly).toMatchObject({ configured: true });
+    expect(metricsOnly.urls).toEqual({ metrics: 'http://m:1/x' });
+    expect(resolveExportTarget({ endpoint: 'http://cfg:4318', tracesEndpoint: 'http://cfg-t:1/t' }, noEnv)).toMatchObject({ urls: { traces: 'http://cfg-t:1/t', metrics: 'http://cfg:4318/v1/metrics' } });
   });
 
   it('the environment wins over the config file, signal by signal', () => {
     const cfg = { endpoint: 'http://cfg:4318', tracesEndpoint: 'http://cfg-traces:1/t', metricsEndpoint: 'http://cfg-metrics:1/m' };
     // Env base beats config per-signal (env first, then config).
-    expect(resolveExportTarget(cfg, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318' })).toMatchObject({ tracesUrl: 'http://env:4318/v1/traces', metricsUrl: 'http://env:4318/v1/metrics' });
+    expect(resolveExportTarget(cfg, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318' })).toMatchObject({ urls: { traces: 'http://env:4318/v1/traces', metrics: 'http://env:4318/v1/metrics' } });
     // Env per-signal for metrics only: traces fall back to the config's per-signal endpoint.
-    expect(resolveExportTarget(cfg, { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://env-m:2/m' })).toMatchObject({ tracesUrl: 'http://cfg-traces:1/t', metricsUrl: 'http://env-m:2/m' });
+    expect(resolveExportTarget(cfg, { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://env-m:2/m' })).toMatchObject({ urls: { traces: 'http://cfg-traces:1/t', metrics: 'http://env-m:2/m' } });
   });
 
   it('protocol: config or environment (environment wins); http/json accepted; grpc and unknown refused', () => {
@@ -61,9 +62,11 @@ describe('resolveExportTarget', () => {
     expect(resolveExportTarget(cfg, noEnv)).toMatchObject({ headers: { authorization: 'Bearer cfg' }, timeoutMillis: 1234, compression: 'gzip' });
     const envSet = resolveExportTarget(cfg, { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer env', OTEL_EXPORTER_OTLP_TIMEOUT: '99', OTEL_EXPORTER_OTLP_COMPRESSION: 'none' });
     expect([envSet.headers, envSet.timeoutMillis, envSet.compression]).toEqual([undefined, undefined, undefined]);
-    expect(compressionOption('gzip')).toBe(CompressionAlgorithm.GZIP);
-    expect(compressionOption('none')).toBe(CompressionAlgorithm.NONE);
-    expect(compressionOption(undefined)).toBeUndefined();
+    const target = (compression?: 'gzip' | 'none') => ({ configured: true, protocol: 'http/protobuf' as const, urls: { traces: 'http://t:1/v1/traces' }, compression });
+    expect(exporterConfig(target('gzip'), 'traces').compression).toBe(CompressionAlgorithm.GZIP);
+    expect(exporterConfig(target('none'), 'traces').compression).toBe(CompressionAlgorithm.NONE);
+    expect(exporterConfig(target(), 'traces').compression).toBeUndefined();
+    expect(() => exporterConfig(target(), 'metrics')).toThrow('no OTLP endpoint for metrics');
   });
 
   it('an endpoint that is not an http(s) URL is refused, naming it', () => {
