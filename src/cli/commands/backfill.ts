@@ -69,7 +69,7 @@ Examples:
         await manager.commit();
         throw interruptedError(interrupted);
       }
-      await traces.finish();
+      traces.finish();
       await manager.commit();
       try {
         await pipeline.metrics.forceFlush();

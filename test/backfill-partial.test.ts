@@ -1,9 +1,7 @@
-// PENDING (fails today, kept out of the suite by its name; rename to .test.ts once fixed):
-// backfill interrupted after the collector accepted part of the spans must let the next backfill
-// send only the rest. Today the 512 spans of the accepted batch are sent again: checkpoints and the
-// trace builder's state move only after a whole flush, so the rerun re-derives and resends them.
-// Counted at a stand-in receiver that accepts exactly one request, then refuses (503).
-// To run it: git mv test/backfill-partial.pending.ts test/backfill-partial.test.ts
+// backfill interrupted after the collector accepted part of the spans lets the next backfill send
+// only the rest: the trace sink saves the spans it could not deliver with the checkpoints (before,
+// the 512 spans of the accepted batch were derived and sent again). Counted at a stand-in receiver
+// that accepts exactly one request, then refuses (503): the real collector cannot be told to.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
