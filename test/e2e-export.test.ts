@@ -3,10 +3,10 @@
 // generator's independently computed Expected (never against ccotel's own `stats`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { onCleanup, tempDir, useCleanups } from './support/temp.js';
 import { ensureCollectorBinary, startCollector, type Collector, type FlatSpan } from './support/collector.js';
 import { CLI, cliEnv, requireBuiltCli, runStats } from './support/ccotel-cli.js';
 import { generateHistory, listJsonl, scanTranscript, type Expected } from './support/history-generator.js';
@@ -18,20 +18,11 @@ const TOKEN_TYPES = { input: 'input', output: 'output', cacheRead: 'cache_read',
 // ---------------------------------------------------------------------------------------------
 // helpers
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!().catch(() => {});
-});
-
-async function tempDir(prefix: string): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), `ccotel-e2e-${prefix}-`));
-  cleanups.push(() => rm(d, { recursive: true, force: true }));
-  return d;
-}
+useCleanups();
 
 async function collector(): Promise<Collector> {
   const c = await startCollector();
-  cleanups.push(() => c.stop());
+  onCleanup(() => c.stop());
   return c;
 }
 
@@ -52,7 +43,7 @@ function spawnCli(args: string[], col: Collector): Proc {
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  cleanups.push(async () => {
+  onCleanup(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exit;
   });

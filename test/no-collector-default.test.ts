@@ -2,7 +2,6 @@
 // Prometheus endpoint and writes OTLP-JSON trace files under <state>/traces/, rotated by size.
 // Expected values are computed here from the hand-written sessions and the literal price table.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
@@ -14,6 +13,7 @@ import { writeSessions, type HandCall } from './support/hand-transcripts.js';
 import { waitFor } from './support/wait.js';
 import { createFileSpanExporter } from '../src/export/traces/span-exporters.js';
 import { toReadableSpan } from '../src/export/traces/readable-span.js';
+import { probablyFreePort } from './support/temp.js';
 
 interface Sample {
   name: string;
@@ -39,17 +39,6 @@ function parseExposition(text: string): Sample[] {
 const sumOf = (samples: Sample[], name: string, match: Record<string, string> = {}): number =>
   samples.filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
 
-/** A port that was free a moment ago (the caller retries if someone takes it first). */
-function probablyFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface FlatSpan {
   name: string;
@@ -205,7 +194,8 @@ describe('ccotel run with no collector: local Prometheus endpoint and trace file
     });
     expect(new Set(spans.map((s) => s.traceId)).size).toBe(3);
     const chatA = spans.find((s) => s.name === 'chat claude-sonnet-4-6')!;
-    expect(chatA.attributes).toMatchObject({ 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 200, 'gen_ai.usage.cache_creation.input_tokens': 300, 'gen_ai.usage.cache_read.input_tokens': 400 });
+    // GenAI conventions: input_tokens counts cached input too (100 uncached + 300 written + 400 read).
+    expect(chatA.attributes).toMatchObject({ 'gen_ai.usage.input_tokens': 100 + 300 + 400, 'ccotel.usage.input_tokens.uncached': 100, 'gen_ai.usage.output_tokens': 200, 'gen_ai.usage.cache_creation.input_tokens': 300, 'gen_ai.usage.cache_read.input_tokens': 400 });
   });
 
   it('follows a session written while it runs, then stops cleanly on SIGTERM', async () => {

@@ -59,3 +59,9 @@ export function expectOneLineError(r: CliResult): string {
   if (problems.length) throw new Error(`${problems.join('; ')}\n--- stderr ---\n${r.stderr}--- stdout ---\n${r.stdout}`);
   return lines[0]!;
 }
+
+/** Ends a run that is still going (SIGKILL) and waits for it: for test cleanup. */
+export async function killCli(run: CliRun): Promise<void> {
+  if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+  await run.done.catch(() => undefined);
+}
