@@ -57,16 +57,16 @@ describe('state directory on a full filesystem', () => {
   }
   const unfill = () => rmSync(join(mnt, 'filler'), { force: true });
 
-  function expectOneLineFailure(r: { code: number; stderr: string }, state: string, file = state): void {
+  function expectOneLineFailure(r: { code: number; stderr: string }, state: string, file = state, readOnly = false): void {
     expect(r.code).not.toBe(0);
     // Warnings about the transcripts (malformed lines the generator wrote) may come first.
     const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('warn: '));
     expect(lines, r.stderr).toHaveLength(1);
     expect(lines[0]).toMatch(/^ccotel: cannot write /);
     expect(lines[0]).toContain(file);
-    expect(lines[0]).toContain('no space left on device');
+    expect(lines[0]).toContain(readOnly ? 'read-only filesystem' : 'no space left on device');
     expect(lines[0]).toContain('Nothing was lost');
-    expect(lines[0]).toContain('free some space');
+    expect(lines[0]).toContain(readOnly ? 'make' : 'free some space');
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
     expect(readdirSync(state).filter((n) => n.endsWith('.tmp') || n.endsWith('.compact'))).toEqual([]);
   }
@@ -114,6 +114,26 @@ describe('state directory on a full filesystem', () => {
       unfill();
     }
     expectOneLineFailure(r, state);
+    const ok = await stats(state);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(reportDiffs(JSON.parse(ok.stdout), more)).toEqual([]);
+    rmSync(state, { recursive: true, force: true });
+  });
+
+  it('reports a read-only state directory in one line, then works once it is writable', async (ctx) => {
+    if (mounted !== undefined) ctx.skip(mounted);
+    const state = join(mnt, 'state-ro');
+    const first = await stats(state);
+    expect(first.code, first.stderr).toBe(0);
+    const more = gen.appendMore({ sessions: 2, turns: 2 });
+    execFileSync('mount', ['-o', 'remount,ro', mnt]);
+    let r;
+    try {
+      r = await stats(state);
+    } finally {
+      execFileSync('mount', ['-o', 'remount,rw', mnt]);
+    }
+    expectOneLineFailure(r, state, state, true);
     const ok = await stats(state);
     expect(ok.code, ok.stderr).toBe(0);
     expect(reportDiffs(JSON.parse(ok.stdout), more)).toEqual([]);
