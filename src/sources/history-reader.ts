@@ -135,7 +135,14 @@ export class HistoryReader {
             }
             return;
           }
-          normalizeLine(obj, file.hints, `${file.hints.sessionId}@${start}`, batch);
+          if (!normalizeLine(obj, file.hints, `${file.hints.sessionId}@${start}`, batch)) {
+            next.malformed++;
+            this.counters.malformed++;
+            if (!warned) {
+              warned = true;
+              this.log.warn(`${path}:${firstLine + index + 1}: skipping a line that is not a transcript record (nested too deep); further bad lines in this file are only counted`);
+            }
+          }
         },
         { maxLineBytes: this.opts.maxLineBytes, maxBytes: this.opts.sliceBytes },
       );
