@@ -199,7 +199,7 @@ export class StateStore {
       }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new UserError(`cannot read state file ${this.statePath}: ${(err as Error).message}`);
+      throw unreadable(this.statePath, err);
     }
     let parsed: StateFile;
     try {
@@ -224,7 +224,7 @@ export class StateStore {
     try {
       fh = await open(this.ledgerPath, READ_NOFOLLOW);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`cannot read ${this.ledgerPath}: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw unreadable(this.ledgerPath, err);
       if (this.ledgerBytes > 0) this.repairTail(0, `${this.ledgerPath} is missing`);
       return true;
     }
@@ -470,6 +470,13 @@ export class StateStore {
 
 function corrupt(path: string, why: string): UserError {
   return new UserError(`state file ${path} is unusable (${why}). Run again with --reset-state to rebuild it from the transcripts (nothing is counted twice).`);
+}
+
+function unreadable(path: string, err: unknown): UserError {
+  if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
+    return new UserError(`refusing to read ${path}: it is a symbolic link (state files never are; someone may have planted it). Remove it and run again.`);
+  }
+  return new UserError(`cannot read state file ${path}: ${(err as Error).message}`);
 }
 
 function newLedgerId(): string {
