@@ -1,14 +1,17 @@
 // Ledger compaction is online and crash-safe: `ccotel stats` compacts at commit time (thresholds
 // lowered through the environment), and a SIGKILL at each step of the compaction (an injected fault
 // point) loses and doubles nothing: the next run reports the generator's exact totals.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryGenerator, listJsonl, type Expected } from './support/history-generator.js';
-import { cliEnv, reportDiffs, requireBuiltCli, statsArgs } from './support/ccotel-cli.js';
+import { CLI, cliEnv, reportDiffs, requireBuiltCli, statsArgs } from './support/ccotel-cli.js';
+import { StateLock } from '../src/state/lock.js';
 
+const execFileAsync = promisify(execFile);
 const COMPACT_ALWAYS = { CCOTEL_COMPACT_MIN_BYTES: '0', CCOTEL_COMPACT_MIN_RATIO: '0' };
 
 function stats(root: string, state: string, env: Record<string, string> = {}): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
@@ -77,6 +80,20 @@ describe('ledger compaction', () => {
     const warm = await stats(root, state);
     expect(warm.code, warm.stderr).toBe(0);
     expect(reportDiffs(JSON.parse(warm.stdout), exp)).toEqual([]);
+
+    // doctor reports the size, the share of superseded rows and when it was compacted, and asks the
+    // lock who holds the directory.
+    const lock = StateLock.acquire(state) as StateLock;
+    try {
+      const { stdout } = await execFileAsync(process.execPath, [CLI, 'doctor', '--json', '--claude-dir', root, '--state-dir', state], { env: cliEnv() }).catch((e) => e);
+      const line = JSON.parse(stdout).checks.find((c: { what: string }) => c.what === 'state');
+      expect(line.verdict).toBe('ok');
+      expect(line.detail).toContain(`in use by pid ${process.pid}`);
+      expect(line.detail).toMatch(/ on disk \(ledger [\d.]+ KiB, 0% superseded rows\)/);
+      expect(line.detail).toContain(`last compacted ${new Date(s.lastCompactionMs).toISOString()}`);
+    } finally {
+      lock.release();
+    }
   });
 
   for (const point of ['compact.begin', 'compact.chunk', 'compact.written', 'compact.synced', 'compact.renamed', 'compact.saved']) {

@@ -4,6 +4,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateStore } from '../src/state/store.js';
 import { Ledger } from '../src/state/ledger.js';
@@ -169,6 +170,35 @@ describe('a torn ledger is repaired on open', () => {
     expect(store.files).toEqual({});
     expect(warnings.join('\n')).toMatch(/shorter/);
     store.close();
+  });
+});
+
+describe('a read-only reader beside a compacting writer', () => {
+  it('reads a ledger switched under it by compaction whole, writing nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccotel-ro-compact-'));
+    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    try {
+      const writer = await StateStore.open(dir, { allowReadOnly: false, compaction: { minBytes: 0, minSupersededRatio: 0 } });
+      for (const e of BATCH_A) writer.ledger.apply(e);
+      await writer.commit();
+      const stateBefore = readFileSync(join(dir, 'state.json'));
+      for (const e of BATCH_B) writer.ledger.apply(e); // supersedes rows: this commit compacts
+      await writer.commit();
+      writer.close();
+      expect(readFileSync(join(dir, 'ledger.ndjson'), 'utf8')).toMatch(/^\["H",/);
+      // What a reader sees when it read state.json just before the switch: the old checkpoint.
+      writeFileSync(join(dir, 'state.json'), stateBefore);
+      writeFileSync(join(dir, 'lock.1000'), `${holder.pid}\n`); // another live process writes here
+      const before = files(dir);
+      const reader = await StateStore.open(dir, { allowReadOnly: true });
+      expect(reader.readOnly).toBe(true);
+      expect(contents(reader.ledger)).toEqual(contents(reference(BATCH_A, BATCH_B)));
+      reader.close();
+      expect(files(dir)).toEqual(before);
+    } finally {
+      holder.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
