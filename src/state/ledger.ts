@@ -53,8 +53,25 @@ export interface CompactionRecord {
   cwd: string;
 }
 
-// Compact on-disk forms (one JSON array per line); index 0 names the record type.
-type Row = (string | number | null)[];
+// Compact on-disk forms (one JSON array per line); index 0 names the record type. Unknown types
+// (such as the compaction header 'H') are skipped when loading.
+export type Row = (string | number | null)[];
+
+export interface PendingChanges {
+  text: string;
+  rows: number;
+  /** The batch is durable: forget it (records changed since stay pending). */
+  ack(): void;
+}
+
+const sessionRow = (r: SessionRecord): Row => ['S', r.sessionId, r.cwd, r.gitBranch ?? null, r.version ?? null];
+const usageRow = (r: UsageRecord): Row => {
+  const u = r.usage;
+  return ['U', r.key, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.model, u.input, u.output, u.cacheCreation, u.cacheCreation1h, u.cacheSplit ? 1 : 0, u.cacheRead, u.fast ? 1 : 0, r.apiError ? 1 : 0];
+};
+const toolRow = (r: ToolRecord): Row => ['T', r.id, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.name, r.target ?? null, r.endTs ?? null, r.isError === undefined ? null : r.isError ? 1 : 0];
+const promptRow = (r: PromptRecord): Row => ['P', r.uuid, r.ts, r.sessionId, r.agentId ?? null, r.cwd];
+const compactionRow = (r: CompactionRecord): Row => ['C', r.key, r.ts, r.sessionId, r.cwd];
 
 export class Ledger {
   readonly usage = new Map<string, UsageRecord>();
@@ -72,7 +89,7 @@ export class Ledger {
     if (!s || (ctx.cwd && s.cwd !== ctx.cwd) || (ctx.gitBranch && s.gitBranch !== ctx.gitBranch) || (ctx.version && s.version !== ctx.version)) {
       const rec: SessionRecord = { sessionId: ctx.sessionId, cwd: ctx.cwd || s?.cwd || '', gitBranch: ctx.gitBranch ?? s?.gitBranch, version: ctx.version ?? s?.version };
       this.sessions.set(ctx.sessionId, rec);
-      this.dirty.set(`S${ctx.sessionId}`, () => ['S', rec.sessionId, rec.cwd, rec.gitBranch ?? null, rec.version ?? null]);
+      this.dirty.set(`S${ctx.sessionId}`, () => sessionRow(rec));
     }
     switch (e.kind) {
       case 'model_call': {
@@ -116,31 +133,75 @@ export class Ledger {
 
   private putUsage(r: UsageRecord): void {
     this.usage.set(r.key, r);
-    this.dirty.set(`U${r.key}`, () => {
-      const u = r.usage;
-      return ['U', r.key, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.model, u.input, u.output, u.cacheCreation, u.cacheCreation1h, u.cacheSplit ? 1 : 0, u.cacheRead, u.fast ? 1 : 0, r.apiError ? 1 : 0];
-    });
+    this.dirty.set(`U${r.key}`, () => usageRow(r));
   }
   private putTool(r: ToolRecord): void {
     this.tools.set(r.id, r);
-    this.dirty.set(`T${r.id}`, () => ['T', r.id, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.name, r.target ?? null, r.endTs ?? null, r.isError === undefined ? null : r.isError ? 1 : 0]);
+    this.dirty.set(`T${r.id}`, () => toolRow(r));
   }
   private putPrompt(r: PromptRecord): void {
     this.prompts.set(r.uuid, r);
-    this.dirty.set(`P${r.uuid}`, () => ['P', r.uuid, r.ts, r.sessionId, r.agentId ?? null, r.cwd]);
+    this.dirty.set(`P${r.uuid}`, () => promptRow(r));
   }
   private putCompaction(r: CompactionRecord): void {
     this.compactions.set(r.key, r);
-    this.dirty.set(`C${r.key}`, () => ['C', r.key, r.ts, r.sessionId, r.cwd]);
+    this.dirty.set(`C${r.key}`, () => compactionRow(r));
   }
 
-  /** Serialized records changed since the last call (newline-terminated), then forgets them. */
+  /**
+   * Serialized records changed since the last acknowledged batch (newline-terminated). They stay
+   * pending until `ack()`: a failed write loses nothing and the next commit writes them again. A
+   * record changed again after this call stays pending (ack only clears what this batch wrote).
+   */
+  pendingChanges(): PendingChanges {
+    if (this.dirty.size === 0) return { text: '', rows: 0, ack: () => {} };
+    const batch = new Map(this.dirty);
+    let text = '';
+    for (const row of batch.values()) text += JSON.stringify(row()) + '\n';
+    return {
+      text,
+      rows: batch.size,
+      ack: () => {
+        for (const [k, row] of batch) if (this.dirty.get(k) === row) this.dirty.delete(k);
+      },
+    };
+  }
+
+  /** Serialized pending records, forgotten at once (for tests and tools; commit uses pendingChanges). */
   takeChanges(): string {
-    if (this.dirty.size === 0) return '';
+    const b = this.pendingChanges();
+    b.ack();
+    return b.text;
+  }
+
+  /** Records held now (the current version of each key): what a compacted ledger contains. */
+  get recordCount(): number {
+    return this.sessions.size + this.usage.size + this.tools.size + this.prompts.size + this.compactions.size;
+  }
+
+  /**
+   * Every current record, serialized in chunks of about `chunkChars` (newline-terminated), for
+   * rewriting the ledger without superseded rows. Sessions first so a reader meets them early.
+   */
+  *serializeAll(chunkChars = 1 << 20): Generator<string> {
     let out = '';
-    for (const row of this.dirty.values()) out += JSON.stringify(row()) + '\n';
-    this.dirty.clear();
-    return out;
+    const maps: Array<[Map<string, any>, (r: any) => Row]> = [
+      [this.sessions, sessionRow],
+      [this.usage, usageRow],
+      [this.tools, toolRow],
+      [this.prompts, promptRow],
+      [this.compactions, compactionRow],
+    ];
+    for (const [map, toRow] of maps) {
+      for (const r of map.values()) {
+        out += JSON.stringify(toRow(r)) + '\n';
+        if (out.length >= chunkChars) {
+          yield out;
+          out = '';
+        }
+      }
+    }
+    if (out) yield out;
   }
 
   /** Rebuilds from the on-disk form; later rows of the same key merge exactly as apply() does. */
