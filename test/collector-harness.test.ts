@@ -184,8 +184,13 @@ describe('real collector harness', () => {
     });
 
     // The Prometheus exporter serves the same counter, resource attributes as labels.
-    const scrape = await (await fetch(col.prometheusUrl)).text();
-    expect(scrape).toMatch(/ccotel_cost_usage_USD_total\{[^}]*model="claude-opus-4"[^}]*service_name="ccotel-harness"[^}]*\} 1\.25/);
+    // The file and Prometheus exporters are fed by the same batch, not at the same instant.
+    const series = /ccotel_cost_usage_USD_total\{[^}]*model="claude-opus-4"[^}]*service_name="ccotel-harness"[^}]*\} 1\.25/;
+    const scrape = await waitFor(async () => {
+      const t = await (await fetch(col.prometheusUrl)).text();
+      return series.test(t) ? t : undefined;
+    }, { timeoutMs: 10_000, what: 'the cost series on the Prometheus endpoint' });
+    expect(scrape).toMatch(series);
 
     // Collector down: the port refuses connections.
     await col.stop();

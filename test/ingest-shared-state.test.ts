@@ -4,38 +4,24 @@
 // Expected counts come from the history generator (independent of ccotel).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { onCleanup, tempDir, useCleanups } from './support/temp.js';
 import { ensureCollectorBinary, startCollector, type Collector, type FlatSpan } from './support/collector.js';
-import { CLI, cliEnv, reportDiffs, requireBuiltCli, runStats } from './support/ccotel-cli.js';
+import { reportDiffs, requireBuiltCli, runStats } from './support/ccotel-cli.js';
+import { killCli, runCli, startCli, type CliRun } from './support/cli-process.js';
 import { generateHistory, type Expected } from './support/history-generator.js';
 import { waitFor } from './support/wait.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!().catch(() => {});
-});
+useCleanups();
 
-async function tempDir(prefix: string): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), `ccotel-shared-${prefix}-`));
-  cleanups.push(() => rm(d, { recursive: true, force: true }));
-  return d;
+function spawnCli(args: string[], col: Collector): CliRun {
+  const run = startCli(args, { OTEL_EXPORTER_OTLP_ENDPOINT: col.endpoint });
+  onCleanup(() => killCli(run));
+  return run;
 }
 
-function spawnCli(args: string[], col: Collector): { child: ChildProcess; exit: Promise<number | null>; output: () => string } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...cliEnv(), OTEL_EXPORTER_OTLP_ENDPOINT: col.endpoint }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exit;
-  });
-  return { child, exit, output: () => out };
-}
+const output = (r: CliRun): string => r.stderr + r.stdout;
 
 /** Span counts a complete export of the history must have, from the generator's Expected. */
 function expectedSpans(exp: Expected): { chat: number; execute_tool: number; invoke_agent: number; traces: number } {
@@ -66,9 +52,9 @@ describe('one state directory shared by stats, backfill and run', () => {
     expect(reportDiffs(report, exp)).toEqual([]);
 
     const col = await startCollector();
-    cleanups.push(() => col.stop());
+    onCleanup(() => col.stop());
     const bf = spawnCli(['backfill', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC', '--session-idle', '1s'], col);
-    expect(await bf.exit, bf.output()).toBe(0);
+    expect((await bf.done).code, output(bf)).toBe(0);
     const want = expectedSpans(exp);
     const spans = await waitFor(async () => {
       const s = await col.readSpans();
@@ -79,8 +65,8 @@ describe('one state directory shared by stats, backfill and run', () => {
 
     // A second backfill has nothing left to send, and stats still agrees with the generator.
     const again = spawnCli(['backfill', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC', '--json'], col);
-    expect(await again.exit, again.output()).toBe(0);
-    expect(JSON.parse(again.output().trim().split('\n').pop()!).spans).toBe(0);
+    expect((await again.done).code, output(again)).toBe(0);
+    expect(JSON.parse(again.stdout).spans).toBe(0);
     expect(reportDiffs((await runStats(root, state)).report, exp)).toEqual([]);
   }, 120_000);
 
@@ -89,21 +75,21 @@ describe('one state directory shared by stats, backfill and run', () => {
     const exp = generateHistory(root, { sessions: 8, seed: 73, faults: false });
     const state = await tempDir('state');
     const col = await startCollector();
-    cleanups.push(() => col.stop());
+    onCleanup(() => col.stop());
     const d = spawnCli(['run', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC', '--log-format', 'text', '--session-idle', '1s'], col);
-    await waitFor(async () => (d.output().includes('following live sessions') ? true : undefined), { timeoutMs: 60_000, what: 'daemon following' });
+    await waitFor(async () => (output(d).includes('following live sessions') ? true : undefined), { timeoutMs: 60_000, what: 'daemon following' });
 
     const { report, stderr } = await runStats(root, state);
     expect(stderr).toContain('in use by a running ccotel');
     expect(reportDiffs(report, exp)).toEqual([]);
-    expect(d.child.exitCode, d.output()).toBeNull();
+    expect(d.child.exitCode, output(d)).toBeNull();
 
     // The daemon still owns the state and exports everything.
     const want = expectedSpans(exp);
     await waitFor(async () => (spanCounts(await col.readSpans()).invoke_agent >= want.invoke_agent ? true : undefined), { timeoutMs: 30_000, what: 'every invoke_agent span' });
     expect(spanCounts(await col.readSpans())).toEqual(want);
     d.child.kill('SIGTERM');
-    expect(await d.exit, d.output()).toBe(0);
+    expect((await d.done).code, output(d)).toBe(0);
   }, 120_000);
 
   it('a writer waits for a short-lived holder of the state (stats) and refuses a long-lived one clearly', async () => {
@@ -113,18 +99,14 @@ describe('one state directory shared by stats, backfill and run', () => {
     mkdirSync(state, { recursive: true });
     const holder = (seconds: number): ChildProcess => {
       const c = spawn('sleep', [String(seconds)], { stdio: 'ignore' });
-      cleanups.push(async () => void c.kill('SIGKILL'));
+      onCleanup(async () => void c.kill('SIGKILL'));
       writeFileSync(join(state, 'lock'), String(c.pid));
       return c;
     };
-    const backfill = (): Promise<{ code: number | null; out: string }> =>
-      new Promise((resolve) => {
-        const c = spawn(process.execPath, [CLI, 'backfill', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC'], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        c.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-        c.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-        c.once('exit', (code) => resolve({ code, out }));
-      });
+    const backfill = async (): Promise<{ code: number | null; out: string }> => {
+      const r = await runCli(['backfill', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC']);
+      return { code: r.code, out: r.stderr + r.stdout };
+    };
 
     const brief = holder(2);
     const waited = await backfill();

@@ -3,42 +3,25 @@
 // known without asking ccotel.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { onCleanup, tempDir, useCleanups } from './support/temp.js';
 import { ensureCollectorBinary, startCollector, type Collector } from './support/collector.js';
-import { CLI, cliEnv, requireBuiltCli } from './support/ccotel-cli.js';
+import { requireBuiltCli } from './support/ccotel-cli.js';
+import { killCli, startCli, type CliRun } from './support/cli-process.js';
 import { waitFor } from './support/wait.js';
 import { generateHistory } from './support/history-generator.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!().catch(() => {});
-});
+useCleanups();
 
-async function tempDir(prefix: string): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), `ccotel-live-${prefix}-`));
-  cleanups.push(() => rm(d, { recursive: true, force: true }));
-  return d;
+function runDaemon(root: string, state: string, col: Collector, extra: string[] = []): CliRun {
+  const run = startCli(['run', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC', '--metrics-interval', '1s', '--log-format', 'text', ...extra], { OTEL_EXPORTER_OTLP_ENDPOINT: col.endpoint });
+  onCleanup(() => killCli(run));
+  return run;
 }
 
-function runDaemon(root: string, state: string, col: Collector, extra: string[] = []): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [CLI, 'run', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC', '--metrics-interval', '1s', '--log-format', 'text', ...extra], {
-    env: { ...cliEnv(), OTEL_EXPORTER_OTLP_ENDPOINT: col.endpoint },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exit;
-  });
-  return { child, output: () => out, exit };
-}
+const output = (r: CliRun): string => r.stderr + r.stdout;
 
 const SID = 'aaaaaaaa-1111-4222-8333-444444444444';
 // Sorts before the generated projects, so the daemon reads this file first and is still backfilling
@@ -99,13 +82,13 @@ describe('ccotel run following live transcripts', () => {
     writeFileSync(file, first + second.slice(0, cut)); // Claude Code is in the middle of writing line 3
 
     const col = await startCollector();
-    cleanups.push(() => col.stop());
+    onCleanup(() => col.stop());
     const state = await tempDir('state');
     const d = runDaemon(root, state, col);
     // Complete the line once the daemon has read (and checkpointed) the torn file, while it is still
     // backfilling the rest of the history: before its watcher is up.
     await waitFor(() => (committedOffset(state, file) === first.length ? true : undefined), { timeoutMs: 60_000, intervalMs: 5, what: 'the torn file checkpointed' });
-    expect(d.output(), 'still backfilling when the line completes').not.toContain('following live sessions');
+    expect(output(d), 'still backfilling when the line completes').not.toContain('following live sessions');
 
     const toolId = 'toolu_LiveTorn00000000000001';
     appendFileSync(
@@ -115,7 +98,7 @@ describe('ccotel run following live transcripts', () => {
         line(toolResult('u-0005', t0 + 22_000, toolId)) +
         line({ ...base, type: 'system', subtype: 'turn_duration', durationMs: 3000, uuid: 'u-0006', timestamp: iso(t0 + 23_000) }),
     );
-    await waitFor(async () => (d.output().includes('following live sessions') ? true : undefined), { timeoutMs: 90_000, what: 'daemon following' });
+    await waitFor(async () => (output(d).includes('following live sessions') ? true : undefined), { timeoutMs: 90_000, what: 'daemon following' });
     await waitFor(async () => ((await promptsCounter(col)) === 2 ? true : undefined), { timeoutMs: 10_000, what: 'ccotel.prompts = 2 after the torn line completed' });
     const spans = await waitFor(async () => {
       const s = (await col.readSpans()).filter((x) => x.attributes['gen_ai.conversation.id'] === SID);
@@ -123,7 +106,7 @@ describe('ccotel run following live transcripts', () => {
     }, { timeoutMs: 10_000, what: 'both turn spans and the execute_tool span' });
     expect(spans.filter((s) => s.name.startsWith('chat ')).map((s) => s.attributes['gen_ai.response.id']).sort()).toEqual(['msg_L1', 'msg_L2']);
     d.child.kill('SIGTERM');
-    expect(await d.exit, d.output()).toBe(0);
+    expect((await d.done).code, output(d)).toBe(0);
   }, 120_000);
 
   // Claude Code writes one line per content block of a response (thinking, text, each tool_use),
@@ -139,11 +122,11 @@ describe('ccotel run following live transcripts', () => {
     const at = (o: object): object => ({ ...o, sessionId: sid });
     writeFileSync(file, line(at(prompt('s-0001', Date.now(), 'stream it'))));
     const col = await startCollector();
-    cleanups.push(() => col.stop());
+    onCleanup(() => col.stop());
     const state = await tempDir('state');
     const args = ['--session-idle', '6s'];
     let d = runDaemon(root, state, col, args);
-    await waitFor(async () => (d.output().includes('following live sessions') ? true : undefined), { timeoutMs: 60_000, what: 'daemon following' });
+    await waitFor(async () => (output(d).includes('following live sessions') ? true : undefined), { timeoutMs: 60_000, what: 'daemon following' });
 
     const tool = 'toolu_Streamed000000000000001';
     // Response 1: thinking, text, tool_use; output 4 → 21 → 57 (the final, largest copy).
@@ -161,9 +144,9 @@ describe('ccotel run following live transcripts', () => {
         const size = readFileSync(file).length;
         await waitFor(() => (committedOffset(state, file) === size ? true : undefined), { timeoutMs: 15_000, what: 'two copies checkpointed' });
         d.child.kill('SIGTERM');
-        expect(await d.exit, d.output()).toBe(0);
+        expect((await d.done).code, output(d)).toBe(0);
         d = runDaemon(root, state, col, args);
-        await waitFor(async () => (d.output().includes('following live sessions') ? true : undefined), { timeoutMs: 60_000, what: 'daemon following again' });
+        await waitFor(async () => (output(d).includes('following live sessions') ? true : undefined), { timeoutMs: 60_000, what: 'daemon following again' });
       }
       await sleep(1000);
     }
@@ -191,7 +174,7 @@ describe('ccotel run following live transcripts', () => {
     expect(rootSpan.attributes['gen_ai.usage.input_tokens']).toBe(2 * 1103);
     expect(spans.filter((x) => x.name === 'execute_tool Bash').length).toBe(1);
     d.child.kill('SIGTERM');
-    expect(await d.exit, d.output()).toBe(0);
+    expect((await d.done).code, output(d)).toBe(0);
   }
 
   it('a response streamed block by block, a second apart, is one chat span with its final usage', async () => {

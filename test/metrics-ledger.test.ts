@@ -174,34 +174,58 @@ describe('computeMetricData', () => {
     expect(sum(values(fresh, METRIC.modelRequests))).toBe(3);
   });
 
-  it('equals the `ccotel stats --range all` totals', () => {
+  it('gives the hand-computed totals of EVENTS, as `ccotel stats --range all` does', () => {
+    // Worked out by hand from EVENTS (not from either implementation): m1 counts its larger copy.
+    const sonnet = (100 * 3 + 300 * 15 + 200 * 3.75 + 1000 * 0.3) / 1e6;
+    const haiku = (10 * 1 + 20 * 5) / 1e6;
+    const opus = (5 * 5 + 7 * 25 + 600 * 6.25 + 400 * 10) / 1e6;
+    const want = {
+      tokens: { input: 115, output: 327, cacheRead: 1000, cacheCreation: 1200 },
+      costUSD: sonnet + haiku + opus,
+      requests: 3,
+      apiErrors: 1,
+      prompts: 2,
+      compactions: 1,
+      sessions: 2,
+      subagents: 1,
+      operations: 5,
+      tools: { Bash: { calls: 2, errors: 1 }, Read: { calls: 2, errors: 0 }, Task: { calls: 1, errors: 0 } } as Record<string, { calls: number; errors: number }>,
+      projects: { [A]: { sessions: 1, costUSD: sonnet + haiku }, [B]: { sessions: 1, costUSD: opus } } as Record<string, { sessions: number; costUSD: number }>,
+    };
     const ledger = ledgerOf(EVENTS);
-    const r = buildReport(ledger, pricer, { range: namedRange('all', NOW, 'UTC'), timezone: 'UTC' }, { files: 0, lines: 0, malformedLines: 0, oversizedLines: 0, unpricedModels: [] });
     const m = computeMetricData(ledger, pricer, opts);
     const tok = values(m, METRIC.tokenUsage);
     const byType = (t: string) => sum(Object.fromEntries(Object.entries(tok).filter(([k]) => k.includes(`type=${t},`))));
-    expect(byType('input')).toBe(r.tokens.input);
-    expect(byType('output')).toBe(r.tokens.output);
-    expect(byType('cache_read')).toBe(r.tokens.cacheRead);
-    expect(byType('cache_creation')).toBe(r.tokens.cacheCreation);
-    expect(sum(values(m, METRIC.costUsage))).toBeCloseTo(r.costUSD, 12);
-    expect(sum(values(m, METRIC.modelRequests))).toBe(r.requests);
-    expect(sum(values(m, METRIC.apiErrors))).toBe(r.apiErrors);
-    expect(sum(values(m, METRIC.prompts))).toBe(r.prompts);
-    expect(sum(values(m, METRIC.compactions))).toBe(r.compactions);
-    expect(sum(values(m, METRIC.sessions))).toBe(r.sessions);
-    expect(sum(values(m, METRIC.subagents))).toBe(r.subagents);
-    expect(sum(values(m, METRIC.toolCalls)) + sum(values(m, METRIC.toolCallsPending))).toBe(r.operations);
-    for (const [tool, t] of Object.entries(r.tools)) {
+    expect({ input: byType('input'), output: byType('output'), cacheRead: byType('cache_read'), cacheCreation: byType('cache_creation') }).toEqual(want.tokens);
+    expect(sum(values(m, METRIC.costUsage))).toBeCloseTo(want.costUSD, 12);
+    expect(sum(values(m, METRIC.modelRequests))).toBe(want.requests);
+    expect(sum(values(m, METRIC.apiErrors))).toBe(want.apiErrors);
+    expect(sum(values(m, METRIC.prompts))).toBe(want.prompts);
+    expect(sum(values(m, METRIC.compactions))).toBe(want.compactions);
+    expect(sum(values(m, METRIC.sessions))).toBe(want.sessions);
+    expect(sum(values(m, METRIC.subagents))).toBe(want.subagents);
+    expect(sum(values(m, METRIC.toolCalls)) + sum(values(m, METRIC.toolCallsPending))).toBe(want.operations);
+    for (const [tool, t] of Object.entries(want.tools)) {
       const calls = values(m, METRIC.toolCalls);
       const pending = values(m, METRIC.toolCallsPending);
       const of = (o: Record<string, number>, extra = '') => sum(Object.fromEntries(Object.entries(o).filter(([k]) => k.includes(`tool=${tool},`) && k.includes(extra))));
-      expect(of(calls) + of(pending)).toBe(t.calls);
-      expect(of(calls, 'outcome=error')).toBe(t.errors);
+      expect(of(calls) + of(pending), tool).toBe(t.calls);
+      expect(of(calls, 'outcome=error'), tool).toBe(t.errors);
     }
-    for (const [cwd, p] of Object.entries(r.projects)) {
+    for (const [cwd, p] of Object.entries(want.projects)) {
       expect(values(m, METRIC.sessions)[`project=${cwd},user=alice`]).toBe(p.sessions);
       expect(sum(Object.fromEntries(Object.entries(values(m, METRIC.costUsage)).filter(([k]) => k.includes(`project=${cwd},`))))).toBeCloseTo(p.costUSD, 12);
+    }
+
+    // The stats report over the same ledger gives the same hand-computed numbers.
+    const r = buildReport(ledger, pricer, { range: namedRange('all', NOW, 'UTC'), timezone: 'UTC' }, { files: 0, lines: 0, malformedLines: 0, oversizedLines: 0, unpricedModels: [] });
+    expect({ input: r.tokens.input, output: r.tokens.output, cacheRead: r.tokens.cacheRead, cacheCreation: r.tokens.cacheCreation }).toEqual(want.tokens);
+    expect(r.costUSD).toBeCloseTo(want.costUSD, 12);
+    expect([r.requests, r.apiErrors, r.prompts, r.compactions, r.sessions, r.subagents, r.operations]).toEqual([want.requests, want.apiErrors, want.prompts, want.compactions, want.sessions, want.subagents, want.operations]);
+    expect(Object.fromEntries(Object.entries(r.tools).map(([k, v]) => [k, { calls: v.calls, errors: v.errors }]))).toEqual(want.tools);
+    for (const [cwd, p] of Object.entries(want.projects)) {
+      expect(r.projects[cwd]!.sessions).toBe(p.sessions);
+      expect(r.projects[cwd]!.costUSD).toBeCloseTo(p.costUSD, 12);
     }
   });
 });

@@ -3,6 +3,7 @@
 // only once the receiver accepted the export and rejects when it refused it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { Ledger } from '../src/state/ledger.js';
 import { Pricer } from '../src/pricing/cost.js';
@@ -70,7 +71,8 @@ describe('otlp mode', () => {
       expect(m.sum!.isMonotonic).toBe(true);
       return m.sum!.dataPoints.map((d) => [d.attributes.find((a) => a.key === 'type')!.value.stringValue, Number(d.asInt), BigInt(d.startTimeUnixNano)]);
     });
-    expect(tokenPoints.length).toBeGreaterThanOrEqual(2);
+    // Two runs, each exporting twice: on forceFlush and the final collection at shutdown.
+    expect(tokenPoints.length).toBe(4);
     for (const pts of tokenPoints) {
       expect(pts).toContainEqual(['input', 10, BigInt(CUMULATIVE_START_MS) * 1_000_000n]);
       expect(pts).toEqual(tokenPoints[0]);
@@ -92,7 +94,11 @@ describe('otlp mode', () => {
     }
   });
 
-  it('rejects forceFlush when nothing listens', async () => {
+  it('rejects forceFlush when the receiver drops the connection', async () => {
+    // A port this test holds: every connection is reset at once, so no other process can answer.
+    const dead: TcpServer = createTcpServer((socket) => socket.resetAndDestroy());
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+    const deadUrl = `http://127.0.0.1:${(dead.address() as { port: number }).port}/v1/metrics`;
     const ledger = new Ledger();
     ledger.apply(EVENT);
     const p = createMetricsPipeline({
@@ -101,10 +107,14 @@ describe('otlp mode', () => {
       user: 'alice',
       timezone: 'UTC',
       resource: resourceFromAttributes({}),
-      mode: { kind: 'otlp', target: { configured: true, urls: { metrics: 'http://127.0.0.1:9/v1/metrics' }, protocol: 'http/protobuf', timeoutMillis: 2000 } },
+      mode: { kind: 'otlp', target: { configured: true, urls: { metrics: deadUrl }, protocol: 'http/protobuf', timeoutMillis: 2000 } },
     });
-    await expect(p.forceFlush()).rejects.toThrow();
-    await p.shutdown();
+    try {
+      await expect(p.forceFlush()).rejects.toThrow(`metrics export to ${deadUrl} failed`);
+    } finally {
+      await p.shutdown();
+      await new Promise<void>((r) => dead.close(() => r()));
+    }
   });
 
   it('resolves forceFlush with nothing to send for an empty ledger', async () => {

@@ -1,13 +1,13 @@
 // The local Prometheus endpoint: ledger-derived series under exactly the names the collector's
 // prometheusexporter would give them, with correct values, histogram buckets and HELP/TYPE lines.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { Ledger } from '../src/state/ledger.js';
 import { Pricer } from '../src/pricing/cost.js';
 import { EMBEDDED_PRICES } from '../src/pricing/price-table.js';
 import type { EventContext, ModelEvent, Usage } from '../src/model/events.js';
 import { createMetricsPipeline, type MetricsPipeline } from '../src/export/metrics/metrics-pipeline.js';
+import { probablyFreePort } from './support/temp.js';
 
 const usage = (p: Partial<Usage>): Usage => ({ input: 0, output: 0, cacheCreation: 0, cacheCreation1h: 0, cacheSplit: false, cacheRead: 0, fast: false, ...p });
 const T0 = Date.parse('2025-06-10T10:00:00Z');
@@ -23,16 +23,6 @@ const EVENTS: ModelEvent[] = [
   { kind: 'tool_use', ctx: c, ts: T0 + 4000, id: 't2', name: 'Bash', callKey: 'm1', input: {} },
 ];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Sample {
   name: string;
@@ -83,17 +73,27 @@ describe('prometheus mode', () => {
   beforeAll(async () => {
     const ledger = new Ledger();
     for (const e of EVENTS) ledger.apply(e);
-    port = await freePort();
-    pipeline = createMetricsPipeline({
-      ledger,
-      pricer: new Pricer(EMBEDDED_PRICES),
-      user: 'alice',
-      timezone: 'Europe/Berlin',
-      resource: resourceFromAttributes({ 'service.name': 'claude-code', 'user.name': 'alice' }),
-      mode: { kind: 'prometheus', host: '127.0.0.1', port },
-      now: () => NOW,
-    });
-    await pipeline.ready;
+    // The pipeline cannot bind port 0 and say which port it got: take a free port, and choose
+    // again if another process (test files run in parallel) bound it in between.
+    for (let attempt = 1; ; attempt++) {
+      port = await probablyFreePort();
+      pipeline = createMetricsPipeline({
+        ledger,
+        pricer: new Pricer(EMBEDDED_PRICES),
+        user: 'alice',
+        timezone: 'Europe/Berlin',
+        resource: resourceFromAttributes({ 'service.name': 'claude-code', 'user.name': 'alice' }),
+        mode: { kind: 'prometheus', host: '127.0.0.1', port },
+        now: () => NOW,
+      });
+      try {
+        await pipeline.ready;
+        break;
+      } catch (err) {
+        await pipeline.shutdown();
+        if (attempt >= 5 || !/EADDRINUSE/.test(String(err))) throw err;
+      }
+    }
     const res = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(res.status).toBe(200);
     text = await res.text();

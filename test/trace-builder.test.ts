@@ -1,7 +1,7 @@
 // The span tree built from real transcripts: one trace per session, every parent present, one span
 // per model call / tool call / prompt / subagent, and ids stable across a rebuild.
 import { describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StateStore } from '../src/state/store.js';
@@ -19,21 +19,59 @@ import { generateHistory } from './support/history-generator.js';
 
 const FIXTURE_ROOT = join(__dirname, 'fixtures', 'real');
 
+/**
+ * What the fixture transcripts contain, counted straight from their JSON lines (not from the
+ * events the code under test produces): the span counts the builder must match.
+ */
+function scanFixture(root: string) {
+  const sessions = new Set<string>();
+  const agents = new Set<string>();
+  const calls = new Set<string>();
+  const tools = new Set<string>();
+  const errors = new Set<string>();
+  const prompts = new Set<string>();
+  const dir = join(root, 'projects');
+  for (const rel of readdirSync(dir, { recursive: true }) as string[]) {
+    if (!rel.endsWith('.jsonl')) continue;
+    for (const line of readFileSync(join(dir, rel), 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const o = JSON.parse(line);
+      const m = o.message;
+      if (o.type === 'assistant' && m?.usage) {
+        sessions.add(o.sessionId);
+        if (o.isSidechain && o.agentId) agents.add(`${o.sessionId}/${o.agentId}`);
+        calls.add(`${o.sessionId}/${m.id}:${o.requestId ?? ''}`);
+        for (const b of m.content ?? []) if (b.type === 'tool_use') tools.add(b.id);
+      }
+      if (o.type !== 'user' || !m) continue;
+      if (Array.isArray(m.content) && m.content.some((b: { type?: string }) => b.type === 'tool_result')) {
+        for (const b of m.content) if (b.type === 'tool_result' && b.is_error === true) errors.add(b.tool_use_id);
+        continue;
+      }
+      if (o.isSidechain || o.isMeta || o.isCompactSummary) continue;
+      const text = typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? m.content.map((b: { text?: string }) => b.text ?? '').join('') : '';
+      if (text) prompts.add(o.uuid);
+    }
+  }
+  return { sessions: sessions.size, subagents: agents.size, chat: calls.size, tools: tools.size, toolErrors: [...errors].filter((id) => tools.has(id)).length, prompts: prompts.size };
+}
+
 /** A sink that keeps the builder's spans in memory (the builder itself is what is under test). */
 class CollectingSink implements EventSink {
   readonly name = 'traces';
   spans: SpanData[] = [];
-  events: ModelEvent[] = [];
   constructor(
     readonly builder: TraceBuilder,
     /** Tick on every flush, as the real sink does: sessions may close between their files. */
     private readonly tickOnFlush = false,
+    /** Called before each tick on flush: moves the injected wall clock. */
+    private readonly onFlush: () => void = () => {},
   ) {}
   accept(e: readonly ModelEvent[]): void {
-    this.events.push(...e);
     this.builder.accept(e);
   }
   async flush(): Promise<void> {
+    this.onFlush();
     if (this.tickOnFlush) this.builder.tick();
     this.spans.push(...this.builder.drain());
   }
@@ -45,26 +83,35 @@ class CollectingSink implements EventSink {
   }
 }
 
-async function build(root: string, sliceBytes = 32 << 20, tickOnFlush = false): Promise<CollectingSink> {
+/**
+ * The builder's wall clock, injected: it starts long after every fixture event and moves only by
+ * `stepMs` per flush, so quiet windows and reading grace never depend on how busy the machine is.
+ */
+const CLOCK_START = Date.parse('2030-01-01T00:00:00Z');
+
+async function build(root: string, sliceBytes = 32 << 20, tickOnFlush = false, stepMs = 0): Promise<CollectingSink> {
   const state = mkdtempSync(join(tmpdir(), 'ccotel-tb-'));
   const store = await StateStore.open(state, { allowReadOnly: false });
-  const sink = new CollectingSink(new TraceBuilder(new Pricer(EMBEDDED_PRICES), DEFAULT_TRACE_OPTIONS, (k) => store.ledger.usage.get(k)), tickOnFlush);
+  let now = CLOCK_START;
+  const sink = new CollectingSink(new TraceBuilder(new Pricer(EMBEDDED_PRICES), DEFAULT_TRACE_OPTIONS, (k) => store.ledger.usage.get(k), () => now), tickOnFlush, () => (now += stepMs));
   const manager = new IngestManager(store, [sink], silentLogger, { reader: { maxLineBytes: 64 << 20, sliceBytes } });
   await manager.syncAll(await listTranscripts(resolveRoots([root])));
-  sink.builder.tick(Date.now(), true);
+  sink.builder.tick(now, true);
   await sink.flush();
   store.close();
+  rmSync(state, { recursive: true, force: true });
   return sink;
 }
 
 describe('trace builder on real transcripts', () => {
   it('builds one complete, well-parented trace per session', async () => {
     expect(readdirSync(join(FIXTURE_ROOT, 'projects')).length).toBeGreaterThan(0);
-    const { spans, events } = await build(FIXTURE_ROOT);
-    const sessions = new Set(events.map((e) => e.ctx.sessionId));
+    const { spans } = await build(FIXTURE_ROOT);
+    const want = scanFixture(FIXTURE_ROOT);
+    expect(want).toMatchObject({ sessions: 2, subagents: 2 }); // the fixture README's two sessions
     const byTrace = new Map<string, SpanData[]>();
     for (const s of spans) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
-    expect(byTrace.size).toBe(sessions.size);
+    expect(byTrace.size).toBe(want.sessions);
 
     const ids = spans.map((s) => s.spanId);
     expect(new Set(ids).size).toBe(ids.length); // no span emitted twice
@@ -78,18 +125,15 @@ describe('trace builder on real transcripts', () => {
       for (const s of trace) expect(s.endMs).toBeGreaterThanOrEqual(s.startMs);
     }
 
-    const calls = new Set(events.filter((e) => e.kind === 'model_call').map((e) => `${e.ctx.sessionId}/${(e as { key: string }).key}`));
-    expect(spans.filter((s) => s.name.startsWith('chat ')).length).toBe(calls.size);
-    const tools = new Set(events.filter((e) => e.kind === 'tool_use').map((e) => (e as { id: string }).id));
-    expect(spans.filter((s) => s.name.startsWith('execute_tool ')).length).toBe(tools.size);
-    const prompts = events.filter((e) => e.kind === 'prompt' && !e.ctx.agentId).length;
-    expect(spans.filter((s) => s.name === 'turn').length).toBe(prompts);
-    const agents = new Set(events.filter((e) => e.ctx.agentId).map((e) => e.ctx.agentId));
-    expect(spans.filter((s) => s.name.startsWith('invoke_agent ') && s.parentSpanId).length).toBe(agents.size);
+    expect({
+      chat: spans.filter((s) => s.name.startsWith('chat ')).length,
+      tools: spans.filter((s) => s.name.startsWith('execute_tool ')).length,
+      prompts: spans.filter((s) => s.name === 'turn').length,
+      subagents: spans.filter((s) => s.name.startsWith('invoke_agent ') && s.parentSpanId).length,
+    }).toEqual({ chat: want.chat, tools: want.tools, prompts: want.prompts, subagents: want.subagents });
 
     // Tool spans: real start (tool_use) and end (tool_result); errors flagged.
-    const errors = events.filter((e) => e.kind === 'tool_result' && e.isError).length;
-    expect(spans.filter((s) => s.name.startsWith('execute_tool ') && s.error).length).toBe(errors);
+    expect(spans.filter((s) => s.name.startsWith('execute_tool ') && s.error).length).toBe(want.toolErrors);
     const bash = spans.find((s) => s.name === 'execute_tool Bash')!;
     expect(bash.attributes['gen_ai.tool.name']).toBe('Bash');
     expect(typeof bash.attributes['ccotel.bash.command']).toBe('string');
@@ -135,6 +179,36 @@ describe('trace builder on real transcripts', () => {
     expect(Math.abs(sum('ccotel.cost.usd') - gen.costUSD)).toBeLessThan(1e-6);
   });
 
+  it('emits the span counts the history generator expects', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ccotel-tb-gen-'));
+    try {
+      const exp = generateHistory(root, { sessions: 8, seed: 5, faults: true });
+      const { spans } = await build(root);
+      const count = (f: (s: SpanData) => boolean) => spans.filter(f).length;
+      expect({
+        traces: new Set(spans.map((s) => s.traceId)).size,
+        roots: count((s) => !s.parentSpanId),
+        chat: count((s) => s.name.startsWith('chat ')),
+        tools: count((s) => s.name.startsWith('execute_tool ')),
+        toolErrors: count((s) => s.name.startsWith('execute_tool ') && !!s.error),
+        agents: count((s) => s.name.startsWith('invoke_agent ')),
+        turns: count((s) => s.name === 'turn'),
+      }).toEqual({
+        traces: exp.sessions,
+        roots: exp.sessions,
+        chat: exp.requests + exp.apiErrors,
+        tools: exp.operations,
+        toolErrors: Object.values(exp.tools).reduce((a, t) => a + t.errors, 0),
+        agents: exp.sessions + exp.subagents,
+        turns: exp.prompts,
+      });
+      const out = spans.filter((s) => !s.parentSpanId).reduce((a, s) => a + (s.attributes['gen_ai.usage.output_tokens'] as number), 0);
+      expect(out).toBe(exp.tokens.output);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('gives the same span ids and times when rebuilt in small slices (as after a restart)', async () => {
     const a = await build(FIXTURE_ROOT);
     const b = await build(FIXTURE_ROOT, 64 << 10);
@@ -152,6 +226,16 @@ describe('trace builder on real transcripts', () => {
     expect(roots.map((r) => r.name)).toEqual(['invoke_agent claude-code', 'invoke_agent claude-code']);
     const reference = await build(FIXTURE_ROOT);
     expect(spans.length).toBe(reference.spans.length);
+  });
+
+  it('sends each model call once when the wall clock moves 450 ms per flush (a slow, loaded reader)', async () => {
+    // With a 400 ms wall-clock quiet window this sent a call, then its later streamed copy again.
+    const { spans } = await build(FIXTURE_ROOT, 16 << 10, true, 450);
+    const ids = spans.map((s) => s.spanId);
+    expect(ids.length - new Set(ids).size, 'spans sent twice').toBe(0);
+    const reference = await build(FIXTURE_ROOT);
+    const chatKey = (s: SpanData) => `${s.spanId}/${s.attributes['gen_ai.usage.output_tokens']}`;
+    expect(spans.filter((s) => s.name.startsWith('chat ')).map(chatKey).sort()).toEqual(reference.spans.filter((s) => s.name.startsWith('chat ')).map(chatKey).sort());
   });
 });
 

@@ -55,12 +55,29 @@ function offsetMs(ms: number, tz: string): number {
   return asUtc - Math.floor(ms / 1000) * 1000;
 }
 
-/** The instant of local midnight starting the given calendar day in the zone. */
+/** Local wall-clock time at an instant, as if it were UTC (whole seconds). */
+const wallMs = (ms: number, tz: string): number => Math.floor(ms / 1000) * 1000 + offsetMs(ms, tz);
+
+/**
+ * The first instant of the given calendar day in the zone: local midnight, or, where the clocks
+ * skip midnight (America/Santiago in September, Asia/Beirut in March), the moment they jump past it.
+ */
 export function startOfDay(y: number, m: number, d: number, tz: string): number {
-  const guess = Date.UTC(y, m - 1, d);
-  let t = guess - offsetMs(guess, tz);
-  t = guess - offsetMs(t, tz);
-  return t;
+  const midnight = Date.UTC(y, m - 1, d);
+  let t = midnight - offsetMs(midnight, tz);
+  t = midnight - offsetMs(t, tz);
+  // Usual case: t shows 00:00:00 on that day, and one second earlier is still the day before.
+  if (wallMs(t, tz) === midnight && wallMs(t - 1000, tz) < midnight) return t;
+  // Midnight skipped or repeated: the first second whose wall clock reads that day or later.
+  // Offsets lie within -12h..+14h, so the answer is inside (midnight - 15h, midnight + 15h].
+  let lo = (midnight - 15 * 3600_000) / 1000; // wall clock before the day
+  let hi = (midnight + 15 * 3600_000) / 1000; // wall clock on the day or later
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (wallMs(mid * 1000, tz) >= midnight) hi = mid;
+    else lo = mid;
+  }
+  return hi * 1000;
 }
 
 function addDays(y: number, m: number, d: number, n: number): [number, number, number] {

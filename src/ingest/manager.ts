@@ -160,13 +160,23 @@ export class IngestManager {
     }
   }
 
-  /** Sinks first (their output must be safe), then ledger + checkpoints in one durable step. */
+  /**
+   * Sinks first (their output must be safe), then ledger + checkpoints in one durable step. A sink
+   * whose flush was cut short (shutdown while the collector is down) still saves its state, which
+   * holds what it could not deliver: the checkpoints move, and the next start sends exactly that.
+   */
   async commit(): Promise<void> {
+    let failure: unknown;
     for (const s of this.sinks) {
-      await s.flush();
+      try {
+        await s.flush();
+      } catch (err) {
+        failure ??= err;
+      }
       if (s.snapshot) this.store.setSinkState(s.name, s.snapshot());
     }
     await this.store.commit();
+    if (failure !== undefined) throw failure;
   }
 }
 

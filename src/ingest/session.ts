@@ -33,7 +33,7 @@ export class IngestSession {
       const where = settings.roots.map((r) => r.projectsDir).join(', ');
       log.warn(`no Claude Code transcripts found (looked in ${where}); set --claude-dir or CLAUDE_CONFIG_DIR`);
     }
-    const store = await openWaiting(settings.stateDir, { allowReadOnly: opts.allowReadOnly, reset: o.resetState }, log);
+    const store = await openWaiting(settings.stateDir, { allowReadOnly: opts.allowReadOnly, reset: o.resetState, warn: (m) => log.warn(m) }, log);
     store.ledger.detect = settings.detector;
     if (store.readOnly) log.info(`state directory is in use by a running ccotel; reading without saving progress`);
     return new IngestSession(settings, store, log);
@@ -72,7 +72,7 @@ export class IngestSession {
 // of failing. Another daemon holds it for good: the writer gives up with a clear message.
 const LOCK_WAIT_MS = 10_000;
 
-async function openWaiting(dir: string, opts: { allowReadOnly: boolean; reset?: boolean }, log: Logger): Promise<StateStore> {
+async function openWaiting(dir: string, opts: Parameters<typeof StateStore.open>[1], log: Logger): Promise<StateStore> {
   const deadline = Date.now() + LOCK_WAIT_MS;
   let told = false;
   for (;;) {

@@ -69,15 +69,28 @@ export function usageTotal(u: Usage): number {
   return u.input + u.output + u.cacheCreation + u.cacheRead;
 }
 
+// Claude Code nests content blocks two or three levels deep; anything far deeper is not a
+// transcript line but garbage, and walking it must not cost the rest of the file.
+const MAX_CONTENT_DEPTH = 64;
+
+/** A line that parses as JSON but cannot be a transcript line. */
+class UnusableLineError extends Error {}
+
+/** Characters of text in a content value, walked without recursion. */
 function textLength(content: unknown): number {
   if (typeof content === 'string') return content.length;
   if (!Array.isArray(content)) return 0;
   let n = 0;
-  for (const b of content) {
-    if (isObj(b)) {
+  const stack: Array<{ blocks: unknown[]; depth: number }> = [{ blocks: content, depth: 1 }];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    for (const b of top.blocks) {
+      if (!isObj(b)) continue;
       if (typeof b.text === 'string') n += b.text.length;
       else if (typeof b.content === 'string') n += b.content.length;
-      else if (Array.isArray(b.content)) n += textLength(b.content);
+      else if (Array.isArray(b.content)) {
+        if (top.depth >= MAX_CONTENT_DEPTH) throw new UnusableLineError(`content nested deeper than ${MAX_CONTENT_DEPTH} levels`);
+        stack.push({ blocks: b.content, depth: top.depth + 1 });
+      }
     }
   }
   return n;
@@ -93,8 +106,22 @@ function firstLine(content: unknown): string | undefined {
 /**
  * Events of one transcript line. `fallbackKey` identifies the line when it carries usage but no
  * message id (such lines are not deduplicated, matching ccusage, but must stay stable across re-reads).
+ * Returns false, adding nothing, for a line that cannot be normalized: the caller counts it as
+ * malformed, like a line that is not JSON.
  */
-export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[]): void {
+export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[]): boolean {
+  // Under its own guard: one line that cannot be normalized never costs the rest of the file.
+  const before = out.length;
+  try {
+    eventsOf(line, hints, fallbackKey, out);
+    return true;
+  } catch {
+    out.length = before;
+    return false;
+  }
+}
+
+function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[]): void {
   if (!isObj(line)) return;
   const type = line.type;
   if (type === 'progress' || type === 'file-history-snapshot' || type === 'queue-operation' || type === 'summary') return;

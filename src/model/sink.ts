@@ -7,7 +7,10 @@ export interface EventSink {
   readonly name: string;
   accept(events: readonly ModelEvent[]): void;
   flush(): Promise<void>;
-  /** State to checkpoint together with the byte offsets (what is still open), and its restore. */
+  /**
+   * State to checkpoint together with the byte offsets (what is still open, and what flush() could
+   * not deliver), and its restore. undefined: unchanged since the last snapshot.
+   */
   snapshot?(): unknown;
   restore?(state: unknown): void;
 }

@@ -77,7 +77,7 @@ export class FileReader {
         const events: ModelEvent[] = [];
         try {
           if (text === null) throw new Error('invalid UTF-8');
-          normalizeLine(JSON.parse(text), file.hints, `${file.hints.sessionId}@${start}`, events);
+          if (!normalizeLine(JSON.parse(text), file.hints, `${file.hints.sessionId}@${start}`, events)) throw new Error('cannot be normalized');
         } catch (err) {
           if (catchUp) return;
           next.malformed++;

@@ -2,7 +2,7 @@
 // explicit --claude-dir flags, else CLAUDE_CONFIG_DIR (comma list), else both default locations.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { xdgDir } from '../xdg.js';
 
 export interface Root {
@@ -12,6 +12,11 @@ export interface Root {
   exists: boolean;
   /** Why this root is in the list, for `doctor` and error messages. */
   source: 'flag' | 'CLAUDE_CONFIG_DIR' | 'default';
+}
+
+/** The root whose projects folder holds this path, if any. */
+export function rootOf<R extends Pick<Root, 'projectsDir'>>(roots: readonly R[], path: string): R | undefined {
+  return roots.find((r) => path.startsWith(r.projectsDir + sep));
 }
 
 export function resolveRoots(flagDirs: readonly string[] | undefined, env: NodeJS.ProcessEnv = process.env): Root[] {

@@ -4,7 +4,7 @@
 // links) is listed once, identified by device + inode, so it is read and exported once.
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import type { Root } from './roots.js';
+import { rootOf, type Root } from './roots.js';
 import type { FileHints } from '../model/normalize.js';
 
 export interface TranscriptFile {
@@ -51,7 +51,7 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
   for (const f of found) {
     if (byId.has(f.id)) continue;
     const real = await realpath(f.path).catch(() => f.path);
-    const home = roots.find((r) => r.exists && real.startsWith(r.projectsDir + sep));
+    const home = rootOf(roots.filter((r) => r.exists), real);
     const path = home ? real : f.path;
     byId.set(f.id, { path, hints: hintsFor(home ? home.projectsDir : f.projectsDir, path) });
   }

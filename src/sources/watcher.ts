@@ -3,7 +3,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import type { Root } from './roots.js';
+import { rootOf, type Root } from './roots.js';
 import { hintsFor, listTranscripts, type TranscriptFile } from './transcript-files.js';
 import type { Logger } from '../log.js';
 
@@ -19,7 +19,7 @@ export function watchTranscripts(
 ): TranscriptWatcher {
   const watched = new Set<string>();
   let watcher: FSWatcher | undefined;
-  const projectsOf = (path: string): string | undefined => roots.find((r) => path.startsWith(r.projectsDir + sep))?.projectsDir;
+  const projectsOf = (path: string): string | undefined => rootOf(roots, path)?.projectsDir;
   // Files by device+inode, under the one path listTranscripts chose: a change seen through a
   // symlinked folder is the same file, read under the same checkpoint, never a second copy.
   const known = new Map<string, TranscriptFile>();

@@ -1,17 +1,31 @@
-// Crash-safe file replacement: a reader sees the old or the new content, never a mix.
-import { open, rename } from 'node:fs/promises';
+// Crash-safe file replacement: a reader sees the old or the new content, never a mix. The temp
+// file is created exclusively (never through a planted file or link) and removed on any failure.
+import { constants } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
+import { faultPoint } from './fault-points.js';
 
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fh = await open(tmp, 'w', 0o600);
+/** Flags for creating a file that must not exist yet and must not be a symbolic link. */
+export const CREATE_EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fh = await open(tmp, CREATE_EXCLUSIVE, 0o600);
   try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    try {
+      faultPoint('atomic.write');
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    faultPoint('atomic.rename');
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw err;
   }
-  await rename(tmp, path);
   await syncDir(dirname(path));
 }
 

@@ -72,8 +72,26 @@ export interface HitRecord {
 
 let builtinDetector: Detector | undefined;
 
-// Compact on-disk forms (one JSON array per line); index 0 names the record type.
-type Row = (string | number | null)[];
+// Compact on-disk forms (one JSON array per line); index 0 names the record type. Unknown types
+// (such as the compaction header 'H') are skipped when loading.
+export type Row = (string | number | null)[];
+
+export interface PendingChanges {
+  text: string;
+  rows: number;
+  /** The batch is durable: forget it (records changed since stay pending). */
+  ack(): void;
+}
+
+const sessionRow = (r: SessionRecord): Row => ['S', r.sessionId, r.cwd, r.gitBranch ?? null, r.version ?? null];
+const usageRow = (r: UsageRecord): Row => {
+  const u = r.usage;
+  return ['U', r.key, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.model, u.input, u.output, u.cacheCreation, u.cacheCreation1h, u.cacheSplit ? 1 : 0, u.cacheRead, u.fast ? 1 : 0, r.apiError ? 1 : 0];
+};
+const toolRow = (r: ToolRecord): Row => ['T', r.id, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.name, r.target ?? null, r.endTs ?? null, r.isError === undefined ? null : r.isError ? 1 : 0];
+const promptRow = (r: PromptRecord): Row => ['P', r.uuid, r.ts, r.sessionId, r.agentId ?? null, r.cwd];
+const compactionRow = (r: CompactionRecord): Row => ['C', r.key, r.ts, r.sessionId, r.cwd];
+const hitRow = (r: HitRecord): Row => ['R', r.key, r.toolId, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.tool, r.rule, r.severity, r.field, r.value];
 
 export class Ledger {
   readonly usage = new Map<string, UsageRecord>();
@@ -95,7 +113,7 @@ export class Ledger {
     if (!s || (ctx.cwd && s.cwd !== ctx.cwd) || (ctx.gitBranch && s.gitBranch !== ctx.gitBranch) || (ctx.version && s.version !== ctx.version)) {
       const rec: SessionRecord = { sessionId: ctx.sessionId, cwd: ctx.cwd || s?.cwd || '', gitBranch: ctx.gitBranch ?? s?.gitBranch, version: ctx.version ?? s?.version };
       this.sessions.set(ctx.sessionId, rec);
-      this.dirty.set(`S${ctx.sessionId}`, () => ['S', rec.sessionId, rec.cwd, rec.gitBranch ?? null, rec.version ?? null]);
+      this.dirty.set(`S${ctx.sessionId}`, () => sessionRow(rec));
     }
     switch (e.kind) {
       case 'model_call': {
@@ -144,27 +162,23 @@ export class Ledger {
 
   private putUsage(r: UsageRecord): void {
     this.usage.set(r.key, r);
-    this.dirty.set(`U${r.key}`, () => {
-      const u = r.usage;
-      return ['U', r.key, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.model, u.input, u.output, u.cacheCreation, u.cacheCreation1h, u.cacheSplit ? 1 : 0, u.cacheRead, u.fast ? 1 : 0, r.apiError ? 1 : 0];
-    });
+    this.dirty.set(`U${r.key}`, () => usageRow(r));
   }
   private putTool(r: ToolRecord): void {
     this.tools.set(r.id, r);
-    this.dirty.set(`T${r.id}`, () => ['T', r.id, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.name, r.target ?? null, r.endTs ?? null, r.isError === undefined ? null : r.isError ? 1 : 0]);
+    this.dirty.set(`T${r.id}`, () => toolRow(r));
   }
   private putPrompt(r: PromptRecord): void {
     this.prompts.set(r.uuid, r);
-    this.dirty.set(`P${r.uuid}`, () => ['P', r.uuid, r.ts, r.sessionId, r.agentId ?? null, r.cwd]);
+    this.dirty.set(`P${r.uuid}`, () => promptRow(r));
   }
   private putCompaction(r: CompactionRecord): void {
     this.compactions.set(r.key, r);
-    this.dirty.set(`C${r.key}`, () => ['C', r.key, r.ts, r.sessionId, r.cwd]);
+    this.dirty.set(`C${r.key}`, () => compactionRow(r));
   }
-
   private putHit(r: HitRecord): void {
     this.setHit(r);
-    this.dirty.set(`H${r.key}`, () => ['H', r.key, r.toolId, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.tool, r.rule, r.severity, r.field, r.value]);
+    this.dirty.set(`R${r.key}`, () => hitRow(r));
   }
   private setHit(r: HitRecord): void {
     if (!this.hits.has(r.key)) {
@@ -179,13 +193,61 @@ export class Ledger {
     return this.hitsByTool.get(toolId) ?? [];
   }
 
-  /** Serialized records changed since the last call (newline-terminated), then forgets them. */
+  /**
+   * Serialized records changed since the last acknowledged batch (newline-terminated). They stay
+   * pending until `ack()`: a failed write loses nothing and the next commit writes them again. A
+   * record changed again after this call stays pending (ack only clears what this batch wrote).
+   */
+  pendingChanges(): PendingChanges {
+    if (this.dirty.size === 0) return { text: '', rows: 0, ack: () => {} };
+    const batch = new Map(this.dirty);
+    let text = '';
+    for (const row of batch.values()) text += JSON.stringify(row()) + '\n';
+    return {
+      text,
+      rows: batch.size,
+      ack: () => {
+        for (const [k, row] of batch) if (this.dirty.get(k) === row) this.dirty.delete(k);
+      },
+    };
+  }
+
+  /** Serialized pending records, forgotten at once (for tests and tools; commit uses pendingChanges). */
   takeChanges(): string {
-    if (this.dirty.size === 0) return '';
+    const b = this.pendingChanges();
+    b.ack();
+    return b.text;
+  }
+
+  /** Records held now (the current version of each key): what a compacted ledger contains. */
+  get recordCount(): number {
+    return this.sessions.size + this.usage.size + this.tools.size + this.prompts.size + this.compactions.size + this.hits.size;
+  }
+
+  /**
+   * Every current record, serialized in chunks of about `chunkChars` (newline-terminated), for
+   * rewriting the ledger without superseded rows. Sessions first so a reader meets them early.
+   */
+  *serializeAll(chunkChars = 1 << 20): Generator<string> {
     let out = '';
-    for (const row of this.dirty.values()) out += JSON.stringify(row()) + '\n';
-    this.dirty.clear();
-    return out;
+    const maps: Array<[Map<string, any>, (r: any) => Row]> = [
+      [this.sessions, sessionRow],
+      [this.usage, usageRow],
+      [this.tools, toolRow],
+      [this.prompts, promptRow],
+      [this.compactions, compactionRow],
+      [this.hits, hitRow],
+    ];
+    for (const [map, toRow] of maps) {
+      for (const r of map.values()) {
+        out += JSON.stringify(toRow(r)) + '\n';
+        if (out.length >= chunkChars) {
+          yield out;
+          out = '';
+        }
+      }
+    }
+    if (out) yield out;
   }
 
   /** Rebuilds from the on-disk form; later rows of the same key merge exactly as apply() does. */
@@ -212,7 +274,7 @@ export class Ledger {
       case 'C':
         this.compactions.set(row[1] as string, { key: row[1] as string, ts: n(2), sessionId: s(3)!, cwd: s(4) ?? '' });
         return;
-      case 'H':
+      case 'R':
         this.setHit({ key: s(1)!, toolId: s(2)!, ts: n(3), sessionId: s(4)!, agentId: s(5), cwd: s(6) ?? '', tool: s(7)!, rule: s(8)!, severity: s(9) as Severity, field: s(10)!, value: s(11) ?? '' });
         return;
     }

@@ -1,28 +1,74 @@
 // The state directory: per-file checkpoints (state.json, replaced atomically) and the ledger
-// (ledger.ndjson, append-only). state.json records how many ledger bytes it covers; bytes past that
-// were written by a run that died before its checkpoint and are cut off on open, then re-derived
-// from the transcripts. Together with the ledger's keyed records this gives exactly-once totals.
-import { mkdirSync } from 'node:fs';
-import { open, readFile, stat, truncate } from 'node:fs/promises';
+// (ledger.ndjson, appended). state.json records how many ledger bytes it covers; bytes past that
+// were written by a run that died (or failed) before its checkpoint and are cut off on open, then
+// re-derived from the transcripts. Together with the ledger's keyed records this gives exactly-once
+// totals. A commit is all or nothing: on any write failure the files are as before, the changes
+// stay pending in memory and a StateWriteError says so; calling commit() again is safe.
+//
+// Compaction rewrites the ledger with only the current record per key. The new file starts with a
+// header row naming its id, and state.json names the id it covers: a kill between switching the
+// ledger and saving state.json leaves a ledger whose id state.json does not know, which is then
+// adopted whole (it holds every committed record; re-reading from the old checkpoints is idempotent).
+import { constants } from 'node:fs';
+import { open, readdir, readFile, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Ledger } from './ledger.js';
 import { StateLock } from './lock.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { CREATE_EXCLUSIVE, syncDir, writeFileAtomic } from './atomic-file.js';
+import { ensureTrustedDir } from './dir-trust.js';
+import { faultPoint } from './fault-points.js';
+import { stateWriteError } from './state-errors.js';
 import { UserError } from '../errors.js';
 import type { FileCheckpoint } from '../sources/checkpoint.js';
 
 export const STATE_FORMAT = 'ccotel-state';
 export const STATE_VERSION = 1;
 
+const READ_NOFOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW;
+const WRITE_NOFOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW;
 
 interface StateFile {
   format: string;
   version: number;
   files: Record<string, FileCheckpoint>;
   ledgerBytes: number;
+  /** Rows in ledger.ndjson up to ledgerBytes (to tell how many are superseded). */
+  ledgerRows?: number;
+  /** Id in the ledger's header row; absent for a ledger never compacted. */
+  ledgerId?: string;
+  lastCompactionMs?: number;
   orphans?: Record<string, { endTs: number; isError: boolean }>;
   /** Opaque state of the sinks (open spans awaiting their end, ...), by sink name. */
   sinks?: Record<string, unknown>;
+}
+
+/** When commit() rewrites the ledger: enough bytes, and enough of its rows superseded. */
+export interface CompactionPolicy {
+  minBytes: number;
+  minSupersededRatio: number;
+}
+
+export const DEFAULT_COMPACTION: CompactionPolicy = {
+  minBytes: envNumber('CCOTEL_COMPACT_MIN_BYTES') ?? 1 << 20,
+  minSupersededRatio: envNumber('CCOTEL_COMPACT_MIN_RATIO') ?? 0.5,
+};
+
+export interface OpenOptions {
+  allowReadOnly: boolean;
+  reset?: boolean;
+  compaction?: CompactionPolicy;
+  /** Repairs and skipped compactions (default: a "warn:" line on stderr). */
+  warn?: (msg: string) => void;
+}
+
+export interface StateInfo {
+  /** Bytes of all files in the state directory. */
+  dirBytes: number;
+  ledgerBytes: number;
+  ledgerRows: number;
+  records: number;
+  lastCompactionMs?: number;
 }
 
 export class StateStore {
@@ -30,9 +76,19 @@ export class StateStore {
   files: Record<string, FileCheckpoint> = {};
   sinks: Record<string, unknown> = {};
   private ledgerBytes = 0;
+  private ledgerRows = 0;
+  private ledgerId: string | undefined;
+  private lastCompactionMs: number | undefined;
+  /** Do not try compacting again before the ledger has this many rows (after a failed attempt). */
+  private compactRetryRows = 0;
+  /** Open repaired or adopted the ledger: state.json must record it. */
+  private repaired = false;
   /** state.json is rewritten only when a checkpoint or a sink's state moved since the last save. */
   private dirty = false;
   private lock: StateLock | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private compaction: CompactionPolicy = DEFAULT_COMPACTION;
+  private warn: (msg: string) => void = (msg) => process.stderr.write(`warn: ${msg}\n`);
 
   private constructor(
     readonly dir: string,
@@ -46,18 +102,22 @@ export class StateStore {
   get ledgerPath(): string {
     return join(this.dir, 'ledger.ndjson');
   }
+  private get compactPath(): string {
+    return this.ledgerPath + '.compact';
+  }
 
   /**
    * Opens (creating) the state directory. When another live process holds it, opens read-only if
    * allowed (stats beside a running daemon), else fails with a clear message.
    */
-  static async open(dir: string, opts: { allowReadOnly: boolean; reset?: boolean }): Promise<StateStore> {
+  static async open(dir: string, opts: OpenOptions): Promise<StateStore> {
+    ensureTrustedDir(dir);
+    let lock: ReturnType<typeof StateLock.acquire>;
     try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      lock = StateLock.acquire(dir);
     } catch (err) {
-      throw new UserError(`cannot create state directory ${dir}: ${(err as Error).message}`);
+      throw stateWriteError(join(dir, 'lock'), dir, err);
     }
-    const lock = StateLock.acquire(dir);
     let store: StateStore;
     if ('heldBy' in lock) {
       if (!opts.allowReadOnly || opts.reset) throw new StateInUseError(dir, lock.heldBy);
@@ -66,7 +126,10 @@ export class StateStore {
       store = new StateStore(dir, false);
       store.lock = lock;
     }
+    if (opts.compaction) store.compaction = opts.compaction;
+    if (opts.warn) store.warn = opts.warn;
     try {
+      if (!store.readOnly) await store.removeLeftovers();
       if (opts.reset) await store.reset();
       else await store.load();
     } catch (err) {
@@ -76,21 +139,68 @@ export class StateStore {
     return store;
   }
 
+  /** Temp files of a run that was killed mid-write (we hold the lock: nobody else writes here). */
+  private async removeLeftovers(): Promise<void> {
+    for (const name of await readdir(this.dir)) {
+      if (/^state\.json\.\d+\.[0-9a-f]+\.tmp$/.test(name) || /^state\.json\.\d+\.tmp$/.test(name) || name === 'ledger.ndjson.compact') {
+        await unlink(join(this.dir, name)).catch(() => {});
+      }
+    }
+  }
+
+  /**
+   * Forgets everything. state.json goes first: a kill before the ledger is replaced leaves a
+   * ledger state.json does not name, adopted whole with no checkpoints (all transcripts re-read).
+   */
   private async reset(): Promise<void> {
-    await writeFileAtomic(this.ledgerPath, '');
+    const id = newLedgerId();
+    const header = headerRow(id);
     this.files = {};
     this.sinks = {};
-    this.ledgerBytes = 0;
+    await this.saveState({ ledgerBytes: 0, ledgerRows: 0, ledgerId: id });
+    try {
+      await writeFileAtomic(this.ledgerPath, header);
+    } catch (err) {
+      throw stateWriteError(this.ledgerPath, this.dir, err);
+    }
+    this.ledgerId = id;
+    this.ledgerBytes = Buffer.byteLength(header);
+    this.ledgerRows = 0;
     await this.saveState();
   }
 
   private async load(): Promise<void> {
+    let parsed: StateFile | undefined;
+    // A read-only reader can meet a compaction between reading state.json and the ledger: read again.
+    for (let attempt = 0; ; attempt++) {
+      parsed = await this.readStateFile();
+      if (!parsed) return; // fresh state
+      this.files = parsed.files;
+      this.sinks = parsed.sinks ?? {};
+      this.ledgerBytes = parsed.ledgerBytes;
+      this.ledgerRows = parsed.ledgerRows ?? -1;
+      this.ledgerId = parsed.ledgerId;
+      this.lastCompactionMs = parsed.lastCompactionMs;
+      if (await this.settleLedger(parsed.ledgerId, this.readOnly && attempt < 5)) break;
+    }
+    this.ledger.importOrphans(parsed.orphans);
+    const rows = await this.loadLedger();
+    if (this.ledgerRows < 0) this.ledgerRows = rows;
+    if (this.repaired && !this.readOnly) await this.saveState();
+  }
+
+  private async readStateFile(): Promise<StateFile | undefined> {
     let raw: string;
     try {
-      raw = await readFile(this.statePath, 'utf8');
+      const fh = await open(this.statePath, READ_NOFOLLOW);
+      try {
+        raw = await fh.readFile('utf8');
+      } finally {
+        await fh.close();
+      }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // fresh state
-      throw new UserError(`cannot read state file ${this.statePath}: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw unreadable(this.statePath, err);
     }
     let parsed: StateFile;
     try {
@@ -100,26 +210,75 @@ export class StateStore {
     }
     if (parsed?.format !== STATE_FORMAT) throw corrupt(this.statePath, 'not a ccotel state file');
     if (parsed.version !== STATE_VERSION) throw corrupt(this.statePath, `state version ${parsed.version} is not supported by this ccotel (expects ${STATE_VERSION})`);
-    if (typeof parsed.files !== 'object' || typeof parsed.ledgerBytes !== 'number') throw corrupt(this.statePath, 'missing fields');
-    this.files = parsed.files;
-    this.sinks = parsed.sinks ?? {};
-    this.ledgerBytes = parsed.ledgerBytes;
-    this.ledger.importOrphans(parsed.orphans);
-    await this.loadLedger();
+    const filesOk = typeof parsed.files === 'object' && parsed.files !== null && !Array.isArray(parsed.files);
+    if (!filesOk || !Number.isSafeInteger(parsed.ledgerBytes) || parsed.ledgerBytes < 0) throw corrupt(this.statePath, 'missing fields');
+    return parsed;
   }
 
-  private async loadLedger(): Promise<void> {
-    let size = 0;
+  /**
+   * Makes ledgerBytes point at the end of a complete record of the ledger state.json names:
+   * adopts a compacted ledger state.json has not caught up with, cuts bytes of an unfinished
+   * commit, and cuts a torn last record (then every transcript is read again, which the keyed
+   * records make idempotent). Returns false when a read-only reader should read state.json again.
+   */
+  private async settleLedger(stateLedgerId: string | undefined, mayRetry: boolean): Promise<boolean> {
+    let fh: FileHandle;
     try {
-      size = (await stat(this.ledgerPath)).size;
+      fh = await open(this.ledgerPath, READ_NOFOLLOW);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw unreadable(this.ledgerPath, err);
+      if (this.ledgerBytes > 0) this.repairTail(0, `${this.ledgerPath} is missing`);
+      return true;
     }
-    if (size < this.ledgerBytes) throw corrupt(this.ledgerPath, `ledger is shorter (${size} bytes) than its checkpoint (${this.ledgerBytes})`);
-    // Bytes past the checkpoint belong to a run that died before committing: drop them.
-    if (size > this.ledgerBytes && !this.readOnly) await truncate(this.ledgerPath, this.ledgerBytes);
-    if (this.ledgerBytes === 0) return;
-    const fh = await open(this.ledgerPath, 'r');
+    try {
+      const size = (await fh.stat()).size;
+      const headerId = await readHeaderId(fh, size);
+      if (headerId !== stateLedgerId) {
+        if (mayRetry) return false;
+        // Switched by a compaction (or reset) that was killed before saving state.json: adopt it.
+        this.ledgerId = headerId;
+        this.ledgerBytes = size;
+        this.ledgerRows = -1;
+        this.repaired = true;
+      }
+      if (size > this.ledgerBytes) {
+        if (!this.readOnly) await this.cutLedger(this.ledgerBytes);
+      }
+      const end = Math.min(size, this.ledgerBytes);
+      if (end === 0) return true;
+      const last = Buffer.alloc(1);
+      await fh.read(last, 0, 1, end - 1);
+      if (end === this.ledgerBytes && last[0] === 0x0a) return true;
+      // Torn or missing tail: cut back to the last complete record.
+      const cut = await lastNewlineBefore(fh, end);
+      if (!this.readOnly) await this.cutLedger(cut);
+      this.repairTail(cut, size < this.ledgerBytes ? `${this.ledgerPath} is shorter (${size} bytes) than its checkpoint (${this.ledgerBytes})` : `${this.ledgerPath} ends in a partial record`);
+      return true;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private repairTail(cut: number, why: string): void {
+    this.ledgerBytes = cut;
+    this.ledgerRows = -1;
+    this.files = {};
+    this.repaired = true;
+    this.warn(`${why}: kept its first ${cut} bytes (every complete record) and reading all transcripts again to restore the rest (nothing is counted twice)`);
+  }
+
+  private async cutLedger(bytes: number): Promise<void> {
+    try {
+      await truncate(this.ledgerPath, bytes);
+    } catch (err) {
+      throw stateWriteError(this.ledgerPath, this.dir, err);
+    }
+  }
+
+  /** Reads rows up to ledgerBytes into the ledger; returns how many rows there were. */
+  private async loadLedger(): Promise<number> {
+    if (this.ledgerBytes === 0) return 0;
+    const fh = await open(this.ledgerPath, READ_NOFOLLOW);
     const buf = Buffer.allocUnsafe(this.ledgerBytes);
     try {
       await fh.read(buf, 0, this.ledgerBytes, 0);
@@ -129,55 +288,178 @@ export class StateStore {
     const text = buf.toString('utf8');
     let start = 0;
     let lineNo = 0;
+    let rows = 0;
     while (start < text.length) {
       const nl = text.indexOf('\n', start);
       const end = nl === -1 ? text.length : nl;
       lineNo++;
       if (end > start) {
+        let row: (string | number | null)[];
         try {
-          this.ledger.loadRow(JSON.parse(text.slice(start, end)));
+          row = JSON.parse(text.slice(start, end));
+          this.ledger.loadRow(row);
         } catch {
           throw corrupt(this.ledgerPath, `line ${lineNo} is not a ledger record`);
         }
+        if (row[0] !== 'H') rows++;
       }
       start = end + 1;
     }
+    return rows;
   }
 
   /**
-   * Makes everything applied so far durable: ledger changes are appended and synced first, then
-   * state.json (checkpoints) is replaced. A crash between the two only leaves ledger bytes that the
-   * next open cuts off. In read-only mode nothing is written.
+   * Makes everything applied so far durable: ledger changes are written at the committed end and
+   * synced, then state.json (checkpoints) is replaced. All or nothing: on failure the ledger is cut
+   * back, state.json is untouched, the changes stay pending, and a StateWriteError (a UserError
+   * naming the path and errno) is thrown; calling commit() again retries. In read-only mode nothing
+   * is written. Commits run one at a time.
    */
-  async commit(): Promise<void> {
-    if (this.readOnly) return;
-    const changes = this.ledger.takeChanges();
-    if (changes.length > 0) {
-      const fh = await open(this.ledgerPath, 'a', 0o600);
-      try {
-        const data = Buffer.from(changes, 'utf8');
-        await fh.write(data);
-        await fh.sync();
-        this.ledgerBytes += data.length;
-      } finally {
-        await fh.close();
-      }
-      this.dirty = true;
-    }
-    // The daemon commits on every tick; rewrite (and fsync) only when something moved.
-    if (this.dirty) await this.saveState();
+  commit(): Promise<void> {
+    const run = this.queue.then(() => this.commitNow());
+    this.queue = run.catch(() => {});
+    return run;
   }
 
-  private async saveState(): Promise<void> {
+  private async commitNow(): Promise<void> {
+    if (this.readOnly) return;
+    const batch = this.ledger.pendingChanges();
+    // The daemon commits on every tick; write (and fsync) only when something moved.
+    if (batch.rows === 0 && !this.dirty) return;
+    let end = this.ledgerBytes;
+    if (batch.rows > 0) end = await this.writeLedgerAt(this.ledgerBytes, Buffer.from(batch.text, 'utf8'));
+    try {
+      faultPoint('commit.state');
+      await this.saveState({ ledgerBytes: end, ledgerRows: this.ledgerRows + batch.rows });
+    } catch (err) {
+      if (end !== this.ledgerBytes) await truncate(this.ledgerPath, this.ledgerBytes).catch(() => {});
+      throw stateWriteError(this.statePath, this.dir, err);
+    }
+    this.ledgerBytes = end;
+    this.ledgerRows += batch.rows;
+    batch.ack();
+    if (this.shouldCompact()) await this.compact();
+  }
+
+  /** Writes `data` at `pos` (over whatever an earlier failed write left there); returns the new end. */
+  private async writeLedgerAt(pos: number, data: Buffer): Promise<number> {
+    let fh: FileHandle | undefined;
+    try {
+      fh = await open(this.ledgerPath, WRITE_NOFOLLOW, 0o600);
+      faultPoint('ledger.write');
+      let done = 0;
+      while (done < data.length) {
+        const { bytesWritten } = await fh.write(data, done, data.length - done, pos + done);
+        done += bytesWritten;
+        faultPoint('ledger.written');
+      }
+      await fh.truncate(pos + data.length);
+      faultPoint('ledger.sync');
+      await fh.sync();
+      await fh.close();
+      return pos + data.length;
+    } catch (err) {
+      if (fh) {
+        await fh.truncate(pos).catch(() => {});
+        await fh.close().catch(() => {});
+      }
+      throw stateWriteError(this.ledgerPath, this.dir, err);
+    }
+  }
+
+  private shouldCompact(): boolean {
+    const superseded = this.ledgerRows - this.ledger.recordCount;
+    return (
+      this.ledgerBytes >= this.compaction.minBytes &&
+      superseded > 0 &&
+      superseded >= this.compaction.minSupersededRatio * this.ledgerRows &&
+      this.ledgerRows >= this.compactRetryRows
+    );
+  }
+
+  /**
+   * Rewrites the ledger with only current records: into a temp file, synced, renamed over the
+   * ledger, then state.json takes the new id and size. A failure before the rename leaves
+   * everything as it was (compaction is retried once the ledger has grown); a kill anywhere is
+   * repaired by open (see settleLedger). The commit before it has already succeeded either way.
+   */
+  private async compact(): Promise<void> {
+    const id = newLedgerId();
+    let fh: FileHandle | undefined;
+    let bytes = 0;
+    let rows = 0;
+    try {
+      await unlink(this.compactPath).catch(() => {});
+      faultPoint('compact.begin');
+      fh = await open(this.compactPath, CREATE_EXCLUSIVE, 0o600);
+      const write = async (text: string) => {
+        const buf = Buffer.from(text, 'utf8');
+        let done = 0;
+        while (done < buf.length) done += (await fh!.write(buf, done, buf.length - done, bytes + done)).bytesWritten;
+        bytes += buf.length;
+      };
+      await write(headerRow(id));
+      for (const chunk of this.ledger.serializeAll()) {
+        for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) rows++;
+        await write(chunk);
+        faultPoint('compact.chunk');
+      }
+      faultPoint('compact.written');
+      await fh.sync();
+      await fh.close();
+      fh = undefined;
+      faultPoint('compact.synced');
+      await rename(this.compactPath, this.ledgerPath);
+    } catch (err) {
+      await fh?.close().catch(() => {});
+      await unlink(this.compactPath).catch(() => {});
+      this.compactRetryRows = Math.ceil(this.ledgerRows * 1.25);
+      this.warn(`compacting ${this.ledgerPath} failed (${(err as Error).message}); it stays as it is and compaction is tried again later`);
+      return;
+    }
+    this.ledgerId = id;
+    this.ledgerBytes = bytes;
+    this.ledgerRows = rows;
+    this.lastCompactionMs = Date.now();
+    this.compactRetryRows = 0;
+    await syncDir(this.dir);
+    faultPoint('compact.renamed');
+    try {
+      await this.saveState();
+    } catch (err) {
+      // The next commit saves it; a kill before that is repaired by adopting the new ledger on open.
+      this.warn(`saving ${this.statePath} after compaction failed (${(err as Error).message}); it is saved with the next commit`);
+    }
+    faultPoint('compact.saved');
+  }
+
+  /** Size and shape of the state, for doctor. */
+  async info(): Promise<StateInfo> {
+    let dirBytes = 0;
+    for (const name of await readdir(this.dir)) {
+      const st = await stat(join(this.dir, name)).catch(() => undefined);
+      if (st?.isFile()) dirBytes += st.size;
+    }
+    return { dirBytes, ledgerBytes: this.ledgerBytes, ledgerRows: this.ledgerRows, records: this.ledger.recordCount, lastCompactionMs: this.lastCompactionMs };
+  }
+
+  private async saveState(over: Partial<Pick<StateFile, 'ledgerBytes' | 'ledgerRows' | 'ledgerId'>> = {}): Promise<void> {
     const state: StateFile = {
       format: STATE_FORMAT,
       version: STATE_VERSION,
       files: this.files,
-      ledgerBytes: this.ledgerBytes,
+      ledgerBytes: over.ledgerBytes ?? this.ledgerBytes,
+      ledgerRows: over.ledgerRows ?? this.ledgerRows,
+      ledgerId: 'ledgerId' in over ? over.ledgerId : this.ledgerId,
+      lastCompactionMs: this.lastCompactionMs,
       orphans: this.ledger.exportOrphans(),
       sinks: this.sinks,
     };
-    await writeFileAtomic(this.statePath, JSON.stringify(state));
+    try {
+      await writeFileAtomic(this.statePath, JSON.stringify(state));
+    } catch (err) {
+      throw stateWriteError(this.statePath, this.dir, err);
+    }
     this.dirty = false;
   }
 
@@ -212,4 +494,58 @@ export class StateInUseError extends UserError {
 
 function corrupt(path: string, why: string): UserError {
   return new UserError(`state file ${path} is unusable (${why}). Run again with --reset-state to rebuild it from the transcripts (nothing is counted twice).`);
+}
+
+function unreadable(path: string, err: unknown): UserError {
+  if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
+    return new UserError(`refusing to read ${path}: it is a symbolic link (state files never are; someone may have planted it). Remove it and run again.`);
+  }
+  return new UserError(`cannot read state file ${path}: ${(err as Error).message}`);
+}
+
+function newLedgerId(): string {
+  return `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+}
+
+function headerRow(id: string): string {
+  return JSON.stringify(['H', id]) + '\n';
+}
+
+/** The id in a ledger's header row, if it starts with one. */
+async function readHeaderId(fh: FileHandle, size: number): Promise<string | undefined> {
+  const n = Math.min(size, 128);
+  if (n < 6) return undefined;
+  const buf = Buffer.alloc(n);
+  await fh.read(buf, 0, n, 0);
+  const text = buf.toString('utf8');
+  if (!text.startsWith('["H",')) return undefined;
+  const nl = text.indexOf('\n');
+  if (nl === -1) return undefined;
+  try {
+    const row = JSON.parse(text.slice(0, nl)) as unknown[];
+    return typeof row[1] === 'string' ? row[1] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Offset just past the last newline before `end` (0 if none). */
+async function lastNewlineBefore(fh: FileHandle, end: number): Promise<number> {
+  const CHUNK = 64 << 10;
+  const buf = Buffer.alloc(CHUNK);
+  for (let hi = end; hi > 0; ) {
+    const lo = Math.max(0, hi - CHUNK);
+    const { bytesRead } = await fh.read(buf, 0, hi - lo, lo);
+    const i = buf.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (i !== -1) return lo + i + 1;
+    hi = lo;
+  }
+  return 0;
+}
+
+function envNumber(name: string): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
 }

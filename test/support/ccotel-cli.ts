@@ -1,5 +1,5 @@
 // Runs the built CLI (dist/) as a child process, the way users run it, and compares its JSON report
-// with a generator's Expected.
+// with a generator's Expected. dist/ is rebuilt from src/ by the global setup (global-setup.ts).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,8 @@ const execFileAsync = promisify(execFile);
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = join(REPO, 'dist', 'cli', 'main.js');
-export const CCUSAGE = join(REPO, 'node_modules', '@ccusage', 'ccusage-linux-x64', 'bin', 'ccusage');
+/** The ccusage reference binary ($CCOTEL_CCUSAGE_BIN overrides, e.g. to check how a missing one is reported). */
+export const CCUSAGE = process.env['CCOTEL_CCUSAGE_BIN'] || join(REPO, 'node_modules', '@ccusage', 'ccusage-linux-x64', 'bin', 'ccusage');
 
 export function requireBuiltCli(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npx tsc -p tsconfig.build.json) before these tests`);

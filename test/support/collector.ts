@@ -13,7 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { access, appendFile, constants, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { access, appendFile, constants, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -400,7 +400,11 @@ function installExitHook(): void {
   });
 }
 
-/** Distinct free loopback ports, all held open together while choosing so none repeats. */
+/**
+ * Distinct free loopback ports, all held open together while choosing so none repeats. They are
+ * closed again before the caller binds them, so another process may take one first: callers retry
+ * on "address already in use" (startCollector does).
+ */
 export async function freePorts(n: number): Promise<number[]> {
   const servers: Server[] = [];
   try {
@@ -441,6 +445,10 @@ function portAccepts(port: number): Promise<boolean> {
     socket.once('error', () => done(false));
     socket.setTimeout(1000, () => done(false));
   });
+}
+
+async function readFrom(path: string, offset: number): Promise<string> {
+  return (await readFile(path)).subarray(offset).toString('utf8');
 }
 
 function tail(text: string, lines: number): string {
@@ -490,11 +498,16 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'ccotel-otelcol-')));
   await mkdir(dir, { recursive: true });
   const readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
-  const [a, b] = await freePorts(2);
-  const httpPort = opts.httpPort ?? a!;
-  const promPort = b === httpPort ? a! : b!;
+  let httpPort = 0;
+  let promPort = 0;
   const configFile = join(dir, 'otelcol.json'); // JSON is YAML: the collector reads it as is
-  await writeFile(configFile, JSON.stringify(collectorConfig({ httpPort, promPort, dir }), null, 2) + '\n');
+  const choosePorts = async (): Promise<void> => {
+    const [a, b] = await freePorts(2);
+    httpPort = opts.httpPort ?? a!;
+    promPort = b === httpPort ? a! : b!;
+    await writeFile(configFile, JSON.stringify(collectorConfig({ httpPort, promPort, dir }), null, 2) + '\n');
+  };
+  await choosePorts();
   const logFile = join(dir, 'collector.log');
   const tracesFile = join(dir, 'traces.jsonl');
   const metricsFile = join(dir, 'metrics.jsonl');
@@ -522,6 +535,9 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
       });
     }
     await appendFile(logFile, `--- ${new Date().toISOString()} starting ${bin} --config ${configFile}\n`);
+    // Ready = this run logged "Everything is ready" while alive: a port that accepts connections
+    // could belong to another process that took it first.
+    const logStart = (await stat(logFile)).size;
     const fd = openSync(logFile, 'a');
     let proc: ChildProcess;
     try {
@@ -552,7 +568,7 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
           `otelcol exited during startup (${exitInfo}); log ${logFile}:\n${await logTail()}`,
         );
       }
-      if (await portAccepts(httpPort)) {
+      if ((await portAccepts(httpPort)) && (await readFrom(logFile, logStart)).includes('Everything is ready')) {
         if (exitInfo === undefined) return;
         continue;
       }
@@ -580,7 +596,16 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
     }
   };
 
-  await launch();
+  // The ports were free when chosen; if another process bound one since, choose again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (err) {
+      if (opts.httpPort !== undefined || attempt >= 5 || !/address already in use/i.test((err as Error).message)) throw err;
+      await choosePorts();
+    }
+  }
 
   const collector: Collector = {
     endpoint: `http://${HOST}:${httpPort}`,

@@ -73,6 +73,8 @@ export interface Expected {
   apiErrors: number;
   compactions: number;
   tools: Record<string, { calls: number; errors: number }>;
+  /** Tool calls without a tool_result yet, by tool name (included in tools[name].calls). */
+  pendingTools: Record<string, number>;
   models: Record<string, TokenTotals & { costUSD: number; requests: number }>;
   projects: Record<string, { sessions: number; operations: number; costUSD: number; tokens: number }>;
   quality: {
@@ -276,6 +278,7 @@ class Tally {
       p.tokens += useTotal(u);
     }
     const tools: Expected['tools'] = {};
+    const pendingTools: Expected['pendingTools'] = {};
     const reads = new Map<string, { sessionId: string; file: string; reads: number }>();
     const failing = new Map<string, number>();
     const edits = new Map<string, number>();
@@ -284,6 +287,7 @@ class Tally {
       const e = (tools[t.name] ??= { calls: 0, errors: 0 });
       e.calls++;
       if (t.isError) e.errors++;
+      if (t.isError === undefined) pendingTools[t.name] = (pendingTools[t.name] ?? 0) + 1;
       project(t.cwd).operations++;
       if (t.target === undefined) continue;
       if (t.name === 'Read') {
@@ -310,6 +314,7 @@ class Tally {
       apiErrors,
       compactions: this.compactions.size,
       tools: sortKeys(tools),
+      pendingTools: sortKeys(pendingTools),
       models: sortKeys(models),
       projects: sortKeys(projects),
       quality: {

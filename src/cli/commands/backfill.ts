@@ -27,7 +27,7 @@ export function registerBackfill(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', `
 Exit code: 0 once the collector accepted everything; 1 when metrics could not be delivered;
-130 when interrupted (progress up to the last accepted batch is kept).
+130 (SIGINT) or 143 (SIGTERM) when interrupted (what the collector accepted is kept).
 
 Examples:
   $ OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 ccotel backfill
@@ -46,11 +46,11 @@ Examples:
     const started = Date.now();
     let pipeline: ExportPipeline | undefined;
     let manager: IngestManager | undefined;
-    let interrupted = false;
+    let interrupted: NodeJS.Signals | undefined;
     const progress = createProgress('backfill');
-    const onSignal = (): void => {
+    const onSignal = (signal: NodeJS.Signals): void => {
       if (interrupted) return;
-      interrupted = true;
+      interrupted = signal;
       log.warn('interrupted: saving progress up to the last accepted batch');
       manager?.stop();
       pipeline?.stopRetrying();
@@ -67,9 +67,9 @@ Examples:
       progress.done();
       if (interrupted) {
         await manager.commit();
-        throw new UserError('backfill interrupted; progress is saved: run it again to send the rest (nothing is sent twice)', 130);
+        throw interruptedError(interrupted);
       }
-      await traces.finish();
+      traces.finish();
       await manager.commit();
       try {
         await pipeline.metrics.forceFlush();
@@ -95,7 +95,8 @@ Examples:
             '\n',
         );
     } catch (err) {
-      if (interrupted && err instanceof ShutdownError) throw new UserError('backfill interrupted before the collector accepted everything; progress up to the last accepted batch is saved: run it again to send the rest (nothing is sent twice)', 130);
+      // A signal makes the span retry loop give up: that is the user's choice, not a crash.
+      if (interrupted && err instanceof ShutdownError) throw interruptedError(interrupted);
       throw err;
     } finally {
       process.off('SIGINT', onSignal);
@@ -105,4 +106,9 @@ Examples:
       await session.close();
     }
   });
+}
+
+/** Exit 128 + signal number, as shells report a command ended by a signal. */
+function interruptedError(signal: NodeJS.Signals): UserError {
+  return new UserError(`backfill interrupted by ${signal}: what the collector accepted is checkpointed; run backfill again to send the rest`, signal === 'SIGINT' ? 130 : 143);
 }

@@ -1,13 +1,13 @@
 // `ccotel doctor`: what is in effect and whether it works, one verdict per line.
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { addCommonOptions, type GlobalOptions } from '../options.js';
 import { loadSettings } from '../../config/settings.js';
 import { DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT } from '../../config/defaults.js';
 import { listTranscripts } from '../../sources/transcript-files.js';
+import { rootOf } from '../../sources/roots.js';
 import { resolveExportTarget } from '../../export/otlp-settings.js';
 import { StateStore } from '../../state/store.js';
+import { StateLock } from '../../state/lock.js';
 
 type Verdict = 'ok' | 'warn' | 'fail';
 interface Check {
@@ -38,16 +38,23 @@ export function registerDoctor(program: Command): void {
     if (settings.flatRate) add('warn', 'pricing', 'CLAUDE_RATE_INPUT/OUTPUT set: one flat rate for every model');
     const files = await listTranscripts(settings.roots);
     for (const r of settings.roots) {
-      const n = files.filter((f) => f.path.startsWith(r.projectsDir + '/')).length;
+      const n = files.filter((f) => rootOf(settings.roots, f.path) === r).length;
       add(r.exists ? (n > 0 ? 'ok' : 'warn') : 'warn', 'transcripts', r.exists ? `${r.projectsDir}: ${n} transcript files (${r.source})` : `${r.projectsDir}: not found (${r.source})`);
     }
     if (!settings.roots.some((r) => r.exists)) add('fail', 'transcripts', 'no Claude Code projects folder found; set --claude-dir or CLAUDE_CONFIG_DIR');
     try {
       const store = await StateStore.open(settings.stateDir, { allowReadOnly: true });
-      const tracked = Object.keys(store.files).length;
-      const owner = store.readOnly ? `, in use by pid ${(await readFile(join(settings.stateDir, 'lock'), 'utf8').catch(() => '?')).trim()}` : '';
-      add('ok', 'state', `${settings.stateDir}: ${tracked} files checkpointed, ${store.ledger.usage.size} model calls in the ledger${owner}`);
-      store.close();
+      try {
+        const tracked = Object.keys(store.files).length;
+        const holder = store.readOnly ? StateLock.holder(settings.stateDir) : undefined;
+        const owner = store.readOnly ? `, in use by pid ${holder ?? '?'}` : '';
+        const info = await store.info();
+        const superseded = info.ledgerRows > 0 ? Math.round((100 * Math.max(0, info.ledgerRows - info.records)) / info.ledgerRows) : 0;
+        const compacted = info.lastCompactionMs === undefined ? 'never compacted' : `last compacted ${new Date(info.lastCompactionMs).toISOString()}`;
+        add('ok', 'state', `${settings.stateDir}: ${tracked} files checkpointed, ${store.ledger.usage.size} model calls in the ledger${owner}; ${formatBytes(info.dirBytes)} on disk (ledger ${formatBytes(info.ledgerBytes)}, ${superseded}% superseded rows), ${compacted}`);
+      } finally {
+        store.close();
+      }
     } catch (err) {
       add('fail', 'state', (err as Error).message);
     }
@@ -79,6 +86,12 @@ async function probe(url: string): Promise<{ ok: boolean; detail: string }> {
     const code = cause?.code ?? cause?.errors?.[0]?.code;
     return { ok: false, detail: `unreachable (${code ?? (err as Error).message})` };
   }
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 function finish(checks: Check[], json?: boolean): void {

@@ -1,6 +1,7 @@
 // Where finished spans go: an OTLP/HTTP collector (protobuf or JSON), or, with no endpoint
 // configured, rotating OTLP-JSON files in the state directory (the embedded default).
-import { appendFile, mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -44,12 +45,19 @@ export function createFileSpanExporter(dir: string, opts = { maxFileBytes: 64 <<
   };
   return {
     async export(spans) {
-      ready ??= mkdir(dir, { recursive: true }).then(() => undefined);
+      ready ??= mkdir(dir, { recursive: true, mode: 0o700 }).then(() => undefined);
       await ready;
       await rotate();
       const body = JsonTraceSerializer.serializeRequest(spans as never);
       if (!body) throw new Error('could not serialize spans');
-      await appendFile(current, Buffer.concat([Buffer.from(body), Buffer.from('\n')]));
+      // Never through a planted symbolic link; private like the rest of the state (whatever the umask).
+      const fh = await open(current, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+      try {
+        await fh.chmod(0o600);
+        await fh.writeFile(Buffer.concat([Buffer.from(body), Buffer.from('\n')]));
+      } finally {
+        await fh.close();
+      }
     },
     shutdown: async () => {},
     describe: () => `local OTLP-JSON files in ${dir}`,

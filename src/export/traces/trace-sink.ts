@@ -11,6 +11,11 @@ import type { SpanData } from './span-data.js';
 
 const BATCH = 512;
 
+interface SavedState {
+  builder: TraceBuilderState | undefined;
+  unsent: SpanData[];
+}
+
 export class TraceSink implements EventSink {
   readonly name = 'traces';
   spansSent = 0;
@@ -29,13 +34,22 @@ export class TraceSink implements EventSink {
     this.changed = true;
   }
 
+  /**
+   * The builder's open state and the spans derived but not yet accepted: saved together with the
+   * checkpoints, so an interrupted flush resends exactly what the collector did not take.
+   */
   snapshot(): unknown {
     if (!this.changed) return undefined;
     this.changed = false;
-    return this.builder.snapshot();
+    const saved: SavedState = { builder: this.builder.snapshot(), unsent: this.queue };
+    return saved;
   }
   restore(state: unknown): void {
-    this.builder.restore(state as TraceBuilderState | undefined);
+    // State saved before unsent spans were kept is the builder's state itself.
+    const s = state as Partial<SavedState> | undefined;
+    const saved = s && 'builder' in s ? s : { builder: state as TraceBuilderState | undefined, unsent: [] };
+    this.builder.restore(saved.builder);
+    this.queue = [...(saved.unsent ?? [])];
   }
 
   /** Sends what time has completed (quiet calls, idle turns and sessions). */
@@ -44,21 +58,30 @@ export class TraceSink implements EventSink {
     await this.send();
   }
 
-  /** One-shot end (backfill): every call whose lines are on disk is complete now. */
-  async finish(): Promise<void> {
+  /**
+   * One-shot end (backfill): every call whose lines are on disk is complete now. The spans this
+   * completes go out with the next flush (the ingest manager's commit), so an interrupted send
+   * saves what is left with the checkpoints.
+   */
+  finish(): void {
     this.builder.tick(Date.now(), true);
-    await this.send();
+    this.take();
   }
 
-  private async send(): Promise<void> {
+  private take(): void {
     const spans = this.builder.drain();
     if (spans.length > 0) this.changed = true;
     this.queue.push(...spans);
+  }
+
+  private async send(): Promise<void> {
+    this.take();
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, BATCH);
       await this.exporter.export(batch.map((s) => toReadableSpan(s, this.resource)));
       this.queue.splice(0, batch.length);
       this.spansSent += batch.length;
+      this.changed = true;
     }
   }
 
