@@ -23,6 +23,8 @@ describe('redaction', () => {
     expect(redactSecrets('DB_PASS=hunter22 node migrate.js')).toBe('DB_PASS=[REDACTED:secret-assignment] node migrate.js');
     expect(redactSecrets('curl -u bob:s3cret https://x.example.com')).toBe('curl -u bob:[REDACTED:basic-auth] https://x.example.com');
     expect(redactSecrets('curl -H "X-Api-Key: abc123def456"')).toBe('curl -H "X-Api-Key: [REDACTED:api-key-header]"');
+    expect(redactSecrets('password: "hunter22"')).toBe('password: [REDACTED:secret-assignment]');
+    expect(redactSecrets('  api_key: sk9f8e7d6c5b4a')).toBe('  api_key: [REDACTED:secret-assignment]');
     expect(redactSecrets('git clone https://bob:pa55word@git.example.com/r.git')).toBe('git clone https://bob:[REDACTED:url-password]@git.example.com/r.git');
   });
 
@@ -48,6 +50,9 @@ describe('redaction', () => {
       'vim ~/.config/nvim/init.lua',
       'https://example.com/path?page=2&sort=asc',
       'uuid 3f2a1c9e-1b2d-4c5e-8f9a-0b1c2d3e4f5a',
+      'api_key: anthropic_api_key()',
+      'token: config.token,',
+      'API_KEY=os.getenv("X")',
     ];
     for (const c of clean) expect(redactSecrets(c), c).toBe(c);
   });

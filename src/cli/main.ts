@@ -7,6 +7,7 @@ import { registerStats } from './commands/stats.js';
 import { registerRun } from './commands/run.js';
 import { registerBackfill } from './commands/backfill.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerAudit } from './commands/audit.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ Examples:
   registerRun(program);
   registerBackfill(program);
   registerDoctor(program);
+  registerAudit(program);
   return program;
 }
 

@@ -20,6 +20,11 @@ const NB = '(?<![A-Za-z0-9_-])';
 // An assignment or flag value: quoted, or unquoted up to whitespace or a shell separator.
 // Values that are shell expansions (`$VAR`, `$(cmd)`, `"${X}"`) hold no secret and are kept.
 const VALUE = `("(?!\\$[A-Za-z_{(])[^"\\n]{1,512}"|'[^'\\n]{1,512}'|(?![$"'])[^\\s;&|'"\`<>]{1,512})`;
+// A code reference is not a secret either: `api_key: anthropic_api_key()`, `token = config.token`.
+const NOT_CODE = '(?![A-Za-z_][A-Za-z0-9_.]{0,200}\\()';
+const NOT_NAME = '(?![A-Za-z_][A-Za-z_.]{0,200}(?![A-Za-z0-9_.]))';
+/** The value of `name: value` (YAML, JSON, code): quoted, or an unquoted literal that is not an identifier. */
+const COLON_VALUE = `("(?!\\$[A-Za-z_{(])[^"\\n]{1,512}"|'[^'\\n]{1,512}'|(?![$"'])${NOT_CODE}${NOT_NAME}[^\\s;&|'"\`<>,(){}[\\]]{1,512})`;
 
 const BUILTIN: SecretPattern[] = [
   // Private key blocks run to their END line, or to the end of the text when cut.
@@ -49,8 +54,8 @@ const BUILTIN: SecretPattern[] = [
   { kind: 'config-secret', re: new RegExp(`(?<![A-Za-z0-9_])((?:config|configure)\\s{1,4}set\\s{1,4}[^\\s=]{0,200}(?:_authToken|_auth|_password|npmAuthToken|token|password|secret)["']?(?:\\s{0,4}=\\s{0,4}|\\s{1,4}))${VALUE}`, 'gi'), keepLead: true },
   // NAME=value (and "name": value, name: value) where the name says secret. `PWD`, `OLDPWD` and
   // `PRIMARY KEY` are not: only the suffixes below, after an underscore, or the whole word.
-  { kind: 'secret-assignment', re: new RegExp(`(?<![A-Za-z0-9_])((?:[A-Za-z0-9_]{0,64}_(?:KEY|PASS|PWD|AUTH|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)|_?AUTH_?TOKEN|API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)["']?(?:=|\\s{1,4}=\\s{0,4}(?=["'])))${VALUE}`, 'gi'), keepLead: true },
-  { kind: 'secret-assignment', re: new RegExp(`(?<![A-Za-z0-9_])((?:[A-Za-z0-9_]{0,64}_)?(?:api_?key|access_?key|secret_?key|private_?key|auth_?token|access_?token|token|secret|password|passwd)["']?\\s{0,4}:\\s{0,4})${VALUE}`, 'gi'), keepLead: true },
+  { kind: 'secret-assignment', re: new RegExp(`(?<![A-Za-z0-9_])((?:[A-Za-z0-9_]{0,64}_(?:KEY|PASS|PWD|AUTH|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)|_?AUTH_?TOKEN|API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)["']?(?:=|\\s{1,4}=\\s{0,4}(?=["'])))${NOT_CODE}${VALUE}`, 'gi'), keepLead: true },
+  { kind: 'secret-assignment', re: new RegExp(`(?<![A-Za-z0-9_])((?:[A-Za-z0-9_]{0,64}_)?(?:api_?key|access_?key|secret_?key|private_?key|auth_?token|access_?token|token|secret|password|passwd)["']?\\s{0,4}:\\s{0,4})${COLON_VALUE}`, 'gi'), keepLead: true },
   // --password X, --password=X, --api-key X, -storepass X; never a value that is another flag.
   { kind: 'secret-flag', re: new RegExp(`(?<![A-Za-z0-9_-])(--?(?:[a-z0-9]{1,20}-){0,3}(?:password|passwd|passphrase|token|secret|api-?key|apikey|auth-token|access-token|storepass|keypass|passin|passout)(?:=|\\s{1,4}))(?!-)${VALUE}`, 'gi'), keepLead: true },
   // mysql -u root -pSECRET (a standalone argument of a mysql-like command), sshpass -p SECRET.
