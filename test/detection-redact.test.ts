@@ -2,7 +2,7 @@
 // byte for byte (the `-p` inside `spotter-plugin` was a false positive that merged three files), and
 // cutting happens before redaction without letting a secret straddling the cut through.
 import { describe, expect, it } from 'vitest';
-import { findSecretKinds, redactCut, redactSecrets, checkUserPattern } from '../src/detection/redact.js';
+import { findSecretKinds, redactCut, redactSecrets, checkUserPattern, configureRedaction } from '../src/detection/redact.js';
 import { SecretFactory } from './support/secrets.js';
 
 describe('redaction', () => {
@@ -66,6 +66,17 @@ describe('redaction', () => {
     expect(out.endsWith('…')).toBe(true);
     for (let i = 8; i <= key.length; i++) expect(out).not.toContain(key.slice(i - 8, i));
     expect(out).toContain('[REDACTED');
+  });
+
+  it('applies the user\'s own patterns', () => {
+    configureRedaction([{ name: 'ticket', regex: 'SHOP-[0-9]{4}' }]);
+    try {
+      expect(redactSecrets('git checkout SHOP-1234-fix')).toBe('git checkout [REDACTED:ticket]-fix');
+      expect(findSecretKinds('SHOP-9999')).toEqual(['ticket']);
+    } finally {
+      configureRedaction([]);
+    }
+    expect(redactSecrets('git checkout SHOP-1234-fix')).toBe('git checkout SHOP-1234-fix');
   });
 
   it('rejects user patterns that can backtrack or do not compile', () => {
