@@ -18,6 +18,10 @@ export interface PlantedHistory {
   safeIds: string[];
   /** Tool calls written (main and subagent). */
   toolCalls: number;
+  /** Tool calls by tool name. */
+  byTool: Record<string, number>;
+  /** The project directory of every planted session. */
+  cwd: string;
 }
 
 interface Call {
@@ -42,6 +46,7 @@ export function writePlantedHistory(root: string, opts: { rounds: number; seed: 
   const expectedHits: Record<string, number> = {};
   const safeIds: string[] = [];
   let toolCalls = 0;
+  const byTool: Record<string, number> = {};
   let n = 0;
   let ts = T0;
 
@@ -69,6 +74,7 @@ export function writePlantedHistory(root: string, opts: { rounds: number; seed: 
       calls.forEach((c, i) => {
         const id = `toolu_${n}_${i}`;
         toolCalls++;
+        byTool[c.name] = (byTool[c.name] ?? 0) + 1;
         for (const r of c.rules) expectedHits[r] = (expectedHits[r] ?? 0) + 1;
         if (c.safe) safeIds.push(id);
         write(f, { ...base, ...extra, type: 'user', uuid: `r${n}_${i}`, parentUuid: `a${n}`, timestamp: new Date(ts + 500).toISOString(), message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: c.output ?? 'ok', is_error: false }] }, toolUseResult: { stdout: c.output ?? 'ok' } });
@@ -113,5 +119,5 @@ export function writePlantedHistory(root: string, opts: { rounds: number; seed: 
       { name: 'Edit', input: { file_path: 'src/relative.ts', old_string: 'a', new_string: 'b' }, rules: [], safe: true },
     ]);
   }
-  return { secrets, expectedHits, safeIds, toolCalls };
+  return { secrets, expectedHits, safeIds, toolCalls, byTool, cwd };
 }
