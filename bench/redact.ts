@@ -3,6 +3,7 @@
 // bound is what keeps one huge tool call from stalling the daemon (it took 14 s before the overhaul).
 import { performance } from 'node:perf_hooks';
 import { redactSecrets, redactCut } from '../src/detection/redact.js';
+import { createDetector } from '../src/detection/engine.js';
 
 export interface RedactBenchRow {
   name: string;
@@ -71,6 +72,14 @@ export function benchRedact(): RedactBenchRow[] {
   const huge = rep('eyJ-', 1024 * 1024);
   const ms = time(() => redactCut(huge, 300));
   rows.push({ name: '1 MB command, cut to 300 (per tool call)', kb: 1024, usPerKB: (ms * 1000) / 1024 });
+  // The rules see the whole call (tokenized command, written content scanned for secrets).
+  const detect = createDetector([], { home: '/home/dev' });
+  const cmd = rep('npm run build && git status; cd src/app | grep -n "foo bar" ', 1024 * 1024);
+  const tms = time(() => detect({ name: 'Bash', input: { command: cmd }, cwd: '/home/dev/app' }));
+  rows.push({ name: 'rules on a 1 MB Bash command', kb: 1024, usPerKB: (tms * 1000) / 1024 });
+  const content = rep('export const value = compute(a, b); // TODO\n', 1024 * 1024);
+  const wms = time(() => detect({ name: 'Write', input: { file_path: '/home/dev/app/a.ts', content }, cwd: '/home/dev/app' }));
+  rows.push({ name: 'rules on a 1 MB Write', kb: 1024, usPerKB: (wms * 1000) / 1024 });
   return rows;
 }
 

@@ -40,12 +40,28 @@ export interface BuiltinRule {
 
 /** Longest value a hit keeps (the same cut as tool targets). */
 export const VALUE_MAX = 300;
-/** Written contents and commands longer than this are scanned up to here only. */
+/** Written contents and commands longer than this are scanned for secrets up to here only. */
 const SCAN_MAX = 1 << 20;
+/**
+ * Commands are tokenized up to here: a longer one is a script or a file pasted into a heredoc, and
+ * its first 64 KB say what it runs. Keeps one huge command from stalling ingest (bench/redact.ts).
+ */
+const TOKENIZE_MAX = 64 << 10;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 const clip = (s: string): string => redactCut(s, VALUE_MAX);
 const commandOf = (call: ToolCall): string | undefined => (call.name === 'Bash' ? str(call.input.command)?.slice(0, SCAN_MAX) : undefined);
+
+// Three rules read the same command's argv: tokenize it once per call (the last command is kept).
+let lastCommand: string | undefined;
+let lastArgv: string[][] = [];
+function commandsOf(cmd: string): string[][] {
+  if (cmd !== lastCommand) {
+    lastArgv = simpleCommands(cmd.slice(0, TOKENIZE_MAX));
+    lastCommand = cmd;
+  }
+  return lastArgv;
+}
 
 const PATH_READERS: Record<string, string[]> = {
   Read: ['file_path'],
@@ -101,7 +117,7 @@ const credentialAccess: BuiltinRule = {
     }
     const cmd = commandOf(call);
     if (!cmd) return undefined;
-    for (const argv of simpleCommands(cmd)) {
+    for (const argv of commandsOf(cmd)) {
       if (PRINTERS.has(baseName(argv[0]!))) continue;
       if (readsCredentialStore(argv)) return { field: 'command', value: clip(cmd) };
       for (const arg of argv.slice(1)) {
@@ -187,7 +203,7 @@ const destructiveCommand: BuiltinRule = {
     const cmd = commandOf(call);
     if (!cmd) return undefined;
     const allowed = commandAllow(allow);
-    for (const argv of simpleCommands(cmd)) {
+    for (const argv of commandsOf(cmd)) {
       if (isDestructive(argv) && !allowed(argv.join(' '))) return { field: 'command', value: clip(cmd) };
     }
     return undefined;
@@ -257,7 +273,7 @@ const externalFetch: BuiltinRule = {
     }
     const cmd = commandOf(call);
     if (!cmd) return undefined;
-    for (const argv of simpleCommands(cmd)) {
+    for (const argv of commandsOf(cmd)) {
       const hosts = fetchHosts(argv);
       if (hosts?.some((h) => h === '?' || !hostAllowed(h, allow))) return { field: 'command', value: clip(cmd) };
     }

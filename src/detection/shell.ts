@@ -73,6 +73,11 @@ function unwrap(argv: string[], depth: number, out: string[][]): void {
   }
 }
 
+// Characters that end a plain run of word characters.
+const SPECIAL = new Uint8Array(128);
+for (const c of "'\"\\#$<> \t\r\n;&|()`") SPECIAL[c.charCodeAt(0)] = 1;
+const isSpecial = (code: number): boolean => code < 128 && SPECIAL[code] === 1;
+
 const SEPARATORS = new Set([';', '&', '|', '\n', '(', ')', '`']);
 
 /** Splits on separators and whitespace, honouring quotes, escapes, comments and here-documents. */
@@ -183,7 +188,7 @@ function split(s: string): string[][] {
     }
     // Plain run of word characters.
     let j = i + 1;
-    while (j < n && !"'\"\\#$<> \t\r\n;&|()`".includes(s[j]!)) j++;
+    while (j < n && !isSpecial(s.charCodeAt(j))) j++;
     if (s[j] === '#') j++; // `#` inside a word is not a comment
     word = (word ?? '') + s.slice(i, j);
     i = j;
