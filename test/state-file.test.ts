@@ -1,5 +1,5 @@
-// A state directory that cannot be trusted (corrupt, foreign or newer state.json, a ledger shorter
-// than its checkpoint or with a broken line) stops every command with one line that names the file
+// A state directory that cannot be trusted (corrupt, foreign or newer state.json, a ledger with a
+// broken line) stops every command with one line that names the file
 // and says --reset-state; --reset-state then rebuilds exact totals, and a warm run after it keeps them.
 import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, appendFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,18 +102,6 @@ describe('unusable state directory', () => {
       /missing fields/,
     ],
     [
-      'the ledger is shorter than its checkpoint',
-      (s) => truncateSync(join(s, 'ledger.ndjson'), statSync(join(s, 'ledger.ndjson')).size - 10),
-      'ledger.ndjson',
-      /ledger is shorter \(\d+ bytes\) than its checkpoint \(\d+\)/,
-    ],
-    [
-      'the ledger is missing',
-      (s) => rmSync(join(s, 'ledger.ndjson')),
-      'ledger.ndjson',
-      /ledger is shorter \(0 bytes\)/,
-    ],
-    [
       'a ledger line is garbage',
       (s) => {
         const p = join(s, 'ledger.ndjson');
@@ -154,6 +142,26 @@ describe('unusable state directory', () => {
       expectExact(reset.stdout);
       const warm = await statsIn(state);
       expect(warm.code, warm.stderr).toBe(0);
+      expectExact(warm.stdout);
+    });
+  }
+
+  // A ledger cut short (a torn last record, or gone) is repaired on open without --reset-state:
+  // cut back to its last complete record, and the transcripts are read again (nothing counts twice).
+  for (const [what, damage] of [
+    ['shorter than its checkpoint (a torn last record)', (s: string) => truncateSync(join(s, 'ledger.ndjson'), statSync(join(s, 'ledger.ndjson')).size - 10)],
+    ['missing', (s: string) => rmSync(join(s, 'ledger.ndjson'))],
+  ] as const) {
+    it(`the ledger is ${what}: repaired on open with a warning naming it, exact totals, no --reset-state`, async () => {
+      const state = damaged(damage);
+      const r = await statsIn(state);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(join(state, 'ledger.ndjson'));
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+      expectExact(r.stdout);
+      const warm = await statsIn(state);
+      expect(warm.code, warm.stderr).toBe(0);
+      expect(warm.stderr).toBe('');
       expectExact(warm.stdout);
     });
   }

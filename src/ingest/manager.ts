@@ -4,6 +4,7 @@
 // writes the ledger and the checkpoints in one durable step.
 import { statSync } from 'node:fs';
 import type { Logger } from '../log.js';
+import { UserError } from '../errors.js';
 import type { EventSink } from '../model/sink.js';
 import type { ModelEvent } from '../model/events.js';
 import type { StateStore } from '../state/store.js';
@@ -90,9 +91,9 @@ export class IngestManager {
     try {
       await this.readNew(file, onBytes);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return; // deleted meanwhile; its records stay counted
-      if (code === undefined) throw err; // not an I/O error of this file: the sinks or the state
+      // Failures of the state or the sinks (a commit between slices) are the caller's to handle.
+      if (err instanceof UserError || (err as NodeJS.ErrnoException).code === undefined) throw err;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // deleted meanwhile; its records stay counted
       this.log.warn(`cannot read ${file.path}: ${(err as Error).message}`);
     }
   }
@@ -130,10 +131,6 @@ export class IngestManager {
   /** Ends syncAll() after the file in progress (its last commit still happens): Ctrl-C. */
   stop(): void {
     this.stopping = true;
-  }
-
-  get stopped(): boolean {
-    return this.stopping;
   }
 
   /** Where reading starts: the ledger's offset, or earlier for a sink that is behind. */

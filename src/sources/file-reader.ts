@@ -75,18 +75,21 @@ export class FileReader {
       from,
       (text, start) => {
         const events: ModelEvent[] = [];
-        try {
-          if (text === null) throw new Error('invalid UTF-8');
-          if (!normalizeLine(JSON.parse(text), file.hints, `${file.hints.sessionId}@${start}`, events)) throw new Error('cannot be normalized');
-        } catch (err) {
+        const bad = (what: string): void => {
           if (catchUp) return;
           next.malformed++;
-          if (!warned) {
-            warned = true;
-            this.log.warn(`${file.path}:${next.lines + 1}: skipping malformed line (${(err as Error).message.slice(0, 80)}); further bad lines in this file are only counted`);
-          }
-          return;
+          if (warned) return;
+          warned = true;
+          this.log.warn(`${file.path}:${next.lines + 1}: skipping ${what}; further bad lines in this file are only counted`);
+        };
+        let parsed: unknown;
+        try {
+          if (text === null) throw new Error('invalid UTF-8');
+          parsed = JSON.parse(text);
+        } catch (err) {
+          return bad(`malformed line (${(err as Error).message.slice(0, 80)})`);
         }
+        if (!normalizeLine(parsed, file.hints, `${file.hints.sessionId}@${start}`, events)) return bad('a line that is not a transcript record (nested too deep)');
         if (events.length > 0) lines.push({ start, events });
       },
       // cp.offset is a line boundary, so a catch-up slice stops exactly there.
