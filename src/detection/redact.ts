@@ -42,7 +42,7 @@ const BUILTIN: SecretPattern[] = [
   { kind: 'pypi-token', re: new RegExp(`${NB}pypi-AgE[A-Za-z0-9_-]{20,400}`, 'g') },
   { kind: 'jwt', re: new RegExp(`${NB}eyJ[A-Za-z0-9_-]{8,2000}\\.[A-Za-z0-9_-]{8,4000}\\.[A-Za-z0-9_-]{8,2000}`, 'g') },
   // scheme://user:password@host
-  { kind: 'url-password', re: /(?<![A-Za-z0-9+.-])([a-z][a-z0-9+.-]{0,30}:\/\/[^\s/:@'"]{0,128}:)[^\s/@'"]{1,256}(?=@)/gi, keepLead: true },
+  { kind: 'url-password', re: /(?<![A-Za-z0-9+.-])([a-z][a-z0-9+.-]{0,30}:\/\/(?:\[REDACTED:[a-z0-9-]{1,40}\]|[^\s/:@'"[\]]{0,128}):)[^\s/@'"]{1,256}(?=@)/gi, keepLead: true },
   // Authorization / Proxy-Authorization headers (scheme word kept: it tells a reader what was there).
   { kind: 'authorization', re: /(?<![A-Za-z0-9-])((?:proxy-)?authorization\s{0,4}:\s{0,4}(?:(?:bearer|basic|token|digest|negotiate|aws4-hmac-sha256)\s{1,4}|(?!(?:bearer|basic|token|digest|negotiate|aws4-hmac-sha256)\s)))(?!\$[A-Za-z_{(])("[^"\n]{1,1024}"|'[^'\n]{1,1024}'|[^\s'"]{1,1024})/gi, keepLead: true },
   { kind: 'bearer', re: /(?<![A-Za-z0-9_-])(bearer\s{1,4})[A-Za-z0-9._~+/=-]{12,2048}/gi, keepLead: true },
@@ -54,7 +54,7 @@ const BUILTIN: SecretPattern[] = [
   { kind: 'config-secret', re: new RegExp(`(?<![A-Za-z0-9_])((?:config|configure)\\s{1,4}set\\s{1,4}[^\\s=]{0,200}(?:_authToken|_auth|_password|npmAuthToken|token|password|secret)["']?(?:\\s{0,4}=\\s{0,4}|\\s{1,4}))${VALUE}`, 'gi'), keepLead: true },
   // NAME=value (and "name": value, name: value) where the name says secret. `PWD`, `OLDPWD` and
   // `PRIMARY KEY` are not: only the suffixes below, after an underscore, or the whole word.
-  { kind: 'secret-assignment', re: new RegExp(`(?<![A-Za-z0-9_])((?:[A-Za-z0-9_]{0,64}_(?:KEY|PASS|PWD|AUTH|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)|_?AUTH_?TOKEN|API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)["']?(?:=|\\s{1,4}=\\s{0,4}(?=["'])))${NOT_CODE}${VALUE}`, 'gi'), keepLead: true },
+  { kind: 'secret-assignment', re: new RegExp(`(?<![A-Za-z0-9_-])((?:[A-Za-z0-9_]{0,64}_(?:KEY|PASS|PWD|AUTH|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)|_?AUTH_?TOKEN|API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)["']?(?:=|\\s{1,4}=\\s{0,4}(?=["'])))${NOT_CODE}${VALUE}`, 'gi'), keepLead: true },
   { kind: 'secret-assignment', re: new RegExp(`(?<![A-Za-z0-9_])((?:[A-Za-z0-9_]{0,64}_)?(?:api_?key|access_?key|secret_?key|private_?key|auth_?token|access_?token|token|secret|password|passwd)["']?\\s{0,4}:\\s{0,4})${COLON_VALUE}`, 'gi'), keepLead: true },
   // --password X, --password=X, --api-key X, -storepass X; never a value that is another flag.
   { kind: 'secret-flag', re: new RegExp(`(?<![A-Za-z0-9_-])(--?(?:[a-z0-9]{1,20}-){0,3}(?:password|passwd|passphrase|token|secret|api-?key|apikey|auth-token|access-token|storepass|keypass|passin|passout)(?:=|\\s{1,4}))(?!-)${VALUE}`, 'gi'), keepLead: true },
@@ -84,7 +84,9 @@ export function redactSecrets(text: string): string {
     if (!p.re.test(out)) continue;
     p.re.lastIndex = 0;
     const marker = `[REDACTED:${p.kind}]`;
-    out = p.keepLead ? out.replace(p.re, (_m, lead: string) => lead + marker) : out.replace(p.re, marker);
+    // A value an earlier, more specific pattern already replaced keeps its kind (`x-api-key: sk-ant-…`
+    // says anthropic-key, not api-key-header).
+    out = p.keepLead ? out.replace(p.re, (m: string, lead: string) => (/^["']?\[REDACTED:/.test(m.slice(lead.length)) ? m : lead + marker)) : out.replace(p.re, marker);
   }
   return out;
 }
