@@ -6,6 +6,7 @@ import { Ledger } from '../src/state/ledger.js';
 import { Pricer } from '../src/pricing/cost.js';
 import { EMBEDDED_PRICES } from '../src/pricing/price-table.js';
 import { buildReport } from '../src/stats/report.js';
+import { Fold } from '../src/fold/fold.js';
 import { namedRange } from '../src/calendar/time-range.js';
 import type { EventContext, ModelEvent, Usage } from '../src/model/events.js';
 import { computeMetricData, METRIC, type LedgerMetric, type NumberMetric, type HistogramMetric } from '../src/export/metrics/ledger-metrics.js';
@@ -176,7 +177,7 @@ describe('computeMetricData', () => {
 
   it('equals the `ccotel stats --range all` totals', () => {
     const ledger = ledgerOf(EVENTS);
-    const r = buildReport(ledger, pricer, { range: namedRange('all', NOW, 'UTC'), timezone: 'UTC' }, { files: 0, lines: 0, malformedLines: 0, oversizedLines: 0, unpricedModels: [] });
+    const r = buildReport(Fold.of(ledger, { pricer }), { range: namedRange('all', NOW, 'UTC'), timezone: 'UTC' }, { files: 0, lines: 0, malformedLines: 0, oversizedLines: 0, unpricedModels: [] });
     const m = computeMetricData(ledger, pricer, opts);
     const tok = values(m, METRIC.tokenUsage);
     const byType = (t: string) => sum(Object.fromEntries(Object.entries(tok).filter(([k]) => k.includes(`type=${t},`))));
@@ -310,7 +311,7 @@ describe('monotonic and idempotent', () => {
 describe('producer', () => {
   it('exports cumulative points with a fixed start time and OTel or Prometheus names', async () => {
     const resource = resourceFromAttributes({ 'service.name': 'claude-code' });
-    const prod = new LedgerMetricProducer(ledgerOf(EVENTS), pricer, resource, { user: USER, timezone: 'UTC', now: () => NOW });
+    const prod = new LedgerMetricProducer(Fold.of(ledgerOf(EVENTS), { pricer }), resource, { user: USER, timezone: 'UTC', now: () => NOW });
     const { resourceMetrics, errors } = await prod.collect();
     expect(errors).toEqual([]);
     const metrics = resourceMetrics.scopeMetrics[0]!.metrics;
@@ -318,11 +319,11 @@ describe('producer', () => {
     expect(tokens.dataPointType).toBe(DataPointType.SUM);
     expect(tokens.dataPoints[0]!.startTime).toEqual([CUMULATIVE_START_MS / 1000, 0]);
     expect(tokens.dataPoints[0]!.endTime).toEqual([NOW / 1000, 0]);
-    const prom = new LedgerMetricProducer(ledgerOf(EVENTS), pricer, resource, { user: USER, timezone: 'UTC', now: () => NOW, names: 'prometheus' });
+    const prom = new LedgerMetricProducer(Fold.of(ledgerOf(EVENTS), { pricer }), resource, { user: USER, timezone: 'UTC', now: () => NOW, names: 'prometheus' });
     const names = (await prom.collect()).resourceMetrics.scopeMetrics[0]!.metrics.map((m) => m.descriptor.name);
     expect(names).toContain('ccotel_cost_usage_USD_total');
     // An empty ledger exports nothing at all (no empty metric families).
-    const empty = await new LedgerMetricProducer(new Ledger(), pricer, resource, { user: USER, timezone: 'UTC', now: () => NOW }).collect();
+    const empty = await new LedgerMetricProducer(Fold.of(new Ledger(), { pricer }), resource, { user: USER, timezone: 'UTC', now: () => NOW }).collect();
     expect(empty.resourceMetrics.scopeMetrics).toEqual([]);
   });
 });

@@ -4,6 +4,8 @@ import { loadSettings, type CommonOptions, type Settings } from '../config/setti
 import { listTranscripts, type TranscriptFile } from '../sources/transcript-files.js';
 import { HistoryReader, DEFAULT_READER_OPTIONS } from '../sources/history-reader.js';
 import { StateStore } from '../state/store.js';
+import { attachFold } from '../fold/fold-file.js';
+import type { Fold } from '../fold/fold.js';
 import type { Logger } from '../log.js';
 import { UserError } from '../errors.js';
 import type { StatsReport } from '../stats/report.js';
@@ -12,6 +14,7 @@ import { createProgress } from './progress.js';
 export interface History {
   settings: Settings;
   store: StateStore;
+  fold: Fold;
   reader: HistoryReader;
   files: TranscriptFile[];
   close(): void;
@@ -21,7 +24,7 @@ export interface History {
  * Settings and the state directory, with the warnings every command owes its user (no transcripts
  * anywhere, a flat rate in effect, state owned by a running daemon).
  */
-export async function openState(o: CommonOptions, log: Logger, opts: { allowReadOnly: boolean }): Promise<{ settings: Settings; store: StateStore }> {
+export async function openState(o: CommonOptions, log: Logger, opts: { allowReadOnly: boolean }): Promise<{ settings: Settings; store: StateStore; fold: Fold }> {
   const settings = loadSettings(o);
   if (settings.flatRate) log.warn('CLAUDE_RATE_INPUT/CLAUDE_RATE_OUTPUT set: costs use that flat rate for every model');
   if (!settings.roots.some((r) => r.exists)) {
@@ -30,7 +33,15 @@ export async function openState(o: CommonOptions, log: Logger, opts: { allowRead
   }
   const store = await StateStore.open(settings.stateDir, { allowReadOnly: opts.allowReadOnly, reset: o.resetState });
   if (store.readOnly) log.info(`state directory is in use by a running ccotel; reading without saving progress`);
-  return { settings, store };
+  try {
+    // The fold that stats and metrics read; it follows the ledger from here on.
+    const { fold, source } = await attachFold(store, { pricer: settings.pricer });
+    if (source === 'rebuilt') log.debug('aggregates rebuilt from the ledger');
+    return { settings, store, fold };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
 }
 
 /** Every transcript under the roots; a folder that cannot be listed is reported, not fatal. */
@@ -40,13 +51,13 @@ export function listFiles(settings: Settings, log: Logger): Promise<TranscriptFi
 
 /** Opens state read-only if need be and brings the ledger up to date (progress on a TTY). */
 export async function openHistory(o: CommonOptions, log: Logger, opts: { allowReadOnly: boolean }): Promise<History> {
-  const { settings, store } = await openState(o, log, opts);
+  const { settings, store, fold } = await openState(o, log, opts);
   const reader = new HistoryReader(store, [], log, DEFAULT_READER_OPTIONS);
   const progress = createProgress('reading transcripts');
   try {
     const files = await listFiles(settings, log);
     await reader.syncAll(files, (d, t) => progress.update(d, t));
-    return { settings, store, reader, files, close: () => store.close() };
+    return { settings, store, fold, reader, files, close: () => store.close() };
   } catch (err) {
     store.close();
     throw err;
@@ -69,9 +80,7 @@ export function inputSummary(h: History): StatsReport['input'] {
     malformed += cp.malformed;
     oversized += cp.oversized;
   }
-  const unpriced = new Set<string>();
-  for (const r of h.store.ledger.usage.values()) if (!h.settings.pricer.cost(r.model, r.usage, r.apiError).priced) unpriced.add(r.model);
-  return { files, lines, malformedLines: malformed, oversizedLines: oversized, unpricedModels: [...unpriced].sort() };
+  return { files, lines, malformedLines: malformed, oversizedLines: oversized, unpricedModels: h.fold.unpricedModels() };
 }
 
 /** A TCP port from the command line. */

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log.js';
-import type { Ledger } from '../state/ledger.js';
+import type { Fold } from '../fold/fold.js';
 import { resolveExportTarget } from './otlp-settings.js';
 import { buildResource, osUserName } from './resource.js';
 import { TraceBuilder, DEFAULT_TRACE_OPTIONS, type TraceBuilderOptions } from './traces/trace-builder.js';
@@ -29,7 +29,7 @@ export interface PipelineOptions {
 
 const noMetrics = { ready: Promise.resolve(), forceFlush: async () => {}, shutdown: async () => {}, describe: () => 'not exported (no OTLP endpoint; `ccotel run` serves them locally)' };
 
-export function createExportPipeline(settings: Settings, ledger: Ledger, stateDir: string, log: Logger, o: PipelineOptions = {}): ExportPipeline {
+export function createExportPipeline(settings: Settings, fold: Fold, stateDir: string, log: Logger, o: PipelineOptions = {}): ExportPipeline {
   const target = resolveExportTarget(settings.config.otlp);
   const resource = buildResource(settings.config.serviceName);
   const spanExporter = target.tracesUrl ? createOtlpSpanExporter(target) : createFileSpanExporter(join(stateDir, 'traces'));
@@ -37,8 +37,7 @@ export function createExportPipeline(settings: Settings, ledger: Ledger, stateDi
   const prom = o.prometheus ?? { host: settings.config.prometheus?.host ?? '127.0.0.1', port: settings.config.prometheus?.port ?? 9464 };
   const metricsUrl = target.metricsUrl;
   const metrics = !metricsUrl && o.serveLocalMetrics === false ? noMetrics : createMetricsPipeline({
-    ledger,
-    pricer: settings.pricer,
+    fold,
     user: osUserName(),
     timezone: settings.timezone,
     resource,

@@ -2,10 +2,10 @@
 // (ledger.ndjson, append-only). state.json records how many ledger bytes it covers; bytes past that
 // were written by a run that died before its checkpoint and are cut off on open, then re-derived
 // from the transcripts. Together with the ledger's keyed records this gives exactly-once totals.
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { open, readFile, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Ledger } from './ledger.js';
+import { Ledger, type ChangeListener } from './ledger.js';
 import { StateLock } from './lock.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { UserError } from '../errors.js';
@@ -25,13 +25,24 @@ interface StateFile {
   sinks?: Record<string, unknown>;
 }
 
+/**
+ * Called by commit() synchronously, right after it takes the ledger's pending changes, with the
+ * ledger length those changes bring it to; it snapshots what it must save and returns the write,
+ * which commit() runs once the ledger bytes are durable and before state.json is replaced.
+ */
+export type CommitHook = (ledgerBytes: number) => (() => Promise<void>) | undefined;
+
 export class StateStore {
-  readonly ledger = new Ledger();
   files: Record<string, FileCheckpoint> = {};
   sinks: Record<string, unknown> = {};
+  /** True when this open created the state (no state.json yet) or reset it (--reset-state). */
+  created = false;
+  private readonly records = new Ledger();
+  private ledgerLoaded = false;
   private ledgerBytes = 0;
   private lastSaved = '';
   private lock: StateLock | undefined;
+  private readonly commitHooks: CommitHook[] = [];
 
   private constructor(
     readonly dir: string,
@@ -44,6 +55,30 @@ export class StateStore {
   }
   get ledgerPath(): string {
     return join(this.dir, 'ledger.ndjson');
+  }
+
+  /**
+   * The ledger, parsed from disk on first use: a command with nothing new to apply (a warm `stats`
+   * answered from the saved fold) never pays for reading it.
+   */
+  get ledger(): Ledger {
+    if (!this.ledgerLoaded) this.loadLedgerRows();
+    return this.records;
+  }
+
+  /** Ledger bytes covered by the last commit (what a saved fold must cover to be current). */
+  get committedLedgerBytes(): number {
+    return this.ledgerBytes;
+  }
+
+  /** Listens to ledger changes without loading the ledger (changes only happen after it loads). */
+  onLedgerChange(fn: ChangeListener): () => void {
+    return this.records.onChange(fn);
+  }
+
+  /** Adds a step to every commit (the fold's save), run after the ledger append. */
+  addCommitHook(fn: CommitHook): void {
+    this.commitHooks.push(fn);
   }
 
   /**
@@ -80,6 +115,8 @@ export class StateStore {
     this.files = {};
     this.sinks = {};
     this.ledgerBytes = 0;
+    this.ledgerLoaded = true;
+    this.created = true;
     await this.saveState();
   }
 
@@ -88,7 +125,12 @@ export class StateStore {
     try {
       raw = await readFile(this.statePath, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // fresh state
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        // Fresh state: nothing to parse.
+        this.created = true;
+        this.ledgerLoaded = true;
+        return;
+      }
       throw new UserError(`cannot read state file ${this.statePath}: ${(err as Error).message}`);
     }
     let parsed: StateFile;
@@ -103,11 +145,12 @@ export class StateStore {
     this.files = parsed.files;
     this.sinks = parsed.sinks ?? {};
     this.ledgerBytes = parsed.ledgerBytes;
-    this.ledger.importOrphans(parsed.orphans);
-    await this.loadLedger();
+    this.records.importOrphans(parsed.orphans);
+    await this.checkLedger();
   }
 
-  private async loadLedger(): Promise<void> {
+  /** Checks the ledger's length against the checkpoint and cuts an uncommitted tail (rows parse lazily). */
+  private async checkLedger(): Promise<void> {
     let size = 0;
     try {
       size = (await stat(this.ledgerPath)).size;
@@ -117,13 +160,22 @@ export class StateStore {
     if (size < this.ledgerBytes) throw corrupt(this.ledgerPath, `ledger is shorter (${size} bytes) than its checkpoint (${this.ledgerBytes})`);
     // Bytes past the checkpoint belong to a run that died before committing: drop them.
     if (size > this.ledgerBytes && !this.readOnly) await truncate(this.ledgerPath, this.ledgerBytes);
+  }
+
+  private loadLedgerRows(): void {
+    this.ledgerLoaded = true;
     if (this.ledgerBytes === 0) return;
-    const fh = await open(this.ledgerPath, 'r');
     const buf = Buffer.allocUnsafe(this.ledgerBytes);
+    const fd = openSync(this.ledgerPath, 'r');
     try {
-      await fh.read(buf, 0, this.ledgerBytes, 0);
+      let at = 0;
+      while (at < this.ledgerBytes) {
+        const n = readSync(fd, buf, at, this.ledgerBytes - at, at);
+        if (n === 0) break;
+        at += n;
+      }
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
     const text = buf.toString('utf8');
     let start = 0;
@@ -134,7 +186,7 @@ export class StateStore {
       lineNo++;
       if (end > start) {
         try {
-          this.ledger.loadRow(JSON.parse(text.slice(start, end)));
+          this.records.loadRow(JSON.parse(text.slice(start, end)));
         } catch {
           throw corrupt(this.ledgerPath, `line ${lineNo} is not a ledger record`);
         }
@@ -150,11 +202,12 @@ export class StateStore {
    */
   async commit(): Promise<void> {
     if (this.readOnly) return;
-    const changes = this.ledger.takeChanges();
-    if (changes.length > 0) {
+    const changes = this.ledgerLoaded ? this.records.takeChanges() : '';
+    const data = Buffer.from(changes, 'utf8');
+    const writes = this.commitHooks.map((hook) => hook(this.ledgerBytes + data.length));
+    if (data.length > 0) {
       const fh = await open(this.ledgerPath, 'a', 0o600);
       try {
-        const data = Buffer.from(changes, 'utf8');
         await fh.write(data);
         await fh.sync();
         this.ledgerBytes += data.length;
@@ -162,6 +215,7 @@ export class StateStore {
         await fh.close();
       }
     }
+    for (const write of writes) await write?.();
     await this.saveState();
   }
 
@@ -171,7 +225,7 @@ export class StateStore {
       version: STATE_VERSION,
       files: this.files,
       ledgerBytes: this.ledgerBytes,
-      orphans: this.ledger.exportOrphans(),
+      orphans: this.records.exportOrphans(),
       sinks: this.sinks,
     };
     const text = JSON.stringify(state);

@@ -30,13 +30,13 @@ Examples:
   addCommonOptions(cmd);
   cmd.action(async (o: BackfillOptions) => {
     const log = createLogger({ level: logLevelOf(o), json: false });
-    const { settings, store } = await openState(o, log, { allowReadOnly: false });
+    const { settings, store, fold } = await openState(o, log, { allowReadOnly: false });
     const started = Date.now();
     let pipeline: ExportPipeline | undefined;
     const progress = createProgress('backfill');
     try {
       const sinceMs = o.since ? startOfDay(...parseDay(o.since, '--since'), settings.timezone) : undefined;
-      pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, { serveLocalMetrics: false, trace: { sessionIdleMs: parseDuration(o.sessionIdle ?? '30m', '--session-idle') } });
+      pipeline = createExportPipeline(settings, fold, settings.stateDir, log, { serveLocalMetrics: false, trace: { sessionIdleMs: parseDuration(o.sessionIdle ?? '30m', '--session-idle') } });
       for (const line of pipeline.describe()) log.info(line);
       const traces = pipeline.traces;
       const onSignal = (): void => {

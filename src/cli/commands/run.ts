@@ -33,8 +33,8 @@ variables, e.g.:
   addCommonOptions(cmd);
   cmd.action(async (o: RunOptions) => {
     const log = createLogger({ level: logLevelOf(o), json: o.logFormat !== 'text' });
-    const { settings, store } = await openState(o, log, { allowReadOnly: false });
-    const pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, {
+    const { settings, store, fold } = await openState(o, log, { allowReadOnly: false });
+    const pipeline = createExportPipeline(settings, fold, settings.stateDir, log, {
       metricsIntervalMs: parseDuration(o.metricsInterval ?? '10s', '--metrics-interval'),
       trace: { sessionIdleMs: parseDuration(o.sessionIdle ?? '30m', '--session-idle') },
       prometheus: o.prometheusPort ? { host: settings.config.prometheus?.host ?? '127.0.0.1', port: parsePort('--prometheus-port', o.prometheusPort) } : undefined,

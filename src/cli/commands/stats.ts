@@ -38,7 +38,7 @@ Examples:
     const h = await openHistory(o, log, { allowReadOnly: true });
     try {
       const range = resolveRange(o, Date.now(), h.settings.timezone);
-      const report = buildReport(h.store.ledger, h.settings.pricer, { range, timezone: h.settings.timezone, project: o.project }, inputSummary(h));
+      const report = buildReport(h.fold, { range, timezone: h.settings.timezone, project: o.project }, inputSummary(h), () => h.store.ledger);
       process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderStats(report));
     } finally {
       h.close();
