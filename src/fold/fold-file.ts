@@ -47,6 +47,10 @@ async function readFoldFile(path: string): Promise<FoldFile | undefined> {
   } catch {
     return undefined;
   }
+  return parseFoldFile(text);
+}
+
+function parseFoldFile(text: string): FoldFile | undefined {
   try {
     const f = JSON.parse(text, reviver) as FoldFile;
     if (f?.format !== FOLD_FORMAT || f.version !== FOLD_VERSION || typeof f.ledgerBytes !== 'number' || !(f.cells instanceof Map)) return undefined;
@@ -54,6 +58,21 @@ async function readFoldFile(path: string): Promise<FoldFile | undefined> {
   } catch {
     return undefined; // a damaged fold is only a cache: rebuilt from the ledger
   }
+}
+
+/** A fold from its saved text (undefined when it is not one), and the ledger length it covers. */
+export function deserializeFold(text: string, o: FoldOptions): { fold: Fold; ledgerBytes: number; prices: string } | undefined {
+  const f = parseFoldFile(text);
+  if (!f) return undefined;
+  return { fold: restore(f, o), ledgerBytes: f.ledgerBytes, prices: f.prices };
+}
+
+function restore(f: FoldFile, o: FoldOptions): Fold {
+  const fold = new Fold({ ...o, startMs: f.startMs });
+  fold.cells = f.cells;
+  fold.series = f.series;
+  fold.dirty = false;
+  return fold;
 }
 
 export interface AttachResult {
@@ -78,10 +97,7 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     fold = new Fold({ ...o, startMs: now });
     source = 'new';
   } else if (saved && samePrices && saved.ledgerBytes === store.committedLedgerBytes) {
-    fold = new Fold({ ...o, startMs: saved.startMs });
-    fold.cells = saved.cells;
-    fold.series = saved.series;
-    fold.dirty = false;
+    fold = restore(saved, o);
     source = 'saved';
   } else {
     // Same prices: the ledger gives the same or larger values, so the start time stands. New prices

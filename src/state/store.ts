@@ -66,6 +66,11 @@ export class StateStore {
     return this.records;
   }
 
+  /** Whether the ledger's rows have been parsed (a warm `stats` should not need them). */
+  get ledgerParsed(): boolean {
+    return this.ledgerLoaded;
+  }
+
   /** Ledger bytes covered by the last commit (what a saved fold must cover to be current). */
   get committedLedgerBytes(): number {
     return this.ledgerBytes;
