@@ -5,6 +5,7 @@
 import type { ModelEvent, ToolUseEvent, Usage } from '../../model/events.js';
 import type { Pricer } from '../../pricing/cost.js';
 import { summarizeToolTarget } from '../../model/tool-target.js';
+import { usageTotal } from '../../model/normalize.js';
 import { agentSpanId, chatSpanId, sessionSpanId, toolSpanId, traceIdFor, turnSpanId } from './ids.js';
 import type { AttrValue, SpanData } from './span-data.js';
 import { toolAttributes, GENAI_PROVIDER } from './attributes.js';
@@ -163,7 +164,7 @@ export class TraceBuilder {
         if (p) {
           p.end = Math.max(p.end, e.ts);
           p.seenAt = this.wallClock();
-          if (total(e.usage) > total(p.usage)) {
+          if (usageTotal(e.usage) > usageTotal(p.usage)) {
             p.usage = e.usage;
             p.stopReason = e.stopReason ?? p.stopReason;
           }
@@ -320,4 +321,3 @@ export class TraceBuilder {
   }
 }
 
-const total = (u: Usage): number => u.input + u.output + u.cacheCreation + u.cacheRead;
