@@ -4,7 +4,7 @@ import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
 import { listFiles, openState } from '../history.js';
 import { HistoryReader, DEFAULT_READER_OPTIONS } from '../../sources/history-reader.js';
-import { createExportPipeline, type ExportPipeline } from '../../export/pipeline.js';
+import type { ExportPipeline } from '../../export/pipeline.js';
 import { createProgress } from '../progress.js';
 import { parseDay, startOfDay } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
@@ -36,6 +36,8 @@ Examples:
     const progress = createProgress('backfill');
     try {
       const sinceMs = o.since ? startOfDay(...parseDay(o.since, '--since'), settings.timezone) : undefined;
+      // Loaded here, not at the top: `stats` shares this entry point and needs no OpenTelemetry SDK.
+      const { createExportPipeline } = await import('../../export/pipeline.js');
       pipeline = createExportPipeline(settings, fold, settings.stateDir, log, { serveLocalMetrics: false, trace: { sessionIdleMs: parseDuration(o.sessionIdle ?? '30m', '--session-idle') } });
       for (const line of pipeline.describe()) log.info(line);
       const traces = pipeline.traces;

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { addCommonOptions, type GlobalOptions } from '../options.js';
 import { loadSettings } from '../../config/settings.js';
 import { listTranscripts } from '../../sources/transcript-files.js';
-import { resolveExportTarget } from '../../export/otlp-settings.js';
 import { StateStore } from '../../state/store.js';
 
 type Verdict = 'ok' | 'warn' | 'fail';
@@ -51,6 +50,7 @@ export function registerDoctor(program: Command): void {
       add('fail', 'state', (err as Error).message);
     }
     try {
+      const { resolveExportTarget } = await import('../../export/otlp-settings.js');
       const target = resolveExportTarget(settings.config.otlp);
       if (!target.configured) add('ok', 'export', 'no OTLP endpoint: embedded default (Prometheus on 127.0.0.1:9464, trace files in the state directory)');
       for (const [signal, url] of [['traces', target.tracesUrl], ['metrics', target.metricsUrl]] as const) {

@@ -4,10 +4,9 @@ import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
 import { listFiles, openState, parsePort } from '../history.js';
 import { HistoryReader, DEFAULT_READER_OPTIONS } from '../../sources/history-reader.js';
-import { Follower } from '../../sources/follow.js';
-import { createExportPipeline } from '../../export/pipeline.js';
 import { parseDuration } from '../durations.js';
 import { UserError } from '../../errors.js';
+import { startLoopMonitor } from '../loop-monitor.js';
 
 interface RunOptions extends GlobalOptions {
   logFormat?: string;
@@ -33,7 +32,10 @@ variables, e.g.:
   addCommonOptions(cmd);
   cmd.action(async (o: RunOptions) => {
     const log = createLogger({ level: logLevelOf(o), json: o.logFormat !== 'text' });
+    startLoopMonitor(log);
     const { settings, store, fold } = await openState(o, log, { allowReadOnly: false });
+    // Loaded here, not at the top: `stats` shares this entry point and needs no OpenTelemetry SDK.
+    const [{ createExportPipeline }, { Follower }] = await Promise.all([import('../../export/pipeline.js'), import('../../sources/follow.js')]);
     const pipeline = createExportPipeline(settings, fold, settings.stateDir, log, {
       metricsIntervalMs: parseDuration(o.metricsInterval ?? '10s', '--metrics-interval'),
       trace: { sessionIdleMs: parseDuration(o.sessionIdle ?? '30m', '--session-idle') },
