@@ -413,6 +413,40 @@ describe('fold file in the state directory', () => {
     store.close();
   });
 
+  it('journals each commit and replays the journal on open; a torn journal means a rebuild', async () => {
+    const dir = stateDir();
+    const events = randomEvents(44, 1200);
+    let store = await StateStore.open(dir, { allowReadOnly: false });
+    let a = await attachFold(store, { pricer });
+    for (let k = 0; k < 6; k++) {
+      for (const e of events.slice(k * 200, (k + 1) * 200)) store.ledger.apply(e);
+      await store.commit();
+    }
+    const expected = all(a.fold);
+    expect(expected).toEqual(all(Fold.of(store.ledger, { pricer })));
+    const journal = readFileSync(join(dir, 'fold.journal'), 'utf8');
+    expect(journal.trim().split('\n').length).toBe(6); // one small line per commit, no rewrite of the fold
+    store.close();
+
+    store = await StateStore.open(dir, { allowReadOnly: false });
+    a = await attachFold(store, { pricer });
+    expect([a.source, store.ledgerParsed]).toEqual(['saved', false]);
+    expect(all(a.fold)).toEqual(expected);
+    store.close();
+
+    writeFileSync(join(dir, 'fold.journal'), journal.slice(0, -40)); // the last line torn
+    store = await StateStore.open(dir, { allowReadOnly: false });
+    a = await attachFold(store, { pricer });
+    expect(a.source).toBe('rebuilt');
+    expect(all(a.fold)).toEqual(expected);
+    await store.commit(); // a fresh snapshot replaces the journal
+    store.close();
+    store = await StateStore.open(dir, { allowReadOnly: false });
+    a = await attachFold(store, { pricer });
+    expect([a.source, all(a.fold)]).toEqual(['saved', expected]);
+    store.close();
+  });
+
   it('a state from before folds keeps the old fixed start time', async () => {
     const dir = stateDir();
     let store = await StateStore.open(dir, { allowReadOnly: false });

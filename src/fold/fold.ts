@@ -105,9 +105,11 @@ export class Fold {
 
   /** Lets calls older than `nowMs - settle window` into the per-request histogram. */
   settle(nowMs: number): void {
-    const before = this.series.settledUpTo;
+    const waiting = this.series.unsettled.size;
     settle(this.series, nowMs - this.settleMs);
-    if (this.series.settledUpTo !== before) this.dirty = true;
+    // Only a call moving into the histogram needs saving; the settle line itself is re-derived from
+    // the clock after a restart.
+    if (this.series.unsettled.size !== waiting) this.dirty = true;
   }
 
   /**
