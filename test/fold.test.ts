@@ -3,7 +3,7 @@
 // records (written here, independently of src/fold). Random histories from a seeded PRNG include
 // streaming copies that replace smaller ones, results arriving before or long after their tool
 // call, subagents, API errors, unpriced models and cwd-less records.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -415,11 +415,11 @@ describe('fold file in the state directory', () => {
 
   it('journals each commit and replays the journal on open; a torn journal means a rebuild', async () => {
     const dir = stateDir();
-    const events = randomEvents(44, 1200);
+    const events = randomEvents(44, 120);
     let store = await StateStore.open(dir, { allowReadOnly: false });
     let a = await attachFold(store, { pricer });
     for (let k = 0; k < 6; k++) {
-      for (const e of events.slice(k * 200, (k + 1) * 200)) store.ledger.apply(e);
+      for (const e of events.slice(k * 20, (k + 1) * 20)) store.ledger.apply(e);
       await store.commit();
     }
     const expected = all(a.fold);
@@ -444,6 +444,15 @@ describe('fold file in the state directory', () => {
     store = await StateStore.open(dir, { allowReadOnly: false });
     a = await attachFold(store, { pricer });
     expect([a.source, all(a.fold)]).toEqual(['saved', expected]);
+    // A journal that outgrows its snapshot is folded into a new snapshot.
+    for (const e of randomEvents(45, 3000)) store.ledger.apply(e);
+    await store.commit();
+    expect(existsSync(join(dir, 'fold.journal'))).toBe(false);
+    const bigger = all(a.fold);
+    store.close();
+    store = await StateStore.open(dir, { allowReadOnly: false });
+    a = await attachFold(store, { pricer });
+    expect([a.source, all(a.fold)]).toEqual(['saved', bigger]);
     store.close();
   });
 

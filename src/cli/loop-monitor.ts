@@ -8,7 +8,8 @@ export function startLoopMonitor(log: Logger, env: NodeJS.ProcessEnv = process.e
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
   setInterval(() => {
-    log.info('event loop delay', { maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, rssMB: process.memoryUsage().rss / 2 ** 20 });
+    const m = process.memoryUsage();
+    log.info('event loop delay', { maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, rssMB: m.rss / 2 ** 20, heapMB: m.heapUsed / 2 ** 20, externalMB: m.external / 2 ** 20 });
     h.reset();
   }, 1000).unref();
 }

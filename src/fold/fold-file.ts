@@ -20,8 +20,11 @@ export const FOLD_FORMAT = 'ccotel-fold';
 export const FOLD_VERSION = 1;
 export const FOLD_FILE = 'fold.json';
 export const FOLD_JOURNAL = 'fold.journal';
-/** The snapshot is rewritten once the journal is this much larger than it. */
-const JOURNAL_SLACK = 2 << 20;
+/**
+ * The snapshot is rewritten once the journal passes a quarter of its size: replaying the journal is
+ * what a warm `stats` pays, rewriting the snapshot what a daemon commit pays.
+ */
+const journalLimit = (snapshotBytes: number): number => Math.max(64 << 10, snapshotBytes / 4);
 
 interface FoldFile {
   format: string;
@@ -241,13 +244,16 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     if (writing) snapshotNeeded = true; // the previous commit's write never completed
     const changes = pending;
     pending = [];
-    if (!snapshotNeeded && changes.length === 0 && ledgerBytes === covered) return undefined;
+    const oversized = journalBytes > journalLimit(snapshotBytes);
+    if (!snapshotNeeded && !oversized && changes.length === 0 && ledgerBytes === covered) return undefined;
+    // A journal line costs ~300 bytes a change: a large commit (backfill) goes straight to a snapshot.
+    const fits = journalBytes + changes.length * 300 <= journalLimit(snapshotBytes);
+    const line = snapshotNeeded || oversized || !fits ? '' : JSON.stringify({ from: covered, to: ledgerBytes, c: changes } satisfies JournalLine) + '\n';
     let write: () => Promise<void>;
-    if (snapshotNeeded || journalBytes > snapshotBytes + JOURNAL_SLACK) {
+    if (!line || journalBytes + line.length > journalLimit(snapshotBytes)) {
       write = snapshot(ledgerBytes);
       snapshotNeeded = false;
     } else {
-      const line = JSON.stringify({ from: covered, to: ledgerBytes, c: changes } satisfies JournalLine) + '\n';
       write = async () => {
         await appendFile(journalPath, line, { mode: 0o600 });
         journalBytes += line.length;

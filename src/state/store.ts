@@ -150,6 +150,8 @@ export class StateStore {
     this.files = parsed.files;
     this.sinks = parsed.sinks ?? {};
     this.ledgerBytes = parsed.ledgerBytes;
+    // A run that changes nothing (a warm `stats`) then rewrites nothing.
+    this.lastSaved = raw;
     this.records.importOrphans(parsed.orphans);
     await this.checkLedger();
   }
