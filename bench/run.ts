@@ -25,6 +25,8 @@ export interface Measurement {
   seconds: number;
   /** Peak resident set size of the measured process, MB (undefined when it cannot be measured). */
   rssMB?: number;
+  /** User + system CPU seconds of the process (with /usr/bin/time): wall time on a busy machine is not. */
+  cpuSeconds?: number;
   stdout: string;
   code: number | null;
 }
@@ -99,7 +101,7 @@ if (process.env.BENCH_EXPORT !== '0' && DAEMON !== 'only') {
 export async function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Measurement> {
   const useTime = existsSync(TIME);
   const rssFile = join(REPO, '.bench', `rss-${process.pid}-${Date.now()}.txt`);
-  const [file, argv] = useTime ? [TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const [file, argv] = useTime ? [TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -123,17 +125,19 @@ export async function measure(cmd: string, args: string[], env: NodeJS.ProcessEn
       const seconds = (performance.now() - started) / 1000;
       clearInterval(poll);
       let rssMB: number | undefined;
+      let cpuSeconds: number | undefined;
       if (useTime) {
         try {
-          const kb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
-          if (Number.isFinite(kb)) rssMB = kb / 1024;
+          const [kb, user, sys] = readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+          if (Number.isFinite(kb)) rssMB = kb! / 1024;
+          if (Number.isFinite(user! + sys!)) cpuSeconds = user! + sys!;
           rmSync(rssFile, { force: true });
         } catch {
           // no figure
         }
       } else if (hwmKB > 0) rssMB = hwmKB / 1024;
       if (code !== 0) process.stderr.write(`${cmd} ${args.join(' ')} exited ${code}:\n${stderr.slice(-2000)}\n`);
-      resolve({ seconds, rssMB, stdout, code });
+      resolve({ seconds, rssMB, cpuSeconds, stdout, code });
     });
   });
 }
