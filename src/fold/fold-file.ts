@@ -153,7 +153,7 @@ interface JournalLine {
  * Applies the journal's lines that continue from `covered`. Returns the ledger length reached and
  * whether every line was used (else the journal must be replaced before anything is appended).
  */
-function replay(fold: Fold, text: string | undefined, covered: number): { covered: number; clean: boolean } {
+function replay(fold: Fold, text: string | undefined, covered: number, until: number): { covered: number; clean: boolean } {
   if (!text) return { covered, clean: true };
   for (const line of text.split('\n')) {
     if (!line) continue;
@@ -164,6 +164,9 @@ function replay(fold: Fold, text: string | undefined, covered: number): { covere
       return { covered, clean: false }; // a torn last line: what follows it is not covered
     }
     if (j.to <= covered) continue; // already in the snapshot
+    // Past the checkpoint: written by a commit that has not replaced state.json yet (a daemon
+    // beside us), or one that died before it did (those ledger bytes are cut off on open).
+    if (j.from >= until) return { covered, clean: false };
     if (j.from !== covered) return { covered, clean: false };
     for (const c of j.c) fold.apply(c);
     covered = j.to;
@@ -201,7 +204,7 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
   } else if (saved && samePrices) {
     const candidate = restore(saved, o);
     const journal = await readText(journalPath);
-    const r = replay(candidate, journal, saved.ledgerBytes);
+    const r = replay(candidate, journal, saved.ledgerBytes, store.committedLedgerBytes);
     if (r.covered === store.committedLedgerBytes) {
       fold = candidate;
       // Lines replayed stay in the journal; it is folded into the snapshot once it outgrows it.
