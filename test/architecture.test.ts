@@ -21,7 +21,7 @@ const ALLOWED: Record<string, string[]> = {
   sources: ['model'],
   state: ['model', 'sources'],
   config: ['calendar', 'pricing', 'sources'],
-  ingest: ['model', 'sources', 'state', 'config'],
+  ingest: ['model', 'sources', 'state', 'config', 'fold'],
   fold: ['calendar', 'model', 'pricing', 'state'],
   stats: ['calendar', 'fold', 'model', 'pricing', 'sources', 'state'],
   export: ['calendar', 'config', 'detection', 'fold', 'model', 'pricing', 'state'],

@@ -59,7 +59,7 @@ Examples:
     process.on('SIGTERM', onSignal);
     try {
       const sinceMs = sinceDay ? startOfDay(...sinceDay, settings.timezone) : undefined;
-      pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, { serveLocalMetrics: false, trace: { sessionIdleMs } });
+      pipeline = createExportPipeline(settings, session.fold, (key) => store.ledger.usage.get(key), settings.stateDir, log, { serveLocalMetrics: false, trace: { sessionIdleMs } });
       for (const line of pipeline.describe()) log.info(line);
       const traces = pipeline.traces;
       manager = session.attach([traces], { sinceMs });
