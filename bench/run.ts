@@ -4,6 +4,9 @@
 //   BENCH_MB=400 (history size)   BENCH_SEED=1   BENCH_KEEP_STATE=1 (keep .bench/state-* dirs)
 //   BENCH_EXPORT=0  skip bench/export.ts (backfill into a real collector, live latency), which needs
 //                   the collector binary (scripts/build-collector.sh or CCOTEL_OTELCOL_BIN)
+//   BENCH_DAEMON=0 | only   skip, or run only, bench/daemon.ts: `ccotel run` on the second shape
+//                   (~3,000 files, long tool outputs; BENCH_DAEMON_MB, default BENCH_MB or 445):
+//                   /metrics scrape time, event-loop stalls while following, RSS, warm stats, state size
 //
 // The history is cached in .bench/history-<MB>mb-seed<SEED>/ (git-ignored) and reused when present.
 // All figures are with the files in the page cache (they were just written or read).
@@ -22,6 +25,8 @@ export interface Measurement {
   seconds: number;
   /** Peak resident set size of the measured process, MB (undefined when it cannot be measured). */
   rssMB?: number;
+  /** User + system CPU seconds of the process (with /usr/bin/time): wall time on a busy machine is not. */
+  cpuSeconds?: number;
   stdout: string;
   code: number | null;
 }
@@ -57,7 +62,7 @@ export interface BenchRow {
  */
 export interface BenchCase {
   name: string;
-  run(ctx: BenchContext, rows: readonly BenchRow[]): Promise<BenchRow | undefined>;
+  run(ctx: BenchContext, rows: readonly BenchRow[]): Promise<BenchRow | BenchRow[] | undefined>;
 }
 export const benchCases: BenchCase[] = [];
 
@@ -85,7 +90,19 @@ benchCases.push({
   },
 });
 
-if (process.env.BENCH_EXPORT !== '0') {
+const DAEMON = process.env.BENCH_DAEMON ?? '1';
+if (DAEMON !== '0') {
+  benchCases.push({
+    name: 'ccotel run on the daemon shape',
+    async run(ctx) {
+      const { benchDaemon } = await import('./daemon.js');
+      const mb = Number(process.env.BENCH_DAEMON_MB ?? process.env.BENCH_MB ?? 445);
+      return benchDaemon(ctx, REPO, mb, Number(process.env.BENCH_SEED ?? 1));
+    },
+  });
+}
+
+if (process.env.BENCH_EXPORT !== '0' && DAEMON !== 'only') {
   benchCases.push({
     name: 'ccotel backfill into a real collector',
     async run(ctx) {
@@ -108,7 +125,7 @@ if (process.env.BENCH_EXPORT !== '0') {
 export async function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Measurement> {
   const useTime = existsSync(TIME);
   const rssFile = join(REPO, '.bench', `rss-${process.pid}-${Date.now()}.txt`);
-  const [file, argv] = useTime ? [TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const [file, argv] = useTime ? [TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -132,17 +149,19 @@ export async function measure(cmd: string, args: string[], env: NodeJS.ProcessEn
       const seconds = (performance.now() - started) / 1000;
       clearInterval(poll);
       let rssMB: number | undefined;
+      let cpuSeconds: number | undefined;
       if (useTime) {
         try {
-          const kb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
-          if (Number.isFinite(kb)) rssMB = kb / 1024;
+          const [kb, user, sys] = readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+          if (Number.isFinite(kb)) rssMB = kb! / 1024;
+          if (Number.isFinite(user! + sys!)) cpuSeconds = user! + sys!;
           rmSync(rssFile, { force: true });
         } catch {
           // no figure
         }
       } else if (hwmKB > 0) rssMB = hwmKB / 1024;
       if (code !== 0) process.stderr.write(`${cmd} ${args.join(' ')} exited ${code}:\n${stderr.slice(-2000)}\n`);
-      resolve({ seconds, rssMB, stdout, code });
+      resolve({ seconds, rssMB, cpuSeconds, stdout, code });
     });
   });
 }
@@ -204,6 +223,11 @@ function printTable(rows: readonly BenchRow[], ctx: BenchContext): void {
 
 export async function runBench(opts: { mb: number; seed: number; keepState?: boolean }): Promise<BenchRow[]> {
   if (!existsSync(CLI)) throw new Error(`${CLI} missing: run npm run build first`);
+  if (DAEMON === 'only') {
+    const { ensureDaemonHistory } = await import('./daemon.js');
+    const h = ensureDaemonHistory(REPO, Number(process.env.BENCH_DAEMON_MB ?? process.env.BENCH_MB ?? 445), opts.seed);
+    return runCases({ root: h.root, bytes: h.expected.bytes, expected: h.expected, scratch: h.dir, measure }, [], opts);
+  }
   const { root, dir, expected } = ensureHistory(opts.mb, opts.seed);
   const ctx: BenchContext = { root, bytes: expected.bytes, expected, scratch: dir, measure };
   const mbps = (s: number) => expected.bytes / 1e6 / s;
@@ -244,13 +268,17 @@ export async function runBench(opts: { mb: number; seed: number; keepState?: boo
     rows.push({ name: 'ccusage daily --json --offline', m: cc, mbPerSec: mbps(cc.seconds), note: `${same ? 'same token totals as ccotel' : 'TOKEN TOTALS DIFFER from ccotel'}; cost ${t.totalCost.toFixed(4)} vs ccotel ${coldReport?.costUSD?.toFixed(4)}` });
   } else rows.push({ name: 'ccusage daily --json --offline', m: { seconds: NaN, stdout: '', code: null }, note: `not installed (${CCUSAGE})` });
 
-  // Later cases (export to a real collector, ...): see `benchCases` above.
+  if (!opts.keepState) rmSync(state, { recursive: true, force: true });
+  return runCases(ctx, rows, opts);
+}
+
+/** Later cases (export to a real collector, the daemon shape, ...): see `benchCases` above. */
+async function runCases(ctx: BenchContext, rows: BenchRow[], _opts: { keepState?: boolean }): Promise<BenchRow[]> {
   for (const c of benchCases) {
     const row = await c.run(ctx, rows);
-    if (row) rows.push(row);
+    if (Array.isArray(row)) rows.push(...row);
+    else if (row) rows.push(row);
   }
-
-  if (!opts.keepState) rmSync(state, { recursive: true, force: true });
   printTable(rows, ctx);
   return rows;
 }

@@ -21,7 +21,7 @@ const ALLOWED: Record<string, string[]> = {
   sources: ['model'],
   state: ['detection', 'model', 'sources'],
   config: ['calendar', 'detection', 'pricing', 'sources'],
-  ingest: ['model', 'sources', 'state', 'config'],
+  ingest: ['model', 'sources', 'state', 'config', 'fold'],
   fold: ['calendar', 'model', 'pricing', 'state'],
   stats: ['calendar', 'fold', 'model', 'pricing', 'sources', 'state'],
   export: ['calendar', 'config', 'detection', 'fold', 'model', 'pricing', 'state'],

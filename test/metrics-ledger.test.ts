@@ -6,6 +6,7 @@ import { Ledger } from '../src/state/ledger.js';
 import { Pricer } from '../src/pricing/cost.js';
 import { EMBEDDED_PRICES } from '../src/pricing/price-table.js';
 import { buildReport } from '../src/stats/report.js';
+import { Fold } from '../src/fold/fold.js';
 import { namedRange } from '../src/calendar/time-range.js';
 import type { EventContext, ModelEvent, Usage } from '../src/model/events.js';
 import { computeMetricData, METRIC, type LedgerMetric, type NumberMetric, type HistogramMetric } from '../src/export/metrics/ledger-metrics.js';
@@ -218,7 +219,7 @@ describe('computeMetricData', () => {
     }
 
     // The stats report over the same ledger gives the same hand-computed numbers.
-    const r = buildReport(ledger, pricer, { range: namedRange('all', NOW, 'UTC'), timezone: 'UTC' }, { files: 0, lines: 0, malformedLines: 0, oversizedLines: 0, unpricedModels: [] });
+    const r = buildReport(Fold.of(ledger, { pricer }), { range: namedRange('all', NOW, 'UTC'), timezone: 'UTC' }, { files: 0, lines: 0, malformedLines: 0, oversizedLines: 0, unpricedModels: [] });
     expect({ input: r.tokens.input, output: r.tokens.output, cacheRead: r.tokens.cacheRead, cacheCreation: r.tokens.cacheCreation }).toEqual(want.tokens);
     expect(r.costUSD).toBeCloseTo(want.costUSD, 12);
     expect([r.requests, r.apiErrors, r.prompts, r.compactions, r.sessions, r.subagents, r.operations]).toEqual([want.requests, want.apiErrors, want.prompts, want.compactions, want.sessions, want.subagents, want.operations]);
@@ -334,7 +335,7 @@ describe('monotonic and idempotent', () => {
 describe('producer', () => {
   it('exports cumulative points with a fixed start time and OTel or Prometheus names', async () => {
     const resource = resourceFromAttributes({ 'service.name': 'claude-code' });
-    const prod = new LedgerMetricProducer(ledgerOf(EVENTS), pricer, resource, { user: USER, timezone: 'UTC', now: () => NOW });
+    const prod = new LedgerMetricProducer(Fold.of(ledgerOf(EVENTS), { pricer }), resource, { user: USER, timezone: 'UTC', now: () => NOW });
     const { resourceMetrics, errors } = await prod.collect();
     expect(errors).toEqual([]);
     const metrics = resourceMetrics.scopeMetrics[0]!.metrics;
@@ -342,11 +343,11 @@ describe('producer', () => {
     expect(tokens.dataPointType).toBe(DataPointType.SUM);
     expect(tokens.dataPoints[0]!.startTime).toEqual([CUMULATIVE_START_MS / 1000, 0]);
     expect(tokens.dataPoints[0]!.endTime).toEqual([NOW / 1000, 0]);
-    const prom = new LedgerMetricProducer(ledgerOf(EVENTS), pricer, resource, { user: USER, timezone: 'UTC', now: () => NOW, names: 'prometheus' });
+    const prom = new LedgerMetricProducer(Fold.of(ledgerOf(EVENTS), { pricer }), resource, { user: USER, timezone: 'UTC', now: () => NOW, names: 'prometheus' });
     const names = (await prom.collect()).resourceMetrics.scopeMetrics[0]!.metrics.map((m) => m.descriptor.name);
     expect(names).toContain('ccotel_cost_usage_USD_total');
     // An empty ledger exports nothing at all (no empty metric families).
-    const empty = await new LedgerMetricProducer(new Ledger(), pricer, resource, { user: USER, timezone: 'UTC', now: () => NOW }).collect();
+    const empty = await new LedgerMetricProducer(Fold.of(new Ledger(), { pricer }), resource, { user: USER, timezone: 'UTC', now: () => NOW }).collect();
     expect(empty.resourceMetrics.scopeMetrics).toEqual([]);
   });
 });

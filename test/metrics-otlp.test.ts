@@ -9,6 +9,7 @@ import { Ledger } from '../src/state/ledger.js';
 import { Pricer } from '../src/pricing/cost.js';
 import { EMBEDDED_PRICES } from '../src/pricing/price-table.js';
 import type { ModelEvent } from '../src/model/events.js';
+import { Fold } from '../src/fold/fold.js';
 import { createMetricsPipeline } from '../src/export/metrics/metrics-pipeline.js';
 import { CUMULATIVE_START_MS } from '../src/export/metrics/ledger-producer.js';
 
@@ -48,8 +49,7 @@ describe('otlp mode', () => {
 
   const pipelineFor = (ledger: Ledger) =>
     createMetricsPipeline({
-      ledger,
-      pricer: new Pricer(EMBEDDED_PRICES),
+      fold: Fold.of(ledger, { pricer: new Pricer(EMBEDDED_PRICES) }),
       user: 'alice',
       timezone: 'UTC',
       resource: resourceFromAttributes({ 'service.name': 'claude-code' }),
@@ -102,8 +102,7 @@ describe('otlp mode', () => {
     const ledger = new Ledger();
     ledger.apply(EVENT);
     const p = createMetricsPipeline({
-      ledger,
-      pricer: new Pricer(EMBEDDED_PRICES),
+      fold: Fold.of(ledger, { pricer: new Pricer(EMBEDDED_PRICES) }),
       user: 'alice',
       timezone: 'UTC',
       resource: resourceFromAttributes({}),

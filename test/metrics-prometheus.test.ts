@@ -6,6 +6,7 @@ import { Ledger } from '../src/state/ledger.js';
 import { Pricer } from '../src/pricing/cost.js';
 import { EMBEDDED_PRICES } from '../src/pricing/price-table.js';
 import type { EventContext, ModelEvent, Usage } from '../src/model/events.js';
+import { Fold } from '../src/fold/fold.js';
 import { createMetricsPipeline, type MetricsPipeline } from '../src/export/metrics/metrics-pipeline.js';
 import { probablyFreePort } from './support/temp.js';
 
@@ -78,8 +79,7 @@ describe('prometheus mode', () => {
     for (let attempt = 1; ; attempt++) {
       port = await probablyFreePort();
       pipeline = createMetricsPipeline({
-        ledger,
-        pricer: new Pricer(EMBEDDED_PRICES),
+        fold: Fold.of(ledger, { pricer: new Pricer(EMBEDDED_PRICES) }),
         user: 'alice',
         timezone: 'Europe/Berlin',
         resource: resourceFromAttributes({ 'service.name': 'claude-code', 'user.name': 'alice' }),
@@ -172,8 +172,7 @@ describe('prometheus mode', () => {
 
   it('reports a busy port through ready', async () => {
     const second = createMetricsPipeline({
-      ledger: new Ledger(),
-      pricer: new Pricer(EMBEDDED_PRICES),
+      fold: Fold.of(new Ledger(), { pricer: new Pricer(EMBEDDED_PRICES) }),
       user: 'alice',
       timezone: 'UTC',
       resource: resourceFromAttributes({}),

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Settings } from '../config/settings.js';
 import { DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT } from '../config/defaults.js';
 import type { Logger } from '../log.js';
-import type { Ledger } from '../state/ledger.js';
+import type { ToolLookup, UsageLookup } from './traces/trace-builder.js';
+import type { Fold } from '../fold/fold.js';
 import { resolveExportTarget } from './otlp-settings.js';
 import { buildResource, osUserName } from './resource.js';
 import { TraceBuilder, DEFAULT_TRACE_OPTIONS, type TraceBuilderOptions } from './traces/trace-builder.js';
@@ -29,23 +30,22 @@ export interface PipelineOptions {
   prometheus?: { host: string; port: number };
   /** False: no local Prometheus endpoint when no collector is configured (one-shot commands). */
   serveLocalMetrics?: boolean;
+  /** A tool call's redacted target and rule hits, as the ledger recorded them (span events). */
+  toolOf?: ToolLookup;
 }
 
 const noMetrics = { ready: Promise.resolve(), forceFlush: async () => {}, shutdown: async () => {}, describe: () => 'not exported (no OTLP endpoint; `ccotel run` serves them locally)' };
 
-export function createExportPipeline(settings: Settings, ledger: Ledger, stateDir: string, log: Logger, o: PipelineOptions = {}): ExportPipeline {
+/** `usageOf` gives a call's final usage (the ledger's record); `fold` the metric values. */
+export function createExportPipeline(settings: Settings, fold: Fold, usageOf: UsageLookup, stateDir: string, log: Logger, o: PipelineOptions = {}): ExportPipeline {
   const target = resolveExportTarget(settings.config.otlp);
   const resource = buildResource(settings.config.serviceName);
   const spanExporter = target.urls.traces ? createOtlpSpanExporter(target) : createFileSpanExporter(join(stateDir, 'traces'));
   const retrying = new RetryingExporter(spanExporter, log, 'span');
-  const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }, (key) => ledger.usage.get(key), undefined, (id) => {
-    const t = ledger.tools.get(id);
-    return t && { target: t.target, hits: ledger.hitsOf(id) };
-  }), retrying, resource);
+  const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }, usageOf, undefined, o.toolOf), retrying, resource);
   const prom = o.prometheus ?? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port: settings.config.prometheus?.port ?? DEFAULT_PROMETHEUS_PORT };
   const metrics = !target.urls.metrics && o.serveLocalMetrics === false ? noMetrics : createMetricsPipeline({
-    ledger,
-    pricer: settings.pricer,
+    fold,
     user: osUserName(),
     timezone: settings.timezone,
     resource,

@@ -8,6 +8,8 @@ import type { EventSink } from '../model/sink.js';
 import type { Logger } from '../log.js';
 import { IngestManager, type IngestOptions, type ProgressFn } from './manager.js';
 import type { Follower, FollowOptions } from './follow.js';
+import { attachFold } from '../fold/fold-file.js';
+import type { Fold } from '../fold/fold.js';
 
 export interface OpenOptions {
   /** Open read-only when another ccotel owns the state (stats beside a running daemon). */
@@ -22,6 +24,8 @@ export class IngestSession {
   private constructor(
     readonly settings: Settings,
     readonly store: StateStore,
+    /** The aggregates stats and metrics read; it follows every ledger change from here on. */
+    readonly fold: Fold,
     private readonly log: Logger,
   ) {}
 
@@ -36,7 +40,13 @@ export class IngestSession {
     const store = await openWaiting(settings.stateDir, { allowReadOnly: opts.allowReadOnly, reset: o.resetState, warn: (m) => log.warn(m) }, log);
     store.ledger.detect = settings.detector;
     if (store.readOnly) log.info(`state directory is in use by a running ccotel; reading without saving progress`);
-    return new IngestSession(settings, store, log);
+    try {
+      const { fold } = await attachFold(store, { pricer: settings.pricer });
+      return new IngestSession(settings, store, fold, log);
+    } catch (err) {
+      store.close();
+      throw err;
+    }
   }
 
   /** The manager over the chosen sinks (none for stats: the ledger alone). */

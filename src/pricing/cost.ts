@@ -1,5 +1,6 @@
 // Cost of one deduplicated model call, computed the way ccusage 20.x does so totals agree to the cent:
 // the 200k tier applies per token type per entry, to the tokens above the threshold only.
+import { createHash } from 'node:crypto';
 import type { Usage } from '../model/events.js';
 import { FREE_MODELS, type ModelPrice, type PriceTable } from './price-table.js';
 
@@ -10,9 +11,14 @@ export class Pricer {
   private readonly keys: string[];
   private readonly cache = new Map<string, ModelPrice | null>();
 
+  /** Identifies the table's content: aggregates computed with other prices are stale. */
+  readonly fingerprint: string;
+
   constructor(private readonly table: PriceTable) {
     // Longest prefix wins: 'claude-sonnet-4-5' before 'claude-sonnet-4'.
     this.keys = Object.keys(table).sort((a, b) => b.length - a.length);
+    const canonical = JSON.stringify(Object.keys(table).sort().map((k) => [k, table[k]]), (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
+    this.fingerprint = createHash('sha256').update(canonical).update('\0').update([...FREE_MODELS].join(',')).digest('hex').slice(0, 16);
   }
 
   /** The price of a model, by longest known prefix; null when unknown. */

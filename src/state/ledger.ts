@@ -1,8 +1,8 @@
 // The ledger: every fact the sinks need, one keyed record per model call, tool call, prompt,
 // subagent and compaction. Applying the same event twice changes nothing (model calls keep the
 // largest usage copy), so re-reading bytes after a crash, a truncation or --reset-state can never
-// count twice. Stats and metric counters are computed from it, which also keeps counters monotonic
-// across daemon restarts.
+// count twice. Every change is reported to listeners (the fold in src/fold, which stats and metrics
+// read), with the version it replaced.
 import type { ModelEvent, Usage } from '../model/events.js';
 import { usageTotal } from '../model/normalize.js';
 import { summarizeToolTarget } from '../model/tool-target.js';
@@ -93,6 +93,18 @@ const promptRow = (r: PromptRecord): Row => ['P', r.uuid, r.ts, r.sessionId, r.a
 const compactionRow = (r: CompactionRecord): Row => ['C', r.key, r.ts, r.sessionId, r.cwd];
 const hitRow = (r: HitRecord): Row => ['R', r.key, r.toolId, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.tool, r.rule, r.severity, r.field, r.value];
 
+/**
+ * One record added or replaced by apply(), with the version it replaced: a usage record is replaced
+ * by a larger streaming copy, a tool record gains its result later. The fold (src/fold) subtracts
+ * `prev` and adds `next`, so its aggregates always equal a fold of the records as they are now.
+ */
+export type LedgerChange =
+  | { type: 'usage'; prev?: UsageRecord; next: UsageRecord }
+  | { type: 'tool'; prev?: ToolRecord; next: ToolRecord }
+  | { type: 'prompt'; prev?: undefined; next: PromptRecord }
+  | { type: 'compaction'; prev?: undefined; next: CompactionRecord };
+export type ChangeListener = (c: LedgerChange) => void;
+
 export class Ledger {
   readonly usage = new Map<string, UsageRecord>();
   readonly tools = new Map<string, ToolRecord>();
@@ -106,6 +118,28 @@ export class Ledger {
   private dirty = new Map<string, () => Row>();
   /** Tool results seen before their tool_use (a subagent's file can be read before its parent's). */
   private orphanResults = new Map<string, { endTs: number; isError: boolean }>();
+  private readonly listeners: ChangeListener[] = [];
+
+  /** Calls `fn` for every record apply() adds or replaces (not for loadRow: that is history already folded). */
+  onChange(fn: ChangeListener): () => void {
+    this.listeners.push(fn);
+    return () => {
+      const i = this.listeners.indexOf(fn);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** Every record as it is now, as additions (rebuilding a fold from scratch). */
+  *records(): Iterable<LedgerChange> {
+    for (const next of this.usage.values()) yield { type: 'usage', next };
+    for (const next of this.tools.values()) yield { type: 'tool', next };
+    for (const next of this.prompts.values()) yield { type: 'prompt', next };
+    for (const next of this.compactions.values()) yield { type: 'compaction', next };
+  }
+
+  private emit(c: LedgerChange): void {
+    for (const fn of this.listeners) fn(c);
+  }
 
   apply(e: ModelEvent): void {
     const { ctx } = e;
@@ -161,19 +195,25 @@ export class Ledger {
   }
 
   private putUsage(r: UsageRecord): void {
+    const prev = this.usage.get(r.key);
     this.usage.set(r.key, r);
+    this.emit({ type: 'usage', prev, next: r });
     this.dirty.set(`U${r.key}`, () => usageRow(r));
   }
   private putTool(r: ToolRecord): void {
+    const prev = this.tools.get(r.id);
     this.tools.set(r.id, r);
+    this.emit({ type: 'tool', prev, next: r });
     this.dirty.set(`T${r.id}`, () => toolRow(r));
   }
   private putPrompt(r: PromptRecord): void {
     this.prompts.set(r.uuid, r);
+    this.emit({ type: 'prompt', next: r });
     this.dirty.set(`P${r.uuid}`, () => promptRow(r));
   }
   private putCompaction(r: CompactionRecord): void {
     this.compactions.set(r.key, r);
+    this.emit({ type: 'compaction', next: r });
     this.dirty.set(`C${r.key}`, () => compactionRow(r));
   }
   private putHit(r: HitRecord): void {

@@ -9,11 +9,11 @@
 // header row naming its id, and state.json names the id it covers: a kill between switching the
 // ledger and saving state.json leaves a ledger whose id state.json does not know, which is then
 // adopted whole (it holds every committed record; re-reading from the old checkpoints is idempotent).
-import { constants } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { open, readdir, readFile, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Ledger } from './ledger.js';
+import { Ledger, type ChangeListener } from './ledger.js';
 import { StateLock } from './lock.js';
 import { CREATE_EXCLUSIVE, syncDir, writeFileAtomic } from './atomic-file.js';
 import { ensureTrustedDir } from './dir-trust.js';
@@ -26,6 +26,7 @@ export const STATE_FORMAT = 'ccotel-state';
 export const STATE_VERSION = 1;
 
 const READ_NOFOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW;
+const NO_CHANGES = { text: '', rows: 0, ack: () => {} };
 const WRITE_NOFOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW;
 
 interface StateFile {
@@ -62,6 +63,14 @@ export interface OpenOptions {
   warn?: (msg: string) => void;
 }
 
+/**
+ * Called by commit() synchronously, right after it takes the ledger's pending changes, with the
+ * ledger position (length and id) those changes bring it to; it snapshots what it must save and
+ * returns the write, which commit() runs once the ledger bytes are durable and before state.json is
+ * replaced. Compaction calls it again with the new position and no changes.
+ */
+export type CommitHook = (ledgerBytes: number, ledgerId: string | undefined) => (() => Promise<void>) | undefined;
+
 export interface StateInfo {
   /** Bytes of all files in the state directory. */
   dirBytes: number;
@@ -72,7 +81,11 @@ export interface StateInfo {
 }
 
 export class StateStore {
-  readonly ledger = new Ledger();
+  /** True when this open created the state (no state.json yet) or reset it (--reset-state). */
+  created = false;
+  private readonly records = new Ledger();
+  private ledgerLoaded = false;
+  private readonly commitHooks: CommitHook[] = [];
   files: Record<string, FileCheckpoint> = {};
   sinks: Record<string, unknown> = {};
   private ledgerBytes = 0;
@@ -95,6 +108,40 @@ export class StateStore {
     /** Read-only: another process owns the directory; nothing is written. */
     readonly readOnly: boolean,
   ) {}
+
+  /**
+   * The ledger, parsed from disk on first use: a command with nothing new to apply (a warm `stats`
+   * answered from the saved fold) never pays for reading it.
+   */
+  get ledger(): Ledger {
+    if (!this.ledgerLoaded) this.loadLedgerRows();
+    return this.records;
+  }
+
+  /** Whether the ledger's rows have been parsed (a warm `stats` should not need them). */
+  get ledgerParsed(): boolean {
+    return this.ledgerLoaded;
+  }
+
+  /** Ledger bytes covered by the last commit (what a saved fold must cover to be current). */
+  get committedLedgerBytes(): number {
+    return this.ledgerBytes;
+  }
+
+  /** The committed ledger's id (a compaction or reset gives it a new one). */
+  get committedLedgerId(): string | undefined {
+    return this.ledgerId;
+  }
+
+  /** Listens to ledger changes without loading the ledger (changes only happen after it loads). */
+  onLedgerChange(fn: ChangeListener): () => void {
+    return this.records.onChange(fn);
+  }
+
+  /** Adds a step to every commit (the fold's save), run after the ledger write. */
+  addCommitHook(fn: CommitHook): void {
+    this.commitHooks.push(fn);
+  }
 
   get statePath(): string {
     return join(this.dir, 'state.json');
@@ -166,6 +213,8 @@ export class StateStore {
     this.ledgerId = id;
     this.ledgerBytes = Buffer.byteLength(header);
     this.ledgerRows = 0;
+    this.ledgerLoaded = true;
+    this.created = true;
     await this.saveState();
   }
 
@@ -174,7 +223,12 @@ export class StateStore {
     // A read-only reader can meet a compaction between reading state.json and the ledger: read again.
     for (let attempt = 0; ; attempt++) {
       parsed = await this.readStateFile();
-      if (!parsed) return; // fresh state
+      if (!parsed) {
+        // Fresh state: nothing to parse.
+        this.created = true;
+        this.ledgerLoaded = true;
+        return;
+      }
       this.files = parsed.files;
       this.sinks = parsed.sinks ?? {};
       this.ledgerBytes = parsed.ledgerBytes;
@@ -183,9 +237,9 @@ export class StateStore {
       this.lastCompactionMs = parsed.lastCompactionMs;
       if (await this.settleLedger(parsed.ledgerId, this.readOnly && attempt < 5)) break;
     }
-    this.ledger.importOrphans(parsed.orphans);
-    const rows = await this.loadLedger();
-    if (this.ledgerRows < 0) this.ledgerRows = rows;
+    this.records.importOrphans(parsed.orphans);
+    // Rows parse lazily (see `ledger`); a repaired ledger is parsed now, to count its rows.
+    if (this.ledgerRows < 0) this.loadLedgerRows();
     if (this.repaired && !this.readOnly) await this.saveState();
   }
 
@@ -275,15 +329,24 @@ export class StateStore {
     }
   }
 
-  /** Reads rows up to ledgerBytes into the ledger; returns how many rows there were. */
-  private async loadLedger(): Promise<number> {
-    if (this.ledgerBytes === 0) return 0;
-    const fh = await open(this.ledgerPath, READ_NOFOLLOW);
+  /** Reads rows up to ledgerBytes into the ledger (synchronously: `ledger` is a getter). */
+  private loadLedgerRows(): void {
+    this.ledgerLoaded = true;
+    if (this.ledgerBytes === 0) {
+      if (this.ledgerRows < 0) this.ledgerRows = 0;
+      return;
+    }
+    const fd = openSync(this.ledgerPath, READ_NOFOLLOW);
     const buf = Buffer.allocUnsafe(this.ledgerBytes);
     try {
-      await fh.read(buf, 0, this.ledgerBytes, 0);
+      let at = 0;
+      while (at < this.ledgerBytes) {
+        const n = readSync(fd, buf, at, this.ledgerBytes - at, at);
+        if (n === 0) break;
+        at += n;
+      }
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
     const text = buf.toString('utf8');
     let start = 0;
@@ -297,7 +360,7 @@ export class StateStore {
         let row: (string | number | null)[];
         try {
           row = JSON.parse(text.slice(start, end));
-          this.ledger.loadRow(row);
+          this.records.loadRow(row);
         } catch {
           throw corrupt(this.ledgerPath, `line ${lineNo} is not a ledger record`);
         }
@@ -305,7 +368,7 @@ export class StateStore {
       }
       start = end + 1;
     }
-    return rows;
+    if (this.ledgerRows < 0) this.ledgerRows = rows;
   }
 
   /**
@@ -323,12 +386,16 @@ export class StateStore {
 
   private async commitNow(): Promise<void> {
     if (this.readOnly) return;
-    const batch = this.ledger.pendingChanges();
+    // An unparsed ledger has no changes (they only happen after it loads).
+    const batch = this.ledgerLoaded ? this.records.pendingChanges() : NO_CHANGES;
     // The daemon commits on every tick; write (and fsync) only when something moved.
     if (batch.rows === 0 && !this.dirty) return;
+    const data = Buffer.from(batch.text, 'utf8');
+    const writes = this.commitHooks.map((hook) => hook(this.ledgerBytes + data.length, this.ledgerId));
     let end = this.ledgerBytes;
-    if (batch.rows > 0) end = await this.writeLedgerAt(this.ledgerBytes, Buffer.from(batch.text, 'utf8'));
+    if (batch.rows > 0) end = await this.writeLedgerAt(this.ledgerBytes, data);
     try {
+      for (const write of writes) await write?.();
       faultPoint('commit.state');
       await this.saveState({ ledgerBytes: end, ledgerRows: this.ledgerRows + batch.rows });
     } catch (err) {
@@ -368,6 +435,7 @@ export class StateStore {
   }
 
   private shouldCompact(): boolean {
+    if (!this.ledgerLoaded) return false;
     const superseded = this.ledgerRows - this.ledger.recordCount;
     return (
       this.ledgerBytes >= this.compaction.minBytes &&
@@ -425,6 +493,8 @@ export class StateStore {
     await syncDir(this.dir);
     faultPoint('compact.renamed');
     try {
+      // What follows the ledger (the fold) moves to the new ledger before state.json names it.
+      for (const hook of this.commitHooks) await hook(this.ledgerBytes, this.ledgerId)?.();
       await this.saveState();
     } catch (err) {
       // The next commit saves it; a kill before that is repaired by adopting the new ledger on open.
@@ -452,7 +522,7 @@ export class StateStore {
       ledgerRows: over.ledgerRows ?? this.ledgerRows,
       ledgerId: 'ledgerId' in over ? over.ledgerId : this.ledgerId,
       lastCompactionMs: this.lastCompactionMs,
-      orphans: this.ledger.exportOrphans(),
+      orphans: this.records.exportOrphans(),
       sinks: this.sinks,
     };
     try {

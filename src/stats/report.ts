@@ -1,8 +1,11 @@
-// `ccotel stats`: totals over a time range, computed from the ledger (so a warm run reads no
-// transcript bytes). Every number here is defined once, and the metrics sink uses the same rules.
-import type { Ledger, ToolRecord, UsageRecord } from '../state/ledger.js';
-import type { Pricer } from '../pricing/cost.js';
-import { isFileEdit } from '../model/tool-target.js';
+// `ccotel stats`: totals over a time range, read from the fold (src/fold), which holds the counting
+// rules; this file only shapes them into the documented report. A warm run reads no transcript and,
+// with the fold saved in the state directory, not even the ledger.
+import type { Ledger } from '../state/ledger.js';
+import { Fold } from '../fold/fold.js';
+import { NANOS_PER_USD, SEP } from '../fold/facts.js';
+import { onSlotGrid } from '../fold/slot.js';
+import type { ModelTotals } from '../fold/cell.js';
 import type { TimeRange } from '../calendar/time-range.js';
 
 export interface TokenTotals {
@@ -47,75 +50,40 @@ const REPEATED_READS = 3;
 
 export const emptyTokens = (): TokenTotals => ({ input: 0, output: 0, cacheCreation: 0, cacheRead: 0, total: 0 });
 
-export function addUsage(t: TokenTotals, r: UsageRecord): void {
-  const u = r.usage;
-  t.input += u.input;
-  t.output += u.output;
-  t.cacheCreation += u.cacheCreation;
-  t.cacheRead += u.cacheRead;
-  t.total += u.input + u.output + u.cacheCreation + u.cacheRead;
-}
+const toTokens = (m: ModelTotals): TokenTotals => ({ input: m.input, output: m.output, cacheCreation: m.cacheCreation, cacheRead: m.cacheRead, total: m.input + m.output + m.cacheCreation + m.cacheRead });
+const usd = (nanos: number): number => nanos / NANOS_PER_USD;
 
-export function buildReport(ledger: Ledger, pricer: Pricer, f: ReportFilter, input: StatsReport['input']): StatsReport {
-  const inRange = (ts: number, cwd: string): boolean => ts >= f.range.startMs && ts < f.range.endMs && (f.project === undefined || cwd.includes(f.project));
-  const sessions = new Set<string>();
-  const agents = new Set<string>();
-  const projectSessions = new Map<string, Set<string>>();
+/**
+ * The report for one range. A range on the fold's 15-minute grid (every day boundary of every zone
+ * in use) is read from the fold's buckets; any other is folded afresh from the ledger's records.
+ */
+export function buildReport(fold: Fold, f: ReportFilter, input: StatsReport['input'], ledger?: () => Ledger): StatsReport {
+  const { startMs, endMs } = f.range;
+  let a;
+  if (onSlotGrid(startMs, endMs)) a = fold.range(startMs, endMs, f.project);
+  else {
+    if (!ledger) throw new Error('a range off the 15-minute grid needs the ledger');
+    a = Fold.of(ledger(), { pricer: fold.pricer }, (ts) => ts >= startMs && ts < endMs).range(-Infinity, Infinity, f.project);
+  }
   const tokens = emptyTokens();
   const models: StatsReport['models'] = {};
-  const projects: StatsReport['projects'] = {};
   const unpriced = new Set<string>();
-  let costUSD = 0;
-  let requests = 0;
+  let nanos = 0;
+  let calls = 0;
   let apiErrors = 0;
-
-  const project = (cwd: string) => (projects[cwd] ??= { sessions: 0, operations: 0, costUSD: 0, tokens: 0 });
-  const seen = (sessionId: string, agentId: string | undefined, cwd: string): void => {
-    sessions.add(sessionId);
-    if (agentId) agents.add(`${sessionId}/${agentId}`);
-    let s = projectSessions.get(cwd);
-    if (!s) projectSessions.set(cwd, (s = new Set()));
-    s.add(sessionId);
-  };
-
-  for (const r of ledger.usage.values()) {
-    if (!inRange(r.ts, r.cwd)) continue;
-    seen(r.sessionId, r.agentId, r.cwd);
-    const { usd, priced } = pricer.cost(r.model, r.usage, r.apiError);
-    if (!priced) unpriced.add(r.model);
-    if (r.apiError) apiErrors++;
-    else requests++;
-    addUsage(tokens, r);
-    costUSD += usd;
-    const m = (models[r.model] ??= { ...emptyTokens(), costUSD: 0, requests: 0 });
-    addUsage(m, r);
-    m.costUSD += usd;
-    m.requests++;
-    const p = project(r.cwd);
-    p.costUSD += usd;
-    p.tokens += r.usage.input + r.usage.output + r.usage.cacheCreation + r.usage.cacheRead;
+  for (const [name, m] of a.models) {
+    const t = toTokens(m);
+    for (const k of ['input', 'output', 'cacheCreation', 'cacheRead', 'total'] as const) tokens[k] += t[k];
+    nanos += m.nanoUsd;
+    calls += m.n;
+    apiErrors += m.apiErrors;
+    if (m.unpriced > 0) unpriced.add(name);
+    models[name] = { ...t, costUSD: usd(m.nanoUsd), requests: m.n };
   }
-
   const tools: StatsReport['tools'] = {};
-  const toolsInRange: ToolRecord[] = [];
-  for (const t of ledger.tools.values()) {
-    if (!inRange(t.ts, t.cwd)) continue;
-    toolsInRange.push(t);
-    seen(t.sessionId, t.agentId, t.cwd);
-    const e = (tools[t.name] ??= { calls: 0, errors: 0 });
-    e.calls++;
-    if (t.isError) e.errors++;
-    project(t.cwd).operations++;
-  }
-  let prompts = 0;
-  for (const p of ledger.prompts.values()) {
-    if (!inRange(p.ts, p.cwd) || p.agentId) continue;
-    prompts++;
-    seen(p.sessionId, undefined, p.cwd);
-  }
-  let compactions = 0;
-  for (const c of ledger.compactions.values()) if (inRange(c.ts, c.cwd)) compactions++;
-  for (const [cwd, s] of projectSessions) project(cwd).sessions = s.size;
+  for (const [name, t] of a.tools) tools[name] = { calls: t.calls, errors: t.errors };
+  const projects: StatsReport['projects'] = {};
+  for (const [cwd, p] of a.projects) projects[cwd] = { sessions: p.sessions.size, operations: p.operations, costUSD: usd(p.nanoUsd), tokens: p.tokens };
 
   return {
     range: {
@@ -124,44 +92,34 @@ export function buildReport(ledger: Ledger, pricer: Pricer, f: ReportFilter, inp
       end: Number.isFinite(f.range.endMs) ? new Date(f.range.endMs).toISOString() : null,
       timezone: f.timezone,
     },
-    sessions: sessions.size,
-    subagents: agents.size,
-    prompts,
-    operations: toolsInRange.length,
-    requests,
+    sessions: a.sessions.size,
+    subagents: a.agents.size,
+    prompts: a.prompts,
+    operations: a.operations,
+    requests: calls - apiErrors,
     apiErrors,
-    compactions,
+    compactions: a.compactions,
     tokens,
-    costUSD,
+    costUSD: usd(nanos),
     models: sortByKey(models),
     tools: sortByKey(tools),
     projects: sortByKey(projects),
-    quality: qualitySignals(toolsInRange),
+    quality: qualitySignals(a.reads, a.failing, a.edits),
     input: { ...input, unpricedModels: [...new Set([...input.unpricedModels, ...unpriced])].sort() },
   };
 }
 
 /** The guide's quality signals: repeated reads per session, failing commands, most-edited files. */
-export function qualitySignals(tools: readonly ToolRecord[]): StatsReport['quality'] {
-  const reads = new Map<string, { sessionId: string; file: string; reads: number }>();
-  const failing = new Map<string, number>();
-  const edits = new Map<string, number>();
-  for (const t of tools) {
-    if (!t.target) continue;
-    if (t.name === 'Read') {
-      const k = `${t.sessionId}\0${t.target}`;
-      const r = reads.get(k) ?? { sessionId: t.sessionId, file: t.target, reads: 0 };
-      r.reads++;
-      reads.set(k, r);
-    } else if (t.name === 'Bash' && t.isError) {
-      failing.set(t.target, (failing.get(t.target) ?? 0) + 1);
-    } else if (isFileEdit(t.name)) {
-      edits.set(t.target, (edits.get(t.target) ?? 0) + 1);
-    }
-  }
+function qualitySignals(readCounts: Map<string, number>, failing: Map<string, number>, edits: Map<string, number>): StatsReport['quality'] {
   const byDesc = <T>(key: (x: T) => number, tie: (x: T) => string) => (a: T, b: T) => key(b) - key(a) || (tie(a) < tie(b) ? -1 : 1);
+  const reads: Array<{ sessionId: string; file: string; reads: number }> = [];
+  for (const [k, n] of readCounts) {
+    if (n < REPEATED_READS) continue;
+    const i = k.indexOf(SEP);
+    reads.push({ sessionId: k.slice(0, i), file: k.slice(i + 1), reads: n });
+  }
   return {
-    repeatedReads: [...reads.values()].filter((r) => r.reads >= REPEATED_READS).sort(byDesc((r) => r.reads, (r) => r.sessionId + r.file)).slice(0, TOP),
+    repeatedReads: reads.sort(byDesc((r) => r.reads, (r) => r.sessionId + r.file)).slice(0, TOP),
     failingCommands: [...failing].map(([command, failures]) => ({ command, failures })).sort(byDesc((r) => r.failures, (r) => r.command)).slice(0, TOP),
     mostEdited: [...edits].map(([file, n]) => ({ file, edits: n })).sort(byDesc((r) => r.edits, (r) => r.file)).slice(0, TOP),
   };

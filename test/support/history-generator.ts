@@ -50,6 +50,11 @@ export interface GenerateOptions {
    * ccusage cross-check sets this to 0.
    */
   missingRequestId?: number;
+  /**
+   * Share of successful Bash results that are long outputs (a build log, a test run: 20–200 kB of
+   * text), as in histories where most bytes are tool output rather than model calls. Default 0.
+   */
+  longToolOutputs?: number;
 }
 
 export interface TokenTotals {
@@ -573,6 +578,7 @@ export class HistoryGenerator {
       days: opts.days ?? 30,
       faults: opts.faults ?? false,
       missingRequestId: opts.missingRequestId ?? 0.06,
+      longToolOutputs: opts.longToolOutputs ?? 0,
       targetBytes: opts.targetBytes,
     };
     this.rng = new Rng(opts.seed);
@@ -1003,8 +1009,13 @@ export class HistoryGenerator {
           content = `Exit code 1\n${b.raw.slice(0, 400)}\n** (CompileError) test failed`;
           tur = `Error: Exit code 1\n${b.raw.slice(0, 400)}`;
         } else {
-          content = b.raw;
-          tur = { stdout: b.raw, stderr: '', interrupted: false, isImage: false, noOutputExpected: false };
+          let text = b.raw;
+          if (this.opts.longToolOutputs > 0 && r.chance(this.opts.longToolOutputs)) {
+            const want = r.int(20_000, 200_000);
+            while (text.length < want) text += '\n' + P[r.int(0, P.length - 1)]!.raw;
+          }
+          content = text;
+          tur = { stdout: text, stderr: '', interrupted: false, isImage: false, noOutputExpected: false };
         }
         break;
       }

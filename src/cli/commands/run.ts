@@ -1,5 +1,6 @@
 // `ccotel run`: the daemon. Backfills what the state has not seen, then follows live sessions.
 import type { Command } from 'commander';
+import { ledgerToolLookup } from '../../export/traces/tool-lookup.js';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
 import { parsePort } from '../ports.js';
@@ -7,6 +8,7 @@ import { IngestSession } from '../../ingest/session.js';
 import { checkTimeZone } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
 import { UserError } from '../../errors.js';
+import { startLoopMonitor } from '../loop-monitor.js';
 import { DEFAULT_CALL_QUIET, DEFAULT_METRICS_INTERVAL, DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT, DEFAULT_SESSION_IDLE } from '../../config/defaults.js';
 
 interface RunOptions extends GlobalOptions {
@@ -42,11 +44,12 @@ variables, e.g.:
     const callQuietMs = parseDuration(o.callQuiet ?? DEFAULT_CALL_QUIET, '--call-quiet');
     const port = o.prometheusPort ? parsePort('--prometheus-port', o.prometheusPort) : undefined;
     if (o.timezone) checkTimeZone(o.timezone);
+    startLoopMonitor(log);
     // The OTel SDK loads only for the commands that export (`--help` and `stats` stay light).
     const { createExportPipeline } = await import('../../export/pipeline.js');
     const session = await IngestSession.open(o, log, { allowReadOnly: false });
     const { settings, store } = session;
-    const pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, {
+    const pipeline = createExportPipeline(settings, session.fold, (key) => store.ledger.usage.get(key), settings.stateDir, log, { toolOf: ledgerToolLookup(store.ledger),
       metricsIntervalMs,
       trace: { sessionIdleMs, callQuietMs },
       prometheus: port ? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port } : undefined,

@@ -47,7 +47,7 @@ Examples:
       progress.done();
       const { settings, store } = session;
       const range = resolveRange(o, Date.now(), settings.timezone);
-      const report = buildReport(store.ledger, settings.pricer, { range, timezone: settings.timezone, project: o.project }, inputSummary(session.files, store.files, store.ledger, settings.pricer));
+      const report = buildReport(session.fold, { range, timezone: settings.timezone, project: o.project }, inputSummary(session.files, store.files, session.fold), () => store.ledger);
       process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderStats(report));
     } finally {
       progress.done();

@@ -1,6 +1,6 @@
-// An OpenTelemetry MetricProducer whose every collect() recomputes all metrics from the ledger.
-// There are no SDK instruments and no in-memory accumulation: the exported cumulative values are a
-// function of the durable ledger alone, so a restart (or a second reader) sees the same numbers.
+// An OpenTelemetry MetricProducer whose every collect() reads all metrics from the fold (src/fold).
+// There are no SDK instruments: the exported cumulative values are a function of the durable ledger
+// alone (the fold follows it and is restored with it), so a restart sees the same numbers.
 import { ValueType } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import {
@@ -11,19 +11,19 @@ import {
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import type { HrTime } from '@opentelemetry/api';
-import type { Ledger } from '../../state/ledger.js';
-import type { Pricer } from '../../pricing/cost.js';
+import type { Fold } from '../../fold/fold.js';
+import { LEGACY_START_MS } from '../../fold/fold.js';
 import { VERSION } from '../../version.js';
-import { computeMetricData, type LedgerMetric } from './ledger-metrics.js';
+import { metricData, type LedgerMetric } from './ledger-metrics.js';
 import { prometheusName } from './prometheus-names.js';
 
 /**
- * Start time of every cumulative point: a fixed instant, the same in every process and on every
- * machine (2025-01-01T00:00:00Z, before Claude Code existed, so before any ledger record). It is
- * not derived from the data: the earliest event moves when an older transcript is backfilled,
- * and a moving start time reads as a counter reset to backends that honour it.
+ * Default start time of every cumulative point (2025-01-01T00:00:00Z, before any Claude Code
+ * record). It is not derived from the data: the earliest event moves when an older transcript is
+ * backfilled, and a moving start time reads as a counter reset. A state directory created or reset
+ * (or a change of prices) records its own start time in the fold; see docs/metrics.md.
  */
-export const CUMULATIVE_START_MS = Date.UTC(2025, 0, 1);
+export const CUMULATIVE_START_MS = LEGACY_START_MS;
 
 export const SCOPE = { name: 'ccotel', version: VERSION };
 
@@ -34,13 +34,12 @@ export interface LedgerProducerOptions {
   names?: 'otel' | 'prometheus';
   /** Clock for the budget periods and the end time of points (tests). */
   now?: () => number;
-  histogramSettleMs?: number;
 }
 
 const hr = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
 
-export function toMetricData(metrics: LedgerMetric[], nowMs: number, names: 'otel' | 'prometheus' = 'otel'): MetricData[] {
-  const startTime = hr(CUMULATIVE_START_MS);
+export function toMetricData(metrics: LedgerMetric[], nowMs: number, names: 'otel' | 'prometheus' = 'otel', startMs = CUMULATIVE_START_MS): MetricData[] {
+  const startTime = hr(startMs);
   const endTime = hr(nowMs);
   const out: MetricData[] = [];
   for (const m of metrics) {
@@ -86,8 +85,7 @@ export function toMetricData(metrics: LedgerMetric[], nowMs: number, names: 'ote
 
 export class LedgerMetricProducer implements MetricProducer {
   constructor(
-    private readonly ledger: Ledger,
-    private readonly pricer: Pricer,
+    private readonly fold: Fold,
     private readonly resource: Resource,
     private readonly opts: LedgerProducerOptions,
   ) {}
@@ -95,8 +93,8 @@ export class LedgerMetricProducer implements MetricProducer {
   async collect(): Promise<CollectionResult> {
     const nowMs = (this.opts.now ?? Date.now)();
     try {
-      const data = computeMetricData(this.ledger, this.pricer, { user: this.opts.user, timezone: this.opts.timezone, nowMs, histogramSettleMs: this.opts.histogramSettleMs });
-      const metrics = toMetricData(data, nowMs, this.opts.names);
+      const data = metricData(this.fold, { user: this.opts.user, timezone: this.opts.timezone, nowMs });
+      const metrics = toMetricData(data, nowMs, this.opts.names, this.fold.startMs);
       return { resourceMetrics: { resource: this.resource, scopeMetrics: metrics.length ? [{ scope: SCOPE, metrics }] : [] }, errors: [] };
     } catch (err) {
       return { resourceMetrics: { resource: this.resource, scopeMetrics: [] }, errors: [err] };

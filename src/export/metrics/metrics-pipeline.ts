@@ -1,4 +1,4 @@
-// The metrics side of the export: the ledger-derived producer behind either an OTLP push reader
+// The metrics side of the export: the fold-backed producer behind either an OTLP push reader
 // (cumulative temporality, every exportIntervalMs) or a local Prometheus scrape endpoint. The
 // MeterProvider has no instruments of its own; it only carries the resource and binds the reader.
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
@@ -14,15 +14,14 @@ import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/export
 import { OTLPMetricExporter as JsonMetricExporter, AggregationTemporalityPreference } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { exporterConfig, type ExportTarget } from '../otlp-settings.js';
-import type { Ledger } from '../../state/ledger.js';
-import type { Pricer } from '../../pricing/cost.js';
+import type { Fold } from '../../fold/fold.js';
 import { LedgerMetricProducer } from './ledger-producer.js';
 
 export type MetricsMode = { kind: 'otlp'; target: ExportTarget } | { kind: 'prometheus'; host: string; port: number };
 
 export interface MetricsPipelineOptions {
-  ledger: Ledger;
-  pricer: Pricer;
+  /** The fold the metrics are read from (kept up to date by whoever applies ledger records). */
+  fold: Fold;
   /** OS user name, the `user` label. */
   user: string;
   timezone: string;
@@ -81,7 +80,7 @@ export function createMetricsPipeline(o: MetricsPipelineOptions): MetricsPipelin
     const { host, port } = o.mode;
     // Names are pre-translated to what the collector's prometheusexporter exposes, so the local
     // endpoint and the collector path give dashboards the very same series names.
-    const producer = new LedgerMetricProducer(o.ledger, o.pricer, o.resource, { ...producerOpts, names: 'prometheus' });
+    const producer = new LedgerMetricProducer(o.fold, o.resource, { ...producerOpts, names: 'prometheus' });
     const exporter = new PrometheusExporter({ host, port, endpoint: '/metrics', metricProducers: [producer], preventServerStart: true });
     const provider = new MeterProvider({ resource: o.resource, readers: [exporter] });
     const ready = exporter.startServer();
@@ -100,7 +99,7 @@ export function createMetricsPipeline(o: MetricsPipelineOptions): MetricsPipelin
   const { url } = config;
   const exporter = new RecordingExporter(protocol === 'http/json' ? new JsonMetricExporter(config) : new ProtoMetricExporter(config));
   const interval = o.exportIntervalMs ?? DEFAULT_EXPORT_INTERVAL_MS;
-  const producer = new LedgerMetricProducer(o.ledger, o.pricer, o.resource, producerOpts);
+  const producer = new LedgerMetricProducer(o.fold, o.resource, producerOpts);
   const reader = new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: interval,

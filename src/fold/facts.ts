@@ -1,0 +1,120 @@
+// The counting rules, written once. Each ledger record becomes one fact; the fold's time buckets
+// (for `stats`) and its all-time series (for metrics) both consume facts, never raw records, so a
+// rule changed here changes both.
+import type { LedgerChange } from '../state/ledger.js';
+import type { Pricer } from '../pricing/cost.js';
+import { usageTotal } from '../model/normalize.js';
+import { isFileEdit } from '../model/tool-target.js';
+
+/**
+ * Cost is kept in whole nano-dollars: embedded prices are multiples of $0.01 per million tokens
+ * ($1e-8 a token), so every call's cost is exact, sums do not depend on order, and subtracting a
+ * replaced copy can never leave a counter a rounding error below where it was.
+ */
+export const NANOS_PER_USD = 1e9;
+
+/** Label value for records without a cwd. */
+export const UNKNOWN_PROJECT = 'unknown';
+/** The metrics' `project` label of a cwd. */
+export const projectOf = (cwd: string): string => cwd || UNKNOWN_PROJECT;
+
+interface Base {
+  ts: number;
+  cwd: string;
+  sessionId: string;
+}
+
+/** A deduplicated model call (the largest copy of a response). */
+export interface CallFact extends Base {
+  kind: 'call';
+  agentId?: string;
+  key: string;
+  model: string;
+  input: number;
+  output: number;
+  cacheCreation: number;
+  cacheRead: number;
+  total: number;
+  nanoUsd: number;
+  /** API errors are not requests (but still calls of their model in `stats`). */
+  apiError: boolean;
+  /** False: the price table has no price for the model (counted as $0). */
+  priced: boolean;
+}
+
+export interface ToolFact extends Base {
+  kind: 'tool';
+  agentId?: string;
+  name: string;
+  /** Pending until both the result time and its error flag are known. */
+  outcome: 'pending' | 'success' | 'error';
+  isError: boolean;
+  endTs?: number;
+  /** tool_use to tool_result in whole milliseconds, for completed calls. */
+  durationMs?: number;
+  /** The quality signal the call feeds, if any. */
+  quality?: { kind: 'read' | 'failing' | 'edit'; key: string };
+}
+
+/** `user: false` for a subagent's input prompt (the parent's Task input, not something a user typed). */
+export interface PromptFact extends Base {
+  kind: 'prompt';
+  user: boolean;
+}
+
+export interface CompactionFact extends Base {
+  kind: 'compaction';
+}
+
+export type Fact = CallFact | ToolFact | PromptFact | CompactionFact;
+
+/** Separator inside composite keys (never in a path, session id or model name). */
+export const SEP = '\0';
+
+export function factOf(c: LedgerChange, which: 'prev' | 'next', pricer: Pricer): Fact | undefined {
+  switch (c.type) {
+    case 'usage': {
+      const r = c[which];
+      if (!r) return undefined;
+      const u = r.usage;
+      const { usd, priced } = pricer.cost(r.model, u, r.apiError);
+      return { kind: 'call', ts: r.ts, cwd: r.cwd, sessionId: r.sessionId, agentId: r.agentId, key: r.key, model: r.model, input: u.input, output: u.output, cacheCreation: u.cacheCreation, cacheRead: u.cacheRead, total: usageTotal(u), nanoUsd: Math.round(usd * NANOS_PER_USD), apiError: r.apiError, priced };
+    }
+    case 'tool': {
+      const t = c[which];
+      if (!t) return undefined;
+      const done = t.endTs !== undefined && t.isError !== undefined;
+      const isError = t.isError === true;
+      let quality: ToolFact['quality'];
+      if (t.target) {
+        if (t.name === 'Read') quality = { kind: 'read', key: t.sessionId + SEP + t.target };
+        else if (t.name === 'Bash' && isError) quality = { kind: 'failing', key: t.target };
+        else if (isFileEdit(t.name)) quality = { kind: 'edit', key: t.target };
+      }
+      return { kind: 'tool', ts: t.ts, cwd: t.cwd, sessionId: t.sessionId, agentId: t.agentId, name: t.name, outcome: done ? (isError ? 'error' : 'success') : 'pending', isError, endTs: t.endTs, durationMs: done ? Math.max(0, t.endTs! - t.ts) : undefined, quality };
+    }
+    case 'prompt': {
+      const p = c.next;
+      if (which === 'prev') return undefined;
+      return { kind: 'prompt', ts: p.ts, cwd: p.cwd, sessionId: p.sessionId, user: !p.agentId };
+    }
+    case 'compaction': {
+      const r = c.next;
+      if (which === 'prev') return undefined;
+      return { kind: 'compaction', ts: r.ts, cwd: r.cwd, sessionId: r.sessionId };
+    }
+  }
+}
+
+/**
+ * The session (and subagent, as `session/agent`) a fact shows active: model calls, tool calls and
+ * user prompts do; compactions and subagent input prompts do not.
+ */
+export function activityOf(f: Fact): { session: string; agent?: string } | undefined {
+  if (f.kind === 'call' || f.kind === 'tool') return { session: f.sessionId, agent: f.agentId ? `${f.sessionId}/${f.agentId}` : undefined };
+  if (f.kind === 'prompt' && f.user) return { session: f.sessionId };
+  return undefined;
+}
+
+/** Latest event time a fact carries (a tool's result time counts). */
+export const latestTs = (f: Fact): number => (f.kind === 'tool' && f.endTs !== undefined ? Math.max(f.ts, f.endTs) : f.ts);

@@ -1,0 +1,185 @@
+// The one fold over the ledger: aggregates kept up to date as records are applied, read by `stats`
+// (any day range, zone and project filter, from 15-minute buckets) and by the metrics (all-time
+// series, budgets). Its cost grows with days × projects × models, not with calls.
+import type { Ledger, LedgerChange } from '../state/ledger.js';
+import type { Pricer } from '../pricing/cost.js';
+import { factOf, projectOf, type Fact } from './facts.js';
+import { addToCell, mergeModel, newCell, newModelTotals, tokensOf, type Cell, type ModelTotals } from './cell.js';
+import { addToSeries, newSeries, settle, type Series } from './series.js';
+import { onSlotGrid, slotOf, slotRange } from './slot.js';
+import { bump, entry, type Counts } from './counts.js';
+
+/**
+ * Default start time of every cumulative series: a fixed instant before any Claude Code record
+ * (2025-01-01T00:00:00Z). A state directory created or reset later gets its creation time instead
+ * (see fold-file.ts), so counters never go backwards within one start time.
+ */
+export const LEGACY_START_MS = Date.UTC(2025, 0, 1);
+export const DEFAULT_HISTOGRAM_SETTLE_MS = 5 * 60_000;
+
+export interface FoldOptions {
+  pricer: Pricer;
+  /** Start time of the cumulative series (default LEGACY_START_MS). */
+  startMs?: number;
+  /**
+   * A model call enters the per-request histogram only once its event time is this far in the past
+   * (default 5 min), so buckets never go down while streaming copies arrive.
+   */
+  histogramSettleMs?: number;
+  /** Clock for the settle window (tests); default Date.now. */
+  clock?: () => number;
+}
+
+/** What `stats` needs of a time range: sums and the unions of the distinct sets. */
+export interface RangeAggregate {
+  sessions: Set<string>;
+  agents: Set<string>;
+  prompts: number;
+  operations: number;
+  compactions: number;
+  models: Map<string, ModelTotals>;
+  tools: Map<string, { calls: number; errors: number }>;
+  projects: Map<string, { sessions: Set<string>; operations: number; nanoUsd: number; tokens: number }>;
+  reads: Counts;
+  failing: Counts;
+  edits: Counts;
+}
+
+export class Fold {
+  /** slot → cwd → cell. */
+  cells = new Map<number, Map<string, Cell>>();
+  series: Series = newSeries();
+  startMs: number;
+  /** Something changed since the last save. */
+  dirty = true;
+  readonly settleMs: number;
+  readonly pricer: Pricer;
+  private readonly clock: () => number;
+  private budgetCache: { key: string; ranges: Array<[number, number]>; byProject: Map<string, number[]> } | undefined;
+
+  constructor(o: FoldOptions) {
+    this.pricer = o.pricer;
+    this.startMs = o.startMs ?? LEGACY_START_MS;
+    this.settleMs = o.histogramSettleMs ?? DEFAULT_HISTOGRAM_SETTLE_MS;
+    this.clock = o.clock ?? Date.now;
+  }
+
+  /** A fold of every record in the ledger (optionally only those whose event time passes `keep`). */
+  static of(ledger: Ledger, o: FoldOptions, keep?: (ts: number) => boolean): Fold {
+    const f = new Fold(o);
+    f.settle(f.clock());
+    for (const c of ledger.records()) {
+      if (keep && !keep(c.next.ts)) continue;
+      f.apply(c);
+    }
+    return f;
+  }
+
+  /** Subtracts what the replaced version counted and adds the new one. */
+  apply(c: LedgerChange): void {
+    const prev = factOf(c, 'prev', this.pricer);
+    if (prev) this.add(prev, -1);
+    this.add(factOf(c, 'next', this.pricer)!, 1);
+    this.dirty = true;
+  }
+
+  private add(f: Fact, sign: 1 | -1): void {
+    const slot = slotOf(f.ts);
+    const bySlot = entry(this.cells, slot, () => new Map<string, Cell>());
+    const cell = entry(bySlot, f.cwd, newCell);
+    addToCell(cell, f, sign);
+    if (cell.n === 0) {
+      bySlot.delete(f.cwd);
+      if (bySlot.size === 0) this.cells.delete(slot);
+    }
+    if (sign > 0 && f.ts > this.series.settledUpTo) settle(this.series, this.clock() - this.settleMs);
+    addToSeries(this.series, f, sign);
+    if (f.kind === 'call' && this.budgetCache) {
+      const b = this.budgetCache;
+      const project = projectOf(f.cwd);
+      b.ranges.forEach(([s, e], i) => {
+        if (f.ts >= s && f.ts < e) entry(b.byProject, project, () => b.ranges.map(() => 0))[i]! += sign * f.nanoUsd;
+      });
+    }
+  }
+
+  /** Lets calls older than `nowMs - settle window` into the per-request histogram. */
+  settle(nowMs: number): void {
+    const waiting = this.series.unsettled.size;
+    settle(this.series, nowMs - this.settleMs);
+    // Only a call moving into the histogram needs saving; the settle line itself is re-derived from
+    // the clock after a restart.
+    if (this.series.unsettled.size !== waiting) this.dirty = true;
+  }
+
+  /**
+   * Everything in [startMs, endMs), optionally only cwds containing `project`. The range must be on
+   * the slot grid (see slot.ts); callers check onSlotGrid() and fold the ledger otherwise.
+   */
+  range(startMs: number, endMs: number, project?: string): RangeAggregate {
+    if (!onSlotGrid(startMs, endMs)) throw new Error(`range ${startMs}..${endMs} is not on the ${15}-minute grid`);
+    const [from, to] = slotRange(startMs, endMs);
+    const out: RangeAggregate = { sessions: new Set(), agents: new Set(), prompts: 0, operations: 0, compactions: 0, models: new Map(), tools: new Map(), projects: new Map(), reads: new Map(), failing: new Map(), edits: new Map() };
+    for (const [slot, byCwd] of this.cells) {
+      if (slot < from || slot >= to) continue;
+      for (const [cwd, c] of byCwd) {
+        if (project !== undefined && !cwd.includes(project)) continue;
+        out.prompts += c.prompts;
+        out.operations += c.operations;
+        out.compactions += c.compactions;
+        for (const s of c.sessions.keys()) out.sessions.add(s);
+        for (const a of c.agents.keys()) out.agents.add(a);
+        // A project appears once anything in it counts: a call, a tool call or a user prompt.
+        if (c.models.size > 0 || c.operations > 0 || c.sessions.size > 0) {
+          const p = entry(out.projects, cwd, () => ({ sessions: new Set<string>(), operations: 0, nanoUsd: 0, tokens: 0 }));
+          for (const s of c.sessions.keys()) p.sessions.add(s);
+          p.operations += c.operations;
+          for (const m of c.models.values()) {
+            p.nanoUsd += m.nanoUsd;
+            p.tokens += tokensOf(m);
+          }
+        }
+        for (const [name, m] of c.models) mergeModel(entry(out.models, name, newModelTotals), m);
+        for (const [name, t] of c.tools) {
+          const o = entry(out.tools, name, () => ({ calls: 0, errors: 0 }));
+          o.calls += t.calls;
+          o.errors += t.errors;
+        }
+        for (const [k, n] of c.reads) bump(out.reads, k, n);
+        for (const [k, n] of c.failing) bump(out.failing, k, n);
+        for (const [k, n] of c.edits) bump(out.edits, k, n);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Cost (nano-dollars) per metrics project in each [start, end) range, e.g. today/week/month.
+   * Kept up to date as records arrive; recomputed from the buckets only when the ranges change
+   * (once a day), so a collection does not walk history.
+   */
+  budget(ranges: Array<[number, number]>): Map<string, number[]> {
+    const key = JSON.stringify(ranges);
+    if (this.budgetCache?.key !== key) {
+      const byProject = new Map<string, number[]>();
+      const slots = ranges.map(([s, e]) => slotRange(s, e));
+      for (const [slot, byCwd] of this.cells) {
+        slots.forEach(([from, to], i) => {
+          if (slot < from || slot >= to) return;
+          for (const [cwd, c] of byCwd) {
+            let nanos = 0;
+            for (const m of c.models.values()) nanos += m.nanoUsd;
+            entry(byProject, projectOf(cwd), () => ranges.map(() => 0))[i]! += nanos;
+          }
+        });
+      }
+      this.budgetCache = { key, ranges, byProject };
+    }
+    return this.budgetCache.byProject;
+  }
+
+  /** Models without a price over all history. */
+  unpricedModels(): string[] {
+    return [...this.series.unpriced.keys()].sort();
+  }
+}
