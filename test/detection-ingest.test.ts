@@ -10,6 +10,7 @@ import { toReadableSpan } from '../src/export/traces/readable-span.js';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { EventContext, ModelEvent } from '../src/model/events.js';
 import { createDetector } from '../src/detection/engine.js';
+import { computeMetricData } from '../src/export/metrics/ledger-metrics.js';
 
 const T0 = Date.parse('2026-02-01T10:00:00Z');
 const ctx: EventContext = { sessionId: 's1', cwd: '/home/dev/app' };
@@ -44,6 +45,16 @@ describe('rule hits in the ledger and on spans', () => {
     expect([...again.hits.values()]).toEqual([...l.hits.values()]);
     expect(again.hitsOf('t1').map((h) => h.rule).sort()).toEqual(['external_fetch', 'secret_in_command']);
     expect(again.hitsOf('t4')[0]).toMatchObject({ agentId: 'a1', field: 'file_path', value: '/tmp/out.sh', tool: 'Write' });
+
+    // The counter, from the ledger: the same after a restart (a ledger rebuilt from its rows).
+    const points = (ledger: Ledger) => computeMetricData(ledger, new Pricer(EMBEDDED_PRICES), { user: 'u', timezone: 'UTC', nowMs: T0 + 86_400_000 }).find((m) => m.name === 'ccotel.sensitive.hits')!.points;
+    const want = [
+      { attributes: { rule: 'external_fetch', severity: 'info', tool: 'Bash', project: '/home/dev/app', user: 'u' }, value: 1 },
+      { attributes: { rule: 'secret_in_command', severity: 'critical', tool: 'Bash', project: '/home/dev/app', user: 'u' }, value: 1 },
+      { attributes: { rule: 'write_outside_project', severity: 'warning', tool: 'Write', project: '/home/dev/app', user: 'u' }, value: 1 },
+    ];
+    expect(points(l)).toEqual(want);
+    expect(points(again)).toEqual(want);
   });
 
   it('puts one ccotel.sensitive event per hit on the tool span, redacted, and exports them', () => {

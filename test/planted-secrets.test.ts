@@ -77,6 +77,22 @@ describe('planted secrets through backfill into a real collector', () => {
     expect(safeSpans.filter((s) => s.events.length > 0).map((s) => s.attributes['gen_ai.tool.call.id'])).toEqual([]);
     expect(report.hits.filter((h: { toolUseId: string }) => safe.has(h.toolUseId))).toEqual([]);
 
+    // The counter ccotel.sensitive.hits the collector received, and stats' sensitive{}, for the
+    // planted project (the ordinary sessions live in other projects).
+    const counted = await waitFor(async () => {
+      const pts = await col.latestMetric('ccotel.sensitive.hits', { project: planted.cwd });
+      const by: Record<string, number> = {};
+      for (const p of pts) by[String(p.attributes.rule)] = (by[String(p.attributes.rule)] ?? 0) + (p.value ?? 0);
+      return Object.keys(by).length > 0 ? { by, pts } : undefined;
+    }, { timeoutMs: 30_000 });
+    expect(counted.by).toEqual(planted.expectedHits);
+    const severityOf: Record<string, string> = { credential_access: 'critical', secret_in_command: 'critical', destructive_command: 'warning', write_outside_project: 'warning', external_fetch: 'info' };
+    for (const p of counted.pts) expect(p.attributes.severity, String(p.attributes.rule)).toBe(severityOf[String(p.attributes.rule)]);
+    expect(new Set(counted.pts.map((p) => String(p.attributes.tool)))).toEqual(new Set(['Bash', 'Write', 'Edit', 'WebFetch', 'WebSearch', 'Read']));
+    const sensitiveNow = await runCli(['stats', ...common, '--range', 'all', '--json', '--project', planted.cwd]);
+    expect(sensitiveNow.code, sensitiveNow.stderr).toBe(0);
+    expect(JSON.parse(sensitiveNow.stdout).sensitive).toEqual(Object.fromEntries(Object.entries(planted.expectedHits).sort(([a], [b]) => (a < b ? -1 : 1))));
+
     // No secret in anything written or printed.
     await col.stop();
     const written = [...filesUnder(col.dir), ...filesUnder(state)].map((f) => [f, readFileSync(f, 'latin1')] as [string, string]);

@@ -66,7 +66,15 @@ export interface CompactionFact extends Base {
   kind: 'compaction';
 }
 
-export type Fact = CallFact | ToolFact | PromptFact | CompactionFact;
+/** A sensitive-action rule hit (one per rule per tool call). */
+export interface HitFact extends Base {
+  kind: 'hit';
+  rule: string;
+  severity: string;
+  tool: string;
+}
+
+export type Fact = CallFact | ToolFact | PromptFact | CompactionFact | HitFact;
 
 /** Separator inside composite keys (never in a path, session id or model name). */
 export const SEP = '\0';
@@ -102,6 +110,11 @@ export function factOf(c: LedgerChange, which: 'prev' | 'next', pricer: Pricer):
       const r = c.next;
       if (which === 'prev') return undefined;
       return { kind: 'compaction', ts: r.ts, cwd: r.cwd, sessionId: r.sessionId };
+    }
+    case 'hit': {
+      const h = c.next;
+      if (which === 'prev') return undefined;
+      return { kind: 'hit', ts: h.ts, cwd: h.cwd, sessionId: h.sessionId, rule: h.rule, severity: h.severity, tool: h.tool };
     }
   }
 }

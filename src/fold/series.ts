@@ -28,6 +28,8 @@ export interface Series {
   pending: Counts;
   prompts: Counts;
   compactions: Counts;
+  /** Sensitive-action rule hits by rule + SEP + severity + SEP + tool + SEP + project. */
+  sensitive: Counts;
   /** Project → distinct sessions / `session/agent`. */
   sessions: Map<string, Counts>;
   subagents: Map<string, Counts>;
@@ -52,6 +54,7 @@ export const newSeries = (): Series => ({
   pending: new Map(),
   prompts: new Map(),
   compactions: new Map(),
+  sensitive: new Map(),
   sessions: new Map(),
   subagents: new Map(),
   toolDuration: new Map(),
@@ -94,6 +97,9 @@ export function addToSeries(s: Series, f: Fact, sign: 1 | -1): void {
       return;
     case 'compaction':
       bump(s.compactions, project, sign);
+      return;
+    case 'hit':
+      bump(s.sensitive, f.rule + SEP + f.severity + SEP + f.tool + SEP + project, sign);
       return;
   }
 }

@@ -102,7 +102,8 @@ export type LedgerChange =
   | { type: 'usage'; prev?: UsageRecord; next: UsageRecord }
   | { type: 'tool'; prev?: ToolRecord; next: ToolRecord }
   | { type: 'prompt'; prev?: undefined; next: PromptRecord }
-  | { type: 'compaction'; prev?: undefined; next: CompactionRecord };
+  | { type: 'compaction'; prev?: undefined; next: CompactionRecord }
+  | { type: 'hit'; prev?: undefined; next: HitRecord };
 export type ChangeListener = (c: LedgerChange) => void;
 
 export class Ledger {
@@ -135,6 +136,7 @@ export class Ledger {
     for (const next of this.tools.values()) yield { type: 'tool', next };
     for (const next of this.prompts.values()) yield { type: 'prompt', next };
     for (const next of this.compactions.values()) yield { type: 'compaction', next };
+    for (const next of this.hits.values()) yield { type: 'hit', next };
   }
 
   private emit(c: LedgerChange): void {
@@ -218,6 +220,7 @@ export class Ledger {
   }
   private putHit(r: HitRecord): void {
     this.setHit(r);
+    this.emit({ type: 'hit', next: r });
     this.dirty.set(`R${r.key}`, () => hitRow(r));
   }
   private setHit(r: HitRecord): void {
