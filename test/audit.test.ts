@@ -72,6 +72,12 @@ describe('ccotel audit', () => {
     const at = order.map((s) => text.indexOf(s));
     expect(at.every((i) => i > 0)).toBe(true);
     expect(at).toEqual([...at].sort((a, b) => a - b));
+    // stats: the same counts for the range, as JSON and as a section of the text report.
+    const statsJson = await runCli(['stats', ...args, '--range', 'all', '--json']);
+    expect(JSON.parse(statsJson.stdout).sensitive).toEqual(r.summary.byRule);
+    const statsText = (await runCli(['stats', ...args, '--range', 'all'])).stdout;
+    const section = statsText.slice(statsText.indexOf('Sensitive actions'));
+    for (const [rule, count] of Object.entries(planted.expectedHits)) expect(section).toMatch(new RegExp(`${rule}\\s+${count}\\b`));
     expect(text).toContain(`Rule hits: ${total} (critical ${r.summary.bySeverity.critical}, warning ${r.summary.bySeverity.warning}, info ${r.summary.bySeverity.info})`);
   }, 60_000);
 
