@@ -100,5 +100,8 @@ describe('planted secrets through backfill into a real collector', () => {
     expect(written.some(([f]) => f.endsWith('traces.jsonl'))).toBe(true);
     const printed: Array<[string, string]> = [backfill, audit, auditText, stats, statsJson].flatMap((r, i) => [[`stdout#${i}`, r.stdout], [`stderr#${i}`, r.stderr]] as Array<[string, string]>);
     expect(leaks(planted.secrets, [...written, ...printed])).toEqual([]);
+    // A malformed line is reported (once per file), but not its bytes: not even a secret's start.
+    expect(backfill.stderr).toContain('skipping malformed line');
+    expect(leaks(planted.inBadLines.map((s) => s.slice(0, 6)), printed)).toEqual([]);
   }, 300_000);
 });

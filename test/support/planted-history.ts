@@ -22,6 +22,8 @@ export interface PlantedHistory {
   byTool: Record<string, number>;
   /** The project directory of every planted session. */
   cwd: string;
+  /** Secrets at the start of malformed lines (a JSON error message quotes the line's first bytes). */
+  inBadLines: string[];
 }
 
 interface Call {
@@ -45,6 +47,7 @@ export function writePlantedHistory(root: string, opts: { rounds: number; seed: 
   const secrets: string[] = [];
   const expectedHits: Record<string, number> = {};
   const safeIds: string[] = [];
+  const inBadLines: string[] = [];
   let toolCalls = 0;
   const byTool: Record<string, number> = {};
   let n = 0;
@@ -103,6 +106,12 @@ export function writePlantedHistory(root: string, opts: { rounds: number; seed: 
       turn(agentFile, true, 'subtask', [{ name: 'Bash', input: { command: p.text }, rules: fetches ? ['secret_in_command', 'external_fetch'] : ['secret_in_command'] }]);
     }
 
+    // A torn, malformed line that starts with a secret.
+    const torn = new SecretFactory(opts.seed * 7777 + round).pw();
+    inBadLines.push(torn);
+    secrets.push(torn);
+    appendFileSync(file, `${torn} is not a transcript line\n`);
+
     // Sensitive actions without secrets, and their safe look-alikes.
     turn(file, false, 'misc', [
       { name: 'Read', input: { file_path: `${cwd}/.env` }, rules: ['credential_access'] },
@@ -119,5 +128,5 @@ export function writePlantedHistory(root: string, opts: { rounds: number; seed: 
       { name: 'Edit', input: { file_path: 'src/relative.ts', old_string: 'a', new_string: 'b' }, rules: [], safe: true },
     ]);
   }
-  return { secrets, expectedHits, safeIds, toolCalls, byTool, cwd };
+  return { secrets, expectedHits, safeIds, toolCalls, byTool, cwd, inBadLines };
 }
