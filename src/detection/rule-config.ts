@@ -1,6 +1,6 @@
 // The `rules:` and `redaction:` sections of the config file, checked before anything runs: a bad
 // rule stops `run`, `stats`, `doctor`, … at start with the file, the line and the reason.
-import { LineCounter, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
 import { BUILTIN_RULES, SEVERITIES, type Severity } from './rules.js';
 import type { RuleConfig } from './engine.js';
 import { checkHostPattern } from './hosts.js';
@@ -29,6 +29,8 @@ export function checkDetectionConfig(text: string, rules: unknown, redaction: un
   let lines: ((path: Array<string | number>) => number | undefined) | undefined;
   const lineOf = (path: Array<string | number>): number | undefined => {
     if (!lines) {
+      // The YAML library loads only to place an error: a valid config never pays for it.
+      const { LineCounter, parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
       const lc = new LineCounter();
       const doc = parseDocument(text, { lineCounter: lc });
       lines = (p) => {

@@ -55,7 +55,7 @@ export class IngestManager {
   /** Brings every file up to date for the ledger and every sink, committing along the way. */
   async syncAll(files: readonly TranscriptFile[], progress?: ProgressFn): Promise<void> {
     // Bytes still to read, for progress: from the furthest-behind consumer of each file.
-    const plan = files.map((file) => ({ file, size: this.pendingBytes(file.path) }));
+    const plan = files.map((file) => ({ file, size: this.pendingBytes(file) }));
     const total = plan.reduce((a, p) => a + p.size, 0);
     this.counters.files = files.length;
     let done = 0;
@@ -76,10 +76,10 @@ export class IngestManager {
     await this.commit();
   }
 
-  private pendingBytes(path: string): number {
-    const cp = this.store.files[path];
+  private pendingBytes(file: TranscriptFile): number {
+    const cp = this.store.files[file.path];
     try {
-      const { size } = statSync(path);
+      const { size } = file.stat ?? statSync(file.path);
       return Math.max(0, size - (cp ? this.readFrom(normalize(cp)) : 0));
     } catch {
       return 0;
@@ -100,7 +100,7 @@ export class IngestManager {
 
   private async readNew(file: TranscriptFile, onBytes?: (n: number) => void): Promise<void> {
     const old = this.store.files[file.path];
-    const plan = await this.reader.plan(file.path, old);
+    const plan = await this.reader.plan(file.path, old, file.stat);
     let cp: FileCheckpoint;
     if (plan.kind === 'read') cp = old && plan.cp.offset > 0 ? normalize(plan.cp) : fresh(plan.cp);
     else cp = normalize(old!);

@@ -2,7 +2,7 @@
 // whether the file was appended to, replaced or truncated, turns complete lines into events, and
 // returns them with the checkpoint it would move to. It never commits anything: the ingest manager
 // decides when that checkpoint becomes durable.
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import type { ModelEvent } from '../model/events.js';
 import { normalizeLine } from '../model/normalize.js';
 import type { Logger } from '../log.js';
@@ -45,9 +45,12 @@ export class FileReader {
     private readonly opts: ReaderOptions = DEFAULT_READER_OPTIONS,
   ) {}
 
-  /** Stats the file and decides where to read from. Throws fs errors (ENOENT: gone). */
-  async plan(path: string, cp: FileCheckpoint | undefined): Promise<Plan> {
-    const st = statSync(path);
+  /**
+   * Decides where to read from, with the listing's stat when given (else a fresh one). Throws fs
+   * errors (ENOENT: gone). A stat a moment old only defers bytes appended since to the next read.
+   */
+  async plan(path: string, cp: FileCheckpoint | undefined, known?: Stats): Promise<Plan> {
+    const st = known ?? statSync(path);
     const change = await classify(path, st, cp);
     if (change.kind === 'unchanged') return { kind: 'unchanged' };
     if (change.kind === 'restart') {

@@ -2,7 +2,7 @@
 // (<session>/subagents/agent-<id>.jsonl, possibly nested deeper in newer versions). Symlinked
 // folders are followed; a file reachable by several paths (symlinks, a root listed twice, hard
 // links) is listed once, identified by device + inode, so it is read and exported once.
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { rootOf, type Root } from './roots.js';
 import type { FileHints } from '../model/normalize.js';
@@ -10,19 +10,32 @@ import type { FileHints } from '../model/normalize.js';
 export interface TranscriptFile {
   path: string;
   hints: FileHints;
+  /** The file's stat from the listing, so one sync does not stat every file three times. */
+  stat?: Stats;
 }
 
+/**
+ * Every transcript under the roots. Synchronous on purpose: thousands of small stat calls cost far
+ * more as thread-pool round trips than as direct calls (the reader does the same).
+ */
 export async function listTranscripts(roots: readonly Root[], onError?: (path: string, err: Error) => void): Promise<TranscriptFile[]> {
-  const found: Array<{ path: string; projectsDir: string; id: string }> = [];
+  const found: Array<{ path: string; projectsDir: string; st: Stats; linked: boolean }> = [];
   const dirsSeen = new Set<string>();
-  const walk = async (dir: string, projectsDir: string, top: boolean): Promise<void> => {
+  const statOrUndefined = (path: string): Stats | undefined => {
+    try {
+      return statSync(path);
+    } catch {
+      return undefined; // gone meanwhile, or a dangling link: skipped
+    }
+  };
+  const walk = (dir: string, projectsDir: string, top: boolean, linked: boolean): void => {
     let entries;
     try {
-      const st = await stat(dir);
+      const st = statSync(dir);
       const id = `${st.dev}:${st.ino}`;
       if (dirsSeen.has(id)) return; // a symlink loop or a folder reached twice
       dirsSeen.add(id);
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       if (top || (err as NodeJS.ErrnoException).code !== 'ENOENT') onError?.(dir, err as Error);
       return;
@@ -30,30 +43,48 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const path = join(dir, e.name);
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
-        const st = await stat(path).catch(() => undefined); // dangling links are skipped
-        isDir = st?.isDirectory() ?? false;
-        isFile = st?.isFile() ?? false;
-      }
-      if (isDir) await walk(path, projectsDir, false);
-      else if (isFile && e.name.endsWith('.jsonl')) {
-        const st = await stat(path).catch(() => undefined);
-        if (st) found.push({ path, projectsDir, id: `${st.dev}:${st.ino}` });
-      }
+      const link = e.isSymbolicLink();
+      const st = link || e.name.endsWith('.jsonl') ? statOrUndefined(path) : undefined;
+      const isDir = link ? (st?.isDirectory() ?? false) : e.isDirectory();
+      if (isDir) walk(path, projectsDir, false, linked || link);
+      else if (st?.isFile() && e.name.endsWith('.jsonl')) found.push({ path, projectsDir, st, linked: linked || link });
     }
   };
-  for (const root of roots) if (root.exists) await walk(root.projectsDir, root.projectsDir, true);
-  // One path per file. The real path when it lies under a root (stable whichever alias was walked
-  // first); else (a project folder linked from elsewhere) the first path found.
+  for (const root of roots) {
+    if (!root.exists) continue;
+    // A root reached through a link (~/.config/claude → ~/.claude): its files' real paths differ.
+    let real = root.projectsDir;
+    try {
+      real = realpathSync(root.projectsDir);
+    } catch {
+      // listed anyway; walk reports it
+    }
+    walk(root.projectsDir, root.projectsDir, true, real !== root.projectsDir);
+  }
+  // One path per file (device + inode). The real path when it lies under a root (stable whichever
+  // alias was walked first); else (a project folder linked from elsewhere) the first path found.
+  // Only paths that went through a link need resolving.
   const byId = new Map<string, TranscriptFile>();
+  const existing = roots.filter((r) => r.exists);
   for (const f of found) {
-    if (byId.has(f.id)) continue;
-    const real = await realpath(f.path).catch(() => f.path);
-    const home = rootOf(roots.filter((r) => r.exists), real);
-    const path = home ? real : f.path;
-    byId.set(f.id, { path, hints: hintsFor(home ? home.projectsDir : f.projectsDir, path) });
+    const id = `${f.st.dev}:${f.st.ino}`;
+    if (byId.has(id)) continue;
+    let path = f.path;
+    let projectsDir = f.projectsDir;
+    if (f.linked) {
+      let real = f.path;
+      try {
+        real = realpathSync(f.path);
+      } catch {
+        // keep the path found
+      }
+      const home = rootOf(existing, real);
+      if (home) {
+        path = real;
+        projectsDir = home.projectsDir;
+      }
+    }
+    byId.set(id, { path, hints: hintsFor(projectsDir, path), stat: f.st });
   }
   const out = [...byId.values()];
   // Main transcript before its subagents ('.' sorts before '/'), deterministic across runs.

@@ -133,6 +133,11 @@ export class StateStore {
     return this.ledgerId;
   }
 
+  /** The sensitive-action rules the ledger runs on new tool calls (set without parsing the ledger). */
+  setDetector(detect: Ledger['detect']): void {
+    this.records.detect = detect;
+  }
+
   /** Listens to ledger changes without loading the ledger (changes only happen after it loads). */
   onLedgerChange(fn: ChangeListener): () => void {
     return this.records.onChange(fn);
