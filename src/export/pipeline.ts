@@ -10,7 +10,7 @@ import { buildResource, osUserName } from './resource.js';
 import { TraceBuilder, DEFAULT_TRACE_OPTIONS, type TraceBuilderOptions } from './traces/trace-builder.js';
 import { TraceSink } from './traces/trace-sink.js';
 import { createFileSpanExporter, createOtlpSpanExporter } from './traces/span-exporters.js';
-import { RetryingExporter } from './retry.js';
+import { RetryingExporter, type RetryPolicy } from './retry.js';
 import { createMetricsPipeline } from './metrics/metrics-pipeline.js';
 
 export interface ExportPipeline {
@@ -29,6 +29,8 @@ export interface PipelineOptions {
   prometheus?: { host: string; port: number };
   /** False: no local Prometheus endpoint when no collector is configured (one-shot commands). */
   serveLocalMetrics?: boolean;
+  /** How span delivery retries: backfill fails on a refusal and gives up after --timeout; run retries slowly. */
+  retry?: Partial<RetryPolicy>;
 }
 
 const noMetrics = { ready: Promise.resolve(), forceFlush: async () => {}, shutdown: async () => {}, describe: () => 'not exported (no OTLP endpoint; `ccotel run` serves them locally)' };
@@ -37,7 +39,7 @@ export function createExportPipeline(settings: Settings, ledger: Ledger, stateDi
   const target = resolveExportTarget(settings.config.otlp);
   const resource = buildResource(settings.config.serviceName);
   const spanExporter = target.urls.traces ? createOtlpSpanExporter(target) : createFileSpanExporter(join(stateDir, 'traces'));
-  const retrying = new RetryingExporter(spanExporter, log, 'span');
+  const retrying = new RetryingExporter(spanExporter, log, 'span', target.urls.traces ?? join(stateDir, 'traces'), o.retry);
   const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }, (key) => ledger.usage.get(key)), retrying, resource);
   const prom = o.prometheus ?? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port: settings.config.prometheus?.port ?? DEFAULT_PROMETHEUS_PORT };
   const metrics = !target.urls.metrics && o.serveLocalMetrics === false ? noMetrics : createMetricsPipeline({

@@ -1,5 +1,6 @@
 // A stand-in OTLP/HTTP JSON receiver whose answers the test controls: accept, or refuse with 503
-// (retryable). Records every span it accepted, so a test can count deliveries exactly.
+// (retryable) or another status set by refuseWith() (401, 403, …: what the real collector answers
+// only with an auth extension). Records every span it accepted, so a test can count deliveries exactly.
 import { createServer, type Server } from 'node:http';
 
 export interface AcceptedSpan {
@@ -13,6 +14,10 @@ export interface FakeOtlp {
   readonly endpoint: string;
   /** Accept this many more trace requests, then refuse (Infinity: accept everything). */
   acceptTraces(n: number): void;
+  /** The status refused trace requests get (default 503). */
+  refuseWith(status: number): void;
+  /** Authorization header of every trace request, in order. */
+  readonly authorizations: Array<string | undefined>;
   readonly spans: AcceptedSpan[];
   readonly traceRequests: { accepted: number; refused: number };
   close(): Promise<void>;
@@ -20,6 +25,8 @@ export interface FakeOtlp {
 
 export async function startFakeOtlp(): Promise<FakeOtlp> {
   let budget = Infinity;
+  let refusal = 503;
+  const authorizations: Array<string | undefined> = [];
   const spans: AcceptedSpan[] = [];
   const traceRequests = { accepted: 0, refused: 0 };
   const server: Server = createServer((req, res) => {
@@ -27,9 +34,10 @@ export async function startFakeOtlp(): Promise<FakeOtlp> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.url === '/v1/traces') {
+        authorizations.push(req.headers.authorization);
         if (budget <= 0) {
           traceRequests.refused++;
-          res.writeHead(503, { 'content-type': 'application/json' }).end('{}');
+          res.writeHead(refusal, { 'content-type': 'application/json' }).end('{}');
           return;
         }
         budget--;
@@ -47,6 +55,10 @@ export async function startFakeOtlp(): Promise<FakeOtlp> {
     acceptTraces: (n) => {
       budget = n;
     },
+    refuseWith: (status) => {
+      refusal = status;
+    },
+    authorizations,
     spans,
     traceRequests,
     close: () => new Promise((resolve) => server.close(() => resolve())),

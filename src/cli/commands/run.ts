@@ -15,7 +15,10 @@ interface RunOptions extends GlobalOptions {
   callQuiet?: string;
   metricsInterval?: string;
   prometheusPort?: string;
+  refusedRetry?: string;
 }
+
+const DEFAULT_REFUSED_RETRY = '1m';
 
 export function registerRun(program: Command): void {
   const cmd = program
@@ -25,6 +28,7 @@ export function registerRun(program: Command): void {
     .option('--session-idle <duration>', 'close a session (send its root span) after this long without activity', DEFAULT_SESSION_IDLE)
     .option('--call-quiet <duration>', 'a model call with no further copy for this long (transcript time) is complete; see docs/traces.md', DEFAULT_CALL_QUIET)
     .option('--metrics-interval <duration>', 'how often metrics are pushed over OTLP', DEFAULT_METRICS_INTERVAL)
+    .option('--refused-retry <duration>', 'how often to try again when the collector refuses spans (HTTP 401, 403, 404, ...)', DEFAULT_REFUSED_RETRY)
     .option('--prometheus-port <port>', `port of the embedded Prometheus endpoint (when no OTLP endpoint is set; default ${DEFAULT_PROMETHEUS_PORT})`)
     .addHelpText('after', `
 With no OTLP endpoint configured, metrics are served at http://${DEFAULT_PROMETHEUS_HOST}:${DEFAULT_PROMETHEUS_PORT}/metrics and traces are
@@ -40,6 +44,7 @@ variables, e.g.:
     const metricsIntervalMs = parseDuration(o.metricsInterval ?? DEFAULT_METRICS_INTERVAL, '--metrics-interval');
     const sessionIdleMs = parseDuration(o.sessionIdle ?? DEFAULT_SESSION_IDLE, '--session-idle');
     const callQuietMs = parseDuration(o.callQuiet ?? DEFAULT_CALL_QUIET, '--call-quiet');
+    const refusedRetryMs = parseDuration(o.refusedRetry ?? DEFAULT_REFUSED_RETRY, '--refused-retry');
     const port = o.prometheusPort ? parsePort('--prometheus-port', o.prometheusPort) : undefined;
     if (o.timezone) checkTimeZone(o.timezone);
     // The OTel SDK loads only for the commands that export (`--help` and `stats` stay light).
@@ -49,6 +54,7 @@ variables, e.g.:
     const pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, {
       metricsIntervalMs,
       trace: { sessionIdleMs, callQuietMs },
+      retry: { refused: 'retry', refusedRetryMs },
       prometheus: port ? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port } : undefined,
     });
     for (const line of pipeline.describe()) log.info(line);
