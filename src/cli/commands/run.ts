@@ -64,7 +64,7 @@ variables, e.g.:
       await session.close();
       throw new UserError(`cannot serve metrics: ${(err as Error).message} (another ccotel running? use --prometheus-port)`);
     }
-    log.info('reading transcripts', { roots: settings.roots.filter((r) => r.exists).map((r) => r.projectsDir), stateDir: settings.stateDir });
+    log.info('reading transcripts', { pid: process.pid, roots: settings.roots.filter((r) => r.exists).map((r) => r.projectsDir), stateDir: settings.stateDir });
     const manager = session.attach([pipeline.traces]);
     let stopping = false;
     let syncing: Promise<unknown> = Promise.resolve();
@@ -87,6 +87,7 @@ variables, e.g.:
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
+    watchNpmParent(() => void stop('npm exited'));
     const started = Date.now();
     try {
       syncing = session.sync(progressLogger(log));
@@ -100,6 +101,23 @@ variables, e.g.:
     await session.follow({ tickMs: 250, rescanMs: 30_000 });
     await new Promise<void>(() => {}); // until a signal
   });
+}
+
+/**
+ * Under `npm start` the script execs this process, so npm forwards SIGTERM/SIGINT to it. A parent
+ * npm that dies without forwarding (SIGKILL) must not leave the daemon holding its port and state:
+ * when the parent changes (re-parented), stop as if signalled. Only under npm: a daemon started
+ * with `nohup … &` outlives its shell on purpose.
+ */
+function watchNpmParent(onGone: () => void): void {
+  if (!process.env.npm_lifecycle_event) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onGone();
+  }, 500);
+  timer.unref();
 }
 
 /** Progress as log lines every 5 s (the daemon's stderr is usually not a terminal). */
