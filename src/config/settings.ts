@@ -2,6 +2,7 @@
 // prices, resolved once (flags > environment > config file > defaults).
 import { Pricer } from '../pricing/cost.js';
 import { loadConfigFile, priceTable, defaultStateDir, type FileConfig } from './config.js';
+import { expandHome } from './schema.js';
 import { resolveRoots, type Root } from '../sources/roots.js';
 import { checkTimeZone, localTimeZone } from '../calendar/time-range.js';
 
@@ -26,14 +27,14 @@ export interface Settings {
 
 export function loadSettings(o: CommonOptions, env: NodeJS.ProcessEnv = process.env): Settings {
   const { path, config, found } = loadConfigFile(o.config, env);
-  const roots = resolveRoots(o.claudeDir?.length ? o.claudeDir : config.claudeDirs, env);
+  const roots = resolveRoots(o.claudeDir?.length ? o.claudeDir.map(expandHome) : config.claudeDirs, env);
   const { table, flatRate } = priceTable(config, env);
   return {
     config,
     configPath: path,
     configFound: found,
     roots,
-    stateDir: o.stateDir ?? config.stateDir ?? defaultStateDir(env),
+    stateDir: o.stateDir !== undefined ? expandHome(o.stateDir) : (config.stateDir ?? defaultStateDir(env)),
     timezone: checkTimeZone(o.timezone ?? config.timezone ?? localTimeZone()),
     pricer: new Pricer(table),
     flatRate,
