@@ -36,7 +36,7 @@ export function loadSettings(o: CommonOptions, env: NodeJS.ProcessEnv = process.
     roots,
     stateDir: o.stateDir !== undefined ? expandHome(o.stateDir) : (config.stateDir ?? defaultStateDir(env)),
     timezone: checkTimeZone(o.timezone ?? config.timezone ?? localTimeZone()),
-    pricer: new Pricer(table),
+    pricer: new Pricer(table, { prefixKeys: new Set(Object.keys(config.pricing ?? {})) }),
     flatRate,
   };
 }
