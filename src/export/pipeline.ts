@@ -5,7 +5,7 @@ import type { Settings } from '../config/settings.js';
 import { DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT } from '../config/defaults.js';
 import type { Logger } from '../log.js';
 import type { Ledger } from '../state/ledger.js';
-import { resolveExportTarget } from './otlp-settings.js';
+import { credentialWarnings, isLoopbackHost, resolveExportTarget } from './otlp-settings.js';
 import { buildResource, osUserName } from './resource.js';
 import { TraceBuilder, DEFAULT_TRACE_OPTIONS, type TraceBuilderOptions } from './traces/trace-builder.js';
 import { TraceSink } from './traces/trace-sink.js';
@@ -37,11 +37,14 @@ const noMetrics = { ready: Promise.resolve(), forceFlush: async () => {}, shutdo
 
 export function createExportPipeline(settings: Settings, ledger: Ledger, stateDir: string, log: Logger, o: PipelineOptions = {}): ExportPipeline {
   const target = resolveExportTarget(settings.config.otlp);
+  for (const w of credentialWarnings(target)) log.warn(w);
   const resource = buildResource(settings.config.serviceName);
   const spanExporter = target.urls.traces ? createOtlpSpanExporter(target) : createFileSpanExporter(join(stateDir, 'traces'));
   const retrying = new RetryingExporter(spanExporter, log, 'span', target.urls.traces ?? join(stateDir, 'traces'), o.retry);
   const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }, (key) => ledger.usage.get(key)), retrying, resource);
   const prom = o.prometheus ?? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port: settings.config.prometheus?.port ?? DEFAULT_PROMETHEUS_PORT };
+  const serveLocal = !target.urls.metrics && o.serveLocalMetrics !== false;
+  if (serveLocal && !isLoopbackHost(prom.host)) log.warn(`the metrics endpoint listens on ${prom.host}: other machines can read it (no authentication); prometheus.host: 127.0.0.1 keeps it local`);
   const metrics = !target.urls.metrics && o.serveLocalMetrics === false ? noMetrics : createMetricsPipeline({
     ledger,
     pricer: settings.pricer,

@@ -5,7 +5,7 @@ import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js'
 import { IngestSession } from '../../ingest/session.js';
 import type { IngestManager } from '../../ingest/manager.js';
 import type { ExportPipeline } from '../../export/pipeline.js';
-import { createProgress } from '../progress.js';
+import { createProgress, progressLog } from '../progress.js';
 import { checkTimeZone, parseDay, startOfDay } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
 import { UserError } from '../../errors.js';
@@ -74,7 +74,8 @@ Examples:
       for (const line of pipeline.describe()) log.info(line);
       const traces = pipeline.traces;
       manager = session.attach([traces], { sinceMs });
-      await session.sync((d, t) => progress.update(d, t));
+      const logProgress = progressLog(log, () => manager!.counters.files);
+      await session.sync((d, t) => (process.stderr.isTTY ? progress.update(d, t) : logProgress(d, t)));
       progress.done();
       if (interrupted) {
         await manager.commit();

@@ -7,6 +7,7 @@ import { IngestSession } from '../../ingest/session.js';
 import { checkTimeZone } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
 import { UserError } from '../../errors.js';
+import { progressLog } from '../progress.js';
 import { DEFAULT_CALL_QUIET, DEFAULT_METRICS_INTERVAL, DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT, DEFAULT_SESSION_IDLE } from '../../config/defaults.js';
 
 interface RunOptions extends GlobalOptions {
@@ -90,14 +91,14 @@ variables, e.g.:
     watchNpmParent(() => void stop('npm exited'));
     const started = Date.now();
     try {
-      syncing = session.sync(progressLogger(log));
+      syncing = session.sync(progressLog(log, () => manager.counters.files));
       await syncing;
     } catch (err) {
       if (stopping) return;
       throw err;
     }
     if (stopping) return;
-    log.info('backfill done; following live sessions', { files: manager.counters.files, bytes: manager.counters.bytesRead, spans: pipeline.traces.spansSent, seconds: (Date.now() - started) / 1000 });
+    log.info('backfill done; following live sessions', { files: manager.counters.files, bytes: manager.counters.bytesRead, spansSent: pipeline.traces.spansSent, seconds: (Date.now() - started) / 1000 });
     await session.follow({ tickMs: 250, rescanMs: 30_000 });
     await new Promise<void>(() => {}); // until a signal
   });
@@ -118,15 +119,4 @@ function watchNpmParent(onGone: () => void): void {
     onGone();
   }, 500);
   timer.unref();
-}
-
-/** Progress as log lines every 5 s (the daemon's stderr is usually not a terminal). */
-function progressLogger(log: ReturnType<typeof createLogger>): (done: number, total: number) => void {
-  let last = 0;
-  return (done, total) => {
-    const now = Date.now();
-    if (now - last < 5000 || total === 0) return;
-    last = now;
-    log.info('backfill progress', { percent: Math.floor((done / total) * 100), bytesDone: done, bytesTotal: total });
-  };
 }
