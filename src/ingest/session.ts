@@ -13,6 +13,8 @@ import type { Follower, FollowOptions } from './follow.js';
 export interface OpenOptions {
   /** Open read-only when another ccotel owns the state (stats beside a running daemon). */
   allowReadOnly: boolean;
+  /** The command's own checks of the settings (e.g. the OTLP endpoint), before anything is read. */
+  check?: (settings: Settings) => void;
 }
 
 export class IngestSession {
@@ -29,6 +31,7 @@ export class IngestSession {
   /** Settings, warnings and the state directory. Throws UserError for a user's mistake. */
   static async open(o: CommonOptions, log: Logger, opts: OpenOptions): Promise<IngestSession> {
     const settings = loadSettings(o);
+    opts.check?.(settings);
     if (settings.flatRate) log.warn('CLAUDE_RATE_INPUT/CLAUDE_RATE_OUTPUT set: costs use that flat rate for every model');
     // A folder the user named must exist: a typo would otherwise report zeros. The default
     // locations may be missing (only one of them is usually in use).

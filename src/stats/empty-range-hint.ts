@@ -12,9 +12,9 @@ export function emptyRangeHint(ledger: Ledger, range: TimeRange, nowMs: number, 
     if (r.ts >= range.startMs && r.ts < range.endMs) inRange = true;
     if (r.ts > last) last = r.ts;
   }
+  // Nothing at all (or no such project): the report says so; there is no better range to offer.
+  if (inRange || last === -Infinity) return undefined;
   const scope = project !== undefined ? ` in projects matching "${project}"` : '';
-  if (inRange) return undefined;
-  if (last === -Infinity) return ledger.usage.size === 0 ? 'no Claude Code activity found in the transcripts' : `no Claude Code activity${scope}`;
   const when = `${localDay(last, tz)} ${new Date(last).toLocaleTimeString('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit' })}`;
   const suggestion = (['week', 'month'] as RangeName[]).find((n) => {
     const r = namedRange(n, nowMs, tz);

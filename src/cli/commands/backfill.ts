@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
 import { IngestSession } from '../../ingest/session.js';
+import { resolveExportTarget } from '../../export/otlp-settings.js';
 import type { IngestManager } from '../../ingest/manager.js';
 import type { ExportPipeline } from '../../export/pipeline.js';
 import { createProgress, progressLog } from '../progress.js';
@@ -52,7 +53,7 @@ Examples:
     if (o.timezone) checkTimeZone(o.timezone);
     // The OTel SDK loads only for the commands that export (`--help` and `stats` stay light).
     const { createExportPipeline } = await import('../../export/pipeline.js');
-    const session = await IngestSession.open(o, log, { allowReadOnly: false });
+    const session = await IngestSession.open(o, log, { allowReadOnly: false, check: (s) => void resolveExportTarget(s.config.otlp) });
     const { settings, store } = session;
     const started = Date.now();
     let pipeline: ExportPipeline | undefined;

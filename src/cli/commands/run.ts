@@ -4,6 +4,7 @@ import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
 import { parsePort } from '../ports.js';
 import { IngestSession } from '../../ingest/session.js';
+import { resolveExportTarget } from '../../export/otlp-settings.js';
 import { checkTimeZone } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
 import { UserError } from '../../errors.js';
@@ -50,7 +51,7 @@ variables, e.g.:
     if (o.timezone) checkTimeZone(o.timezone);
     // The OTel SDK loads only for the commands that export (`--help` and `stats` stay light).
     const { createExportPipeline } = await import('../../export/pipeline.js');
-    const session = await IngestSession.open(o, log, { allowReadOnly: false });
+    const session = await IngestSession.open(o, log, { allowReadOnly: false, check: (s) => void resolveExportTarget(s.config.otlp) });
     const { settings, store } = session;
     const pipeline = createExportPipeline(settings, store.ledger, settings.stateDir, log, {
       metricsIntervalMs,
