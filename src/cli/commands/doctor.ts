@@ -69,7 +69,7 @@ export function registerDoctor(program: Command): void {
     }
     try {
       const target = resolveExportTarget(settings.config.otlp);
-      if (!target.configured) add('ok', 'export', `no OTLP endpoint: embedded default (Prometheus on ${settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST}:${settings.config.prometheus?.port ?? DEFAULT_PROMETHEUS_PORT}, trace files in the state directory)`);
+      if (!target.configured) add('ok', 'export', `no OTLP endpoint: embedded default (Prometheus on ${settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST}:${settings.config.prometheus?.port ?? DEFAULT_PROMETHEUS_PORT} unless \`run --prometheus-port\` says otherwise, trace files in the state directory)`);
       for (const w of credentialWarnings(target)) add('warn', 'export', w);
       for (const [signal, url] of Object.entries(target.urls) as Array<[Signal, string]>) {
         if (!url) continue;
