@@ -83,6 +83,15 @@ describe('export errors', () => {
     expect(JSON.parse(again.stdout).spans).toBe(sessions.length * SPANS_PER_SESSION - firstRun);
     expect(fake.spans).toHaveLength(sessions.length * SPANS_PER_SESSION);
     expect(uniqueSpans(fake.spans)).toBe(sessions.length * SPANS_PER_SESSION);
+
+    // Metrics refused at the end of a backfill: exit 3 with the hint, spans kept as delivered.
+    fake.answerMetricsWith(403);
+    writeSessions(root, calls('auth-more', 2));
+    const m = await runCli(args, env);
+    expect(m.code, m.stderr).toBe(3);
+    expect(errorLines(m)).toEqual([expect.stringMatching(/collector refused metrics: HTTP 403 .*OTEL_EXPORTER_OTLP_HEADERS/)]);
+    expect(m.stderr + m.stdout).not.toContain('s3cret-token');
+    fake.answerMetricsWith(200);
   });
 
   it('backfill: a wrong path (the real collector answers 404) is refused with the path hint, exit 3', async () => {
@@ -133,7 +142,8 @@ describe('export errors', () => {
     const before = fake.spans.length;
     fake.acceptTraces(0);
     fake.refuseWith(403);
-    const run = startCli(['run', '--claude-dir', root, '--state-dir', join(dir, 'srun'), '--timezone', 'UTC', '--session-idle', '1s', '--refused-retry', '1s'], {
+    fake.answerMetricsWith(401);
+    const run = startCli(['run', '--claude-dir', root, '--state-dir', join(dir, 'srun'), '--timezone', 'UTC', '--session-idle', '1s', '--refused-retry', '1s', '--metrics-interval', '500ms'], {
       OTEL_EXPORTER_OTLP_ENDPOINT: fake.endpoint,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     });
@@ -145,13 +155,21 @@ describe('export errors', () => {
       expect(refusals[0]).toMatchObject({ level: 'error', attempt: 1, nextRetryInMs: 1000 });
       expect(refusals[1]).toMatchObject({ level: 'error', attempt: 2 });
       expect(refusals[0].msg).toMatch(/OTEL_EXPORTER_OTLP_HEADERS/);
+      // Metrics refused too: said once (not every interval), as an error with the hint.
+      const metricRefusals = await waitFor(() => {
+        const l = run.stderr.split('\n').filter((x) => x.includes('collector refused metrics')).map((x) => JSON.parse(x));
+        return l.length > 0 && fake.metricRequests.refused >= 3 ? l : undefined;
+      }, { what: 'metrics refused three times, logged', timeoutMs: 30_000 });
+      expect(metricRefusals).toEqual([expect.objectContaining({ level: 'error', msg: expect.stringMatching(/HTTP 401 .*OTEL_EXPORTER_OTLP_HEADERS/) })]);
       expect(run.child.exitCode).toBeNull();
+      fake.answerMetricsWith(200);
       fake.acceptTraces(Infinity);
       await waitFor(() => (fake.spans.length - before >= sessions.length * SPANS_PER_SESSION ? true : undefined), { what: 'every span after the refusal ends', timeoutMs: 30_000 });
       const mine = fake.spans.slice(before);
       expect(mine).toHaveLength(sessions.length * SPANS_PER_SESSION);
       expect(uniqueSpans(mine)).toBe(mine.length);
       expect(run.stderr).toMatch(/delivery resumed/);
+      await waitFor(() => (/metrics delivered again/.test(run.stderr) ? true : undefined), { what: 'metrics delivered again', timeoutMs: 30_000 });
     } finally {
       run.child.kill('SIGTERM');
       const r = await run.done;

@@ -10,7 +10,8 @@ import { buildResource, osUserName } from './resource.js';
 import { TraceBuilder, DEFAULT_TRACE_OPTIONS, type TraceBuilderOptions } from './traces/trace-builder.js';
 import { TraceSink } from './traces/trace-sink.js';
 import { createFileSpanExporter, createOtlpSpanExporter } from './traces/span-exporters.js';
-import { RetryingExporter, type RetryPolicy } from './retry.js';
+import { RetryingExporter, httpStatusOf, isRetryable, refusalHint, type RetryPolicy } from './retry.js';
+import { displayUrl } from '../log.js';
 import { createMetricsPipeline } from './metrics/metrics-pipeline.js';
 
 export interface ExportPipeline {
@@ -31,6 +32,8 @@ export interface PipelineOptions {
   serveLocalMetrics?: boolean;
   /** How span delivery retries: backfill fails on a refusal and gives up after --timeout; run retries slowly. */
   retry?: Partial<RetryPolicy>;
+  /** Log periodic metric export failures (run); one-shot commands report them from forceFlush(). */
+  logMetricFailures?: boolean;
 }
 
 const noMetrics = { ready: Promise.resolve(), forceFlush: async () => {}, shutdown: async () => {}, describe: () => 'not exported (no OTLP endpoint; `ccotel run` serves them locally)' };
@@ -53,6 +56,14 @@ export function createExportPipeline(settings: Settings, ledger: Ledger, stateDi
     resource,
     mode: target.urls.metrics ? { kind: 'otlp', target } : { kind: 'prometheus', host: prom.host, port: prom.port },
     exportIntervalMs: o.metricsIntervalMs,
+    onExportResult: !o.logMetricFailures ? undefined : (err) => {
+      if (!err) return log.info('metrics delivered again');
+      const status = httpStatusOf(err);
+      const url = displayUrl(target.urls.metrics ?? '');
+      // Metrics are cumulative from the ledger: the next accepted export carries everything.
+      if (status !== undefined && !isRetryable(err)) log.error(`collector refused metrics: HTTP ${status} from ${url}; ${refusalHint(status)}; retrying every export interval (nothing is lost)`);
+      else log.warn(`metrics export to ${url} failed: ${err.message}; retrying every export interval (nothing is lost)`);
+    },
   });
   return {
     traces,

@@ -39,11 +39,13 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 5
  * OTLPExporterError carries it as a numeric `code` (network errors have a string code, ECONNREFUSED).
  */
 export function httpStatusOf(err: unknown): number | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'number' && code >= 100 && code <= 599 ? code : undefined;
+  const e = err as { code?: unknown; cause?: unknown } | null;
+  const code = e?.code;
+  if (typeof code === 'number' && code >= 100 && code <= 599) return code;
+  return e?.cause !== undefined && e.cause !== err ? httpStatusOf(e.cause) : undefined;
 }
 
-/** Retryable: the spec's statuses, and every failure without a status (network, timeout). */
+/** Retryable: the spec's statuses, and every failure without a status (network, timeout). Looks through `cause`. */
 export function isRetryable(err: unknown): boolean {
   const status = httpStatusOf(err);
   return status === undefined || RETRYABLE_STATUSES.has(status);

@@ -16,6 +16,9 @@ export interface FakeOtlp {
   acceptTraces(n: number): void;
   /** The status refused trace requests get (default 503). */
   refuseWith(status: number): void;
+  /** The status metric requests get (default 200). */
+  answerMetricsWith(status: number): void;
+  readonly metricRequests: { accepted: number; refused: number };
   /** Authorization header of every trace request, in order. */
   readonly authorizations: Array<string | undefined>;
   readonly spans: AcceptedSpan[];
@@ -26,6 +29,8 @@ export interface FakeOtlp {
 export async function startFakeOtlp(): Promise<FakeOtlp> {
   let budget = Infinity;
   let refusal = 503;
+  let metricsStatus = 200;
+  const metricRequests = { accepted: 0, refused: 0 };
   const authorizations: Array<string | undefined> = [];
   const spans: AcceptedSpan[] = [];
   const traceRequests = { accepted: 0, refused: 0 };
@@ -45,6 +50,12 @@ export async function startFakeOtlp(): Promise<FakeOtlp> {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
         for (const rs of body.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ traceId: s.traceId, spanId: s.spanId, name: s.name });
       }
+      if (req.url === '/v1/metrics') {
+        if (metricsStatus === 200) metricRequests.accepted++;
+        else metricRequests.refused++;
+        res.writeHead(metricsStatus, { 'content-type': 'application/json' }).end('{}');
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
@@ -58,6 +69,10 @@ export async function startFakeOtlp(): Promise<FakeOtlp> {
     refuseWith: (status) => {
       refusal = status;
     },
+    answerMetricsWith: (status) => {
+      metricsStatus = status;
+    },
+    metricRequests,
     authorizations,
     spans,
     traceRequests,

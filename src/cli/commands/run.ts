@@ -57,6 +57,7 @@ variables, e.g.:
       metricsIntervalMs,
       trace: { sessionIdleMs, callQuietMs },
       retry: { refused: 'retry', refusedRetryMs },
+      logMetricFailures: true,
       prometheus: port ? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port } : undefined,
     });
     for (const line of pipeline.describe()) log.info(line);

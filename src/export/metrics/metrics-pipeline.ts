@@ -35,6 +35,8 @@ export interface MetricsPipelineOptions {
   exportIntervalMs?: number;
   /** Clock (tests). */
   now?: () => number;
+  /** Told when a periodic OTLP export fails after succeeding (or at first), and when it recovers. */
+  onExportResult?: (error: Error | undefined) => void;
 }
 
 export interface MetricsPipeline {
@@ -53,7 +55,12 @@ class RecordingExporter implements PushMetricExporter {
   started = 0;
   last: { seq: number; state: 'pending' | 'ok' | 'failed'; error?: Error } | undefined;
 
-  constructor(private readonly inner: PushMetricExporter) {}
+  private failing = false;
+
+  constructor(
+    private readonly inner: PushMetricExporter,
+    private readonly onResult?: (error: Error | undefined) => void,
+  ) {}
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
     const rec: NonNullable<RecordingExporter['last']> = { seq: ++this.started, state: 'pending' };
@@ -63,6 +70,11 @@ class RecordingExporter implements PushMetricExporter {
       else {
         rec.state = 'failed';
         rec.error = r.error ?? new Error('metrics export failed');
+      }
+      // Once per change: a collector refusing every 10 s must not flood the log.
+      if ((rec.state === 'failed') !== this.failing) {
+        this.failing = rec.state === 'failed';
+        this.onResult?.(rec.error);
       }
       resultCallback(r);
     });
@@ -129,7 +141,7 @@ export function createMetricsPipeline(o: MetricsPipelineOptions): MetricsPipelin
   const { protocol, timeoutMillis } = target;
   const config = { ...exporterConfig(target, 'metrics'), temporalityPreference: AggregationTemporalityPreference.CUMULATIVE };
   const { url } = config;
-  const exporter = new RecordingExporter(protocol === 'http/json' ? new JsonMetricExporter(config) : new ProtoMetricExporter(config));
+  const exporter = new RecordingExporter(protocol === 'http/json' ? new JsonMetricExporter(config) : new ProtoMetricExporter(config), o.onExportResult);
   const interval = o.exportIntervalMs ?? DEFAULT_EXPORT_INTERVAL_MS;
   const producer = new LedgerMetricProducer(o.ledger, o.pricer, o.resource, producerOpts);
   const reader = new PeriodicExportingMetricReader({
