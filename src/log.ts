@@ -17,8 +17,27 @@ export function parseLogLevel(v: string): LogLevel {
   throw new UserError(`--log-level must be one of ${Object.keys(ORDER).join(', ')} (got "${v}")`);
 }
 
+/** A URL as it may be shown: user-info (`http://user:token@host`) removed. */
+export function displayUrl(u: string): string {
+  try {
+    const url = new URL(u);
+    if (!url.username && !url.password) return u;
+    url.username = '';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return stripUserInfo(u);
+  }
+}
+
+/** Removes user-info from every URL in a text: credentials never reach a log line. */
+export function stripUserInfo(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"']*@/gi, '$1');
+}
+
 export function createLogger(opts: { level: LogLevel; json: boolean; write?: (line: string) => void }): Logger {
-  const write = opts.write ?? ((line: string) => process.stderr.write(line + '\n'));
+  const out = opts.write ?? ((line: string) => process.stderr.write(line + '\n'));
+  const write = (line: string): void => out(stripUserInfo(line));
   const min = ORDER[opts.level];
   const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (ORDER[level] < min) return;

@@ -3,6 +3,7 @@
 // (src/ingest/session.ts), pick sinks, and print. User mistakes become one line on stderr and exit code 2.
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
+import { stripUserInfo } from '../log.js';
 import { registerStats } from './commands/stats.js';
 import { registerRun } from './commands/run.js';
 import { registerBackfill } from './commands/backfill.js';
@@ -41,10 +42,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     if (err instanceof UserError) {
-      process.stderr.write(`ccotel: ${err.message}\n`);
+      process.stderr.write(stripUserInfo(`ccotel: ${err.message}\n`));
       return err.exitCode;
     }
-    process.stderr.write(`ccotel: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(stripUserInfo(`ccotel: internal error: ${(err as Error)?.stack ?? String(err)}\n`));
     return 1;
   }
 }

@@ -1,65 +1,41 @@
 // Settings in effect: defaults < config file (~/.config/ccotel/config.yaml or --config) < environment
-// < command-line flags. Unknown keys are reported, not ignored silently: a typo must not go unseen.
+// < command-line flags. The file is checked against one schema (./schema.ts): unknown keys at any
+// depth, wrong types and bad values are one line naming the file, the key path and the reason.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
 import { xdgDir } from '../xdg.js';
-import { EMBEDDED_PRICES, type ModelPrice, type PriceTable } from '../pricing/price-table.js';
+import { EMBEDDED_PRICES, type PriceTable } from '../pricing/price-table.js';
+import { configSchema, describeIssues, expandHome, type FileConfig, type OtlpSettings } from './schema.js';
 import { checkDetectionConfig, DetectionConfigError, type DetectionConfig } from '../detection/rule-config.js';
-
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
-export type OtlpCompression = 'gzip' | 'none';
 
 // The YAML parser is loaded only when there is a config file: it costs a warm `stats` ~0.1 s.
 const parseYaml = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
-
-export interface OtlpSettings {
-  endpoint?: string;
-  tracesEndpoint?: string;
-  metricsEndpoint?: string;
-  protocol?: OtlpProtocol;
-  headers?: Record<string, string>;
-  timeoutMs?: number;
-  compression?: OtlpCompression;
-}
-
-export interface FileConfig {
-  claudeDirs?: string[];
-  stateDir?: string;
-  timezone?: string;
-  serviceName?: string;
-  otlp?: OtlpSettings;
-  /** Extra or replacement model prices (USD per million tokens). */
-  pricing?: Record<string, ModelPrice>;
-  prometheus?: { host?: string; port?: number };
-  /** Sensitive-action rules: overrides of the built-in ones and the user's own (docs/security.md). */
-  rules?: unknown;
-  /** Extra redaction patterns: `redaction.patterns: [{name, regex}]`. */
-  redaction?: unknown;
-}
-
-const KNOWN = new Set(['claudeDirs', 'stateDir', 'timezone', 'serviceName', 'otlp', 'pricing', 'prometheus', 'rules', 'redaction']);
 const NO_DETECTION: DetectionConfig = { rules: [], redaction: [] };
+
+export type { FileConfig, OtlpSettings } from './schema.js';
+export type OtlpProtocol = NonNullable<OtlpSettings['protocol']>;
+export type OtlpCompression = NonNullable<OtlpSettings['compression']>;
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(xdgDir('XDG_CONFIG_HOME', env), 'ccotel', 'config.yaml');
 }
 
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.CCOTEL_STATE_DIR) return env.CCOTEL_STATE_DIR;
+  if (env.CCOTEL_STATE_DIR) return expandHome(env.CCOTEL_STATE_DIR);
   return join(xdgDir('XDG_STATE_HOME', env), 'ccotel');
 }
 
 /** Reads the config file; a missing default file is fine, a missing explicit one is an error. */
 export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv = process.env): { path: string; config: FileConfig; found: boolean; detection: DetectionConfig } {
   const explicit = path !== undefined;
-  const p = path ?? defaultConfigPath(env);
+  const p = path !== undefined ? expandHome(path) : defaultConfigPath(env);
   let text: string;
   try {
     text = readFileSync(p, 'utf8');
   } catch (err) {
-    if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') return { path: p, config: {}, found: false, detection: NO_DETECTION };
+    if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') return { path: p, config: DEFAULT_CONFIG, found: false, detection: NO_DETECTION };
     throw new UserError(`cannot read config file ${p}: ${(err as Error).message}`);
   }
   let doc: unknown;
@@ -68,31 +44,22 @@ export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv 
   } catch (err) {
     throw new UserError(`config file ${p} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (doc === null || doc === undefined) return { path: p, config: {}, found: true, detection: NO_DETECTION };
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new UserError(`config file ${p} must be a mapping of settings`);
-  for (const k of Object.keys(doc)) if (!KNOWN.has(k)) throw new UserError(`config file ${p}: unknown setting "${k}" (known: ${[...KNOWN].join(', ')})`);
-  const c = doc as FileConfig;
-  validatePricing(p, c.pricing);
+  if (doc !== null && doc !== undefined && (typeof doc !== 'object' || Array.isArray(doc))) throw new UserError(`config file ${p} must be a mapping of settings`);
+  const parsed = configSchema.safeParse(doc ?? {});
+  if (!parsed.success) throw new UserError(`config file ${p}: ${describeIssues(parsed.error)}`);
+  // Rules and redaction patterns get their own checks, which name the line (docs/security.md).
   let detection: DetectionConfig;
   try {
-    detection = checkDetectionConfig(text, c.rules, c.redaction);
+    detection = checkDetectionConfig(text, parsed.data.rules, parsed.data.redaction);
   } catch (err) {
     if (!(err instanceof DetectionConfigError)) throw err;
     throw new UserError(`config file ${p}${err.line !== undefined ? ` line ${err.line}` : ''}: ${err.reason}`);
   }
-  return { path: p, config: c, found: true, detection };
+  return { path: p, config: parsed.data, found: true, detection };
 }
 
-function validatePricing(path: string, pricing: unknown): void {
-  if (pricing === undefined) return;
-  if (typeof pricing !== 'object' || pricing === null) throw new UserError(`config file ${path}: pricing must map model names to prices`);
-  for (const [model, p] of Object.entries(pricing)) {
-    for (const f of ['input', 'output', 'cacheWrite', 'cacheRead'] as const) {
-      const v = (p as Record<string, unknown>)?.[f];
-      if (typeof v !== 'number' || !(v >= 0)) throw new UserError(`config file ${path}: pricing.${model}.${f} must be a non-negative number (USD per million tokens)`);
-    }
-  }
-}
+/** The settings in effect with no config file: the schema's defaults. */
+export const DEFAULT_CONFIG: FileConfig = configSchema.parse({});
 
 /**
  * The price table in effect. CLAUDE_RATE_INPUT / CLAUDE_RATE_OUTPUT (the guide's flat rates, USD per

@@ -2,6 +2,7 @@
 // prices, resolved once (flags > environment > config file > defaults).
 import { Pricer } from '../pricing/cost.js';
 import { loadConfigFile, priceTable, defaultStateDir, type FileConfig } from './config.js';
+import { expandHome } from './schema.js';
 import { resolveRoots, type Root } from '../sources/roots.js';
 import { checkTimeZone, localTimeZone } from '../calendar/time-range.js';
 import { createDetector, type Detector } from '../detection/engine.js';
@@ -32,16 +33,16 @@ export function loadSettings(o: CommonOptions, env: NodeJS.ProcessEnv = process.
   const { path, config, found, detection } = loadConfigFile(o.config, env);
   // Redaction runs deep in the model (no settings there): the user's patterns are set once, here.
   configureRedaction(detection.redaction);
-  const roots = resolveRoots(o.claudeDir?.length ? o.claudeDir : config.claudeDirs, env);
+  const roots = resolveRoots(o.claudeDir?.length ? o.claudeDir.map(expandHome) : config.claudeDirs, env);
   const { table, flatRate } = priceTable(config, env);
   return {
     config,
     configPath: path,
     configFound: found,
     roots,
-    stateDir: o.stateDir ?? config.stateDir ?? defaultStateDir(env),
+    stateDir: o.stateDir !== undefined ? expandHome(o.stateDir) : (config.stateDir ?? defaultStateDir(env)),
     timezone: checkTimeZone(o.timezone ?? config.timezone ?? localTimeZone()),
-    pricer: new Pricer(table),
+    pricer: new Pricer(table, { prefixKeys: new Set(Object.keys(config.pricing ?? {})) }),
     flatRate,
     detector: createDetector(detection.rules),
   };

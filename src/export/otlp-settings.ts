@@ -62,3 +62,26 @@ export function exporterConfig(t: ExportTarget, signal: Signal): { url: string; 
   // The enum's values are the config strings themselves ('gzip', 'none'); importing it would load the SDK.
   return { url, headers: t.headers, timeoutMillis: t.timeoutMillis, compression: c as CompressionAlgorithm | undefined };
 }
+
+/** Loopback: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/**
+ * Warnings a user is owed before anything is sent: credentials (headers or user-info) going over
+ * plain http:// to another machine can be read on the way.
+ */
+export function credentialWarnings(t: ExportTarget, env: NodeJS.ProcessEnv = process.env): string[] {
+  const out: string[] = [];
+  for (const [signal, u] of Object.entries(t.urls) as Array<[Signal, string]>) {
+    const url = new URL(u);
+    if (url.protocol !== 'http:' || isLoopbackHost(url.hostname)) continue;
+    const sig = signal.toUpperCase();
+    const headers = !!(t.headers && Object.keys(t.headers).length) || !!env.OTEL_EXPORTER_OTLP_HEADERS || !!env[`OTEL_EXPORTER_OTLP_${sig}_HEADERS`];
+    const userInfo = url.username !== '' || url.password !== '';
+    if (headers || userInfo) out.push(`${signal}: ${userInfo ? 'credentials in the endpoint URL' : 'OTLP headers (credentials?)'} go in clear text over http:// to ${url.host}; use https://`);
+  }
+  return out;
+}

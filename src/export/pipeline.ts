@@ -6,12 +6,13 @@ import { DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT } from '../config/defa
 import type { Logger } from '../log.js';
 import type { ToolLookup, UsageLookup } from './traces/trace-builder.js';
 import type { Fold } from '../fold/fold.js';
-import { resolveExportTarget } from './otlp-settings.js';
+import { credentialWarnings, isLoopbackHost, resolveExportTarget } from './otlp-settings.js';
 import { buildResource, osUserName } from './resource.js';
 import { TraceBuilder, DEFAULT_TRACE_OPTIONS, type TraceBuilderOptions } from './traces/trace-builder.js';
 import { TraceSink } from './traces/trace-sink.js';
 import { createFileSpanExporter, createOtlpSpanExporter } from './traces/span-exporters.js';
-import { RetryingExporter } from './retry.js';
+import { RetryingExporter, httpStatusOf, isRetryable, refusalHint, type RetryPolicy } from './retry.js';
+import { displayUrl } from '../log.js';
 import { createMetricsPipeline } from './metrics/metrics-pipeline.js';
 
 export interface ExportPipeline {
@@ -32,6 +33,10 @@ export interface PipelineOptions {
   serveLocalMetrics?: boolean;
   /** A tool call's redacted target and rule hits, as the ledger recorded them (span events). */
   toolOf?: ToolLookup;
+  /** How span delivery retries: backfill fails on a refusal and gives up after --timeout; run retries slowly. */
+  retry?: Partial<RetryPolicy>;
+  /** Log periodic metric export failures (run); one-shot commands report them from forceFlush(). */
+  logMetricFailures?: boolean;
 }
 
 const noMetrics = { ready: Promise.resolve(), forceFlush: async () => {}, shutdown: async () => {}, describe: () => 'not exported (no OTLP endpoint; `ccotel run` serves them locally)' };
@@ -39,11 +44,14 @@ const noMetrics = { ready: Promise.resolve(), forceFlush: async () => {}, shutdo
 /** `usageOf` gives a call's final usage (the ledger's record); `fold` the metric values. */
 export function createExportPipeline(settings: Settings, fold: Fold, usageOf: UsageLookup, stateDir: string, log: Logger, o: PipelineOptions = {}): ExportPipeline {
   const target = resolveExportTarget(settings.config.otlp);
+  for (const w of credentialWarnings(target)) log.warn(w);
   const resource = buildResource(settings.config.serviceName);
   const spanExporter = target.urls.traces ? createOtlpSpanExporter(target) : createFileSpanExporter(join(stateDir, 'traces'));
-  const retrying = new RetryingExporter(spanExporter, log, 'span');
+  const retrying = new RetryingExporter(spanExporter, log, 'span', target.urls.traces ?? join(stateDir, 'traces'), o.retry);
   const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }, usageOf, undefined, o.toolOf), retrying, resource);
   const prom = o.prometheus ?? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port: settings.config.prometheus?.port ?? DEFAULT_PROMETHEUS_PORT };
+  const serveLocal = !target.urls.metrics && o.serveLocalMetrics !== false;
+  if (serveLocal && !isLoopbackHost(prom.host)) log.warn(`the metrics endpoint listens on ${prom.host}: other machines can read it (no authentication); prometheus.host: 127.0.0.1 keeps it local`);
   const metrics = !target.urls.metrics && o.serveLocalMetrics === false ? noMetrics : createMetricsPipeline({
     fold,
     user: osUserName(),
@@ -51,6 +59,14 @@ export function createExportPipeline(settings: Settings, fold: Fold, usageOf: Us
     resource,
     mode: target.urls.metrics ? { kind: 'otlp', target } : { kind: 'prometheus', host: prom.host, port: prom.port },
     exportIntervalMs: o.metricsIntervalMs,
+    onExportResult: !o.logMetricFailures ? undefined : (err) => {
+      if (!err) return log.info('metrics delivered again');
+      const status = httpStatusOf(err);
+      const url = displayUrl(target.urls.metrics ?? '');
+      // Metrics are cumulative from the ledger: the next accepted export carries everything.
+      if (status !== undefined && !isRetryable(err)) log.error(`collector refused metrics: HTTP ${status} from ${url}; ${refusalHint(status)}; retrying every export interval (nothing is lost)`);
+      else log.warn(`metrics export to ${url} failed: ${err.message}; retrying every export interval (nothing is lost)`);
+    },
   });
   return {
     traces,

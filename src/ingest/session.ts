@@ -6,6 +6,7 @@ import { listTranscripts, type TranscriptFile } from '../sources/transcript-file
 import { StateInUseError, StateStore } from '../state/store.js';
 import type { EventSink } from '../model/sink.js';
 import type { Logger } from '../log.js';
+import { UserError } from '../errors.js';
 import { IngestManager, type IngestOptions, type ProgressFn } from './manager.js';
 import type { Follower, FollowOptions } from './follow.js';
 import { attachFold } from '../fold/fold-file.js';
@@ -14,6 +15,8 @@ import type { Fold } from '../fold/fold.js';
 export interface OpenOptions {
   /** Open read-only when another ccotel owns the state (stats beside a running daemon). */
   allowReadOnly: boolean;
+  /** The command's own checks of the settings (e.g. the OTLP endpoint), before anything is read. */
+  check?: (settings: Settings) => void;
 }
 
 export class IngestSession {
@@ -32,7 +35,12 @@ export class IngestSession {
   /** Settings, warnings and the state directory. Throws UserError for a user's mistake. */
   static async open(o: CommonOptions, log: Logger, opts: OpenOptions): Promise<IngestSession> {
     const settings = loadSettings(o);
+    opts.check?.(settings);
     if (settings.flatRate) log.warn('CLAUDE_RATE_INPUT/CLAUDE_RATE_OUTPUT set: costs use that flat rate for every model');
+    // A folder the user named must exist: a typo would otherwise report zeros. The default
+    // locations may be missing (only one of them is usually in use).
+    const missing = settings.roots.find((r) => !r.exists && r.source !== 'default');
+    if (missing) throw new UserError(`no Claude Code projects folder at ${missing.projectsDir} (from ${missing.source === 'flag' ? '--claude-dir or claudeDirs in the config file' : 'CLAUDE_CONFIG_DIR'}); check the path, or run \`ccotel doctor\``);
     if (!settings.roots.some((r) => r.exists)) {
       const where = settings.roots.map((r) => r.projectsDir).join(', ');
       log.warn(`no Claude Code transcripts found (looked in ${where}); set --claude-dir or CLAUDE_CONFIG_DIR`);

@@ -7,26 +7,48 @@ import { FREE_MODELS, type ModelPrice, type PriceTable } from './price-table.js'
 const TIER = 200_000;
 const PER_TOKEN = 1e-6;
 
+/**
+ * What may follow a known model name: a date (`-20250514`), `-latest`, a version (`-v1:0` on
+ * Bedrock, `-v2`) or a Vertex date (`@20250514`). Anything else is another model:
+ * `claude-opus-4-8-…` is not Opus 4.
+ */
+const SUFFIX = /^(?:-\d{8}|-latest)?(?:-v\d+(?::\d+)?)?(?:@\d{8})?$/;
+/** Bedrock's region prefixes (`us.`, `eu.`, `apac.`, `global.`, …) and the provider prefix. */
+const PROVIDER = /^(?:[a-z]{2,6}\.)?anthropic[./]/;
+
+export interface PricerOptions {
+  /** Keys that price every model name they start with (the config file's own entries). */
+  prefixKeys?: ReadonlySet<string>;
+}
+
 export class Pricer {
   private readonly keys: string[];
   private readonly cache = new Map<string, ModelPrice | null>();
 
-  /** Identifies the table's content: aggregates computed with other prices are stale. */
+  /** Identifies the table's content and matching rules: aggregates computed with other prices are stale. */
   readonly fingerprint: string;
 
-  constructor(private readonly table: PriceTable) {
-    // Longest prefix wins: 'claude-sonnet-4-5' before 'claude-sonnet-4'.
+  constructor(
+    private readonly table: PriceTable,
+    private readonly opts: PricerOptions = {},
+  ) {
+    // Longest first: 'claude-sonnet-4-5' before 'claude-sonnet-4'.
     this.keys = Object.keys(table).sort((a, b) => b.length - a.length);
     const canonical = JSON.stringify(Object.keys(table).sort().map((k) => [k, table[k]]), (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
-    this.fingerprint = createHash('sha256').update(canonical).update('\0').update([...FREE_MODELS].join(',')).digest('hex').slice(0, 16);
+    this.fingerprint = createHash('sha256').update(canonical).update('\0').update([...FREE_MODELS].join(',')).update('\0').update([...(this.opts.prefixKeys ?? [])].sort().join(',')).digest('hex').slice(0, 16);
   }
 
-  /** The price of a model, by longest known prefix; null when unknown. */
+  /** The table key pricing a model (Anthropic, Bedrock and Vertex id forms), if any. */
+  keyOf(model: string): string | undefined {
+    const bare = model.replace(PROVIDER, '');
+    return this.keys.find((k) => bare.startsWith(k) && (SUFFIX.test(bare.slice(k.length)) || this.opts.prefixKeys?.has(k) === true));
+  }
+
+  /** The price of a model; null when unknown. */
   priceOf(model: string): ModelPrice | null {
     let hit = this.cache.get(model);
     if (hit !== undefined) return hit;
-    const bare = model.startsWith('anthropic/') ? model.slice('anthropic/'.length) : model;
-    const key = this.keys.find((k) => bare.startsWith(k));
+    const key = this.keyOf(model);
     hit = key ? this.table[key]! : null;
     this.cache.set(model, hit);
     return hit;

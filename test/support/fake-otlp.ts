@@ -1,5 +1,6 @@
 // A stand-in OTLP/HTTP JSON receiver whose answers the test controls: accept, or refuse with 503
-// (retryable). Records every span it accepted, so a test can count deliveries exactly.
+// (retryable) or another status set by refuseWith() (401, 403, …: what the real collector answers
+// only with an auth extension). Records every span it accepted, so a test can count deliveries exactly.
 import { createServer, type Server } from 'node:http';
 
 export interface AcceptedSpan {
@@ -13,6 +14,13 @@ export interface FakeOtlp {
   readonly endpoint: string;
   /** Accept this many more trace requests, then refuse (Infinity: accept everything). */
   acceptTraces(n: number): void;
+  /** The status refused trace requests get (default 503). */
+  refuseWith(status: number): void;
+  /** The status metric requests get (default 200). */
+  answerMetricsWith(status: number): void;
+  readonly metricRequests: { accepted: number; refused: number };
+  /** Authorization header of every trace request, in order. */
+  readonly authorizations: Array<string | undefined>;
   readonly spans: AcceptedSpan[];
   readonly traceRequests: { accepted: number; refused: number };
   close(): Promise<void>;
@@ -20,6 +28,10 @@ export interface FakeOtlp {
 
 export async function startFakeOtlp(): Promise<FakeOtlp> {
   let budget = Infinity;
+  let refusal = 503;
+  let metricsStatus = 200;
+  const metricRequests = { accepted: 0, refused: 0 };
+  const authorizations: Array<string | undefined> = [];
   const spans: AcceptedSpan[] = [];
   const traceRequests = { accepted: 0, refused: 0 };
   const server: Server = createServer((req, res) => {
@@ -27,15 +39,22 @@ export async function startFakeOtlp(): Promise<FakeOtlp> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.url === '/v1/traces') {
+        authorizations.push(req.headers.authorization);
         if (budget <= 0) {
           traceRequests.refused++;
-          res.writeHead(503, { 'content-type': 'application/json' }).end('{}');
+          res.writeHead(refusal, { 'content-type': 'application/json' }).end('{}');
           return;
         }
         budget--;
         traceRequests.accepted++;
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
         for (const rs of body.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ traceId: s.traceId, spanId: s.spanId, name: s.name });
+      }
+      if (req.url === '/v1/metrics') {
+        if (metricsStatus === 200) metricRequests.accepted++;
+        else metricRequests.refused++;
+        res.writeHead(metricsStatus, { 'content-type': 'application/json' }).end('{}');
+        return;
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
@@ -47,6 +66,14 @@ export async function startFakeOtlp(): Promise<FakeOtlp> {
     acceptTraces: (n) => {
       budget = n;
     },
+    refuseWith: (status) => {
+      refusal = status;
+    },
+    answerMetricsWith: (status) => {
+      metricsStatus = status;
+    },
+    metricRequests,
+    authorizations,
     spans,
     traceRequests,
     close: () => new Promise((resolve) => server.close(() => resolve())),

@@ -4,20 +4,27 @@ import { ledgerToolLookup } from '../../export/traces/tool-lookup.js';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
 import { IngestSession } from '../../ingest/session.js';
+import { resolveExportTarget } from '../../export/otlp-settings.js';
 import type { IngestManager } from '../../ingest/manager.js';
 import type { ExportPipeline } from '../../export/pipeline.js';
-import { createProgress } from '../progress.js';
+import { createProgress, progressLog } from '../progress.js';
 import { checkTimeZone, parseDay, startOfDay } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
 import { UserError } from '../../errors.js';
-import { ShutdownError } from '../../export/retry.js';
+import { ExportRefusedError, ExportTimeoutError, ShutdownError, httpStatusOf, isRetryable, refusalHint } from '../../export/retry.js';
 import { DEFAULT_SESSION_IDLE } from '../../config/defaults.js';
 
 interface BackfillOptions extends GlobalOptions {
   since?: string;
   sessionIdle?: string;
   json?: boolean;
+  timeout?: string;
 }
+
+const DEFAULT_TIMEOUT = '5m';
+/** Exit codes a script can tell apart (help text below). */
+export const EXIT_REFUSED = 3;
+export const EXIT_UNREACHABLE = 4;
 
 export function registerBackfill(program: Command): void {
   const cmd = program
@@ -25,10 +32,14 @@ export function registerBackfill(program: Command): void {
     .description('export history not yet exported, wait until the collector accepted it, and exit')
     .option('--since <YYYY-MM-DD>', 'export only activity from this day on (in --timezone)')
     .option('--session-idle <duration>', 'sessions idle this long are closed (root span sent); others stay open for `run`', DEFAULT_SESSION_IDLE)
+    .option('--timeout <duration>', 'give up when the collector has not accepted a batch for this long', DEFAULT_TIMEOUT)
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', `
 Exit code: 0 once the collector accepted everything; 1 when metrics could not be delivered;
-130 (SIGINT) or 143 (SIGTERM) when interrupted (what the collector accepted is kept).
+3 when the collector refused the data (HTTP 400, 401, 403, 404, ...: not retried);
+4 when the collector stayed unreachable for --timeout;
+130 (SIGINT) or 143 (SIGTERM) when interrupted.
+Whatever the exit, what the collector accepted is checkpointed: run backfill again to send the rest.
 
 Examples:
   $ OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 ccotel backfill
@@ -39,10 +50,11 @@ Examples:
     // Every flag is checked before anything is read or saved.
     const sinceDay = o.since ? parseDay(o.since, '--since') : undefined;
     const sessionIdleMs = parseDuration(o.sessionIdle ?? DEFAULT_SESSION_IDLE, '--session-idle');
+    const timeoutMs = parseDuration(o.timeout ?? DEFAULT_TIMEOUT, '--timeout');
     if (o.timezone) checkTimeZone(o.timezone);
     // The OTel SDK loads only for the commands that export (`--help` and `stats` stay light).
     const { createExportPipeline } = await import('../../export/pipeline.js');
-    const session = await IngestSession.open(o, log, { allowReadOnly: false });
+    const session = await IngestSession.open(o, log, { allowReadOnly: false, check: (s) => void resolveExportTarget(s.config.otlp) });
     const { settings, store } = session;
     const started = Date.now();
     let pipeline: ExportPipeline | undefined;
@@ -60,11 +72,12 @@ Examples:
     process.on('SIGTERM', onSignal);
     try {
       const sinceMs = sinceDay ? startOfDay(...sinceDay, settings.timezone) : undefined;
-      pipeline = createExportPipeline(settings, session.fold, (key) => store.ledger.usage.get(key), settings.stateDir, log, { toolOf: ledgerToolLookup(store.ledger), serveLocalMetrics: false, trace: { sessionIdleMs } });
+      pipeline = createExportPipeline(settings, session.fold, (key) => store.ledger.usage.get(key), settings.stateDir, log, { toolOf: ledgerToolLookup(store.ledger), serveLocalMetrics: false, trace: { sessionIdleMs }, retry: { refused: 'fail', giveUpAfterMs: timeoutMs } });
       for (const line of pipeline.describe()) log.info(line);
       const traces = pipeline.traces;
       manager = session.attach([traces], { sinceMs });
-      await session.sync((d, t) => progress.update(d, t));
+      const logProgress = progressLog(log, () => manager!.counters.files);
+      await session.sync((d, t) => (process.stderr.isTTY ? progress.update(d, t) : logProgress(d, t)));
       progress.done();
       if (interrupted) {
         await manager.commit();
@@ -76,6 +89,8 @@ Examples:
         await pipeline.metrics.forceFlush();
       } catch (err) {
         // Spans and checkpoints are saved; metrics are cumulative, so the next run sends them whole.
+        const status = httpStatusOf(err);
+        if (status !== undefined && !isRetryable(err)) throw new UserError(`collector refused metrics: HTTP ${status} ${(err as Error).message}; ${refusalHint(status)}`, EXIT_REFUSED);
         throw new UserError(`metrics export failed: ${(err as Error).message}`, 1);
       }
       const summary = {
@@ -98,6 +113,9 @@ Examples:
     } catch (err) {
       // A signal makes the span retry loop give up: that is the user's choice, not a crash.
       if (interrupted && err instanceof ShutdownError) throw interruptedError(interrupted);
+      // The manager saved the checkpoints with the spans not yet accepted: a rerun sends exactly those.
+      if (err instanceof ExportRefusedError) throw new UserError(`${err.message}; nothing more was sent, run backfill again once fixed`, EXIT_REFUSED);
+      if (err instanceof ExportTimeoutError) throw new UserError(`${err.message}; run backfill again to send the rest`, EXIT_UNREACHABLE);
       throw err;
     } finally {
       process.off('SIGINT', onSignal);

@@ -1,11 +1,18 @@
 // `ccotel doctor`: what is in effect and whether it works, one verdict per line.
 import type { Command } from 'commander';
+import { access, constants, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { join } from 'node:path';
 import { addCommonOptions, type GlobalOptions } from '../options.js';
 import { loadSettings } from '../../config/settings.js';
 import { DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT } from '../../config/defaults.js';
 import { listTranscripts } from '../../sources/transcript-files.js';
 import { rootOf } from '../../sources/roots.js';
-import { resolveExportTarget } from '../../export/otlp-settings.js';
+import { credentialWarnings, resolveExportTarget, type ExportTarget, type Signal } from '../../export/otlp-settings.js';
+import { refusalHint } from '../../export/retry.js';
+import { displayUrl } from '../../log.js';
 import { StateStore } from '../../state/store.js';
 import { StateLock } from '../../state/lock.js';
 
@@ -37,11 +44,18 @@ export function registerDoctor(program: Command): void {
     add('ok', 'timezone', settings.timezone);
     if (settings.flatRate) add('warn', 'pricing', 'CLAUDE_RATE_INPUT/OUTPUT set: one flat rate for every model');
     const files = await listTranscripts(settings.roots);
+    const counts = new Map(settings.roots.map((r) => [r, files.filter((f) => rootOf(settings.roots, f.path) === r).length]));
+    const anyData = [...counts.values()].some((n) => n > 0);
     for (const r of settings.roots) {
-      const n = files.filter((f) => rootOf(settings.roots, f.path) === r).length;
-      add(r.exists ? (n > 0 ? 'ok' : 'warn') : 'warn', 'transcripts', r.exists ? `${r.projectsDir}: ${n} transcript files (${r.source})` : `${r.projectsDir}: not found (${r.source})`);
+      const n = counts.get(r)!;
+      // A default location that does not exist is normal when another one holds the transcripts.
+      if (!r.exists) add(r.source === 'default' && anyData ? 'ok' : 'warn', 'transcripts', `${r.projectsDir}: not found (${r.source})${r.source === 'default' && anyData ? '; fine, another default location has the transcripts' : ''}`);
+      else add(n > 0 ? 'ok' : 'warn', 'transcripts', `${r.projectsDir}: ${n} transcript files (${r.source})`);
     }
     if (!settings.roots.some((r) => r.exists)) add('fail', 'transcripts', 'no Claude Code projects folder found; set --claude-dir or CLAUDE_CONFIG_DIR');
+    const unreadable: string[] = [];
+    for (const f of files) await access(f.path, constants.R_OK).catch((err: NodeJS.ErrnoException) => unreadable.push(`${f.path} (${err.code ?? err.message})`));
+    if (unreadable.length) add('fail', 'transcripts', `${unreadable.length} transcript files cannot be read (their usage is missing from every number): ${unreadable.slice(0, 3).join(', ')}${unreadable.length > 3 ? ', …' : ''}`);
     try {
       const store = await StateStore.open(settings.stateDir, { allowReadOnly: true });
       try {
@@ -52,6 +66,9 @@ export function registerDoctor(program: Command): void {
         const superseded = info.ledgerRows > 0 ? Math.round((100 * Math.max(0, info.ledgerRows - info.records)) / info.ledgerRows) : 0;
         const compacted = info.lastCompactionMs === undefined ? 'never compacted' : `last compacted ${new Date(info.lastCompactionMs).toISOString()}`;
         add('ok', 'state', `${settings.stateDir}: ${tracked} files checkpointed, ${store.ledger.usage.size} model calls in the ledger${owner}; ${formatBytes(info.dirBytes)} on disk (ledger ${formatBytes(info.ledgerBytes)}, ${superseded}% superseded rows), ${compacted}`);
+        const unpriced = new Map<string, number>();
+        for (const u of store.ledger.usage.values()) if (!u.apiError && !settings.pricer.cost(u.model, u.usage).priced) unpriced.set(u.model, (unpriced.get(u.model) ?? 0) + 1);
+        if (unpriced.size > 0) add('warn', 'pricing', `unpriced models (cost counted as 0; add them under pricing: in the config file): ${[...unpriced].map(([m, n]) => `${m} (${n} calls)`).join(', ')}`);
       } finally {
         store.close();
       }
@@ -60,11 +77,12 @@ export function registerDoctor(program: Command): void {
     }
     try {
       const target = resolveExportTarget(settings.config.otlp);
-      if (!target.configured) add('ok', 'export', `no OTLP endpoint: embedded default (Prometheus on ${settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST}:${settings.config.prometheus?.port ?? DEFAULT_PROMETHEUS_PORT}, trace files in the state directory)`);
-      for (const [signal, url] of Object.entries(target.urls)) {
+      if (!target.configured) add('ok', 'export', `no OTLP endpoint: embedded default (Prometheus on ${settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST}:${settings.config.prometheus?.port ?? DEFAULT_PROMETHEUS_PORT} unless \`run --prometheus-port\` says otherwise, trace files in the state directory)`);
+      for (const w of credentialWarnings(target)) add('warn', 'export', w);
+      for (const [signal, url] of Object.entries(target.urls) as Array<[Signal, string]>) {
         if (!url) continue;
-        const r = await probe(url);
-        add(r.ok ? 'ok' : 'fail', `collector ${signal}`, `${url}: ${r.detail}`);
+        const r = await probe(url, probeOptions(target, signal));
+        add(r.ok ? 'ok' : 'fail', `collector ${signal}`, `${displayUrl(url)}: ${r.detail}`);
       }
     } catch (err) {
       add('fail', 'export', (err as Error).message);
@@ -73,19 +91,64 @@ export function registerDoctor(program: Command): void {
   });
 }
 
-/** An empty OTLP/JSON export: a collector answers 200 without storing anything. */
-async function probe(url: string): Promise<{ ok: boolean; detail: string }> {
-  try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(5000) });
-    if (res.ok) return { ok: true, detail: `reachable (HTTP ${res.status})` };
-    if (res.status === 401 || res.status === 403) return { ok: false, detail: `HTTP ${res.status}: check OTEL_EXPORTER_OTLP_HEADERS (authentication)` };
-    return { ok: false, detail: `HTTP ${res.status} ${res.statusText}` };
-  } catch (err) {
-    // undici hides the socket error in `cause` (an AggregateError when several addresses failed).
-    const cause = (err as { cause?: { code?: string; errors?: Array<{ code?: string }> } }).cause;
-    const code = cause?.code ?? cause?.errors?.[0]?.code;
-    return { ok: false, detail: `unreachable (${code ?? (err as Error).message})` };
+interface ProbeOptions {
+  headers: Record<string, string>;
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
+/**
+ * What the exporters send with: the OTEL_EXPORTER_OTLP_[SIGNAL_]HEADERS / CERTIFICATE /
+ * CLIENT_CERTIFICATE / CLIENT_KEY variables (per signal first), else the config file's headers.
+ */
+function probeOptions(t: ExportTarget, signal: Signal, env: NodeJS.ProcessEnv = process.env): ProbeOptions {
+  const sig = signal.toUpperCase();
+  const pick = (name: string): string | undefined => env[`OTEL_EXPORTER_OTLP_${sig}_${name}`] || env[`OTEL_EXPORTER_OTLP_${name}`] || undefined;
+  const envHeaders = pick('HEADERS');
+  const headers: Record<string, string> = envHeaders ? parseHeaders(envHeaders) : { ...(t.headers ?? {}) };
+  const file = (name: string): Buffer | undefined => {
+    const p = pick(name);
+    return p ? readFileSync(p) : undefined;
+  };
+  return { headers, ca: file('CERTIFICATE'), cert: file('CLIENT_CERTIFICATE'), key: file('CLIENT_KEY') };
+}
+
+/** `key=value,key2=value2` with URL-encoded values (the OTLP exporter spec's format). */
+function parseHeaders(v: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of v.split(',')) {
+    const i = part.indexOf('=');
+    if (i <= 0) continue;
+    out[decodeURIComponent(part.slice(0, i).trim())] = decodeURIComponent(part.slice(i + 1).trim());
   }
+  return out;
+}
+
+/** An empty OTLP/JSON export, sent the way the exporters send: a collector answers 200 without storing anything. */
+function probe(target: string, o: ProbeOptions): Promise<{ ok: boolean; detail: string }> {
+  return new Promise((resolve) => {
+    let url: URL;
+    try {
+      url = new URL(target);
+    } catch {
+      resolve({ ok: false, detail: 'not a URL' });
+      return;
+    }
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...o.headers };
+    if (url.username || url.password) headers['authorization'] ??= `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(url, { method: 'POST', headers, ca: o.ca, cert: o.cert, key: o.key, timeout: 5000 }, (res) => {
+      res.resume();
+      const status = res.statusCode ?? 0;
+      if (status >= 200 && status < 300) resolve({ ok: true, detail: `reachable (HTTP ${status})` });
+      else if (status === 401 || status === 403) resolve({ ok: false, detail: `HTTP ${status}: check OTEL_EXPORTER_OTLP_HEADERS (authentication)` });
+      else resolve({ ok: false, detail: `HTTP ${status} ${res.statusMessage ?? ''}`.trimEnd() + `; ${refusalHint(status)}` });
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('no answer within 5 s'), { code: 'ETIMEDOUT' })));
+    req.on('error', (err: NodeJS.ErrnoException) => resolve({ ok: false, detail: `unreachable (${err.code ?? err.message})` }));
+    req.end('{}');
+  });
 }
 
 function formatBytes(n: number): string {

@@ -5,10 +5,12 @@ import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
 import { parsePort } from '../ports.js';
 import { IngestSession } from '../../ingest/session.js';
+import { resolveExportTarget } from '../../export/otlp-settings.js';
 import { checkTimeZone } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
 import { UserError } from '../../errors.js';
 import { startLoopMonitor } from '../loop-monitor.js';
+import { progressLog } from '../progress.js';
 import { DEFAULT_CALL_QUIET, DEFAULT_METRICS_INTERVAL, DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT, DEFAULT_SESSION_IDLE } from '../../config/defaults.js';
 
 interface RunOptions extends GlobalOptions {
@@ -17,7 +19,10 @@ interface RunOptions extends GlobalOptions {
   callQuiet?: string;
   metricsInterval?: string;
   prometheusPort?: string;
+  refusedRetry?: string;
 }
+
+const DEFAULT_REFUSED_RETRY = '1m';
 
 export function registerRun(program: Command): void {
   const cmd = program
@@ -27,6 +32,7 @@ export function registerRun(program: Command): void {
     .option('--session-idle <duration>', 'close a session (send its root span) after this long without activity', DEFAULT_SESSION_IDLE)
     .option('--call-quiet <duration>', 'a model call with no further copy for this long (transcript time) is complete; see docs/traces.md', DEFAULT_CALL_QUIET)
     .option('--metrics-interval <duration>', 'how often metrics are pushed over OTLP', DEFAULT_METRICS_INTERVAL)
+    .option('--refused-retry <duration>', 'how often to try again when the collector refuses spans (HTTP 401, 403, 404, ...)', DEFAULT_REFUSED_RETRY)
     .option('--prometheus-port <port>', `port of the embedded Prometheus endpoint (when no OTLP endpoint is set; default ${DEFAULT_PROMETHEUS_PORT})`)
     .addHelpText('after', `
 With no OTLP endpoint configured, metrics are served at http://${DEFAULT_PROMETHEUS_HOST}:${DEFAULT_PROMETHEUS_PORT}/metrics and traces are
@@ -42,16 +48,19 @@ variables, e.g.:
     const metricsIntervalMs = parseDuration(o.metricsInterval ?? DEFAULT_METRICS_INTERVAL, '--metrics-interval');
     const sessionIdleMs = parseDuration(o.sessionIdle ?? DEFAULT_SESSION_IDLE, '--session-idle');
     const callQuietMs = parseDuration(o.callQuiet ?? DEFAULT_CALL_QUIET, '--call-quiet');
+    const refusedRetryMs = parseDuration(o.refusedRetry ?? DEFAULT_REFUSED_RETRY, '--refused-retry');
     const port = o.prometheusPort ? parsePort('--prometheus-port', o.prometheusPort) : undefined;
     if (o.timezone) checkTimeZone(o.timezone);
     startLoopMonitor(log);
     // The OTel SDK loads only for the commands that export (`--help` and `stats` stay light).
     const { createExportPipeline } = await import('../../export/pipeline.js');
-    const session = await IngestSession.open(o, log, { allowReadOnly: false });
+    const session = await IngestSession.open(o, log, { allowReadOnly: false, check: (s) => void resolveExportTarget(s.config.otlp) });
     const { settings, store } = session;
     const pipeline = createExportPipeline(settings, session.fold, (key) => store.ledger.usage.get(key), settings.stateDir, log, { toolOf: ledgerToolLookup(store.ledger),
       metricsIntervalMs,
       trace: { sessionIdleMs, callQuietMs },
+      retry: { refused: 'retry', refusedRetryMs },
+      logMetricFailures: true,
       prometheus: port ? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port } : undefined,
     });
     for (const line of pipeline.describe()) log.info(line);
@@ -61,7 +70,7 @@ variables, e.g.:
       await session.close();
       throw new UserError(`cannot serve metrics: ${(err as Error).message} (another ccotel running? use --prometheus-port)`);
     }
-    log.info('reading transcripts', { roots: settings.roots.filter((r) => r.exists).map((r) => r.projectsDir), stateDir: settings.stateDir });
+    log.info('reading transcripts', { pid: process.pid, roots: settings.roots.filter((r) => r.exists).map((r) => r.projectsDir), stateDir: settings.stateDir });
     const manager = session.attach([pipeline.traces]);
     let stopping = false;
     let syncing: Promise<unknown> = Promise.resolve();
@@ -84,28 +93,35 @@ variables, e.g.:
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
+    watchNpmParent(() => void stop('npm exited'));
     const started = Date.now();
     try {
-      syncing = session.sync(progressLogger(log));
+      syncing = session.sync(progressLog(log, () => manager.counters.files));
       await syncing;
     } catch (err) {
       if (stopping) return;
       throw err;
     }
     if (stopping) return;
-    log.info('backfill done; following live sessions', { files: manager.counters.files, bytes: manager.counters.bytesRead, spans: pipeline.traces.spansSent, seconds: (Date.now() - started) / 1000 });
+    log.info('backfill done; following live sessions', { files: manager.counters.files, bytes: manager.counters.bytesRead, spansSent: pipeline.traces.spansSent, seconds: (Date.now() - started) / 1000 });
     await session.follow({ tickMs: 250, rescanMs: 30_000 });
     await new Promise<void>(() => {}); // until a signal
   });
 }
 
-/** Progress as log lines every 5 s (the daemon's stderr is usually not a terminal). */
-function progressLogger(log: ReturnType<typeof createLogger>): (done: number, total: number) => void {
-  let last = 0;
-  return (done, total) => {
-    const now = Date.now();
-    if (now - last < 5000 || total === 0) return;
-    last = now;
-    log.info('backfill progress', { percent: Math.floor((done / total) * 100), bytesDone: done, bytesTotal: total });
-  };
+/**
+ * Under `npm start` the script execs this process, so npm forwards SIGTERM/SIGINT to it. A parent
+ * npm that dies without forwarding (SIGKILL) must not leave the daemon holding its port and state:
+ * when the parent changes (re-parented), stop as if signalled. Only under npm: a daemon started
+ * with `nohup … &` outlives its shell on purpose.
+ */
+function watchNpmParent(onGone: () => void): void {
+  if (!process.env.npm_lifecycle_event) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onGone();
+  }, 500);
+  timer.unref();
 }

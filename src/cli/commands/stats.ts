@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { buildReport } from '../../stats/report.js';
 import { renderStats } from '../../stats/render.js';
 import { inputSummary } from '../../stats/input-summary.js';
+import { emptyRangeHint } from '../../stats/empty-range-hint.js';
 import { checkTimeZone, resolveRange } from '../../calendar/time-range.js';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, type GlobalOptions, logLevelOf } from '../options.js';
@@ -46,9 +47,13 @@ Examples:
       await session.sync((d, t) => progress.update(d, t));
       progress.done();
       const { settings, store } = session;
-      const range = resolveRange(o, Date.now(), settings.timezone);
+      const now = Date.now();
+      const range = resolveRange(o, now, settings.timezone);
       const report = buildReport(session.fold, { range, timezone: settings.timezone, project: o.project }, inputSummary(session.files, store.files, session.fold), () => store.ledger);
       process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderStats(report));
+      // On stderr: scripts reading --json get the report alone.
+      const hint = emptyRangeHint(store.ledger, range, now, settings.timezone, o.project);
+      if (hint) log.info(hint);
     } finally {
       progress.done();
       await session.close();

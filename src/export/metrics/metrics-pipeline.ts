@@ -16,6 +16,9 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { exporterConfig, type ExportTarget } from '../otlp-settings.js';
 import type { Fold } from '../../fold/fold.js';
 import { LedgerMetricProducer } from './ledger-producer.js';
+import { createServer, type IncomingMessage } from 'node:http';
+import { hostname, networkInterfaces } from 'node:os';
+import { displayUrl } from '../../log.js';
 
 export type MetricsMode = { kind: 'otlp'; target: ExportTarget } | { kind: 'prometheus'; host: string; port: number };
 
@@ -31,6 +34,8 @@ export interface MetricsPipelineOptions {
   exportIntervalMs?: number;
   /** Clock (tests). */
   now?: () => number;
+  /** Told when a periodic OTLP export fails after succeeding (or at first), and when it recovers. */
+  onExportResult?: (error: Error | undefined) => void;
 }
 
 export interface MetricsPipeline {
@@ -49,7 +54,12 @@ class RecordingExporter implements PushMetricExporter {
   started = 0;
   last: { seq: number; state: 'pending' | 'ok' | 'failed'; error?: Error } | undefined;
 
-  constructor(private readonly inner: PushMetricExporter) {}
+  private failing = false;
+
+  constructor(
+    private readonly inner: PushMetricExporter,
+    private readonly onResult?: (error: Error | undefined) => void,
+  ) {}
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
     const rec: NonNullable<RecordingExporter['last']> = { seq: ++this.started, state: 'pending' };
@@ -59,6 +69,11 @@ class RecordingExporter implements PushMetricExporter {
       else {
         rec.state = 'failed';
         rec.error = r.error ?? new Error('metrics export failed');
+      }
+      // Once per change: a collector refusing every 10 s must not flood the log.
+      if ((rec.state === 'failed') !== this.failing) {
+        this.failing = rec.state === 'failed';
+        this.onResult?.(rec.error);
       }
       resultCallback(r);
     });
@@ -83,13 +98,41 @@ export function createMetricsPipeline(o: MetricsPipelineOptions): MetricsPipelin
     const producer = new LedgerMetricProducer(o.fold, o.resource, { ...producerOpts, names: 'prometheus' });
     const exporter = new PrometheusExporter({ host, port, endpoint: '/metrics', metricProducers: [producer], preventServerStart: true });
     const provider = new MeterProvider({ resource: o.resource, readers: [exporter] });
-    const ready = exporter.startServer();
+    // Our own server in front of the exporter's handler: it refuses a Host header that is not this
+    // machine, so a web page cannot read the metrics through DNS rebinding.
+    const allowed = allowedHosts(host);
+    const server = createServer((req, res) => {
+      if (!hostAllowed(req, allowed)) {
+        res.writeHead(403, { 'content-type': 'text/plain' }).end(`Host "${req.headers.host}" refused: scrape http://${hostPort(host, port)}/metrics (or set prometheus.host)\n`);
+        return;
+      }
+      let path: string;
+      try {
+        path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      } catch {
+        res.writeHead(400).end('Bad Request');
+        return;
+      }
+      if (path !== '/metrics') {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: the metrics are at /metrics\n');
+        return;
+      }
+      exporter.getMetricsRequestHandler(req, res);
+    }).unref();
+    const ready = new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port }, () => resolve());
+    });
     ready.catch(() => {}); // reported to whoever awaits `ready`; never an unhandled rejection
     return {
       ready,
       forceFlush: async () => {},
-      shutdown: () => provider.shutdown(),
-      describe: () => `Prometheus endpoint http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics (ledger-derived, cumulative)`,
+      shutdown: async () => {
+        await provider.shutdown();
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+      },
+      describe: () => `Prometheus endpoint http://${hostPort(host, port)}/metrics (ledger-derived, cumulative)`,
     };
   }
 
@@ -97,7 +140,7 @@ export function createMetricsPipeline(o: MetricsPipelineOptions): MetricsPipelin
   const { protocol, timeoutMillis } = target;
   const config = { ...exporterConfig(target, 'metrics'), temporalityPreference: AggregationTemporalityPreference.CUMULATIVE };
   const { url } = config;
-  const exporter = new RecordingExporter(protocol === 'http/json' ? new JsonMetricExporter(config) : new ProtoMetricExporter(config));
+  const exporter = new RecordingExporter(protocol === 'http/json' ? new JsonMetricExporter(config) : new ProtoMetricExporter(config), o.onExportResult);
   const interval = o.exportIntervalMs ?? DEFAULT_EXPORT_INTERVAL_MS;
   const producer = new LedgerMetricProducer(o.fold, o.resource, producerOpts);
   const reader = new PeriodicExportingMetricReader({
@@ -117,14 +160,41 @@ export function createMetricsPipeline(o: MetricsPipelineOptions): MetricsPipelin
       const last = exporter.last;
       // Nothing exported: the ledger has no records yet, so there was nothing to accept.
       if (exporter.started === before || !last) return;
-      if (last.state === 'failed') throw new Error(`metrics export to ${url} failed: ${last.error?.message ?? 'unknown error'}`, { cause: last.error });
-      if (last.state === 'pending') throw new Error(`metrics export to ${url} timed out`);
+      if (last.state === 'failed') throw new Error(`metrics export to ${displayUrl(url)} failed: ${last.error?.message ?? 'unknown error'}`, { cause: last.error });
+      if (last.state === 'pending') throw new Error(`metrics export to ${displayUrl(url)} timed out`);
     },
     async shutdown() {
       if (shutDown) return;
       shutDown = true;
       await provider.shutdown();
     },
-    describe: () => `OTLP ${protocol} → ${url} every ${interval / 1000}s (ledger-derived, cumulative)`,
+    describe: () => `OTLP ${protocol} → ${displayUrl(url)} every ${interval / 1000}s (ledger-derived, cumulative)`,
   };
+}
+
+const hostPort = (host: string, port: number): string => `${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/** Loopback names, as a Host header carries them (lower case, IPv6 in brackets). */
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/** Host header names (without port) that reach this endpoint legitimately. */
+function allowedHosts(bound: string): Set<string> {
+  const names = new Set(LOOPBACK_HOSTS);
+  const add = (h: string): void => void names.add(h.includes(':') ? `[${h.toLowerCase()}]` : h.toLowerCase());
+  add(bound);
+  if (bound === '0.0.0.0' || bound === '::') {
+    // Every interface: this machine's addresses and names.
+    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) add(a.address);
+    add(hostname());
+  }
+  return names;
+}
+
+function hostAllowed(req: IncomingMessage, allowed: Set<string>): boolean {
+  const header = req.headers.host;
+  if (!header) return true; // not a browser (HTTP/1.0 clients)
+  const name = header.toLowerCase().replace(/:\d+$/, '');
+  if (allowed.has(name)) return true;
+  // A fully qualified name of this host (myhost.lan when hostname() is myhost).
+  return [...allowed].some((a) => /^[a-z]/.test(a) && a !== 'localhost' && name.startsWith(`${a}.`));
 }

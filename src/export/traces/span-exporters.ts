@@ -10,6 +10,7 @@ import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { exporterConfig, type ExportTarget } from '../otlp-settings.js';
 import type { ReadableSpan } from './readable-span.js';
 import type { BatchExporter } from '../retry.js';
+import { displayUrl } from '../../log.js';
 
 export type SpanBatchExporter = BatchExporter<ReadableSpan>;
 
@@ -22,7 +23,7 @@ export function createOtlpSpanExporter(t: ExportTarget): SpanBatchExporter {
         exporter.export(spans, (r: ExportResult) => (r.code === ExportResultCode.SUCCESS ? resolve() : reject(r.error ?? new Error('export failed'))));
       }),
     shutdown: () => exporter.shutdown(),
-    describe: () => `OTLP ${t.protocol} → ${config.url}`,
+    describe: () => `OTLP ${t.protocol} → ${displayUrl(config.url)}`,
   };
 }
 
