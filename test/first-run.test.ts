@@ -8,7 +8,7 @@
 // - the daemon's log says at start how much it will read (checked against the files' sizes), and
 //   start and stop report the same span count when nothing new happened.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, chownSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,9 +111,10 @@ describe('first run', () => {
     const files = filesUnder(join(r2, 'projects'));
     for (const d of readdirSync(join(r2, 'projects'))) chmodSync(join(r2, 'projects', d), 0o755);
     chmodSync(files[0]!, 0o000);
+    // The state directory belongs to the user running ccotel (one it does not own is refused).
     const st = join(dir, 'state-locked');
-    mkdirSync(st, { mode: 0o777 });
-    chmodSync(st, 0o777);
+    mkdirSync(st, { mode: 0o700 });
+    chownSync(st, 65534, 65534);
     const stats = await runAsNobody(['stats', '--json', '--range', 'all', '--claude-dir', r2, '--state-dir', st]);
     expect(stats.code, stats.stderr).toBe(0);
     expect(stats.stderr).toMatch(/EACCES/);
