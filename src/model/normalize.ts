@@ -55,15 +55,20 @@ export function usageTotal(u: Usage): number {
   return u.input + u.output + u.cacheCreation + u.cacheRead;
 }
 
+/** Characters of text in a content value. Iterative: a hostile line may nest arrays very deeply. */
 function textLength(content: unknown): number {
   if (typeof content === 'string') return content.length;
-  if (!Array.isArray(content)) return 0;
   let n = 0;
-  for (const b of content) {
-    if (isObj(b)) {
-      if (typeof b.text === 'string') n += b.text.length;
-      else if (typeof b.content === 'string') n += b.content.length;
-      else if (Array.isArray(b.content)) n += textLength(b.content);
+  const stack: unknown[] = [content];
+  while (stack.length > 0) {
+    const c = stack.pop();
+    if (!Array.isArray(c)) continue;
+    for (const b of c) {
+      if (isObj(b)) {
+        if (typeof b.text === 'string') n += b.text.length;
+        else if (typeof b.content === 'string') n += b.content.length;
+        else if (Array.isArray(b.content)) stack.push(b.content);
+      }
     }
   }
   return n;
@@ -82,7 +87,8 @@ function firstLine(content: unknown): string | undefined {
 export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[]): void {
   if (!isObj(line)) return;
   const type = line.type;
-  if (type === 'progress' || type === 'file-history-snapshot' || type === 'queue-operation' || type === 'summary') return;
+  if (type === 'progress') return agentProgress(line, hints, out);
+  if (type === 'file-history-snapshot' || type === 'queue-operation' || type === 'summary') return;
   const ts = parseTimestamp(line.timestamp);
   if (ts === undefined) return;
   const ctx = contextOf(line, hints);
@@ -155,4 +161,52 @@ export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: stri
     const chars = textLength(content);
     if (chars > 0) out.push({ kind: 'prompt', ctx, ts, uuid: str(line.uuid) ?? fallbackKey, chars });
   }
+}
+
+/**
+ * An `agent_progress` line copies one of a subagent's messages into the parent transcript. Its usage
+ * is a source under the same key and max rule as the subagent file's own copy: it adds nothing when
+ * that file holds the key, and is the only record of a paid call when the file is missing. Only the
+ * usage counts (tool calls come from the subagent's own file), attributed to that subagent.
+ */
+function agentProgress(line: Json, hints: FileHints, out: ModelEvent[]): void {
+  const data = line.data;
+  if (!isObj(data) || data.type !== 'agent_progress') return;
+  const copy = data.message;
+  if (!isObj(copy) || !isObj(copy.message)) return;
+  const message = copy.message;
+  const usage = message.usage;
+  if (!isObj(usage)) return;
+  // Without a message id the copy cannot be matched with the subagent file's: counting it could double.
+  const messageId = str(message.id);
+  if (!messageId) return;
+  // The copy's own time is the subagent line's time, so either copy yields the same record.
+  const ts = parseTimestamp(copy.timestamp) ?? parseTimestamp(line.timestamp);
+  if (ts === undefined) return;
+  const sessionId = str(line.sessionId) ?? hints.sessionId;
+  // Without data.agentId (older versions) the Task call that started the agent stands for it.
+  const agentId = str(data.agentId) ?? (str(line.parentToolUseID) ? `task-${line.parentToolUseID as string}` : undefined);
+  if (!sessionId || !agentId) return;
+  const ctx: EventContext = { sessionId, cwd: str(line.cwd) ?? '', agentId };
+  const branch = str(line.gitBranch);
+  if (branch) ctx.gitBranch = branch;
+  const version = str(line.version);
+  if (version) ctx.version = version;
+  const requestId = str(copy.requestId);
+  const key = requestId ? `${messageId}:${requestId}` : messageId;
+  const model = str(message.model) ?? 'unknown';
+  const apiError = copy.isApiErrorMessage === true || model === '<synthetic>';
+  out.push({
+    kind: 'model_call',
+    ctx,
+    ts,
+    key,
+    messageId,
+    requestId,
+    model,
+    usage: usageOf(usage, usage.speed),
+    stopReason: str(message.stop_reason),
+    apiError,
+    errorText: apiError ? firstLine(message.content) : undefined,
+  });
 }

@@ -9,7 +9,9 @@
 //   <sessionId>/subagents/agent-<agentId>.meta.json    newer-version metadata (not a transcript)
 //
 // What the lines contain (modelled on fixtures/real/): file-history-snapshot, hook_progress,
-// bash_progress, agent_progress (copies of subagent messages, usage included: must NOT count),
+// bash_progress, agent_progress (copies of subagent messages, usage included: a usage source under the
+// same key and max rule, so they add nothing while the subagent file holds the key, and count alone
+// when `dropSubagentFiles` leaves a subagent's file out),
 // waiting_for_task, queue-operation, system turn_duration / stop_hook_summary / compact_boundary,
 // one assistant line per content block (streaming copies: same message.id + requestId, growing
 // output_tokens; the largest copy must win), some responses without requestId (dedup by message.id),
@@ -26,7 +28,7 @@
 // Expected follows the ledger semantics documented in src (ingest/manager.ts / state/ledger.ts): records
 // once counted stay counted when a file is later truncated or replaced; re-read bytes never count
 // twice. `truncateFile()` and `replaceSession()` keep Expected in line with that.
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface GenerateOptions {
@@ -50,6 +52,16 @@ export interface GenerateOptions {
    * ccusage cross-check sets this to 0.
    */
   missingRequestId?: number;
+  /**
+   * Share of Task subagents whose own transcript is not written (deleted, never copied): their
+   * calls are then recorded only by the agent_progress copies in the parent. Default 0.
+   */
+  dropSubagentFiles?: number;
+  /**
+   * 'heavy': the shape of a long-used real history — long thinking blocks, long tool_result
+   * contents, many progress lines and many small subagent files. Default 'bench' (unchanged).
+   */
+  shape?: 'bench' | 'heavy';
 }
 
 export interface TokenTotals {
@@ -171,7 +183,8 @@ class Tally {
   addLine(o: J): void {
     if (!o || typeof o !== 'object' || Array.isArray(o)) return;
     const type = o.type;
-    if (type === 'progress' || type === 'file-history-snapshot' || type === 'queue-operation' || type === 'summary') return;
+    if (type === 'progress') return this.addProgress(o);
+    if (type === 'file-history-snapshot' || type === 'queue-operation' || type === 'summary') return;
     const ts = typeof o.timestamp === 'string' ? Date.parse(o.timestamp) : NaN;
     if (!Number.isFinite(ts) || typeof o.sessionId !== 'string') return;
     const sessionId: string = o.sessionId;
@@ -185,24 +198,7 @@ class Tally {
     if (!m || typeof m !== 'object') return;
     if (m.usage && typeof m.usage === 'object') {
       if (typeof m.id !== 'string') throw new Error('generator wrote usage without message.id');
-      const key = o.requestId ? `${m.id}:${o.requestId}` : m.id;
-      const u = m.usage;
-      const split = u.cache_creation && typeof u.cache_creation === 'object' ? u.cache_creation : undefined;
-      const rec: Use = {
-        model: m.model,
-        input: u.input_tokens ?? 0,
-        output: u.output_tokens ?? 0,
-        cc: split ? (split.ephemeral_5m_input_tokens ?? 0) + (split.ephemeral_1h_input_tokens ?? 0) : (u.cache_creation_input_tokens ?? 0),
-        cc1h: split ? (split.ephemeral_1h_input_tokens ?? 0) : 0,
-        cr: u.cache_read_input_tokens ?? 0,
-        fast: u.speed === 'fast',
-        apiError: o.isApiErrorMessage === true || m.model === '<synthetic>',
-        sessionId,
-        agentId,
-        cwd,
-      };
-      const prev = this.usage.get(key);
-      if (!prev || useTotal(rec) > useTotal(prev)) this.usage.set(key, rec);
+      this.addUsage(m, o.requestId, o.isApiErrorMessage === true, sessionId, agentId, cwd);
       if (Array.isArray(m.content)) {
         for (const b of m.content) {
           if (b?.type !== 'tool_use' || this.tools.has(b.id)) continue;
@@ -230,6 +226,42 @@ class Tally {
     if (o.isMeta === true || o.isCompactSummary === true || agentId) return;
     const text = typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? m.content.map((b: J) => (typeof b?.text === 'string' ? b.text : '')).join('') : '';
     if (text.length > 0 && !this.prompts.has(o.uuid)) this.prompts.set(o.uuid, { sessionId, cwd });
+  }
+
+  private addUsage(m: J, requestId: unknown, isApiError: boolean, sessionId: string, agentId: string | undefined, cwd: string): void {
+    const key = requestId ? `${m.id}:${requestId}` : m.id;
+    const u = m.usage;
+    const split = u.cache_creation && typeof u.cache_creation === 'object' ? u.cache_creation : undefined;
+    const rec: Use = {
+      model: m.model,
+      input: u.input_tokens ?? 0,
+      output: u.output_tokens ?? 0,
+      cc: split ? (split.ephemeral_5m_input_tokens ?? 0) + (split.ephemeral_1h_input_tokens ?? 0) : (u.cache_creation_input_tokens ?? 0),
+      cc1h: split ? (split.ephemeral_1h_input_tokens ?? 0) : 0,
+      cr: u.cache_read_input_tokens ?? 0,
+      fast: u.speed === 'fast',
+      apiError: isApiError || m.model === '<synthetic>',
+      sessionId,
+      agentId,
+      cwd,
+    };
+    const prev = this.usage.get(key);
+    if (!prev || useTotal(rec) > useTotal(prev)) this.usage.set(key, rec);
+  }
+
+  /**
+   * agent_progress: data.message is a copy of a subagent line (its message, requestId, timestamp).
+   * Its usage counts under the same key and max rule as the subagent file's own copy, for that
+   * subagent (data.agentId); nothing else in it counts (tool calls come from the subagent's file).
+   */
+  private addProgress(o: J): void {
+    const d = o.data;
+    if (!d || d.type !== 'agent_progress' || typeof o.sessionId !== 'string' || typeof d.agentId !== 'string') return;
+    const c = d.message;
+    const m = c?.message;
+    if (!m || typeof m !== 'object' || !m.usage || typeof m.usage !== 'object' || typeof m.id !== 'string') return;
+    if (!Number.isFinite(Date.parse(c.timestamp ?? o.timestamp))) return;
+    this.addUsage(m, c.requestId, c.isApiErrorMessage === true, o.sessionId, d.agentId, o.cwd ?? '');
   }
 
   result(input: { files: number; lines: number; malformed: number; bytes: number; torn: number }): Expected {
@@ -463,6 +495,8 @@ class Out {
   lines = 0;
   malformed = 0;
   bytes = 0;
+  /** Written, then deleted on close: a transcript that is missing from the history. */
+  dropped = false;
   constructor(
     readonly path: string,
     readonly crlf: boolean,
@@ -499,6 +533,7 @@ class Out {
   close(): void {
     this.flush();
     closeSync(this.fd);
+    if (this.dropped) unlinkSync(this.path);
   }
 }
 
@@ -568,6 +603,8 @@ export class HistoryGenerator {
       days: opts.days ?? 30,
       faults: opts.faults ?? false,
       missingRequestId: opts.missingRequestId ?? 0.06,
+      dropSubagentFiles: opts.dropSubagentFiles ?? 0,
+      shape: opts.shape ?? 'bench',
       targetBytes: opts.targetBytes,
     };
     this.rng = new Rng(opts.seed);
@@ -736,7 +773,7 @@ export class HistoryGenerator {
     if (faults && this.rng.chance(0.004)) this.garbage(out, s);
     out.raw(JSON.stringify(o) + out.eol);
     out.lines++;
-    this.tally.addLine(o);
+    if (!out.dropped) this.tally.addLine(o);
     if (typeof o.uuid === 'string' && o.type !== 'progress') s.lastUuid = o.uuid;
   }
 
@@ -1060,6 +1097,8 @@ export class HistoryGenerator {
     const dir = join(s.projectDir, s.id, 'subagents');
     const path = join(dir, `agent-${agentId}.jsonl`);
     const sub = new Out(path, s.faults && r.chance(0.2));
+    // Only consumes randomness when asked, so histories without drops stay byte for byte the same.
+    if (this.opts.dropSubagentFiles > 0 && r.chance(this.opts.dropSubagentFiles)) sub.dropped = true;
     writeFileSync(join(dir, `agent-${agentId}.meta.json`), JSON.stringify({ agentType: 'Explore', description: call.input.description, toolUseId: call.id }));
     const parentLast = s.lastUuid;
     s.lastUuid = null;
@@ -1094,9 +1133,9 @@ export class HistoryGenerator {
     }
     if (r.chance(0.3)) this.line(parent, s, { ...this.base(s), type: 'progress', data: { type: 'waiting_for_task', taskDescription: call.input.description, taskType: 'local_agent' }, toolUseID: `task-output-waiting-${s.t}`, parentToolUseID: call.id, uuid: this.uuid(), timestamp: this.ts(s) });
     sub.close();
-    this.fileCounts.set(path, { lines: sub.lines, malformed: sub.malformed, bytes: sub.bytes });
+    if (!sub.dropped) this.fileCounts.set(path, { lines: sub.lines, malformed: sub.malformed, bytes: sub.bytes });
     s.lastUuid = parentLast;
-    return { agentId, finalText, totalTokens, toolUses, bytes: sub.bytes };
+    return { agentId, finalText, totalTokens, toolUses, bytes: sub.dropped ? 0 : sub.bytes };
   }
 
   /** compact_boundary + summary line in the parent, and the compaction agent's transcript. */
