@@ -1,12 +1,17 @@
 // Turns one parsed transcript line into model events. Unknown line types and fields are ignored:
 // Claude Code adds both often, and a reader that fails on them loses data.
-import type { EventContext, ModelEvent, Usage } from './events.js';
+import type { EventContext, ModelEvent, ToolResultEvent, Usage } from './events.js';
+import { utf16Length, utf8Deep, utf8Of } from './line-text.js';
 
 type Json = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+// The line being normalized came from latin1 text (see line-text.ts): every string kept is decoded,
+// every length counted from the bytes. Set for the duration of one normalizeLine call.
+let bytes = false;
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? (bytes ? utf8Of(v) : v) : undefined);
+const len = (s: string): number => (bytes ? utf16Length(s) : s.length);
 
 /** What the file itself tells us when a line omits it (subagent files name the agent in their path). */
 export interface FileHints {
@@ -57,7 +62,7 @@ export function usageTotal(u: Usage): number {
 
 /** Characters of text in a content value. Iterative: a hostile line may nest arrays very deeply. */
 function textLength(content: unknown): number {
-  if (typeof content === 'string') return content.length;
+  if (typeof content === 'string') return len(content);
   let n = 0;
   const stack: unknown[] = [content];
   while (stack.length > 0) {
@@ -65,8 +70,8 @@ function textLength(content: unknown): number {
     if (!Array.isArray(c)) continue;
     for (const b of c) {
       if (isObj(b)) {
-        if (typeof b.text === 'string') n += b.text.length;
-        else if (typeof b.content === 'string') n += b.content.length;
+        if (typeof b.text === 'string') n += len(b.text);
+        else if (typeof b.content === 'string') n += len(b.content);
         else if (Array.isArray(b.content)) stack.push(b.content);
       }
     }
@@ -76,7 +81,8 @@ function textLength(content: unknown): number {
 
 function firstLine(content: unknown): string | undefined {
   const text = typeof content === 'string' ? content : Array.isArray(content) ? content.map((b) => (isObj(b) && typeof b.text === 'string' ? b.text : '')).join('\n') : '';
-  const line = text.trim().split('\n', 1)[0];
+  // Decoded before trimming: a raw byte such as 0xA0 would pass for whitespace.
+  const line = (bytes ? utf8Of(text) : text).trim().split('\n', 1)[0];
   return line ? line.slice(0, 200) : undefined;
 }
 
@@ -84,7 +90,16 @@ function firstLine(content: unknown): string | undefined {
  * Events of one transcript line. `fallbackKey` identifies the line when it carries usage but no
  * message id (such lines are not deduplicated, matching ccusage, but must stay stable across re-reads).
  */
-export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[]): void {
+export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[], latin1 = false): void {
+  bytes = latin1;
+  try {
+    normalize(line, hints, fallbackKey, out);
+  } finally {
+    bytes = false;
+  }
+}
+
+function normalize(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[]): void {
   if (!isObj(line)) return;
   const type = line.type;
   if (type === 'progress') return agentProgress(line, hints, out);
@@ -129,7 +144,8 @@ export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: stri
     if (Array.isArray(message.content)) {
       for (const block of message.content) {
         if (isObj(block) && block.type === 'tool_use' && str(block.id) && str(block.name)) {
-          out.push({ kind: 'tool_use', ctx, ts, id: block.id as string, name: block.name as string, callKey: key, input: isObj(block.input) ? block.input : {} });
+          const input = isObj(block.input) ? (bytes ? (utf8Deep(block.input) as Json) : block.input) : {};
+          out.push({ kind: 'tool_use', ctx, ts, id: str(block.id)!, name: str(block.name)!, callKey: key, input });
         }
       }
     }
@@ -143,16 +159,16 @@ export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: stri
       for (const b of content) {
         if (!isObj(b) || b.type !== 'tool_result' || !str(b.tool_use_id)) continue;
         const isError = b.is_error === true;
-        out.push({
+        out.push(toolResult({
           kind: 'tool_result',
           ctx,
           ts,
-          toolUseId: b.tool_use_id as string,
+          toolUseId: str(b.tool_use_id)!,
           isError,
-          resultChars: textLength(b.content),
+          resultChars: 0,
           agentId: tur ? str(tur.agentId) : undefined,
           errorText: isError ? firstLine(b.content) : undefined,
-        });
+        }, b.content));
       }
       return;
     }
@@ -161,6 +177,32 @@ export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: stri
     const chars = textLength(content);
     if (chars > 0) out.push({ kind: 'prompt', ctx, ts, uuid: str(line.uuid) ?? fallbackKey, chars });
   }
+}
+
+/**
+ * resultChars is counted when a sink reads it: only traces do, and counting the UTF-16 length of
+ * long tool output from raw bytes is a noticeable share of a cold `stats`.
+ */
+function toolResult(e: ToolResultEvent, content: unknown): ToolResultEvent {
+  const latin1 = bytes;
+  let chars: number | undefined;
+  Object.defineProperty(e, 'resultChars', {
+    enumerable: true,
+    get: () => {
+      if (chars === undefined) {
+        const was = bytes;
+        bytes = latin1;
+        try {
+          chars = textLength(content);
+        } finally {
+          bytes = was;
+        }
+        content = undefined; // counted: the text can go
+      }
+      return chars;
+    },
+  });
+  return e;
 }
 
 /**
@@ -185,7 +227,8 @@ function agentProgress(line: Json, hints: FileHints, out: ModelEvent[]): void {
   if (ts === undefined) return;
   const sessionId = str(line.sessionId) ?? hints.sessionId;
   // Without data.agentId (older versions) the Task call that started the agent stands for it.
-  const agentId = str(data.agentId) ?? (str(line.parentToolUseID) ? `task-${line.parentToolUseID as string}` : undefined);
+  const task = str(line.parentToolUseID);
+  const agentId = str(data.agentId) ?? (task ? `task-${task}` : undefined);
   if (!sessionId || !agentId) return;
   const ctx: EventContext = { sessionId, cwd: str(line.cwd) ?? '', agentId };
   const branch = str(line.gitBranch);

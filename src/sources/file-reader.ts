@@ -5,10 +5,12 @@
 import { statSync } from 'node:fs';
 import type { ModelEvent } from '../model/events.js';
 import { normalizeLine } from '../model/normalize.js';
+import { lineText } from '../model/line-text.js';
+import { isIgnorableLine } from '../model/ignorable-line.js';
 import type { Logger } from '../log.js';
 import type { FileCheckpoint } from './checkpoint.js';
 import { classify, fingerprint, FINGERPRINT_BYTES } from './file-identity.js';
-import { readLines } from './line-reader.js';
+import { readLineBytes } from './line-reader.js';
 import type { TranscriptFile } from './transcript-files.js';
 
 export interface ReaderOptions {
@@ -70,20 +72,22 @@ export class FileReader {
     const next: FileCheckpoint = { ...cp, sinks: { ...cp.sinks } };
     const lines: LineEvents[] = [];
     let warned = next.malformed > 0;
-    const res = await readLines(
+    const res = await readLineBytes(
       file.path,
       from,
-      (text, start) => {
+      (buf, s, e, start, index) => {
         const events: ModelEvent[] = [];
         try {
-          if (text === null) throw new Error('invalid UTF-8');
-          normalizeLine(JSON.parse(text), file.hints, `${file.hints.sessionId}@${start}`, events);
+          // Decoded as latin1 after a native UTF-8 check: see model/line-text.ts.
+          const t = lineText(buf, s, e);
+          if (t === null) throw new Error('invalid UTF-8');
+          if (!isIgnorableLine(t.text)) normalizeLine(JSON.parse(t.text), file.hints, `${file.hints.sessionId}@${start}`, events, t.bytes);
         } catch (err) {
           if (catchUp) return;
           next.malformed++;
           if (!warned) {
             warned = true;
-            this.log.warn(`${file.path}:${next.lines + 1}: skipping malformed line (${(err as Error).message.slice(0, 80)}); further bad lines in this file are only counted`);
+            this.log.warn(`${file.path}:${next.lines + index + 1}: skipping malformed line (${(err as Error).message.slice(0, 80)}); further bad lines in this file are only counted`);
           }
           return;
         }

@@ -590,6 +590,8 @@ export class HistoryGenerator {
   private counter = 0;
   private readonly opts: Required<Omit<GenerateOptions, 'targetBytes'>> & { targetBytes?: number };
   private garbageKinds = 0;
+  /** While a subagent runs (heavy shape): writes an agent_progress copy of its line into the parent. */
+  private progressCopy?: (msg: J) => void;
 
   constructor(
     readonly root: string,
@@ -712,6 +714,24 @@ export class HistoryGenerator {
     }
     const torn = this.sessions.filter((s) => s.torn).length;
     return this.tally.result({ files: this.fileCounts.size, lines, malformed, bytes, torn });
+  }
+
+  private get heavy(): boolean {
+    return this.opts.shape === 'heavy';
+  }
+
+  /** Text of about lo..hi characters from the pool (line-numbered like Read output when asked). */
+  private longText(lo: number, hi: number, numbered = false): string {
+    const want = this.rng.int(lo, hi);
+    const P = pool();
+    let t = '';
+    while (t.length < want) t += (numbered ? P[this.rng.int(8, P.length - 1)]!.numbered : P[this.rng.int(8, P.length - 1)]!.raw) + '\n';
+    return t.slice(0, want);
+  }
+
+  private taskCall(): J {
+    const input = { description: 'Explore transcript rendering', prompt: 'Very thorough exploration of how transcripts render. Provide the FULL content of each file.', subagent_type: 'Explore' };
+    return { type: 'tool_use', id: this.id('toolu_01', 24), name: 'Task', input, caller: { type: 'direct' } };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -910,12 +930,17 @@ export class HistoryGenerator {
     for (let step = 0; step < steps; step++) {
       const last = step === steps - 1;
       const blocks: J[] = [];
-      if (r.chance(0.3)) blocks.push({ type: 'thinking', thinking: 'Let me look at the relevant files first.', signature: '[REDACTED_SIGNATURE]' });
+      if (this.heavy) {
+        // Long thinking, as written by extended-thinking models (kilobytes of text per block).
+        if (r.chance(0.6)) blocks.push({ type: 'thinking', thinking: this.longText(1_000, 12_000), signature: 'Eu8BCkYIBxgCKkA' + r.chars(300, B62) });
+      } else if (r.chance(0.3)) blocks.push({ type: 'thinking', thinking: 'Let me look at the relevant files first.', signature: '[REDACTED_SIGNATURE]' });
       if (r.chance(0.6) || last) blocks.push({ type: 'text', text: last ? 'Done. The tests pass now and the renderer is shared.' : 'Let me check the current implementation.' });
       const calls: J[] = [];
       if (!last) {
         const n = r.int(1, 3);
         for (let k = 0; k < n; k++) calls.push(this.toolCall(s, false));
+        // Many small subagents (Explore, Plan...): each one a file, and progress copies in the parent.
+        if (this.heavy && r.chance(0.12)) calls.push(this.taskCall());
       }
       for (const c of calls) blocks.push(c);
       const over = s.profile.over200k > 0 && r.chance(s.profile.over200k);
@@ -987,7 +1012,7 @@ export class HistoryGenerator {
   private toolRun(s: Session, out: Out, call: J, agentId?: string): number {
     const r = this.rng;
     const sidechain = agentId !== undefined;
-    const pre = r.int(0, 2);
+    const pre = this.heavy ? r.int(1, 4) : r.int(0, 2);
     if (!sidechain) for (let k = 0; k < pre; k++) this.hook(out, s, 'PreToolUse', `PreToolUse:${call.name}`, call.id);
     const P = pool();
     let content: unknown;
@@ -1002,7 +1027,7 @@ export class HistoryGenerator {
           tur = 'Error: File does not exist.';
         } else {
           const b = P[r.int(0, P.length - 1)]!;
-          content = b.numbered;
+          content = this.heavy ? this.longText(4_000, 40_000, true) : b.numbered;
           tur = { type: 'text', file: { filePath: call.input.file_path, content: b.raw, numLines: b.lines, startLine: 1, totalLines: b.lines } };
         }
         break;
@@ -1024,7 +1049,7 @@ export class HistoryGenerator {
       case 'Bash': {
         const failing = FAILING_COMMANDS.includes(call.input.command);
         const b = P[r.int(0, 25)]!;
-        const n = r.int(0, 3);
+        const n = this.heavy ? r.int(2, 8) : r.int(0, 3);
         let full = '';
         for (let k = 0; k < n; k++) {
           full = b.raw.slice(0, Math.floor((b.raw.length * (k + 1)) / (n + 1)));
@@ -1035,8 +1060,8 @@ export class HistoryGenerator {
           content = `Exit code 1\n${b.raw.slice(0, 400)}\n** (CompileError) test failed`;
           tur = `Error: Exit code 1\n${b.raw.slice(0, 400)}`;
         } else {
-          content = b.raw;
-          tur = { stdout: b.raw, stderr: '', interrupted: false, isImage: false, noOutputExpected: false };
+          content = this.heavy ? this.longText(1_000, 20_000) : b.raw;
+          tur = { stdout: content, stderr: '', interrupted: false, isImage: false, noOutputExpected: false };
         }
         break;
       }
@@ -1074,6 +1099,8 @@ export class HistoryGenerator {
     if (!sidechain || r.chance(0.3)) o.toolUseResult = tur;
     o.sourceToolAssistantUUID = s.lastUuid;
     this.line(out, s, o);
+    // Claude Code also copies a subagent's tool results into the parent (no usage in them).
+    if (sidechain && this.heavy) this.progressCopy?.({ type: 'user', message: o.message, uuid: o.uuid, timestamp: o.timestamp });
     if (!sidechain && r.chance(0.5)) this.hook(out, s, 'PostToolUse', `PostToolUse:${call.name}`, call.id);
     return extra;
   }
@@ -1129,7 +1156,9 @@ export class HistoryGenerator {
       }
       const u = lines[lines.length - 1]!.message.usage;
       totalTokens += u.input_tokens + u.output_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens;
+      this.progressCopy = progress;
       for (const c of calls) this.toolRun(s, sub, c, agentId);
+      this.progressCopy = undefined;
     }
     if (r.chance(0.3)) this.line(parent, s, { ...this.base(s), type: 'progress', data: { type: 'waiting_for_task', taskDescription: call.input.description, taskType: 'local_agent' }, toolUseID: `task-output-waiting-${s.t}`, parentToolUseID: call.id, uuid: this.uuid(), timestamp: this.ts(s) });
     sub.close();
