@@ -52,11 +52,17 @@ function ws(t: string, i: number): number {
   }
 }
 
+// Seen while scanning one line: a "usage" key, an "agent_progress" string value.
+let sawUsage = false;
+let sawAgentProgress = false;
+
 /** Index after `"key" :` and whitespace at `i`, or -1. */
 function skipKey(t: string, i: number): number {
   if (t.charCodeAt(i) !== Q) return -1;
+  const start = i;
   i = skipString(t, i);
   if (i === -1) return -1;
+  if (i - start === 7 && t.startsWith('"usage"', start)) sawUsage = true;
   i = ws(t, i);
   return t.charCodeAt(i) === COLON ? ws(t, i + 1) : -1;
 }
@@ -70,8 +76,11 @@ function skipValue(t: string, i: number): number {
   const open: boolean[] = [];
   for (;;) {
     const c = t.charCodeAt(i);
-    if (c === Q) i = skipString(t, i);
-    else if (c === LBRACE || c === LBRACK) {
+    if (c === Q) {
+      const start = i;
+      i = skipString(t, i);
+      if (i - start === 16 && t.startsWith('"agent_progress"', start)) sawAgentProgress = true;
+    } else if (c === LBRACE || c === LBRACK) {
       const obj = c === LBRACE;
       i = ws(t, i + 1);
       if (t.charCodeAt(i) === (obj ? RBRACE : RBRACK)) i++;
@@ -106,6 +115,8 @@ function skipValue(t: string, i: number): number {
  */
 export function isIgnorableLine(t: string): boolean {
   if (t.charCodeAt(0) !== LBRACE) return false;
+  sawUsage = false;
+  sawAgentProgress = false;
   let i = ws(t, 1);
   let ignored = false;
   if (t.charCodeAt(i) === RBRACE) return false;
@@ -114,6 +125,7 @@ export function isIgnorableLine(t: string): boolean {
     const keyEnd = skipString(t, i);
     if (keyEnd === -1) return false;
     const isType = keyEnd - i === 6 && t.startsWith('"type"', i);
+    if (keyEnd - i === 7 && t.startsWith('"usage"', i)) sawUsage = true;
     // Lines with a top-level message (user, assistant) are parsed: no need to scan it first.
     if (keyEnd - i === 9 && t.startsWith('"message"', i)) return false;
     i = ws(t, keyEnd);
@@ -135,9 +147,8 @@ export function isIgnorableLine(t: string): boolean {
     }
     if (c !== RBRACE) return false;
     if (ws(t, i + 1) !== t.length) return false;
-    // A quoted "agent_progress" or "usage" can only be JSON structure (quotes inside strings are
-    // escaped). An agent_progress copy without a usage key (a subagent's prompt or tool result)
-    // counts for nothing either.
-    return ignored && (!t.includes('"agent_progress"') || !t.includes('"usage"'));
+    // An agent_progress copy without a usage key (a subagent's prompt or tool result) counts for
+    // nothing either.
+    return ignored && (!sawAgentProgress || !sawUsage);
   }
 }
