@@ -2,7 +2,10 @@
 // (<session>/subagents/agent-<id>.jsonl, possibly nested deeper in newer versions). Symlinked
 // folders are followed; a file reachable by several paths (symlinks, a root listed twice, hard
 // links) is listed once, identified by device + inode, so it is read and exported once.
-import { readdir, realpath, stat } from 'node:fs/promises';
+// Synchronous calls on purpose: a listing is thousands of tiny metadata calls, and a thread-pool
+// round trip for each cost more than the calls themselves (seconds on a busy machine for 3,000
+// files). It still yields to the event loop now and then, so a daemon's rescan never stalls it.
+import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import type { Root } from './roots.js';
 import type { FileHints } from '../model/normalize.js';
@@ -15,14 +18,19 @@ export interface TranscriptFile {
 export async function listTranscripts(roots: readonly Root[], onError?: (path: string, err: Error) => void): Promise<TranscriptFile[]> {
   const found: Array<{ path: string; projectsDir: string; id: string }> = [];
   const dirsSeen = new Set<string>();
+  const stat = (p: string): Stats | undefined => statSync(p, { throwIfNoEntry: false });
+  let calls = 0;
+  const breathe = async (): Promise<void> => {
+    if (++calls % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
+  };
   const walk = async (dir: string, projectsDir: string, top: boolean): Promise<void> => {
-    let entries;
+    let entries: Dirent[];
     try {
-      const st = await stat(dir);
+      const st = statSync(dir);
       const id = `${st.dev}:${st.ino}`;
       if (dirsSeen.has(id)) return; // a symlink loop or a folder reached twice
       dirsSeen.add(id);
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       if (top || (err as NodeJS.ErrnoException).code !== 'ENOENT') onError?.(dir, err as Error);
       return;
@@ -33,13 +41,24 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
       let isDir = e.isDirectory();
       let isFile = e.isFile();
       if (e.isSymbolicLink()) {
-        const st = await stat(path).catch(() => undefined); // dangling links are skipped
+        let st: Stats | undefined;
+        try {
+          st = stat(path); // dangling links are skipped
+        } catch {
+          st = undefined;
+        }
         isDir = st?.isDirectory() ?? false;
         isFile = st?.isFile() ?? false;
       }
+      await breathe();
       if (isDir) await walk(path, projectsDir, false);
       else if (isFile && e.name.endsWith('.jsonl')) {
-        const st = await stat(path).catch(() => undefined);
+        let st: Stats | undefined;
+        try {
+          st = stat(path);
+        } catch {
+          st = undefined;
+        }
         if (st) found.push({ path, projectsDir, id: `${st.dev}:${st.ino}` });
       }
     }
@@ -50,7 +69,13 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
   const byId = new Map<string, TranscriptFile>();
   for (const f of found) {
     if (byId.has(f.id)) continue;
-    const real = await realpath(f.path).catch(() => f.path);
+    await breathe();
+    let real = f.path;
+    try {
+      real = realpathSync.native(f.path);
+    } catch {
+      // keep the path found
+    }
     const home = roots.find((r) => r.exists && real.startsWith(r.projectsDir + sep));
     const path = home ? real : f.path;
     byId.set(f.id, { path, hints: hintsFor(home ? home.projectsDir : f.projectsDir, path) });
