@@ -10,11 +10,12 @@
 //   INGEST_BENCH_REPS=5   repetitions per shape      INGEST_BENCH_SHAPES=bench,heavy
 //   INGEST_BENCH_BENCH_MB=400   INGEST_BENCH_HEAVY_SESSIONS=1450 (about 2 files per session)
 //   BENCH_EXPORT=0        skip the backfill into a real collector
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateHistory, type Expected, type GenerateOptions } from '../test/support/history-generator.js';
-import { measure, REPO, type Measurement } from './run.js';
+import { REPO } from './run.js';
 
 const CLI = join(REPO, 'dist', 'cli', 'main.js');
 const CCUSAGE = join(REPO, 'node_modules', '@ccusage', 'ccusage-linux-x64', 'bin', 'ccusage');
@@ -51,6 +52,34 @@ function ensure(shape: Shape): { root: string; expected: Expected; dir: string }
   return { root, dir, expected };
 }
 
+interface Run {
+  seconds: number;
+  /** user + system CPU seconds: on a shared machine a steadier figure than wall time. */
+  cpu: number;
+  rssMB: number;
+  stdout: string;
+  code: number | null;
+}
+
+/** Runs a command under /usr/bin/time: wall time, CPU time and peak RSS. */
+function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', 'CCOTEL_TIME %M %U %S', cmd, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      const m = /CCOTEL_TIME (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
+      if (code !== 0) process.stderr.write(`${cmd} exited ${code}: ${stderr.slice(-1000)}\n`);
+      resolve({ seconds, cpu: m ? Number(m[2]) + Number(m[3]) : NaN, rssMB: m ? Number(m[1]) / 1024 : NaN, stdout, code });
+    });
+  });
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -73,6 +102,7 @@ export interface ShapeResult {
   ccotel: number[];
   ccusage: number[];
   ratios: number[];
+  cpuRatios: number[];
   rssMB: number;
   ccusageRssMB: number;
   exact: boolean;
@@ -83,11 +113,11 @@ async function runShape(shape: Shape, reps: number): Promise<ShapeResult> {
   const { root, dir, expected } = ensure(shape);
   const env = { ...process.env, CLAUDE_CONFIG_DIR: '', CLAUDE_RATE_INPUT: '', CLAUDE_RATE_OUTPUT: '', XDG_CONFIG_HOME: join(dir, 'no-config') };
   const ccEnv = { ...process.env, CLAUDE_CONFIG_DIR: root, TZ: 'UTC' };
-  const r: ShapeResult = { shape: shape.name, mb: expected.bytes / 1e6, files: expected.files, lines: expected.input.lines, ccotel: [], ccusage: [], ratios: [], rssMB: 0, ccusageRssMB: 0, exact: true };
+  const r: ShapeResult = { shape: shape.name, mb: expected.bytes / 1e6, files: expected.files, lines: expected.input.lines, ccotel: [], ccusage: [], ratios: [], cpuRatios: [], rssMB: 0, ccusageRssMB: 0, exact: true };
   // Warm the page cache for both (the figures compare parsing, not the disk).
   await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
   for (let i = 0; i < reps; i++) {
-    const cc: Measurement = await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
+    const cc = await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
     const state = join(dir, `state-speed-${process.pid}`);
     rmSync(state, { recursive: true, force: true });
     const ours = await measure(process.execPath, [CLI, 'stats', '--range', 'all', '--json', '--timezone', 'UTC', '--claude-dir', root, '--state-dir', state], env);
@@ -100,9 +130,10 @@ async function runShape(shape: Shape, reps: number): Promise<ShapeResult> {
     r.ccotel.push(ours.seconds);
     r.ccusage.push(cc.seconds);
     r.ratios.push(ours.seconds / cc.seconds);
+    r.cpuRatios.push(ours.cpu / cc.cpu);
     r.rssMB = Math.max(r.rssMB, ours.rssMB ?? 0);
     r.ccusageRssMB = Math.max(r.ccusageRssMB, cc.rssMB ?? 0);
-    process.stderr.write(`  ${shape.name} #${i + 1}: ccotel ${f(ours.seconds)} s, ccusage ${f(cc.seconds)} s, ratio ${f(ours.seconds / cc.seconds)}, load ${loadavg()}\n`);
+    process.stderr.write(`  ${shape.name} #${i + 1}: ccotel ${f(ours.seconds)} s (cpu ${f(ours.cpu)}), ccusage ${f(cc.seconds)} s (cpu ${f(cc.cpu)}), ratio ${f(ours.seconds / cc.seconds)}, load ${loadavg()}\n`);
   }
   if (process.env.BENCH_EXPORT !== '0') {
     const { benchBackfill } = await import('./export.js');
@@ -116,7 +147,7 @@ async function runShape(shape: Shape, reps: number): Promise<ShapeResult> {
 }
 
 export function printIngestTable(results: readonly ShapeResult[]): void {
-  const head = ['shape', 'MB', 'files', 'ccotel cold s (min/med)', 'ccusage s (min/med)', 'ratio (min/med)', 'RSS MB', 'backfill s', 'backfill ratio', 'backfill RSS', 'met'];
+  const head = ['shape', 'MB', 'files', 'ccotel cold s (min/med)', 'ccusage s (min/med)', 'ratio (min/med)', 'CPU ratio (med)', 'RSS MB', 'backfill s', 'backfill ratio', 'backfill RSS', 'met'];
   const rows = results.map((r) => {
     const met = median(r.ratios) <= 1 && r.rssMB < 200 && (!r.backfill || (r.backfill.ratio <= 1.5 && r.backfill.rssMB < 200)) && r.exact;
     return [
@@ -126,6 +157,7 @@ export function printIngestTable(results: readonly ShapeResult[]): void {
       `${f(Math.min(...r.ccotel))} / ${f(median(r.ccotel))}`,
       `${f(Math.min(...r.ccusage))} / ${f(median(r.ccusage))}`,
       `${f(Math.min(...r.ratios))} / ${f(median(r.ratios))}`,
+      f(median(r.cpuRatios)),
       f(r.rssMB, 0),
       r.backfill ? f(r.backfill.seconds) : '-',
       r.backfill ? f(r.backfill.ratio) : '-',
