@@ -1,6 +1,6 @@
 // Turns one parsed transcript line into model events. Unknown line types and fields are ignored:
 // Claude Code adds both often, and a reader that fails on them loses data.
-import type { EventContext, ModelEvent, ToolResultEvent, Usage } from './events.js';
+import type { EventContext, ModelEvent, Usage } from './events.js';
 import { utf16Length, utf8Deep, utf8Of } from './line-text.js';
 
 type Json = Record<string, unknown>;
@@ -159,16 +159,17 @@ function normalize(line: unknown, hints: FileHints, fallbackKey: string, out: Mo
       for (const b of content) {
         if (!isObj(b) || b.type !== 'tool_result' || !str(b.tool_use_id)) continue;
         const isError = b.is_error === true;
-        out.push(toolResult({
+        out.push({
           kind: 'tool_result',
           ctx,
           ts,
           toolUseId: str(b.tool_use_id)!,
           isError,
-          resultChars: 0,
+          // Counted now, not when a sink asks: keeping the text until then cost ~40 MB of RSS.
+          resultChars: textLength(b.content),
           agentId: tur ? str(tur.agentId) : undefined,
           errorText: isError ? firstLine(b.content) : undefined,
-        }, b.content));
+        });
       }
       return;
     }
@@ -177,32 +178,6 @@ function normalize(line: unknown, hints: FileHints, fallbackKey: string, out: Mo
     const chars = textLength(content);
     if (chars > 0) out.push({ kind: 'prompt', ctx, ts, uuid: str(line.uuid) ?? fallbackKey, chars });
   }
-}
-
-/**
- * resultChars is counted when a sink reads it: only traces do, and counting the UTF-16 length of
- * long tool output from raw bytes is a noticeable share of a cold `stats`.
- */
-function toolResult(e: ToolResultEvent, content: unknown): ToolResultEvent {
-  const latin1 = bytes;
-  let chars: number | undefined;
-  Object.defineProperty(e, 'resultChars', {
-    enumerable: true,
-    get: () => {
-      if (chars === undefined) {
-        const was = bytes;
-        bytes = latin1;
-        try {
-          chars = textLength(content);
-        } finally {
-          bytes = was;
-        }
-        content = undefined; // counted: the text can go
-      }
-      return chars;
-    },
-  });
-  return e;
 }
 
 /**

@@ -6,7 +6,6 @@ import { statSync } from 'node:fs';
 import type { ModelEvent } from '../model/events.js';
 import { normalizeLine } from '../model/normalize.js';
 import { lineText } from '../model/line-text.js';
-import { isIgnorableLine } from '../model/ignorable-line.js';
 import type { Logger } from '../log.js';
 import type { FileCheckpoint } from './checkpoint.js';
 import { classify, fingerprint, FINGERPRINT_BYTES } from './file-identity.js';
@@ -81,7 +80,7 @@ export class FileReader {
           // Decoded as latin1 after a native UTF-8 check: see model/line-text.ts.
           const t = lineText(buf, s, e);
           if (t === null) throw new Error('invalid UTF-8');
-          if (!isIgnorableLine(t.text)) normalizeLine(JSON.parse(t.text), file.hints, `${file.hints.sessionId}@${start}`, events, t.bytes);
+          normalizeLine(JSON.parse(t.text), file.hints, `${file.hints.sessionId}@${start}`, events, t.bytes);
         } catch (err) {
           if (catchUp) return;
           next.malformed++;
