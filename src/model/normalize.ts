@@ -2,12 +2,17 @@
 // Claude Code adds both often, and a reader that fails on them loses data.
 import type { EventContext, ModelEvent, Usage } from './events.js';
 import { redactCut } from '../detection/redact.js';
+import { utf16Length, utf8Deep, utf8Of } from './line-text.js';
 
 type Json = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+// The line being normalized came from latin1 text (see line-text.ts): every string kept is decoded,
+// every length counted from the bytes. Set for the duration of one normalizeLine call.
+let bytes = false;
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? (bytes ? utf8Of(v) : v) : undefined);
+const len = (s: string): number => (bytes ? utf16Length(s) : s.length);
 
 /** What the file itself tells us when a line omits it (subagent files name the agent in their path). */
 export interface FileHints {
@@ -78,15 +83,15 @@ class UnusableLineError extends Error {}
 
 /** Characters of text in a content value, walked without recursion. */
 function textLength(content: unknown): number {
-  if (typeof content === 'string') return content.length;
+  if (typeof content === 'string') return len(content);
   if (!Array.isArray(content)) return 0;
   let n = 0;
   const stack: Array<{ blocks: unknown[]; depth: number }> = [{ blocks: content, depth: 1 }];
   for (let top = stack.pop(); top; top = stack.pop()) {
     for (const b of top.blocks) {
       if (!isObj(b)) continue;
-      if (typeof b.text === 'string') n += b.text.length;
-      else if (typeof b.content === 'string') n += b.content.length;
+      if (typeof b.text === 'string') n += len(b.text);
+      else if (typeof b.content === 'string') n += len(b.content);
       else if (Array.isArray(b.content)) {
         if (top.depth >= MAX_CONTENT_DEPTH) throw new UnusableLineError(`content nested deeper than ${MAX_CONTENT_DEPTH} levels`);
         stack.push({ blocks: b.content, depth: top.depth + 1 });
@@ -99,7 +104,8 @@ function textLength(content: unknown): number {
 function firstLine(content: unknown): string | undefined {
   const text = typeof content === 'string' ? content : Array.isArray(content) ? content.map((b) => (isObj(b) && typeof b.text === 'string' ? b.text : '')).join('\n') : '';
   // Error text reaches span status messages and the trace sink's saved state: redacted here, once.
-  const line = text.trim().split('\n', 1)[0];
+  // Decoded before trimming: a raw byte such as 0xA0 would pass for whitespace.
+  const line = (bytes ? utf8Of(text) : text).trim().split('\n', 1)[0];
   return line ? redactCut(line, 200) : undefined;
 }
 
@@ -109,22 +115,26 @@ function firstLine(content: unknown): string | undefined {
  * Returns false, adding nothing, for a line that cannot be normalized: the caller counts it as
  * malformed, like a line that is not JSON.
  */
-export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[]): boolean {
+export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[], latin1 = false): boolean {
   // Under its own guard: one line that cannot be normalized never costs the rest of the file.
   const before = out.length;
+  bytes = latin1;
   try {
     eventsOf(line, hints, fallbackKey, out);
     return true;
   } catch {
     out.length = before;
     return false;
+  } finally {
+    bytes = false;
   }
 }
 
 function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[]): void {
   if (!isObj(line)) return;
   const type = line.type;
-  if (type === 'progress' || type === 'file-history-snapshot' || type === 'queue-operation' || type === 'summary') return;
+  if (type === 'progress') return agentProgress(line, hints, out);
+  if (type === 'file-history-snapshot' || type === 'queue-operation' || type === 'summary') return;
   const ts = parseTimestamp(line.timestamp);
   if (ts === undefined) return;
   const ctx = contextOf(line, hints);
@@ -165,7 +175,8 @@ function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: Mod
     if (Array.isArray(message.content)) {
       for (const block of message.content) {
         if (isObj(block) && block.type === 'tool_use' && str(block.id) && str(block.name)) {
-          out.push({ kind: 'tool_use', ctx, ts, id: block.id as string, name: block.name as string, callKey: key, input: isObj(block.input) ? block.input : {} });
+          const input = isObj(block.input) ? (bytes ? (utf8Deep(block.input) as Json) : block.input) : {};
+          out.push({ kind: 'tool_use', ctx, ts, id: str(block.id)!, name: str(block.name)!, callKey: key, input });
         }
       }
     }
@@ -183,7 +194,7 @@ function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: Mod
           kind: 'tool_result',
           ctx,
           ts,
-          toolUseId: b.tool_use_id as string,
+          toolUseId: str(b.tool_use_id)!,
           isError,
           resultChars: textLength(b.content),
           agentId: tur ? str(tur.agentId) : undefined,
@@ -197,4 +208,53 @@ function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: Mod
     const chars = textLength(content);
     if (chars > 0) out.push({ kind: 'prompt', ctx, ts, uuid: str(line.uuid) ?? fallbackKey, chars });
   }
+}
+
+/**
+ * An `agent_progress` line copies one of a subagent's messages into the parent transcript. Its usage
+ * is a source under the same key and max rule as the subagent file's own copy: it adds nothing when
+ * that file holds the key, and is the only record of a paid call when the file is missing. Only the
+ * usage counts (tool calls come from the subagent's own file), attributed to that subagent.
+ */
+function agentProgress(line: Json, hints: FileHints, out: ModelEvent[]): void {
+  const data = line.data;
+  if (!isObj(data) || data.type !== 'agent_progress') return;
+  const copy = data.message;
+  if (!isObj(copy) || !isObj(copy.message)) return;
+  const message = copy.message;
+  const usage = message.usage;
+  if (!isObj(usage)) return;
+  // Without a message id the copy cannot be matched with the subagent file's: counting it could double.
+  const messageId = str(message.id);
+  if (!messageId) return;
+  // The copy's own time is the subagent line's time, so either copy yields the same record.
+  const ts = parseTimestamp(copy.timestamp) ?? parseTimestamp(line.timestamp);
+  if (ts === undefined) return;
+  const sessionId = str(line.sessionId) ?? hints.sessionId;
+  // Without data.agentId (older versions) the Task call that started the agent stands for it.
+  const task = str(line.parentToolUseID);
+  const agentId = str(data.agentId) ?? (task ? `task-${task}` : undefined);
+  if (!sessionId || !agentId) return;
+  const ctx: EventContext = { sessionId, cwd: cleanCwd(str(line.cwd) ?? ''), agentId };
+  const branch = str(line.gitBranch);
+  if (branch) ctx.gitBranch = branch;
+  const version = str(line.version);
+  if (version) ctx.version = version;
+  const requestId = str(copy.requestId);
+  const key = requestId ? `${messageId}:${requestId}` : messageId;
+  const model = str(message.model) ?? 'unknown';
+  const apiError = copy.isApiErrorMessage === true || model === '<synthetic>';
+  out.push({
+    kind: 'model_call',
+    ctx,
+    ts,
+    key,
+    messageId,
+    requestId,
+    model,
+    usage: usageOf(usage, usage.speed),
+    stopReason: str(message.stop_reason),
+    apiError,
+    errorText: apiError ? firstLine(message.content) : undefined,
+  });
 }

@@ -8,7 +8,8 @@ import { normalizeLine } from '../model/normalize.js';
 import type { Logger } from '../log.js';
 import type { FileCheckpoint } from './checkpoint.js';
 import { classify, fingerprint, FINGERPRINT_BYTES } from './file-identity.js';
-import { readLines } from './line-reader.js';
+import { readLineBytes } from './line-reader.js';
+import { lineText } from '../model/line-text.js';
 import type { TranscriptFile } from './transcript-files.js';
 
 export interface ReaderOptions {
@@ -73,27 +74,31 @@ export class FileReader {
     const next: FileCheckpoint = { ...cp, sinks: { ...cp.sinks } };
     const lines: LineEvents[] = [];
     let warned = next.malformed > 0;
-    const res = await readLines(
+    const res = await readLineBytes(
       file.path,
       from,
-      (text, start) => {
+      (buf, s, e, start, index) => {
         const events: ModelEvent[] = [];
         const bad = (what: string): void => {
           if (catchUp) return;
           next.malformed++;
           if (warned) return;
           warned = true;
-          this.log.warn(`${file.path}:${next.lines + 1}: skipping ${what}; further bad lines in this file are only counted`);
+          this.log.warn(`${file.path}:${next.lines + index + 1}: skipping ${what}; further bad lines in this file are only counted`);
         };
         let parsed: unknown;
+        let latin1 = false;
         try {
-          if (text === null) throw new Error('invalid UTF-8');
-          parsed = JSON.parse(text);
+          // Decoded as latin1 after a native UTF-8 check: see model/line-text.ts.
+          const t = lineText(buf, s, e);
+          if (t === null) throw new Error('invalid UTF-8');
+          latin1 = t.bytes;
+          parsed = JSON.parse(t.text);
         } catch (err) {
           // V8 quotes a piece of the line in its message: that piece may hold a secret, so it is dropped.
           return bad(`malformed line (${(err as Error).message.replace(/, "[\s\S]*$/, ' (not valid JSON)').slice(0, 80)})`);
         }
-        if (!normalizeLine(parsed, file.hints, `${file.hints.sessionId}@${start}`, events)) return bad('a line that is not a transcript record (nested too deep)');
+        if (!normalizeLine(parsed, file.hints, `${file.hints.sessionId}@${start}`, events, latin1)) return bad('a line that is not a transcript record (nested too deep)');
         if (events.length > 0) lines.push({ start, events });
       },
       // cp.offset is a line boundary, so a catch-up slice stops exactly there.

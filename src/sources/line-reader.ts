@@ -38,6 +38,17 @@ export async function readLines(
   onLine: (text: string | null, start: number, lineIndex: number) => void,
   opts: LineReadOptions,
 ): Promise<LineReadResult> {
+  return readLineBytes(path, from, (buf, s, e, start, index) => emit(buf.subarray(s, e), start, index, onLine), opts);
+}
+
+/** A complete, non-blank line's bytes: buf[s, e), CRLF stripped; valid only during the call. */
+export type LineBytesFn = (buf: Buffer, s: number, e: number, start: number, lineIndex: number) => void;
+
+/**
+ * Like readLines, without decoding: the caller decides how (and whether) to turn bytes into text.
+ * The buffer is reused for the next chunk, so nothing may keep a view of it.
+ */
+export async function readLineBytes(path: string, from: number, onLine: LineBytesFn, opts: LineReadOptions): Promise<LineReadResult> {
   const fd = openSync(path, 'r');
   // One buffer for all reads: lines are copied out (decoded, or concatenated) before it is reused.
   const buf = (shared ??= Buffer.allocUnsafe(CHUNK));
@@ -86,7 +97,7 @@ export async function readLines(
             line = buf.subarray(i, nl);
           }
           if (line.length > opts.maxLineBytes) result.oversized.push(lineStart);
-          else emit(line, lineStart, result.lines, onLine);
+          else emitBytes(line, lineStart, result.lines, onLine);
         }
         result.lines++;
         result.endOffset = lineEndAbs;
@@ -107,11 +118,11 @@ export async function readLines(
   return result;
 }
 
-function emit(line: Buffer, start: number, index: number, onLine: (text: string | null, start: number, lineIndex: number) => void): void {
+function emitBytes(line: Buffer, start: number, index: number, onLine: LineBytesFn): void {
   let end = line.length;
   if (end > 0 && line[end - 1] === CR) end--;
   if (end === 0) return;
-  // Blank lines (only whitespace) carry nothing.
+  // Blank lines (only whitespace) carry nothing. A JSON line starts with '{': the loop ends at once.
   let blank = true;
   for (let k = 0; k < end; k++) {
     const c = line[k]!;
@@ -121,6 +132,11 @@ function emit(line: Buffer, start: number, index: number, onLine: (text: string 
     }
   }
   if (blank) return;
+  onLine(line, 0, end, start, index);
+}
+
+function emit(line: Buffer, start: number, index: number, onLine: (text: string | null, start: number, lineIndex: number) => void): void {
+  const end = line.length;
   const text = line.toString('utf8', 0, end);
   // toString never throws; a replacement character means either invalid bytes or a literal U+FFFD.
   if (text.includes('\uFFFD') && !isValidUtf8(line.subarray(0, end))) {

@@ -15,8 +15,9 @@ export interface TranscriptFile {
 }
 
 /**
- * Every transcript under the roots. Synchronous on purpose: thousands of small stat calls cost far
- * more as thread-pool round trips than as direct calls (the reader does the same).
+ * Every transcript under the roots. Synchronous calls on purpose: thousands of small stat calls
+ * cost far more as thread-pool round trips than as direct calls (the reader does the same). It
+ * still yields to the event loop every 256 entries, so a daemon's rescan never stalls it.
  */
 export async function listTranscripts(roots: readonly Root[], onError?: (path: string, err: Error) => void): Promise<TranscriptFile[]> {
   const found: Array<{ path: string; projectsDir: string; st: Stats; linked: boolean }> = [];
@@ -28,7 +29,11 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
       return undefined; // gone meanwhile, or a dangling link: skipped
     }
   };
-  const walk = (dir: string, projectsDir: string, top: boolean, linked: boolean): void => {
+  let calls = 0;
+  const breathe = async (): Promise<void> => {
+    if (++calls % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
+  };
+  const walk = async (dir: string, projectsDir: string, top: boolean, linked: boolean): Promise<void> => {
     let entries;
     try {
       const st = statSync(dir);
@@ -42,11 +47,12 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
+      await breathe();
       const path = join(dir, e.name);
       const link = e.isSymbolicLink();
       const st = link || e.name.endsWith('.jsonl') ? statOrUndefined(path) : undefined;
       const isDir = link ? (st?.isDirectory() ?? false) : e.isDirectory();
-      if (isDir) walk(path, projectsDir, false, linked || link);
+      if (isDir) await walk(path, projectsDir, false, linked || link);
       else if (st?.isFile() && e.name.endsWith('.jsonl')) found.push({ path, projectsDir, st, linked: linked || link });
     }
   };
@@ -59,7 +65,7 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
     } catch {
       // listed anyway; walk reports it
     }
-    walk(root.projectsDir, root.projectsDir, true, real !== root.projectsDir);
+    await walk(root.projectsDir, root.projectsDir, true, real !== root.projectsDir);
   }
   // One path per file (device + inode). The real path when it lies under a root (stable whichever
   // alias was walked first); else (a project folder linked from elsewhere) the first path found.

@@ -9,7 +9,9 @@
 //   <sessionId>/subagents/agent-<agentId>.meta.json    newer-version metadata (not a transcript)
 //
 // What the lines contain (modelled on fixtures/real/): file-history-snapshot, hook_progress,
-// bash_progress, agent_progress (copies of subagent messages, usage included: must NOT count),
+// bash_progress, agent_progress (copies of subagent messages, usage included: a usage source under the
+// same key and max rule, so they add nothing while the subagent file holds the key, and count alone
+// when `dropSubagentFiles` leaves a subagent's file out),
 // waiting_for_task, queue-operation, system turn_duration / stop_hook_summary / compact_boundary,
 // one assistant line per content block (streaming copies: same message.id + requestId, growing
 // output_tokens; the largest copy must win), some responses without requestId (dedup by message.id),
@@ -26,7 +28,7 @@
 // Expected follows the ledger semantics documented in src (ingest/manager.ts / state/ledger.ts): records
 // once counted stay counted when a file is later truncated or replaced; re-read bytes never count
 // twice. `truncateFile()` and `replaceSession()` keep Expected in line with that.
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface GenerateOptions {
@@ -55,6 +57,16 @@ export interface GenerateOptions {
    * text), as in histories where most bytes are tool output rather than model calls. Default 0.
    */
   longToolOutputs?: number;
+  /**
+   * Share of Task subagents whose own transcript is not written (deleted, never copied): their
+   * calls are then recorded only by the agent_progress copies in the parent. Default 0.
+   */
+  dropSubagentFiles?: number;
+  /**
+   * 'heavy': the shape of a long-used real history — long thinking blocks, long tool_result
+   * contents, many progress lines and many small subagent files. Default 'bench' (unchanged).
+   */
+  shape?: 'bench' | 'heavy';
 }
 
 export interface TokenTotals {
@@ -178,7 +190,8 @@ class Tally {
   addLine(o: J): void {
     if (!o || typeof o !== 'object' || Array.isArray(o)) return;
     const type = o.type;
-    if (type === 'progress' || type === 'file-history-snapshot' || type === 'queue-operation' || type === 'summary') return;
+    if (type === 'progress') return this.addProgress(o);
+    if (type === 'file-history-snapshot' || type === 'queue-operation' || type === 'summary') return;
     const ts = typeof o.timestamp === 'string' ? Date.parse(o.timestamp) : NaN;
     if (!Number.isFinite(ts) || typeof o.sessionId !== 'string') return;
     const sessionId: string = o.sessionId;
@@ -192,24 +205,7 @@ class Tally {
     if (!m || typeof m !== 'object') return;
     if (m.usage && typeof m.usage === 'object') {
       if (typeof m.id !== 'string') throw new Error('generator wrote usage without message.id');
-      const key = o.requestId ? `${m.id}:${o.requestId}` : m.id;
-      const u = m.usage;
-      const split = u.cache_creation && typeof u.cache_creation === 'object' ? u.cache_creation : undefined;
-      const rec: Use = {
-        model: m.model,
-        input: u.input_tokens ?? 0,
-        output: u.output_tokens ?? 0,
-        cc: split ? (split.ephemeral_5m_input_tokens ?? 0) + (split.ephemeral_1h_input_tokens ?? 0) : (u.cache_creation_input_tokens ?? 0),
-        cc1h: split ? (split.ephemeral_1h_input_tokens ?? 0) : 0,
-        cr: u.cache_read_input_tokens ?? 0,
-        fast: u.speed === 'fast',
-        apiError: o.isApiErrorMessage === true || m.model === '<synthetic>',
-        sessionId,
-        agentId,
-        cwd,
-      };
-      const prev = this.usage.get(key);
-      if (!prev || useTotal(rec) > useTotal(prev)) this.usage.set(key, rec);
+      this.addUsage(m, o.requestId, o.isApiErrorMessage === true, sessionId, agentId, cwd);
       if (Array.isArray(m.content)) {
         for (const b of m.content) {
           if (b?.type !== 'tool_use' || this.tools.has(b.id)) continue;
@@ -237,6 +233,42 @@ class Tally {
     if (o.isMeta === true || o.isCompactSummary === true || agentId) return;
     const text = typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? m.content.map((b: J) => (typeof b?.text === 'string' ? b.text : '')).join('') : '';
     if (text.length > 0 && !this.prompts.has(o.uuid)) this.prompts.set(o.uuid, { sessionId, cwd });
+  }
+
+  private addUsage(m: J, requestId: unknown, isApiError: boolean, sessionId: string, agentId: string | undefined, cwd: string): void {
+    const key = requestId ? `${m.id}:${requestId}` : m.id;
+    const u = m.usage;
+    const split = u.cache_creation && typeof u.cache_creation === 'object' ? u.cache_creation : undefined;
+    const rec: Use = {
+      model: m.model,
+      input: u.input_tokens ?? 0,
+      output: u.output_tokens ?? 0,
+      cc: split ? (split.ephemeral_5m_input_tokens ?? 0) + (split.ephemeral_1h_input_tokens ?? 0) : (u.cache_creation_input_tokens ?? 0),
+      cc1h: split ? (split.ephemeral_1h_input_tokens ?? 0) : 0,
+      cr: u.cache_read_input_tokens ?? 0,
+      fast: u.speed === 'fast',
+      apiError: isApiError || m.model === '<synthetic>',
+      sessionId,
+      agentId,
+      cwd,
+    };
+    const prev = this.usage.get(key);
+    if (!prev || useTotal(rec) > useTotal(prev)) this.usage.set(key, rec);
+  }
+
+  /**
+   * agent_progress: data.message is a copy of a subagent line (its message, requestId, timestamp).
+   * Its usage counts under the same key and max rule as the subagent file's own copy, for that
+   * subagent (data.agentId); nothing else in it counts (tool calls come from the subagent's file).
+   */
+  private addProgress(o: J): void {
+    const d = o.data;
+    if (!d || d.type !== 'agent_progress' || typeof o.sessionId !== 'string' || typeof d.agentId !== 'string') return;
+    const c = d.message;
+    const m = c?.message;
+    if (!m || typeof m !== 'object' || !m.usage || typeof m.usage !== 'object' || typeof m.id !== 'string') return;
+    if (!Number.isFinite(Date.parse(c.timestamp ?? o.timestamp))) return;
+    this.addUsage(m, c.requestId, c.isApiErrorMessage === true, o.sessionId, d.agentId, o.cwd ?? '');
   }
 
   result(input: { files: number; lines: number; malformed: number; bytes: number; torn: number }): Expected {
@@ -473,6 +505,8 @@ class Out {
   lines = 0;
   malformed = 0;
   bytes = 0;
+  /** Written, then deleted on close: a transcript that is missing from the history. */
+  dropped = false;
   constructor(
     readonly path: string,
     readonly crlf: boolean,
@@ -509,6 +543,7 @@ class Out {
   close(): void {
     this.flush();
     closeSync(this.fd);
+    if (this.dropped) unlinkSync(this.path);
   }
 }
 
@@ -565,6 +600,8 @@ export class HistoryGenerator {
   private counter = 0;
   private readonly opts: Required<Omit<GenerateOptions, 'targetBytes'>> & { targetBytes?: number };
   private garbageKinds = 0;
+  /** While a subagent runs (heavy shape): writes an agent_progress copy of its line into the parent. */
+  private progressCopy?: (msg: J) => void;
 
   constructor(
     readonly root: string,
@@ -579,6 +616,8 @@ export class HistoryGenerator {
       faults: opts.faults ?? false,
       missingRequestId: opts.missingRequestId ?? 0.06,
       longToolOutputs: opts.longToolOutputs ?? 0,
+      dropSubagentFiles: opts.dropSubagentFiles ?? 0,
+      shape: opts.shape ?? 'bench',
       targetBytes: opts.targetBytes,
     };
     this.rng = new Rng(opts.seed);
@@ -688,6 +727,24 @@ export class HistoryGenerator {
     return this.tally.result({ files: this.fileCounts.size, lines, malformed, bytes, torn });
   }
 
+  private get heavy(): boolean {
+    return this.opts.shape === 'heavy';
+  }
+
+  /** Text of about lo..hi characters from the pool (line-numbered like Read output when asked). */
+  private longText(lo: number, hi: number, numbered = false): string {
+    const want = this.rng.int(lo, hi);
+    const P = pool();
+    let t = '';
+    while (t.length < want) t += (numbered ? P[this.rng.int(8, P.length - 1)]!.numbered : P[this.rng.int(8, P.length - 1)]!.raw) + '\n';
+    return t.slice(0, want);
+  }
+
+  private taskCall(): J {
+    const input = { description: 'Explore transcript rendering', prompt: 'Very thorough exploration of how transcripts render. Provide the FULL content of each file.', subagent_type: 'Explore' };
+    return { type: 'tool_use', id: this.id('toolu_01', 24), name: 'Task', input, caller: { type: 'direct' } };
+  }
+
   // -------------------------------------------------------------------------------------------
 
   private id(prefix: string, n: number, alphabet = B62): string {
@@ -747,7 +804,7 @@ export class HistoryGenerator {
     if (faults && this.rng.chance(0.004)) this.garbage(out, s);
     out.raw(JSON.stringify(o) + out.eol);
     out.lines++;
-    this.tally.addLine(o);
+    if (!out.dropped) this.tally.addLine(o);
     if (typeof o.uuid === 'string' && o.type !== 'progress') s.lastUuid = o.uuid;
   }
 
@@ -884,12 +941,17 @@ export class HistoryGenerator {
     for (let step = 0; step < steps; step++) {
       const last = step === steps - 1;
       const blocks: J[] = [];
-      if (r.chance(0.3)) blocks.push({ type: 'thinking', thinking: 'Let me look at the relevant files first.', signature: '[REDACTED_SIGNATURE]' });
+      if (this.heavy) {
+        // Long thinking, as written by extended-thinking models (kilobytes of text per block).
+        if (r.chance(0.6)) blocks.push({ type: 'thinking', thinking: this.longText(1_000, 12_000), signature: 'Eu8BCkYIBxgCKkA' + r.chars(300, B62) });
+      } else if (r.chance(0.3)) blocks.push({ type: 'thinking', thinking: 'Let me look at the relevant files first.', signature: '[REDACTED_SIGNATURE]' });
       if (r.chance(0.6) || last) blocks.push({ type: 'text', text: last ? 'Done. The tests pass now and the renderer is shared.' : 'Let me check the current implementation.' });
       const calls: J[] = [];
       if (!last) {
         const n = r.int(1, 3);
         for (let k = 0; k < n; k++) calls.push(this.toolCall(s, false));
+        // Many small subagents (Explore, Plan...): each one a file, and progress copies in the parent.
+        if (this.heavy && r.chance(0.12)) calls.push(this.taskCall());
       }
       for (const c of calls) blocks.push(c);
       const over = s.profile.over200k > 0 && r.chance(s.profile.over200k);
@@ -961,7 +1023,7 @@ export class HistoryGenerator {
   private toolRun(s: Session, out: Out, call: J, agentId?: string): number {
     const r = this.rng;
     const sidechain = agentId !== undefined;
-    const pre = r.int(0, 2);
+    const pre = this.heavy ? r.int(1, 4) : r.int(0, 2);
     if (!sidechain) for (let k = 0; k < pre; k++) this.hook(out, s, 'PreToolUse', `PreToolUse:${call.name}`, call.id);
     const P = pool();
     let content: unknown;
@@ -976,7 +1038,7 @@ export class HistoryGenerator {
           tur = 'Error: File does not exist.';
         } else {
           const b = P[r.int(0, P.length - 1)]!;
-          content = b.numbered;
+          content = this.heavy ? this.longText(4_000, 40_000, true) : b.numbered;
           tur = { type: 'text', file: { filePath: call.input.file_path, content: b.raw, numLines: b.lines, startLine: 1, totalLines: b.lines } };
         }
         break;
@@ -998,7 +1060,7 @@ export class HistoryGenerator {
       case 'Bash': {
         const failing = FAILING_COMMANDS.includes(call.input.command);
         const b = P[r.int(0, 25)]!;
-        const n = r.int(0, 3);
+        const n = this.heavy ? r.int(2, 8) : r.int(0, 3);
         let full = '';
         for (let k = 0; k < n; k++) {
           full = b.raw.slice(0, Math.floor((b.raw.length * (k + 1)) / (n + 1)));
@@ -1009,7 +1071,7 @@ export class HistoryGenerator {
           content = `Exit code 1\n${b.raw.slice(0, 400)}\n** (CompileError) test failed`;
           tur = `Error: Exit code 1\n${b.raw.slice(0, 400)}`;
         } else {
-          let text = b.raw;
+          let text = this.heavy ? this.longText(1_000, 20_000) : b.raw;
           if (this.opts.longToolOutputs > 0 && r.chance(this.opts.longToolOutputs)) {
             const want = r.int(20_000, 200_000);
             while (text.length < want) text += '\n' + P[r.int(0, P.length - 1)]!.raw;
@@ -1053,6 +1115,8 @@ export class HistoryGenerator {
     if (!sidechain || r.chance(0.3)) o.toolUseResult = tur;
     o.sourceToolAssistantUUID = s.lastUuid;
     this.line(out, s, o);
+    // Claude Code also copies a subagent's tool results into the parent (no usage in them).
+    if (sidechain && this.heavy) this.progressCopy?.({ type: 'user', message: o.message, uuid: o.uuid, timestamp: o.timestamp });
     if (!sidechain && r.chance(0.5)) this.hook(out, s, 'PostToolUse', `PostToolUse:${call.name}`, call.id);
     return extra;
   }
@@ -1076,6 +1140,8 @@ export class HistoryGenerator {
     const dir = join(s.projectDir, s.id, 'subagents');
     const path = join(dir, `agent-${agentId}.jsonl`);
     const sub = new Out(path, s.faults && r.chance(0.2));
+    // Only consumes randomness when asked, so histories without drops stay byte for byte the same.
+    if (this.opts.dropSubagentFiles > 0 && r.chance(this.opts.dropSubagentFiles)) sub.dropped = true;
     writeFileSync(join(dir, `agent-${agentId}.meta.json`), JSON.stringify({ agentType: 'Explore', description: call.input.description, toolUseId: call.id }));
     const parentLast = s.lastUuid;
     s.lastUuid = null;
@@ -1106,13 +1172,15 @@ export class HistoryGenerator {
       }
       const u = lines[lines.length - 1]!.message.usage;
       totalTokens += u.input_tokens + u.output_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens;
+      this.progressCopy = progress;
       for (const c of calls) this.toolRun(s, sub, c, agentId);
+      this.progressCopy = undefined;
     }
     if (r.chance(0.3)) this.line(parent, s, { ...this.base(s), type: 'progress', data: { type: 'waiting_for_task', taskDescription: call.input.description, taskType: 'local_agent' }, toolUseID: `task-output-waiting-${s.t}`, parentToolUseID: call.id, uuid: this.uuid(), timestamp: this.ts(s) });
     sub.close();
-    this.fileCounts.set(path, { lines: sub.lines, malformed: sub.malformed, bytes: sub.bytes });
+    if (!sub.dropped) this.fileCounts.set(path, { lines: sub.lines, malformed: sub.malformed, bytes: sub.bytes });
     s.lastUuid = parentLast;
-    return { agentId, finalText, totalTokens, toolUses, bytes: sub.bytes };
+    return { agentId, finalText, totalTokens, toolUses, bytes: sub.dropped ? 0 : sub.bytes };
   }
 
   /** compact_boundary + summary line in the parent, and the compaction agent's transcript. */

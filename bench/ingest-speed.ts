@@ -1,0 +1,194 @@
+// Cold-read speed against ccusage's native binary on two history shapes (issue 7), run by
+// `npm run bench` after bench/run.ts:
+//   bench    the shape of bench/run.ts (generator defaults)
+//   heavy    ~3,000 files: long tool_result contents, long thinking blocks, many progress lines
+//            (hook, bash and agent_progress copies), many small subagent files
+//
+// The machine may be shared: every figure is a ratio of runs made back to back in this process
+// (ccusage, then ccotel, repeated), reported as min and median. Absolute times only give scale.
+//
+//   INGEST_BENCH_REPS=5   repetitions per shape      INGEST_BENCH_SHAPES=bench,heavy
+//   INGEST_BENCH_BENCH_MB=400   INGEST_BENCH_HEAVY_SESSIONS=1450 (about 2 files per session)
+//   BENCH_EXPORT=0        skip the backfill into a real collector
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { generateHistory, type Expected, type GenerateOptions } from '../test/support/history-generator.js';
+import { REPO } from './run.js';
+
+const CLI = join(REPO, 'dist', 'cli', 'main.js');
+const CCUSAGE = join(REPO, 'node_modules', '@ccusage', 'ccusage-linux-x64', 'bin', 'ccusage');
+
+interface Shape {
+  name: string;
+  dir: string;
+  opts: GenerateOptions;
+}
+
+function shapes(): Shape[] {
+  const mb = Number(process.env.INGEST_BENCH_BENCH_MB ?? process.env.BENCH_MB ?? 400);
+  const heavySessions = Number(process.env.INGEST_BENCH_HEAVY_SESSIONS ?? 1450);
+  const all: Shape[] = [
+    // Same history as bench/run.ts (and the same cache folder), so it is generated once.
+    { name: 'bench', dir: `history-${mb}mb-seed1`, opts: { sessions: Math.max(8, Math.round(mb / 2.5)), seed: 1, targetBytes: mb * 1e6, faults: true, missingRequestId: 0 } },
+    { name: 'heavy', dir: `history-heavy-${heavySessions}s-seed2`, opts: { sessions: heavySessions, seed: 2, targetBytes: heavySessions * 0.19e6, faults: true, missingRequestId: 0, shape: 'heavy' } },
+  ];
+  const want = (process.env.INGEST_BENCH_SHAPES ?? 'bench,heavy').split(',');
+  return all.filter((s) => want.includes(s.name));
+}
+
+function ensure(shape: Shape): { root: string; expected: Expected; dir: string } {
+  const dir = join(REPO, '.bench', shape.dir);
+  const root = join(dir, 'claude');
+  const done = join(dir, 'expected.json');
+  if (existsSync(done)) return { root, dir, expected: JSON.parse(readFileSync(done, 'utf8')) as Expected };
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const t0 = performance.now();
+  const expected = generateHistory(root, shape.opts);
+  writeFileSync(done, JSON.stringify(expected));
+  process.stderr.write(`generated ${shape.name}: ${(expected.bytes / 1e6).toFixed(0)} MB, ${expected.files} files, ${expected.input.lines} lines in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  return { root, dir, expected };
+}
+
+interface Run {
+  seconds: number;
+  /** user + system CPU seconds: on a shared machine a steadier figure than wall time. */
+  cpu: number;
+  rssMB: number;
+  stdout: string;
+  code: number | null;
+}
+
+/** Runs a command under /usr/bin/time: wall time, CPU time and peak RSS. */
+function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', 'CCOTEL_TIME %M %U %S', cmd, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      const m = /CCOTEL_TIME (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
+      if (code !== 0) process.stderr.write(`${cmd} exited ${code}: ${stderr.slice(-1000)}\n`);
+      resolve({ seconds, cpu: m ? Number(m[2]) + Number(m[3]) : NaN, rssMB: m ? Number(m[1]) / 1024 : NaN, stdout, code });
+    });
+  });
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const f = (n: number, d = 2): string => (Number.isFinite(n) ? n.toFixed(d) : '-');
+
+function loadavg(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return '?';
+  }
+}
+
+export interface ShapeResult {
+  shape: string;
+  mb: number;
+  files: number;
+  lines: number;
+  ccotel: number[];
+  ccusage: number[];
+  ratios: number[];
+  cpuRatios: number[];
+  rssMB: number;
+  ccusageRssMB: number;
+  exact: boolean;
+  backfill?: { seconds: number; ratio: number; rssMB: number; spans: number };
+}
+
+async function runShape(shape: Shape, reps: number): Promise<ShapeResult> {
+  const { root, dir, expected } = ensure(shape);
+  const env = { ...process.env, CLAUDE_CONFIG_DIR: '', CLAUDE_RATE_INPUT: '', CLAUDE_RATE_OUTPUT: '', XDG_CONFIG_HOME: join(dir, 'no-config') };
+  const ccEnv = { ...process.env, CLAUDE_CONFIG_DIR: root, TZ: 'UTC' };
+  const r: ShapeResult = { shape: shape.name, mb: expected.bytes / 1e6, files: expected.files, lines: expected.input.lines, ccotel: [], ccusage: [], ratios: [], cpuRatios: [], rssMB: 0, ccusageRssMB: 0, exact: true };
+  // Warm the page cache for both (the figures compare parsing, not the disk).
+  await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
+  for (let i = 0; i < reps; i++) {
+    const cc = await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
+    const state = join(dir, `state-speed-${process.pid}`);
+    rmSync(state, { recursive: true, force: true });
+    const ours = await measure(process.execPath, [CLI, 'stats', '--range', 'all', '--json', '--timezone', 'UTC', '--claude-dir', root, '--state-dir', state], env);
+    rmSync(state, { recursive: true, force: true });
+    if (ours.code !== 0 || cc.code !== 0) throw new Error(`${shape.name}: a run failed (ccotel ${ours.code}, ccusage ${cc.code})`);
+    const tokens = JSON.parse(ours.stdout).tokens;
+    if (JSON.stringify(tokens) !== JSON.stringify(expected.tokens)) r.exact = false;
+    const t = JSON.parse(cc.stdout).totals;
+    if (t.inputTokens !== tokens.input || t.outputTokens !== tokens.output || t.cacheCreationTokens !== tokens.cacheCreation || t.cacheReadTokens !== tokens.cacheRead) r.exact = false;
+    r.ccotel.push(ours.seconds);
+    r.ccusage.push(cc.seconds);
+    r.ratios.push(ours.seconds / cc.seconds);
+    r.cpuRatios.push(ours.cpu / cc.cpu);
+    r.rssMB = Math.max(r.rssMB, ours.rssMB ?? 0);
+    r.ccusageRssMB = Math.max(r.ccusageRssMB, cc.rssMB ?? 0);
+    process.stderr.write(`  ${shape.name} #${i + 1}: ccotel ${f(ours.seconds)} s (cpu ${f(ours.cpu)}), ccusage ${f(cc.seconds)} s (cpu ${f(cc.cpu)}), ratio ${f(ours.seconds / cc.seconds)}, load ${loadavg()}\n`);
+  }
+  if (process.env.BENCH_EXPORT !== '0') {
+    const { benchBackfill } = await import('./export.js');
+    const cc = await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
+    const b = await benchBackfill(root, expected.bytes);
+    const cc2 = await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
+    const ref = Math.min(cc.seconds, cc2.seconds);
+    r.backfill = { seconds: b.seconds, ratio: b.seconds / ref, rssMB: b.peakRssMB, spans: b.spans };
+  }
+  return r;
+}
+
+export function printIngestTable(results: readonly ShapeResult[]): void {
+  const head = ['shape', 'MB', 'files', 'ccotel cold s (min/med)', 'ccusage s (min/med)', 'ratio (min/med)', 'CPU ratio (med)', 'RSS MB', 'backfill s', 'backfill ratio', 'backfill RSS', 'met'];
+  const rows = results.map((r) => {
+    const met = median(r.ratios) <= 1 && r.rssMB < 200 && (!r.backfill || (r.backfill.ratio <= 1.5 && r.backfill.rssMB < 200)) && r.exact;
+    return [
+      r.shape,
+      f(r.mb, 0),
+      String(r.files),
+      `${f(Math.min(...r.ccotel))} / ${f(median(r.ccotel))}`,
+      `${f(Math.min(...r.ccusage))} / ${f(median(r.ccusage))}`,
+      `${f(Math.min(...r.ratios))} / ${f(median(r.ratios))}`,
+      f(median(r.cpuRatios)),
+      f(r.rssMB, 0),
+      r.backfill ? f(r.backfill.seconds) : '-',
+      r.backfill ? f(r.backfill.ratio) : '-',
+      r.backfill ? f(r.backfill.rssMB, 0) : '-',
+      (met ? 'yes' : 'NO') + (r.exact ? '' : ' (TOTALS DIFFER)'),
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  process.stdout.write(`\ncold stats vs ccusage daily --json --offline (targets: ratio <= 1.0, backfill <= 1.5x ccusage, RSS < 200 MB); load ${loadavg()}, node ${process.version}\n\n`);
+  process.stdout.write(line(head) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n');
+  for (const row of rows) process.stdout.write(line(row) + '\n');
+}
+
+export async function runIngestBench(): Promise<ShapeResult[]> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} missing: run npm run build first`);
+  if (!existsSync(CCUSAGE)) {
+    process.stdout.write(`ingest speed bench skipped: ${CCUSAGE} is not installed\n`);
+    return [];
+  }
+  if ((statSync(CCUSAGE).mode & 0o111) === 0) chmodSync(CCUSAGE, 0o755);
+  const reps = Number(process.env.INGEST_BENCH_REPS ?? 5);
+  const results: ShapeResult[] = [];
+  for (const s of shapes()) results.push(await runShape(s, reps));
+  printIngestTable(results);
+  return results;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runIngestBench().catch((err) => {
+    process.stderr.write(`ingest bench failed: ${(err as Error).stack ?? err}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,58 @@
+// Turning a transcript line's bytes into text for JSON.parse, cheaply. Most bytes of a transcript
+// are tool output and thinking text that nothing reads; decoding them from UTF-8 into two-byte
+// strings was the largest cost of a cold read. Instead a line is validated as UTF-8 (natively) and
+// decoded as latin1: one char per byte, a one-byte string that V8 copies and parses fastest. The few
+// strings the normalizer keeps are then decoded properly (`utf8Of`), and lengths are counted in
+// UTF-16 units from the bytes (`utf16Length`), so every figure equals what a UTF-8 decode gives.
+import { isAscii, isUtf8 } from 'node:buffer';
+
+export interface LineText {
+  text: string;
+  /** The text holds raw bytes (latin1): strings taken from it go through utf8Of / utf16Length. */
+  bytes: boolean;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+// A \u escape above U+007F decodes to a real character, which would then be mistaken for a raw
+// byte: such lines (rare: JSON.stringify escapes only control characters and lone surrogates) take
+// the plain UTF-8 path. A false match (e.g. an escaped backslash before "u") is merely slower.
+const WIDE_ESCAPE = /\\u(?!00[0-7])/;
+
+/** The line's text, or null when its bytes are not valid UTF-8 (a malformed line). */
+export function lineText(buf: Buffer, start: number, end: number): LineText | null {
+  const view = buf.subarray(start, end);
+  if (isAscii(view)) return { text: buf.toString('latin1', start, end), bytes: false };
+  if (!isUtf8(view)) return null;
+  const text = buf.toString('latin1', start, end);
+  if (text.includes('\\u') && WIDE_ESCAPE.test(text)) return { text: buf.toString('utf8', start, end), bytes: false };
+  return { text, bytes: true };
+}
+
+/** A string taken from a latin1 line, as the UTF-8 decode of its bytes. */
+export function utf8Of(s: string): string {
+  return NON_ASCII.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s;
+}
+
+/** UTF-16 length of the UTF-8 decode of a latin1 string's bytes (what .length gives after decoding). */
+export function utf16Length(s: string): number {
+  if (!NON_ASCII.test(s)) return s.length;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Continuation bytes add nothing; a 4-byte sequence is a surrogate pair (two units).
+    if (c < 0x80 || c >= 0xc0) n += c >= 0xf0 ? 2 : 1;
+  }
+  return n;
+}
+
+/** A parsed value from a latin1 line with every string in it decoded (tool inputs are kept whole). */
+export function utf8Deep(v: unknown): unknown {
+  if (typeof v === 'string') return utf8Of(v);
+  if (Array.isArray(v)) return v.map(utf8Deep);
+  if (typeof v === 'object' && v !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, utf8Of(k), { value: utf8Deep(x), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  return v;
+}

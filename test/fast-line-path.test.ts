@@ -1,0 +1,138 @@
+// The fast path of the reader (bytes checked as UTF-8 natively and decoded as latin1:
+// src/model/line-text.ts) must give exactly the events of the plain path (UTF-8 decode, JSON.parse,
+// normalize) for every line: real transcripts, generated histories of both shapes with faults, and
+// hand-made lines aimed at the decoding's edge cases.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { normalizeLine } from '../src/model/normalize.js';
+import { lineText, utf16Length, utf8Of } from '../src/model/line-text.js';
+import type { ModelEvent } from '../src/model/events.js';
+import { generateHistory, listJsonl } from './support/history-generator.js';
+
+const hints = { sessionId: 'hint-session' };
+const strict = new TextDecoder('utf-8', { fatal: true });
+
+/** The plain path: what the reader did before the fast path. */
+function plain(bytes: Buffer): string {
+  const events: ModelEvent[] = [];
+  try {
+    normalizeLine(JSON.parse(strict.decode(bytes)), hints, 'k', events);
+  } catch {
+    return 'malformed';
+  }
+  return JSON.stringify(events);
+}
+
+function fast(bytes: Buffer): string {
+  const events: ModelEvent[] = [];
+  try {
+    const t = lineText(bytes, 0, bytes.length);
+    if (t === null) throw new Error('invalid UTF-8');
+    normalizeLine(JSON.parse(t.text), hints, 'k', events, t.bytes);
+  } catch {
+    return 'malformed';
+  }
+  return JSON.stringify(events);
+}
+
+function linesOf(file: string): Buffer[] {
+  const buf = readFileSync(file);
+  const out: Buffer[] = [];
+  let s = 0;
+  for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10, s)) {
+    let e = nl;
+    if (e > s && buf[e - 1] === 13) e--;
+    if (e > s) out.push(buf.subarray(s, e));
+    s = nl + 1;
+  }
+  return out;
+}
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function expectSame(lines: Buffer[]): { latin1: number; malformed: number } {
+  let latin1 = 0;
+  let malformed = 0;
+  const diffs: string[] = [];
+  for (const l of lines) {
+    const a = plain(l);
+    const b = fast(l);
+    if (a !== b) diffs.push(`${l.toString('utf8').slice(0, 120)}\n  plain: ${a.slice(0, 200)}\n  fast:  ${b.slice(0, 200)}`);
+    if (a === 'malformed') malformed++;
+    if (lineText(l, 0, l.length)?.bytes) latin1++;
+  }
+  expect(diffs.slice(0, 5)).toEqual([]);
+  return { latin1, malformed };
+}
+
+describe('fast line path', () => {
+  it('equals the plain path on the real transcripts', () => {
+    const lines = listJsonl(join(__dirname, 'fixtures', 'real')).flatMap(linesOf);
+    const { latin1 } = expectSame(lines);
+    expect(latin1).toBeGreaterThan(100); // lines with non-ASCII bytes take the latin1 path
+  });
+
+  it('equals the plain path on generated histories of both shapes, faults included', () => {
+    for (const shape of ['bench', 'heavy'] as const) {
+      const d = mkdtempSync(join(tmpdir(), 'ccotel-fastpath-'));
+      dirs.push(d);
+      generateHistory(d, { sessions: 12, seed: 41, faults: true, shape, dropSubagentFiles: 0.3 });
+      const { latin1, malformed } = expectSame(listJsonl(d).flatMap(linesOf));
+      expect(latin1).toBeGreaterThan(0);
+      expect(malformed).toBeGreaterThan(0);
+    }
+  });
+
+  const base = { sessionId: 's1', cwd: '/home/zoë/项目', timestamp: '2026-01-10T10:00:00.000Z', version: '2.1.42', gitBranch: 'main' };
+  const usage = { input_tokens: 3, output_tokens: 7, cache_creation_input_tokens: 10, cache_read_input_tokens: 20 };
+  const J = (o: object) => JSON.stringify(o);
+  const hook = J({ ...base, type: 'progress', data: { type: 'hook_progress', hookEvent: 'PreToolUse', command: 'x' }, uuid: 'h1' });
+  const crafted: Array<[string, string]> = [
+    ['prompt with 2-, 3- and 4-byte characters', J({ ...base, type: 'user', uuid: 'u1', message: { role: 'user', content: 'café → 😀 done' } })],
+    ['prompt with \\u escapes above U+007F (and a lone surrogate)', `{"sessionId":"s1","cwd":"/x","timestamp":"2026-01-10T10:00:00.000Z","type":"user","uuid":"u2","message":{"role":"user","content":"caf\\u00e9 \\ud83d and ö"}}`],
+    ['ANSI escapes (\\u001b) beside raw non-ASCII bytes', J({ ...base, type: 'user', uuid: 'u3', message: { role: 'user', content: '\u001b[31mrot\u001b[0m über' } })],
+    ['an escaped backslash before "u" (a Windows path)', J({ ...base, type: 'user', uuid: 'u4', message: { role: 'user', content: 'C:\\users\\zoë' } })],
+    ['an error result ending in a non-breaking space and à', J({ ...base, type: 'user', uuid: 'u5', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', is_error: true, content: '  échec\u00a0à\u00a0\nsecond line' }] } })],
+    ['tool result blocks with non-ASCII text', J({ ...base, type: 'user', uuid: 'u6', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_2', content: [{ type: 'text', text: '→ 1\n→ 2 😀' }] }] }, toolUseResult: { agentId: 'aé1' } })],
+    ['tool_use input with non-ASCII strings and a __proto__ key', `{"sessionId":"s1","cwd":"/x","timestamp":"2026-01-10T10:00:00.000Z","type":"assistant","requestId":"r1","message":{"id":"m1","model":"claude-haiku-4-5","content":[{"type":"tool_use","id":"toolu_3","name":"Bash","input":{"command":"grep -r 'naïve' ./dossier","__proto__":{"x":"é"}}}],"usage":${J(usage)}}}`],
+    ['an assistant line with a non-ASCII model name and id', J({ ...base, type: 'assistant', requestId: 'réq', message: { id: 'msg_é', model: 'claude-ünknown', content: [{ type: 'text', text: 'x' }], usage } })],
+    ['agent_progress copy with usage, non-ASCII agent id', J({ ...base, type: 'progress', data: { type: 'agent_progress', agentId: 'aö', message: { type: 'assistant', timestamp: '2026-01-10T10:00:01.000Z', requestId: 'r9', message: { id: 'm9', model: 'claude-haiku-4-5', content: [], usage } } } })],
+    ['agent_progress copy of a tool result (no usage)', J({ ...base, type: 'progress', data: { type: 'agent_progress', agentId: 'a1', message: { type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 'ü'.repeat(100) }] } } } })],
+    ['a progress line mentioning agent_progress inside a string', J({ ...base, type: 'progress', data: { type: 'bash_progress', output: '"type":"agent_progress" "usage"' } })],
+    ['hook progress', hook],
+    ['progress with nested arrays, numbers and literals', J({ ...base, type: 'progress', data: { type: 'bash_progress', n: [1, -2.5e3, 0, true, false, null, [], {}, { a: [{}] }] } })],
+    ['torn progress line followed by a whole line', hook.slice(0, 60) + hook],
+    ['progress line with trailing garbage', hook + ' x'],
+    ['progress line with a missing comma', hook.replace('","data"', '" "data"')],
+    ['progress line with a bad literal', hook.replace('"uuid":"h1"', '"uuid":tru')],
+    ['progress line with a leading zero number', hook.replace('"uuid":"h1"', '"uuid":01')],
+    ['progress line with a trailing comma', hook.replace('"uuid":"h1"}', '"uuid":"h1",}')],
+    ['progress line whose string does not close', hook.slice(0, -3)],
+    ['two objects on one line', hook + hook],
+    ['not an object', '["progress"]'],
+    ['a top-level type given twice', J({ ...base, type: 'progress' }).replace('}', ',"type":"user","uuid":"u9","message":{"role":"user","content":"hi"}}')],
+  ];
+
+  it.each(crafted)('equals the plain path: %s', (_name, line) => {
+    expectSame([Buffer.from(line, 'utf8')]);
+  });
+
+  it('rejects invalid UTF-8 like the plain path', () => {
+    const bad = Buffer.concat([Buffer.from('{"type":"progress","data":{"type":"bash_progress","output":"bad '), Buffer.from([0xc3, 0x28]), Buffer.from('"}}')]);
+    expect(fast(bad)).toBe('malformed');
+    expect(plain(bad)).toBe('malformed');
+  });
+
+  it('counts UTF-16 units and decodes strings from their bytes', () => {
+    for (const s of ['', 'ascii', 'é', '→', '😀', 'a😀b→cé', '\u00a0', '项目'.repeat(50)]) {
+      const latin1 = Buffer.from(s, 'utf8').toString('latin1');
+      expect(utf16Length(latin1)).toBe(s.length);
+      expect(utf8Of(latin1)).toBe(s);
+    }
+  });
+});
