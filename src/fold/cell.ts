@@ -65,6 +65,8 @@ export function addToCell(c: Cell, f: Fact, sign: 1 | -1): void {
     case 'compaction':
       c.compactions += sign;
       return;
+    default:
+      return; // hook facts are not in the time buckets (see Fold.add)
   }
 }
 

@@ -8,6 +8,13 @@ export interface SpanLink {
   attributes?: Record<string, AttrValue>;
 }
 
+/** Something that happened at one instant inside a span (a hook event: notification, session start, ...). */
+export interface SpanEvent {
+  name: string;
+  timeMs: number;
+  attributes?: Record<string, AttrValue>;
+}
+
 export interface SpanData {
   traceId: string;
   spanId: string;
@@ -20,4 +27,5 @@ export interface SpanData {
   links?: SpanLink[];
   /** Set when the operation failed; the text is a short, redacted description. */
   error?: string;
+  events?: SpanEvent[];
 }
