@@ -6,6 +6,7 @@
 # never interleave. The file name is the event's id and its time: <epoch ns>.<pid>.
 # Usage: ccotel-hook.sh [STATE_DIR]   (default $CCOTEL_STATE_DIR, else $XDG_STATE_HOME/ccotel)
 # Errors go to STATE_DIR/spool/hook-errors.log (or $TMPDIR), never to Claude Code: exit is always 0.
+exec 2>/dev/null # nothing, ever, reaches Claude Code
 umask 077
 s=${1:-${CCOTEL_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/ccotel}}
 d=$s/spool

@@ -63,6 +63,7 @@ Examples:
       for (const line of pipeline.describe()) log.info(line);
       const traces = pipeline.traces;
       manager = session.attach([traces], { sinceMs });
+      session.useSpool();
       await session.sync((d, t) => progress.update(d, t));
       progress.done();
       if (interrupted) {
