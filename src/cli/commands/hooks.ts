@@ -47,14 +47,13 @@ export function registerHooks(program: Command): void {
       .command('install')
       .description("add ccotel's hooks to Claude Code's settings (idempotent; other hooks and keys untouched; a timestamped backup is kept)")
       .option('--events <list>', `comma-separated hook events (default: all: ${ALL_EVENTS.join(',')})`)
-      .option('--budget-guard', 'also warn (or block, with budgets.enforce) when a budget is spent')
       .option('--state-dir <dir>', 'the state directory the daemon uses (default: $XDG_STATE_HOME/ccotel)')
       .option('--config <file>', 'config file (default: ~/.config/ccotel/config.yaml)'),
   ).action((o: HooksOptions) => {
     const path = pathOf(o);
     const events = o.events ? o.events.split(',').map((e) => e.trim()).filter(Boolean) : [...ALL_EVENTS];
     const { stateDir } = loadSettings({ stateDir: o.stateDir, config: o.config });
-    report(install({ path, stateDir, events, budgetGuard: o.budgetGuard === true, dryRun: o.dryRun === true }), 'install', o.dryRun === true);
+    report(install({ path, stateDir, events, budgetGuard: false, dryRun: o.dryRun === true }), 'install', o.dryRun === true);
   });
   common(hooks.command('uninstall').description('remove exactly the hooks install added')).action((o: HooksOptions) => {
     report(uninstall(pathOf(o), o.dryRun === true), 'uninstall', o.dryRun === true);
