@@ -66,6 +66,35 @@ export interface BenchCase {
 }
 export const benchCases: BenchCase[] = [];
 
+// Redaction and rule-engine worst cases (bench/redact.ts): microseconds per KB, with a bound.
+benchCases.push({
+  name: 'redaction worst inputs',
+  async run() {
+    const { benchRedact, printRedact, REDACT_BOUND_US_PER_KB } = await import('./redact.js');
+    const rows = benchRedact();
+    const met = printRedact(rows);
+    const worst = rows.reduce((a, r) => (r.usPerKB > a.usPerKB ? r : a));
+    return { name: 'redaction, worst input', m: { seconds: rows.reduce((a, r) => a + (r.usPerKB * r.kb) / 1e6, 0), stdout: '', code: 0 }, target: `< ${REDACT_BOUND_US_PER_KB} µs/KB`, met, note: `worst ${worst.usPerKB.toFixed(0)} µs/KB (${worst.name}); ${rows.length} cases above` };
+  },
+});
+
+// `ccotel audit` over the state `stats` just built (nothing new to read): the answer time.
+benchCases.push({
+  name: 'ccotel audit warm',
+  async run(ctx) {
+    const state = join(ctx.scratch, `state-${process.pid}`);
+    const env = { ...process.env, CLAUDE_CONFIG_DIR: '', XDG_CONFIG_HOME: join(ctx.scratch, 'no-config') };
+    // Best of three: one answer is a few hundred ms, so a busy machine's noise would dominate.
+    let m = await ctx.measure(process.execPath, [CLI, 'audit', '--json', '--timezone', 'UTC', '--claude-dir', ctx.root, '--state-dir', state], env);
+    for (let i = 0; i < 2; i++) {
+      const again = await ctx.measure(process.execPath, [CLI, 'audit', '--json', '--timezone', 'UTC', '--claude-dir', ctx.root, '--state-dir', state], env);
+      if (again.seconds < m.seconds) m = again;
+    }
+    const hits = m.code === 0 ? (JSON.parse(m.stdout) as { summary: { hits: number } }).summary.hits : NaN;
+    return { name: 'ccotel audit --json warm', m, target: '< 0.5 s', met: m.code === 0 && m.seconds < 0.5, note: `${hits} rule hits` };
+  },
+});
+
 const DAEMON = process.env.BENCH_DAEMON ?? '1';
 if (DAEMON !== '0') {
   benchCases.push({

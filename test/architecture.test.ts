@@ -19,13 +19,14 @@ const ALLOWED: Record<string, string[]> = {
   model: ['detection'],
   pricing: ['model'],
   sources: ['model'],
-  state: ['model', 'sources'],
-  config: ['calendar', 'pricing', 'sources'],
+  state: ['detection', 'model', 'sources'],
+  config: ['calendar', 'detection', 'pricing', 'sources'],
   ingest: ['model', 'sources', 'state', 'config', 'fold'],
   fold: ['calendar', 'model', 'pricing', 'state'],
   stats: ['calendar', 'fold', 'model', 'pricing', 'sources', 'state'],
   export: ['calendar', 'config', 'detection', 'fold', 'model', 'pricing', 'state'],
   hooks: ['config', 'sources', 'state', 'model'],
+  audit: ['calendar', 'detection', 'model', 'state'],
   cli: ['*'],
 };
 

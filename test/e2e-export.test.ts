@@ -407,10 +407,10 @@ describe('e2e export through a real collector', () => {
       return s.length >= 10 ? s : undefined;
     }, { timeoutMs: 30_000, what: 'the 10 spans of the planted session' });
     const cmd = (id: string) => spans.find((s) => s.attributes['gen_ai.tool.call.id'] === id)?.attributes['ccotel.bash.command'];
-    expect(cmd('toolu_leak01')).toBe('curl -H "x-api-key: [REDACTED:api-key]" https://api.anthropic.com/v1/models');
-    expect(cmd('toolu_leak02')).toBe('aws s3 ls --profile ci && echo [REDACTED:aws-key]');
-    expect(cmd('toolu_leak03')).toBe(`psql postgres://[REDACTED]@db.internal:5432/app -c 'select 1'`);
-    expect(spans.find((s) => s.attributes['gen_ai.tool.call.id'] === 'toolu_leak04')?.attributes['url.full']).toBe('https://[REDACTED]@ci.example.com/api');
+    expect(cmd('toolu_leak01')).toBe('curl -H "x-api-key: [REDACTED:anthropic-key]" https://api.anthropic.com/v1/models');
+    expect(cmd('toolu_leak02')).toBe('aws s3 ls --profile ci && echo [REDACTED:aws-access-key]');
+    expect(cmd('toolu_leak03')).toBe(`psql postgres://admin:[REDACTED:url-password]@db.internal:5432/app -c 'select 1'`);
+    expect(spans.find((s) => s.attributes['gen_ai.tool.call.id'] === 'toolu_leak04')?.attributes['url.full']).toBe('https://deploy:[REDACTED:url-password]@ci.example.com/api');
     await waitFor(async () => ((await metricSum(col, 'ccotel.tool.calls')) === 4 ? true : undefined), { timeoutMs: 15_000, what: 'tool call metrics' });
 
     // Raw bytes of everything the collector wrote (traces, metrics, logs, its own log; stopped, so
@@ -424,7 +424,7 @@ describe('e2e export through a real collector', () => {
     }
     expect(leaks).toEqual([]);
     const traces = readFileSync(col.tracesFile);
-    for (const marker of ['[REDACTED:api-key]', '[REDACTED:aws-key]', '[REDACTED]@db.internal']) expect(traces.includes(Buffer.from(marker)), marker).toBe(true);
+    for (const marker of ['[REDACTED:anthropic-key]', '[REDACTED:aws-access-key]', '[REDACTED:url-password]@db.internal']) expect(traces.includes(Buffer.from(marker)), marker).toBe(true);
   });
 
   it('collector down during backfill: backfill exits 0, no span lost or duplicated', async () => {

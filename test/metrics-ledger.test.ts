@@ -366,6 +366,7 @@ describe('Prometheus names (collector prometheusexporter, add_metric_suffixes: t
       'ccotel.subagents': 'ccotel_subagents_total',
       'ccotel.prompts': 'ccotel_prompts_total',
       'ccotel.compactions': 'ccotel_compactions_total',
+      'ccotel.sensitive.hits': 'ccotel_sensitive_hits_total',
       'ccotel.tool.duration': 'ccotel_tool_duration_seconds',
       'ccotel.token.usage.per_request': 'ccotel_token_usage_per_request',
       'ccotel.budget.cost': 'ccotel_budget_cost_USD',

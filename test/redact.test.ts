@@ -17,42 +17,43 @@ const PEM = ['-----BEGIN RSA PRIVATE KEY-----', 'MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn
 
 describe('redactSecrets', () => {
   it.each([
-    ['Anthropic API key', `curl -H "x-api-key: ${ANT}" https://api.anthropic.com`, 'curl -H "x-api-key: [REDACTED:api-key]" https://api.anthropic.com'],
-    ['sk- API key (20+ chars)', `OPENAI=${OPENAI} run`, 'OPENAI=[REDACTED:api-key] run'],
+    ['Anthropic API key', `curl -H "x-api-key: ${ANT}" https://api.anthropic.com`, 'curl -H "x-api-key: [REDACTED:anthropic-key]" https://api.anthropic.com'],
+    ['sk- API key (20+ chars)', `OPENAI=${OPENAI} run`, 'OPENAI=[REDACTED:openai-key] run'],
     ['GitHub token ghp_', `echo ${GHP} | gh auth login`, 'echo [REDACTED:github-token] | gh auth login'],
     ['GitHub fine-grained PAT', `GH=${GH_PAT} gh pr list`, 'GH=[REDACTED:github-token] gh pr list'],
-    // The token rule runs first; the URL-credentials rule then masks the whole userinfo.
-    ['GitHub token as URL userinfo', `git clone https://${GHP}:x@github.com/o/r`, 'git clone https://[REDACTED]@github.com/o/r'],
-    ['AWS access key id', `aws configure set aws_access_key_id ${AWS}`, 'aws configure set aws_access_key_id [REDACTED:aws-key]'],
-    ['AWS temporary key id', `key ${AWS_TEMP} end`, 'key [REDACTED:aws-key] end'],
+    // The token rule runs first; the URL-credentials rule then masks the password after it.
+    ['GitHub token as URL userinfo', `git clone https://${GHP}:x@github.com/o/r`, 'git clone https://[REDACTED:github-token]:[REDACTED:url-password]@github.com/o/r'],
+    ['AWS access key id', `aws configure set aws_access_key_id ${AWS}`, 'aws configure set aws_access_key_id [REDACTED:aws-access-key]'],
+    ['AWS temporary key id', `key ${AWS_TEMP} end`, 'key [REDACTED:aws-access-key] end'],
     ['Slack token', `slack post ${SLACK} #ops`, 'slack post [REDACTED:slack-token] #ops'],
-    ['Google API key', `maps?key=${GOOGLE}&q=x`, 'maps?key=[REDACTED:google-key]&q=x'],
+    ['Google API key', `maps?key=${GOOGLE}&q=x`, 'maps?key=[REDACTED:google-api-key]&q=x'],
     ['JWT', `cookie session=${JWT}; path=/`, 'cookie session=[REDACTED:jwt]; path=/'],
     ['private key block', `cat <<EOF\n${PEM}\nEOF`, 'cat <<EOF\n[REDACTED:private-key]\nEOF'],
     ['unterminated private key block', `echo "${PEM.split('\n').slice(0, 2).join('\n')}`, 'echo "[REDACTED:private-key]'],
-    ['password in a URL', 'psql postgres://admin:hunter2pass@db.internal:5432/app', 'psql postgres://[REDACTED]@db.internal:5432/app'],
-    ['password in an https URL', 'curl https://bob:s3cr3t@example.com/x', 'curl https://[REDACTED]@example.com/x'],
-    ['Authorization header', 'curl -H "Authorization: Basic dXNlcjpwYXNz" x', 'curl -H "Authorization: Basic [REDACTED]" x'],
-    ['bearer token', 'curl -H "X-Auth: Bearer abcdef0123456789xyz" x', 'curl -H "X-Auth: Bearer [REDACTED]" x'],
-    ['secret-named variable', 'DB_PASSWORD=hunter2 npm start', 'DB_PASSWORD=[REDACTED] npm start'],
-    ['quoted secret-named variable', `export MY_API_KEY="a b c" && x`, 'export MY_API_KEY=[REDACTED] && x'],
-    ['token-named variable, lower case', 'github_token=abc123 make', 'github_token=[REDACTED] make'],
-    ['--password flag', 'mysqladmin --password hunter2 status', 'mysqladmin --password [REDACTED] status'],
-    ['--token= flag', 'deploy --token=abc.def.ghi now', 'deploy --token=[REDACTED] now'],
+    ['password in a URL', 'psql postgres://admin:hunter2pass@db.internal:5432/app', 'psql postgres://admin:[REDACTED:url-password]@db.internal:5432/app'],
+    ['password in an https URL', 'curl https://bob:s3cr3t@example.com/x', 'curl https://bob:[REDACTED:url-password]@example.com/x'],
+    ['Authorization header', 'curl -H "Authorization: Basic dXNlcjpwYXNz" x', 'curl -H "Authorization: Basic [REDACTED:authorization]" x'],
+    ['bearer token', 'curl -H "X-Auth: Bearer abcdef0123456789xyz" x', 'curl -H "X-Auth: Bearer [REDACTED:bearer]" x'],
+    ['secret-named variable', 'DB_PASSWORD=hunter2 npm start', 'DB_PASSWORD=[REDACTED:secret-assignment] npm start'],
+    ['quoted secret-named variable', `export MY_API_KEY="a b c" && x`, 'export MY_API_KEY=[REDACTED:secret-assignment] && x'],
+    ['token-named variable, lower case', 'github_token=abc123 make', 'github_token=[REDACTED:secret-assignment] make'],
+    ['--password flag', 'mysqladmin --password hunter2 status', 'mysqladmin --password [REDACTED:secret-flag] status'],
+    ['--token= flag', 'deploy --token=abc.def.ghi now', 'deploy --token=[REDACTED:secret-flag] now'],
   ])('%s', (_name, input, want) => {
     expect(redactSecrets(input)).toBe(want);
   });
 
-  // Known gap in redact.ts: `\b(-p)` needs a word character before the dash, so the mysql form
-  // after a space is not matched (and `build-prod` is). Flip to it() when the rule is fixed.
-  it.fails('-p<password> after a space (mysql -phunter2): not redacted today', () => {
-    expect(redactSecrets('mysql -uroot -phunter2 app')).toBe('mysql -uroot -p[REDACTED] app');
+  // Once a gap: `\b(-p)` needed a word character before the dash, so the mysql form after a space
+  // was not matched (and `build-prod` was). `-p` is now a standalone argument of mysql-like commands.
+  it('-p<password> after a space (mysql -phunter2)', () => {
+    expect(redactSecrets('mysql -uroot -phunter2 app')).toBe('mysql -uroot -p[REDACTED:password-flag] app');
+    expect(redactSecrets('npm run build-prod -- --out spotter-plugin')).toBe('npm run build-prod -- --out spotter-plugin');
   });
 
   it('redacts several secrets in one string', () => {
     const out = redactSecrets(`AWS_ACCESS_KEY_ID=${AWS} curl -H "x-api-key: ${ANT}" https://u:p4ss@h/x`);
     for (const secret of [AWS, ANT, 'p4ss']) expect(out).not.toContain(secret);
-    expect(out).toBe('AWS_ACCESS_KEY_ID=[REDACTED] curl -H "x-api-key: [REDACTED:api-key]" https://[REDACTED]@h/x');
+    expect(out).toBe('AWS_ACCESS_KEY_ID=[REDACTED:aws-access-key] curl -H "x-api-key: [REDACTED:anthropic-key]" https://u:[REDACTED:url-password]@h/x');
   });
 
   it.each([

@@ -107,6 +107,9 @@ describe('unusable state directory', () => {
         const p = join(s, 'ledger.ndjson');
         const text = readFileSync(p, 'utf8');
         writeFileSync(p, 'X' + text.slice(1));
+        // A warm run answers from the saved fold without parsing the ledger; without the fold the
+        // ledger must be read (as whenever new transcript lines arrive), and the damage shows.
+        rmSync(join(s, 'fold.json'));
       },
       'ledger.ndjson',
       /line 1 is not a ledger record/,

@@ -8,6 +8,7 @@ import { registerRun } from './commands/run.js';
 import { registerBackfill } from './commands/backfill.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHooks } from './commands/hooks.js';
+import { registerAudit } from './commands/audit.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -31,6 +32,7 @@ Examples:
   registerBackfill(program);
   registerDoctor(program);
   registerHooks(program);
+  registerAudit(program);
   return program;
 }
 

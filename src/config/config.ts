@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
 import { xdgDir } from '../xdg.js';
 import { EMBEDDED_PRICES, type ModelPrice, type PriceTable } from '../pricing/price-table.js';
+import { checkDetectionConfig, DetectionConfigError, type DetectionConfig } from '../detection/rule-config.js';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 export type OtlpCompression = 'gzip' | 'none';
@@ -32,9 +33,14 @@ export interface FileConfig {
   /** Extra or replacement model prices (USD per million tokens). */
   pricing?: Record<string, ModelPrice>;
   prometheus?: { host?: string; port?: number };
+  /** Sensitive-action rules: overrides of the built-in ones and the user's own (docs/security.md). */
+  rules?: unknown;
+  /** Extra redaction patterns: `redaction.patterns: [{name, regex}]`. */
+  redaction?: unknown;
 }
 
-const KNOWN = new Set(['claudeDirs', 'stateDir', 'timezone', 'serviceName', 'otlp', 'pricing', 'prometheus']);
+const KNOWN = new Set(['claudeDirs', 'stateDir', 'timezone', 'serviceName', 'otlp', 'pricing', 'prometheus', 'rules', 'redaction']);
+const NO_DETECTION: DetectionConfig = { rules: [], redaction: [] };
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(xdgDir('XDG_CONFIG_HOME', env), 'ccotel', 'config.yaml');
@@ -46,14 +52,14 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Reads the config file; a missing default file is fine, a missing explicit one is an error. */
-export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv = process.env): { path: string; config: FileConfig; found: boolean } {
+export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv = process.env): { path: string; config: FileConfig; found: boolean; detection: DetectionConfig } {
   const explicit = path !== undefined;
   const p = path ?? defaultConfigPath(env);
   let text: string;
   try {
     text = readFileSync(p, 'utf8');
   } catch (err) {
-    if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') return { path: p, config: {}, found: false };
+    if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') return { path: p, config: {}, found: false, detection: NO_DETECTION };
     throw new UserError(`cannot read config file ${p}: ${(err as Error).message}`);
   }
   let doc: unknown;
@@ -62,12 +68,19 @@ export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv 
   } catch (err) {
     throw new UserError(`config file ${p} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (doc === null || doc === undefined) return { path: p, config: {}, found: true };
+  if (doc === null || doc === undefined) return { path: p, config: {}, found: true, detection: NO_DETECTION };
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new UserError(`config file ${p} must be a mapping of settings`);
   for (const k of Object.keys(doc)) if (!KNOWN.has(k)) throw new UserError(`config file ${p}: unknown setting "${k}" (known: ${[...KNOWN].join(', ')})`);
   const c = doc as FileConfig;
   validatePricing(p, c.pricing);
-  return { path: p, config: c, found: true };
+  let detection: DetectionConfig;
+  try {
+    detection = checkDetectionConfig(text, c.rules, c.redaction);
+  } catch (err) {
+    if (!(err instanceof DetectionConfigError)) throw err;
+    throw new UserError(`config file ${p}${err.line !== undefined ? ` line ${err.line}` : ''}: ${err.reason}`);
+  }
+  return { path: p, config: c, found: true, detection };
 }
 
 function validatePricing(path: string, pricing: unknown): void {

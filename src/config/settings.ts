@@ -4,6 +4,8 @@ import { Pricer } from '../pricing/cost.js';
 import { loadConfigFile, priceTable, defaultStateDir, type FileConfig } from './config.js';
 import { resolveRoots, type Root } from '../sources/roots.js';
 import { checkTimeZone, localTimeZone } from '../calendar/time-range.js';
+import { createDetector, type Detector } from '../detection/engine.js';
+import { configureRedaction } from '../detection/redact.js';
 
 export interface CommonOptions {
   claudeDir?: string[];
@@ -22,10 +24,14 @@ export interface Settings {
   timezone: string;
   pricer: Pricer;
   flatRate: boolean;
+  /** The sensitive-action rules in effect (built-in, adjusted and extended by the config). */
+  detector: Detector;
 }
 
 export function loadSettings(o: CommonOptions, env: NodeJS.ProcessEnv = process.env): Settings {
-  const { path, config, found } = loadConfigFile(o.config, env);
+  const { path, config, found, detection } = loadConfigFile(o.config, env);
+  // Redaction runs deep in the model (no settings there): the user's patterns are set once, here.
+  configureRedaction(detection.redaction);
   const roots = resolveRoots(o.claudeDir?.length ? o.claudeDir : config.claudeDirs, env);
   const { table, flatRate } = priceTable(config, env);
   return {
@@ -37,6 +43,7 @@ export function loadSettings(o: CommonOptions, env: NodeJS.ProcessEnv = process.
     timezone: checkTimeZone(o.timezone ?? config.timezone ?? localTimeZone()),
     pricer: new Pricer(table),
     flatRate,
+    detector: createDetector(detection.rules),
   };
 }
 

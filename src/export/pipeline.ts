@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Settings } from '../config/settings.js';
 import { DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT } from '../config/defaults.js';
 import type { Logger } from '../log.js';
-import type { UsageLookup } from './traces/trace-builder.js';
+import type { ToolLookup, UsageLookup } from './traces/trace-builder.js';
 import type { Fold } from '../fold/fold.js';
 import { resolveExportTarget } from './otlp-settings.js';
 import { buildResource, osUserName } from './resource.js';
@@ -30,6 +30,8 @@ export interface PipelineOptions {
   prometheus?: { host: string; port: number };
   /** False: no local Prometheus endpoint when no collector is configured (one-shot commands). */
   serveLocalMetrics?: boolean;
+  /** A tool call's redacted target and rule hits, as the ledger recorded them (span events). */
+  toolOf?: ToolLookup;
 }
 
 const noMetrics = { ready: Promise.resolve(), forceFlush: async () => {}, shutdown: async () => {}, describe: () => 'not exported (no OTLP endpoint; `ccotel run` serves them locally)' };
@@ -40,7 +42,7 @@ export function createExportPipeline(settings: Settings, fold: Fold, usageOf: Us
   const resource = buildResource(settings.config.serviceName);
   const spanExporter = target.urls.traces ? createOtlpSpanExporter(target) : createFileSpanExporter(join(stateDir, 'traces'));
   const retrying = new RetryingExporter(spanExporter, log, 'span');
-  const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }, usageOf), retrying, resource);
+  const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }, usageOf, undefined, o.toolOf), retrying, resource);
   const prom = o.prometheus ?? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port: settings.config.prometheus?.port ?? DEFAULT_PROMETHEUS_PORT };
   const metrics = !target.urls.metrics && o.serveLocalMetrics === false ? noMetrics : createMetricsPipeline({
     fold,

@@ -30,9 +30,11 @@ export interface Cell {
   reads: Counts;
   failing: Counts;
   edits: Counts;
+  /** Sensitive-action rule hits by rule. */
+  sensitive: Counts;
 }
 
-export const newCell = (): Cell => ({ n: 0, prompts: 0, compactions: 0, operations: 0, models: new Map(), tools: new Map(), sessions: new Map(), agents: new Map(), reads: new Map(), failing: new Map(), edits: new Map() });
+export const newCell = (): Cell => ({ n: 0, prompts: 0, compactions: 0, operations: 0, models: new Map(), tools: new Map(), sessions: new Map(), agents: new Map(), reads: new Map(), failing: new Map(), edits: new Map(), sensitive: new Map() });
 
 export const newModelTotals = (): ModelTotals => ({ n: 0, apiErrors: 0, unpriced: 0, input: 0, output: 0, cacheCreation: 0, cacheRead: 0, nanoUsd: 0 });
 
@@ -64,6 +66,9 @@ export function addToCell(c: Cell, f: Fact, sign: 1 | -1): void {
       return;
     case 'compaction':
       c.compactions += sign;
+      return;
+    case 'hit':
+      bump(c.sensitive, f.rule, sign);
       return;
     default:
       return; // hook facts are not in the time buckets (see Fold.add)

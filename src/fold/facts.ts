@@ -82,7 +82,6 @@ export interface HookFact extends Base {
   b: string;
 }
 
-export type Fact = CallFact | ToolFact | PromptFact | CompactionFact | EstimateFact | HookFact;
 
 /**
  * Estimates are priced as this model (the monitoring guide's Sonnet rates; CLAUDE_RATE_INPUT and
@@ -91,6 +90,15 @@ export type Fact = CallFact | ToolFact | PromptFact | CompactionFact | EstimateF
 export const ESTIMATE_PRICE_MODEL = 'claude-sonnet-4-5';
 /** Model label of estimated series. */
 export const ESTIMATE_MODEL = 'unknown';
+/** A sensitive-action rule hit (one per rule per tool call). */
+export interface HitFact extends Base {
+  kind: 'hit';
+  rule: string;
+  severity: string;
+  tool: string;
+}
+
+export type Fact = CallFact | ToolFact | PromptFact | CompactionFact | HitFact | EstimateFact | HookFact;
 
 /** Separator inside composite keys (never in a path, session id or model name). */
 export const SEP = '\0';
@@ -138,6 +146,11 @@ export function factOf(c: LedgerChange, which: 'prev' | 'next', pricer: Pricer):
       const r = c.next;
       if (which === 'prev') return undefined;
       return { kind: 'compaction', ts: r.ts, cwd: r.cwd, sessionId: r.sessionId };
+    }
+    case 'hit': {
+      const h = c.next;
+      if (which === 'prev') return undefined;
+      return { kind: 'hit', ts: h.ts, cwd: h.cwd, sessionId: h.sessionId, rule: h.rule, severity: h.severity, tool: h.tool };
     }
   }
 }

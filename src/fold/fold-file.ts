@@ -17,7 +17,8 @@ import type { Counts } from './counts.js';
 import { newSeries, type Series } from './series.js';
 
 export const FOLD_FORMAT = 'ccotel-fold';
-export const FOLD_VERSION = 1;
+// 2: cells and series count sensitive-action rule hits (an older fold is rebuilt from the ledger).
+export const FOLD_VERSION = 2;
 export const FOLD_FILE = 'fold.json';
 export const FOLD_JOURNAL = 'fold.journal';
 /**
@@ -57,7 +58,7 @@ function cellToArr(c: Cell): Plain[] {
   for (const [k, m] of c.models) models.push(k, modelToArr(m));
   const tools: Plain[] = [];
   for (const [k, t] of c.tools) tools.push(k, t.calls, t.errors);
-  return [c.n, c.prompts, c.compactions, c.operations, models, tools, flat(c.sessions), flat(c.agents), flat(c.reads), flat(c.failing), flat(c.edits)];
+  return [c.n, c.prompts, c.compactions, c.operations, models, tools, flat(c.sessions), flat(c.agents), flat(c.reads), flat(c.failing), flat(c.edits), flat(c.sensitive)];
 }
 function arrToCell(a: Plain[]): Cell {
   const models = new Map<string, ModelTotals>();
@@ -66,7 +67,7 @@ function arrToCell(a: Plain[]): Cell {
   const tools = new Map<string, { calls: number; errors: number }>();
   const ta = a[5] as Plain[];
   for (let i = 0; i < ta.length; i += 3) tools.set(ta[i] as string, { calls: ta[i + 1] as number, errors: ta[i + 2] as number });
-  return { n: a[0] as number, prompts: a[1] as number, compactions: a[2] as number, operations: a[3] as number, models, tools, sessions: unflat(a[6] as Plain[]), agents: unflat(a[7] as Plain[]), reads: unflat(a[8] as Plain[]), failing: unflat(a[9] as Plain[]), edits: unflat(a[10] as Plain[]) };
+  return { n: a[0] as number, prompts: a[1] as number, compactions: a[2] as number, operations: a[3] as number, models, tools, sessions: unflat(a[6] as Plain[]), agents: unflat(a[7] as Plain[]), reads: unflat(a[8] as Plain[]), failing: unflat(a[9] as Plain[]), edits: unflat(a[10] as Plain[]), sensitive: unflat((a[11] ?? []) as Plain[]) };
 }
 
 // The series are small: Maps become {$m: entries}, infinities strings.

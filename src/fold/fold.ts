@@ -43,6 +43,8 @@ export interface RangeAggregate {
   reads: Counts;
   failing: Counts;
   edits: Counts;
+  /** Sensitive-action rule hits by rule. */
+  sensitive: Counts;
 }
 
 export class Fold {
@@ -125,7 +127,7 @@ export class Fold {
   range(startMs: number, endMs: number, project?: string): RangeAggregate {
     if (!onSlotGrid(startMs, endMs)) throw new Error(`range ${startMs}..${endMs} is not on the ${15}-minute grid`);
     const [from, to] = slotRange(startMs, endMs);
-    const out: RangeAggregate = { sessions: new Set(), agents: new Set(), prompts: 0, operations: 0, compactions: 0, models: new Map(), tools: new Map(), projects: new Map(), reads: new Map(), failing: new Map(), edits: new Map() };
+    const out: RangeAggregate = { sessions: new Set(), agents: new Set(), prompts: 0, operations: 0, compactions: 0, models: new Map(), tools: new Map(), projects: new Map(), reads: new Map(), failing: new Map(), edits: new Map(), sensitive: new Map() };
     for (const [slot, byCwd] of this.cells) {
       if (slot < from || slot >= to) continue;
       for (const [cwd, c] of byCwd) {
@@ -154,6 +156,7 @@ export class Fold {
         for (const [k, n] of c.reads) bump(out.reads, k, n);
         for (const [k, n] of c.failing) bump(out.failing, k, n);
         for (const [k, n] of c.edits) bump(out.edits, k, n);
+        for (const [k, n] of c.sensitive) bump(out.sensitive, k, n);
       }
     }
     return out;

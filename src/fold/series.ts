@@ -28,6 +28,8 @@ export interface Series {
   pending: Counts;
   prompts: Counts;
   compactions: Counts;
+  /** Sensitive-action rule hits by rule + SEP + severity + SEP + tool + SEP + project. */
+  sensitive: Counts;
   /** Project → distinct sessions / `session/agent`. */
   sessions: Map<string, Counts>;
   subagents: Map<string, Counts>;
@@ -58,6 +60,7 @@ export const newSeries = (): Series => ({
   pending: new Map(),
   prompts: new Map(),
   compactions: new Map(),
+  sensitive: new Map(),
   sessions: new Map(),
   subagents: new Map(),
   toolDuration: new Map(),
@@ -113,6 +116,9 @@ export function addToSeries(s: Series, f: Fact, sign: 1 | -1): void {
     case 'hook':
       if (f.what === 'notification') bump(s.notifications, f.a + SEP + project, sign);
       else bump(s.permissions, f.a + SEP + f.b + SEP + project, sign);
+      return;
+    case 'hit':
+      bump(s.sensitive, f.rule + SEP + f.severity + SEP + f.tool + SEP + project, sign);
       return;
   }
 }

@@ -42,6 +42,7 @@ export class IngestSession {
       log.warn(`no Claude Code transcripts found (looked in ${where}); set --claude-dir or CLAUDE_CONFIG_DIR`);
     }
     const store = await openWaiting(settings.stateDir, { allowReadOnly: opts.allowReadOnly, reset: o.resetState, warn: (m) => log.warn(m) }, log);
+    store.ledger.detect = settings.detector;
     if (store.readOnly) log.info(`state directory is in use by a running ccotel; reading without saving progress`);
     try {
       const { fold } = await attachFold(store, { pricer: settings.pricer });

@@ -1,6 +1,7 @@
 // Turns one parsed transcript line into model events. Unknown line types and fields are ignored:
 // Claude Code adds both often, and a reader that fails on them loses data.
 import type { EventContext, ModelEvent, Usage } from './events.js';
+import { redactCut } from '../detection/redact.js';
 
 type Json = Record<string, unknown>;
 
@@ -20,10 +21,23 @@ export function parseTimestamp(v: unknown): number | undefined {
   return Number.isFinite(t) ? t : undefined;
 }
 
+// The cwd becomes a metric label and a span attribute: redacted like everything else that leaves.
+// Every line repeats it, so the answer is remembered (a handful of distinct values per history).
+const cwdCache = new Map<string, string>();
+function cleanCwd(cwd: string): string {
+  let c = cwdCache.get(cwd);
+  if (c === undefined) {
+    if (cwdCache.size > 1000) cwdCache.clear();
+    c = redactCut(cwd, 4096);
+    cwdCache.set(cwd, c);
+  }
+  return c;
+}
+
 function contextOf(line: Json, hints: FileHints): EventContext | undefined {
   const sessionId = str(line.sessionId) ?? hints.sessionId;
   if (!sessionId) return undefined;
-  const ctx: EventContext = { sessionId, cwd: str(line.cwd) ?? '' };
+  const ctx: EventContext = { sessionId, cwd: cleanCwd(str(line.cwd) ?? '') };
   const branch = str(line.gitBranch);
   if (branch) ctx.gitBranch = branch;
   const version = str(line.version);
@@ -84,8 +98,9 @@ function textLength(content: unknown): number {
 
 function firstLine(content: unknown): string | undefined {
   const text = typeof content === 'string' ? content : Array.isArray(content) ? content.map((b) => (isObj(b) && typeof b.text === 'string' ? b.text : '')).join('\n') : '';
+  // Error text reaches span status messages and the trace sink's saved state: redacted here, once.
   const line = text.trim().split('\n', 1)[0];
-  return line ? line.slice(0, 200) : undefined;
+  return line ? redactCut(line, 200) : undefined;
 }
 
 /**

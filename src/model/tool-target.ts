@@ -1,7 +1,7 @@
 // What a tool call acted on, in one short redacted string: the file for file tools, the command for
 // Bash, the URL for WebFetch. Quality signals group by it and spans carry it; inputs themselves
 // (file contents, patches) are never kept.
-import { redactSecrets } from '../detection/redact.js';
+import { redactCut } from '../detection/redact.js';
 
 const MAX = 300;
 /** Tools whose target is a file path. */
@@ -14,9 +14,9 @@ export function summarizeToolTarget(name: string, input: Record<string, unknown>
   else if (name === 'WebFetch') v = input.url;
   else if (name === 'Task' || name === 'Agent') v = input.subagent_type;
   if (typeof v !== 'string' || v.length === 0) return undefined;
-  // Redact before cutting, so a secret straddling the cut is still recognised.
-  const clean = redactSecrets(v);
-  return clean.length > MAX ? clean.slice(0, MAX) + '…' : clean;
+  // Cut first (a 1 MB command must not cost 1 MB of pattern matching), then redact what is kept,
+  // looking a margin past the cut so a secret straddling it is still caught.
+  return redactCut(v, MAX);
 }
 
 export const isFileEdit = (name: string): boolean => name === 'Edit' || name === 'Write' || name === 'MultiEdit' || name === 'NotebookEdit';

@@ -87,7 +87,8 @@ export class FileReader {
           if (text === null) throw new Error('invalid UTF-8');
           parsed = JSON.parse(text);
         } catch (err) {
-          return bad(`malformed line (${(err as Error).message.slice(0, 80)})`);
+          // V8 quotes a piece of the line in its message: that piece may hold a secret, so it is dropped.
+          return bad(`malformed line (${(err as Error).message.replace(/, "[\s\S]*$/, ' (not valid JSON)').slice(0, 80)})`);
         }
         if (!normalizeLine(parsed, file.hints, `${file.hints.sessionId}@${start}`, events)) return bad('a line that is not a transcript record (nested too deep)');
         if (events.length > 0) lines.push({ start, events });

@@ -7,6 +7,7 @@ import type { HookEvent, ModelEvent, Usage } from '../model/events.js';
 import { usageTotal } from '../model/normalize.js';
 import { summarizeToolTarget } from '../model/tool-target.js';
 import { hookEstimate } from '../model/hook-payload.js';
+import { createDetector, type Detector, type Severity } from '../detection/engine.js';
 
 export interface UsageRecord {
   key: string;
@@ -90,6 +91,24 @@ export interface CompactionRecord {
   cwd: string;
 }
 
+/** A sensitive-action rule hit on one tool call (one per rule per call). The value is redacted. */
+export interface HitRecord {
+  /** `<tool id>/<rule>`. */
+  key: string;
+  toolId: string;
+  ts: number;
+  sessionId: string;
+  agentId?: string;
+  cwd: string;
+  tool: string;
+  rule: string;
+  severity: Severity;
+  field: string;
+  value: string;
+}
+
+let builtinDetector: Detector | undefined;
+
 // Compact on-disk forms (one JSON array per line); index 0 names the record type. Unknown types
 // (such as the compaction header 'H') are skipped when loading.
 export type Row = (string | number | null)[];
@@ -115,6 +134,7 @@ const promptRow = (r: PromptRecord): Row => (r.est ? ['P', r.uuid, r.ts, r.sessi
 const estimateRow = (r: EstimateRecord): Row => ['E', r.key, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.input, r.output, r.est];
 const hookRow = (r: HookRecord): Row => ['K', r.key, r.ts, r.sessionId, r.cwd, r.what, r.a, r.b ?? null];
 const compactionRow = (r: CompactionRecord): Row => ['C', r.key, r.ts, r.sessionId, r.cwd];
+const hitRow = (r: HitRecord): Row => ['R', r.key, r.toolId, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.tool, r.rule, r.severity, r.field, r.value];
 
 /**
  * One record added or replaced by apply(), with the version it replaced: a usage record is replaced
@@ -127,7 +147,8 @@ export type LedgerChange =
   | { type: 'prompt'; prev?: PromptRecord; next: PromptRecord }
   | { type: 'compaction'; prev?: undefined; next: CompactionRecord }
   | { type: 'estimate'; prev?: EstimateRecord; next: EstimateRecord }
-  | { type: 'hook'; prev?: undefined; next: HookRecord };
+  | { type: 'hook'; prev?: undefined; next: HookRecord }
+  | { type: 'hit'; prev?: undefined; next: HitRecord };
 export type ChangeListener = (c: LedgerChange) => void;
 
 export class Ledger {
@@ -142,6 +163,10 @@ export class Ledger {
   private readonly exactSessions = new Set<string>();
   /** Estimate and hook-prompt keys by session, to replace them once exact numbers arrive. */
   private readonly estimatedBy = new Map<string, string[]>();
+  readonly hits = new Map<string, HitRecord>();
+  private hitsByTool = new Map<string, HitRecord[]>();
+  /** Sensitive-action rules, run once per new tool call (commands set the configured ones). */
+  detect: Detector = (builtinDetector ??= createDetector());
   private dirty = new Map<string, () => Row>();
   /** Tool results seen before their tool_use (a subagent's file can be read before its parent's). */
   private orphanResults = new Map<string, { endTs: number; isError: boolean }>();
@@ -164,6 +189,7 @@ export class Ledger {
     for (const next of this.compactions.values()) yield { type: 'compaction', next };
     for (const next of this.estimates.values()) yield { type: 'estimate', next };
     for (const next of this.hookRecords.values()) yield { type: 'hook', next };
+    for (const next of this.hits.values()) yield { type: 'hit', next };
   }
 
   private emit(c: LedgerChange): void {
@@ -193,6 +219,7 @@ export class Ledger {
         const orphan = this.orphanResults.get(e.id);
         this.orphanResults.delete(e.id);
         this.putTool({ id: e.id, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, name: e.name, target: summarizeToolTarget(e.name, e.input), endTs: orphan?.endTs, isError: orphan?.isError });
+        this.detectHits(e.id, e.ts, ctx, e.name, e.input);
         return;
       }
       case 'tool_result': {
@@ -225,6 +252,15 @@ export class Ledger {
     }
   }
 
+  /** Sensitive-action rules, once per new tool call (hits are keyed by call and rule). */
+  private detectHits(id: string, ts: number, ctx: ModelEvent['ctx'], name: string, input: Record<string, unknown>): void {
+    // A subagent works in its session's directory: rules judge paths against the session's cwd.
+    const cwd = this.sessions.get(ctx.sessionId)?.cwd || ctx.cwd;
+    for (const h of this.detect({ name, input, cwd })) {
+      this.putHit({ key: `${id}/${h.rule}`, toolId: id, ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, tool: name, rule: h.rule, severity: h.severity, field: h.field, value: h.value });
+    }
+  }
+
   /** Hook events: tool timings, prompts and estimates of hook-only sessions, notifications, permissions. */
   private applyHook(e: HookEvent): void {
     const { ctx } = e;
@@ -238,12 +274,17 @@ export class Ledger {
           const orphan = this.orphanResults.get(t.id);
           this.orphanResults.delete(t.id);
           this.putTool({ id: t.id, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, name: t.name, target: summarizeToolTarget(t.name, t.input), endTs: orphan?.endTs, isError: orphan?.isError, hook: HOOK_START });
+          // PreToolUse: the rules see the action before it runs.
+          this.detectHits(t.id, e.ts, ctx, t.name, t.input);
         }
       } else {
         const isError = t.phase === 'failure';
         if (known?.hook! & HOOK_END) return;
         if (known) this.putTool({ ...known, endTs: e.ts, isError, hook: (known.hook ?? 0) | HOOK_END });
-        else this.putTool({ id: t.id, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, name: t.name, target: summarizeToolTarget(t.name, t.input), endTs: e.ts, isError, hook: HOOK_END });
+        else {
+          this.putTool({ id: t.id, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, name: t.name, target: summarizeToolTarget(t.name, t.input), endTs: e.ts, isError, hook: HOOK_END });
+          this.detectHits(t.id, e.ts, ctx, t.name, t.input);
+        }
       }
     }
     const exact = this.exactSessions.has(ctx.sessionId) ? 2 : 1;
@@ -319,6 +360,23 @@ export class Ledger {
     this.emit({ type: 'compaction', next: r });
     this.dirty.set(`C${r.key}`, () => compactionRow(r));
   }
+  private putHit(r: HitRecord): void {
+    this.setHit(r);
+    this.emit({ type: 'hit', next: r });
+    this.dirty.set(`R${r.key}`, () => hitRow(r));
+  }
+  private setHit(r: HitRecord): void {
+    if (!this.hits.has(r.key)) {
+      const list = this.hitsByTool.get(r.toolId);
+      if (list) list.push(r);
+      else this.hitsByTool.set(r.toolId, [r]);
+    }
+    this.hits.set(r.key, r);
+  }
+  /** The rule hits of one tool call (the trace builder attaches them as span events). */
+  hitsOf(toolId: string): readonly HitRecord[] {
+    return this.hitsByTool.get(toolId) ?? [];
+  }
 
   /**
    * Serialized records changed since the last acknowledged batch (newline-terminated). They stay
@@ -348,7 +406,7 @@ export class Ledger {
 
   /** Records held now (the current version of each key): what a compacted ledger contains. */
   get recordCount(): number {
-    return this.sessions.size + this.usage.size + this.tools.size + this.prompts.size + this.compactions.size + this.estimates.size + this.hookRecords.size;
+    return this.sessions.size + this.usage.size + this.tools.size + this.prompts.size + this.compactions.size + this.estimates.size + this.hookRecords.size + this.hits.size;
   }
 
   /**
@@ -365,6 +423,7 @@ export class Ledger {
       [this.compactions, compactionRow],
       [this.estimates, estimateRow],
       [this.hookRecords, hookRow],
+      [this.hits, hitRow],
     ];
     for (const [map, toRow] of maps) {
       for (const r of map.values()) {
@@ -414,6 +473,9 @@ export class Ledger {
         return;
       case 'C':
         this.compactions.set(row[1] as string, { key: row[1] as string, ts: n(2), sessionId: s(3)!, cwd: s(4) ?? '' });
+        return;
+      case 'R':
+        this.setHit({ key: s(1)!, toolId: s(2)!, ts: n(3), sessionId: s(4)!, agentId: s(5), cwd: s(6) ?? '', tool: s(7)!, rule: s(8)!, severity: s(9) as Severity, field: s(10)!, value: s(11) ?? '' });
         return;
     }
   }

@@ -388,10 +388,13 @@ export class StateStore {
     if (this.readOnly) return;
     // An unparsed ledger has no changes (they only happen after it loads).
     const batch = this.ledgerLoaded ? this.records.pendingChanges() : NO_CHANGES;
-    // The daemon commits on every tick; write (and fsync) only when something moved.
-    if (batch.rows === 0 && !this.dirty) return;
     const data = Buffer.from(batch.text, 'utf8');
     const writes = this.commitHooks.map((hook) => hook(this.ledgerBytes + data.length, this.ledgerId));
+    // The daemon commits on every tick; write (and fsync) only what moved.
+    if (batch.rows === 0 && !this.dirty) {
+      for (const write of writes) await write?.();
+      return;
+    }
     let end = this.ledgerBytes;
     if (batch.rows > 0) end = await this.writeLedgerAt(this.ledgerBytes, data);
     try {

@@ -55,6 +55,9 @@ export function renderStats(r: StatsReport): string {
   out.push(...table(q.failingCommands.map((x) => [short(x.command), `${x.failures} failed`]), '    '));
   out.push('  Most edited files:');
   out.push(...table(q.mostEdited.map((x) => [x.file, `${x.edits} edits`]), '    '));
+  out.push('', 'Sensitive actions (ccotel audit lists them)');
+  const hits = Object.entries(r.sensitive).sort(([, a], [, b]) => b - a);
+  out.push(...table(hits.map(([rule, count]) => [rule, n(count)])));
   const bad = r.input.malformedLines + r.input.oversizedLines;
   out.push('', `Input: ${n(r.input.files)} transcript files, ${n(r.input.lines)} lines${bad ? `, ${n(bad)} skipped (malformed or oversized)` : ''}`);
   return out.join('\n') + '\n';

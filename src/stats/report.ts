@@ -35,6 +35,8 @@ export interface StatsReport {
     failingCommands: Array<{ command: string; failures: number }>;
     mostEdited: Array<{ file: string; edits: number }>;
   };
+  /** Sensitive-action rule hits in the range, by rule id (docs/security.md). */
+  sensitive: Record<string, number>;
   input: { files: number; lines: number; malformedLines: number; oversizedLines: number; unpricedModels: string[] };
 }
 
@@ -105,6 +107,7 @@ export function buildReport(fold: Fold, f: ReportFilter, input: StatsReport['inp
     tools: sortByKey(tools),
     projects: sortByKey(projects),
     quality: qualitySignals(a.reads, a.failing, a.edits),
+    sensitive: sortByKey(Object.fromEntries(a.sensitive)),
     input: { ...input, unpricedModels: [...new Set([...input.unpricedModels, ...unpriced])].sort() },
   };
 }

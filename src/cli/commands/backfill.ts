@@ -1,5 +1,6 @@
 // `ccotel backfill`: export history once and exit when the collector has everything.
 import type { Command } from 'commander';
+import { ledgerToolLookup } from '../../export/traces/tool-lookup.js';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
 import { IngestSession } from '../../ingest/session.js';
@@ -59,7 +60,7 @@ Examples:
     process.on('SIGTERM', onSignal);
     try {
       const sinceMs = sinceDay ? startOfDay(...sinceDay, settings.timezone) : undefined;
-      pipeline = createExportPipeline(settings, session.fold, (key) => store.ledger.usage.get(key), settings.stateDir, log, { serveLocalMetrics: false, trace: { sessionIdleMs } });
+      pipeline = createExportPipeline(settings, session.fold, (key) => store.ledger.usage.get(key), settings.stateDir, log, { toolOf: ledgerToolLookup(store.ledger), serveLocalMetrics: false, trace: { sessionIdleMs } });
       for (const line of pipeline.describe()) log.info(line);
       const traces = pipeline.traces;
       manager = session.attach([traces], { sinceMs });

@@ -1,5 +1,6 @@
 // `ccotel run`: the daemon. Backfills what the state has not seen, then follows live sessions.
 import type { Command } from 'commander';
+import { ledgerToolLookup } from '../../export/traces/tool-lookup.js';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
 import { parsePort } from '../ports.js';
@@ -48,7 +49,7 @@ variables, e.g.:
     const { createExportPipeline } = await import('../../export/pipeline.js');
     const session = await IngestSession.open(o, log, { allowReadOnly: false });
     const { settings, store } = session;
-    const pipeline = createExportPipeline(settings, session.fold, (key) => store.ledger.usage.get(key), settings.stateDir, log, {
+    const pipeline = createExportPipeline(settings, session.fold, (key) => store.ledger.usage.get(key), settings.stateDir, log, { toolOf: ledgerToolLookup(store.ledger),
       metricsIntervalMs,
       trace: { sessionIdleMs, callQuietMs },
       prometheus: port ? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port } : undefined,

@@ -83,6 +83,7 @@ export const METRIC = {
   lastEventTimestamp: 'ccotel.exporter.last_event_timestamp',
   permissionRequests: 'ccotel.permission.requests',
   notifications: 'ccotel.notifications',
+  sensitiveHits: 'ccotel.sensitive.hits',
 } as const;
 
 export const BUDGET_PERIODS = ['today', 'week', 'month'] as const;
@@ -150,6 +151,10 @@ export function metricData(fold: Fold, opts: MetricOptions): LedgerMetric[] {
     const [tool, project] = split(k) as [string, string];
     return { attributes: { tool, project, user }, value };
   });
+  const sensitive = [...s.sensitive].map(([k, value]) => {
+    const [rule, severity, tool, project] = split(k) as [string, string, string, string];
+    return { attributes: { rule, severity, tool, project, user }, value };
+  });
   const distinct = (m: Map<string, Map<string, number>>): NumberPoint[] => [...m].map(([project, members]) => ({ attributes: { project, user }, value: members.size }));
   const toolDuration = [...s.toolDuration].map(([tool, h]) => histPoint({ tool }, h, TOOL_DURATION_BOUNDARIES, 1000));
   const perRequest = [...s.perRequest].map(([k, h]) => {
@@ -188,6 +193,7 @@ export function metricData(fold: Fold, opts: MetricOptions): LedgerMetric[] {
     counter(METRIC.subagents, '{agent}', 'Distinct subagents (Task) run in the project.', distinct(s.subagents)),
     counter(METRIC.prompts, '{prompt}', 'User prompts (subagent inputs excluded).', byProject(s.prompts)),
     counter(METRIC.compactions, '{compaction}', 'Context compactions.', byProject(s.compactions)),
+    counter(METRIC.sensitiveHits, '{hit}', 'Sensitive-action rule hits (one per rule per tool call), by rule and severity (docs/security.md).', sensitive),
     histogram(METRIC.toolDuration, 's', 'Duration of completed tool calls (tool_use to tool_result, event time).', toolDuration, false),
     histogram(METRIC.tokensPerRequest, '{token}', 'Tokens per model request and token type (GenAI gen_ai.client.token.usage buckets).', perRequest, true),
     gauge(METRIC.budgetCost, 'USD', 'Cost so far in the current calendar period (today, week from Monday, month) in the configured time zone, by event time.', budget),

@@ -8,11 +8,11 @@ export interface SpanLink {
   attributes?: Record<string, AttrValue>;
 }
 
-/** Something that happened at one instant inside a span (a hook event: notification, session start, ...). */
+/** Something that happened during a span (a sensitive-action rule hit on a tool call). */
 export interface SpanEvent {
   name: string;
   timeMs: number;
-  attributes?: Record<string, AttrValue>;
+  attributes: Record<string, AttrValue>;
 }
 
 export interface SpanData {
@@ -25,7 +25,7 @@ export interface SpanData {
   endMs: number;
   attributes: Record<string, AttrValue>;
   links?: SpanLink[];
+  events?: SpanEvent[];
   /** Set when the operation failed; the text is a short, redacted description. */
   error?: string;
-  events?: SpanEvent[];
 }

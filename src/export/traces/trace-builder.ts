@@ -31,6 +31,16 @@ export interface TraceBuilderOptions {
 
 export const DEFAULT_TRACE_OPTIONS: TraceBuilderOptions = { sessionIdleMs: 30 * 60_000, turnIdleMs: 5 * 60_000, callQuietMs: 120_000 };
 
+/** A sensitive-action rule hit as the ledger recorded it (redacted value). */
+export interface ToolHit {
+  rule: string;
+  severity: string;
+  field: string;
+  value: string;
+}
+/** The ledger's record of a tool call: its redacted target and rule hits (computed once, at ingest). */
+export type ToolLookup = (toolUseId: string) => { target?: string; hits: readonly ToolHit[] } | undefined;
+
 /** The ledger's merged record of a model call (all copies applied before the builder sees one). */
 export type UsageLookup = (callKey: string) => UsageRecord | undefined;
 
@@ -72,6 +82,8 @@ interface OpenTool {
   expectTranscript?: boolean;
   /** Wall time an end was first known (the other source gets TOOL_MERGE_WAIT_MS to arrive). */
   endSeenAt?: number;
+  /** `ccotel.sensitive` events: one per rule hit on the call. */
+  events?: SpanEvent[];
 }
 interface TurnState {
   spanId: string;
@@ -144,6 +156,7 @@ export class TraceBuilder {
     private readonly opts: TraceBuilderOptions,
     private readonly usageOf: UsageLookup,
     private readonly wallClock: () => number = Date.now,
+    private readonly toolOf?: ToolLookup,
   ) {}
 
   snapshot(): TraceBuilderState {
@@ -289,12 +302,24 @@ export class TraceBuilder {
   private openTool(sid: string, s: SessionState, e: ToolUseEvent): void {
     const known = s.tools[e.id];
     if ((known && known.fromTranscript) || s.toolsSent?.[e.id]) return;
-    const attrs = toolAttributes(e.name, e.id, sid, summarizeToolTarget(e.name, e.input), e.input);
+    const { attrs, events } = this.toolDescription(sid, e.id, e.name, e.input, e.ts);
     // Siblings of the chat span that asked for them (a child would start after its parent ended).
     const parent = e.ctx.agentId ? agentSpanId(sid, e.ctx.agentId) : this.openTurnOrRoot(sid, s);
     // A hook opened it first: the transcript gives the tree (parent, requesting call), the hook the times.
-    if (known) Object.assign(known, { parent, attrs, callKey: e.callKey, agentId: e.ctx.agentId, fromTranscript: true, start: e.ts });
-    else s.tools[e.id] = { parent, start: e.ts, name: e.name, attrs, callKey: e.callKey, agentId: e.ctx.agentId, fromTranscript: true };
+    if (known) Object.assign(known, { parent, attrs, callKey: e.callKey, agentId: e.ctx.agentId, fromTranscript: true, start: e.ts, events: known.events ?? events });
+    else s.tools[e.id] = { parent, start: e.ts, name: e.name, attrs, callKey: e.callKey, agentId: e.ctx.agentId, fromTranscript: true, events };
+  }
+
+  /** A tool span's attributes and sensitive-rule events. The ledger applied the call first: its target and rule hits are read, not computed again. */
+  private toolDescription(sid: string, id: string, name: string, input: Record<string, unknown>, ts: number): { attrs: Record<string, AttrValue>; events?: SpanEvent[] } {
+    const rec = this.toolOf?.(id);
+    const attrs = toolAttributes(name, id, sid, rec ? rec.target : summarizeToolTarget(name, input), input);
+    let events: SpanEvent[] | undefined;
+    if (rec && rec.hits.length > 0) {
+      attrs['ccotel.sensitive.rules'] = rec.hits.map((h) => h.rule);
+      events = rec.hits.map((h) => ({ name: 'ccotel.sensitive', timeMs: ts, attributes: { 'ccotel.sensitive.rule': h.rule, 'ccotel.sensitive.severity': h.severity, 'ccotel.sensitive.field': h.field, 'ccotel.sensitive.value': h.value } }));
+    }
+    return { attrs, events };
   }
 
   /**
@@ -311,7 +336,8 @@ export class TraceBuilder {
       let t = s.tools[tool.id];
       if (!t) {
         const parent = agentId ? agentSpanId(sid, agentId) : this.openTurnOrRoot(sid, s);
-        t = s.tools[tool.id] = { parent, start: e.ts, name: tool.name, attrs: toolAttributes(tool.name, tool.id, sid, summarizeToolTarget(tool.name, tool.input), tool.input), callKey: '', agentId };
+        const { attrs, events } = this.toolDescription(sid, tool.id, tool.name, tool.input, e.ts);
+        t = s.tools[tool.id] = { parent, start: e.ts, name: tool.name, attrs, callKey: '', agentId, events };
       }
       if (e.transcript) t.expectTranscript = true;
       if (tool.phase === 'pre') t.hookStart = e.ts;
@@ -393,7 +419,7 @@ export class TraceBuilder {
     const attributes: Record<string, AttrValue> = { ...t.attrs, 'ccotel.tool.result.chars': t.resultChars ?? 0 };
     if (hookTimed) attributes['ccotel.tool.timing'] = 'hook';
     const error = t.isError ? (t.errorText ? redactSecrets(t.errorText) : 'tool returned an error') : undefined;
-    this.push(s, { traceId: traceIdFor(sid), spanId, parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: end2, attributes, links: t.callKey ? this.requestedBy(sid, t) : undefined, error });
+    this.push(s, { traceId: traceIdFor(sid), spanId, parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: end2, attributes, links: t.callKey ? this.requestedBy(sid, t) : undefined, events: t.events, error });
     if (agentSpan) this.push(s, agentSpan);
   }
 
@@ -435,7 +461,7 @@ export class TraceBuilder {
     delete s.tools[id];
     (s.toolsSent ??= {})[id] = 1;
     const start = t.hookStart ?? t.start;
-    this.push(s, { traceId: traceIdFor(sid), spanId: toolSpanId(sid, id), parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: Math.max(start, end), attributes: { ...t.attrs, 'ccotel.tool.incomplete': true }, links: t.callKey ? this.requestedBy(sid, t) : undefined });
+    this.push(s, { traceId: traceIdFor(sid), spanId: toolSpanId(sid, id), parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: Math.max(start, end), attributes: { ...t.attrs, 'ccotel.tool.incomplete': true }, links: t.callKey ? this.requestedBy(sid, t) : undefined, events: t.events });
   }
 
   private closeTurn(sid: string, s: SessionState, end: number): void {
