@@ -124,6 +124,23 @@ if (process.env.BENCH_EXPORT !== '0' && DAEMON !== 'only') {
   });
 }
 
+if (process.env.BENCH_HOOK !== '0') {
+  benchCases.push({
+    name: 'hook latency',
+    async run() {
+      const { benchHookLatency } = await import('./hook-latency.js');
+      const { hook, node } = await benchHookLatency(join(REPO, 'hooks', 'ccotel-hook.sh'));
+      return {
+        name: 'hooks/ccotel-hook.sh (10 kB PostToolUse)',
+        m: { seconds: hook.p50 / 1000, stdout: '', code: 0 },
+        target: 'p99 < 10 ms',
+        met: hook.p99 < 10,
+        note: `p50 ${hook.p50.toFixed(1)} ms, p99 ${hook.p99.toFixed(1)} ms over ${hook.runs} runs; node -e '' p50 ${node.p50.toFixed(1)} ms, p99 ${node.p99.toFixed(1)} ms`,
+      };
+    },
+  });
+}
+
 // ------------------------------------------------------------------------------------------------
 
 /** Runs a command, timing it and measuring its peak RSS (/usr/bin/time, else /proc polling). */

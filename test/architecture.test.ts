@@ -25,6 +25,7 @@ const ALLOWED: Record<string, string[]> = {
   fold: ['calendar', 'model', 'pricing', 'state'],
   stats: ['calendar', 'fold', 'model', 'pricing', 'sources', 'state'],
   export: ['calendar', 'config', 'detection', 'fold', 'model', 'pricing', 'state'],
+  hooks: ['config', 'sources', 'state', 'model'],
   audit: ['calendar', 'detection', 'model', 'state'],
   cli: ['*'],
 };

@@ -372,6 +372,8 @@ describe('Prometheus names (collector prometheusexporter, add_metric_suffixes: t
       'ccotel.budget.cost': 'ccotel_budget_cost_USD',
       'ccotel.budget.cost.total': 'ccotel_budget_cost_total_USD',
       'ccotel.exporter.last_event_timestamp': 'ccotel_exporter_last_event_timestamp_seconds',
+      'ccotel.permission.requests': 'ccotel_permission_requests_total',
+      'ccotel.notifications': 'ccotel_notifications_total',
     });
   });
 

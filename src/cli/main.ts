@@ -8,6 +8,7 @@ import { registerStats } from './commands/stats.js';
 import { registerRun } from './commands/run.js';
 import { registerBackfill } from './commands/backfill.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerHooks } from './commands/hooks.js';
 import { registerAudit } from './commands/audit.js';
 import { VERSION } from '../version.js';
 
@@ -25,11 +26,13 @@ Examples:
   $ ccotel stats --range week          cost and activity this week, locally
   $ ccotel run                         daemon: backfill, then follow live sessions
   $ ccotel backfill --since 2026-01-01 export history once and exit
-  $ ccotel doctor                      check config, transcripts, state and collector`);
+  $ ccotel doctor                      check config, transcripts, state and collector
+  $ ccotel hooks install               live tool timings, permissions and notifications from hooks`);
   registerStats(program);
   registerRun(program);
   registerBackfill(program);
   registerDoctor(program);
+  registerHooks(program);
   registerAudit(program);
   return program;
 }

@@ -70,6 +70,8 @@ export function addToCell(c: Cell, f: Fact, sign: 1 | -1): void {
     case 'hit':
       bump(c.sensitive, f.rule, sign);
       return;
+    default:
+      return; // hook facts are not in the time buckets (see Fold.add)
   }
 }
 

@@ -66,6 +66,30 @@ export interface CompactionFact extends Base {
   kind: 'compaction';
 }
 
+/** Tokens estimated from hook payloads of a session with no transcript here (label estimated="true"). */
+export interface EstimateFact extends Base {
+  kind: 'estimate';
+  input: number;
+  output: number;
+  nanoUsd: number;
+}
+
+/** A notification or permission request reported by a hook. */
+export interface HookFact extends Base {
+  kind: 'hook';
+  what: 'notification' | 'permission';
+  a: string;
+  b: string;
+}
+
+
+/**
+ * Estimates are priced as this model (the monitoring guide's Sonnet rates; CLAUDE_RATE_INPUT and
+ * CLAUDE_RATE_OUTPUT replace them like every price): hooks do not say which model ran.
+ */
+export const ESTIMATE_PRICE_MODEL = 'claude-sonnet-4-5';
+/** Model label of estimated series. */
+export const ESTIMATE_MODEL = 'unknown';
 /** A sensitive-action rule hit (one per rule per tool call). */
 export interface HitFact extends Base {
   kind: 'hit';
@@ -74,7 +98,7 @@ export interface HitFact extends Base {
   tool: string;
 }
 
-export type Fact = CallFact | ToolFact | PromptFact | CompactionFact | HitFact;
+export type Fact = CallFact | ToolFact | PromptFact | CompactionFact | HitFact | EstimateFact | HookFact;
 
 /** Separator inside composite keys (never in a path, session id or model name). */
 export const SEP = '\0';
@@ -102,9 +126,21 @@ export function factOf(c: LedgerChange, which: 'prev' | 'next', pricer: Pricer):
       return { kind: 'tool', ts: t.ts, cwd: t.cwd, sessionId: t.sessionId, agentId: t.agentId, name: t.name, outcome: done ? (isError ? 'error' : 'success') : 'pending', isError, endTs: t.endTs, durationMs: done ? Math.max(0, t.endTs! - t.ts) : undefined, quality };
     }
     case 'prompt': {
-      const p = c.next;
-      if (which === 'prev') return undefined;
+      const p = c[which];
+      // A hook's prompt stops counting once the session's transcript (with the real prompt) arrives.
+      if (!p || p.est === 2) return undefined;
       return { kind: 'prompt', ts: p.ts, cwd: p.cwd, sessionId: p.sessionId, user: !p.agentId };
+    }
+    case 'estimate': {
+      const r = c[which];
+      if (!r || r.est === 2) return undefined;
+      const u = { input: r.input, output: r.output, cacheCreation: 0, cacheCreation1h: 0, cacheSplit: false, cacheRead: 0, fast: false };
+      return { kind: 'estimate', ts: r.ts, cwd: r.cwd, sessionId: r.sessionId, input: r.input, output: r.output, nanoUsd: Math.round(pricer.cost(ESTIMATE_PRICE_MODEL, u, false).usd * NANOS_PER_USD) };
+    }
+    case 'hook': {
+      const r = c.next;
+      if (which === 'prev') return undefined;
+      return { kind: 'hook', ts: r.ts, cwd: r.cwd, sessionId: r.sessionId, what: r.what, a: r.a, b: r.b ?? 'unknown' };
     }
     case 'compaction': {
       const r = c.next;

@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../state/atomic-file.js';
 import { Fold, LEGACY_START_MS, type FoldOptions } from './fold.js';
 import type { Cell, ModelTotals } from './cell.js';
 import type { Counts } from './counts.js';
-import type { Series } from './series.js';
+import { newSeries, type Series } from './series.js';
 
 export const FOLD_FORMAT = 'ccotel-fold';
 // 2: cells and series count sensitive-action rule hits (an older fold is rebuilt from the ledger).
@@ -139,7 +139,8 @@ export function deserializeFold(text: string, o: FoldOptions): { fold: Fold; led
 function restore(f: FoldFile, o: FoldOptions): Fold {
   const fold = new Fold({ ...o, startMs: f.startMs });
   fold.cells = f.cells;
-  fold.series = f.series;
+  // A fold saved before hook series existed lacks them (they start empty: no hook records then).
+  fold.series = { ...newSeries(), ...f.series };
   fold.dirty = false;
   return fold;
 }

@@ -81,11 +81,17 @@ export class Fold {
   apply(c: LedgerChange): void {
     const prev = factOf(c, 'prev', this.pricer);
     if (prev) this.add(prev, -1);
-    this.add(factOf(c, 'next', this.pricer)!, 1);
+    const next = factOf(c, 'next', this.pricer);
+    if (next) this.add(next, 1);
     this.dirty = true;
   }
 
   private add(f: Fact, sign: 1 | -1): void {
+    // Hook-only facts feed the metrics; `stats` reports exact transcript numbers only.
+    if (f.kind === 'estimate' || f.kind === 'hook') {
+      addToSeries(this.series, f, sign);
+      return;
+    }
     const slot = slotOf(f.ts);
     const bySlot = entry(this.cells, slot, () => new Map<string, Cell>());
     const cell = entry(bySlot, f.cwd, newCell);

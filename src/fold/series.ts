@@ -45,6 +45,12 @@ export interface Series {
   unpriced: Counts;
   /** Newest event time seen (never moves back). */
   lastEventMs: number;
+  /** Hook estimates: tokens by type + SEP + project, cost (nano-USD) by project. */
+  estTokens: Counts;
+  estCost: Counts;
+  /** Hook notifications by type + SEP + project; permission requests by tool + SEP + outcome + SEP + project. */
+  notifications: Counts;
+  permissions: Counts;
 }
 
 export const newSeries = (): Series => ({
@@ -63,6 +69,10 @@ export const newSeries = (): Series => ({
   settledUpTo: -Infinity,
   unpriced: new Map(),
   lastEventMs: -Infinity,
+  estTokens: new Map(),
+  estCost: new Map(),
+  notifications: new Map(),
+  permissions: new Map(),
 });
 
 export function addToSeries(s: Series, f: Fact, sign: 1 | -1): void {
@@ -97,6 +107,15 @@ export function addToSeries(s: Series, f: Fact, sign: 1 | -1): void {
       return;
     case 'compaction':
       bump(s.compactions, project, sign);
+      return;
+    case 'estimate':
+      bump(s.estTokens, 'input' + SEP + project, sign * f.input);
+      bump(s.estTokens, 'output' + SEP + project, sign * f.output);
+      bump(s.estCost, project, sign * f.nanoUsd);
+      return;
+    case 'hook':
+      if (f.what === 'notification') bump(s.notifications, f.a + SEP + project, sign);
+      else bump(s.permissions, f.a + SEP + f.b + SEP + project, sign);
       return;
     case 'hit':
       bump(s.sensitive, f.rule + SEP + f.severity + SEP + f.tool + SEP + project, sign);

@@ -7,6 +7,7 @@ import type { TranscriptFile } from '../sources/transcript-files.js';
 import type { Root } from '../sources/roots.js';
 import { watchTranscripts, type TranscriptWatcher } from '../sources/watcher.js';
 import type { Logger } from '../log.js';
+import type { SpoolConsumer } from './spool-consumer.js';
 
 export interface FollowOptions {
   tickMs: number;
@@ -30,6 +31,8 @@ export class Follower {
     private readonly roots: readonly Root[],
     private readonly log: Logger,
     private readonly opts: FollowOptions,
+    /** The hook spool, polled on every tick (a readdir: cheaper than a second watcher). */
+    private readonly spool?: SpoolConsumer,
   ) {}
 
   start(): void {
@@ -63,6 +66,7 @@ export class Follower {
       }
       if (this.ticking && !this.stopped) {
         this.ticking = false;
+        await this.spool?.sync();
         await this.manager.commit();
       }
       if (this.failures > 0) this.log.info('delivery resumed', { failedAttempts: this.failures });

@@ -140,6 +140,18 @@ export class IngestManager {
     return from;
   }
 
+  /**
+   * Events from a source without byte offsets (the hook spool, src/ingest/spool-consumer.ts): the
+   * ledger, then every sink. The caller guarantees each event is handed over once per state.
+   */
+  applyEvents(events: readonly ModelEvent[]): void {
+    if (events.length === 0) return;
+    for (const e of events) this.store.ledger.apply(e);
+    const since = this.opts.sinceMs;
+    const batch = since === undefined ? events : events.filter((e) => e.ts >= since);
+    if (batch.length > 0) for (const sink of this.sinks) sink.accept(batch);
+  }
+
   private deliver(lines: readonly LineEvents[], cp: FileCheckpoint): void {
     if (lines.length === 0) return;
     // The ledger first, so sinks may look records up in it. It sees all history (counters stay

@@ -10,6 +10,8 @@ import { UserError } from '../errors.js';
 import { IngestManager, type IngestOptions, type ProgressFn } from './manager.js';
 import type { Follower, FollowOptions } from './follow.js';
 import { attachFold } from '../fold/fold-file.js';
+import { SpoolConsumer } from './spool-consumer.js';
+import { spoolDir } from '../sources/spool-dir.js';
 import type { Fold } from '../fold/fold.js';
 
 export interface OpenOptions {
@@ -23,6 +25,8 @@ export class IngestSession {
   files: TranscriptFile[] = [];
   private manager: IngestManager | undefined;
   private follower: Follower | undefined;
+  /** The hook spool, for commands that consume it (run, backfill: those with every sink). */
+  spool: SpoolConsumer | undefined;
 
   private constructor(
     readonly settings: Settings,
@@ -63,9 +67,22 @@ export class IngestSession {
     return this.manager;
   }
 
+  /**
+   * Consume the hook spool too (docs/hooks.md). Only a command with every sink may: a consumed spool
+   * file is gone, so a command without the trace sink would take its events from the traces.
+   */
+  useSpool(): SpoolConsumer {
+    if (!this.manager) throw new Error('useSpool() before attach()');
+    this.spool = new SpoolConsumer(this.store, this.manager, spoolDir(this.settings.stateDir), this.log);
+    return this.spool;
+  }
+
   /** Lists every transcript and brings the ledger and every sink up to date with it. */
   async sync(progress?: ProgressFn): Promise<IngestManager> {
     const manager = this.manager ?? this.attach([]);
+    // Hook events first: a tool span whose hook end is known then waits for the transcript's result
+    // and goes out as one span with both, instead of the transcript's alone (docs/hooks.md).
+    await this.spool?.sync();
     this.files = await listTranscripts(this.settings.roots, (p, err) => this.log.warn(`cannot list ${p}: ${err.message}`));
     await manager.syncAll(this.files, progress);
     return manager;
@@ -75,7 +92,7 @@ export class IngestSession {
   async follow(opts: FollowOptions): Promise<void> {
     if (!this.manager) throw new Error('follow() before attach()');
     const { Follower } = await import('./follow.js');
-    this.follower = new Follower(this.manager, this.settings.roots, this.log, opts);
+    this.follower = new Follower(this.manager, this.settings.roots, this.log, opts, this.spool);
     this.follower.start();
   }
 

@@ -92,10 +92,50 @@ export interface TurnEndEvent {
   durationMs?: number;
 }
 
+/** A tool event from a Claude Code hook (PreToolUse, PostToolUse, PostToolUseFailure). */
+export interface HookToolInfo {
+  phase: 'pre' | 'post' | 'failure';
+  /** `tool_use_id`: the same id as the transcript's tool_use block. */
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+  /** Characters of the serialized `tool_input` and `tool_response` (for estimates). */
+  inputChars: number;
+  resultChars?: number;
+  /** PostToolUseFailure's `error` (first line). */
+  errorText?: string;
+  interrupt?: boolean;
+}
+
+/**
+ * One hook payload from the spool (docs/hooks.md). Times are when the hook ran (the spool file's
+ * name), which for tools is the real start and end of the call.
+ */
+export interface HookEvent {
+  kind: 'hook';
+  ctx: EventContext;
+  ts: number;
+  /** The spool file's name: the event's stable id. */
+  id: string;
+  /** `hook_event_name` (PreToolUse, Notification, ...). */
+  event: string;
+  /**
+   * The payload's `transcript_path` exists on this machine: exact numbers (prompts, usage) come from
+   * the transcript, so the hook adds no estimate and no prompt of its own.
+   */
+  transcript: boolean;
+  tool?: HookToolInfo;
+  /** Characters of the prompt (UserPromptSubmit); the text itself is never kept. */
+  promptChars?: number;
+  /** Small, label-like details: notification type, compaction trigger, session source or end reason, agent type. */
+  detail: Record<string, string>;
+}
+
 export type ModelEvent =
   | PromptEvent
   | ModelCallEvent
   | ToolUseEvent
   | ToolResultEvent
   | CompactionEvent
-  | TurnEndEvent;
+  | TurnEndEvent
+  | HookEvent;

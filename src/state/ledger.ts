@@ -3,9 +3,10 @@
 // largest usage copy), so re-reading bytes after a crash, a truncation or --reset-state can never
 // count twice. Every change is reported to listeners (the fold in src/fold, which stats and metrics
 // read), with the version it replaced.
-import type { ModelEvent, Usage } from '../model/events.js';
+import type { HookEvent, ModelEvent, Usage } from '../model/events.js';
 import { usageTotal } from '../model/normalize.js';
 import { summarizeToolTarget } from '../model/tool-target.js';
+import { hookEstimate } from '../model/hook-payload.js';
 import { createDetector, type Detector, type Severity } from '../detection/engine.js';
 
 export interface UsageRecord {
@@ -30,7 +31,15 @@ export interface ToolRecord {
   target?: string;
   endTs?: number;
   isError?: boolean;
+  /** Which times came from hooks (HOOK_START | HOOK_END): those win over the transcript's. */
+  hook?: number;
 }
+
+export const HOOK_START = 1;
+export const HOOK_END = 2;
+
+/** Whether a record is an estimate from hooks (1), or one that exact transcript numbers replaced (2). */
+export type EstimateState = 1 | 2;
 
 export interface PromptRecord {
   uuid: string;
@@ -38,6 +47,34 @@ export interface PromptRecord {
   sessionId: string;
   agentId?: string;
   cwd: string;
+  /** Set for a prompt seen only by a hook (its session has no transcript here). */
+  est?: EstimateState;
+}
+
+/** Estimated tokens of one hook event of a session with no transcript here (docs/hooks.md). */
+export interface EstimateRecord {
+  /** The hook event's spool id. */
+  key: string;
+  ts: number;
+  sessionId: string;
+  agentId?: string;
+  cwd: string;
+  input: number;
+  output: number;
+  est: EstimateState;
+}
+
+/** A notification or permission request reported by a hook. */
+export interface HookRecord {
+  key: string;
+  ts: number;
+  sessionId: string;
+  cwd: string;
+  what: 'notification' | 'permission';
+  /** Notification type, or the tool asking for permission. */
+  a: string;
+  /** The permission's outcome when known, else 'unknown'. */
+  b?: string;
 }
 
 export interface SessionRecord {
@@ -88,8 +125,14 @@ const usageRow = (r: UsageRecord): Row => {
   const u = r.usage;
   return ['U', r.key, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.model, u.input, u.output, u.cacheCreation, u.cacheCreation1h, u.cacheSplit ? 1 : 0, u.cacheRead, u.fast ? 1 : 0, r.apiError ? 1 : 0];
 };
-const toolRow = (r: ToolRecord): Row => ['T', r.id, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.name, r.target ?? null, r.endTs ?? null, r.isError === undefined ? null : r.isError ? 1 : 0];
-const promptRow = (r: PromptRecord): Row => ['P', r.uuid, r.ts, r.sessionId, r.agentId ?? null, r.cwd];
+const toolRow = (r: ToolRecord): Row => {
+  const row: Row = ['T', r.id, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.name, r.target ?? null, r.endTs ?? null, r.isError === undefined ? null : r.isError ? 1 : 0];
+  if (r.hook) row.push(r.hook);
+  return row;
+};
+const promptRow = (r: PromptRecord): Row => (r.est ? ['P', r.uuid, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.est] : ['P', r.uuid, r.ts, r.sessionId, r.agentId ?? null, r.cwd]);
+const estimateRow = (r: EstimateRecord): Row => ['E', r.key, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.input, r.output, r.est];
+const hookRow = (r: HookRecord): Row => ['K', r.key, r.ts, r.sessionId, r.cwd, r.what, r.a, r.b ?? null];
 const compactionRow = (r: CompactionRecord): Row => ['C', r.key, r.ts, r.sessionId, r.cwd];
 const hitRow = (r: HitRecord): Row => ['R', r.key, r.toolId, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.tool, r.rule, r.severity, r.field, r.value];
 
@@ -101,8 +144,10 @@ const hitRow = (r: HitRecord): Row => ['R', r.key, r.toolId, r.ts, r.sessionId, 
 export type LedgerChange =
   | { type: 'usage'; prev?: UsageRecord; next: UsageRecord }
   | { type: 'tool'; prev?: ToolRecord; next: ToolRecord }
-  | { type: 'prompt'; prev?: undefined; next: PromptRecord }
+  | { type: 'prompt'; prev?: PromptRecord; next: PromptRecord }
   | { type: 'compaction'; prev?: undefined; next: CompactionRecord }
+  | { type: 'estimate'; prev?: EstimateRecord; next: EstimateRecord }
+  | { type: 'hook'; prev?: undefined; next: HookRecord }
   | { type: 'hit'; prev?: undefined; next: HitRecord };
 export type ChangeListener = (c: LedgerChange) => void;
 
@@ -112,6 +157,12 @@ export class Ledger {
   readonly prompts = new Map<string, PromptRecord>();
   readonly sessions = new Map<string, SessionRecord>();
   readonly compactions = new Map<string, CompactionRecord>();
+  readonly estimates = new Map<string, EstimateRecord>();
+  readonly hookRecords = new Map<string, HookRecord>();
+  /** Sessions with exact usage (a transcript): hook estimates of theirs no longer count. */
+  private readonly exactSessions = new Set<string>();
+  /** Estimate and hook-prompt keys by session, to replace them once exact numbers arrive. */
+  private readonly estimatedBy = new Map<string, string[]>();
   readonly hits = new Map<string, HitRecord>();
   private hitsByTool = new Map<string, HitRecord[]>();
   /** Sensitive-action rules, run once per new tool call (commands set the configured ones). */
@@ -136,6 +187,8 @@ export class Ledger {
     for (const next of this.tools.values()) yield { type: 'tool', next };
     for (const next of this.prompts.values()) yield { type: 'prompt', next };
     for (const next of this.compactions.values()) yield { type: 'compaction', next };
+    for (const next of this.estimates.values()) yield { type: 'estimate', next };
+    for (const next of this.hookRecords.values()) yield { type: 'hook', next };
     for (const next of this.hits.values()) yield { type: 'hit', next };
   }
 
@@ -159,15 +212,14 @@ export class Ledger {
         return;
       }
       case 'tool_use': {
-        if (this.tools.has(e.id)) return;
+        const known = this.tools.get(e.id);
+        // A hook saw the call end but not start (PostToolUse alone): the transcript gives the start.
+        if (known && !(known.hook! & HOOK_START) && known.hook === HOOK_END && known.ts !== e.ts) this.putTool({ ...known, ts: e.ts, target: known.target ?? summarizeToolTarget(e.name, e.input) });
+        if (known) return;
         const orphan = this.orphanResults.get(e.id);
         this.orphanResults.delete(e.id);
         this.putTool({ id: e.id, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, name: e.name, target: summarizeToolTarget(e.name, e.input), endTs: orphan?.endTs, isError: orphan?.isError });
-        // A subagent works in its session's directory: rules judge paths against the session's cwd.
-        const cwd = this.sessions.get(ctx.sessionId)?.cwd || ctx.cwd;
-        for (const h of this.detect({ name: e.name, input: e.input, cwd })) {
-          this.putHit({ key: `${e.id}/${h.rule}`, toolId: e.id, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, tool: e.name, rule: h.rule, severity: h.severity, field: h.field, value: h.value });
-        }
+        this.detectHits(e.id, e.ts, ctx, e.name, e.input);
         return;
       }
       case 'tool_result': {
@@ -177,6 +229,7 @@ export class Ledger {
           return;
         }
         if (t.endTs === e.ts && t.isError === e.isError) return;
+        if (t.hook! & HOOK_END) return; // the hook measured the end
         this.putTool({ ...t, endTs: e.ts, isError: e.isError });
         return;
       }
@@ -193,7 +246,88 @@ export class Ledger {
       }
       case 'turn_end':
         return;
+      case 'hook':
+        this.applyHook(e);
+        return;
     }
+  }
+
+  /** Sensitive-action rules, once per new tool call (hits are keyed by call and rule). */
+  private detectHits(id: string, ts: number, ctx: ModelEvent['ctx'], name: string, input: Record<string, unknown>): void {
+    // A subagent works in its session's directory: rules judge paths against the session's cwd.
+    const cwd = this.sessions.get(ctx.sessionId)?.cwd || ctx.cwd;
+    for (const h of this.detect({ name, input, cwd })) {
+      this.putHit({ key: `${id}/${h.rule}`, toolId: id, ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, tool: name, rule: h.rule, severity: h.severity, field: h.field, value: h.value });
+    }
+  }
+
+  /** Hook events: tool timings, prompts and estimates of hook-only sessions, notifications, permissions. */
+  private applyHook(e: HookEvent): void {
+    const { ctx } = e;
+    const t = e.tool;
+    if (t) {
+      const known = this.tools.get(t.id);
+      if (t.phase === 'pre') {
+        if (known?.hook! & HOOK_START) return;
+        if (known) this.putTool({ ...known, ts: e.ts, hook: (known.hook ?? 0) | HOOK_START });
+        else {
+          const orphan = this.orphanResults.get(t.id);
+          this.orphanResults.delete(t.id);
+          this.putTool({ id: t.id, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, name: t.name, target: summarizeToolTarget(t.name, t.input), endTs: orphan?.endTs, isError: orphan?.isError, hook: HOOK_START });
+          // PreToolUse: the rules see the action before it runs.
+          this.detectHits(t.id, e.ts, ctx, t.name, t.input);
+        }
+      } else {
+        const isError = t.phase === 'failure';
+        if (known?.hook! & HOOK_END) return;
+        if (known) this.putTool({ ...known, endTs: e.ts, isError, hook: (known.hook ?? 0) | HOOK_END });
+        else {
+          this.putTool({ id: t.id, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, name: t.name, target: summarizeToolTarget(t.name, t.input), endTs: e.ts, isError, hook: HOOK_END });
+          this.detectHits(t.id, e.ts, ctx, t.name, t.input);
+        }
+      }
+    }
+    const exact = this.exactSessions.has(ctx.sessionId) ? 2 : 1;
+    if (e.promptChars !== undefined && !e.transcript) {
+      const uuid = `hook:${e.id}`;
+      if (!this.prompts.has(uuid)) {
+        this.putPrompt({ uuid, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, est: exact });
+        this.indexEstimate(ctx.sessionId, uuid);
+      }
+    }
+    const est = hookEstimate(e);
+    if (est && (est.input > 0 || est.output > 0) && !this.estimates.has(e.id)) {
+      this.putEstimate({ key: e.id, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, input: est.input, output: est.output, est: exact });
+      this.indexEstimate(ctx.sessionId, e.id);
+    }
+    if ((e.event === 'Notification' || e.event === 'PermissionRequest') && !this.hookRecords.has(e.id)) {
+      const r: HookRecord =
+        e.event === 'Notification'
+          ? { key: e.id, ts: e.ts, sessionId: ctx.sessionId, cwd: ctx.cwd, what: 'notification', a: e.detail.notification_type ?? 'unknown' }
+          : { key: e.id, ts: e.ts, sessionId: ctx.sessionId, cwd: ctx.cwd, what: 'permission', a: e.detail.tool_name ?? 'unknown', b: e.detail.decision ?? 'unknown' };
+      this.hookRecords.set(r.key, r);
+      this.emit({ type: 'hook', next: r });
+      this.dirty.set(`K${r.key}`, () => hookRow(r));
+    }
+  }
+
+  private indexEstimate(sessionId: string, key: string): void {
+    const keys = this.estimatedBy.get(sessionId);
+    if (keys) keys.push(key);
+    else this.estimatedBy.set(sessionId, [key]);
+  }
+
+  /** The session's transcript arrived: its hook estimates and hook prompts stop counting. */
+  private markExact(sessionId: string): void {
+    if (this.exactSessions.has(sessionId)) return;
+    this.exactSessions.add(sessionId);
+    for (const key of this.estimatedBy.get(sessionId) ?? []) {
+      const est = this.estimates.get(key);
+      if (est && est.est === 1) this.putEstimate({ ...est, est: 2 });
+      const p = this.prompts.get(key);
+      if (p && p.est === 1) this.putPrompt({ ...p, est: 2 });
+    }
+    this.estimatedBy.delete(sessionId);
   }
 
   private putUsage(r: UsageRecord): void {
@@ -201,6 +335,13 @@ export class Ledger {
     this.usage.set(r.key, r);
     this.emit({ type: 'usage', prev, next: r });
     this.dirty.set(`U${r.key}`, () => usageRow(r));
+    this.markExact(r.sessionId);
+  }
+  private putEstimate(r: EstimateRecord): void {
+    const prev = this.estimates.get(r.key);
+    this.estimates.set(r.key, r);
+    this.emit({ type: 'estimate', prev, next: r });
+    this.dirty.set(`E${r.key}`, () => estimateRow(r));
   }
   private putTool(r: ToolRecord): void {
     const prev = this.tools.get(r.id);
@@ -209,8 +350,9 @@ export class Ledger {
     this.dirty.set(`T${r.id}`, () => toolRow(r));
   }
   private putPrompt(r: PromptRecord): void {
+    const prev = this.prompts.get(r.uuid);
     this.prompts.set(r.uuid, r);
-    this.emit({ type: 'prompt', next: r });
+    this.emit({ type: 'prompt', prev, next: r });
     this.dirty.set(`P${r.uuid}`, () => promptRow(r));
   }
   private putCompaction(r: CompactionRecord): void {
@@ -264,7 +406,7 @@ export class Ledger {
 
   /** Records held now (the current version of each key): what a compacted ledger contains. */
   get recordCount(): number {
-    return this.sessions.size + this.usage.size + this.tools.size + this.prompts.size + this.compactions.size + this.hits.size;
+    return this.sessions.size + this.usage.size + this.tools.size + this.prompts.size + this.compactions.size + this.estimates.size + this.hookRecords.size + this.hits.size;
   }
 
   /**
@@ -279,6 +421,8 @@ export class Ledger {
       [this.tools, toolRow],
       [this.prompts, promptRow],
       [this.compactions, compactionRow],
+      [this.estimates, estimateRow],
+      [this.hookRecords, hookRow],
       [this.hits, hitRow],
     ];
     for (const [map, toRow] of maps) {
@@ -303,13 +447,26 @@ export class Ledger {
         const prev = this.usage.get(row[1] as string);
         if (prev && usageTotal(prev.usage) >= usageTotal(usage)) return;
         this.usage.set(row[1] as string, { key: row[1] as string, ts: n(2), sessionId: s(3)!, agentId: s(4), cwd: s(5) ?? '', model: s(6)!, usage, apiError: n(14) === 1 });
+        this.exactSessions.add(s(3)!);
         return;
       }
       case 'T':
-        this.tools.set(row[1] as string, { id: row[1] as string, ts: n(2), sessionId: s(3)!, agentId: s(4), cwd: s(5) ?? '', name: s(6)!, target: s(7), endTs: row[8] === null ? undefined : n(8), isError: row[9] === null ? undefined : n(9) === 1 });
+        this.tools.set(row[1] as string, { id: row[1] as string, ts: n(2), sessionId: s(3)!, agentId: s(4), cwd: s(5) ?? '', name: s(6)!, target: s(7), endTs: row[8] === null ? undefined : n(8), isError: row[9] === null ? undefined : n(9) === 1, hook: typeof row[10] === 'number' ? row[10] : undefined });
         return;
-      case 'P':
-        this.prompts.set(row[1] as string, { uuid: row[1] as string, ts: n(2), sessionId: s(3)!, agentId: s(4), cwd: s(5) ?? '' });
+      case 'P': {
+        const est = row[6] === 1 || row[6] === 2 ? row[6] : undefined;
+        this.prompts.set(row[1] as string, { uuid: row[1] as string, ts: n(2), sessionId: s(3)!, agentId: s(4), cwd: s(5) ?? '', est });
+        if (est === 1) this.indexEstimate(s(3)!, row[1] as string);
+        return;
+      }
+      case 'E': {
+        const r: EstimateRecord = { key: row[1] as string, ts: n(2), sessionId: s(3)!, agentId: s(4), cwd: s(5) ?? '', input: n(6), output: n(7), est: n(8) === 2 ? 2 : 1 };
+        this.estimates.set(r.key, r);
+        if (r.est === 1) this.indexEstimate(r.sessionId, r.key);
+        return;
+      }
+      case 'K':
+        this.hookRecords.set(row[1] as string, { key: row[1] as string, ts: n(2), sessionId: s(3)!, cwd: s(4) ?? '', what: row[5] === 'permission' ? 'permission' : 'notification', a: s(6) ?? 'unknown', b: s(7) });
         return;
       case 'S':
         this.sessions.set(row[1] as string, { sessionId: row[1] as string, cwd: s(2) ?? '', gitBranch: s(3), version: s(4) });

@@ -76,6 +76,7 @@ Examples:
       for (const line of pipeline.describe()) log.info(line);
       const traces = pipeline.traces;
       manager = session.attach([traces], { sinceMs });
+      session.useSpool();
       const logProgress = progressLog(log, () => manager!.counters.files);
       await session.sync((d, t) => (process.stderr.isTTY ? progress.update(d, t) : logProgress(d, t)));
       progress.done();

@@ -72,6 +72,7 @@ variables, e.g.:
     }
     log.info('reading transcripts', { pid: process.pid, roots: settings.roots.filter((r) => r.exists).map((r) => r.projectsDir), stateDir: settings.stateDir });
     const manager = session.attach([pipeline.traces]);
+    session.useSpool();
     let stopping = false;
     let syncing: Promise<unknown> = Promise.resolve();
     const stop = async (signal: string): Promise<void> => {

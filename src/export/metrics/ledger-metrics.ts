@@ -9,7 +9,7 @@ import type { Ledger } from '../../state/ledger.js';
 import type { Pricer } from '../../pricing/cost.js';
 import { namedRange } from '../../calendar/time-range.js';
 import { Fold, DEFAULT_HISTOGRAM_SETTLE_MS } from '../../fold/fold.js';
-import { NANOS_PER_USD, SEP, UNKNOWN_PROJECT } from '../../fold/facts.js';
+import { ESTIMATE_MODEL, NANOS_PER_USD, SEP, UNKNOWN_PROJECT } from '../../fold/facts.js';
 import { TOKEN_BOUNDARIES, TOOL_DURATION_BOUNDARIES, type Hist } from '../../fold/histogram.js';
 import { TOKEN_TYPES } from '../../fold/series.js';
 
@@ -81,6 +81,8 @@ export const METRIC = {
   budgetCost: 'ccotel.budget.cost',
   budgetCostTotal: 'ccotel.budget.cost.total',
   lastEventTimestamp: 'ccotel.exporter.last_event_timestamp',
+  permissionRequests: 'ccotel.permission.requests',
+  notifications: 'ccotel.notifications',
   sensitiveHits: 'ccotel.sensitive.hits',
 } as const;
 
@@ -126,6 +128,20 @@ export function metricData(fold: Fold, opts: MetricOptions): LedgerMetric[] {
     cost.push({ attributes: { model, project, user }, value: m.nanoUsd / NANOS_PER_USD });
     if (m.n > m.apiErrors) requests.push({ attributes: { model, project, user }, value: m.n - m.apiErrors });
   }
+  // Hook estimates (sessions with no transcript here) carry estimated="true": never summed with exact series by accident.
+  for (const [key, value] of s.estTokens) {
+    const [type, project] = split(key) as [string, string];
+    tokens.push({ attributes: { type, model: ESTIMATE_MODEL, project, user, estimated: 'true' }, value });
+  }
+  for (const [project, nanos] of s.estCost) cost.push({ attributes: { model: ESTIMATE_MODEL, project, user, estimated: 'true' }, value: nanos / NANOS_PER_USD });
+  const notifications = [...s.notifications].map(([k, value]) => {
+    const [type, project] = split(k) as [string, string];
+    return { attributes: { type, project, user }, value };
+  });
+  const permissions = [...s.permissions].map(([k, value]) => {
+    const [tool, outcome, project] = split(k) as [string, string, string];
+    return { attributes: { tool, outcome, project, user }, value };
+  });
   const byProject = (c: Map<string, number>): NumberPoint[] => [...c].map(([project, value]) => ({ attributes: { project, user }, value }));
   const toolCalls = [...s.toolCalls].map(([k, value]) => {
     const [tool, outcome, project] = split(k) as [string, string, string];
@@ -182,6 +198,8 @@ export function metricData(fold: Fold, opts: MetricOptions): LedgerMetric[] {
     histogram(METRIC.tokensPerRequest, '{token}', 'Tokens per model request and token type (GenAI gen_ai.client.token.usage buckets).', perRequest, true),
     gauge(METRIC.budgetCost, 'USD', 'Cost so far in the current calendar period (today, week from Monday, month) in the configured time zone, by event time.', budget),
     gauge(METRIC.budgetCostTotal, 'USD', 'Cost so far in the current calendar period in the configured time zone, all projects.', budgetTotal),
+    counter(METRIC.permissionRequests, '{request}', 'Permission requests reported by the PermissionRequest hook, by tool and outcome (unknown when the hook does not say).', permissions),
+    counter(METRIC.notifications, '{notification}', 'Notifications reported by the Notification hook, by notification type.', notifications),
     gauge(METRIC.lastEventTimestamp, 's', 'Newest event time in the ledger, seconds since the Unix epoch.', Number.isFinite(s.lastEventMs) ? [{ attributes: { user }, value: s.lastEventMs / 1000 }] : []),
   ];
 }

@@ -7,7 +7,7 @@
 // Model calls: the ledger is the one place that merges the copies of a streamed response (largest
 // usage wins). The builder only decides WHEN a call is complete, then reads the call's usage from the
 // ledger, and remembers every call key it sent so a late copy never makes a second span.
-import type { ModelEvent, ToolUseEvent, Usage } from '../../model/events.js';
+import type { HookEvent, ModelEvent, ToolUseEvent, Usage } from '../../model/events.js';
 import type { Pricer } from '../../pricing/cost.js';
 import type { UsageRecord } from '../../state/ledger.js';
 import { summarizeToolTarget } from '../../model/tool-target.js';
@@ -64,8 +64,24 @@ interface OpenTool {
   start: number;
   name: string;
   attrs: Record<string, AttrValue>;
+  /** '' until the transcript's tool_use names the call that asked for it. */
   callKey: string;
   agentId?: string;
+  /** The transcript's tool_use was seen (parent, link and attributes are the transcript's). */
+  fromTranscript?: boolean;
+  /** Hook-measured start and end (PreToolUse, PostToolUse/Failure): they win over transcript times. */
+  hookStart?: number;
+  hookEnd?: number;
+  /** The transcript's tool_result time, and what it said. */
+  resultEnd?: number;
+  resultChars?: number;
+  resultAgentId?: string;
+  isError?: boolean;
+  errorText?: string;
+  /** A hook said the session's transcript is on disk: its tool_result is worth waiting for. */
+  expectTranscript?: boolean;
+  /** Wall time an end was first known (the other source gets TOOL_MERGE_WAIT_MS to arrive). */
+  endSeenAt?: number;
   /** `ccotel.sensitive` events: one per rule hit on the call. */
   events?: SpanEvent[];
 }
@@ -103,6 +119,12 @@ interface SessionState {
   /** Digests of calls sent before the session was last closed (it was reopened). */
   callsBefore?: string;
   totals: { toolCalls: number; toolErrors: number; compactions: number };
+  /** Hook events arrive for this session: tool spans wait for the hook's timings. */
+  hooked?: boolean;
+  /** Ids of tool spans sent (a late event from the other source must not open a second one). */
+  toolsSent?: Record<string, 1>;
+  /** Hook events (notifications, session start, ...) to attach to the root span as span events. */
+  events?: SpanEvent[];
 }
 
 export interface TraceBuilderState {
@@ -121,6 +143,9 @@ const CLOSED_RETENTION_MS = 60 * 86_400_000;
 // may have more lines (the rest of a big file, its subagent files) coming in the same pass.
 const READING_GRACE_MS = 2000;
 const DIGEST_CHARS = 12;
+/** How long a tool span with an end from one source waits for the other (hook or transcript). */
+export const TOOL_MERGE_WAIT_MS = 10_000;
+const MAX_SESSION_EVENTS = 500;
 
 export class TraceBuilder {
   private state: TraceBuilderState = { sessions: {}, closed: {} };
@@ -143,6 +168,7 @@ export class TraceBuilder {
     for (const session of Object.values(this.state.sessions)) {
       session.calls ??= {};
       session.seenAt = undefined;
+      for (const t of Object.values(session.tools ?? {})) t.endSeenAt = undefined;
       // The rest of a response may be on disk, not read yet: only its stream's lines (or the end of
       // the turn, session or backfill) may complete it now, never the quiet rule alone.
       for (const stream of Object.values(session.streams)) if (stream.pending) stream.pending.seenAt = 0;
@@ -232,36 +258,17 @@ export class TraceBuilder {
       case 'tool_result': {
         const t = s.tools[e.toolUseId];
         if (!t) break;
-        delete s.tools[e.toolUseId];
-        const spanId = toolSpanId(sid, e.toolUseId);
-        s.totals.toolCalls++;
-        if (e.isError) s.totals.toolErrors++;
-        let start = t.start;
-        let end = Math.max(t.start, e.ts);
-        let agentSpan: SpanData | undefined;
-        if (e.agentId && !(s.agents[e.agentId]?.linked)) {
-          const a = (s.agents[e.agentId] ??= { first: t.start, last: e.ts, linked: false });
-          a.linked = true;
-          // The Task call spans its whole subagent.
-          start = Math.min(start, a.first);
-          end = Math.max(end, a.last);
-          const name = String(t.attrs['gen_ai.agent.name'] ?? 'subagent');
-          agentSpan = {
-            traceId: traceIdFor(sid),
-            spanId: agentSpanId(sid, e.agentId),
-            parentSpanId: spanId,
-            name: `invoke_agent ${name}`,
-            kind: 'internal',
-            startMs: start,
-            endMs: end,
-            attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': GENAI_PROVIDER, 'gen_ai.agent.id': e.agentId, 'gen_ai.agent.name': name, 'gen_ai.conversation.id': sid },
-            error: e.isError ? 'subagent failed' : undefined,
-          };
-        }
-        this.push(s, { traceId: traceIdFor(sid), spanId, parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: end, attributes: { ...t.attrs, 'ccotel.tool.result.chars': e.resultChars }, links: this.requestedBy(sid, t), events: t.events, error: e.isError ? 'tool returned an error' : undefined });
-        if (agentSpan) this.push(s, agentSpan);
+        t.resultEnd = e.ts;
+        t.resultChars = e.resultChars;
+        t.resultAgentId = e.agentId;
+        if (e.isError) t.isError = true;
+        t.endSeenAt ??= wall;
+        this.maybeEmitTool(sid, s, e.toolUseId, false);
         break;
       }
+      case 'hook':
+        this.applyHook(sid, s, e, wall);
+        break;
       case 'prompt':
         if (!agentId) {
           this.closeTurn(sid, s, s.turn?.last ?? e.ts);
@@ -293,18 +300,127 @@ export class TraceBuilder {
   }
 
   private openTool(sid: string, s: SessionState, e: ToolUseEvent): void {
-    if (s.tools[e.id]) return;
-    // The ledger applied the call first: its target and rule hits are read, not computed again.
-    const rec = this.toolOf?.(e.id);
-    const attrs = toolAttributes(e.name, e.id, sid, rec ? rec.target : summarizeToolTarget(e.name, e.input), e.input);
+    const known = s.tools[e.id];
+    if ((known && known.fromTranscript) || s.toolsSent?.[e.id]) return;
+    const { attrs, events } = this.toolDescription(sid, e.id, e.name, e.input, e.ts);
+    // Siblings of the chat span that asked for them (a child would start after its parent ended).
+    const parent = e.ctx.agentId ? agentSpanId(sid, e.ctx.agentId) : this.openTurnOrRoot(sid, s);
+    // A hook opened it first: the transcript gives the tree (parent, requesting call), the hook the times.
+    if (known) Object.assign(known, { parent, attrs, callKey: e.callKey, agentId: e.ctx.agentId, fromTranscript: true, start: e.ts, events: known.events ?? events });
+    else s.tools[e.id] = { parent, start: e.ts, name: e.name, attrs, callKey: e.callKey, agentId: e.ctx.agentId, fromTranscript: true, events };
+  }
+
+  /** A tool span's attributes and sensitive-rule events. The ledger applied the call first: its target and rule hits are read, not computed again. */
+  private toolDescription(sid: string, id: string, name: string, input: Record<string, unknown>, ts: number): { attrs: Record<string, AttrValue>; events?: SpanEvent[] } {
+    const rec = this.toolOf?.(id);
+    const attrs = toolAttributes(name, id, sid, rec ? rec.target : summarizeToolTarget(name, input), input);
     let events: SpanEvent[] | undefined;
     if (rec && rec.hits.length > 0) {
       attrs['ccotel.sensitive.rules'] = rec.hits.map((h) => h.rule);
-      events = rec.hits.map((h) => ({ name: 'ccotel.sensitive', timeMs: e.ts, attributes: { 'ccotel.sensitive.rule': h.rule, 'ccotel.sensitive.severity': h.severity, 'ccotel.sensitive.field': h.field, 'ccotel.sensitive.value': h.value } }));
+      events = rec.hits.map((h) => ({ name: 'ccotel.sensitive', timeMs: ts, attributes: { 'ccotel.sensitive.rule': h.rule, 'ccotel.sensitive.severity': h.severity, 'ccotel.sensitive.field': h.field, 'ccotel.sensitive.value': h.value } }));
     }
-    // Siblings of the chat span that asked for them (a child would start after its parent ended).
-    const parent = e.ctx.agentId ? agentSpanId(sid, e.ctx.agentId) : this.openTurnOrRoot(sid, s);
-    s.tools[e.id] = { parent, start: e.ts, name: e.name, attrs, callKey: e.callKey, agentId: e.ctx.agentId, events };
+    return { attrs, events };
+  }
+
+  /**
+   * A hook event. Tool events open or end the same tool as the transcript's tool_use_id (one span,
+   * hook timings); a prompt of a session with no transcript here opens a turn; the rest become span
+   * events of the root span (docs/hooks.md).
+   */
+  private applyHook(sid: string, s: SessionState, e: HookEvent, wall: number): void {
+    s.hooked = true;
+    const tool = e.tool;
+    const agentId = e.ctx.agentId;
+    if (tool) {
+      if (s.toolsSent?.[tool.id]) return;
+      let t = s.tools[tool.id];
+      if (!t) {
+        const parent = agentId ? agentSpanId(sid, agentId) : this.openTurnOrRoot(sid, s);
+        const { attrs, events } = this.toolDescription(sid, tool.id, tool.name, tool.input, e.ts);
+        t = s.tools[tool.id] = { parent, start: e.ts, name: tool.name, attrs, callKey: '', agentId, events };
+      }
+      if (e.transcript) t.expectTranscript = true;
+      if (tool.phase === 'pre') t.hookStart = e.ts;
+      else {
+        t.hookEnd = e.ts;
+        if (tool.phase === 'failure') {
+          t.isError = true;
+          t.errorText = tool.errorText;
+        }
+        t.resultChars ??= tool.resultChars;
+        t.endSeenAt ??= wall;
+        this.maybeEmitTool(sid, s, tool.id, false);
+      }
+      return;
+    }
+    if (e.event === 'UserPromptSubmit' && !e.transcript && !agentId) {
+      this.closeTurn(sid, s, s.turn?.last ?? e.ts);
+      s.turns++;
+      s.turn = { spanId: turnSpanId(sid, `hook:${e.id}`), start: e.ts, last: e.ts, index: s.turns, chars: e.promptChars ?? 0, emitted: false };
+      return;
+    }
+    if (e.event === 'UserPromptSubmit' || e.event === 'Stop') return; // the transcript's turn says it all
+    const attributes: Record<string, AttrValue> = {};
+    for (const [k, v] of Object.entries(e.detail)) attributes[`ccotel.hook.${k}`] = v;
+    if (agentId) attributes['gen_ai.agent.id'] = agentId;
+    const ev: SpanEvent = { name: e.event, timeMs: e.ts, attributes };
+    if (!s.rootEmitted) {
+      const list = (s.events ??= []);
+      if (list.length < MAX_SESSION_EVENTS) list.push(ev);
+      return;
+    }
+    // The root was sent already (a session resumed after going idle): the event gets a span of its own.
+    this.push(s, { traceId: traceIdFor(sid), spanId: toolSpanId(sid, `hook:${e.id}`), parentSpanId: sessionSpanId(sid), name: `hook ${e.event}`, kind: 'internal', startMs: e.ts, endMs: e.ts, attributes: { 'gen_ai.conversation.id': sid, ...attributes }, events: [ev] });
+  }
+
+  /**
+   * Sends a tool's span once its end is known and the other source (hook or transcript) has had its
+   * chance to add what it knows; `force` sends with what is known now.
+   */
+  private maybeEmitTool(sid: string, s: SessionState, id: string, force: boolean): void {
+    const t = s.tools[id];
+    if (!t) return;
+    const end = t.hookEnd ?? t.resultEnd;
+    if (end === undefined) return;
+    if (!force) {
+      const needHook = s.hooked === true && t.hookEnd === undefined;
+      const needTranscript = t.resultEnd === undefined && (t.expectTranscript === true || t.fromTranscript === true);
+      if (needHook || needTranscript) return;
+    }
+    delete s.tools[id];
+    (s.toolsSent ??= {})[id] = 1;
+    const spanId = toolSpanId(sid, id);
+    s.totals.toolCalls++;
+    if (t.isError) s.totals.toolErrors++;
+    const hookTimed = t.hookStart !== undefined || t.hookEnd !== undefined;
+    let start = t.hookStart ?? t.start;
+    let end2 = Math.max(start, end);
+    let agentSpan: SpanData | undefined;
+    const agent = t.resultAgentId;
+    if (agent && !(s.agents[agent]?.linked)) {
+      const a = (s.agents[agent] ??= { first: start, last: end2, linked: false });
+      a.linked = true;
+      // The Task call spans its whole subagent.
+      start = Math.min(start, a.first);
+      end2 = Math.max(end2, a.last);
+      const name = String(t.attrs['gen_ai.agent.name'] ?? 'subagent');
+      agentSpan = {
+        traceId: traceIdFor(sid),
+        spanId: agentSpanId(sid, agent),
+        parentSpanId: spanId,
+        name: `invoke_agent ${name}`,
+        kind: 'internal',
+        startMs: start,
+        endMs: end2,
+        attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': GENAI_PROVIDER, 'gen_ai.agent.id': agent, 'gen_ai.agent.name': name, 'gen_ai.conversation.id': sid },
+        error: t.isError ? 'subagent failed' : undefined,
+      };
+    }
+    const attributes: Record<string, AttrValue> = { ...t.attrs, 'ccotel.tool.result.chars': t.resultChars ?? 0 };
+    if (hookTimed) attributes['ccotel.tool.timing'] = 'hook';
+    const error = t.isError ? (t.errorText ? redactSecrets(t.errorText) : 'tool returned an error') : undefined;
+    this.push(s, { traceId: traceIdFor(sid), spanId, parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: end2, attributes, links: t.callKey ? this.requestedBy(sid, t) : undefined, events: t.events, error });
+    if (agentSpan) this.push(s, agentSpan);
   }
 
   private requestedBy(sid: string, t: OpenTool): SpanData['links'] {
@@ -340,8 +456,12 @@ export class TraceBuilder {
 
   private emitIncompleteTool(sid: string, s: SessionState, id: string, end: number): void {
     const t = s.tools[id]!;
+    // Ended, but waiting for the other source: it goes out complete with what is known.
+    if (t.hookEnd !== undefined || t.resultEnd !== undefined) return this.maybeEmitTool(sid, s, id, true);
     delete s.tools[id];
-    this.push(s, { traceId: traceIdFor(sid), spanId: toolSpanId(sid, id), parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: t.start, endMs: Math.max(t.start, end), attributes: { ...t.attrs, 'ccotel.tool.incomplete': true }, links: this.requestedBy(sid, t), events: t.events });
+    (s.toolsSent ??= {})[id] = 1;
+    const start = t.hookStart ?? t.start;
+    this.push(s, { traceId: traceIdFor(sid), spanId: toolSpanId(sid, id), parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: Math.max(start, end), attributes: { ...t.attrs, 'ccotel.tool.incomplete': true }, links: t.callKey ? this.requestedBy(sid, t) : undefined, events: t.events });
   }
 
   private closeTurn(sid: string, s: SessionState, end: number): void {
@@ -370,6 +490,11 @@ export class TraceBuilder {
     const wall = this.wallClock();
     for (const [sid, s] of Object.entries(this.state.sessions)) {
       const reading = !final && s.seenAt !== undefined && wall - s.seenAt < READING_GRACE_MS;
+      for (const [id, t] of Object.entries(s.tools)) {
+        if (t.hookEnd === undefined && t.resultEnd === undefined) continue;
+        t.endSeenAt ??= wall;
+        if (final || (!reading && wall - t.endSeenAt >= TOOL_MERGE_WAIT_MS)) this.maybeEmitTool(sid, s, id, true);
+      }
       for (const [key, stream] of Object.entries(s.streams)) {
         const p = stream.pending;
         if (!p) continue;
@@ -431,7 +556,7 @@ export class TraceBuilder {
     };
     if (s.branch) attributes['ccotel.git.branch'] = s.branch;
     if (s.version) attributes['ccotel.claude_code.version'] = s.version;
-    this.outbox.push({ traceId: traceIdFor(sid), spanId: sessionSpanId(sid), name: 'invoke_agent claude-code', kind: 'internal', startMs: Math.min(s.start, s.spanStart ?? s.start), endMs: Math.max(s.last, s.spanEnd ?? s.last), attributes });
+    this.outbox.push({ traceId: traceIdFor(sid), spanId: sessionSpanId(sid), name: 'invoke_agent claude-code', kind: 'internal', startMs: Math.min(s.start, s.spanStart ?? s.start), endMs: Math.max(s.last, s.spanEnd ?? s.last), attributes, events: s.events });
   }
 
   /** Sends a span and stretches its open ancestors (turn, root) to contain it. */

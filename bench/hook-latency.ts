@@ -1,0 +1,53 @@
+// Wall time of one hooks/ccotel-hook.sh invocation as Claude Code makes it (spawn, a PostToolUse
+// payload with a 10 kB tool_response on stdin, wait for exit), 1,000 runs, next to `node -e ''`
+// (what a Node hook would cost at least). Target: p99 < 10 ms.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Latency {
+  p50: number;
+  p99: number;
+  runs: number;
+}
+
+function once(cmd: string, args: string[], input: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t = process.hrtime.bigint();
+    const c = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'ignore'] });
+    c.once('error', reject);
+    c.once('exit', () => resolve(Number(process.hrtime.bigint() - t) / 1e6));
+    c.stdin.on('error', () => {});
+    c.stdin.end(input);
+  });
+}
+
+const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+
+async function measure(cmd: string, args: string[], input: string, runs: number): Promise<Latency> {
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) xs.push(await once(cmd, args, input));
+  return { p50: pct(xs, 0.5), p99: pct(xs, 0.99), runs };
+}
+
+export async function benchHookLatency(script: string, runs = Number(process.env.BENCH_HOOK_RUNS ?? 1000)): Promise<{ hook: Latency; node: Latency }> {
+  const state = mkdtempSync(join(tmpdir(), 'ccotel-bench-hook-'));
+  try {
+    const payload = JSON.stringify({
+      session_id: '6f1c3a52-0d7e-4c1e-9a3b-1f2e3d4c5b6a',
+      transcript_path: '/home/user/.claude/projects/-home-user-proj/6f1c3a52-0d7e-4c1e-9a3b-1f2e3d4c5b6a.jsonl',
+      cwd: '/home/user/proj',
+      hook_event_name: 'PostToolUse',
+      tool_name: 'Read',
+      tool_input: { file_path: '/home/user/proj/src/app.ts' },
+      tool_response: { type: 'text', file: { filePath: '/home/user/proj/src/app.ts', content: 'x'.repeat(10_000) } },
+      tool_use_id: 'toolu_01',
+    });
+    const hook = await measure(script, [state], payload, runs);
+    const node = await measure(process.execPath, ['-e', ''], payload, Math.min(runs, 200));
+    return { hook, node };
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+  }
+}
