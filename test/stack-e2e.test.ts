@@ -201,7 +201,7 @@ describe('the stack end to end (collector → Prometheus + Alertmanager, Jaeger)
     const old = generateHistory(oldRoot, { sessions: 14, seed: 901, startDate: '2025-03-03', days: 40, missingRequestId: 0 });
     // Today's history, squeezed into the hour that ended an hour ago (all of it today, all past).
     const day = '2025-06-02';
-    const today = generateHistory(todayRoot, { sessions: 8, seed: 902, startDate: day, days: 1, projects: 3, missingRequestId: 0 });
+    const today = generateHistory(todayRoot, { sessions: 8, seed: 904, startDate: day, days: 1, projects: 3, missingRequestId: 0 });
     squeezeDay(todayRoot, day, Date.now() - 2 * 3_600_000);
     want = mergeExpected(old, today);
 
@@ -372,7 +372,8 @@ describe('the stack end to end (collector → Prometheus + Alertmanager, Jaeger)
                 sum('claude_code.lines_of_code.count', 'count', [[{ type: 'added' }, 40], [{ type: 'removed' }, 7]]),
                 sum('claude_code.commit.count', 'count', [[{}, 2]]),
                 sum('claude_code.pull_request.count', 'count', [[{}, 1]]),
-                sum('claude_code.code_edit_tool.decision', 'count', [[{ tool: 'Edit', decision: 'accept', language: 'TypeScript' }, 3]]),
+                // no unit: the issue's observed name has none appended (claude_code_code_edit_tool_decision_total)
+                sum('claude_code.code_edit_tool.decision', '', [[{ tool: 'Edit', decision: 'accept', language: 'TypeScript' }, 3]]),
                 sum('claude_code.active_time.total', 's', [[{ type: 'user' }, 95]]),
               ],
             },
@@ -441,6 +442,30 @@ describe('the stack end to end (collector → Prometheus + Alertmanager, Jaeger)
     // (a sample within the 20 s lookback)
     const total = await scalar(stack, 'count(ccotel_cost_usage_USD_total)');
     expect(await scalar(stack, 'min_over_time(count(ccotel_cost_usage_USD_total)[60s:5s])')).toBe(total);
+  });
+
+  it('a trace backend outage fires CcotelCollectorExportFailing and CcotelScrapeTargetDown for Jaeger', async () => {
+    await stack.services.jaeger.stop();
+    const span = (i: number) => ({
+      resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'outage-probe' } }] }, scopeSpans: [{ spans: [{ traceId: '5b8efff798038103d269b633813fc60c', spanId: (i + 1).toString(16).padStart(16, '0'), name: 'probe', kind: 1, startTimeUnixNano: `${Date.now()}000000`, endTimeUnixNano: `${Date.now()}000000` }] }] }],
+    });
+    let i = 0;
+    const alerts = await waitFor(
+      async () => {
+        // keep spans coming, as a working Claude Code day would
+        await fetch(`${stack.otlpHttp}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(span(i++)) });
+        const f = await firing(stack);
+        const exp = f.find((a) => a.alertname === 'CcotelCollectorExportFailing');
+        const down = f.find((a) => a.alertname === 'CcotelScrapeTargetDown');
+        return exp && down ? { exp, down } : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 1000, what: 'CcotelCollectorExportFailing and CcotelScrapeTargetDown firing' },
+    );
+    expect(alerts.exp.labels).toMatchObject({ exporter: 'otlp_http/traces', signal: 'traces', job: 'otel-collector', severity: 'critical' });
+    expect(alerts.down.labels).toMatchObject({ job: 'jaeger', severity: 'critical' });
+    // Prometheus' exporter is unaffected: no alert for it.
+    expect((await firing(stack)).filter((a) => a.alertname === 'CcotelCollectorExportFailing').map((a) => a.labels['exporter'])).toEqual(['otlp_http/traces']);
+    await stack.services.jaeger.start();
   });
 
   it('stopping the daemon fires CcotelDaemonSilent (needs the heartbeat gauge)', async (ctx) => {
