@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -272,6 +272,9 @@ describe('the stack end to end (collector → Prometheus + Alertmanager, Jaeger)
     expect(((await sum('ccotel_tool_calls_total')) ?? 0) + ((await sum('ccotel_tool_calls_pending')) ?? 0)).toBe(want.operations);
     // resource attributes as labels (promote_all_resource_attributes), scope as a label
     expect(await scalar(stack, 'count(ccotel_cost_usage_USD_total{team="qa",otel_scope_name="ccotel"})')).toBe(await scalar(stack, 'count(ccotel_cost_usage_USD_total)'));
+    const one = (await promQuery(stack.prometheus, 'ccotel_cost_usage_USD_total'))[0]!.metric;
+    expect(one).toMatchObject({ job: 'claude-code', user: USER, user_name: USER, host_name: hostname(), team: 'qa', telemetry_distro_name: 'ccotel' });
+    expect(one['instance']).toMatch(/^[0-9a-f-]{36}$/);
 
     const { report } = await runStats(oldRoot, state, ['--claude-dir', todayRoot, '--claude-dir', liveRoot]);
     expect(await sum('ccotel_cost_usage_USD_total')).toBeCloseTo(report.costUSD, 6);
