@@ -196,7 +196,8 @@ describe('the stack end to end (collector → Prometheus + Alertmanager, Jaeger)
     liveRoot = join(work, 'live');
     state = join(work, 'state');
     mkdirSync(join(liveRoot, 'projects'), { recursive: true });
-    tz = noonZone().tz;
+    const zone = noonZone();
+    tz = zone.tz;
 
     // Old history (2025): a large backfill that must not fire anything.
     const old = generateHistory(oldRoot, { sessions: 14, seed: 901, startDate: '2025-03-03', days: 40, missingRequestId: 0 });
@@ -223,7 +224,7 @@ describe('the stack end to end (collector → Prometheus + Alertmanager, Jaeger)
       'ccotel:budget_limit:USD{project,today}': HIGH,
       'ccotel:budget_limit:USD{project,week}': (top[1].costUSD + second[1].costUSD) / 2,
       'ccotel:budget_limit:USD{project,month}': HIGH,
-      'ccotel:budget_utc_offset:seconds': noonZone().offsetHours * 3600,
+      'ccotel:budget_utc_offset:seconds': zone.offsetHours * 3600,
       'ccotel:sensitive_warning_repeats:count': 3,
       'ccotel:daemon_silent_after:seconds': 15,
     });
