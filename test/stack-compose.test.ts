@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { validateJsonSchema } from './support/stack-json-schema.js';
-import { DEPLOY, REPO_ROOT, STACK_CONFIG_FILES } from './support/stack.js';
+import { DEPLOY, PROMETHEUS_FLAGS, REPO_ROOT, STACK_CONFIG_FILES } from './support/stack.js';
 
 const COMPOSE = join(DEPLOY, 'docker-compose.yml');
 const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'compose-spec', 'compose-spec.json'), 'utf8'));
@@ -105,7 +105,9 @@ describe('deploy/docker-compose.yml', () => {
     const col = readFileSync(STACK_CONFIG_FILES.collector, 'utf8');
     expect(col).toContain('${env:PROMETHEUS_OTLP_ENDPOINT:-http://prometheus:9090/api/v1/otlp/v1/metrics}');
     expect(col).toContain('${env:TRACES_OTLP_ENDPOINT:-http://jaeger:4318}');
-    expect(compose.services.prometheus!.command).toContain('--web.enable-otlp-receiver');
+    // Prometheus runs with the same flags in compose and in the native harness (paths and addresses aside).
+    const flags = compose.services.prometheus!.command!.filter((f) => !/^--(config\.file|storage\.tsdb\.path|storage\.tsdb\.retention\.time)=/.test(f));
+    expect(flags.sort()).toEqual([...PROMETHEUS_FLAGS].sort());
     const prom = readFileSync(STACK_CONFIG_FILES.prometheus, 'utf8');
     for (const target of ['otel-collector:8888', 'alertmanager:9093', 'jaeger:8888']) {
       const [svc] = target.split(':');

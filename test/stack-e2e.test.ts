@@ -388,6 +388,22 @@ describe('the stack end to end (collector → Prometheus + Alertmanager, Jaeger)
     };
     const r = await fetch(`${stack.otlpHttp}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(r.status, await r.text()).toBe(200);
+    // A second native session exporting with delta temporality (0.5 then 0.75 USD): Prometheus
+    // stores the running total (otlp-deltatocumulative), 1.25.
+    const delta = (from: number, to: number, v: number) => ({
+      resourceMetrics: [{
+        resource: body.resourceMetrics[0]!.resource,
+        scopeMetrics: [{
+          scope: { name: 'com.anthropic.claude_code', version: '2.1.39' },
+          metrics: [{ name: 'claude_code.cost.usage', unit: 'USD', sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [{ attributes: attrs({ ...base, 'session.id': 'native-session-2', model: 'claude-opus-4-6' }), startTimeUnixNano: `${from}000000`, timeUnixNano: `${to}000000`, asDouble: v }] } }],
+        }],
+      }],
+    });
+    const t = Date.now() - 20_000;
+    for (const [from, to, v] of [[t, t + 10_000, 0.5], [t + 10_000, t + 20_000, 0.75]] as const) {
+      const d = await fetch(`${stack.otlpHttp}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(delta(from, to, v)) });
+      expect(d.status, await d.text()).toBe(200);
+    }
 
     const NATIVE = [
       'claude_code_active_time_seconds_total',
@@ -419,7 +435,12 @@ describe('the stack end to end (collector → Prometheus + Alertmanager, Jaeger)
     expect([...ccotelNames].filter((n) => nativeNames.has(n))).toEqual([]);
     expect([...ccotelNames].every((n) => n.startsWith('ccotel_'))).toBe(true);
     // Never added together: each sum is its own source's number.
-    expect(await scalar(stack, 'sum(claude_code_cost_usage_USD_total)')).toBe(1.25);
+    await waitFor(async () => ((await scalar(stack, 'claude_code_cost_usage_USD_total{session_id="native-session-2"}')) === 1.25 ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 1000,
+      what: 'the delta session summed to 1.25 USD',
+    });
+    expect(await scalar(stack, 'sum(claude_code_cost_usage_USD_total)')).toBe(2.5);
     expect(await scalar(stack, 'sum(ccotel_cost_usage_USD_total)')).toBeCloseTo(want.costUSD, 6);
     // The native labels people filter by arrive as labels.
     const native = await promQuery(stack.prometheus, 'claude_code_lines_of_code_count_total{type="added"}');

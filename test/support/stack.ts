@@ -37,6 +37,13 @@ export const STACK_CONFIG_FILES = {
 // ---------------------------------------------------------------------------------------------
 // binaries
 
+/**
+ * Prometheus flags beyond paths and addresses: the same in deploy/docker-compose.yml (the compose
+ * test checks). OTLP receiver on; delta sums (Claude Code's native export may use delta
+ * temporality) converted to cumulative; lifecycle API for reloads after editing thresholds.yml.
+ */
+export const PROMETHEUS_FLAGS = ['--web.enable-otlp-receiver', '--enable-feature=otlp-deltatocumulative', '--web.enable-lifecycle'] as const;
+
 const built = new Map<string, Promise<string>>();
 
 /** Runs one of scripts/build-*.sh once per process and returns the last line it prints. */
@@ -331,8 +338,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         `--config.file=${promConfig}`,
         `--storage.tsdb.path=${join(dir, 'prometheus-data')}`,
         `--web.listen-address=${at(prom)}`,
-        '--web.enable-otlp-receiver',
-        '--web.enable-lifecycle',
+        ...PROMETHEUS_FLAGS,
         ...(opts.prometheusArgs ?? []),
       ],
       {},
