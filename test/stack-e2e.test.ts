@@ -568,4 +568,36 @@ describe('the stack end to end (collector → Prometheus + Alertmanager, Jaeger)
       what: 'CcotelDaemonSilent firing',
     });
   });
+
+  it('Alertmanager (alertmanager.yml as shipped) inhibits what depends on the collector during its outage, and the forecast once the budget is exceeded', async () => {
+    const post = async (alerts: { labels: Record<string, string> }[]): Promise<void> => {
+      const r = await fetch(`${stack.alertmanager}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts.map((a) => ({ ...a, startsAt: new Date().toISOString() }))) });
+      expect(r.status, await r.text()).toBe(200);
+    };
+    await post([
+      { labels: { alertname: 'CcotelScrapeTargetDown', job: 'otel-collector', instance: 'probe:8888', severity: 'critical' } },
+      { labels: { alertname: 'CcotelDaemonSilent', user: 'probe-a', host_name: 'h', instance: 'i', severity: 'warning', depends_on: 'collector' } },
+      { labels: { alertname: 'CcotelUserBudgetExceeded', user: 'probe-b', period: 'today', severity: 'warning' } },
+      { labels: { alertname: 'CcotelDailyBudgetForecast', user: 'probe-b', severity: 'warning' } },
+      { labels: { alertname: 'CcotelDailyBudgetForecast', user: 'probe-c', severity: 'warning' } },
+    ]);
+    type AmAlert = { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } };
+    const states = await waitFor(
+      async () => {
+        const r = (await (await fetch(`${stack.alertmanager}/api/v2/alerts`)).json()) as AmAlert[];
+        const probe = r.filter((a) => (a.labels['user'] ?? '').startsWith('probe-') || a.labels['instance'] === 'probe:8888');
+        const m = Object.fromEntries(probe.map((a) => [`${a.labels['alertname']}/${a.labels['user'] ?? '-'}`, a.status.state]));
+        return Object.keys(m).length === 5 && m['CcotelDaemonSilent/probe-a'] === 'suppressed' && m['CcotelDailyBudgetForecast/probe-b'] === 'suppressed' ? m : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'inhibitions applied' },
+    );
+    expect(states).toEqual({
+      'CcotelScrapeTargetDown/-': 'active',
+      'CcotelDaemonSilent/probe-a': 'suppressed',
+      'CcotelUserBudgetExceeded/probe-b': 'active',
+      'CcotelDailyBudgetForecast/probe-b': 'suppressed',
+      // another user's forecast is not silenced by probe-b's budget
+      'CcotelDailyBudgetForecast/probe-c': 'active',
+    });
+  });
 });
