@@ -274,6 +274,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const binaries = await stackBinaries();
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'ccotel-stack-')));
   await mkdir(dir, { recursive: true });
+  // The ports were free when chosen; another process (a parallel test) may bind one first: choose again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchStack(opts, binaries, dir);
+    } catch (e) {
+      if (attempt >= 4 || !/address already in use/i.test((e as Error).message)) throw e;
+    }
+  }
+}
+
+async function launchStack(opts: StackOptions, binaries: StackBinaries, dir: string): Promise<Stack> {
   const [otlpHttp, otlpGrpc, colHealth, colTel, prom, am, jOtlpHttp, jOtlpGrpc, jQuery, jQueryGrpc, jHealth, jTel] = await freePorts(12);
   const at = (p: number | undefined): string => `${HOST}:${p}`;
 
