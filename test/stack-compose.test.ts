@@ -1,5 +1,6 @@
 // deploy/docker-compose.yml without a Docker engine: valid against the Compose Specification JSON
-// schema (vendored from github.com/compose-spec/compose-spec, schema/compose-spec.json), pinned
+// schema (vendored from github.com/compose-spec/compose-spec, schema/compose-spec.json at commit
+// 170098ba07d9f53c383a41bfd4c5166b0a4529a6), pinned
 // images whose versions are the ones the native harness tests, ports on 127.0.0.1 by default,
 // healthchecks, named volumes, and the very config files the native harness runs.
 import { existsSync, readFileSync } from 'node:fs';
