@@ -1,0 +1,22 @@
+// Team overview: what did the team spend and on what, who and which projects, compared with before.
+import { M, bars, crossLinks, dashboard, datasourceVariables, instantQuery, labelVariables, pie, promQuery, selector, stat, thresholds, timeseries } from './common.js';
+
+export function overview() {
+  const s4 = (...x: string[]) => selector(['team', 'user', 'project', 'model'], ...x);
+  const s3 = selector(['team', 'user', 'project']);
+  const exact = 'ccotel exact counters (a fold of the transcripts, equal to `ccotel stats --range all --json`), cumulative since the state was created.';
+  return dashboard('ccotel-overview', 'ccotel · Team overview', 'Spend, tokens, sessions and who/what drives them. Exact numbers from ccotel; estimated (hook-only) spend shown apart.')
+    .link(crossLinks())
+    .variables([...datasourceVariables(false), ...labelVariables(['team', 'user', 'project', 'model'])])
+    .withPanel(stat({ title: 'Spend to date (exact)', question: 'How much has the selection cost in total?', source: `sum(${M.cost}) without estimated points; ${exact}`, unit: 'currencyUSD' }, instantQuery(`sum(${M.cost}${s4('estimated!="true"')})`)))
+    .withPanel(stat({ title: 'Estimated spend (no transcript yet)', question: 'How much spend is only estimated from hooks, because the transcript is not on this machine yet?', source: `${M.cost}{estimated="true"} (docs/hooks.md); replaced by exact numbers once the transcript is read. 0 when every session has its transcript.`, unit: 'currencyUSD', thresholds: thresholds([[null, 'green'], [0.01, 'orange']]) }, instantQuery(`sum(${M.cost}${s4('estimated="true"')}) or vector(0)`)))
+    .withPanel(stat({ title: 'Tokens to date', question: 'How many tokens (input, output, cache reads and writes) has the selection used?', source: `sum(${M.tokens}); ${exact}`, unit: 'short' }, instantQuery(`sum(${M.tokens}${s4()})`)))
+    .withPanel(stat({ title: 'Sessions to date', question: 'How many Claude Code sessions had activity?', source: `sum(${M.sessions}) (a session working in two projects counts once per project); ${exact}`, unit: 'short' }, instantQuery(`sum(${M.sessions}${s3})`)))
+    .withPanel(stat({ title: 'Prompts to date', question: 'How many prompts did people type?', source: `sum(${M.prompts}); subagent inputs are not prompts; ${exact}`, unit: 'short' }, instantQuery(`sum(${M.prompts}${s3})`)))
+    .withPanel(stat({ title: 'Active users in range', question: 'How many people used Claude Code in the selected time range?', source: `users whose newest recorded event time (${M.lastEvent}, event time, so a backfill counts the day the work happened) is inside the range.`, unit: 'short' }, instantQuery(`count(max by (user) (${M.lastEvent}${selector(['team', 'user'])}) >= \${__from:date:seconds})`)))
+    .withPanel(timeseries({ title: 'Spend rate per user (USD per hour)', question: 'Who is spending right now, and how fast?', source: `rate(${M.cost}[$__rate_interval]) × 3600 per user. A backfill shows as one step at the time it was exported (docs/metrics.md#backfill).`, unit: 'currencyUSD', w: 16 }, promQuery(`sum by (user) (rate(${M.cost}${s4()}[$__rate_interval])) * 3600`, '{{user}}')))
+    .withPanel(stat({ title: 'Spend in range vs previous range', question: 'Is the team spending more or less than in the period before?', source: `increase(${M.cost}[$__range]) now and one range earlier (offset $__range). Counts what arrived in Prometheus in each range: a backfill counts when it was exported.`, unit: 'currencyUSD', w: 8, h: 8 }, instantQuery(`sum(increase(${M.cost}${s4()}[$__range]))`, 'this range', 'A'), instantQuery(`sum(increase(${M.cost}${s4()}[$__range] offset $__range)) or vector(0)`, 'previous range', 'B')))
+    .withPanel(pie({ title: 'Model mix (spend to date)', question: 'Which models does the money go to?', source: `sum by (model) (${M.cost}); ${exact}`, unit: 'currencyUSD' }, instantQuery(`sum by (model) (${M.cost}${s4()})`, '{{model}}')))
+    .withPanel(bars({ title: 'Top users by spend (to date)', question: 'Who spends the most?', source: `topk(10) of sum by (user) (${M.cost}); ${exact}`, unit: 'currencyUSD', w: 8 }, instantQuery(`topk(10, sum by (user) (${M.cost}${s4()}))`, '{{user}}')))
+    .withPanel(bars({ title: 'Top projects by spend (to date)', question: 'Which projects cost the most?', source: `topk(10) of sum by (project) (${M.cost}); ${exact}`, unit: 'currencyUSD', w: 8 }, instantQuery(`topk(10, sum by (project) (${M.cost}${s4()}))`, '{{project}}')));
+}
