@@ -6,7 +6,7 @@ export function tools() {
   const s = (...x: string[]) => selector(['team', 'user', 'project'], ...x);
   const exact = 'ccotel exact counters, to date';
   const links = [
-    `- [Failing Bash commands](${jaegerSearchLink({ error: 'true' }, 'execute_tool Bash')}): tool spans with an error; the command is the span's \`ccotel.bash.command\` (redacted).`,
+    `- [Failing Bash commands](${jaegerSearchLink({ 'error.type': 'tool_error' }, 'execute_tool Bash')}): Bash spans whose result was an error (\`error.type=tool_error\`); the command is the span's \`ccotel.bash.command\` (redacted).`,
     `- [Edits](${jaegerSearchLink({ 'gen_ai.tool.name': 'Edit' }, 'execute_tool Edit')}): the edited file is each span's \`ccotel.file.path\`.`,
     `- [Reads](${jaegerSearchLink({ 'gen_ai.tool.name': 'Read' }, 'execute_tool Read')}): repeated reads of one file show as several Read spans with the same \`ccotel.file.path\` in one trace.`,
   ].join('\n');

@@ -48,7 +48,11 @@ export interface Macros {
 }
 
 const dur = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
-const regexEscape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/**
+ * Grafana's prometheusSpecialRegexEscape, for a multi-value / include-All variable inside a PromQL
+ * string literal: a regex metacharacter gets two backslashes (one for the string, one for the regex).
+ */
+const regexEscape = (s: string): string => s.replace(/\\/g, '\\\\\\\\').replace(/[$^*{}[\]'+?.()|]/g, '\\\\$&');
 
 /** Grafana's $__rate_interval: max($__interval + scrape interval, 4 × scrape interval). */
 export const rateIntervalMs = (m: Macros): number => Math.max(m.intervalMs + m.scrapeMs, 4 * m.scrapeMs);
@@ -57,15 +61,15 @@ export const rateIntervalMs = (m: Macros): number => Math.max(m.intervalMs + m.s
  * Substitutes Grafana's macros and the given variables in a PromQL expression, as Grafana's
  * Prometheus datasource does: a multi value becomes (a|b) with regex escaping, All its allValue.
  */
-export function substitute(expr: string, m: Macros, vars: Record<string, { choice: Choice; allValue: string }>): string {
+export function substitute(expr: string, m: Macros, vars: Record<string, { choice: Choice; allValue: string; raw?: boolean }>): string {
   let e = expr
     .replaceAll('$__rate_interval', dur(rateIntervalMs(m)))
     .replaceAll('$__interval', dur(m.intervalMs))
     .replaceAll('$__range', dur(Math.round((m.toMs - m.fromMs) / 1000) * 1000))
     .replaceAll('${__from:date:seconds}', String(Math.floor(m.fromMs / 1000)))
     .replaceAll('${__to:date:seconds}', String(Math.floor(m.toMs / 1000)));
-  for (const [name, { choice, allValue }] of Object.entries(vars)) {
-    const value = 'all' in choice ? allValue : choice.values.length === 1 ? regexEscape(choice.values[0]!) : `(${choice.values.map(regexEscape).join('|')})`;
+  for (const [name, { choice, allValue, raw }] of Object.entries(vars)) {
+    const value = 'all' in choice ? allValue : raw ? choice.values.join(',') : choice.values.length === 1 ? regexEscape(choice.values[0]!) : `(${choice.values.map(regexEscape).join('|')})`;
     e = e.replaceAll(`\${${name}}`, value).replace(new RegExp(`\\$${name}\\b`, 'g'), value);
   }
   return e;
