@@ -5,6 +5,7 @@ import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
 import { parsePort } from '../ports.js';
 import { IngestSession } from '../../ingest/session.js';
+import { BudgetStatusWriter } from '../../budget/status-writer.js';
 import { resolveExportTarget } from '../../export/otlp-settings.js';
 import { checkTimeZone } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
@@ -73,6 +74,8 @@ variables, e.g.:
     log.info('reading transcripts', { pid: process.pid, roots: settings.roots.filter((r) => r.exists).map((r) => r.projectsDir), stateDir: settings.stateDir });
     const manager = session.attach([pipeline.traces]);
     session.useSpool();
+    // The budget guard hook's status file, kept current on every commit (docs/hooks.md).
+    new BudgetStatusWriter(store, session.fold, { timezone: settings.timezone, config: settings.config, configPath: settings.configPath, configFound: settings.configFound }, log);
     let stopping = false;
     let syncing: Promise<unknown> = Promise.resolve();
     const stop = async (signal: string): Promise<void> => {
