@@ -27,6 +27,8 @@ const ALLOWED: Record<string, string[]> = {
   export: ['calendar', 'config', 'detection', 'fold', 'model', 'pricing', 'state'],
   hooks: ['config', 'sources', 'state', 'model'],
   audit: ['calendar', 'detection', 'model', 'state'],
+  budget: ['calendar', 'config', 'fold', 'state'],
+  activity: ['calendar', 'config', 'model', 'sources', 'state'],
   cli: ['*'],
 };
 

@@ -10,6 +10,8 @@ import { registerBackfill } from './commands/backfill.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHooks } from './commands/hooks.js';
 import { registerAudit } from './commands/audit.js';
+import { registerImportActivity } from './commands/import-activity.js';
+import { registerPrune } from './commands/prune.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -34,6 +36,8 @@ Examples:
   registerDoctor(program);
   registerHooks(program);
   registerAudit(program);
+  registerImportActivity(program);
+  registerPrune(program);
   return program;
 }
 
