@@ -27,6 +27,7 @@ const ALLOWED: Record<string, string[]> = {
   export: ['calendar', 'config', 'detection', 'fold', 'model', 'pricing', 'state'],
   hooks: ['config', 'sources', 'state', 'model'],
   audit: ['calendar', 'detection', 'model', 'state'],
+  sessions: ['calendar', 'export', 'fold', 'model', 'pricing', 'state'],
   cli: ['*'],
 };
 

@@ -4,6 +4,7 @@ import { ledgerToolLookup } from '../../export/traces/tool-lookup.js';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
 import { parsePort } from '../ports.js';
+import { SessionsSink } from '../../sessions/sessions-sink.js';
 import { IngestSession } from '../../ingest/session.js';
 import { resolveExportTarget } from '../../export/otlp-settings.js';
 import { checkTimeZone } from '../../calendar/time-range.js';
@@ -71,7 +72,8 @@ variables, e.g.:
       throw new UserError(`cannot serve metrics: ${(err as Error).message} (another ccotel running? use --prometheus-port)`);
     }
     log.info('reading transcripts', { pid: process.pid, roots: settings.roots.filter((r) => r.exists).map((r) => r.projectsDir), stateDir: settings.stateDir });
-    const manager = session.attach([pipeline.traces]);
+    // The sessions index follows live sessions too (docs/sessions.md): `ccotel sessions` finds them at once.
+    const manager = session.attach([pipeline.traces, new SessionsSink(settings.stateDir, session.store.readOnly)]);
     session.useSpool();
     let stopping = false;
     let syncing: Promise<unknown> = Promise.resolve();
