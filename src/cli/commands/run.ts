@@ -62,6 +62,7 @@ variables, e.g.:
       trace: { sessionIdleMs, callQuietMs },
       retry: { refused: 'retry', refusedRetryMs },
       logMetricFailures: true,
+      heartbeat: true,
       prometheus: port ? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port } : undefined,
     });
     for (const line of pipeline.describe()) log.info(line);
