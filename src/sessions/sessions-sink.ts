@@ -6,6 +6,7 @@ import type { EventSink } from '../model/sink.js';
 import type { ModelEvent } from '../model/events.js';
 import { appendRows, indexFiles, type IndexFiles, type MetaRow, type TextRow } from './index-file.js';
 import { isTypedPrompt, oneLine } from './prompt-kind.js';
+import { maskTokens } from './mask.js';
 
 /** Characters of a prompt kept in the listing's journal (the full text is in the text journal). */
 export const SHORT_PROMPT = 200;
@@ -45,13 +46,13 @@ export class SessionsSink implements EventSink {
       if (e.ts < first) first = e.ts;
       if (e.ts > last) last = e.ts;
       if (e.kind === 'prompt' && e.text !== undefined) {
-        const text = e.text.normalize('NFC');
+        const text = maskTokens(e.text.normalize('NFC'));
         this.text.push(['p', path, e.uuid, e.ts, text]);
         if (isTypedPrompt(text)) this.meta.push(['q', path, e.uuid, e.ts, oneLine(text, SHORT_PROMPT)]);
       } else if (e.kind === 'assistant_text') {
-        this.text.push(['a', path, e.uuid, e.ts, e.text.normalize('NFC')]);
+        this.text.push(['a', path, e.uuid, e.ts, maskTokens(e.text.normalize('NFC'))]);
       } else if (e.kind === 'tool_result' && e.text !== undefined) {
-        this.text.push(['o', path, e.toolUseId, e.ts, e.text.normalize('NFC')]);
+        this.text.push(['o', path, e.toolUseId, e.ts, maskTokens(e.text.normalize('NFC'))]);
       }
     }
     if (first <= last) this.meta.push(['W', path, first, last]);
