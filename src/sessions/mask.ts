@@ -6,7 +6,9 @@ const TOKEN = /[A-Za-z0-9+/=_~.-]{16,}/g;
 function looksRandom(t: string): boolean {
   const digits = t.replace(/[^0-9]/g, '').length;
   const letters = t.replace(/[^A-Za-z]/g, '').length;
-  return digits >= 2 && letters >= 2;
+  if (digits >= 1 && letters >= 2) return true;
+  // Mixed case with no digit at all: random too when long (a generated password, a webhook path).
+  return t.length >= 16 && /[A-Z]/.test(t) && /[a-z]/.test(t) && !/^[A-Z]?[a-z]+(?:[A-Z][a-z]+)*$/.test(t);
 }
 
 export function maskTokens(text: string): string {
