@@ -29,6 +29,7 @@ const ALLOWED: Record<string, string[]> = {
   audit: ['calendar', 'detection', 'model', 'state'],
   budget: ['calendar', 'config', 'fold', 'state'],
   activity: ['calendar', 'config', 'model', 'sources', 'state'],
+  sessions: ['calendar', 'export', 'fold', 'model', 'pricing', 'state'],
   cli: ['*'],
 };
 

@@ -12,6 +12,7 @@ import { registerHooks } from './commands/hooks.js';
 import { registerAudit } from './commands/audit.js';
 import { registerImportActivity } from './commands/import-activity.js';
 import { registerPrune } from './commands/prune.js';
+import { registerSessions } from './commands/sessions.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -29,7 +30,8 @@ Examples:
   $ ccotel run                         daemon: backfill, then follow live sessions
   $ ccotel backfill --since 2026-01-01 export history once and exit
   $ ccotel doctor                      check config, transcripts, state and collector
-  $ ccotel hooks install               live tool timings, permissions and notifications from hooks`);
+  $ ccotel hooks install               live tool timings, permissions and notifications from hooks
+  $ ccotel sessions "flaky test"       find a past session and the line that resumes it`);
   registerStats(program);
   registerRun(program);
   registerBackfill(program);
@@ -38,6 +40,7 @@ Examples:
   registerAudit(program);
   registerImportActivity(program);
   registerPrune(program);
+  registerSessions(program);
   return program;
 }
 

@@ -96,6 +96,13 @@ export const configSchema = z
       .optional()
       .describe('spending limits the budget guard hook (`ccotel hooks install --budget-guard`) checks; `ccotel run` keeps its status file current (docs/hooks.md)'),
     activityLog: z.boolean({ invalid_type_error: 'must be true or false' }).default(false).describe("`ccotel run` writes the monitoring guide's activity-YYYY-MM-DD.jsonl (one line per tool call) to $CLAUDE_LOG_DIR (default ~/.claude/logs); also on when CLAUDE_LOG_DIR is set"),
+    jaeger: z
+      .object({
+        url: z.string({ invalid_type_error: 'must be a URL (text)' }).url('must be a URL such as http://127.0.0.1:16686').optional().describe('base URL of the Jaeger UI: `ccotel sessions --show` prints a link to the session\'s trace'),
+      }, { invalid_type_error: 'must be a mapping (url)' })
+      .strict()
+      .optional()
+      .describe('where your traces can be looked at'),
     // Checked in detail, with line numbers, by src/detection/rule-config.ts.
     rules: z.unknown().optional().describe('sensitive-action rules: overrides of the built-in ones and your own (docs/security.md)'),
     redaction: z.unknown().optional().describe('extra redaction patterns, `patterns: [{name, regex}]` (docs/security.md)'),

@@ -4,6 +4,7 @@ import { ledgerToolLookup } from '../../export/traces/tool-lookup.js';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
 import { parsePort } from '../ports.js';
+import { SessionsSink } from '../../sessions/sessions-sink.js';
 import { IngestSession } from '../../ingest/session.js';
 import { BudgetStatusWriter } from '../../budget/status-writer.js';
 import { ActivitySink } from '../../activity/activity-sink.js';
@@ -78,7 +79,9 @@ variables, e.g.:
     // The monitoring guide's activity log, written here so the hook never waits for it (docs/hooks.md).
     const activity = activityEnabled(settings.config.activityLog) ? new ActivitySink(activitySettings(), settings.timezone, log) : undefined;
     if (activity) log.info('writing the activity log', { dir: activitySettings().dir });
-    const manager = session.attach(activity ? [pipeline.traces, activity] : [pipeline.traces]);
+    // The sessions index follows live sessions too (docs/sessions.md): `ccotel sessions` finds them at once.
+    const sessionsIndex = new SessionsSink(settings.stateDir, session.store.readOnly);
+    const manager = session.attach(activity ? [pipeline.traces, sessionsIndex, activity] : [pipeline.traces, sessionsIndex]);
     session.useSpool();
     // The budget guard hook's status file, kept current on every commit (docs/hooks.md).
     new BudgetStatusWriter(store, session.fold, { timezone: settings.timezone, config: settings.config, configPath: settings.configPath, configFound: settings.configFound }, log);
