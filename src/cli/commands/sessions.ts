@@ -6,7 +6,7 @@ import { createLogger } from '../../log.js';
 import { UserError } from '../../errors.js';
 import { addCommonOptions, type GlobalOptions, logLevelOf } from '../options.js';
 import { IngestSession } from '../../ingest/session.js';
-import { createProgress } from '../progress.js';
+import { syncWithProgress } from '../progress.js';
 import { SessionsSink } from '../../sessions/sessions-sink.js';
 import { sessionRange } from '../../sessions/days.js';
 import { listSessions, showSession, type SessionsContext } from '../../sessions/report.js';
@@ -54,14 +54,12 @@ Examples:
     if (o.show !== undefined && o.show.length < 4) throw new UserError('--show needs at least 4 characters of the session id');
     sessionRange(o.since, o.until, Date.now(), o.timezone ?? 'UTC');
     const session = await IngestSession.open(o, log, { allowReadOnly: !o.rebuild });
-    const progress = createProgress(o.rebuild ? 'rebuilding the sessions index' : 'reading transcripts');
     try {
       const { settings, store } = session;
       if (o.rebuild) await resetIndex(store);
       const sink = new SessionsSink(settings.stateDir, store.readOnly);
       session.attach([sink]);
-      await session.sync((d, t) => progress.update(d, t));
-      progress.done();
+      await syncWithProgress(session, o.rebuild ? 'rebuilding the sessions index' : 'reading transcripts');
       const ctx: SessionsContext = {
         stateDir: settings.stateDir,
         ledger: () => store.ledger,
@@ -81,7 +79,6 @@ Examples:
       const r = listSessions(ctx, { limit, project: o.project, ...range }, words.length > 0 ? words.join(' ') : undefined, o.allText === true);
       process.stdout.write(o.json ? JSON.stringify(r, null, 2) + '\n' : renderList(r, render));
     } finally {
-      progress.done();
       await session.close();
     }
   });
