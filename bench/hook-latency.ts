@@ -2,7 +2,7 @@
 // payload with a 10 kB tool_response on stdin, wait for exit), 1,000 runs, next to `node -e ''`
 // (what a Node hook would cost at least). Target: p99 < 10 ms.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,6 +47,22 @@ export async function benchHookLatency(script: string, runs = Number(process.env
     const hook = await measure(script, [state], payload, runs);
     const node = await measure(process.execPath, ['-e', ''], payload, Math.min(runs, 200));
     return { hook, node };
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The budget guard (hooks/ccotel-budget-guard.sh) on a UserPromptSubmit, over budget and not enforced:
+ * its longest path (reads the status file, `date`, prints the warning).
+ */
+export async function benchGuardLatency(script: string, runs = Number(process.env.BENCH_HOOK_RUNS ?? 1000)): Promise<Latency> {
+  const state = mkdtempSync(join(tmpdir(), 'ccotel-bench-guard-'));
+  try {
+    const now = Math.floor(Date.now() / 1000);
+    writeFileSync(join(state, 'budget-status'), ['# bench', `written=${now}`, 'daily=12.000000/10', 'weekly=12.000000', 'monthly=12.000000', 'enforce=0', 'over=daily', `until=${now + 3600}`, 'block=ccotel budget spent: today $12.00 of the $10.00 daily budget.', 'warn={"systemMessage":"ccotel budget spent: today $12.00 of the $10.00 daily budget."}'].join('\n') + '\n');
+    const payload = JSON.stringify({ session_id: '6f1c3a52-0d7e-4c1e-9a3b-1f2e3d4c5b6a', transcript_path: '/home/user/.claude/projects/x/6f1c3a52.jsonl', cwd: '/home/user/proj', hook_event_name: 'UserPromptSubmit', prompt: 'p'.repeat(2000) });
+    return await measure(script, [state, 'UserPromptSubmit'], payload, runs);
   } finally {
     rmSync(state, { recursive: true, force: true });
   }

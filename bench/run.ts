@@ -139,6 +139,20 @@ if (process.env.BENCH_HOOK !== '0') {
       };
     },
   });
+  benchCases.push({
+    name: 'budget guard latency',
+    async run() {
+      const { benchGuardLatency } = await import('./hook-latency.js');
+      const g = await benchGuardLatency(join(REPO, 'hooks', 'ccotel-budget-guard.sh'));
+      return {
+        name: 'hooks/ccotel-budget-guard.sh (over budget, warning)',
+        m: { seconds: g.p50 / 1000, stdout: '', code: 0 },
+        target: 'p99 < 10 ms',
+        met: g.p99 < 10,
+        note: `p50 ${g.p50.toFixed(1)} ms, p99 ${g.p99.toFixed(1)} ms over ${g.runs} runs`,
+      };
+    },
+  });
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -27,6 +27,9 @@ const ALLOWED: Record<string, string[]> = {
   export: ['calendar', 'config', 'detection', 'fold', 'model', 'pricing', 'state'],
   hooks: ['config', 'sources', 'state', 'model'],
   audit: ['calendar', 'detection', 'model', 'state'],
+  budget: ['calendar', 'config', 'fold', 'state'],
+  activity: ['calendar', 'config', 'model', 'sources', 'state'],
+  sessions: ['calendar', 'export', 'fold', 'model', 'pricing', 'state'],
   cli: ['*'],
 };
 

@@ -144,6 +144,14 @@ describe('computeMetricData', () => {
     expect(values(ms, METRIC.prompts)).toEqual({ [`project=${A},user=alice`]: 1, [`project=${B},user=alice`]: 1 });
     expect(values(ms, METRIC.compactions)).toEqual({ [`project=${B},user=alice`]: 1 });
     expect(values(ms, METRIC.lastEventTimestamp)).toEqual({ 'user=alice': (T0 + 63_000) / 1000 });
+    // The heartbeat belongs to a running daemon only (a backfill must not look like one).
+    expect(metric(ms, METRIC.lastExportTimestamp).points).toEqual([]);
+  });
+
+  it('exports the daemon heartbeat as the collection time when asked', () => {
+    const beat = computeMetricData(ledgerOf(EVENTS), pricer, { ...opts, nowMs: NOW + 1234, heartbeat: true });
+    expect(values(beat, METRIC.lastExportTimestamp)).toEqual({ 'user=alice': (NOW + 1234) / 1000 });
+    expect(prometheusName(METRIC.lastExportTimestamp, 's', 'gauge')).toBe('ccotel_exporter_last_export_timestamp_seconds');
   });
 
   it('fills the tool duration histogram with inclusive upper bounds', () => {
@@ -372,6 +380,7 @@ describe('Prometheus names (collector prometheusexporter, add_metric_suffixes: t
       'ccotel.budget.cost': 'ccotel_budget_cost_USD',
       'ccotel.budget.cost.total': 'ccotel_budget_cost_total_USD',
       'ccotel.exporter.last_event_timestamp': 'ccotel_exporter_last_event_timestamp_seconds',
+      'ccotel.exporter.last_export_timestamp': 'ccotel_exporter_last_export_timestamp_seconds',
       'ccotel.permission.requests': 'ccotel_permission_requests_total',
       'ccotel.notifications': 'ccotel_notifications_total',
     });

@@ -80,7 +80,7 @@ export function startOfDay(y: number, m: number, d: number, tz: string): number 
   return hi * 1000;
 }
 
-function addDays(y: number, m: number, d: number, n: number): [number, number, number] {
+export function addDays(y: number, m: number, d: number, n: number): [number, number, number] {
   const dt = new Date(Date.UTC(y, m - 1, d + n));
   return [dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate()];
 }

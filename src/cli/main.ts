@@ -10,6 +10,9 @@ import { registerBackfill } from './commands/backfill.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHooks } from './commands/hooks.js';
 import { registerAudit } from './commands/audit.js';
+import { registerImportActivity } from './commands/import-activity.js';
+import { registerPrune } from './commands/prune.js';
+import { registerSessions } from './commands/sessions.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -27,13 +30,17 @@ Examples:
   $ ccotel run                         daemon: backfill, then follow live sessions
   $ ccotel backfill --since 2026-01-01 export history once and exit
   $ ccotel doctor                      check config, transcripts, state and collector
-  $ ccotel hooks install               live tool timings, permissions and notifications from hooks`);
+  $ ccotel hooks install               live tool timings, permissions and notifications from hooks
+  $ ccotel sessions "flaky test"       find a past session and the line that resumes it`);
   registerStats(program);
   registerRun(program);
   registerBackfill(program);
   registerDoctor(program);
   registerHooks(program);
   registerAudit(program);
+  registerImportActivity(program);
+  registerPrune(program);
+  registerSessions(program);
   return program;
 }
 

@@ -46,3 +46,13 @@ export function progressLog(log: Logger, files: () => number, everyMs = 5000): (
     log.info(`read ${Math.floor((done / total) * 100)}% (${(done / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB)`, { percent: Math.floor((done / total) * 100), bytesDone: done, bytesTotal: total });
   };
 }
+
+/** Brings history up to date with a progress line on a terminal (stats, audit, sessions). */
+export async function syncWithProgress(session: { sync(progress: (done: number, total: number) => void): Promise<unknown> }, label = 'reading transcripts'): Promise<void> {
+  const progress = createProgress(label);
+  try {
+    await session.sync((d, t) => progress.update(d, t));
+  } finally {
+    progress.done();
+  }
+}

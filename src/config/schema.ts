@@ -35,6 +35,7 @@ export const host = z
 export const port = z.number({ invalid_type_error: 'must be a port number from 1 to 65535' }).int('must be a port number from 1 to 65535').min(1, 'must be a port number from 1 to 65535').max(65535, 'must be a port number from 1 to 65535');
 
 const usdPerMillion = z.number({ invalid_type_error: 'must be a non-negative number (USD per million tokens)', required_error: 'must be a non-negative number (USD per million tokens)' }).nonnegative('must be a non-negative number (USD per million tokens)');
+const usd = z.number({ invalid_type_error: 'must be a positive number (USD)' }).positive('must be a positive number (USD)');
 const tokenPrices = { input: usdPerMillion, output: usdPerMillion, cacheWrite: usdPerMillion, cacheRead: usdPerMillion };
 
 const modelPrice = z
@@ -84,6 +85,24 @@ export const configSchema = z
       .strict()
       .default({})
       .describe('the embedded Prometheus endpoint `ccotel run` serves when no OTLP endpoint is set'),
+    budgets: z
+      .object({
+        daily: usd.optional().describe('USD per calendar day (in `timezone`), exact transcript costs of all projects'),
+        weekly: usd.optional().describe('USD per week from Monday'),
+        monthly: usd.optional().describe('USD per calendar month'),
+        enforce: z.boolean({ invalid_type_error: 'must be true or false' }).default(false).describe('with the budget guard hook installed, block new prompts while a budget is spent (otherwise: a warning only)'),
+      }, { invalid_type_error: 'must be a mapping (daily, weekly, monthly, enforce)' })
+      .strict()
+      .optional()
+      .describe('spending limits the budget guard hook (`ccotel hooks install --budget-guard`) checks; `ccotel run` keeps its status file current (docs/hooks.md)'),
+    activityLog: z.boolean({ invalid_type_error: 'must be true or false' }).default(false).describe("`ccotel run` writes the monitoring guide's activity-YYYY-MM-DD.jsonl (one line per tool call) to $CLAUDE_LOG_DIR (default ~/.claude/logs); also on when CLAUDE_LOG_DIR is set"),
+    jaeger: z
+      .object({
+        url: z.string({ invalid_type_error: 'must be a URL (text)' }).url('must be a URL such as http://127.0.0.1:16686').optional().describe('base URL of the Jaeger UI: `ccotel sessions --show` prints a link to the session\'s trace'),
+      }, { invalid_type_error: 'must be a mapping (url)' })
+      .strict()
+      .optional()
+      .describe('where your traces can be looked at'),
     // Checked in detail, with line numbers, by src/detection/rule-config.ts.
     rules: z.unknown().optional().describe('sensitive-action rules: overrides of the built-in ones and your own (docs/security.md)'),
     redaction: z.unknown().optional().describe('extra redaction patterns, `patterns: [{name, regex}]` (docs/security.md)'),

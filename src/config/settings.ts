@@ -5,7 +5,7 @@ import { loadConfigFile, priceTable, defaultStateDir, type FileConfig } from './
 import { expandHome } from './schema.js';
 import { resolveRoots, type Root } from '../sources/roots.js';
 import { checkTimeZone, localTimeZone } from '../calendar/time-range.js';
-import { createDetector, type Detector } from '../detection/engine.js';
+import { createDetector, type Detector, type RuleConfig } from '../detection/engine.js';
 import { configureRedaction } from '../detection/redact.js';
 
 export interface CommonOptions {
@@ -27,6 +27,8 @@ export interface Settings {
   flatRate: boolean;
   /** The sensitive-action rules in effect (built-in, adjusted and extended by the config). */
   detector: Detector;
+  /** The config file's rule entries (overrides of built-in rules and the user's own), for doctor. */
+  rules: RuleConfig[];
 }
 
 export function loadSettings(o: CommonOptions, env: NodeJS.ProcessEnv = process.env): Settings {
@@ -45,6 +47,7 @@ export function loadSettings(o: CommonOptions, env: NodeJS.ProcessEnv = process.
     pricer: new Pricer(table, { prefixKeys: new Set(Object.keys(config.pricing ?? {})) }),
     flatRate,
     detector: createDetector(detection.rules),
+    rules: detection.rules,
   };
 }
 

@@ -31,6 +31,8 @@ export interface PipelineOptions {
   prometheus?: { host: string; port: number };
   /** False: no local Prometheus endpoint when no collector is configured (one-shot commands). */
   serveLocalMetrics?: boolean;
+  /** Export the daemon heartbeat gauge (`run`: alerts tell a silent daemon from a quiet user). */
+  heartbeat?: boolean;
   /** A tool call's redacted target and rule hits, as the ledger recorded them (span events). */
   toolOf?: ToolLookup;
   /** How span delivery retries: backfill fails on a refusal and gives up after --timeout; run retries slowly. */
@@ -59,6 +61,7 @@ export function createExportPipeline(settings: Settings, fold: Fold, usageOf: Us
     resource,
     mode: target.urls.metrics ? { kind: 'otlp', target } : { kind: 'prometheus', host: prom.host, port: prom.port },
     exportIntervalMs: o.metricsIntervalMs,
+    heartbeat: o.heartbeat,
     onExportResult: !o.logMetricFailures ? undefined : (err) => {
       if (!err) return log.info('metrics delivered again');
       const status = httpStatusOf(err);

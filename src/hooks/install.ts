@@ -33,8 +33,8 @@ export function settingsPath(scope: Scope, env: NodeJS.ProcessEnv = process.env,
 
 const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-export function hookCommand(script: string, stateDir: string): string {
-  return `${shellQuote(join(HOOKS_DIR, script))} ${shellQuote(resolve(stateDir))}`;
+export function hookCommand(script: string, stateDir: string, ...args: string[]): string {
+  return [join(HOOKS_DIR, script), resolve(stateDir), ...args].map(shellQuote).join(' ');
 }
 
 const isOurs = (cmd: unknown): boolean => typeof cmd === 'string' && OURS.some((s) => cmd.includes(`/${s}`));
@@ -104,7 +104,6 @@ export interface InstallOptions {
 export function install(o: InstallOptions): Change {
   for (const e of o.events) if (!(ALL_EVENTS as readonly string[]).includes(e)) throw new UserError(`unknown hook event "${e}" (known: ${ALL_EVENTS.join(', ')})`);
   const spool = hookCommand(SPOOL_SCRIPT, o.stateDir);
-  const guard = hookCommand(GUARD_SCRIPT, o.stateDir);
   return apply(
     plan(o.path, (hooks) => {
       // Ours out first (an older path, other events), then in where asked: the result is the same however often it runs.
@@ -119,7 +118,8 @@ export function install(o: InstallOptions): Change {
         hooks[event] = [...groups, MATCHED.has(event) ? { matcher: '*', hooks: handler } : { hooks: handler }];
       };
       for (const e of o.events) add(e, spool);
-      if (o.budgetGuard) for (const e of GUARD_EVENTS) add(e, guard);
+      // The guard is told its event: only a prompt is ever blocked, a tool call gets the warning.
+      if (o.budgetGuard) for (const e of GUARD_EVENTS) add(e, hookCommand(GUARD_SCRIPT, o.stateDir, e));
       return hooks;
     }),
     o.dryRun,

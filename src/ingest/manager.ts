@@ -16,7 +16,7 @@ import type { TranscriptFile } from '../sources/transcript-files.js';
  * Sinks that keep their own read position per file. A command that runs without them (stats) may
  * move the ledger ahead; their next run reads those bytes again for them alone.
  */
-export const POSITIONED_SINKS = ['traces'] as const;
+export const POSITIONED_SINKS = ['traces', 'sessions'] as const;
 
 export interface IngestOptions {
   reader?: ReaderOptions;
@@ -48,7 +48,8 @@ export class IngestManager {
     private readonly log: Logger,
     private readonly opts: IngestOptions = {},
   ) {
-    this.reader = new FileReader(log, opts.reader ?? DEFAULT_READER_OPTIONS);
+    const text = sinks.some((s) => s.wantsText === true);
+    this.reader = new FileReader(log, { ...(opts.reader ?? DEFAULT_READER_OPTIONS), text });
     for (const s of sinks) s.restore?.(store.sinks[s.name]);
   }
 
@@ -104,6 +105,8 @@ export class IngestManager {
     let cp: FileCheckpoint;
     if (plan.kind === 'read') cp = old && plan.cp.offset > 0 ? normalize(plan.cp) : fresh(plan.cp);
     else cp = normalize(old!);
+    // Replaced or truncated: sinks that keep per-file content forget this file's before re-reading.
+    if (plan.kind === 'read' && old && plan.cp.offset === 0) for (const s of this.sinks) s.restart?.(file.path);
     let pos = this.readFrom(cp);
     if (plan.kind === 'unchanged' && pos >= cp.offset) return;
     const start = pos;
@@ -112,7 +115,7 @@ export class IngestManager {
       const slice = await this.reader.readSlice(file, cp, pos);
       this.counters.bytesRead += slice.bytesRead;
       this.counters.malformed += slice.next.malformed - cp.malformed;
-      this.deliver(slice.lines, cp);
+      this.deliver(slice.lines, cp, file.path);
       const next = slice.next;
       for (const s of this.sinks) if (isPositioned(s.name)) next.sinks![s.name] = Math.max(next.sinks![s.name] ?? 0, slice.end);
       this.store.setCheckpoint(file.path, next);
@@ -152,7 +155,7 @@ export class IngestManager {
     if (batch.length > 0) for (const sink of this.sinks) sink.accept(batch);
   }
 
-  private deliver(lines: readonly LineEvents[], cp: FileCheckpoint): void {
+  private deliver(lines: readonly LineEvents[], cp: FileCheckpoint, path: string): void {
     if (lines.length === 0) return;
     // The ledger first, so sinks may look records up in it. It sees all history (counters stay
     // complete, --since or not); lines it already has are not applied again.
@@ -165,7 +168,7 @@ export class IngestManager {
         if (l.start < at) continue;
         for (const e of l.events) if (since === undefined || e.ts >= since) batch.push(e);
       }
-      if (batch.length > 0) sink.accept(batch);
+      if (batch.length > 0) sink.accept(batch, path);
     }
   }
 
@@ -194,10 +197,13 @@ function fresh(cp: FileCheckpoint): FileCheckpoint {
   return { ...cp, sinks: Object.fromEntries(POSITIONED_SINKS.map((n) => [n, 0])) };
 }
 
-/** State written before sinks kept their own offsets: every sink had consumed up to `offset`. */
+/**
+ * State written before sinks kept their own offsets: the trace sink had consumed up to `offset`
+ * (the sessions index came later: it starts from 0, like any sink missing from `sinks`).
+ */
 function normalize(cp: FileCheckpoint): FileCheckpoint {
   if (cp.sinks) return cp;
-  return { ...cp, sinks: Object.fromEntries(POSITIONED_SINKS.map((n) => [n, cp.offset])) };
+  return { ...cp, sinks: { traces: cp.offset } };
 }
 
 const isPositioned = (name: string): boolean => (POSITIONED_SINKS as readonly string[]).includes(name);

@@ -33,6 +33,24 @@ export interface PromptEvent {
   uuid: string;
   /** Characters of prompt text: the text itself is never exported by default. */
   chars: number;
+  /**
+   * The prompt's text, redacted and cut (only when the reader was asked for text: the sessions
+   * index). Stays on this machine: no exporter reads it.
+   */
+  text?: string;
+}
+
+/**
+ * Text the assistant wrote in one transcript line (text blocks only, not thinking or tool calls),
+ * redacted and cut. Produced only for the sessions index; no exporter reads it.
+ */
+export interface AssistantTextEvent {
+  kind: 'assistant_text';
+  ctx: EventContext;
+  ts: number;
+  /** The line's uuid: one assistant message is spread over several lines. */
+  uuid: string;
+  text: string;
 }
 
 /** One copy of an API response. Streaming writes several per response; sinks keep the largest. */
@@ -75,6 +93,8 @@ export interface ToolResultEvent {
   agentId?: string;
   /** First line of the error text, for failing-command signals. */
   errorText?: string;
+  /** The start of the result's text, redacted (sessions index, `--all-text`); never exported. */
+  text?: string;
 }
 
 export interface CompactionEvent {
@@ -133,6 +153,7 @@ export interface HookEvent {
 
 export type ModelEvent =
   | PromptEvent
+  | AssistantTextEvent
   | ModelCallEvent
   | ToolUseEvent
   | ToolResultEvent

@@ -1,7 +1,7 @@
 // Turns one parsed transcript line into model events. Unknown line types and fields are ignored:
 // Claude Code adds both often, and a reader that fails on them loses data.
 import type { EventContext, ModelEvent, Usage } from './events.js';
-import { redactCut } from '../detection/redact.js';
+import { REDACT_MARGIN, redactCut } from '../detection/redact.js';
 import { utf16Length, utf8Deep, utf8Of } from './line-text.js';
 
 type Json = Record<string, unknown>;
@@ -11,6 +11,9 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 // The line being normalized came from latin1 text (see line-text.ts): every string kept is decoded,
 // every length counted from the bytes. Set for the duration of one normalizeLine call.
 let bytes = false;
+// Text for the sessions index is wanted (set per call, like `bytes`): redacting every prompt and
+// answer costs time a command without that index should not pay.
+let withText = false;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? (bytes ? utf8Of(v) : v) : undefined);
 const len = (s: string): number => (bytes ? utf16Length(s) : s.length);
 
@@ -101,6 +104,31 @@ function textLength(content: unknown): number {
   return n;
 }
 
+/** What the sessions index keeps of one text (characters): enough to search and show, bounded. */
+export const TEXT_KEEP = { prompt: 8000, assistant: 4000, toolOutput: 1000 } as const;
+
+/**
+ * The text of a content value (a string, or its `text` blocks), decoded, cut and redacted. Only
+ * called when the sessions index asked for text.
+ */
+function keptText(content: unknown, max: number): string | undefined {
+  let raw = '';
+  if (typeof content === 'string') raw = content;
+  else if (Array.isArray(content)) {
+    for (const b of content) {
+      if (!isObj(b)) continue;
+      if (b.type === 'text' && typeof b.text === 'string' && b.text) raw += (raw ? '\n' : '') + b.text;
+      if (raw.length > (max + REDACT_MARGIN) * 4) break;
+    }
+  }
+  if (!raw) return undefined;
+  // Decoded before cutting (a cut could split a UTF-8 sequence), with a byte budget first so a huge
+  // latin1 string is never decoded whole.
+  const decoded = bytes ? utf8Of(raw.slice(0, (max + REDACT_MARGIN) * 4)) : raw;
+  const t = decoded.trim();
+  return t ? redactCut(t, max) : undefined;
+}
+
 function firstLine(content: unknown): string | undefined {
   const text = typeof content === 'string' ? content : Array.isArray(content) ? content.map((b) => (isObj(b) && typeof b.text === 'string' ? b.text : '')).join('\n') : '';
   // Error text reaches span status messages and the trace sink's saved state: redacted here, once.
@@ -115,10 +143,11 @@ function firstLine(content: unknown): string | undefined {
  * Returns false, adding nothing, for a line that cannot be normalized: the caller counts it as
  * malformed, like a line that is not JSON.
  */
-export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[], latin1 = false): boolean {
+export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[], latin1 = false, text = false): boolean {
   // Under its own guard: one line that cannot be normalized never costs the rest of the file.
   const before = out.length;
   bytes = latin1;
+  withText = text;
   try {
     eventsOf(line, hints, fallbackKey, out);
     return true;
@@ -127,6 +156,7 @@ export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: stri
     return false;
   } finally {
     bytes = false;
+    withText = false;
   }
 }
 
@@ -180,6 +210,10 @@ function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: Mod
         }
       }
     }
+    if (withText && !apiError && line.type === 'assistant') {
+      const text = keptText(message.content, TEXT_KEEP.assistant);
+      if (text) out.push({ kind: 'assistant_text', ctx, ts, uuid: str(line.uuid) ?? fallbackKey, text });
+    }
     return;
   }
 
@@ -199,6 +233,7 @@ function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: Mod
           resultChars: textLength(b.content),
           agentId: tur ? str(tur.agentId) : undefined,
           errorText: isError ? firstLine(b.content) : undefined,
+          text: withText ? keptText(b.content, TEXT_KEEP.toolOutput) : undefined,
         });
       }
       return;
@@ -206,7 +241,10 @@ function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: Mod
     // A prompt: not injected reminders, not the compaction summary.
     if (line.isMeta === true || line.isCompactSummary === true) return;
     const chars = textLength(content);
-    if (chars > 0) out.push({ kind: 'prompt', ctx, ts, uuid: str(line.uuid) ?? fallbackKey, chars });
+    if (chars > 0) {
+      const text = withText ? keptText(content, TEXT_KEEP.prompt) : undefined;
+      out.push(text === undefined ? { kind: 'prompt', ctx, ts, uuid: str(line.uuid) ?? fallbackKey, chars } : { kind: 'prompt', ctx, ts, uuid: str(line.uuid) ?? fallbackKey, chars, text });
+    }
   }
 }
 

@@ -5,7 +5,12 @@ import type { ModelEvent } from './events.js';
 
 export interface EventSink {
   readonly name: string;
-  accept(events: readonly ModelEvent[]): void;
+  /** The sink reads prompt and answer text (redacted): the reader then keeps it on events. */
+  readonly wantsText?: boolean;
+  /** Events in transcript order; `path` is the transcript they came from (absent for hook events). */
+  accept(events: readonly ModelEvent[], path?: string): void;
+  /** The transcript at `path` was replaced or truncated: it is read again from its start. */
+  restart?(path: string): void;
   flush(): Promise<void>;
   /**
    * State to checkpoint together with the byte offsets (what is still open, and what flush() could

@@ -311,6 +311,17 @@ export class Ledger {
     }
   }
 
+  /**
+   * An estimate from outside the spool (`ccotel import-activity`): kept once per key, and replaced
+   * like a hook's once the session has exact numbers. Returns false when the key is already known.
+   */
+  importEstimate(r: Omit<EstimateRecord, 'est'>): boolean {
+    if (this.estimates.has(r.key)) return false;
+    this.putEstimate({ ...r, est: this.exactSessions.has(r.sessionId) ? 2 : 1 });
+    this.indexEstimate(r.sessionId, r.key);
+    return true;
+  }
+
   private indexEstimate(sessionId: string, key: string): void {
     const keys = this.estimatedBy.get(sessionId);
     if (keys) keys.push(key);

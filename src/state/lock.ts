@@ -7,7 +7,12 @@
 // creating generation n+1 after seeing generation n dead or released; link() lets exactly one
 // creator win it. Release empties the file (it keeps its number), and only a holder deletes lower
 // generations, so the highest number never goes away and never comes back.
-import { constants, closeSync, fstatSync, ftruncateSync, linkSync, openSync, readdirSync, readSync, unlinkSync, writeSync, fsyncSync } from 'node:fs';
+//
+// A pid alone does not name a process: after a reboot (or wrap-around) a stale lock's pid may be
+// reused by an unrelated live process, which would keep ccotel from starting for good. Where /proc
+// exists, a lock also records the boot id and the process start time, and a holder is alive only
+// when both still match.
+import { constants, closeSync, fstatSync, ftruncateSync, linkSync, openSync, readdirSync, readFileSync, readSync, unlinkSync, writeSync, fsyncSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -19,21 +24,21 @@ export class StateLock {
 
   /** Returns the lock, or the pid of the live process that holds it. Throws fs errors (unwritable dir). */
   static acquire(dir: string): StateLock | { heldBy: number } {
-    const legacy = readPid(join(dir, 'lock'));
-    if (legacy !== undefined && legacy > 0 && legacy !== process.pid && isAlive(legacy)) return { heldBy: legacy };
+    const legacy = readHolder(join(dir, 'lock'));
+    if (legacy && legacy.pid > 0 && legacy.pid !== process.pid && isAlive(legacy)) return { heldBy: legacy.pid };
     const tmp = join(dir, `lock.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
       try {
-        writeSync(fd, `${process.pid}\n`);
+        writeSync(fd, `${process.pid} ${processIdentity(process.pid) ?? ''}\n`);
         fsyncSync(fd);
       } finally {
         closeSync(fd);
       }
       for (let attempt = 0; attempt < 50; attempt++) {
         const top = highest(dir);
-        if (top && top.pid !== undefined && top.pid > 0 && top.pid !== process.pid && isAlive(top.pid)) return { heldBy: top.pid };
-        if (top && top.pid === undefined) continue; // vanished between listing and reading: look again
+        if (top?.holder && top.holder.pid > 0 && top.holder.pid !== process.pid && isAlive(top.holder)) return { heldBy: top.holder.pid };
+        if (top && !top.holder) continue; // vanished between listing and reading: look again
         const gen = (top?.gen ?? 0) + 1;
         const path = join(dir, `lock.${gen}`);
         try {
@@ -52,7 +57,7 @@ export class StateLock {
         return new StateLock(path);
       }
       const top = highest(dir);
-      return { heldBy: top?.pid ?? -1 };
+      return { heldBy: top?.holder?.pid ?? -1 };
     } finally {
       unlinkQuiet(tmp);
     }
@@ -60,17 +65,17 @@ export class StateLock {
 
   /** The pid of the live process holding `dir`, if any (doctor asks this instead of reading files). */
   static holder(dir: string): number | undefined {
-    const legacy = readPid(join(dir, 'lock'));
-    if (legacy !== undefined && legacy > 0 && isAlive(legacy)) return legacy;
-    const top = highest(dir);
-    return top?.pid !== undefined && top.pid > 0 && isAlive(top.pid) ? top.pid : undefined;
+    const legacy = readHolder(join(dir, 'lock'));
+    if (legacy && legacy.pid > 0 && isAlive(legacy)) return legacy.pid;
+    const h = highest(dir)?.holder;
+    return h && h.pid > 0 && isAlive(h) ? h.pid : undefined;
   }
 
   release(): void {
     try {
       const fd = openSync(this.path, constants.O_RDWR | constants.O_NOFOLLOW);
       try {
-        if (readFd(fd) === String(process.pid)) {
+        if (readFd(fd).split(' ')[0] === String(process.pid)) {
           ftruncateSync(fd, 0); // empty = released; the generation number stays taken
           fsyncSync(fd);
         }
@@ -92,15 +97,22 @@ function generations(dir: string): number[] {
   return out;
 }
 
-/** The highest generation and its pid (0 = released, undefined = could not be read). */
-function highest(dir: string): { gen: number; pid: number | undefined } | undefined {
+interface Holder {
+  /** 0 = released. */
+  pid: number;
+  /** Boot id and start time of the process that wrote the lock, where /proc told them. */
+  identity?: string;
+}
+
+/** The highest generation and its holder (undefined = could not be read). */
+function highest(dir: string): { gen: number; holder: Holder | undefined } | undefined {
   const gens = generations(dir);
   if (gens.length === 0) return undefined;
   const gen = Math.max(...gens);
-  return { gen, pid: readPid(join(dir, `lock.${gen}`)) };
+  return { gen, holder: readHolder(join(dir, `lock.${gen}`)) };
 }
 
-function readPid(path: string): number | undefined {
+function readHolder(path: string): Holder | undefined {
   let fd: number;
   try {
     fd = openSync(path, READ);
@@ -108,12 +120,27 @@ function readPid(path: string): number | undefined {
     return undefined;
   }
   try {
-    const text = readFd(fd);
-    if (text === '') return 0;
-    const pid = Number.parseInt(text, 10);
-    return Number.isInteger(pid) ? pid : 0;
+    const [pidText = '', identity] = readFd(fd).split(' ');
+    if (pidText === '') return { pid: 0 };
+    const pid = Number.parseInt(pidText, 10);
+    return Number.isInteger(pid) ? { pid, identity: identity || undefined } : { pid: 0 };
   } finally {
     closeSync(fd);
+  }
+}
+
+let bootId: string | undefined;
+
+/** `<boot id>:<start time in clock ticks>` of a process, or undefined where /proc cannot tell. */
+export function processIdentity(pid: number): string | undefined {
+  try {
+    bootId ??= readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces and parentheses); starttime is field 22.
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return start ? `${bootId}:${start}` : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -132,11 +159,14 @@ function unlinkQuiet(path: string): void {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** The process that wrote the lock still runs: its pid exists and, where recorded, is the same process. */
+function isAlive(h: Holder): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    process.kill(h.pid, 0);
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  if (h.identity === undefined) return true;
+  const now = processIdentity(h.pid);
+  return now === undefined || now === h.identity;
 }

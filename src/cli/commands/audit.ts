@@ -10,7 +10,7 @@ import { BUILTIN_RULE_IDS, type Severity } from '../../detection/engine.js';
 import { SEVERITIES } from '../../detection/rules.js';
 import { addCommonOptions, type GlobalOptions, logLevelOf } from '../options.js';
 import { IngestSession } from '../../ingest/session.js';
-import { createProgress } from '../progress.js';
+import { syncWithProgress } from '../progress.js';
 
 interface AuditOptions extends GlobalOptions {
   session?: string;
@@ -49,16 +49,13 @@ Examples:
     const rangeOpts = { range: 'all', since: o.since, until: o.until };
     resolveRange(rangeOpts, Date.now(), o.timezone ?? 'UTC');
     const session = await IngestSession.open(o, log, { allowReadOnly: true });
-    const progress = createProgress('reading transcripts');
     try {
       // Bring the state up to date (nothing to read when a daemon keeps it current), then answer from it.
-      await session.sync((d, t) => progress.update(d, t));
-      progress.done();
+      await syncWithProgress(session);
       const { settings, store } = session;
       const report = buildAudit(store.ledger, { range: resolveRange(rangeOpts, Date.now(), settings.timezone), session: o.session, project: o.project, rules: o.rule, severity: o.severity as Severity | undefined });
       process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderAudit(report));
     } finally {
-      progress.done();
       await session.close();
     }
   });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ledgerToolLookup } from '../../export/traces/tool-lookup.js';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
+import { SessionsSink } from '../../sessions/sessions-sink.js';
 import { IngestSession } from '../../ingest/session.js';
 import { resolveExportTarget } from '../../export/otlp-settings.js';
 import type { IngestManager } from '../../ingest/manager.js';
@@ -75,7 +76,8 @@ Examples:
       pipeline = createExportPipeline(settings, session.fold, (key) => store.ledger.usage.get(key), settings.stateDir, log, { toolOf: ledgerToolLookup(store.ledger), serveLocalMetrics: false, trace: { sessionIdleMs }, retry: { refused: 'fail', giveUpAfterMs: timeoutMs } });
       for (const line of pipeline.describe()) log.info(line);
       const traces = pipeline.traces;
-      manager = session.attach([traces], { sinceMs });
+      // The sessions index must see every line: with --since it is left to the next run or `sessions`.
+      manager = session.attach(sinceMs === undefined ? [traces, new SessionsSink(settings.stateDir, store.readOnly)] : [traces], { sinceMs });
       session.useSpool();
       const logProgress = progressLog(log, () => manager!.counters.files);
       await session.sync((d, t) => (process.stderr.isTTY ? progress.update(d, t) : logProgress(d, t)));

@@ -7,6 +7,8 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { addCommonOptions, type GlobalOptions } from '../options.js';
 import { loadSettings } from '../../config/settings.js';
+import { BUILTIN_RULES } from '../../detection/rules.js';
+import type { RuleConfig } from '../../detection/engine.js';
 import { DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT } from '../../config/defaults.js';
 import { listTranscripts } from '../../sources/transcript-files.js';
 import { rootOf } from '../../sources/roots.js';
@@ -42,6 +44,7 @@ export function registerDoctor(program: Command): void {
       return finish(checks, o.json);
     }
     add('ok', 'timezone', settings.timezone);
+    add('ok', 'rules', rulesInEffect(settings.rules));
     if (settings.flatRate) add('warn', 'pricing', 'CLAUDE_RATE_INPUT/OUTPUT set: one flat rate for every model');
     const files = await listTranscripts(settings.roots);
     const counts = new Map(settings.roots.map((r) => [r, files.filter((f) => rootOf(settings.roots, f.path) === r).length]));
@@ -161,4 +164,15 @@ function finish(checks: Check[], json?: boolean): void {
   if (json) process.stdout.write(JSON.stringify({ checks }, null, 2) + '\n');
   else for (const c of checks) process.stdout.write(`${c.verdict === 'ok' ? 'OK  ' : c.verdict === 'warn' ? 'WARN' : 'FAIL'}  ${c.what}: ${c.detail}\n`);
   if (checks.some((c) => c.verdict === 'fail')) process.exitCode = 1;
+}
+
+/** The sensitive-action rules in effect: built-ins with their severity (or off), then the user's own. */
+function rulesInEffect(config: readonly RuleConfig[]): string {
+  const byId = new Map(config.map((r) => [r.id, r]));
+  const builtin = BUILTIN_RULES.map((b) => {
+    const o = byId.get(b.id);
+    return o?.enabled === false ? `${b.id} (off)` : `${b.id} (${o?.severity ?? b.severity})`;
+  });
+  const own = config.filter((r) => !BUILTIN_RULES.some((b) => b.id === r.id)).map((r) => (r.enabled === false ? `${r.id} (off)` : `${r.id} (${r.severity ?? 'warning'})`));
+  return `sensitive-action rules: ${builtin.join(', ')}${own.length ? `; your own: ${own.join(', ')}` : ''} (docs/security.md)`;
 }

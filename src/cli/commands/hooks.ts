@@ -8,6 +8,7 @@ import { UserError } from '../../errors.js';
 import { ALL_EVENTS, install, scopeStatus, SCOPES, settingsPath, uninstall, type Change, type Scope } from '../../hooks/install.js';
 import { spoolBacklog, spoolDir } from '../../sources/spool-dir.js';
 import { StateLock } from '../../state/lock.js';
+import { limitsOf } from '../../budget/status-writer.js';
 
 interface HooksOptions {
   scope?: string;
@@ -47,13 +48,16 @@ export function registerHooks(program: Command): void {
       .command('install')
       .description("add ccotel's hooks to Claude Code's settings (idempotent; other hooks and keys untouched; a timestamped backup is kept)")
       .option('--events <list>', `comma-separated hook events (default: all: ${ALL_EVENTS.join(',')})`)
+      .option('--budget-guard', 'also add the budget guard (UserPromptSubmit, PreToolUse): warns while a budget in the config is spent; blocks new prompts with budgets.enforce')
       .option('--state-dir <dir>', 'the state directory the daemon uses (default: $XDG_STATE_HOME/ccotel)')
       .option('--config <file>', 'config file (default: ~/.config/ccotel/config.yaml)'),
   ).action((o: HooksOptions) => {
     const path = pathOf(o);
     const events = o.events ? o.events.split(',').map((e) => e.trim()).filter(Boolean) : [...ALL_EVENTS];
-    const { stateDir } = loadSettings({ stateDir: o.stateDir, config: o.config });
-    report(install({ path, stateDir, events, budgetGuard: false, dryRun: o.dryRun === true }), 'install', o.dryRun === true);
+    const { stateDir, config, configPath } = loadSettings({ stateDir: o.stateDir, config: o.config });
+    const guard = o.budgetGuard === true;
+    report(install({ path, stateDir, events, budgetGuard: guard, dryRun: o.dryRun === true }), 'install', o.dryRun === true);
+    if (guard && !limitsOf(config)) process.stdout.write(`note: no budgets in ${configPath} yet: the guard does nothing until you set budgets.daily, .weekly or .monthly (and run \`ccotel run\`)\n`);
   });
   common(hooks.command('uninstall').description('remove exactly the hooks install added')).action((o: HooksOptions) => {
     report(uninstall(pathOf(o), o.dryRun === true), 'uninstall', o.dryRun === true);

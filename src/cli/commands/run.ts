@@ -4,7 +4,11 @@ import { ledgerToolLookup } from '../../export/traces/tool-lookup.js';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
 import { parsePort } from '../ports.js';
+import { SessionsSink } from '../../sessions/sessions-sink.js';
 import { IngestSession } from '../../ingest/session.js';
+import { BudgetStatusWriter } from '../../budget/status-writer.js';
+import { ActivitySink } from '../../activity/activity-sink.js';
+import { activityEnabled, activitySettings } from '../../activity/activity-log.js';
 import { resolveExportTarget } from '../../export/otlp-settings.js';
 import { checkTimeZone } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
@@ -61,6 +65,7 @@ variables, e.g.:
       trace: { sessionIdleMs, callQuietMs },
       retry: { refused: 'retry', refusedRetryMs },
       logMetricFailures: true,
+      heartbeat: true,
       prometheus: port ? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port } : undefined,
     });
     for (const line of pipeline.describe()) log.info(line);
@@ -71,8 +76,15 @@ variables, e.g.:
       throw new UserError(`cannot serve metrics: ${(err as Error).message} (another ccotel running? use --prometheus-port)`);
     }
     log.info('reading transcripts', { pid: process.pid, roots: settings.roots.filter((r) => r.exists).map((r) => r.projectsDir), stateDir: settings.stateDir });
-    const manager = session.attach([pipeline.traces]);
+    // The monitoring guide's activity log, written here so the hook never waits for it (docs/hooks.md).
+    const activity = activityEnabled(settings.config.activityLog) ? new ActivitySink(activitySettings(), settings.timezone, log) : undefined;
+    if (activity) log.info('writing the activity log', { dir: activitySettings().dir });
+    // The sessions index follows live sessions too (docs/sessions.md): `ccotel sessions` finds them at once.
+    const sessionsIndex = new SessionsSink(settings.stateDir, session.store.readOnly);
+    const manager = session.attach(activity ? [pipeline.traces, sessionsIndex, activity] : [pipeline.traces, sessionsIndex]);
     session.useSpool();
+    // The budget guard hook's status file, kept current on every commit (docs/hooks.md).
+    new BudgetStatusWriter(store, session.fold, { timezone: settings.timezone, config: settings.config, configPath: settings.configPath, configFound: settings.configFound }, log);
     let stopping = false;
     let syncing: Promise<unknown> = Promise.resolve();
     const stop = async (signal: string): Promise<void> => {

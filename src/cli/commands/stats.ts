@@ -8,7 +8,7 @@ import { checkTimeZone, resolveRange } from '../../calendar/time-range.js';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, type GlobalOptions, logLevelOf } from '../options.js';
 import { IngestSession } from '../../ingest/session.js';
-import { createProgress } from '../progress.js';
+import { syncWithProgress } from '../progress.js';
 
 interface StatsOptions extends GlobalOptions {
   range?: string;
@@ -42,20 +42,19 @@ Examples:
     if (o.timezone) checkTimeZone(o.timezone);
     resolveRange(o, Date.now(), o.timezone ?? 'UTC');
     const session = await IngestSession.open(o, log, { allowReadOnly: true });
-    const progress = createProgress('reading transcripts');
     try {
-      await session.sync((d, t) => progress.update(d, t));
-      progress.done();
+      await syncWithProgress(session);
       const { settings, store } = session;
       const now = Date.now();
       const range = resolveRange(o, now, settings.timezone);
       const report = buildReport(session.fold, { range, timezone: settings.timezone, project: o.project }, inputSummary(session.files, store.files, session.fold), () => store.ledger);
       process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderStats(report));
       // On stderr: scripts reading --json get the report alone.
-      const hint = emptyRangeHint(store.ledger, range, now, settings.timezone, o.project);
+      // Only for an empty report: it reads the ledger, which a warm stats otherwise never parses.
+      const empty = report.requests + report.apiErrors + report.operations + report.prompts === 0;
+      const hint = empty ? emptyRangeHint(store.ledger, range, now, settings.timezone, o.project) : undefined;
       if (hint) log.info(hint);
     } finally {
-      progress.done();
       await session.close();
     }
   });

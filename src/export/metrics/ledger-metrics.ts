@@ -62,6 +62,11 @@ export interface MetricOptions {
   timezone: string;
   /** "Now" for the budget periods and the histogram settle window (epoch ms). */
   nowMs: number;
+  /**
+   * The daemon's heartbeat: export the collection time as ccotel.exporter.last_export_timestamp.
+   * Only `ccotel run` sets it, so a one-shot backfill never passes for a live daemon.
+   */
+  heartbeat?: boolean;
 }
 
 /** Every metric name, in export order. */
@@ -81,6 +86,7 @@ export const METRIC = {
   budgetCost: 'ccotel.budget.cost',
   budgetCostTotal: 'ccotel.budget.cost.total',
   lastEventTimestamp: 'ccotel.exporter.last_event_timestamp',
+  lastExportTimestamp: 'ccotel.exporter.last_export_timestamp',
   permissionRequests: 'ccotel.permission.requests',
   notifications: 'ccotel.notifications',
   sensitiveHits: 'ccotel.sensitive.hits',
@@ -201,5 +207,6 @@ export function metricData(fold: Fold, opts: MetricOptions): LedgerMetric[] {
     counter(METRIC.permissionRequests, '{request}', 'Permission requests reported by the PermissionRequest hook, by tool and outcome (unknown when the hook does not say).', permissions),
     counter(METRIC.notifications, '{notification}', 'Notifications reported by the Notification hook, by notification type.', notifications),
     gauge(METRIC.lastEventTimestamp, 's', 'Newest event time in the ledger, seconds since the Unix epoch.', Number.isFinite(s.lastEventMs) ? [{ attributes: { user }, value: s.lastEventMs / 1000 }] : []),
+    gauge(METRIC.lastExportTimestamp, 's', 'Wall-clock time of this export by a running ccotel daemon (its heartbeat), seconds since the Unix epoch.', opts.heartbeat ? [{ attributes: { user }, value: nowMs / 1000 }] : []),
   ];
 }

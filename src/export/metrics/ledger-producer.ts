@@ -34,6 +34,8 @@ export interface LedgerProducerOptions {
   names?: 'otel' | 'prometheus';
   /** Clock for the budget periods and the end time of points (tests). */
   now?: () => number;
+  /** Export the daemon heartbeat (`ccotel run` only). */
+  heartbeat?: boolean;
 }
 
 const hr = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
@@ -93,7 +95,7 @@ export class LedgerMetricProducer implements MetricProducer {
   async collect(): Promise<CollectionResult> {
     const nowMs = (this.opts.now ?? Date.now)();
     try {
-      const data = metricData(this.fold, { user: this.opts.user, timezone: this.opts.timezone, nowMs });
+      const data = metricData(this.fold, { user: this.opts.user, timezone: this.opts.timezone, nowMs, heartbeat: this.opts.heartbeat });
       const metrics = toMetricData(data, nowMs, this.opts.names, this.fold.startMs);
       return { resourceMetrics: { resource: this.resource, scopeMetrics: metrics.length ? [{ scope: SCOPE, metrics }] : [] }, errors: [] };
     } catch (err) {

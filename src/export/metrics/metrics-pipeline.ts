@@ -34,6 +34,8 @@ export interface MetricsPipelineOptions {
   exportIntervalMs?: number;
   /** Clock (tests). */
   now?: () => number;
+  /** Export the daemon heartbeat gauge (`ccotel run` only). */
+  heartbeat?: boolean;
   /** Told when a periodic OTLP export fails after succeeding (or at first), and when it recovers. */
   onExportResult?: (error: Error | undefined) => void;
 }
@@ -90,7 +92,7 @@ class RecordingExporter implements PushMetricExporter {
 }
 
 export function createMetricsPipeline(o: MetricsPipelineOptions): MetricsPipeline {
-  const producerOpts = { user: o.user, timezone: o.timezone, now: o.now };
+  const producerOpts = { user: o.user, timezone: o.timezone, now: o.now, heartbeat: o.heartbeat };
   if (o.mode.kind === 'prometheus') {
     const { host, port } = o.mode;
     // Names are pre-translated to what the collector's prometheusexporter exposes, so the local

@@ -1,0 +1,81 @@
+// The sessions index on disk: two append-only journals in <state>/sessions/ (0700, files 0600).
+// `meta.ndjson` holds what a listing needs (file → session, time span, short prompts), small enough
+// to read in a few ms; `text.ndjson` holds the redacted prompt, answer and tool-output text only a
+// search or --show reads. Rows are keyed, and a later row replaces an earlier one with the same key,
+// so bytes delivered twice (a crash between the index write and the checkpoint) change nothing.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync, constants } from 'node:fs';
+import { join } from 'node:path';
+
+/** A row: ['F', path, sessionId, cwd] | ['W', path, firstTs, lastTs] | ['q', path, uuid, ts, short] | ['X', path]. */
+export type MetaRow = [string, string, ...(string | number)[]];
+/** A row: ['p' | 'a' | 'o', path, id, ts, text] (prompt, answer, tool output) | ['X', path]. */
+export type TextRow = [string, string, ...(string | number)[]];
+
+export const INDEX_DIR = 'sessions';
+const META = 'meta.ndjson';
+const TEXT = 'text.ndjson';
+const APPEND = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW;
+
+export const indexDir = (stateDir: string): string => join(stateDir, INDEX_DIR);
+
+export interface IndexFiles {
+  meta: string;
+  text: string;
+}
+
+export function indexFiles(stateDir: string): IndexFiles {
+  const dir = indexDir(stateDir);
+  return { meta: join(dir, META), text: join(dir, TEXT) };
+}
+
+/** Appends rows durably (fsync: the checkpoint written next must never cover rows that are lost). */
+export function appendRows(path: string, rows: readonly unknown[]): void {
+  if (rows.length === 0) return;
+  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+  const fd = openSync(path, APPEND, 0o600);
+  try {
+    writeSync(fd, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Every row of one journal; a torn last line (a kill mid-append) is skipped. */
+export function readRows<T>(path: string): T[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: T[] = [];
+  let at = 0;
+  while (at < text.length) {
+    let nl = text.indexOf('\n', at);
+    if (nl < 0) nl = text.length;
+    if (nl > at) {
+      try {
+        out.push(JSON.parse(text.slice(at, nl)) as T);
+      } catch {
+        // torn or foreign line: the bytes it covered are re-read only by --rebuild
+      }
+    }
+    at = nl + 1;
+  }
+  return out;
+}
+
+/** Bytes the index takes on disk (for the bench and --show's footer). */
+export function indexBytes(stateDir: string): number {
+  const f = indexFiles(stateDir);
+  let n = 0;
+  for (const p of [f.meta, f.text]) if (existsSync(p)) n += statSync(p).size;
+  return n;
+}
+
+/** Removes the index (--rebuild): the checkpoints' `sessions` offsets are reset by the caller. */
+export function removeIndex(stateDir: string): void {
+  rmSync(indexDir(stateDir), { recursive: true, force: true });
+}

@@ -1,0 +1,154 @@
+// `ccotel sessions` answers (list, search, --show) as plain data. The JSON shape is an interface
+// (docs/sessions.md): fields are added, never renamed or removed, within one `schema`.
+import type { Ledger } from '../state/ledger.js';
+import type { Pricer } from '../pricing/cost.js';
+import { loadCatalog, loadTexts, type Pending, type SessionEntry } from './catalog.js';
+import { resumeDirs, resumeLine } from './resume.js';
+import { summarize, usdOf } from './summary.js';
+import { matchItems, parseQuery, type Match } from './search.js';
+import { isTypedPrompt, oneLine } from './prompt-kind.js';
+import { traceIdFor } from '../export/traces/ids.js';
+import { UserError } from '../errors.js';
+
+export const SESSIONS_SCHEMA = 'ccotel.sessions/v1';
+
+export interface SessionsContext {
+  stateDir: string;
+  ledger: () => Ledger;
+  pricer: Pricer;
+  /** Transcripts listed just now (files gone since are not listed). */
+  present: ReadonlySet<string>;
+  pending?: Pending;
+  /** The directory the command runs in (resume lines skip the cd when it is the session's). */
+  here: string;
+  jaegerUrl?: string;
+}
+
+export interface Filter {
+  limit: number;
+  project?: string;
+  startMs: number;
+  endMs: number;
+}
+
+export interface SessionRow {
+  sessionId: string;
+  path: string;
+  project: string;
+  start: string;
+  end: string;
+  durationMs: number;
+  firstPrompt: string | null;
+  costUsd: number;
+  toolCalls: number;
+  subagents: number;
+  resume: string;
+  matches?: Match[];
+}
+
+export interface SessionsList {
+  schema: typeof SESSIONS_SCHEMA;
+  query: string | null;
+  terms: string[];
+  total: number;
+  sessions: SessionRow[];
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function candidates(ctx: SessionsContext, f: Filter): { all: SessionEntry[]; kept: SessionEntry[] } {
+  const all = loadCatalog(ctx.stateDir, ctx.pending, ctx.present);
+  const kept = all.filter((e) => e.lastTs >= f.startMs && e.firstTs < f.endMs && (f.project === undefined || e.cwd.toLowerCase().includes(f.project.toLowerCase()) || e.folder.toLowerCase().includes(f.project.toLowerCase())));
+  return { all, kept };
+}
+
+function rows(ctx: SessionsContext, all: readonly SessionEntry[], picked: readonly SessionEntry[]): SessionRow[] {
+  const dirs = resumeDirs(all);
+  const sums = summarize(ctx.ledger(), ctx.pricer, new Set(picked.map((e) => e.sessionId)));
+  return picked.map((e) => {
+    const s = sums.get(e.sessionId);
+    return {
+      sessionId: e.sessionId,
+      path: e.path,
+      project: dirs.get(e.path) ?? e.cwd,
+      start: iso(e.firstTs),
+      end: iso(e.lastTs),
+      durationMs: e.lastTs - e.firstTs,
+      firstPrompt: e.prompts[0]?.short ?? null,
+      costUsd: usdOf(s?.nanoUsd ?? 0),
+      toolCalls: s?.toolCalls ?? 0,
+      subagents: s?.subagents.size ?? 0,
+      resume: resumeLine(e, dirs.get(e.path), ctx.here),
+    };
+  });
+}
+
+/** The most recent sessions, or those matching `query` (every term), most recent first. */
+export function listSessions(ctx: SessionsContext, f: Filter, query?: string, allText = false): SessionsList {
+  const { all, kept } = candidates(ctx, f);
+  if (query === undefined) return { schema: SESSIONS_SCHEMA, query: null, terms: [], total: kept.length, sessions: rows(ctx, all, kept.slice(0, f.limit)) };
+  const q = parseQuery(query);
+  if (q.terms.length === 0) throw new UserError('the search query is empty; give one or more words, e.g. ccotel sessions "flaky test"');
+  const texts = loadTexts(ctx.stateDir, new Set(kept.map((e) => e.path)), ctx.pending);
+  const hits: Array<{ e: SessionEntry; m: Match[] }> = [];
+  for (const e of kept) {
+    const m = matchItems(texts.get(e.path) ?? [], q, allText);
+    if (m) hits.push({ e, m });
+  }
+  const shown = hits.slice(0, f.limit);
+  const out = rows(ctx, all, shown.map((h) => h.e));
+  out.forEach((r, i) => (r.matches = shown[i]!.m));
+  return { schema: SESSIONS_SCHEMA, query, terms: q.terms, total: hits.length, sessions: out };
+}
+
+export interface SessionDetail {
+  schema: typeof SESSIONS_SCHEMA;
+  sessionId: string;
+  copies: Array<{ path: string; project: string; resume: string }>;
+  start: string;
+  end: string;
+  durationMs: number;
+  prompts: Array<{ time: string; text: string }>;
+  tools: Array<{ name: string; calls: number; errors: number }>;
+  files: Array<{ path: string; tools: string[] }>;
+  costUsd: number;
+  models: Array<{ model: string; calls: number; tokens: number; costUsd: number }>;
+  subagents: Array<{ agentId: string; modelCalls: number; toolCalls: number }>;
+  sensitive: Array<{ time: string; rule: string; severity: string; tool: string; value: string }>;
+  traceId: string;
+  jaegerUrl: string | null;
+}
+
+/** One session by id or unique id prefix. */
+export function showSession(ctx: SessionsContext, id: string): SessionDetail {
+  const all = loadCatalog(ctx.stateDir, ctx.pending, ctx.present);
+  const ids = [...new Set(all.filter((e) => e.sessionId.startsWith(id)).map((e) => e.sessionId))];
+  if (ids.length === 0) throw new UserError(`no session id starts with "${id}"; \`ccotel sessions\` lists them`);
+  if (ids.length > 1) throw new UserError(`"${id}" is the start of ${ids.length} session ids (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}); give more of it`);
+  const sid = ids[0]!;
+  const copies = all.filter((e) => e.sessionId === sid).sort((a, b) => (a.path < b.path ? -1 : 1));
+  const dirs = resumeDirs(all);
+  const first = copies[0]!;
+  const texts = loadTexts(ctx.stateDir, new Set([first.path]), ctx.pending).get(first.path) ?? [];
+  const s = summarize(ctx.ledger(), ctx.pricer, new Set([sid]), true).get(sid);
+  const firstTs = Math.min(...copies.map((c) => c.firstTs));
+  const lastTs = Math.max(...copies.map((c) => c.lastTs));
+  const traceId = traceIdFor(sid);
+  return {
+    schema: SESSIONS_SCHEMA,
+    sessionId: sid,
+    copies: copies.map((e) => ({ path: e.path, project: dirs.get(e.path) ?? e.cwd, resume: resumeLine(e, dirs.get(e.path), ctx.here) })),
+    start: iso(firstTs),
+    end: iso(lastTs),
+    durationMs: lastTs - firstTs,
+    prompts: texts.filter((t) => t.k === 'p' && isTypedPrompt(t.text)).map((t) => ({ time: iso(t.ts), text: oneLine(t.text, 500) })),
+    tools: [...(s?.tools ?? [])].map(([name, c]) => ({ name, ...c })).sort((a, b) => b.calls - a.calls || (a.name < b.name ? -1 : 1)),
+    files: [...(s?.files ?? [])].map(([path, t]) => ({ path, tools: [...t].sort() })).sort((a, b) => (a.path < b.path ? -1 : 1)),
+    costUsd: usdOf(s?.nanoUsd ?? 0),
+    models: [...(s?.models ?? [])].map(([model, m]) => ({ model, calls: m.calls, tokens: m.tokens, costUsd: usdOf(m.nanoUsd) })).sort((a, b) => b.costUsd - a.costUsd || (a.model < b.model ? -1 : 1)),
+    subagents: [...(s?.subagents ?? [])].map(([agentId, a]) => ({ agentId, modelCalls: a.calls, toolCalls: a.tools })).sort((a, b) => (a.agentId < b.agentId ? -1 : 1)),
+    sensitive: (s?.hits ?? []).map((h) => ({ time: iso(h.ts), rule: h.rule, severity: h.severity, tool: h.tool, value: h.value })),
+    traceId,
+    jaegerUrl: ctx.jaegerUrl ? `${ctx.jaegerUrl.replace(/\/+$/, '')}/trace/${traceId}` : null,
+  };
+}

@@ -1,0 +1,37 @@
+// The copy-paste resume line. Claude Code finds a session by the folder its cwd encodes to
+// (every character but letters and digits becomes `-`), so the line must cd to a directory that
+// encodes to the transcript's folder, not necessarily the cwd written in its lines: after the
+// guide's migration (folder renamed) or fork (`cp -n` into another project's folder) they differ.
+import { existsSync } from 'node:fs';
+import type { SessionEntry } from './catalog.js';
+
+export const folderOf = (cwd: string): string => cwd.replace(/[^A-Za-z0-9]/g, '-');
+
+/**
+ * The directory to resume from: the session's own cwd when it encodes to its folder, else the cwd of
+ * another session living natively in that folder, else the folder name read back as a path (the
+ * encoding loses `.` and `-`, so that guess is used only when it exists).
+ */
+export function resumeDirs(entries: readonly SessionEntry[]): Map<string, string | undefined> {
+  const native = new Map<string, string>();
+  for (const e of entries) if (e.cwd && folderOf(e.cwd) === e.folder) native.set(e.folder, e.cwd);
+  const out = new Map<string, string | undefined>();
+  for (const e of entries) {
+    let dir = native.get(e.folder);
+    if (dir === undefined) {
+      const guess = e.folder.replace(/-/g, '/');
+      dir = existsSync(guess) ? guess : undefined;
+    }
+    out.set(e.path, dir);
+  }
+  return out;
+}
+
+const quote = (s: string): string => (/^[A-Za-z0-9_./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** `cd <dir> && claude --resume <id>`, or just the resume when `here` already encodes to the folder. */
+export function resumeLine(e: SessionEntry, dir: string | undefined, here: string): string {
+  const resume = `claude --resume ${e.sessionId}`;
+  if (folderOf(here) === e.folder) return resume;
+  return dir === undefined ? `# folder ${e.folder}: cd to the project it belongs to, then ${resume}` : `cd ${quote(dir)} && ${resume}`;
+}

@@ -1,0 +1,81 @@
+// The sessions index as a positioned sink (docs/sessions.md): the ingest manager hands it the same
+// events, file by file, that it hands the trace sink, and it keeps its own read position per file,
+// so the index is built by the checkpointed reader (history and live), never by rescanning. Text
+// arrives already redacted (model/normalize.ts); it is written only here, under the state dir.
+import type { EventSink } from '../model/sink.js';
+import type { ModelEvent } from '../model/events.js';
+import { appendRows, indexFiles, type IndexFiles, type MetaRow, type TextRow } from './index-file.js';
+import { isTypedPrompt, oneLine } from './prompt-kind.js';
+import { maskTokens } from './mask.js';
+
+/** Characters of a prompt kept in the listing's journal (the full text is in the text journal). */
+export const SHORT_PROMPT = 200;
+
+/** Subagent transcripts (`<session>/subagents/…`) are not sessions. */
+export const isSubagentPath = (path: string): boolean => /[\\/]subagents[\\/]/.test(path);
+
+export class SessionsSink implements EventSink {
+  readonly name = 'sessions';
+  readonly wantsText = true;
+  private readonly files: IndexFiles;
+  private meta: MetaRow[] = [];
+  private text: TextRow[] = [];
+  /** Paths whose file row this process wrote (with the cwd it named). */
+  private readonly known = new Map<string, string>();
+
+  constructor(
+    stateDir: string,
+    /** Another ccotel owns the state: rows stay in memory (see pending()), nothing is written. */
+    private readonly readOnly = false,
+  ) {
+    this.files = indexFiles(stateDir);
+  }
+
+  accept(events: readonly ModelEvent[], path?: string): void {
+    if (path === undefined || isSubagentPath(path)) return;
+    let first = Infinity;
+    let last = -Infinity;
+    for (const e of events) {
+      if (e.ctx.agentId !== undefined || e.kind === 'hook') continue;
+      const cwd = e.ctx.cwd;
+      const had = this.known.get(path);
+      if (had === undefined || (had === '' && cwd !== '')) {
+        this.known.set(path, cwd);
+        this.meta.push(['F', path, e.ctx.sessionId, cwd]);
+      }
+      if (e.ts < first) first = e.ts;
+      if (e.ts > last) last = e.ts;
+      if (e.kind === 'prompt' && e.text !== undefined) {
+        const text = maskTokens(e.text.normalize('NFC'));
+        this.text.push(['p', path, e.uuid, e.ts, text]);
+        if (isTypedPrompt(text)) this.meta.push(['q', path, e.uuid, e.ts, oneLine(text, SHORT_PROMPT)]);
+      } else if (e.kind === 'assistant_text') {
+        this.text.push(['a', path, e.uuid, e.ts, maskTokens(e.text.normalize('NFC'))]);
+      } else if (e.kind === 'tool_result' && e.text !== undefined) {
+        this.text.push(['o', path, e.toolUseId, e.ts, maskTokens(e.text.normalize('NFC'))]);
+      }
+    }
+    if (first <= last) this.meta.push(['W', path, first, last]);
+  }
+
+  restart(path: string): void {
+    if (isSubagentPath(path)) return;
+    this.known.delete(path);
+    this.meta.push(['X', path]);
+    this.text.push(['X', path]);
+  }
+
+  async flush(): Promise<void> {
+    if (this.readOnly) return;
+    // Text first: a listing never names a session whose text a crash lost (re-read either way).
+    appendRows(this.files.text, this.text);
+    this.text = [];
+    appendRows(this.files.meta, this.meta);
+    this.meta = [];
+  }
+
+  /** Rows not on disk (a read-only reader's view of what the owner has not yet written). */
+  pending(): { meta: readonly MetaRow[]; text: readonly TextRow[] } {
+    return { meta: this.meta, text: this.text };
+  }
+}
