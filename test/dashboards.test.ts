@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { dashboards, render } from '../dashboards/generator/index.js';
 import { M } from '../dashboards/generator/common.js';
+import { METRIC } from '../src/export/metrics/ledger-metrics.js';
 import { NATIVE } from '../dashboards/generator/native.js';
 import { panelsOf, referencedVariables, variablesOf } from './support/dashboards.js';
 import { DEPLOY, REPO_ROOT } from './support/stack.js';
@@ -19,6 +20,12 @@ describe('generated dashboards', () => {
     const committed = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
     expect(committed).toEqual(Object.keys(generated).map((n) => `${n}.json`).sort());
     for (const [name, d] of Object.entries(generated)) expect(readFileSync(join(DIR, `${name}.json`), 'utf8'), `dashboards/${name}.json is stale`).toBe(render(d));
+  });
+
+  it('names every metric of METRIC (a new metric must be placed or consciously left out)', () => {
+    expect(Object.keys(M).length).toBe(Object.keys(METRIC).length);
+    const prom = Object.values(M);
+    for (const name of Object.values(METRIC)) expect(prom.some((p) => p.startsWith(name.replaceAll('.', '_'))), name).toBe(true);
   });
 
   it('has the uids the alert rules link to (dashboard_url), each uid once', () => {

@@ -39,6 +39,7 @@ export const M = {
   budgetCost: gauge(METRIC.budgetCost, 'USD'),
   budgetCostTotal: gauge(METRIC.budgetCostTotal, 'USD'),
   lastEvent: gauge(METRIC.lastEventTimestamp, 's'),
+  lastExport: gauge(METRIC.lastExportTimestamp, 's'),
   permissions: counter(METRIC.permissionRequests, '{request}'),
   notifications: counter(METRIC.notifications, '{notification}'),
   sensitiveHits: counter(METRIC.sensitiveHits, '{hit}'),
