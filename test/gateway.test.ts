@@ -4,7 +4,7 @@
 // generator's Expected for each developer. A developer whose token the gateway does not know yet is
 // refused (401); once the token is added to the gateway's tokens file, that daemon's retries deliver
 // everything (nothing lost), without restarting either side.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
@@ -17,9 +17,16 @@ import { generateHistory, type Expected } from './support/history-generator.js';
 import { promQuery, REPO_ROOT, startStack, type Stack } from './support/stack.js';
 import { waitFor } from './support/wait.js';
 
-const ROOT = process.getuid?.() === 0;
-/** The second developer: another OS user when we can switch to one (ccotel's `user` label is the OS user). */
-const OTHER = ROOT ? { uid: 65534, gid: 65534, name: 'nobody' } : undefined;
+/**
+ * The second developer: another OS user (ccotel's `user` label is the OS user) when the test runs as
+ * root and that user can run the built CLI from where this checkout lives; else the same user.
+ */
+const OTHER = ((): { uid: number; gid: number; name: string } | undefined => {
+  if (process.getuid?.() !== 0) return undefined;
+  const as = { uid: 65534, gid: 65534 };
+  const r = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(CLI)}, require('fs').constants.R_OK); process.stdout.write(require('os').userInfo().username)`], { ...as, encoding: 'utf8' });
+  return r.status === 0 && r.stdout ? { ...as, name: r.stdout } : undefined;
+})();
 const ME = userInfo().username;
 
 interface Daemon {
