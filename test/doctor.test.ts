@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuiltCli } from './support/ccotel-cli.js';
-import { runCli, type CliResult } from './support/cli-process.js';
+import { runCli, startCli, type CliResult } from './support/cli-process.js';
+import { probablyFreePort } from './support/temp.js';
+import { waitFor } from './support/wait.js';
 import { writeSessions, type HandCall } from './support/hand-transcripts.js';
 
 const CALLS: HandCall[] = [0, 1, 2].map((i) => ({ sessionId: `doc-${i}`, cwd: `/home/dev/p${i}`, ts: Date.parse('2025-07-01T10:00:00Z') + i * 1000, input: 10, output: 20 }));
@@ -70,6 +72,31 @@ describe('ccotel doctor', () => {
     expect(checks.find((c) => c.what === 'transcripts')!.detail).toBe(`${join(root, 'projects')}: ${CALLS.length} transcript files (flag)`);
     expect(checks.find((c) => c.what === 'state')!.detail).toMatch(new RegExp(`^${state}: ${CALLS.length} files checkpointed, ${CALLS.length} model calls in the ledger; [\\d.]+ (B|KiB|MiB) on disk \\(ledger [\\d.]+ (B|KiB|MiB), 0% superseded rows\\), never compacted$`));
     expect(checks.find((c) => c.what === 'timezone')!.detail).toBe('UTC');
+  });
+
+  it('a running daemon: doctor names its pid and the port it really serves, and forgets it once stopped', async () => {
+    const state = join(dir, 'state-daemon');
+    let run: ReturnType<typeof startCli> | undefined;
+    let port = 0;
+    for (let attempt = 1; attempt <= 5 && !run; attempt++) {
+      port = await probablyFreePort();
+      const r = startCli(['run', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC', '--log-format', 'text', '--prometheus-port', String(port)]);
+      const up = await waitFor(() => (r.stderr.includes('following live sessions') ? 'up' : r.child.exitCode !== null ? 'exited' : undefined), { timeoutMs: 60_000, what: 'daemon following' });
+      if (up === 'up') run = r;
+      else if (!/EADDRINUSE/.test(r.stderr)) throw new Error(r.stderr);
+    }
+    try {
+      const { checks } = await doctor(root, {}, state);
+      const daemon = checks.find((c) => c.what === 'daemon');
+      expect(daemon?.verdict).toBe('ok');
+      expect(daemon?.detail).toContain(`running as pid ${run!.child.pid}`);
+      expect(daemon?.detail).toContain(`:${port}/metrics`);
+    } finally {
+      run!.child.kill('SIGTERM');
+      expect((await run!.done).code, run!.stderr).toBe(0);
+    }
+    const { checks } = await doctor(root, {}, state);
+    expect(checks.find((c) => c.what === 'daemon')).toBeUndefined();
   });
 
   it('the text form prints one verdict per line', async () => {

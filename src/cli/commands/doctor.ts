@@ -7,6 +7,7 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { addCommonOptions, type GlobalOptions } from '../options.js';
 import { loadSettings } from '../../config/settings.js';
+import { readDaemonInfo } from '../../state/daemon-info.js';
 import { BUILTIN_RULES } from '../../detection/rules.js';
 import type { RuleConfig } from '../../detection/engine.js';
 import { DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT } from '../../config/defaults.js';
@@ -80,7 +81,10 @@ export function registerDoctor(program: Command): void {
     }
     try {
       const target = resolveExportTarget(settings.config.otlp);
-      if (!target.configured) add('ok', 'export', `no OTLP endpoint: embedded default (Prometheus on ${settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST}:${settings.config.prometheus?.port ?? DEFAULT_PROMETHEUS_PORT} unless \`run --prometheus-port\` says otherwise, trace files in the state directory)`);
+      // A running daemon says what it serves (its Prometheus port may not be the configured one).
+      const daemon = readDaemonInfo(settings.stateDir);
+      if (daemon) add('ok', 'daemon', `running as pid ${daemon.pid} since ${daemon.startedAt}: ${daemon.serves.join('; ')}`);
+      else if (!target.configured) add('ok', 'export', `no OTLP endpoint: embedded default (Prometheus on ${settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST}:${settings.config.prometheus?.port ?? DEFAULT_PROMETHEUS_PORT} unless \`run --prometheus-port\` says otherwise, trace files in the state directory)`);
       for (const w of credentialWarnings(target)) add('warn', 'export', w);
       for (const [signal, url] of Object.entries(target.urls) as Array<[Signal, string]>) {
         if (!url) continue;

@@ -16,6 +16,7 @@ import { UserError } from '../../errors.js';
 import { startLoopMonitor } from '../loop-monitor.js';
 import { progressLog } from '../progress.js';
 import { DEFAULT_CALL_QUIET, DEFAULT_METRICS_INTERVAL, DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT, DEFAULT_SESSION_IDLE } from '../../config/defaults.js';
+import { removeDaemonInfo, writeDaemonInfo } from '../../state/daemon-info.js';
 
 interface RunOptions extends GlobalOptions {
   logFormat?: string;
@@ -75,6 +76,8 @@ variables, e.g.:
       await session.close();
       throw new UserError(`cannot serve metrics: ${(err as Error).message} (another ccotel running? use --prometheus-port)`);
     }
+    // For doctor: what this daemon serves (the Prometheus port may differ from the default).
+    await writeDaemonInfo(settings.stateDir, { pid: process.pid, startedAt: new Date().toISOString(), serves: pipeline.describe() }).catch((err) => log.warn(`cannot write ${settings.stateDir}/daemon.json for doctor: ${(err as Error).message}`));
     log.info('reading transcripts', { pid: process.pid, roots: settings.roots.filter((r) => r.exists).map((r) => r.projectsDir), stateDir: settings.stateDir });
     // The monitoring guide's activity log, written here so the hook never waits for it (docs/hooks.md).
     const activity = activityEnabled(settings.config.activityLog) ? new ActivitySink(activitySettings(), settings.timezone, log) : undefined;
@@ -94,6 +97,7 @@ variables, e.g.:
       manager.stop();
       pipeline.stopRetrying();
       await syncing.catch(() => {}); // ends after the file in progress, with a last commit
+      removeDaemonInfo(settings.stateDir);
       await session.close();
       try {
         await pipeline.metrics.forceFlush();
