@@ -16,18 +16,12 @@ import { localDay } from '../calendar/time-range.js';
 import type { ModelEvent } from '../model/events.js';
 import type { EventSink } from '../model/sink.js';
 import type { Logger } from '../log.js';
-import { activityLine, fileOf, type ActivitySettings } from './activity-log.js';
+import { activityLine, fileOf, type ActivitySettings, type ToolCallFacts } from './activity-log.js';
 
 const KEEP_DONE_MS = 2 * 86_400_000;
 
-interface Open {
-  ts: number;
-  sessionId: string;
-  cwd: string;
-  tool: string;
-  file: string;
-  inputChars: number;
-}
+/** A call seen but not finished yet: its line lacks only the result's size. */
+type Open = Omit<ToolCallFacts, 'resultChars'>;
 
 interface SavedState {
   since: number;
