@@ -10,12 +10,11 @@ import {
   type MetricData,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
-import type { HrTime } from '@opentelemetry/api';
 import type { Fold } from '../../fold/fold.js';
 import { LEGACY_START_MS } from '../../fold/fold.js';
-import { VERSION } from '../../version.js';
 import { metricData, type LedgerMetric } from './ledger-metrics.js';
 import { prometheusName } from './prometheus-names.js';
+import { SCOPE, hrTime } from '../scope.js';
 
 /**
  * Default start time of every cumulative point (2025-01-01T00:00:00Z, before any Claude Code
@@ -25,7 +24,6 @@ import { prometheusName } from './prometheus-names.js';
  */
 export const CUMULATIVE_START_MS = LEGACY_START_MS;
 
-export const SCOPE = { name: 'ccotel', version: VERSION };
 
 export interface LedgerProducerOptions {
   user: string;
@@ -38,11 +36,10 @@ export interface LedgerProducerOptions {
   heartbeat?: boolean;
 }
 
-const hr = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
 
 export function toMetricData(metrics: LedgerMetric[], nowMs: number, names: 'otel' | 'prometheus' = 'otel', startMs = CUMULATIVE_START_MS): MetricData[] {
-  const startTime = hr(startMs);
-  const endTime = hr(nowMs);
+  const startTime = hrTime(startMs);
+  const endTime = hrTime(nowMs);
   const out: MetricData[] = [];
   for (const m of metrics) {
     if (m.points.length === 0) continue;

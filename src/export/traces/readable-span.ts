@@ -4,12 +4,10 @@ import { SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { SpanData } from './span-data.js';
-import { VERSION } from '../../version.js';
+import { SCOPE, hrTime } from '../scope.js';
 
 export type ReadableSpan = Parameters<OTLPTraceExporter['export']>[0][number];
 
-const SCOPE = { name: 'ccotel', version: VERSION };
-const hr = (ms: number): [number, number] => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
 
 export function toReadableSpan(s: SpanData, resource: Resource): ReadableSpan {
   const ctx = { traceId: s.traceId, spanId: s.spanId, traceFlags: TraceFlags.SAMPLED };
@@ -19,13 +17,13 @@ export function toReadableSpan(s: SpanData, resource: Resource): ReadableSpan {
     kind: s.kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL,
     spanContext: () => ctx,
     parentSpanContext: s.parentSpanId ? { traceId: s.traceId, spanId: s.parentSpanId, traceFlags: TraceFlags.SAMPLED } : undefined,
-    startTime: hr(s.startMs),
-    endTime: hr(end),
-    duration: hr(end - s.startMs),
+    startTime: hrTime(s.startMs),
+    endTime: hrTime(end),
+    duration: hrTime(end - s.startMs),
     status: s.error ? { code: SpanStatusCode.ERROR, message: s.error } : { code: SpanStatusCode.UNSET },
     attributes: s.error ? { ...s.attributes, 'error.type': s.name.startsWith('execute_tool') ? 'tool_error' : 'api_error' } : s.attributes,
     links: (s.links ?? []).map((l) => ({ context: { traceId: l.traceId, spanId: l.spanId, traceFlags: TraceFlags.SAMPLED }, attributes: l.attributes ?? {} })),
-    events: (s.events ?? []).map((e) => ({ name: e.name, time: hr(e.timeMs), attributes: e.attributes ?? {} })),
+    events: (s.events ?? []).map((e) => ({ name: e.name, time: hrTime(e.timeMs), attributes: e.attributes ?? {} })),
     ended: true,
     resource,
     instrumentationScope: SCOPE,
