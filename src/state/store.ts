@@ -13,7 +13,7 @@ import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { open, readdir, readFile, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Ledger, type ChangeListener } from './ledger.js';
+import { Ledger, type ChangeListener, type LedgerChange, type PruneHorizon, type Row } from './ledger.js';
 import { StateLock } from './lock.js';
 import { CREATE_EXCLUSIVE, syncDir, writeFileAtomic } from './atomic-file.js';
 import { ensureTrustedDir } from './dir-trust.js';
@@ -78,6 +78,8 @@ export interface StateInfo {
   ledgerRows: number;
   records: number;
   lastCompactionMs?: number;
+  /** What `ccotel prune` has dropped so far (undefined: never pruned). */
+  prune?: PruneHorizon;
 }
 
 export class StateStore {
@@ -459,7 +461,32 @@ export class StateStore {
    * everything as it was (compaction is retried once the ledger has grown); a kill anywhere is
    * repaired by open (see settleLedger). The commit before it has already succeeded either way.
    */
-  private async compact(): Promise<void> {
+  /**
+   * Drops the per-call records older than `cutoffMs` (`ccotel prune`), keeping `rollups` (what all
+   * pruned records contribute to the aggregates) and the dropped keys in their place. It is one
+   * compaction: the new ledger is written beside the old one and renamed over it, so a kill before
+   * the rename leaves the old ledger (nothing pruned) and one after it the pruned one, which open
+   * adopts; either holds every count exactly once. Throws when the new ledger cannot be written.
+   */
+  prune(cutoffMs: number, changes: readonly LedgerChange[], rollups: Row[]): Promise<{ bytesBefore: number; bytesAfter: number }> {
+    const run = this.queue.then(async () => {
+      if (this.readOnly) throw new UserError(`state directory ${this.dir} is in use by another ccotel process; stop it to prune the ledger`);
+      await this.commitNow(); // pending changes first: a prune only rewrites what is durable
+      const bytesBefore = this.ledgerBytes;
+      faultPoint('prune.begin');
+      this.ledger.pruneOlder(cutoffMs, changes, rollups);
+      await this.compact(true);
+      return { bytesBefore, bytesAfter: this.ledgerBytes };
+    });
+    this.queue = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  /** A strict compaction (prune) throws instead of leaving the ledger for later. */
+  private async compact(strict = false): Promise<void> {
     const id = newLedgerId();
     let fh: FileHandle | undefined;
     let bytes = 0;
@@ -489,6 +516,7 @@ export class StateStore {
     } catch (err) {
       await fh?.close().catch(() => {});
       await unlink(this.compactPath).catch(() => {});
+      if (strict) throw stateWriteError(this.ledgerPath, this.dir, err);
       this.compactRetryRows = Math.ceil(this.ledgerRows * 1.25);
       this.warn(`compacting ${this.ledgerPath} failed (${(err as Error).message}); it stays as it is and compaction is tried again later`);
       return;
@@ -518,7 +546,8 @@ export class StateStore {
       const st = await stat(join(this.dir, name)).catch(() => undefined);
       if (st?.isFile()) dirBytes += st.size;
     }
-    return { dirBytes, ledgerBytes: this.ledgerBytes, ledgerRows: this.ledgerRows, records: this.ledger.recordCount, lastCompactionMs: this.lastCompactionMs };
+    const ledger = this.ledger;
+    return { dirBytes, ledgerBytes: this.ledgerBytes, ledgerRows: this.ledgerRows, records: ledger.recordCount, lastCompactionMs: this.lastCompactionMs, prune: ledger.horizon };
   }
 
   private async saveState(over: Partial<Pick<StateFile, 'ledgerBytes' | 'ledgerRows' | 'ledgerId'>> = {}): Promise<void> {
