@@ -4,6 +4,7 @@
 // search or --show reads. Rows are keyed, and a later row replaces an earlier one with the same key,
 // so bytes delivered twice (a crash between the index write and the checkpoint) change nothing.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync, constants } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** A row: ['F', path, sessionId, cwd] | ['W', path, firstTs, lastTs] | ['q', path, uuid, ts, short] | ['X', path]. */
@@ -28,16 +29,20 @@ export function indexFiles(stateDir: string): IndexFiles {
   return { meta: join(dir, META), text: join(dir, TEXT) };
 }
 
-/** Appends rows durably (fsync: the checkpoint written next must never cover rows that are lost). */
-export function appendRows(path: string, rows: readonly unknown[]): void {
+/**
+ * Appends rows durably (fsync: the checkpoint written next must never cover rows that are lost).
+ * Asynchronous: an fsync takes 10-40 ms on a busy disk, which the daemon's event loop must not wait
+ * out on every commit while following.
+ */
+export async function appendRows(path: string, rows: readonly unknown[]): Promise<void> {
   if (rows.length === 0) return;
-  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
-  const fd = openSync(path, APPEND, 0o600);
+  await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });
+  const fh = await open(path, APPEND, 0o600);
   try {
-    writeSync(fd, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    fsyncSync(fd);
+    await fh.write(rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    await fh.sync();
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
 }
 

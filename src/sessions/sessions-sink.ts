@@ -68,10 +68,23 @@ export class SessionsSink implements EventSink {
   async flush(): Promise<void> {
     if (this.readOnly) return;
     // Text first: a listing never names a session whose text a crash lost (re-read either way).
-    appendRows(this.files.text, this.text);
+    // Rows added while a write is under way stay for the next flush; a failed write keeps its rows.
+    const text = this.text;
     this.text = [];
-    appendRows(this.files.meta, this.meta);
+    try {
+      await appendRows(this.files.text, text);
+    } catch (err) {
+      this.text = [...text, ...this.text];
+      throw err;
+    }
+    const meta = this.meta;
     this.meta = [];
+    try {
+      await appendRows(this.files.meta, meta);
+    } catch (err) {
+      this.meta = [...meta, ...this.meta];
+      throw err;
+    }
   }
 
   /** Rows not on disk (a read-only reader's view of what the owner has not yet written). */

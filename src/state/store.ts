@@ -19,6 +19,7 @@ import { CREATE_EXCLUSIVE, syncDir, writeFileAtomic } from './atomic-file.js';
 import { ensureTrustedDir } from './dir-trust.js';
 import { faultPoint } from './fault-points.js';
 import { stateWriteError } from './state-errors.js';
+import { SerializedState } from './serialized-state.js';
 import { UserError } from '../errors.js';
 import type { FileCheckpoint } from '../sources/checkpoint.js';
 
@@ -88,8 +89,12 @@ export class StateStore {
   private readonly records = new Ledger();
   private ledgerLoaded = false;
   private readonly commitHooks: CommitHook[] = [];
-  files: Record<string, FileCheckpoint> = {};
+  private checkpoints: Record<string, FileCheckpoint> = {};
+  /** Each checkpoint's JSON, kept until it moves: a commit re-serializes only what changed. */
+  private checkpointJson = new Map<string, { cp: FileCheckpoint; json: string }>();
+  /** The sinks' states as loaded at open (what they restore from); later states are kept as JSON. */
   sinks: Record<string, unknown> = {};
+  private sinkJson = new Map<string, string>();
   private ledgerBytes = 0;
   private ledgerRows = 0;
   private ledgerId: string | undefined;
@@ -211,6 +216,7 @@ export class StateStore {
     const header = headerRow(id);
     this.files = {};
     this.sinks = {};
+    this.sinkJson.clear();
     await this.saveState({ ledgerBytes: 0, ledgerRows: 0, ledgerId: id });
     try {
       await writeFileAtomic(this.ledgerPath, header);
@@ -551,36 +557,68 @@ export class StateStore {
   }
 
   private async saveState(over: Partial<Pick<StateFile, 'ledgerBytes' | 'ledgerRows' | 'ledgerId'>> = {}): Promise<void> {
-    const state: StateFile = {
+    const text = this.stateText({
       format: STATE_FORMAT,
       version: STATE_VERSION,
-      files: this.files,
       ledgerBytes: over.ledgerBytes ?? this.ledgerBytes,
       ledgerRows: over.ledgerRows ?? this.ledgerRows,
       ledgerId: 'ledgerId' in over ? over.ledgerId : this.ledgerId,
       lastCompactionMs: this.lastCompactionMs,
       orphans: this.records.exportOrphans(),
-      sinks: this.sinks,
-    };
+    });
     try {
-      await writeFileAtomic(this.statePath, JSON.stringify(state));
+      await writeFileAtomic(this.statePath, text);
     } catch (err) {
       throw stateWriteError(this.statePath, this.dir, err);
     }
     this.dirty = false;
   }
 
+  /** Where each file's reading stands (change it with setCheckpoint). */
+  get files(): Readonly<Record<string, FileCheckpoint>> {
+    return this.checkpoints;
+  }
+  private set files(f: Record<string, FileCheckpoint>) {
+    this.checkpoints = f;
+    this.checkpointJson.clear();
+  }
+
   /** Records where a file's reading stands; durable at the next commit. */
   setCheckpoint(path: string, cp: FileCheckpoint): void {
-    this.files[path] = cp;
+    this.checkpoints[path] = cp;
     this.dirty = true;
   }
 
-  /** A sink's open state (spans awaiting their end), saved with the checkpoints it matches. */
+  /**
+   * A sink's open state (spans awaiting their end), saved with the checkpoints it matches. It is
+   * serialized now (the sink may go on changing its objects), or given as JSON already.
+   */
   setSinkState(name: string, state: unknown): void {
     if (state === undefined) return;
-    this.sinks[name] = state;
+    this.sinkJson.set(name, state instanceof SerializedState ? state.json : JSON.stringify(state));
     this.dirty = true;
+  }
+
+  /**
+   * state.json's text from the parts: cached JSON for checkpoints that did not move and sinks that
+   * did not change, so a commit while following costs what changed plus one join, not a stringify
+   * of every checkpoint and of the trace builder's 60 days of closed sessions.
+   */
+  private stateText(state: Omit<StateFile, 'files' | 'sinks'>): string {
+    const files: string[] = [];
+    for (const [path, cp] of Object.entries(this.checkpoints)) {
+      let c = this.checkpointJson.get(path);
+      if (c?.cp !== cp) this.checkpointJson.set(path, (c = { cp, json: JSON.stringify(path) + ':' + JSON.stringify(cp) }));
+      files.push(c.json);
+    }
+    const sinks: string[] = [];
+    for (const name of new Set([...Object.keys(this.sinks), ...this.sinkJson.keys()])) {
+      let json = this.sinkJson.get(name);
+      if (json === undefined && this.sinks[name] !== undefined) this.sinkJson.set(name, (json = JSON.stringify(this.sinks[name])));
+      if (json !== undefined) sinks.push(JSON.stringify(name) + ':' + json);
+    }
+    const head = JSON.stringify(state);
+    return `${head.slice(0, -1)},"files":{${files.join(',')}},"sinks":{${sinks.join(',')}}}`;
   }
 
   close(): void {
