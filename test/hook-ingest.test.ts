@@ -69,6 +69,40 @@ describe('hook estimates', () => {
   });
 });
 
+describe('hooks after the transcript', () => {
+  it('never lower a counter or a histogram bucket: a call the transcript completed keeps its duration and outcome', () => {
+    const ledger = new Ledger();
+    const fold = new Fold({ pricer });
+    ledger.onChange((c) => fold.apply(c));
+    const cumulative = () => {
+      const out = new Map<string, number>();
+      for (const m of metricData(fold, { user: 'u', timezone: 'UTC', nowMs: 2e12 })) {
+        if (m.kind === 'gauge') continue;
+        for (const p of m.points) {
+          const key = m.name + JSON.stringify(p.attributes);
+          if ('value' in p) out.set(key, p.value);
+          else {
+            let acc = 0;
+            p.histogram.counts.forEach((n, i) => out.set(`${key}le${i}`, (acc += n)));
+          }
+        }
+      }
+      return out;
+    };
+    // The transcript: a 10 ms successful call.
+    ledger.apply({ kind: 'tool_use', ctx, ts: 10_000, id: 't9', name: 'Bash', callKey: 'm:r', input: { command: 'ls' } });
+    ledger.apply({ kind: 'tool_result', ctx, ts: 10_010, toolUseId: 't9', isError: false, resultChars: 2 });
+    const before = cumulative();
+    expect(before.get('ccotel.tool.calls{"tool":"Bash","outcome":"success","project":"/p","user":"u"}')).toBe(1);
+    // The hooks measured it longer, and (a disagreement) as a failure.
+    ledger.apply(hook('9.1', 8_000, { hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: 't9' }, true));
+    ledger.apply(hook('9.2', 12_000, { hook_event_name: 'PostToolUseFailure', tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: 't9', error: 'boom' }, true));
+    const after = cumulative();
+    for (const [k, v] of before) expect(after.get(k) ?? -1, k).toBeGreaterThanOrEqual(v);
+    expect(fold.series.toolCalls.get('Bash\0success\0/p')).toBe(1);
+  });
+});
+
 describe('one tool span from hook and transcript', () => {
   const use = (ts: number): ModelEvent => ({ kind: 'tool_use', ctx, ts, id: 't1', name: 'Read', callKey: 'm1:r1', input: { file_path: '/p/a' } });
   const result = (ts: number): ModelEvent => ({ kind: 'tool_result', ctx, ts, toolUseId: 't1', isError: false, resultChars: 5 });
