@@ -164,3 +164,21 @@ describe('estimates never lower a counter', () => {
     }
   });
 });
+
+describe('a fold saved by the older counting rules', () => {
+  it('(hook prompts on the prompts counter) is rebuilt with a new start time, so the lower value is a reset, not a decrease', async () => {
+    const d = await tempDir('fold-version');
+    let store = await StateStore.open(d, { allowReadOnly: false });
+    let a = await attachFold(store, { pricer, now: () => 5_000 });
+    store.ledger.apply({ kind: 'prompt', ctx: { sessionId: 's', cwd: '/p' }, ts: 1_000, uuid: 'u', chars: 3 });
+    await store.commit();
+    store.close();
+    const file = join(d, 'fold.json');
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { version: number };
+    writeFileSync(file, JSON.stringify({ ...saved, version: saved.version - 1 }));
+    store = await StateStore.open(d, { allowReadOnly: false });
+    a = await attachFold(store, { pricer, now: () => 9_000 });
+    expect([a.source, a.fold.startMs, a.fold.series.prompts.get('/p')]).toEqual(['rebuilt', 9_000, 1]);
+    store.close();
+  });
+});
