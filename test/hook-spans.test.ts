@@ -149,6 +149,26 @@ describe('hook events on the trace', () => {
     expect(agents.map((a) => [a.name, a.parent, a.start, a.end, a.attributes['ccotel.agent.incomplete']])).toEqual([['invoke_agent Explore', root.id, base + 2000, base + 9000, true]]);
   });
 
+  it('a hook-only pair split by a restart is still one span with both hook times', async () => {
+    const d = await tempDir('hook-spans-restart');
+    const state = join(d, 'state');
+    const base = Date.UTC(2026, 0, 7, 10);
+    const common = { session_id: 's-split', cwd: '/p', transcript_path: join(d, 'nowhere.jsonl') };
+    const sent: Span[] = [];
+    spool(state, [{ at: base, body: { ...common, hook_event_name: 'SubagentStart', agent_id: 'ag', agent_type: 'general-purpose' } }]);
+    const first = await open(state, join(d, 'claude'), sent);
+    await first.spool.sync();
+    first.close();
+    spool(state, [{ at: base + 5000, body: { ...common, hook_event_name: 'SubagentStop', stop_hook_active: false, agent_id: 'ag', agent_type: 'general-purpose' } }]);
+    const second = await open(state, join(d, 'claude'), sent);
+    await second.spool.sync();
+    await second.finish();
+    second.close();
+    const agents = sent.filter((x) => x.attributes['gen_ai.agent.id'] === 'ag');
+    expect(agents.map((a) => [a.name, a.start, a.end, a.attributes['ccotel.agent.incomplete'] ?? false])).toEqual([['invoke_agent general-purpose', base, base + 5000, false]]);
+    expect(sent.find((x) => x.name === 'invoke_agent claude-code')!.events).toEqual([]);
+  });
+
   describe('one subagent span with its transcript (the real sample), whichever comes first, across a restart', () => {
     const SESSION = '4d5611e5-241a-462a-8d15-5122611a9569';
     const PROJECT = '-home-USER-projects-spotter-worktrees-spotter-dov';
