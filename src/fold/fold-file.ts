@@ -18,7 +18,8 @@ import { arrToCell, cellToArr, fromPlain, toPlain, type Plain } from './plain.js
 
 export const FOLD_FORMAT = 'ccotel-fold';
 // 2: cells and series count sensitive-action rule hits (an older fold is rebuilt from the ledger).
-export const FOLD_VERSION = 2;
+// 3: hook prompts are estimates (a gauge), no longer in the prompts counter or session activity.
+export const FOLD_VERSION = 3;
 export const FOLD_FILE = 'fold.json';
 export const FOLD_JOURNAL = 'fold.journal';
 /**
@@ -58,6 +59,16 @@ function parseFoldFile(text: string): FoldFile | undefined {
     return { format: FOLD_FORMAT, version: FOLD_VERSION, ledgerBytes: f.ledgerBytes, ledgerId: typeof f.ledgerId === 'string' ? f.ledgerId : undefined, prices: f.prices as string, startMs: f.startMs as number, cells, series: fromPlain(f.series) as Series };
   } catch {
     return undefined; // a damaged fold is only a cache: rebuilt from the ledger
+  }
+}
+
+/** A fold file saved by another version of the counting rules. */
+function otherVersion(text: string | undefined): boolean {
+  try {
+    const f = text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+    return f?.format === FOLD_FORMAT && f.version !== FOLD_VERSION;
+  } catch {
+    return false;
   }
 }
 
@@ -162,7 +173,8 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     // Same prices: the ledger gives the same or larger values, so the start time stands. New prices
     // may lower a value: a new start time. No saved fold (a state from before folds): the old
     // fixed start time, which the values computed from the ledger have always used.
-    const startMs = saved ? (samePrices ? saved.startMs : now) : LEGACY_START_MS;
+    // A fold of another version counted differently (values may be lower now): a new start time too.
+    const startMs = saved ? (samePrices ? saved.startMs : now) : otherVersion(savedText) ? now : LEGACY_START_MS;
     fold = Fold.of(store.ledger, { ...o, startMs });
     source = 'rebuilt';
   }

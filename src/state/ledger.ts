@@ -233,10 +233,8 @@ export class Ledger {
         return;
       }
       case 'tool_use': {
-        const known = this.tools.get(e.id);
-        // A hook saw the call end but not start (PostToolUse alone): the transcript gives the start.
-        if (known && !(known.hook! & HOOK_START) && known.hook === HOOK_END && known.ts !== e.ts) this.putTool({ ...known, ts: e.ts, target: known.target ?? summarizeToolTarget(e.name, e.input) });
-        if (known) return;
+        // Known from a hook: kept as it is (a completed call is counted; see applyHook).
+        if (this.tools.has(e.id)) return;
         if (this.wasPruned('T', e.id, e.ts)) return;
         const orphan = this.orphanResults.get(e.id);
         this.orphanResults.delete(e.id);
@@ -287,9 +285,13 @@ export class Ledger {
   /** Hook events: tool timings, prompts and estimates of hook-only sessions, notifications, permissions. */
   private applyHook(e: HookEvent): void {
     const { ctx } = e;
+    // A call whose record was pruned (`ccotel prune`) is not brought back by a late hook event.
     const t = e.tool && (this.tools.has(e.tool.id) || !this.wasPruned('T', e.tool.id, e.tool.phase === 'pre' ? e.ts : undefined)) ? e.tool : undefined;
-    if (t) {
-      const known = this.tools.get(t.id);
+    const known = t && this.tools.get(t.id);
+    // A call already counted as complete keeps its times and outcome: moving its duration to
+    // another bucket or flipping its outcome would lower a counter. (The trace takes the hook times.)
+    const counted = known !== undefined && known.endTs !== undefined && known.isError !== undefined;
+    if (t && !counted) {
       if (t.phase === 'pre') {
         if (known?.hook! & HOOK_START) return;
         if (known) this.putTool({ ...known, ts: e.ts, hook: (known.hook ?? 0) | HOOK_START });
