@@ -62,6 +62,7 @@ export function createExportPipeline(settings: Settings, fold: Fold, usageOf: Us
     mode: target.urls.metrics ? { kind: 'otlp', target } : { kind: 'prometheus', host: prom.host, port: prom.port },
     exportIntervalMs: o.metricsIntervalMs,
     heartbeat: o.heartbeat,
+    recentSessions: { windowMs: settings.config.recentSessions.windowHours * 3_600_000, max: settings.config.recentSessions.max },
     onExportResult: !o.logMetricFailures ? undefined : (err) => {
       if (!err) return log.info('metrics delivered again');
       const status = httpStatusOf(err);
