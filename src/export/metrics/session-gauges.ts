@@ -13,7 +13,8 @@
 // slot number, at most min(slots in the range, non-empty slots) lookups. Each candidate is then
 // kept when its summary's lastTs (src/fold/session-summary.ts) is in the window. A full scan of
 // the summaries would cost one pass over every session ever seen at every collection (10 s): fine
-// for hundreds, not for a 50k-session history, and it is not needed.
+// for hundreds, not for a 50k-session history, and it is not needed (bench/session-gauges.ts,
+// 50k sessions over a year: ~0.02 ms for the bucket lookup, ~3 ms for a scan and sort of all).
 import type { Fold } from '../../fold/fold.js';
 import { NANOS_PER_USD, projectOf } from '../../fold/facts.js';
 import { slotOf } from '../../fold/slot.js';
