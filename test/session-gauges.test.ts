@@ -16,7 +16,8 @@ import { EMBEDDED_PRICES } from '../src/pricing/price-table.js';
 import { Fold } from '../src/fold/fold.js';
 import { silentLogger } from '../src/log.js';
 import { METRIC, metricData, type NumberMetric } from '../src/export/metrics/ledger-metrics.js';
-import { recentSessionTotals, type RecentSessionOptions } from '../src/export/metrics/session-gauges.js';
+import { DEFAULT_RECENT_SESSIONS, recentSessionOptions, recentSessionTotals, type RecentSessionOptions } from '../src/export/metrics/session-gauges.js';
+import { configSchema } from '../src/config/schema.js';
 import { traceIdFor } from '../src/export/traces/ids.js';
 import { generateHistory, type Expected, type SessionExpected } from './support/history-generator.js';
 
@@ -135,5 +136,11 @@ describe('recent-session gauges', () => {
     const rows = collect(now, { windowMs: HOUR, max: 50 });
     expect(rows.has(byAge[0]![0])).toBe(true);
     expectTruth(byAge[0]![0], rows.get(byAge[0]![0])!);
+  });
+
+  it('takes the window and the cap from the config file (24 h and 50 by default)', () => {
+    expect(recentSessionOptions(configSchema.parse({}))).toEqual({ windowMs: 24 * HOUR, max: 50 });
+    expect(DEFAULT_RECENT_SESSIONS).toEqual({ windowMs: 24 * HOUR, max: 50 });
+    expect(recentSessionOptions(configSchema.parse({ recentSessions: { windowHours: 1.5, max: 3 } }))).toEqual({ windowMs: 1.5 * HOUR, max: 3 });
   });
 });

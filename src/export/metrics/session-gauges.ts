@@ -20,6 +20,7 @@ import { NANOS_PER_USD, projectOf } from '../../fold/facts.js';
 import { slotOf } from '../../fold/slot.js';
 import type { SessionTotals } from '../../fold/session-summary.js';
 import { traceIdFor } from '../traces/ids.js';
+import type { FileConfig } from '../../config/schema.js';
 
 export interface RecentSessionOptions {
   /** A session is reported while its last event is at most this old (ms before the collection time). */
@@ -29,6 +30,9 @@ export interface RecentSessionOptions {
 }
 
 export const DEFAULT_RECENT_SESSIONS: RecentSessionOptions = { windowMs: 24 * 3_600_000, max: 50 };
+
+/** The options from the config file's `recentSessions` (docs/config.md). */
+export const recentSessionOptions = (config: FileConfig): RecentSessionOptions => ({ windowMs: config.recentSessions.windowHours * 3_600_000, max: config.recentSessions.max });
 
 /**
  * A session whose last activity started this long before the window and whose last event (a tool
