@@ -122,6 +122,17 @@ function parseFoldFile(text: string): FoldFile | undefined {
   }
 }
 
+/** Prices and start time of a fold saved by an older version (its aggregates are not reused). */
+function olderFold(text: string): { prices: string; startMs: number } | undefined {
+  try {
+    const f = JSON.parse(text) as Record<string, unknown>;
+    if (f?.format !== FOLD_FORMAT || typeof f.version !== 'number' || f.version >= FOLD_VERSION) return undefined;
+    return typeof f.prices === 'string' && typeof f.startMs === 'number' ? { prices: f.prices, startMs: f.startMs } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function readText(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
@@ -223,7 +234,10 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     // Same prices: the ledger gives the same or larger values, so the start time stands. New prices
     // may lower a value: a new start time. No saved fold (a state from before folds): the old
     // fixed start time, which the values computed from the ledger have always used.
-    const startMs = saved ? (samePrices ? saved.startMs : now) : LEGACY_START_MS;
+    // A fold of an older version: rebuilt, but the ledger gives the same values as before (new
+    // series such as new labels start from 0), so with the same prices its start time stands too.
+    const older = saved || savedText === undefined ? undefined : olderFold(savedText);
+    const startMs = saved ? (samePrices ? saved.startMs : now) : older ? (older.prices === o.pricer.fingerprint ? older.startMs : now) : LEGACY_START_MS;
     fold = Fold.of(store.ledger, { ...o, startMs });
     source = 'rebuilt';
   }
