@@ -17,6 +17,9 @@ import { agentTypeLabel } from '../src/model/agent-type.js';
 import { computeMetricData, METRIC, type LedgerMetric, type NumberMetric } from '../src/export/metrics/ledger-metrics.js';
 import type { EventContext, ModelEvent, Usage } from '../src/model/events.js';
 import { silentLogger } from '../src/log.js';
+import { Follower } from '../src/ingest/follow.js';
+import type { TranscriptFile } from '../src/sources/transcript-files.js';
+import { waitFor } from './support/wait.js';
 import { generateHistory, SUBAGENT_TYPES } from './support/history-generator.js';
 
 const pricer = new Pricer(EMBEDDED_PRICES);
@@ -123,6 +126,23 @@ describe('meta files', () => {
     writeFileSync(join(sub, 'agent-a3.jsonl'), line('m3', 'a3'));
     writeFileSync(join(sub, 'agent-a3.meta.json'), '{not json'); // a damaged hint is no error
     expect(labels(await ingest(root))).toEqual({ 'm0:r-m0': 'main', 'm1:r-m1': 'plan', 'm2:r-m2': 'unknown', 'm3:r-m3': 'unknown' });
+  });
+});
+
+describe('reading order while following', () => {
+  it('a batch of changed files is read parents first (labels are fixed when a call is stored)', async () => {
+    const read: string[] = [];
+    const manager = { syncFile: async (f: TranscriptFile) => void read.push(f.path), commit: async () => {} } as unknown as IngestManager;
+    const follower = new Follower(manager, [], silentLogger, { tickMs: 60_000, rescanMs: 60_000 });
+    const file = (path: string, agentId?: string): TranscriptFile => ({ path, hints: agentId ? { sessionId: 's', agentId } : { sessionId: 's' } });
+    // Queued while the worker is busy with the first: the rest arrive as one batch.
+    follower.enqueue(file('/p/first.jsonl'));
+    follower.enqueue(file('/p/s/subagents/agent-a1.jsonl', 'a1'));
+    follower.enqueue(file('/p/s.jsonl'));
+    follower.enqueue(file('/p/s/subagents/agent-a2.jsonl', 'a2'));
+    await waitFor(() => (read.length === 4 ? true : undefined), { what: 'four files read' });
+    await follower.stop();
+    expect(read.slice(1)).toEqual(['/p/s.jsonl', '/p/s/subagents/agent-a1.jsonl', '/p/s/subagents/agent-a2.jsonl']);
   });
 });
 

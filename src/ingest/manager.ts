@@ -59,10 +59,7 @@ export class IngestManager {
   /** Brings every file up to date for the ledger and every sink, committing along the way. */
   async syncAll(files: readonly TranscriptFile[], progress?: ProgressFn): Promise<void> {
     // Bytes still to read, for progress: from the furthest-behind consumer of each file.
-    // Main transcripts first: a subagent's calls take their `agent` label from its parent's Task
-    // call when it has no meta file, and a call's label is fixed when first stored.
-    const ordered = [...files].sort((a, b) => Number(a.hints.agentId !== undefined) - Number(b.hints.agentId !== undefined));
-    const plan = ordered.map((file) => ({ file, size: this.pendingBytes(file) }));
+    const plan = parentsFirst(files).map((file) => ({ file, size: this.pendingBytes(file) }));
     const total = plan.reduce((a, p) => a + p.size, 0);
     this.counters.files = files.length;
     let done = 0;
@@ -207,6 +204,15 @@ export class IngestManager {
     await this.store.commit();
     if (failure !== undefined) throw failure;
   }
+}
+
+/**
+ * Main transcripts before subagent files (order otherwise kept): a subagent's calls take their
+ * `agent` label from the parent's Task call (or its agent_progress copies) when it has no meta file,
+ * and a call's label is fixed when it is first stored.
+ */
+export function parentsFirst(files: readonly TranscriptFile[]): TranscriptFile[] {
+  return [...files].sort((a, b) => Number(a.hints.agentId !== undefined) - Number(b.hints.agentId !== undefined));
 }
 
 /** A new file: no sink has consumed any of it. */
