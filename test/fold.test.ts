@@ -394,16 +394,6 @@ describe('fold file in the state directory', () => {
     expect((await attachFold(store, { pricer })).source).toBe('saved');
     store.close();
 
-    // A fold saved by an older version (before a new label, say): rebuilt, same start time.
-    const older = JSON.parse(readFileSync(file, 'utf8'));
-    older.version -= 1;
-    writeFileSync(file, JSON.stringify(older));
-    store = await StateStore.open(dir, { allowReadOnly: false });
-    a = await attachFold(store, { pricer, now: () => 7_000 });
-    expect([a.source, a.fold.startMs]).toEqual(['rebuilt', 5_000]);
-    expect(all(a.fold)).toEqual(after);
-    store.close();
-
     // New prices: rebuilt, and a new start time (values may have gone down).
     const cheaper = new Pricer({ ...EMBEDDED_PRICES, 'claude-opus-4-6': { input: 1, output: 1, cacheWrite: 1, cacheRead: 1 } });
     store = await StateStore.open(dir, { allowReadOnly: false });

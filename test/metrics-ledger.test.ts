@@ -393,6 +393,9 @@ describe('Prometheus names (collector prometheusexporter, add_metric_suffixes: t
       'ccotel.exporter.last_export_timestamp': 'ccotel_exporter_last_export_timestamp_seconds',
       'ccotel.permission.requests': 'ccotel_permission_requests_total',
       'ccotel.notifications': 'ccotel_notifications_total',
+      'ccotel.token.estimate': 'ccotel_token_estimate',
+      'ccotel.cost.estimate': 'ccotel_cost_estimate_USD',
+      'ccotel.prompts.estimate': 'ccotel_prompts_estimate',
     });
   });
 

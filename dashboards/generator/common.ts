@@ -44,6 +44,10 @@ export const M = {
   permissions: counter(METRIC.permissionRequests, '{request}'),
   notifications: counter(METRIC.notifications, '{notification}'),
   sensitiveHits: counter(METRIC.sensitiveHits, '{hit}'),
+  // Hook-only sessions' estimates: gauges that fall to 0 once the transcript arrives (docs/metrics.md).
+  tokenEstimate: gauge(METRIC.tokenEstimate, '{token}'),
+  costEstimate: gauge(METRIC.costEstimate, 'USD'),
+  promptsEstimate: gauge(METRIC.promptsEstimate, '{prompt}'),
 } as const;
 
 /** The service name ccotel's traces carry (OTEL_SERVICE_NAME default). */

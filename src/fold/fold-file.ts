@@ -18,8 +18,9 @@ import { newSeries, type Series } from './series.js';
 
 export const FOLD_FORMAT = 'ccotel-fold';
 // 2: cells and series count sensitive-action rule hits (an older fold is rebuilt from the ledger).
-// 3: series of model calls by agent, with 1-hour cache writes and cache savings.
-export const FOLD_VERSION = 3;
+// 3: hook prompts are estimates (a gauge), no longer in the prompts counter or session activity.
+// 4: series of model calls by agent, with 1-hour cache writes and cache savings.
+export const FOLD_VERSION = 4;
 export const FOLD_FILE = 'fold.json';
 export const FOLD_JOURNAL = 'fold.journal';
 /**
@@ -122,14 +123,13 @@ function parseFoldFile(text: string): FoldFile | undefined {
   }
 }
 
-/** Prices and start time of a fold saved by an older version (its aggregates are not reused). */
-function olderFold(text: string): { prices: string; startMs: number } | undefined {
+/** A fold file saved by another version of the counting rules. */
+function otherVersion(text: string | undefined): boolean {
   try {
-    const f = JSON.parse(text) as Record<string, unknown>;
-    if (f?.format !== FOLD_FORMAT || typeof f.version !== 'number' || f.version >= FOLD_VERSION) return undefined;
-    return typeof f.prices === 'string' && typeof f.startMs === 'number' ? { prices: f.prices, startMs: f.startMs } : undefined;
+    const f = text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+    return f?.format === FOLD_FORMAT && f.version !== FOLD_VERSION;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
@@ -234,10 +234,8 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     // Same prices: the ledger gives the same or larger values, so the start time stands. New prices
     // may lower a value: a new start time. No saved fold (a state from before folds): the old
     // fixed start time, which the values computed from the ledger have always used.
-    // A fold of an older version: rebuilt, but the ledger gives the same values as before (new
-    // series such as new labels start from 0), so with the same prices its start time stands too.
-    const older = saved || savedText === undefined ? undefined : olderFold(savedText);
-    const startMs = saved ? (samePrices ? saved.startMs : now) : older ? (older.prices === o.pricer.fingerprint ? older.startMs : now) : LEGACY_START_MS;
+    // A fold of another version counted differently (values may be lower now): a new start time too.
+    const startMs = saved ? (samePrices ? saved.startMs : now) : otherVersion(savedText) ? now : LEGACY_START_MS;
     fold = Fold.of(store.ledger, { ...o, startMs });
     source = 'rebuilt';
   }

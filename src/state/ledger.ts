@@ -225,10 +225,8 @@ export class Ledger {
         return;
       }
       case 'tool_use': {
-        const known = this.tools.get(e.id);
-        // A hook saw the call end but not start (PostToolUse alone): the transcript gives the start.
-        if (known && !(known.hook! & HOOK_START) && known.hook === HOOK_END && known.ts !== e.ts) this.putTool({ ...known, ts: e.ts, target: known.target ?? summarizeToolTarget(e.name, e.input) });
-        if (known) return;
+        // Known from a hook: kept as it is (a completed call is counted; see applyHook).
+        if (this.tools.has(e.id)) return;
         const orphan = this.orphanResults.get(e.id);
         this.orphanResults.delete(e.id);
         this.putTool({ id: e.id, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, name: e.name, target: summarizeToolTarget(e.name, e.input), endTs: orphan?.endTs, isError: orphan?.isError });
@@ -281,8 +279,11 @@ export class Ledger {
     const { ctx } = e;
     if (ctx.agentId && e.detail.agent_type) this.noteAgentType(ctx.sessionId, ctx.agentId, e.detail.agent_type);
     const t = e.tool;
-    if (t) {
-      const known = this.tools.get(t.id);
+    const known = t && this.tools.get(t.id);
+    // A call already counted as complete keeps its times and outcome: moving its duration to
+    // another bucket or flipping its outcome would lower a counter. (The trace takes the hook times.)
+    const counted = known !== undefined && known.endTs !== undefined && known.isError !== undefined;
+    if (t && !counted) {
       if (t.phase === 'pre') {
         if (known?.hook! & HOOK_START) return;
         if (known) this.putTool({ ...known, ts: e.ts, hook: (known.hook ?? 0) | HOOK_START });

@@ -9,7 +9,7 @@ import type { Ledger } from '../../state/ledger.js';
 import type { Pricer } from '../../pricing/cost.js';
 import { namedRange } from '../../calendar/time-range.js';
 import { Fold, DEFAULT_HISTOGRAM_SETTLE_MS } from '../../fold/fold.js';
-import { ESTIMATE_MODEL, NANOS_PER_USD, SEP, UNKNOWN_PROJECT } from '../../fold/facts.js';
+import { NANOS_PER_USD, SEP, UNKNOWN_PROJECT } from '../../fold/facts.js';
 import { TOKEN_BOUNDARIES, TOOL_DURATION_BOUNDARIES, type Hist } from '../../fold/histogram.js';
 import { TOKEN_TYPES } from '../../fold/series.js';
 
@@ -90,6 +90,9 @@ export const METRIC = {
   lastExportTimestamp: 'ccotel.exporter.last_export_timestamp',
   permissionRequests: 'ccotel.permission.requests',
   notifications: 'ccotel.notifications',
+  tokenEstimate: 'ccotel.token.estimate',
+  costEstimate: 'ccotel.cost.estimate',
+  promptsEstimate: 'ccotel.prompts.estimate',
   sensitiveHits: 'ccotel.sensitive.hits',
 } as const;
 
@@ -148,12 +151,17 @@ export function metricData(fold: Fold, opts: MetricOptions): LedgerMetric[] {
     const [model, project] = split(k) as [string, string];
     return { attributes: { model, project, user }, value };
   });
-  // Hook estimates (sessions with no transcript here) carry estimated="true": never summed with exact series by accident.
-  for (const [key, value] of s.estTokens) {
+  // Hook estimates (sessions with no transcript here) are gauges, never counter points: once the
+  // transcript arrives the estimate is gone and the exact numbers count, and a counter that gave the
+  // estimate back would read as a reset (rate() and increase() would count everything again). So
+  // the counters carry exact numbers only, and summing a gauge with a counter takes intent.
+  const estimated = { user, estimated: 'true' };
+  const estTokens = [...s.estTokens].map(([key, value]) => {
     const [type, project] = split(key) as [string, string];
-    tokens.push({ attributes: { type, model: ESTIMATE_MODEL, project, user, estimated: 'true' }, value });
-  }
-  for (const [project, nanos] of s.estCost) cost.push({ attributes: { model: ESTIMATE_MODEL, project, user, estimated: 'true' }, value: nanos / NANOS_PER_USD });
+    return { attributes: { type, project, ...estimated }, value };
+  });
+  const estCost = [...s.estCost].map(([project, nanos]) => ({ attributes: { project, ...estimated }, value: nanos / NANOS_PER_USD }));
+  const estPrompts = [...s.estPrompts].map(([project, value]) => ({ attributes: { project, ...estimated }, value }));
   const notifications = [...s.notifications].map(([k, value]) => {
     const [type, project] = split(k) as [string, string];
     return { attributes: { type, project, user }, value };
@@ -221,6 +229,9 @@ export function metricData(fold: Fold, opts: MetricOptions): LedgerMetric[] {
     gauge(METRIC.budgetCostTotal, 'USD', 'Cost so far in the current calendar period in the configured time zone, all projects.', budgetTotal),
     counter(METRIC.permissionRequests, '{request}', 'Permission requests reported by the PermissionRequest hook, by tool and outcome (unknown when the hook does not say).', permissions),
     counter(METRIC.notifications, '{notification}', 'Notifications reported by the Notification hook, by notification type.', notifications),
+    gauge(METRIC.tokenEstimate, '{token}', 'Tokens estimated from hook payloads (~4 characters a token) of sessions with no transcript here yet; drops when the transcript arrives.', estTokens, true),
+    gauge(METRIC.costEstimate, 'USD', 'Cost of the estimated tokens (Sonnet prices) of sessions with no transcript here yet; drops when the transcript arrives.', estCost),
+    gauge(METRIC.promptsEstimate, '{prompt}', 'Prompts seen only by the UserPromptSubmit hook (sessions with no transcript here yet); drops when the transcript arrives.', estPrompts, true),
     gauge(METRIC.lastEventTimestamp, 's', 'Newest event time in the ledger, seconds since the Unix epoch.', Number.isFinite(s.lastEventMs) ? [{ attributes: { user }, value: s.lastEventMs / 1000 }] : []),
     gauge(METRIC.lastExportTimestamp, 's', 'Wall-clock time of this export by a running ccotel daemon (its heartbeat), seconds since the Unix epoch.', opts.heartbeat ? [{ attributes: { user }, value: nowMs / 1000 }] : []),
   ];
