@@ -58,7 +58,10 @@ describe('agent label resolution (ledger)', () => {
     l.apply({ kind: 'tool_result', ctx: ctx(), ts: 1_750_000_000_500, toolUseId: 'toolu_rev', isError: false, resultChars: 1, agentId: 'a-linked' });
     l.apply(call(ctx('a-linked'), 'm-linked', 5));
     l.apply(call(ctx('a-nothing'), 'm-unknown', 5));
-    expect(labels(l)).toEqual({ 'm-main': 'main', 'm-compact': 'compact', 'm-meta': 'explore', 'm-progress': 'plan', 'm-progress-2': 'plan', 'm-linked': 'code_reviewer', 'm-unknown': 'unknown' });
+    // A hook (SubagentStart and the hooks inside a subagent) names agent_id and agent_type.
+    l.apply({ kind: 'hook', ctx: ctx('a-hook'), ts: 1_750_000_000_600, id: 'h1', event: 'SubagentStart', transcript: true, detail: { agent_type: 'Security-Auditor' } });
+    l.apply(call(ctx('a-hook'), 'm-hook', 5));
+    expect(labels(l)).toEqual({ 'm-main': 'main', 'm-compact': 'compact', 'm-meta': 'explore', 'm-progress': 'plan', 'm-progress-2': 'plan', 'm-linked': 'code_reviewer', 'm-unknown': 'unknown', 'm-hook': 'security-auditor' });
   });
 
   it('a larger copy keeps the first-stored label, so no counted call ever moves between series', () => {
