@@ -25,6 +25,7 @@ const gauge = (n: string, unit: string): string => prometheusName(n, unit, 'gaug
 export const M = {
   tokens: counter(METRIC.tokenUsage, '{token}'),
   cost: counter(METRIC.costUsage, 'USD'),
+  cacheSavings: counter(METRIC.cacheSavings, 'USD'),
   toolCalls: counter(METRIC.toolCalls, '{call}'),
   toolCallsPending: gauge(METRIC.toolCallsPending, '{call}'),
   requests: counter(METRIC.modelRequests, '{request}'),

@@ -20,7 +20,8 @@ import { sessionsFromPlain, sessionsToPlain, type SessionSummaries } from './ses
 export const FOLD_FORMAT = 'ccotel-fold';
 // 2: cells and series count sensitive-action rule hits (an older fold is rebuilt from the ledger).
 // 3: hook prompts are estimates (a gauge), no longer in the prompts counter or session activity.
-export const FOLD_VERSION = 3;
+// 4: series of model calls by agent, with 1-hour cache writes and cache savings.
+export const FOLD_VERSION = 4;
 export const FOLD_FILE = 'fold.json';
 export const FOLD_JOURNAL = 'fold.journal';
 /**
@@ -54,8 +55,8 @@ const unflat = (a: Plain[]): Counts => {
   for (let i = 0; i < a.length; i += 2) m.set(a[i] as string, a[i + 1] as number);
   return m;
 };
-const modelToArr = (m: ModelTotals): number[] => [m.n, m.apiErrors, m.unpriced, m.input, m.output, m.cacheCreation, m.cacheRead, m.nanoUsd];
-const arrToModel = (a: number[]): ModelTotals => ({ n: a[0]!, apiErrors: a[1]!, unpriced: a[2]!, input: a[3]!, output: a[4]!, cacheCreation: a[5]!, cacheRead: a[6]!, nanoUsd: a[7]! });
+const modelToArr = (m: ModelTotals): number[] => [m.n, m.apiErrors, m.unpriced, m.input, m.output, m.cacheCreation, m.cacheRead, m.nanoUsd, m.cacheCreation1h, m.savedNanoUsd];
+const arrToModel = (a: number[]): ModelTotals => ({ n: a[0]!, apiErrors: a[1]!, unpriced: a[2]!, input: a[3]!, output: a[4]!, cacheCreation: a[5]!, cacheRead: a[6]!, nanoUsd: a[7]!, cacheCreation1h: a[8] ?? 0, savedNanoUsd: a[9] ?? 0 });
 function cellToArr(c: Cell): Plain[] {
   const models: Plain[] = [];
   for (const [k, m] of c.models) models.push(k, modelToArr(m));

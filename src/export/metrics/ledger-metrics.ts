@@ -76,6 +76,7 @@ export interface MetricOptions {
 export const METRIC = {
   tokenUsage: 'ccotel.token.usage',
   costUsage: 'ccotel.cost.usage',
+  cacheSavings: 'ccotel.cost.cache_savings',
   toolCalls: 'ccotel.tool.calls',
   toolCallsPending: 'ccotel.tool.calls.pending',
   modelRequests: 'ccotel.model.requests',
@@ -139,16 +140,29 @@ export function metricData(fold: Fold, opts: MetricOptions): LedgerMetric[] {
 
   const tokens: NumberPoint[] = [];
   const cost: NumberPoint[] = [];
-  const requests: NumberPoint[] = [];
+  const savings: NumberPoint[] = [];
+  const requestsBy = new Map<string, number>();
   const costProjects = new Set<string>();
   for (const [key, m] of s.calls) {
-    const [model, project] = split(key) as [string, string];
+    const [model, project, agent] = split(key) as [string, string, string];
     costProjects.add(project);
-    const t = { input: m.input, output: m.output, cache_read: m.cacheRead, cache_creation: m.cacheCreation };
-    for (const type of TOKEN_TYPES) tokens.push({ attributes: { type, model, project, user }, value: t[type] });
-    cost.push({ attributes: { model, project, user }, value: m.nanoUsd / NANOS_PER_USD });
-    if (m.n > m.apiErrors) requests.push({ attributes: { model, project, user }, value: m.n - m.apiErrors });
+    const t = { input: m.input, output: m.output, cache_read: m.cacheRead };
+    for (const type of ['input', 'output', 'cache_read'] as const) tokens.push({ attributes: { type, model, project, user, agent }, value: t[type] });
+    // Cache writes by time to live: the two series of type cache_creation sum to all cache writes
+    // (writes without a 5m/1h split are priced, and counted, as 5-minute writes).
+    tokens.push({ attributes: { type: 'cache_creation', cache_ttl: '5m', model, project, user, agent }, value: m.cacheCreation - m.cacheCreation1h });
+    tokens.push({ attributes: { type: 'cache_creation', cache_ttl: '1h', model, project, user, agent }, value: m.cacheCreation1h });
+    cost.push({ attributes: { model, project, user, agent }, value: m.nanoUsd / NANOS_PER_USD });
+    savings.push({ attributes: { model, project, user, agent }, value: m.savedNanoUsd / NANOS_PER_USD });
+    if (m.n > m.apiErrors) {
+      const k = model + SEP + project;
+      requestsBy.set(k, (requestsBy.get(k) ?? 0) + m.n - m.apiErrors);
+    }
   }
+  const requests: NumberPoint[] = [...requestsBy].map(([k, value]) => {
+    const [model, project] = split(k) as [string, string];
+    return { attributes: { model, project, user }, value };
+  });
   // Hook estimates (sessions with no transcript here) are gauges, never counter points: once the
   // transcript arrives the estimate is gone and the exact numbers count, and a counter that gave the
   // estimate back would read as a reset (rate() and increase() would count everything again). So
@@ -211,8 +225,9 @@ export function metricData(fold: Fold, opts: MetricOptions): LedgerMetric[] {
   const histogram = (name: string, unit: string, description: string, points: HistogramPoint[], integer: boolean): HistogramMetric => ({ name, description, unit, integer, kind: 'histogram', points: sorted(points) });
 
   return [
-    counter(METRIC.tokenUsage, '{token}', 'Tokens used by Claude Code model calls, by token type (input, output, cache_read, cache_creation).', tokens),
-    counter(METRIC.costUsage, 'USD', 'Cost of Claude Code model calls in US dollars, computed from the price table (as ccotel stats).', cost, false),
+    counter(METRIC.tokenUsage, '{token}', 'Tokens used by Claude Code model calls, by token type (input, output, cache_read, cache_creation; cache writes split by cache_ttl 5m/1h) and agent (main, or the subagent type).', tokens),
+    counter(METRIC.costUsage, 'USD', 'Cost of Claude Code model calls in US dollars, computed from the price table (as ccotel stats), by agent (main, or the subagent type).', cost, false),
+    counter(METRIC.cacheSavings, 'USD', 'What prompt caching saved in US dollars: cache-read tokens at the input price minus their cache-read price.', savings, false),
     counter(METRIC.toolCalls, '{call}', 'Completed tool calls by outcome (success or error).', toolCalls),
     gauge(METRIC.toolCallsPending, '{call}', 'Tool calls without a result yet (running, or interrupted).', pending, true),
     counter(METRIC.modelRequests, '{request}', 'Model API requests (deduplicated responses), excluding API errors.', requests),
