@@ -5,6 +5,8 @@ import type { LedgerChange } from '../state/ledger.js';
 import type { Pricer } from '../pricing/cost.js';
 import { usageTotal } from '../model/normalize.js';
 import { isFileEdit } from '../model/tool-target.js';
+import { AGENT_MAIN, AGENT_UNKNOWN } from '../model/agent-type.js';
+import type { UsageRecord } from '../state/ledger.js';
 
 /**
  * Cost is kept in whole nano-dollars: embedded prices are multiples of $0.01 per million tokens
@@ -33,9 +35,15 @@ export interface CallFact extends Base {
   input: number;
   output: number;
   cacheCreation: number;
+  /** The part of cacheCreation written to the 1-hour cache. */
+  cacheCreation1h: number;
   cacheRead: number;
   total: number;
   nanoUsd: number;
+  /** What its cache reads saved against the input price (nano-USD, Pricer.cacheSavings). */
+  savedNanoUsd: number;
+  /** The `agent` label (src/model/agent-type.ts). */
+  agent: string;
   /** API errors are not requests (but still calls of their model in `stats`). */
   apiError: boolean;
   /** False: the price table has no price for the model (counted as $0). */
@@ -106,6 +114,9 @@ export type Fact = CallFact | ToolFact | PromptFact | CompactionFact | HitFact |
 /** Separator inside composite keys (never in a path, session id or model name). */
 export const SEP = '\0';
 
+/** A usage record's `agent` label; records stored before labels existed: main, or unknown for a subagent. */
+export const agentLabelOf = (r: UsageRecord): string => r.agentType ?? (r.agentId ? AGENT_UNKNOWN : AGENT_MAIN);
+
 export function factOf(c: LedgerChange, which: 'prev' | 'next', pricer: Pricer): Fact | undefined {
   switch (c.type) {
     case 'usage': {
@@ -113,7 +124,8 @@ export function factOf(c: LedgerChange, which: 'prev' | 'next', pricer: Pricer):
       if (!r) return undefined;
       const u = r.usage;
       const { usd, priced } = pricer.cost(r.model, u, r.apiError);
-      return { kind: 'call', ts: r.ts, cwd: r.cwd, sessionId: r.sessionId, agentId: r.agentId, key: r.key, model: r.model, input: u.input, output: u.output, cacheCreation: u.cacheCreation, cacheRead: u.cacheRead, total: usageTotal(u), nanoUsd: Math.round(usd * NANOS_PER_USD), apiError: r.apiError, priced };
+      const savedNanoUsd = Math.round(pricer.cacheSavings(r.model, u, r.apiError) * NANOS_PER_USD);
+      return { kind: 'call', ts: r.ts, cwd: r.cwd, sessionId: r.sessionId, agentId: r.agentId, key: r.key, model: r.model, input: u.input, output: u.output, cacheCreation: u.cacheCreation, cacheCreation1h: u.cacheCreation1h, cacheRead: u.cacheRead, total: usageTotal(u), nanoUsd: Math.round(usd * NANOS_PER_USD), savedNanoUsd, agent: agentLabelOf(r), apiError: r.apiError, priced };
     }
     case 'tool': {
       const t = c[which];

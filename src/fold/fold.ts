@@ -2,13 +2,14 @@
 // (any day range, zone and project filter, from 15-minute buckets) and by the metrics (all-time
 // series, budgets). Its cost grows with days × projects × models, not with calls.
 import type { Ledger, LedgerChange, Row } from '../state/ledger.js';
-import { applyRollups, foldRollupRows, isFoldRollup } from './rollup.js';
+import { applyRollups, foldRollupRows } from './rollup.js';
 import type { Pricer } from '../pricing/cost.js';
 import { factOf, projectOf, type Fact } from './facts.js';
 import { addToCell, mergeModel, newCell, newModelTotals, tokensOf, type Cell, type ModelTotals } from './cell.js';
 import { addToSeries, newSeries, settle, type Series } from './series.js';
 import { onSlotGrid, slotOf, slotRange } from './slot.js';
 import { bump, entry, type Counts } from './counts.js';
+import { addToSessions, type SessionSummaries } from './session-summary.js';
 
 /**
  * Default start time of every cumulative series: a fixed instant before any Claude Code record
@@ -52,6 +53,8 @@ export class Fold {
   /** slot → cwd → cell. */
   cells = new Map<number, Map<string, Cell>>();
   series: Series = newSeries();
+  /** Per-session totals (`ccotel sessions`, the recent-sessions view): see session-summary.ts. */
+  sessions: SessionSummaries = new Map();
   startMs: number;
   /** Something changed since the last save. */
   dirty = true;
@@ -78,7 +81,7 @@ export class Fold {
       if (keep && !keep(c.next.ts)) continue;
       f.apply(c);
     }
-    applyRollups(f.cells, f.series, ledger.rollups, keep);
+    applyRollups(f, ledger.rollups, keep);
     return f;
   }
 
@@ -90,17 +93,24 @@ export class Fold {
   static rollupAfterPrune(ledger: Ledger, changes: readonly LedgerChange[], o: FoldOptions): Row[] {
     const f = new Fold({ ...o, clock: () => Number.MAX_SAFE_INTEGER });
     f.settle(Number.MAX_SAFE_INTEGER); // pruned calls are long settled: straight into the histogram
-    applyRollups(f.cells, f.series, ledger.rollups.filter(isFoldRollup));
+    applyRollups(f, ledger.rollups);
     for (const c of changes) f.apply(c);
-    return foldRollupRows(f.cells, f.series);
+    return foldRollupRows(f);
   }
 
   /** Subtracts what the replaced version counted and adds the new one. */
   apply(c: LedgerChange): void {
+    const hit = c.type === 'hit' ? c.next : undefined;
     const prev = factOf(c, 'prev', this.pricer);
-    if (prev) this.add(prev, -1);
+    if (prev) {
+      this.add(prev, -1);
+      addToSessions(this.sessions, prev, -1, hit);
+    }
     const next = factOf(c, 'next', this.pricer);
-    if (next) this.add(next, 1);
+    if (next) {
+      this.add(next, 1);
+      addToSessions(this.sessions, next, 1, hit);
+    }
     this.dirty = true;
   }
 

@@ -15,8 +15,8 @@ const unflat = (a: Plain[]): Counts => {
   for (let i = 0; i < a.length; i += 2) m.set(a[i] as string, a[i + 1] as number);
   return m;
 };
-const modelToArr = (m: ModelTotals): number[] => [m.n, m.apiErrors, m.unpriced, m.input, m.output, m.cacheCreation, m.cacheRead, m.nanoUsd];
-const arrToModel = (a: number[]): ModelTotals => ({ n: a[0]!, apiErrors: a[1]!, unpriced: a[2]!, input: a[3]!, output: a[4]!, cacheCreation: a[5]!, cacheRead: a[6]!, nanoUsd: a[7]! });
+const modelToArr = (m: ModelTotals): number[] => [m.n, m.apiErrors, m.unpriced, m.input, m.output, m.cacheCreation, m.cacheRead, m.nanoUsd, m.cacheCreation1h, m.savedNanoUsd];
+const arrToModel = (a: number[]): ModelTotals => ({ n: a[0]!, apiErrors: a[1]!, unpriced: a[2]!, input: a[3]!, output: a[4]!, cacheCreation: a[5]!, cacheRead: a[6]!, nanoUsd: a[7]!, cacheCreation1h: a[8] ?? 0, savedNanoUsd: a[9] ?? 0 });
 export function cellToArr(c: Cell): Plain[] {
   const models: Plain[] = [];
   for (const [k, m] of c.models) models.push(k, modelToArr(m));

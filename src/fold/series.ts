@@ -18,7 +18,7 @@ export interface Unsettled {
 }
 
 export interface Series {
-  /** By model + SEP + project. */
+  /** By model + SEP + project + SEP + agent label. */
   calls: Map<string, ModelTotals>;
   /** By project. */
   apiErrors: Counts;
@@ -91,7 +91,7 @@ export function addToSeries(s: Series, f: Fact, sign: 1 | -1): void {
   }
   switch (f.kind) {
     case 'call': {
-      const k = f.model + SEP + project;
+      const k = f.model + SEP + project + SEP + f.agent;
       const m = entry(s.calls, k, newModelTotals);
       addModel(m, f, sign);
       if (m.n === 0) s.calls.delete(k);

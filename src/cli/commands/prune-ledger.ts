@@ -1,7 +1,7 @@
 // The ledger half of `ccotel prune`: per-call records (model calls, tool calls, prompts, ...) with
 // event time before the cutoff leave the ledger; in their place it keeps rollups of what they
-// contributed (the fold's cells and series: src/fold/rollup.ts; each session's summary:
-// src/sessions/summary.ts) and their keys (src/state/tombstones.ts). So a fold rebuilt from the
+// contributed (the fold's cells, series and session totals: src/fold/rollup.ts) and their keys
+// (src/state/tombstones.ts). So a fold rebuilt from the
 // ledger gives the same totals, metrics and `stats` for every range (no counter goes down), and a
 // transcript read again from 0 does not count them twice. All of it lands in one compaction
 // (StateStore.prune): a kill at any point leaves either the old ledger or the new one.
@@ -12,7 +12,6 @@ import { StateInUseError, StateStore } from '../../state/store.js';
 import { attachFold } from '../../fold/fold-file.js';
 import { Fold } from '../../fold/fold.js';
 import { SLOT_MS } from '../../fold/slot.js';
-import { sessionRollupAfterPrune } from '../../sessions/summary.js';
 
 /** The ledger keeps at least a day of detail: younger calls may still be streaming or unsettled. */
 export const MIN_LEDGER_AGE_MS = 86_400_000;
@@ -45,7 +44,7 @@ export async function pruneLedger(settings: Settings, olderThanMs: number, nowMs
     const { changes, bytes } = ledger.prunable(cutoff);
     const what = `${changes.length} per-call ledger records older than ${when}, ${bytes} bytes of detail`;
     if (dryRun || changes.length === 0) return { line: `ledger: ${verb} ${what}; totals, metrics and stats keep counting them` };
-    const rollups = [...Fold.rollupAfterPrune(ledger, changes, { pricer: settings.pricer }), ...sessionRollupAfterPrune(ledger, changes, settings.pricer)];
+    const rollups = Fold.rollupAfterPrune(ledger, changes, { pricer: settings.pricer });
     const r = await store.prune(cutoff, changes, rollups);
     return { line: `ledger: ${verb} ${what}; ledger ${r.bytesBefore} -> ${r.bytesAfter} bytes, ${r.bytesBefore - r.bytesAfter} bytes removed; totals, metrics and stats keep counting them` };
   } finally {

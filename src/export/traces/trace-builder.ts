@@ -44,6 +44,8 @@ export type ToolLookup = (toolUseId: string) => { target?: string; hits: readonl
 
 /** The ledger's merged record of a model call (all copies applied before the builder sees one). */
 export type UsageLookup = (callKey: string) => UsageRecord | undefined;
+/** The canonical repository url of a working directory (git-remote.ts), if it has a remote. */
+export type RepoLookup = (cwd: string) => string | undefined;
 
 interface PendingCall {
   key: string;
@@ -96,6 +98,8 @@ interface TurnState {
   /** Time range of the children sent so far: the turn is stretched to contain them. */
   childStart?: number;
   childEnd?: number;
+  /** The git branch of the turn's first line that names one (it may change within a session). */
+  branch?: string;
   /** Hook events of the turn (Stop). */
   events?: SpanEvent[];
 }
@@ -167,6 +171,7 @@ export class TraceBuilder {
     private readonly usageOf: UsageLookup,
     private readonly wallClock: () => number = Date.now,
     private readonly toolOf?: ToolLookup,
+    private readonly repoOf?: RepoLookup,
   ) {}
 
   snapshot(): TraceBuilderState {
@@ -243,7 +248,11 @@ export class TraceBuilder {
     s.seenAt = wall;
     s.start = Math.min(s.start, e.ts);
     s.last = Math.max(s.last, e.ts);
-    if (s.turn && !s.turn.emitted) s.turn.last = Math.max(s.turn.last, e.ts);
+    if (s.turn && !s.turn.emitted) {
+      s.turn.last = Math.max(s.turn.last, e.ts);
+      // (A prompt's branch is the next turn's.)
+      if (e.kind !== 'prompt') s.turn.branch ??= e.ctx.gitBranch;
+    }
     const agentId = e.ctx.agentId;
     // SubagentStart/SubagentStop keep their own account of the agent (hook-spans.ts).
     if (agentId && !(e.kind === 'hook' && isSubagentHook(e))) {
@@ -294,7 +303,7 @@ export class TraceBuilder {
         if (!agentId) {
           this.closeTurn(sid, s, s.turn?.last ?? e.ts);
           s.turns++;
-          s.turn = { spanId: turnSpanId(sid, e.uuid), start: e.ts, last: e.ts, index: s.turns, chars: e.chars, emitted: false };
+          s.turn = { spanId: turnSpanId(sid, e.uuid), start: e.ts, last: e.ts, index: s.turns, chars: e.chars, emitted: false, branch: e.ctx.gitBranch };
         }
         break;
       case 'turn_end':
@@ -500,7 +509,20 @@ export class TraceBuilder {
     // A tool of this turn with no result was interrupted: it ends with the turn.
     for (const [id, tool] of Object.entries(s.tools)) if (tool.parent === t.spanId) this.emitIncompleteTool(sid, s, id, Math.max(end, t.last));
     t.emitted = true;
-    this.push(s, { traceId: traceIdFor(sid), spanId: t.spanId, parentSpanId: sessionSpanId(sid), name: 'turn', kind: 'internal', startMs: Math.min(t.start, t.childStart ?? t.start), endMs: Math.max(t.start, end, t.childEnd ?? end), attributes: { 'gen_ai.conversation.id': sid, 'ccotel.turn.index': t.index, 'ccotel.prompt.chars': t.chars }, events: t.events });
+    const attributes: Record<string, AttrValue> = { 'gen_ai.conversation.id': sid, 'ccotel.turn.index': t.index, 'ccotel.prompt.chars': t.chars, ...this.vcsAttributes(s.cwd, t.branch) };
+    this.push(s, { traceId: traceIdFor(sid), spanId: t.spanId, parentSpanId: sessionSpanId(sid), name: 'turn', kind: 'internal', startMs: Math.min(t.start, t.childStart ?? t.start), endMs: Math.max(t.start, end, t.childEnd ?? end), attributes, events: t.events });
+  }
+
+  /** vcs.ref.head.name (the branch, never a metric label) and the cwd's repository url. */
+  private vcsAttributes(cwd: string, branch: string | undefined): Record<string, AttrValue> {
+    const a: Record<string, AttrValue> = {};
+    if (branch) {
+      a['vcs.ref.head.name'] = redactSecrets(branch);
+      a['vcs.ref.type'] = 'branch';
+    }
+    const repo = cwd ? this.repoOf?.(cwd) : undefined;
+    if (repo) a['vcs.repository.url.full'] = repo;
+    return a;
   }
 
   /** Nothing in the turn is still running (a tool, a subagent, a call being streamed). */
@@ -592,7 +614,8 @@ export class TraceBuilder {
       'ccotel.session.tool_errors': s.totals.toolErrors,
       'ccotel.session.compactions': s.totals.compactions,
     };
-    if (s.branch) attributes['ccotel.git.branch'] = s.branch;
+    // The session's latest branch (each turn span has its own).
+    Object.assign(attributes, this.vcsAttributes(s.cwd, s.branch));
     if (s.version) attributes['ccotel.claude_code.version'] = s.version;
     this.outbox.push({ traceId: traceIdFor(sid), spanId: sessionSpanId(sid), name: 'invoke_agent claude-code', kind: 'internal', startMs: Math.min(s.start, s.spanStart ?? s.start), endMs: Math.max(s.last, s.spanEnd ?? s.last), attributes, events: s.events });
   }
