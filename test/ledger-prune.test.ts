@@ -164,6 +164,10 @@ describe('ccotel prune: ledger detail', () => {
     rmSync(join(state, 'fold.json'));
     rmSync(join(state, 'fold.journal'), { force: true });
     await expectUnchanged(state, 'fold.json deleted after prune');
+    const list2 = await cli(['sessions', '--json', '-n', '1000', '--claude-dir', root, '--state-dir', state]);
+    expect(JSON.parse(list2.stdout), 'sessions from a rebuilt fold').toEqual(sessionsBefore);
+    const show2 = await cli(['sessions', '--show', oldSession, '--json', '--claude-dir', root, '--state-dir', state]);
+    expect(JSON.parse(show2.stdout), 'an old session from a rebuilt fold').toEqual(showBefore);
 
     // A second prune with a later cutoff merges into the same rollups.
     const again = await cli(['prune', '--older-than', '77d', '--state-dir', state]);
