@@ -1,7 +1,8 @@
 // Spans carry the git branch of each turn (vcs.ref.head.name, from the lines' gitBranch, which
 // changes within a session) and the repository (vcs.repository.url.full) read from the cwd's git
 // config, found by walking up, worktrees and submodules included; credentials never leave.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,31 @@ describe('repository url from .git/config', () => {
     expect(repos.of(join(main, 'src', 'deep'))).toBe('https://github.com/acme/main');
     expect(new RepoUrls().of(join(main, 'src', 'deep'))).toBe('https://github.com/acme/renamed');
   });
+});
+
+describe('a .git/config that is not a small regular file', () => {
+  // Read synchronously on the trace path: a FIFO or a device must be skipped, never waited on or
+  // read to the end (the lookup runs in a child so a hang fails the test instead of blocking it).
+  it('a FIFO, /dev/zero, or a .git file whose commondir is a FIFO gives no url and returns at once', () => {
+    const fifoRepo = join(dir, 'fifo-repo');
+    mkdirSync(join(fifoRepo, '.git'), { recursive: true });
+    execFileSync('mkfifo', [join(fifoRepo, '.git', 'config')]);
+    const zeroRepo = join(dir, 'zero-repo');
+    mkdirSync(join(zeroRepo, '.git'), { recursive: true });
+    symlinkSync('/dev/zero', join(zeroRepo, '.git', 'config'));
+    const wtRepo = join(dir, 'fifo-wt');
+    mkdirSync(join(wtRepo, 'gitdir'), { recursive: true });
+    execFileSync('mkfifo', [join(wtRepo, 'gitdir', 'commondir')]);
+    writeFileSync(join(wtRepo, '.git'), `gitdir: ${join(wtRepo, 'gitdir')}\n`);
+    const loopRepo = join(dir, 'loop-repo');
+    mkdirSync(join(loopRepo, '.git'), { recursive: true });
+    symlinkSync(join(loopRepo, '.git', 'config'), join(loopRepo, '.git', 'config'));
+    const mod = new URL('../src/export/traces/git-remote.ts', import.meta.url).href;
+    const code = `import(${JSON.stringify(mod)}).then((m) => { const r = new m.RepoUrls(); console.log(JSON.stringify(${JSON.stringify([fifoRepo, zeroRepo, wtRepo, loopRepo])}.map((d) => r.of(d) ?? null))); });`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=256' } });
+    expect(child.signal, child.stderr).toBeNull();
+    expect(JSON.parse(child.stdout)).toEqual([null, null, null, null]);
+  }, 30_000);
 });
 
 describe('trace spans', () => {

@@ -2,7 +2,7 @@
 // read from the `.git/config` found by walking up from the cwd (never by running git, which would
 // run the repository's hooks and config-defined commands). Worktrees and submodules have a `.git`
 // file (`gitdir: …`); a worktree's remotes live in the common directory it names.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { redactSecrets } from '../../detection/redact.js';
 
@@ -38,11 +38,22 @@ function fromGitFile(file: string, dir: string): string | undefined {
 }
 
 function readText(p: string, max: number): string | undefined {
+  // Read on the trace path, synchronously: only a regular file of bounded size. Opened non-blocking
+  // and checked on the open descriptor, so a FIFO (no writer) or a device (/dev/zero) is never waited
+  // on or read to its end.
+  let fd: number | undefined;
   try {
-    const t = readFileSync(p, 'utf8');
-    return t.length > max ? undefined : t;
+    fd = openSync(p, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > max) return undefined;
+    const buf = Buffer.alloc(st.size + 1);
+    let n = 0;
+    for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null);
+    return n > max ? undefined : buf.toString('utf8', 0, n);
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
