@@ -41,6 +41,14 @@ describe('repository url from .git/config', () => {
     expect(canonicalRepoUrl('C:\\repos\\app')).toBeUndefined();
   });
 
+  it('userinfo-like text in the path (a mistyped scheme, an odd scp form) or a query never leaves', () => {
+    // git reads `https:/u:p@host/x` (one slash) as scp-like: host `https`, path `/u:p@host/x`.
+    for (const url of ['https:/alice:hunter2pass@github.com/me/app.git', 'github.com:alice:hunter2pass@me/app', 'https://github.com/alice:hunter2pass@me/app', 'git@github.com:me/app?pass=hunter2pass', 'git@github.com:me/app#hunter2pass']) {
+      expect(canonicalRepoUrl(url) ?? '', url).not.toContain('hunter2pass');
+    }
+    expect(canonicalRepoUrl('git@github.com:me/app.git?x=1')).toBe('https://github.com/me/app');
+  });
+
   it('walks up from the cwd; a worktree\'s .git file leads to the common config; a submodule has its own', () => {
     const main = join(dir, 'main');
     write(join(main, '.git', 'config'), '[remote "origin"]\n\turl = git@github.com:acme/main.git\n');

@@ -90,7 +90,8 @@ export function canonicalRepoUrl(url: string): string | undefined {
   const scp = /^(?:[^@/\s]+@)?([A-Za-z0-9.-]+):(?!\/\/)(.+)$/.exec(url);
   if (scp && !/^[A-Za-z]:[\\/]/.test(url)) {
     host = scp[1]!;
-    path = scp[2]!;
+    // (A query or fragment is no part of the repository; a URL's are dropped below too.)
+    path = scp[2]!.replace(/[?#].*$/, '');
   } else {
     let u: URL;
     try {
@@ -103,7 +104,9 @@ export function canonicalRepoUrl(url: string): string | undefined {
     path = u.pathname;
   }
   path = path.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/, '');
-  if (!path || !host) return undefined;
+  // `@` in a path is userinfo in the wrong place (`https:/user:token@host/…` is scp-like to git):
+  // no url rather than a credential in a span.
+  if (!path || !host || path.includes('@')) return undefined;
   return redactSecrets(`https://${host.toLowerCase()}/${path}`);
 }
 
