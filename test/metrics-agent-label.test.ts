@@ -116,6 +116,19 @@ async function ingest(root: string, subagentsFirst = false): Promise<Ledger> {
   return ledger;
 }
 
+describe('cache savings counter', () => {
+  it('never goes down as calls are added, even with a configured cache-read price above the input price', () => {
+    // A price table from the config may say anything; a counter may not give value back.
+    const odd = new Pricer({ ...EMBEDDED_PRICES, 'claude-sonnet-4-5': { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 2 } });
+    const l = new Ledger();
+    const saved = () => byLabel(computeMetricData(l, odd, OPTS), METRIC.cacheSavings, 'agent')['main'] ?? 0;
+    l.apply({ ...call(ctx(), 'c1', 5), usage: usage({ input: 10, output: 5 }) });
+    const first = saved();
+    l.apply({ ...call(ctx(), 'c2', 5), usage: usage({ input: 10, output: 5, cacheRead: 1_000_000 }) });
+    expect(saved()).toBeGreaterThanOrEqual(first);
+  });
+});
+
 describe('meta files', () => {
   it('a subagent transcript\'s agent-<id>.meta.json names its type; without one (and no Task call) it is unknown', async () => {
     const root = fresh('meta');
