@@ -123,9 +123,10 @@ describe('cache savings counter', () => {
     const odd = new Pricer({ ...EMBEDDED_PRICES, 'claude-sonnet-4-5': { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 2 } });
     const l = new Ledger();
     const saved = () => byLabel(computeMetricData(l, odd, OPTS), METRIC.cacheSavings, 'agent')['main'] ?? 0;
-    l.apply({ ...call(ctx(), 'c1', 5), usage: usage({ input: 10, output: 5 }) });
+    const withUsage = (key: string, u: Partial<Usage>): ModelEvent => ({ ...(call(ctx(), key, 5) as Extract<ModelEvent, { kind: 'model_call' }>), usage: usage(u) });
+    l.apply(withUsage('c1', { input: 10, output: 5 }));
     const first = saved();
-    l.apply({ ...call(ctx(), 'c2', 5), usage: usage({ input: 10, output: 5, cacheRead: 1_000_000 }) });
+    l.apply(withUsage('c2', { input: 10, output: 5, cacheRead: 1_000_000 }));
     expect(saved()).toBeGreaterThanOrEqual(first);
   });
 });
