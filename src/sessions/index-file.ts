@@ -8,7 +8,10 @@ import { join } from 'node:path';
 
 /** A row: ['F', path, sessionId, cwd] | ['W', path, firstTs, lastTs] | ['q', path, uuid, ts, short] | ['X', path]. */
 export type MetaRow = [string, string, ...(string | number)[]];
-/** A row: ['p' | 'a' | 'o', path, id, ts, text] (prompt, answer, tool output) | ['X', path]. */
+/**
+ * A row: ['p' | 'a' | 'o', path, id, ts, text] (prompt, answer, tool output) | ['f', path, toolUseId,
+ * ts, target, tool] (a file a tool touched; subagent transcripts too) | ['X', path].
+ */
 export type TextRow = [string, string, ...(string | number)[]];
 
 export const INDEX_DIR = 'sessions';
@@ -41,15 +44,21 @@ export function appendRows(path: string, rows: readonly unknown[]): void {
   }
 }
 
-/** Every row of one journal; a torn last line (a kill mid-append) is skipped. */
-export function readRows<T>(path: string): T[] {
-  let text: string;
+/**
+ * Every row of one journal; a torn last line (a kill mid-append) is skipped. With `needles`, only
+ * the lines holding one of them are parsed (found in the raw bytes: --show reads one session's rows
+ * out of a journal of every session's text without decoding the rest).
+ */
+export function readRows<T>(path: string, needles?: readonly string[]): T[] {
+  let buf: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    buf = readFileSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
+  if (needles) return readMatching<T>(buf, needles);
+  const text = buf.toString('utf8');
   const out: T[] = [];
   let at = 0;
   while (at < text.length) {
@@ -65,6 +74,30 @@ export function readRows<T>(path: string): T[] {
     at = nl + 1;
   }
   return out;
+}
+
+function readMatching<T>(buf: Buffer, needles: readonly string[]): T[] {
+  const starts = new Set<number>();
+  for (const n of needles) {
+    const nb = Buffer.from(n);
+    for (let at = buf.indexOf(nb); at >= 0; at = buf.indexOf(nb, at + nb.length)) starts.add(buf.lastIndexOf(10, at) + 1);
+  }
+  const out: T[] = [];
+  for (const start of [...starts].sort((a, b) => a - b)) {
+    const nl = buf.indexOf(10, start);
+    try {
+      out.push(JSON.parse(buf.toString('utf8', start, nl < 0 ? buf.length : nl)) as T);
+    } catch {
+      // torn or foreign line
+    }
+  }
+  return out;
+}
+
+/** Needles that find the rows of one transcript path (its second field) and, with `prefix`, of paths under it. */
+export function pathNeedle(path: string, prefix = false): string {
+  const quoted = JSON.stringify(path);
+  return prefix ? `,${quoted.slice(0, -1)}` : `,${quoted},`;
 }
 
 /** Bytes the index takes on disk (for the bench and --show's footer). */

@@ -1,10 +1,9 @@
 // `ccotel sessions` answers (list, search, --show) as plain data. The JSON shape is an interface
 // (docs/sessions.md): fields are added, never renamed or removed, within one `schema`.
-import type { Ledger } from '../state/ledger.js';
-import type { Pricer } from '../pricing/cost.js';
-import { loadCatalog, loadTexts, type Pending, type SessionEntry } from './catalog.js';
+import type { SessionSummaries } from '../fold/session-summary.js';
+import { loadCatalog, loadFiles, loadTexts, type Pending, type SessionEntry } from './catalog.js';
 import { resumeDirs, resumeLine } from './resume.js';
-import { summarize, usdOf } from './summary.js';
+import { usdOf } from './summary.js';
 import { matchItems, parseQuery, type Match } from './search.js';
 import { isTypedPrompt, oneLine } from './prompt-kind.js';
 import { traceIdFor } from '../export/traces/ids.js';
@@ -14,8 +13,8 @@ export const SESSIONS_SCHEMA = 'ccotel.sessions/v1';
 
 export interface SessionsContext {
   stateDir: string;
-  ledger: () => Ledger;
-  pricer: Pricer;
+  /** The fold's per-session totals (cost, tools, subagents, hits). */
+  totals: SessionSummaries;
   /** Transcripts listed just now (files gone since are not listed). */
   present: ReadonlySet<string>;
   pending?: Pending;
@@ -64,9 +63,8 @@ function candidates(ctx: SessionsContext, f: Filter): { all: SessionEntry[]; kep
 
 function rows(ctx: SessionsContext, all: readonly SessionEntry[], picked: readonly SessionEntry[]): SessionRow[] {
   const dirs = resumeDirs(all);
-  const sums = summarize(ctx.ledger(), ctx.pricer, new Set(picked.map((e) => e.sessionId)));
   return picked.map((e) => {
-    const s = sums.get(e.sessionId);
+    const s = ctx.totals.get(e.sessionId);
     return {
       sessionId: e.sessionId,
       path: e.path,
@@ -130,7 +128,8 @@ export function showSession(ctx: SessionsContext, id: string): SessionDetail {
   const dirs = resumeDirs(all);
   const first = copies[0]!;
   const texts = loadTexts(ctx.stateDir, new Set([first.path]), ctx.pending).get(first.path) ?? [];
-  const s = summarize(ctx.ledger(), ctx.pricer, new Set([sid]), true).get(sid);
+  const files = loadFiles(ctx.stateDir, first.path, ctx.pending);
+  const s = ctx.totals.get(sid);
   const firstTs = Math.min(...copies.map((c) => c.firstTs));
   const lastTs = Math.max(...copies.map((c) => c.lastTs));
   const traceId = traceIdFor(sid);
@@ -143,11 +142,11 @@ export function showSession(ctx: SessionsContext, id: string): SessionDetail {
     durationMs: lastTs - firstTs,
     prompts: texts.filter((t) => t.k === 'p' && isTypedPrompt(t.text)).map((t) => ({ time: iso(t.ts), text: oneLine(t.text, 500) })),
     tools: [...(s?.tools ?? [])].map(([name, c]) => ({ name, ...c })).sort((a, b) => b.calls - a.calls || (a.name < b.name ? -1 : 1)),
-    files: [...(s?.files ?? [])].map(([path, t]) => ({ path, tools: [...t].sort() })).sort((a, b) => (a.path < b.path ? -1 : 1)),
+    files: [...files].map(([path, t]) => ({ path, tools: [...t].sort() })).sort((a, b) => (a.path < b.path ? -1 : 1)),
     costUsd: usdOf(s?.nanoUsd ?? 0),
     models: [...(s?.models ?? [])].map(([model, m]) => ({ model, calls: m.calls, tokens: m.tokens, costUsd: usdOf(m.nanoUsd) })).sort((a, b) => b.costUsd - a.costUsd || (a.model < b.model ? -1 : 1)),
     subagents: [...(s?.subagents ?? [])].map(([agentId, a]) => ({ agentId, modelCalls: a.calls, toolCalls: a.tools })).sort((a, b) => (a.agentId < b.agentId ? -1 : 1)),
-    sensitive: (s?.hits ?? []).map((h) => ({ time: iso(h.ts), rule: h.rule, severity: h.severity, tool: h.tool, value: h.value })),
+    sensitive: [...(s?.hits ?? [])].sort((a, b) => a.ts - b.ts || (a.key < b.key ? -1 : 1)).map((h) => ({ time: iso(h.ts), rule: h.rule, severity: h.severity, tool: h.tool, value: h.value })),
     traceId,
     jaegerUrl: ctx.jaegerUrl ? `${ctx.jaegerUrl.replace(/\/+$/, '')}/trace/${traceId}` : null,
   };

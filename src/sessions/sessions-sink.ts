@@ -7,6 +7,8 @@ import type { ModelEvent } from '../model/events.js';
 import { appendRows, indexFiles, type IndexFiles, type MetaRow, type TextRow } from './index-file.js';
 import { isTypedPrompt, oneLine } from './prompt-kind.js';
 import { maskTokens } from './mask.js';
+import { summarizeToolTarget } from '../model/tool-target.js';
+import { FILE_TOOLS } from './summary.js';
 
 /** Characters of a prompt kept in the listing's journal (the full text is in the text journal). */
 export const SHORT_PROMPT = 200;
@@ -32,10 +34,16 @@ export class SessionsSink implements EventSink {
   }
 
   accept(events: readonly ModelEvent[], path?: string): void {
-    if (path === undefined || isSubagentPath(path)) return;
+    if (path === undefined) return;
+    if (isSubagentPath(path)) {
+      // Not a session, but the files its tools touch belong to its session's --show.
+      for (const e of events) this.file(e, path);
+      return;
+    }
     let first = Infinity;
     let last = -Infinity;
     for (const e of events) {
+      this.file(e, path);
       if (e.ctx.agentId !== undefined || e.kind === 'hook') continue;
       const cwd = e.ctx.cwd;
       const had = this.known.get(path);
@@ -58,8 +66,18 @@ export class SessionsSink implements EventSink {
     if (first <= last) this.meta.push(['W', path, first, last]);
   }
 
+  /** A file tool's target (redacted like every target ccotel keeps). */
+  private file(e: ModelEvent, path: string): void {
+    if (e.kind !== 'tool_use' || !FILE_TOOLS.has(e.name)) return;
+    const target = summarizeToolTarget(e.name, e.input);
+    if (target) this.text.push(['f', path, e.id, e.ts, maskTokens(target), e.name]);
+  }
+
   restart(path: string): void {
-    if (isSubagentPath(path)) return;
+    if (isSubagentPath(path)) {
+      this.text.push(['X', path]);
+      return;
+    }
     this.known.delete(path);
     this.meta.push(['X', path]);
     this.text.push(['X', path]);
