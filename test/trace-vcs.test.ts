@@ -41,6 +41,13 @@ describe('repository url from .git/config', () => {
     expect(canonicalRepoUrl('C:\\repos\\app')).toBeUndefined();
   });
 
+  it('url.<base>.insteadOf aliases are expanded the way git does (longest prefix), credentials in the base dropped', () => {
+    const cfg = `[url "git@github.com:"]\n\tinsteadOf = gh:\n[url "https://bot:ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/acme-private/"]\n\tinsteadOf = gh:acme-private/\n[remote "origin"]\n\turl = gh:acme/app.git\n[remote "priv"]\n\turl = gh:acme-private/tool\n`;
+    expect(canonicalRepoUrl(remoteUrlOf(cfg)!)).toBe('https://github.com/acme/app');
+    const priv = canonicalRepoUrl(remoteUrlOf(cfg.replace('[remote "origin"]\n\turl = gh:acme/app.git\n', ''))!);
+    expect(priv).toBe('https://github.com/acme-private/tool');
+  });
+
   it('userinfo-like text in the path (a mistyped scheme, an odd scp form) or a query never leaves', () => {
     // git reads `https:/u:p@host/x` (one slash) as scp-like: host `https`, path `/u:p@host/x`.
     for (const url of ['https:/alice:hunter2pass@github.com/me/app.git', 'github.com:alice:hunter2pass@me/app', 'https://github.com/alice:hunter2pass@me/app', 'git@github.com:me/app?pass=hunter2pass', 'git@github.com:me/app#hunter2pass']) {

@@ -57,26 +57,42 @@ function readText(p: string, max: number): string | undefined {
   }
 }
 
-/** The url of remote `origin`, else of the first remote with one, from a git config file's text. */
+/**
+ * The url of remote `origin`, else of the first remote with one, from a git config file's text,
+ * with `url.<base>.insteadOf` aliases expanded as git does (the longest matching prefix).
+ */
 export function remoteUrlOf(config: string): string | undefined {
   let remote: string | undefined;
+  let base: string | undefined;
   const urls = new Map<string, string>();
+  const insteadOf: Array<[prefix: string, base: string]> = [];
+  const value = (v: string): string => (v.startsWith('"') && v.endsWith('"') && v.length >= 2 ? v.slice(1, -1) : v);
   for (const raw of config.split(/\r?\n/)) {
     const line = raw.trim();
     if (!line || line.startsWith('#') || line.startsWith(';')) continue;
     const section = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]/.exec(line);
     if (section) {
-      remote = section[1]!.toLowerCase() === 'remote' ? (section[2] ?? '') : undefined;
+      const name = section[1]!.toLowerCase();
+      remote = name === 'remote' ? (section[2] ?? '') : undefined;
+      base = name === 'url' ? section[2] : undefined;
+      continue;
+    }
+    if (base !== undefined) {
+      const alias = /^insteadof\s*=\s*(.*)$/i.exec(line);
+      if (alias) insteadOf.push([value(alias[1]!.trim()), base]);
       continue;
     }
     if (remote === undefined || urls.has(remote)) continue;
     const kv = /^url\s*=\s*(.*)$/i.exec(line);
     if (!kv) continue;
-    let v = kv[1]!.trim();
-    if (v.startsWith('"') && v.endsWith('"') && v.length >= 2) v = v.slice(1, -1);
+    const v = value(kv[1]!.trim());
     if (v) urls.set(remote, v);
   }
-  return urls.get('origin') ?? urls.values().next().value;
+  const url = urls.get('origin') ?? urls.values().next().value;
+  if (url === undefined) return undefined;
+  let best: [string, string] | undefined;
+  for (const a of insteadOf) if (a[0] && url.startsWith(a[0]) && (!best || a[0].length > best[0].length)) best = a;
+  return best ? best[1] + url.slice(best[0].length) : url;
 }
 
 /**
