@@ -226,7 +226,7 @@ let lines = 0, bad = 0, bytes = 0;
 })();
 `;
 
-function ensureHistory(mb: number, seed: number): { root: string; expected: Expected; dir: string } {
+export function ensureHistory(mb: number, seed: number): { root: string; expected: Expected; dir: string } {
   const dir = join(REPO, '.bench', `history-${mb}mb-seed${seed}`);
   const root = join(dir, 'claude');
   const done = join(dir, 'expected.json');
