@@ -15,6 +15,8 @@ interface Line {
   end: number;
   kind: string;
   path: string;
+  key: string;
+  live?: boolean;
 }
 
 export interface TextJournal {
@@ -24,29 +26,39 @@ export interface TextJournal {
   lastReset: Map<string, number>;
 }
 
-/** The second field of a row (the path), decoded; undefined for a line that is not a row. */
-function pathOf(raw: string, start: number, end: number): string | undefined {
-  // ["k","<path>",...
-  if (raw.charCodeAt(start) !== 91 || raw.charCodeAt(start + 1) !== 34) return undefined;
-  const afterKind = raw.indexOf('","', start + 2);
-  if (afterKind < 0 || afterKind >= end) return undefined;
-  let i = afterKind + 3;
-  let escaped = false;
+/** End (index of the closing quote) of the JSON string whose body starts at `i`, or -1. */
+function stringEnd(raw: string, i: number, end: number): number {
   for (; i < end; i++) {
     const c = raw.charCodeAt(i);
-    if (c === 92) {
-      escaped = true;
-      i++;
-    } else if (c === 34) break;
+    if (c === 92) i++;
+    else if (c === 34) return i;
   }
-  if (i >= end) return undefined;
-  const body = raw.slice(afterKind + 3, i);
-  if (!escaped) return body;
+  return -1;
+}
+
+const unquote = (body: string): string | undefined => {
+  if (!body.includes('\\')) return body;
   try {
     return JSON.parse(`"${body}"`) as string;
   } catch {
     return undefined;
   }
+};
+
+/** A row's kind, path and id (the key a later row replaces it by), read without decoding the row. */
+function headOf(raw: string, start: number, end: number): { kind: string; path: string; id: string } | undefined {
+  // ["k","<path>","<id>",...   (X rows: ["X","<path>"])
+  if (raw.charCodeAt(start) !== 91 || raw.charCodeAt(start + 1) !== 34 || raw.charCodeAt(start + 3) !== 34) return undefined;
+  const kind = raw[start + 2]!;
+  const pathEnd = stringEnd(raw, start + 6, end);
+  if (pathEnd < 0) return undefined;
+  const path = unquote(raw.slice(start + 6, pathEnd));
+  if (path === undefined) return undefined;
+  if (kind === 'X') return { kind, path, id: '' };
+  if (raw.charCodeAt(pathEnd + 2) !== 34) return undefined;
+  const idEnd = stringEnd(raw, pathEnd + 3, end);
+  if (idEnd < 0) return undefined;
+  return { kind, path, id: raw.slice(pathEnd + 3, idEnd) };
 }
 
 export function readTextJournal(file: string): TextJournal {
@@ -58,22 +70,28 @@ export function readTextJournal(file: string): TextJournal {
   }
   const lines: Line[] = [];
   const lastReset = new Map<string, number>();
+  const lastOfKey = new Map<string, number>();
   let at = 0;
   while (at < raw.length) {
     let nl = raw.indexOf('\n', at);
     if (nl < 0) nl = raw.length;
-    const path = nl > at ? pathOf(raw, at, nl) : undefined;
-    if (path !== undefined) {
-      const kind = raw[at + 2]!;
-      if (kind === 'X') lastReset.set(path, lines.length);
-      lines.push({ start: at, end: nl, kind, path });
+    const h = nl > at ? headOf(raw, at, nl) : undefined;
+    if (h !== undefined) {
+      if (h.kind === 'X') lastReset.set(h.path, lines.length);
+      else lastOfKey.set(`${h.path}\0${h.kind}${h.id}`, lines.length);
+      lines.push({ start: at, end: nl, kind: h.kind, path: h.path, key: `${h.path}\0${h.kind}${h.id}` });
     }
     at = nl + 1;
+  }
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    l.live = i > (lastReset.get(l.path) ?? -1) && l.kind !== 'X' && lastOfKey.get(l.key) === i;
   }
   return { raw, lines, lastReset };
 }
 
-const live = (j: TextJournal, i: number): boolean => i > (j.lastReset.get(j.lines[i]!.path) ?? -1);
+/** Not replaced: after its path's last X row, and the last row with its key. */
+const live = (j: TextJournal, i: number): boolean => j.lines[i]!.live === true;
 
 function decode(j: TextJournal, i: number): TextRow | undefined {
   const l = j.lines[i]!;
