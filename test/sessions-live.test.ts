@@ -161,6 +161,11 @@ describe('ccotel sessions: planted history', () => {
       expect(Object.fromEntries(all.map((s) => [s.sessionId, s.firstPrompt])), when).toEqual({ [sid('l1')]: 'start with apples', [sid('l2')]: 'figs only', [sid('l3')]: 'guava question' });
       const shown = await cli('--show', sid('l1').slice(0, 8), '--json');
       expect(shown.prompts.map((p: { text: string }) => p.text), when).toEqual(['start with apples', 'now add elderberries']);
+      // The replaced and the truncated files show only what they hold now.
+      for (const [k, prompts] of [['l2', ['figs only']], ['l3', ['guava question']]] as const) {
+        const d = await cli('--show', sid(k).slice(0, 8), '--json');
+        expect(d.prompts.map((p: { text: string }) => p.text), `${when} ${k}`).toEqual(prompts);
+      }
     };
     await check('beside the daemon');
     run.child.kill('SIGTERM');

@@ -1,7 +1,7 @@
 // The index read back: the journals folded into one entry per transcript file (a forked session has
 // one per folder), with the rows a read-only reader holds in memory folded in last.
 import { basename, dirname } from 'node:path';
-import { indexFiles, pathNeedle, readRows, type MetaRow, type TextRow } from './index-file.js';
+import { indexFiles, pathNeedles, readRows, type MetaRow, type TextRow } from './index-file.js';
 
 export interface PromptLine {
   uuid: string;
@@ -100,7 +100,7 @@ export function loadSession(stateDir: string, path: string, pending?: Pending): 
       items.set(k + r[2], { k, id: String(r[2]), ts: Number(r[3]), text: String(r[4]) });
     }
   };
-  for (const r of readRows<TextRow>(indexFiles(stateDir).text, [pathNeedle(path), pathNeedle(subDir, true)])) apply(r);
+  for (const r of readRows<TextRow>(indexFiles(stateDir).text, [...pathNeedles(path), ...pathNeedles(subDir, true)])) apply(r);
   for (const r of pending?.text ?? []) apply(r);
   const files = new Map<string, Set<string>>();
   for (const m of touched.values()) {

@@ -9,6 +9,7 @@ import { isTypedPrompt, oneLine } from './prompt-kind.js';
 import { maskTokens } from './mask.js';
 import { summarizeToolTarget } from '../model/tool-target.js';
 import { FILE_TOOLS } from './summary.js';
+import { CompactionTrigger } from './compact.js';
 
 /** Characters of a prompt kept in the listing's journal (the full text is in the text journal). */
 export const SHORT_PROMPT = 200;
@@ -22,6 +23,7 @@ export class SessionsSink implements EventSink {
   private readonly files: IndexFiles;
   private meta: MetaRow[] = [];
   private text: TextRow[] = [];
+  private readonly compaction: CompactionTrigger;
   /** Paths whose file row this process wrote (with the cwd it named). */
   private readonly known = new Map<string, string>();
 
@@ -31,6 +33,7 @@ export class SessionsSink implements EventSink {
     private readonly readOnly = false,
   ) {
     this.files = indexFiles(stateDir);
+    this.compaction = new CompactionTrigger(stateDir);
   }
 
   accept(events: readonly ModelEvent[], path?: string): void {
@@ -90,6 +93,8 @@ export class SessionsSink implements EventSink {
     this.text = [];
     appendRows(this.files.meta, this.meta);
     this.meta = [];
+    // Every row this process holds is on disk: the journals may be rewritten now.
+    this.compaction.afterFlush();
   }
 
   /** Rows not on disk (a read-only reader's view of what the owner has not yet written). */
