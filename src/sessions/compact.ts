@@ -183,3 +183,14 @@ export class CompactionTrigger {
     return done;
   }
 }
+
+/** `ccotel doctor`'s line on the index: size, dead rows, when the writer last looked. */
+export function describeIndex(stateDir: string): string | undefined {
+  const h = indexHealth(stateDir);
+  if (h.meta.rows + h.text.rows === 0) return undefined;
+  const rows = h.meta.rows + h.text.rows;
+  const dead = rows - h.meta.live - h.text.live;
+  const mb = (b: number) => (b < 1e6 ? `${Math.ceil(b / 1e3)} kB` : `${(b / 1e6).toFixed(1)} MB`);
+  const mark = readMark(stateDir);
+  return `${mb(h.meta.bytes + h.text.bytes)} (listing ${mb(h.meta.bytes)}, text ${mb(h.text.bytes)}), ${Math.round((100 * dead) / rows)}% superseded rows; compacted automatically past ${COMPACT_MIN_DEAD} and ${100 * COMPACT_DEAD_SHARE}% (${mark ? `last looked ${new Date(mark.at).toISOString()}` : 'not yet needed'}); \`ccotel sessions --rebuild\` rebuilds it`;
+}

@@ -1,4 +1,5 @@
 // `ccotel doctor`: what is in effect and whether it works, one verdict per line.
+import { describeIndex } from '../../sessions/compact.js';
 import type { Command } from 'commander';
 import { access, constants, readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -70,6 +71,8 @@ export function registerDoctor(program: Command): void {
         const superseded = info.ledgerRows > 0 ? Math.round((100 * Math.max(0, info.ledgerRows - info.records)) / info.ledgerRows) : 0;
         const compacted = info.lastCompactionMs === undefined ? 'never compacted' : `last compacted ${new Date(info.lastCompactionMs).toISOString()}`;
         add('ok', 'state', `${settings.stateDir}: ${tracked} files checkpointed, ${store.ledger.usage.size} model calls in the ledger${owner}; ${formatBytes(info.dirBytes)} on disk (ledger ${formatBytes(info.ledgerBytes)}, ${superseded}% superseded rows), ${compacted}`);
+        const index = describeIndex(settings.stateDir);
+        if (index) add('ok', 'sessions index', index);
         const unpriced = new Map<string, number>();
         for (const u of store.ledger.usage.values()) if (!u.apiError && !settings.pricer.cost(u.model, u.usage).priced) unpriced.set(u.model, (unpriced.get(u.model) ?? 0) + 1);
         if (unpriced.size > 0) add('warn', 'pricing', `unpriced models (cost counted as 0; add them under pricing: in the config file): ${[...unpriced].map(([m, n]) => `${m} (${n} calls)`).join(', ')}`);
