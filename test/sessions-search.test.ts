@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendRows, type TextRow } from '../src/sessions/index-file.js';
-import { itemsOf, pathsHoldingAll, readTextJournal } from '../src/sessions/text-scan.js';
+import { isCaseless, itemsOf, pathsHoldingAll, readTextJournal } from '../src/sessions/text-scan.js';
 import { parseQuery } from '../src/sessions/search.js';
 
 function prng(seed: number) {
@@ -72,7 +72,7 @@ describe('search prefilter over the raw journal', () => {
       // Written in several appends, as commits would.
       for (let at = 0; at < rows.length; at += 37) appendRows(file, rows.slice(at, at + 37));
       const j = readTextJournal(file);
-      const queries = ['zzznothing', 'ALPHA', 'Café', 'CAFÉ gamma', 'größe', 'ΣΟΦΊΑ', 'σοφία', 'データ', '移行 alpha', '😀', '"say "hi""', '"hi"', 'C:\\temp', 'tab', '"line break"', '"tab here"', 'KELVIN', 'kelvin', 'MISS', 'mis', 'key=val', 'a.b*c', 'b*c ok'];
+      const queries = ['zzznothing', 'ALPHA', 'Café', 'CAFÉ gamma', 'größe', 'ΣΟΦΊΑ', 'σοφία', 'データ', '移行 alpha', '😀', '"say "hi""', '"hi"', 'C:\\temp', 'tab', '"line break"', '"tab here"', 'KELVIN', 'kelvin', 'MISS', 'mis', 'key=val', 'a.b*c', 'b*c ok', '\u212Aelvin', 'MI\u017FS', 'ÉTÉ', 'Été', 'GRÖßE', 'σοφιασ', 'ΣΟΦΙΑ', 'べ', '😀 ok'];
       for (let k = 0; k < 15; k++) {
         // A random two-word phrase from a text (whitespace between them may be a newline or a tab).
         const words = r.pick(texts).split(/\s+/).filter(Boolean);
@@ -103,4 +103,42 @@ describe('search prefilter over the raw journal', () => {
       expect((items.get(paths[2]!) ?? []).map((i) => i.k + i.id).sort()).toEqual([...new Set(live)].sort());
     });
   }
+});
+
+describe('search prefilter, one case each', () => {
+  it('finds text whose characters fold to ASCII, accents in either case, and phrases over escapes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccotel-search-'));
+    try {
+      const file = join(dir, 'text.ndjson');
+      const texts = ['\u212Aelvin scale', 'mi\u017Fs you', 'ÉTÉ chaud', 'two\nlines here', 'tab\tsep', 'quote "me"', 'データベース移行', 'ΣΟΦΙΑΣ'];
+      appendRows(file, texts.map((t, i): TextRow => ['p', `/p/s${i}.jsonl`, `u${i}`, i, t]));
+      const j = readTextJournal(file);
+      const all = new Set(texts.map((_, i) => `/p/s${i}.jsonl`));
+      const find = (q: string) => [...pathsHoldingAll(j, parseQuery(q), all, false)].sort();
+      expect(find('KELVIN')).toEqual(['/p/s0.jsonl']);
+      expect(find('kelvin scale')).toEqual(['/p/s0.jsonl']);
+      expect(find('MISS')).toEqual(['/p/s1.jsonl']);
+      expect(find('été')).toEqual(['/p/s2.jsonl']);
+      expect(find('"two lines"')).toEqual(['/p/s3.jsonl']);
+      expect(find('"TAB SEP"')).toEqual(['/p/s4.jsonl']);
+      expect(find('quote "me')).toEqual(['/p/s5.jsonl']); // a term with a quote: no raw pass
+      expect(find('移行')).toEqual(['/p/s6.jsonl']);
+      expect(find('σοφιας')).toEqual(['/p/s7.jsonl']);
+      expect(find('s7')).toEqual([]); // in the path, not the text
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('caseless scripts (searched by their bytes)', () => {
+  it('hold no character with a case partner, and no character outside them folds into them', () => {
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const c = String.fromCodePoint(cp);
+      const partners = [c.toLowerCase(), c.toUpperCase()].filter((x) => x !== c && [...x].length === 1);
+      if (isCaseless(cp)) expect(partners, `U+${cp.toString(16)}`).toEqual([]);
+      else for (const x of partners) expect(isCaseless(x.codePointAt(0)!), `U+${cp.toString(16)} → ${x}`).toBe(false);
+    }
+  });
 });

@@ -1,124 +1,206 @@
 // Search over the text journal without decoding all of it. The journal is JSON lines, and JSON
-// writes every character of a term as itself unless it is a quote, a backslash or a control
-// character; so a line whose text holds a term holds the term's characters in its raw bytes too.
-// Each term is first looked for in the raw journal (one regex pass over the file); only the lines it
-// hits are decoded and checked for real (the raw hit may be in a path, or across an escape), and a
-// session found to hold a term is not checked again for it. Exactness rests on that one-way
-// implication: a raw miss is a real miss. Terms with characters JSON escapes skip the raw pass.
+// writes every character of a term as itself (its UTF-8 bytes) unless it is a quote, a backslash or
+// a control character; so a line whose text holds a term holds a byte pattern derived from the term
+// (rawPattern: case variants, whitespace escapes) in its raw bytes too. Each term is first looked
+// for in the raw journal (one regex pass over the bytes); only the lines it hits are decoded and
+// checked for real (the raw hit may be in a path, or across an escape), and a session found to hold
+// a term is not checked again for it. Exactness rests on that one-way implication: a raw miss is a
+// real miss. Terms with characters JSON escapes skip the raw pass.
 import { readFileSync } from 'node:fs';
 import type { TextItem } from './catalog.js';
 import type { TextRow } from './index-file.js';
 import type { Query } from './search.js';
 
-interface Line {
-  start: number;
-  end: number;
-  kind: string;
-  path: string;
-  key: string;
-  live?: boolean;
+/**
+ * The journal as read for one search: its bytes, and per line where it is, its kind, its path and
+ * whether a reader keeps it. Held as a latin1 string (one character per byte: four times cheaper to
+ * make than a UTF-8 decode, and byte offsets stay offsets) with typed arrays per line.
+ */
+export interface TextJournal {
+  buf: Buffer;
+  raw: string;
+  count: number;
+  starts: Int32Array;
+  ends: Int32Array;
+  kinds: Uint8Array;
+  pathIdx: Int32Array;
+  /** 1: not replaced (after its path's last X row, and the last row with its key). */
+  live: Uint8Array;
+  paths: string[];
 }
 
-export interface TextJournal {
-  raw: string;
-  lines: Line[];
-  /** Index of each path's last `X` row (rows before it are dead). */
-  lastReset: Map<string, number>;
-}
+const QUOTE = 34;
+const BACKSLASH = 92;
+const K_X = 88;
+const K_F = 102;
 
 /** End (index of the closing quote) of the JSON string whose body starts at `i`, or -1. */
 function stringEnd(raw: string, i: number, end: number): number {
   for (; i < end; i++) {
     const c = raw.charCodeAt(i);
-    if (c === 92) i++;
-    else if (c === 34) return i;
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i;
   }
   return -1;
 }
 
-const unquote = (body: string): string | undefined => {
+/** A path as written in the journal (UTF-8 bytes as latin1, JSON-escaped) → the path. */
+function decodePath(buf: Buffer, start: number, end: number): string | undefined {
+  const body = buf.toString('utf8', start, end);
   if (!body.includes('\\')) return body;
   try {
     return JSON.parse(`"${body}"`) as string;
   } catch {
     return undefined;
   }
-};
+}
 
-/** A row's kind, path and id (the key a later row replaces it by), read without decoding the row. */
-function headOf(raw: string, start: number, end: number): { kind: string; path: string; id: string } | undefined {
-  // ["k","<path>","<id>",...   (X rows: ["X","<path>"])
-  if (raw.charCodeAt(start) !== 91 || raw.charCodeAt(start + 1) !== 34 || raw.charCodeAt(start + 3) !== 34) return undefined;
-  const kind = raw[start + 2]!;
-  const pathEnd = stringEnd(raw, start + 6, end);
-  if (pathEnd < 0) return undefined;
-  const path = unquote(raw.slice(start + 6, pathEnd));
-  if (path === undefined) return undefined;
-  if (kind === 'X') return { kind, path, id: '' };
-  if (raw.charCodeAt(pathEnd + 2) !== 34) return undefined;
-  const idEnd = stringEnd(raw, pathEnd + 3, end);
-  if (idEnd < 0) return undefined;
-  return { kind, path, id: raw.slice(pathEnd + 3, idEnd) };
+function grow<T extends Int32Array | Uint8Array>(a: T, n: number): T {
+  if (n < a.length) return a;
+  const b = new (a.constructor as { new (n: number): T })(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 export function readTextJournal(file: string): TextJournal {
-  let raw = '';
+  let buf: Buffer;
   try {
-    raw = readFileSync(file, 'utf8');
+    buf = readFileSync(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    buf = Buffer.alloc(0);
   }
-  const lines: Line[] = [];
-  const lastReset = new Map<string, number>();
-  const lastOfKey = new Map<string, number>();
+  const raw = buf.toString('latin1');
+  let starts = new Int32Array(1024);
+  let ends = new Int32Array(1024);
+  let kinds = new Uint8Array(1024);
+  let pathIdx = new Int32Array(1024);
+  const paths: string[] = [];
+  const pathByRaw = new Map<string, number>();
+  const lastReset: number[] = [];
+  // Last line of each key; keys are hashed to numbers (no string per line), equal hashes compared.
+  const lastOfHash = new Map<number, number>();
+  const superseded: number[] = [];
+  const idBounds: number[] = [];
+  let prevRaw = '';
+  let prevPath = -1;
+  let n = 0;
   let at = 0;
   while (at < raw.length) {
     let nl = raw.indexOf('\n', at);
     if (nl < 0) nl = raw.length;
-    const h = nl > at ? headOf(raw, at, nl) : undefined;
-    if (h !== undefined) {
-      if (h.kind === 'X') lastReset.set(h.path, lines.length);
-      else lastOfKey.set(`${h.path}\0${h.kind}${h.id}`, lines.length);
-      lines.push({ start: at, end: nl, kind: h.kind, path: h.path, key: `${h.path}\0${h.kind}${h.id}` });
+    // ["k","<path>","<id>",...   (X rows: ["X","<path>"])
+    const ok = nl - at > 6 && raw.charCodeAt(at) === 91 && raw.charCodeAt(at + 1) === QUOTE && raw.charCodeAt(at + 3) === QUOTE;
+    const pathEnd = ok ? stringEnd(raw, at + 6, nl) : -1;
+    if (pathEnd > 0) {
+      let p: number;
+      if (prevPath >= 0 && pathEnd - (at + 6) === prevRaw.length && raw.startsWith(prevRaw, at + 6)) p = prevPath;
+      else {
+        const r = raw.slice(at + 6, pathEnd);
+        let known = pathByRaw.get(r);
+        if (known === undefined) {
+          const decoded = decodePath(buf, at + 6, pathEnd);
+          if (decoded === undefined) {
+            at = nl + 1;
+            continue;
+          }
+          known = paths.length;
+          paths.push(decoded);
+          pathByRaw.set(r, known);
+        }
+        p = known;
+        prevRaw = r;
+        prevPath = p;
+      }
+      const kind = raw.charCodeAt(at + 2);
+      starts = grow(starts, n);
+      ends = grow(ends, n);
+      kinds = grow(kinds, n);
+      pathIdx = grow(pathIdx, n);
+      starts[n] = at;
+      ends[n] = nl;
+      kinds[n] = kind;
+      pathIdx[n] = p;
+      if (kind === K_X) lastReset[p] = n;
+      else {
+        const idEnd = raw.charCodeAt(pathEnd + 2) === QUOTE ? stringEnd(raw, pathEnd + 3, nl) : -1;
+        let h = (Math.imul(p, 0x9e3779b1) ^ kind) | 0;
+        for (let i = pathEnd + 3; i < idEnd; i++) h = (Math.imul(h, 31) + raw.charCodeAt(i)) | 0;
+        idBounds[2 * n] = pathEnd + 3;
+        idBounds[2 * n + 1] = idEnd;
+        const prev = lastOfHash.get(h);
+        if (prev !== undefined) {
+          const sameKey = pathIdx[prev] === p && kinds[prev] === kind && idBounds[2 * prev + 1]! - idBounds[2 * prev]! === idEnd - (pathEnd + 3) && raw.startsWith(raw.slice(idBounds[2 * prev]!, idBounds[2 * prev + 1]!), pathEnd + 3);
+          // A different key with the same hash: the earlier one stays live (only equal keys replace).
+          if (sameKey) superseded.push(prev);
+        }
+        lastOfHash.set(h, n);
+      }
+      n++;
     }
     at = nl + 1;
   }
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    l.live = i > (lastReset.get(l.path) ?? -1) && l.kind !== 'X' && lastOfKey.get(l.key) === i;
-  }
-  return { raw, lines, lastReset };
+  const live = new Uint8Array(n);
+  for (let i = 0; i < n; i++) live[i] = kinds[i] !== K_X && i > (lastReset[pathIdx[i]!] ?? -1) ? 1 : 0;
+  for (const i of superseded) live[i] = 0;
+  return { buf, raw, count: n, starts, ends, kinds, pathIdx, live, paths };
 }
 
-/** Not replaced: after its path's last X row, and the last row with its key. */
-const live = (j: TextJournal, i: number): boolean => j.lines[i]!.live === true;
-
 function decode(j: TextJournal, i: number): TextRow | undefined {
-  const l = j.lines[i]!;
   try {
-    return JSON.parse(j.raw.slice(l.start, l.end)) as TextRow;
+    return JSON.parse(j.buf.toString('utf8', j.starts[i], j.ends[i])) as TextRow;
   } catch {
     return undefined; // torn line (a kill mid-append)
   }
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const hexBytes = (c: string): string => [...Buffer.from(c, 'utf8')].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
 
-/** The raw-journal form of a term, or undefined when JSON would escape one of its characters. */
-function rawPattern(term: string): RegExp | undefined {
+/**
+ * Scripts without case (kana, CJK, Hangul, emoji and other astral symbols): a character there
+ * matches only itself, so its UTF-8 bytes are searched as they are.
+ */
+export const isCaseless = (cp: number): boolean =>
+  (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x1f000 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3ffff);
+
+/** Whitespace as `\s` knows it, in the raw line: JSON escapes of it, or its UTF-8 bytes; never a line break. */
+const RAW_SPACE = '(?:[ \\t\\x0b\\x0c\\r]|\\\\[nrtfb]|\\\\u[0-9a-fA-F]{4}|\\xc2\\xa0|\\xe1\\x9a\\x80|\\xe2\\x80[\\x80-\\x8a\\xa8\\xa9\\xaf]|\\xe2\\x81\\x9f|\\xe3\\x80\\x80|\\xef\\xbb\\xbf)+';
+/** Any one non-ASCII character (its UTF-8 bytes). */
+const RAW_NON_ASCII = '[\\xc2-\\xf4][\\x80-\\xbf]{1,3}';
+
+/**
+ * The raw-journal form of a term: a pattern over the journal's bytes (as latin1) that matches
+ * wherever the term could match the decoded text under Unicode case folding, and maybe elsewhere
+ * (the hits are checked). Undefined when JSON escapes one of the term's characters.
+ */
+export function rawPattern(term: string): RegExp | undefined {
   // A quote, a backslash, a control character or a lone surrogate is escaped in the raw line.
   if (/["\\\u0000-\u001f]|\p{Cs}/u.test(term)) return undefined;
-  // A phrase's whitespace may be an escaped newline or tab in the raw line; never a line break.
-  return new RegExp(term.split(' ').map(escape).join('(?:[^\\S\\n]|\\\\[nrtfb]|\\\\u[0-9a-fA-F]{4})+'), 'giu');
+  let src = '';
+  for (const c of term) {
+    const cp = c.codePointAt(0)!;
+    if (c === ' ') src += RAW_SPACE;
+    else if (/[A-Za-z]/.test(c)) {
+      const l = c.toLowerCase();
+      // Only two non-ASCII characters fold to ASCII: KELVIN SIGN (k) and LONG S (s).
+      src += l === 'k' ? '(?:[kK]|\\xe2\\x84\\xaa)' : l === 's' ? '(?:[sS]|\\xc5\\xbf)' : `[${l}${l.toUpperCase()}]`;
+    } else if (cp < 0x80) src += escape(c);
+    else if (cp === 0x212a) src += '(?:[kK]|\\xe2\\x84\\xaa)';
+    else if (cp === 0x17f) src += '(?:[sS]|\\xc5\\xbf)';
+    else if (isCaseless(cp)) src += hexBytes(c);
+    else src += RAW_NON_ASCII;
+  }
+  return new RegExp(src, 'g');
 }
 
 /** Binary search: the line holding offset `at`. */
 function lineAt(j: TextJournal, at: number): number {
   let lo = 0;
-  let hi = j.lines.length - 1;
+  let hi = j.count - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (j.lines[mid]!.start <= at) lo = mid;
+    if (j.starts[mid]! <= at) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -150,11 +232,11 @@ export function pathsHoldingAll(j: TextJournal, q: Query, paths: ReadonlySet<str
     const found = new Set<string>();
     for (const [p, texts] of pendingItems) if (texts.some((x) => re.test(x))) found.add(p);
     const check = (i: number): void => {
-      const l = j.lines[i]!;
-      if (found.has(l.path) || !paths.has(l.path) || pendingReset.has(l.path) || !counts(l.kind) || !live(j, i)) return;
-      if (holding && !holding.has(l.path)) return; // already out on an earlier term
+      const path = j.paths[j.pathIdx[i]!]!;
+      if (!j.live[i] || !counts(String.fromCharCode(j.kinds[i]!)) || found.has(path) || !paths.has(path) || pendingReset.has(path)) return;
+      if (holding && !holding.has(path)) return; // already out on an earlier term
       const r = decode(j, i);
-      if (r && re.test(String(r[4]))) found.add(l.path);
+      if (r && re.test(String(r[4]))) found.add(path);
     };
     const raw = rawPattern(q.terms[t]!);
     if (raw) {
@@ -162,10 +244,10 @@ export function pathsHoldingAll(j: TextJournal, q: Query, paths: ReadonlySet<str
         const i = lineAt(j, m.index);
         check(i);
         // The rest of this line adds nothing: go on from its end.
-        raw.lastIndex = Math.max(raw.lastIndex, j.lines[i]!.end);
+        raw.lastIndex = Math.max(raw.lastIndex, j.ends[i]!);
       }
     } else {
-      for (let i = 0; i < j.lines.length; i++) check(i);
+      for (let i = 0; i < j.count; i++) check(i);
     }
     holding = holding ? new Set([...holding].filter((p) => found.has(p))) : found;
     if (holding.size === 0) break;
@@ -188,9 +270,10 @@ export function itemsOf(j: TextJournal, paths: ReadonlySet<string>, pending: rea
     const k = r[0] as TextItem['k'];
     m.set(k + r[2], { k, id: String(r[2]), ts: Number(r[3]), text: String(r[4]) });
   };
-  for (let i = 0; i < j.lines.length; i++) {
-    const l = j.lines[i]!;
-    if (!paths.has(l.path) || !live(j, i) || l.kind === 'X' || l.kind === 'f') continue;
+  const wanted = new Set<number>();
+  j.paths.forEach((p, i) => paths.has(p) && wanted.add(i));
+  for (let i = 0; i < j.count; i++) {
+    if (!j.live[i] || !wanted.has(j.pathIdx[i]!) || j.kinds[i] === K_F) continue;
     const r = decode(j, i);
     if (r) apply(r);
   }
