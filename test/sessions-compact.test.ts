@@ -70,9 +70,9 @@ function answers(dir: string) {
   const all = new Set(P);
   const search: Record<string, string[]> = {};
   for (const q of ['apple', 'banana cherry', '"prompt 7"', 'durian-out', 'zzz', 'answer fig']) {
-    for (const allText of [false, true]) search[`${q}/${allText}`] = [...pathsHoldingAll(j, parseQuery(q), all, allText)].sort();
+    for (const allText of [false, true]) search[`${q}/${allText}`] = [...pathsHoldingAll([j], parseQuery(q), all, allText)].sort();
   }
-  const items = Object.fromEntries([...itemsOf(j, all)].map(([p, xs]) => [p, xs]));
+  const items = Object.fromEntries([...itemsOf([j], all)].map(([p, xs]) => [p, xs]));
   const sessions = Object.fromEntries(P.map((p) => {
     const s = loadSession(dir, p);
     return [p, { items: s.items, files: [...s.files].map(([k, v]) => [k, [...v].sort()]).sort() }];
@@ -102,7 +102,7 @@ describe('sessions index compaction', () => {
     expect(compactIndex(dir, 0)).toEqual([]); // nothing left to drop
     // Appending after compaction works as before.
     appendRows(indexFiles(dir).text, [['p', P[0]!, 'late', 99_999, 'a late kiwi']]);
-    expect([...pathsHoldingAll(readTextJournal(indexFiles(dir).text), parseQuery('kiwi'), new Set(P), false)]).toEqual([P[0]]);
+    expect([...pathsHoldingAll([readTextJournal(indexFiles(dir).text)], parseQuery('kiwi'), new Set(P), false)]).toEqual([P[0]]);
   });
 
   it('leaves journals with few dead rows alone, and the writer looks only when the index doubled', () => {
@@ -132,7 +132,7 @@ describe('sessions index compaction', () => {
     appendFileSync(f.text, '["p","/c/projects/-w-a/s1.jsonl","u2",2,"torn'); // a kill mid-append
     appendRows(f.text, [['p', P[0]!, 'u3', 3, 'third mango']]);
     expect(existsSync(f.text)).toBe(true);
-    const items = itemsOf(readTextJournal(f.text), new Set([P[0]!])).get(P[0]!)!;
+    const items = itemsOf([readTextJournal(f.text)], new Set([P[0]!])).get(P[0]!)!;
     expect(items.map((i) => i.text)).toEqual(['first kiwi', 'third mango']);
     expect(readFileSync(f.text, 'utf8').split('\n').filter(Boolean)).toHaveLength(3);
   });

@@ -83,17 +83,17 @@ describe('search prefilter over the raw journal', () => {
         for (const allText of [false, true]) {
           for (const within of [new Set(paths), some]) {
             const want = naive(rows, query, within, allText);
-            const got = pathsHoldingAll(j, parseQuery(query), within, allText);
+            const got = pathsHoldingAll([j], parseQuery(query), within, allText);
             expect([...got].sort(), `${query} allText=${allText}`).toEqual([...want].sort());
           }
         }
       }
       // Pending rows (a read-only reader's) count as if appended.
       const extra: TextRow[] = [['X', paths[0]!], ['p', paths[0]!, 'new', 5000, 'pending zebra'], ['a', paths[1]!, 'new', 5001, 'zebra too']];
-      expect([...pathsHoldingAll(j, parseQuery('zebra'), new Set(paths), false, extra)].sort()).toEqual([paths[0], paths[1]].sort());
-      expect([...pathsHoldingAll(j, parseQuery('alpha'), new Set(paths), false, extra)]).not.toContain(paths[0]);
+      expect([...pathsHoldingAll([j], parseQuery('zebra'), new Set(paths), false, extra)].sort()).toEqual([paths[0], paths[1]].sort());
+      expect([...pathsHoldingAll([j], parseQuery('alpha'), new Set(paths), false, extra)]).not.toContain(paths[0]);
       // The items of a path are its live rows, file rows apart.
-      const items = itemsOf(j, new Set([paths[2]!]));
+      const items = itemsOf([j], new Set([paths[2]!]));
       const live: string[] = [];
       for (const row of rows) {
         if (row[1] !== paths[2]) continue;
@@ -114,7 +114,7 @@ describe('search prefilter, one case each', () => {
       appendRows(file, texts.map((t, i): TextRow => ['p', `/p/s${i}.jsonl`, `u${i}`, i, t]));
       const j = readTextJournal(file);
       const all = new Set(texts.map((_, i) => `/p/s${i}.jsonl`));
-      const find = (q: string) => [...pathsHoldingAll(j, parseQuery(q), all, false)].sort();
+      const find = (q: string) => [...pathsHoldingAll([j], parseQuery(q), all, false)].sort();
       expect(find('KELVIN')).toEqual(['/p/s0.jsonl']);
       expect(find('kelvin scale')).toEqual(['/p/s0.jsonl']);
       expect(find('MISS')).toEqual(['/p/s1.jsonl']);

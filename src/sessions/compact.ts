@@ -105,6 +105,7 @@ function replaceAtomically(path: string, rows: readonly unknown[]): void {
 export interface IndexHealth {
   meta: JournalHealth;
   text: JournalHealth;
+  out: JournalHealth;
 }
 
 /** Sizes and dead rows of both journals (doctor; the compaction's trigger). */
@@ -113,11 +114,12 @@ export function indexHealth(stateDir: string): IndexHealth {
   const size = (p: string) => (existsSync(p) ? statSync(p).size : 0);
   const meta = readRows<MetaRow>(f.meta);
   const text = readRows<TextRow>(f.text);
-  return { meta: { bytes: size(f.meta), rows: meta.length, live: liveMeta(meta).length }, text: { bytes: size(f.text), rows: text.length, live: liveText(text).length } };
+  const out = readRows<TextRow>(f.out);
+  return { meta: { bytes: size(f.meta), rows: meta.length, live: liveMeta(meta).length }, text: { bytes: size(f.text), rows: text.length, live: liveText(text).length }, out: { bytes: size(f.out), rows: out.length, live: liveText(out).length } };
 }
 
 export interface CompactResult {
-  journal: 'meta' | 'text';
+  journal: 'meta' | 'text' | 'out';
   rowsBefore: number;
   rowsAfter: number;
   bytesBefore: number;
@@ -132,7 +134,7 @@ export function compactIndex(stateDir: string, minDead = COMPACT_MIN_DEAD): Comp
   const f = indexFiles(stateDir);
   const out: CompactResult[] = [];
   // Text first, like the sink's writes: the listing never names more than the text holds.
-  for (const journal of ['text', 'meta'] as const) {
+  for (const journal of ['out', 'text', 'meta'] as const) {
     const path = f[journal];
     if (!existsSync(path)) continue;
     const rows = readRows<MetaRow | TextRow>(path);
@@ -173,11 +175,11 @@ export class CompactionTrigger {
   afterFlush(): CompactResult[] {
     const f = indexFiles(this.stateDir);
     const size = (p: string) => (existsSync(p) ? statSync(p).size : 0);
-    const bytes = size(f.meta) + size(f.text);
+    const bytes = size(f.meta) + size(f.text) + size(f.out);
     this.lookedAt ??= readMark(this.stateDir)?.bytes ?? 0;
     if (bytes < LOOK_MIN_BYTES || bytes < 2 * this.lookedAt) return [];
     const done = compactIndex(this.stateDir);
-    const after = size(f.meta) + size(f.text);
+    const after = size(f.meta) + size(f.text) + size(f.out);
     this.lookedAt = after;
     replaceAtomically(join(indexDir(this.stateDir), MARK), [{ bytes: after, at: Date.now() } satisfies Mark]);
     return done;
@@ -187,10 +189,10 @@ export class CompactionTrigger {
 /** `ccotel doctor`'s line on the index: size, dead rows, when the writer last looked. */
 export function describeIndex(stateDir: string): string | undefined {
   const h = indexHealth(stateDir);
-  if (h.meta.rows + h.text.rows === 0) return undefined;
-  const rows = h.meta.rows + h.text.rows;
-  const dead = rows - h.meta.live - h.text.live;
+  if (h.meta.rows + h.text.rows + h.out.rows === 0) return undefined;
+  const rows = h.meta.rows + h.text.rows + h.out.rows;
+  const dead = rows - h.meta.live - h.text.live - h.out.live;
   const mb = (b: number) => (b < 1e6 ? `${Math.ceil(b / 1e3)} kB` : `${(b / 1e6).toFixed(1)} MB`);
   const mark = readMark(stateDir);
-  return `${mb(h.meta.bytes + h.text.bytes)} (listing ${mb(h.meta.bytes)}, text ${mb(h.text.bytes)}), ${Math.round((100 * dead) / rows)}% superseded rows; compacted automatically past ${COMPACT_MIN_DEAD} and ${100 * COMPACT_DEAD_SHARE}% (${mark ? `last looked ${new Date(mark.at).toISOString()}` : 'not yet needed'}); \`ccotel sessions --rebuild\` rebuilds it`;
+  return `${mb(h.meta.bytes + h.text.bytes + h.out.bytes)} (listing ${mb(h.meta.bytes)}, text ${mb(h.text.bytes)}, tool output ${mb(h.out.bytes)}), ${Math.round((100 * dead) / rows)}% superseded rows; compacted automatically past ${COMPACT_MIN_DEAD} and ${100 * COMPACT_DEAD_SHARE}% (${mark ? `last looked ${new Date(mark.at).toISOString()}` : 'not yet needed'}); \`ccotel sessions --rebuild\` rebuilds it`;
 }

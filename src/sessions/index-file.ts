@@ -17,18 +17,22 @@ export type TextRow = [string, string, ...(string | number)[]];
 export const INDEX_DIR = 'sessions';
 const META = 'meta.ndjson';
 const TEXT = 'text.ndjson';
+const OUT = 'out.ndjson';
 const APPEND = constants.O_RDWR | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW;
 
 export const indexDir = (stateDir: string): string => join(stateDir, INDEX_DIR);
 
 export interface IndexFiles {
   meta: string;
+  /** Prompts, answers, files touched: what a search and --show read. */
   text: string;
+  /** Tool output (rows 'o'), the bulk of the text: read only by --all-text. */
+  out: string;
 }
 
 export function indexFiles(stateDir: string): IndexFiles {
   const dir = indexDir(stateDir);
-  return { meta: join(dir, META), text: join(dir, TEXT) };
+  return { meta: join(dir, META), text: join(dir, TEXT), out: join(dir, OUT) };
 }
 
 /** Appends rows durably (fsync: the checkpoint written next must never cover rows that are lost). */
@@ -111,7 +115,7 @@ export function pathNeedles(path: string, prefix = false): string[] {
 export function indexBytes(stateDir: string): number {
   const f = indexFiles(stateDir);
   let n = 0;
-  for (const p of [f.meta, f.text]) if (existsSync(p)) n += statSync(p).size;
+  for (const p of [f.meta, f.text, f.out]) if (existsSync(p)) n += statSync(p).size;
   return n;
 }
 

@@ -90,7 +90,8 @@ export function listSessions(ctx: SessionsContext, f: Filter, query?: string, al
   const q = parseQuery(query);
   if (q.terms.length === 0) throw new UserError('the search query is empty; give one or more words, e.g. ccotel sessions "flaky test"');
   // Which sessions match, from the raw journal (text-scan.ts); only the shown ones are decoded whole.
-  const journal = readTextJournal(indexFiles(ctx.stateDir).text);
+  const files = indexFiles(ctx.stateDir);
+  const journal = allText ? [readTextJournal(files.text), readTextJournal(files.out)] : [readTextJournal(files.text)];
   const holding = pathsHoldingAll(journal, q, new Set(kept.map((e) => e.path)), allText, ctx.pending?.text);
   const hits = kept.filter((e) => holding.has(e.path));
   const shown = hits.slice(0, f.limit);

@@ -89,7 +89,9 @@ export class SessionsSink implements EventSink {
   async flush(): Promise<void> {
     if (this.readOnly) return;
     // Text first: a listing never names a session whose text a crash lost (re-read either way).
-    appendRows(this.files.text, this.text);
+    // Tool output goes to its own journal (most of the bytes; only --all-text reads it); X rows to both.
+    appendRows(this.files.out, this.text.filter((r) => r[0] === 'o' || r[0] === 'X'));
+    appendRows(this.files.text, this.text.filter((r) => r[0] !== 'o'));
     this.text = [];
     appendRows(this.files.meta, this.meta);
     this.meta = [];

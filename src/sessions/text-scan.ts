@@ -210,7 +210,7 @@ function lineAt(j: TextJournal, at: number): number {
  * The paths among `paths` whose live text (prompts and answers; tool output with `allText`) holds
  * every term, plus the pending rows a read-only reader holds in memory.
  */
-export function pathsHoldingAll(j: TextJournal, q: Query, paths: ReadonlySet<string>, allText: boolean, pending: readonly TextRow[] = []): Set<string> {
+export function pathsHoldingAll(journals: readonly TextJournal[], q: Query, paths: ReadonlySet<string>, allText: boolean, pending: readonly TextRow[] = []): Set<string> {
   const counts = (k: string): boolean => k === 'p' || k === 'a' || (allText && k === 'o');
   // Pending rows: an X there also kills the path's journal rows.
   const pendingReset = new Set<string>();
@@ -231,24 +231,28 @@ export function pathsHoldingAll(j: TextJournal, q: Query, paths: ReadonlySet<str
     const re = q.res[t]!;
     const found = new Set<string>();
     for (const [p, texts] of pendingItems) if (texts.some((x) => re.test(x))) found.add(p);
-    const check = (i: number): void => {
-      const path = j.paths[j.pathIdx[i]!]!;
-      if (!j.live[i] || !counts(String.fromCharCode(j.kinds[i]!)) || found.has(path) || !paths.has(path) || pendingReset.has(path)) return;
-      if (holding && !holding.has(path)) return; // already out on an earlier term
-      const r = decode(j, i);
-      if (r && re.test(String(r[4]))) found.add(path);
-    };
     const raw = rawPattern(q.terms[t]!);
-    if (raw) {
+    const scan = (j: TextJournal): void => {
+      const check = (i: number): void => {
+        const path = j.paths[j.pathIdx[i]!]!;
+        if (!j.live[i] || !counts(String.fromCharCode(j.kinds[i]!)) || found.has(path) || !paths.has(path) || pendingReset.has(path)) return;
+        if (holding && !holding.has(path)) return; // already out on an earlier term
+        const r = decode(j, i);
+        if (r && re.test(String(r[4]))) found.add(path);
+      };
+      if (!raw) {
+        for (let i = 0; i < j.count; i++) check(i);
+        return;
+      }
+      raw.lastIndex = 0;
       for (let m = raw.exec(j.raw); m; m = raw.exec(j.raw)) {
         const i = lineAt(j, m.index);
         check(i);
         // The rest of this line adds nothing: go on from its end.
         raw.lastIndex = Math.max(raw.lastIndex, j.ends[i]!);
       }
-    } else {
-      for (let i = 0; i < j.count; i++) check(i);
-    }
+    };
+    for (const j of journals) scan(j);
     holding = holding ? new Set([...holding].filter((p) => found.has(p))) : found;
     if (holding.size === 0) break;
   }
@@ -256,7 +260,7 @@ export function pathsHoldingAll(j: TextJournal, q: Query, paths: ReadonlySet<str
 }
 
 /** Every live text item of the given paths (pending rows last), by path, each in time order. */
-export function itemsOf(j: TextJournal, paths: ReadonlySet<string>, pending: readonly TextRow[] = []): Map<string, TextItem[]> {
+export function itemsOf(journals: readonly TextJournal[], paths: ReadonlySet<string>, pending: readonly TextRow[] = []): Map<string, TextItem[]> {
   const byPath = new Map<string, Map<string, TextItem>>();
   const apply = (r: TextRow): void => {
     const path = r[1];
@@ -270,12 +274,14 @@ export function itemsOf(j: TextJournal, paths: ReadonlySet<string>, pending: rea
     const k = r[0] as TextItem['k'];
     m.set(k + r[2], { k, id: String(r[2]), ts: Number(r[3]), text: String(r[4]) });
   };
-  const wanted = new Set<number>();
-  j.paths.forEach((p, i) => paths.has(p) && wanted.add(i));
-  for (let i = 0; i < j.count; i++) {
-    if (!j.live[i] || !wanted.has(j.pathIdx[i]!) || j.kinds[i] === K_F) continue;
-    const r = decode(j, i);
-    if (r) apply(r);
+  for (const j of journals) {
+    const wanted = new Set<number>();
+    j.paths.forEach((p, i) => paths.has(p) && wanted.add(i));
+    for (let i = 0; i < j.count; i++) {
+      if (!j.live[i] || !wanted.has(j.pathIdx[i]!) || j.kinds[i] === K_F) continue;
+      const r = decode(j, i);
+      if (r) apply(r);
+    }
   }
   for (const r of pending) if (paths.has(r[1])) apply(r);
   const out = new Map<string, TextItem[]>();
