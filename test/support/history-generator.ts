@@ -107,7 +107,51 @@ export interface Expected {
   bytes: number;
   /** Torn (unterminated) final lines currently on disk; they count nowhere. */
   tornLines: number;
+  /**
+   * By the `agent` label: `main`, `compact` (compaction agents), the sanitized subagent type
+   * (SUBAGENT_TYPES; told by the generator, not derived from the lines).
+   */
+  agents: Record<string, TokenTotals & { costUSD: number; cacheSavingsUSD: number }>;
+  /** Cache writes by time to live (writes without a 5m/1h split count as 5m). */
+  cacheWrites: { '5m': number; '1h': number };
+  /** Σ cache-read tokens × (input price − cache-read price), per entry with the 200k tier and fast multiplier. */
+  cacheSavingsUSD: number;
+  /** Per session id (subagents included in their session): the truth of the recent-session gauges. */
+  bySession: Record<string, SessionExpected>;
 }
+
+export interface SessionExpected {
+  cwd: string;
+  costUSD: number;
+  /** All four token types. */
+  tokens: number;
+  /** tool_use blocks (pending ones included). */
+  toolCalls: number;
+  toolErrors: number;
+  subagents: number;
+  prompts: number;
+  /** Newest timestamp of any of the session's lines (ms). */
+  lastTs: number;
+}
+
+/**
+ * Subagent types the Task calls name, with the `agent` label each must get (lowercase,
+ * [a-z0-9_-], other runs as `_`). Chosen from the Task call's id, so no randomness is consumed.
+ */
+export const SUBAGENT_TYPES: ReadonlyArray<readonly [string, string]> = [
+  ['Explore', 'explore'],
+  ['general-purpose', 'general-purpose'],
+  ['Plan', 'plan'],
+  ['Code Reviewer: strict v2', 'code_reviewer_strict_v2'],
+];
+const idHash = (id: string): number => {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return h;
+};
+const subagentTypeOf = (toolUseId: string): readonly [string, string] => SUBAGENT_TYPES[idHash(toolUseId) % SUBAGENT_TYPES.length]!;
+/** Older versions write no meta file: a third of the subagents have none (their type comes from the parent). */
+const writesMeta = (toolUseId: string): boolean => (idHash(toolUseId) >>> 4) % 3 !== 0;
 
 // ---------------------------------------------------------------------------------------------
 // Prices (USD per million tokens) from ../shared/claude-code-format.md.
@@ -174,6 +218,18 @@ export function entryCost(u: Pick<Use, 'model' | 'input' | 'output' | 'cc' | 'cc
   return { usd: usd / 1e6, priced: true };
 }
 
+/** USD that cache reads saved on one entry against the input price (0 for errors and unknown models). */
+export function entrySavings(u: Pick<Use, 'model' | 'cr' | 'fast' | 'apiError'>): number {
+  if (u.apiError || u.model === '<synthetic>') return 0;
+  const p = priceFor(u.model);
+  if (!p) return 0;
+  const T = 200_000;
+  const tier = (n: number, base: number, hi: number | undefined) => (hi !== undefined && n > T ? T * base + (n - T) * hi : n * base);
+  let usd = tier(u.cr, p.in, p.hi?.in) - tier(u.cr, p.read, p.hi?.read);
+  if (u.fast && p.fast) usd *= p.fast;
+  return usd / 1e6;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The independent tally: applies the counting rules to every complete line written.
 type J = Record<string, any>;
@@ -186,6 +242,9 @@ class Tally {
   orphanResults = new Map<string, boolean>();
   prompts = new Map<string, { sessionId: string; cwd: string }>();
   compactions = new Set<string>();
+  lastTs = new Map<string, number>();
+  /** Label of each subagent, as the generator chose it (`session/agentId`). */
+  agentLabels = new Map<string, string>();
 
   addLine(o: J): void {
     if (!o || typeof o !== 'object' || Array.isArray(o)) return;
@@ -195,6 +254,7 @@ class Tally {
     const ts = typeof o.timestamp === 'string' ? Date.parse(o.timestamp) : NaN;
     if (!Number.isFinite(ts) || typeof o.sessionId !== 'string') return;
     const sessionId: string = o.sessionId;
+    if (ts > (this.lastTs.get(sessionId) ?? -Infinity)) this.lastTs.set(sessionId, ts);
     const cwd: string = o.cwd ?? '';
     const agentId: string | undefined = o.isSidechain === true ? o.agentId : undefined;
     if (type === 'system') {
@@ -298,9 +358,21 @@ class Tally {
     let costUSD = 0;
     let requests = 0;
     let apiErrors = 0;
+    const byAgent: Expected['agents'] = {};
+    const cacheWrites = { '5m': 0, '1h': 0 };
+    let cacheSavingsUSD = 0;
     for (const u of this.usage.values()) {
       seen(u.sessionId, u.agentId, u.cwd);
       const { usd, priced } = entryCost(u);
+      const label = !u.agentId ? 'main' : u.agentId.startsWith('acompact-') ? 'compact' : (this.agentLabels.get(`${u.sessionId}/${u.agentId}`) ?? 'unknown');
+      const a = (byAgent[label] ??= { ...empty(), costUSD: 0, cacheSavingsUSD: 0 });
+      add(a, u);
+      a.costUSD += usd;
+      const saved = entrySavings(u);
+      a.cacheSavingsUSD += saved;
+      cacheSavingsUSD += saved;
+      cacheWrites['5m'] += u.cc - u.cc1h;
+      cacheWrites['1h'] += u.cc1h;
       if (!priced) unpriced.add(u.model);
       if (u.apiError) apiErrors++;
       else requests++;
@@ -340,7 +412,22 @@ class Tally {
     const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     const sortKeys = <T>(o: Record<string, T>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => cmp(a, b)));
     const unpricedModels = [...unpriced].sort();
+    const bySession: Record<string, SessionExpected> = {};
+    const one = (id: string, cwd: string): SessionExpected => (bySession[id] ??= { cwd, costUSD: 0, tokens: 0, toolCalls: 0, toolErrors: 0, subagents: 0, prompts: 0, lastTs: this.lastTs.get(id) ?? NaN });
+    for (const u of this.usage.values()) {
+      const x = one(u.sessionId, u.cwd);
+      x.costUSD += entryCost(u).usd;
+      x.tokens += useTotal(u);
+    }
+    for (const t of this.tools.values()) {
+      const x = one(t.sessionId, t.cwd);
+      x.toolCalls++;
+      if (t.isError) x.toolErrors++;
+    }
+    for (const p of this.prompts.values()) one(p.sessionId, p.cwd).prompts++;
+    for (const a of agents) one(a.slice(0, a.indexOf('/')), '').subagents++;
     return {
+      bySession: Object.fromEntries(Object.entries(bySession).sort(([a], [b]) => cmp(a, b))),
       tokens,
       costUSD,
       sessions: sessions.size,
@@ -364,6 +451,9 @@ class Tally {
       files: input.files,
       bytes: input.bytes,
       tornLines: input.torn,
+      agents: sortKeys(byAgent),
+      cacheWrites,
+      cacheSavingsUSD,
     };
   }
 }
@@ -741,8 +831,9 @@ export class HistoryGenerator {
   }
 
   private taskCall(): J {
-    const input = { description: 'Explore transcript rendering', prompt: 'Very thorough exploration of how transcripts render. Provide the FULL content of each file.', subagent_type: 'Explore' };
-    return { type: 'tool_use', id: this.id('toolu_01', 24), name: 'Task', input, caller: { type: 'direct' } };
+    const id = this.id('toolu_01', 24);
+    const input = { description: 'Explore transcript rendering', prompt: 'Very thorough exploration of how transcripts render. Provide the FULL content of each file.', subagent_type: subagentTypeOf(id)[0] };
+    return { type: 'tool_use', id, name: 'Task', input, caller: { type: 'direct' } };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1011,7 +1102,7 @@ export class HistoryGenerator {
         input = { url: 'https://hexdocs.pm/phoenix_live_view/Phoenix.LiveView.html', prompt: 'What does phx-update do?' };
         break;
       case 'Task':
-        input = { description: 'Explore transcript rendering', prompt: 'Very thorough exploration of how transcripts render. Provide the FULL content of each file.', subagent_type: 'Explore' };
+        input = { description: 'Explore transcript rendering', prompt: 'Very thorough exploration of how transcripts render. Provide the FULL content of each file.', subagent_type: subagentTypeOf(id)[0] };
         break;
       default:
         input = { owner: 'dev', repo: 'app', issue_number: r.int(1, 400) };
@@ -1142,7 +1233,9 @@ export class HistoryGenerator {
     const sub = new Out(path, s.faults && r.chance(0.2));
     // Only consumes randomness when asked, so histories without drops stay byte for byte the same.
     if (this.opts.dropSubagentFiles > 0 && r.chance(this.opts.dropSubagentFiles)) sub.dropped = true;
-    writeFileSync(join(dir, `agent-${agentId}.meta.json`), JSON.stringify({ agentType: 'Explore', description: call.input.description, toolUseId: call.id }));
+    const [type, label] = subagentTypeOf(call.id);
+    this.tally.agentLabels.set(`${s.id}/${agentId}`, label);
+    if (writesMeta(call.id)) writeFileSync(join(dir, `agent-${agentId}.meta.json`), JSON.stringify({ agentType: type, description: call.input.description, toolUseId: call.id }));
     const parentLast = s.lastUuid;
     s.lastUuid = null;
     const progress = (msg: J) => {
