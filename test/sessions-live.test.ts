@@ -4,11 +4,11 @@
 // session that grows, is truncated and is replaced (new inode) while `ccotel run` follows it, with
 // the answers read from the daemon's index once it committed: new text found, old text gone, every
 // session listed once.
-import { appendFileSync, mkdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { probablyFreePort, onCleanup, tempDir, useCleanups } from './support/temp.js';
-import { requireBuiltCli } from './support/ccotel-cli.js';
+import { REPO, requireBuiltCli } from './support/ccotel-cli.js';
 import { killCli, runCli, startCli } from './support/cli-process.js';
 import { waitFor } from './support/wait.js';
 
@@ -174,4 +174,40 @@ describe('ccotel sessions: planted history', () => {
     // The daemon's index alone (nothing new to read): the same answers.
     await check('from the index the daemon left');
   });
+
+  it('lists the real fixtures: two sessions, cost per session as ccusage reports it, first typed prompts', async () => {
+    const root = join(REPO, 'test', 'fixtures', 'real');
+    const dir = await tempDir('sessions-real');
+    args = ['--claude-dir', root, '--state-dir', join(dir, 'state'), '--timezone', 'UTC'];
+    // ccusage 20.0.24 `session --json --offline` on this directory: totalCost per session.
+    const ccusage: Record<string, number> = { '4d5611e5-241a-462a-8d15-5122611a9569': 10.113695550000003, 'd6e0bada-1959-4eec-a9d2-0bfade768d8f': 0.2266455 };
+    // Independent scan: tool calls (main file and subagents), subagents, and the first prompt typed
+    // (a user line with text content that is not injected: not isMeta, not a <tag> wrapper).
+    const truth = new Map<string, { tools: Set<string>; agents: Set<string>; first?: string }>();
+    const projectsDir = join(root, 'projects');
+    for (const rel of (readdirSync(projectsDir, { recursive: true }) as string[]).filter((r) => r.endsWith('.jsonl')).sort()) {
+      const sub = rel.includes('/subagents/');
+      for (const line of readFileSync(join(projectsDir, rel), 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        const o = JSON.parse(line);
+        let t = truth.get(o.sessionId);
+        if (!t) truth.set(o.sessionId, (t = { tools: new Set(), agents: new Set() }));
+        if (sub && o.agentId) t.agents.add(o.agentId);
+        if (o.type === 'assistant') for (const b of o.message?.content ?? []) if (b.type === 'tool_use') t.tools.add(b.id);
+        const c = o.message?.content;
+        const text = typeof c === 'string' ? c : Array.isArray(c) && c.every((b: { type: string }) => b.type === 'text') ? c.map((b: { text: string }) => b.text).join('\n') : undefined;
+        if (!sub && o.type === 'user' && !o.isMeta && !o.isCompactSummary && text !== undefined && !text.trimStart().startsWith('<') && t.first === undefined) t.first = text.trim().replace(/\s+/g, ' ');
+      }
+    }
+    const r = await cli('--json');
+    expect(r.sessions.map((s: { sessionId: string }) => s.sessionId).sort()).toEqual(Object.keys(ccusage).sort());
+    for (const s of r.sessions) {
+      const t = truth.get(s.sessionId)!;
+      expect(Math.round(s.costUsd * 1e9), s.sessionId).toBe(Math.round(ccusage[s.sessionId]! * 1e9));
+      expect(s.toolCalls, s.sessionId).toBe(t.tools.size);
+      expect(s.subagents, s.sessionId).toBe(t.agents.size);
+      expect(t.first!.startsWith(s.firstPrompt.replace(/…$/, '')), `${s.sessionId}: ${s.firstPrompt}`).toBe(true);
+    }
+  });
 });
+
