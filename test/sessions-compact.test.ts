@@ -120,9 +120,20 @@ describe('sessions index compaction', () => {
     expect(done.map((d) => d.journal)).toContain('meta');
     expect(answers(big)).toEqual(before);
     const mark = readMark(big)!;
-    expect(mark.bytes).toBe(statSync(indexFiles(big).meta).size + statSync(indexFiles(big).text).size);
-    // A new writer (another process) remembers the look: no re-read until the index doubles.
+    expect([mark.meta, mark.text]).toEqual([statSync(indexFiles(big).meta).size, statSync(indexFiles(big).text).size]);
+    // A new writer (another process) remembers the look: no re-read until a journal doubles.
     expect(new CompactionTrigger(big).afterFlush()).toEqual([]);
+    // The listing journal doubles (a followed session's time spans): looked at, and compacted, even
+    // after the first flush; the text journals are left for the next process's first flush.
+    const later = new CompactionTrigger(big);
+    expect(later.afterFlush()).toEqual([]);
+    const spans: MetaRow[] = [];
+    for (let i = 0; i < 40_000; i++) spans.push(['W', P[0]!, 5_000_000 + i, 5_000_001 + i]);
+    appendRows(indexFiles(big).meta, spans);
+    const textBefore = statSync(indexFiles(big).text).size;
+    expect(later.afterFlush().map((d) => d.journal)).toEqual(['meta']);
+    expect(statSync(indexFiles(big).text).size).toBe(textBefore);
+    expect(loadCatalog(big).find((e) => e.path === P[0])!.lastTs).toBe(5_000_001 + 39_999);
   });
 
   it('a row appended after a torn last line is not lost', () => {

@@ -12,8 +12,9 @@ import { indexDir, indexFiles, readRows, type MetaRow, type TextRow } from './in
 /** Compact a journal once it holds at least this many rows a reader drops, and a quarter of its rows. */
 export const COMPACT_MIN_DEAD = 2000;
 export const COMPACT_DEAD_SHARE = 0.25;
-/** The writer looks (reads the journals) only once the index has doubled since it last looked. */
-const LOOK_MIN_BYTES = 1 << 20;
+/** The writer looks (reads a journal) only once it has doubled since it last looked, and is this big. */
+const LOOK_MIN_META = 256 << 10;
+const LOOK_MIN_TEXT = 1 << 20;
 const MARK = 'compacted.json';
 
 export interface JournalHealth {
@@ -130,11 +131,11 @@ export interface CompactResult {
  * Rewrites each journal whose dead rows reach `minDead` and COMPACT_DEAD_SHARE of its rows
  * (`minDead` 0: any dead row). The caller owns the state and has flushed every row it holds.
  */
-export function compactIndex(stateDir: string, minDead = COMPACT_MIN_DEAD): CompactResult[] {
+export function compactIndex(stateDir: string, minDead = COMPACT_MIN_DEAD, journals: ReadonlyArray<CompactResult['journal']> = ['out', 'text', 'meta']): CompactResult[] {
   const f = indexFiles(stateDir);
   const out: CompactResult[] = [];
   // Text first, like the sink's writes: the listing never names more than the text holds.
-  for (const journal of ['out', 'text', 'meta'] as const) {
+  for (const journal of (['out', 'text', 'meta'] as const).filter((j) => journals.includes(j))) {
     const path = f[journal];
     if (!existsSync(path)) continue;
     const rows = readRows<MetaRow | TextRow>(path);
@@ -149,39 +150,49 @@ export function compactIndex(stateDir: string, minDead = COMPACT_MIN_DEAD): Comp
 }
 
 interface Mark {
-  /** Index bytes when the writer last looked. */
-  bytes: number;
+  /** Bytes of the listing journal, and of the text and tool-output journals, when the writer last looked. */
+  meta: number;
+  text: number;
   at: number;
 }
 
 export function readMark(stateDir: string): Mark | undefined {
   try {
     const m = JSON.parse(readFileSync(join(indexDir(stateDir), MARK), 'utf8')) as Mark;
-    return typeof m.bytes === 'number' ? m : undefined;
+    return typeof m.meta === 'number' && typeof m.text === 'number' ? m : undefined;
   } catch {
     return undefined;
   }
 }
 
 /**
- * The writer's check after a flush: two stats, and a look at the journals (compacting those past
- * the threshold) only once they have doubled since the last look, so the reads stay proportional
- * to what was written. Remembered in compacted.json across processes.
+ * The writer's check after a flush: a few stats, and a look at a journal (compacting it past the
+ * threshold) only once it has doubled since the last look, so the reads stay proportional to what
+ * was written; remembered in compacted.json across processes. The listing journal (where a followed
+ * session adds a row per commit) is small and looked at any time; the text journals, which only
+ * gather dead rows when a transcript is replaced, only at a process's first flush (backfill time):
+ * reading them while following live would stall the daemon's event loop.
  */
 export class CompactionTrigger {
-  private lookedAt: number | undefined;
+  private mark: Mark | undefined;
+  private first = true;
   constructor(private readonly stateDir: string) {}
 
   afterFlush(): CompactResult[] {
     const f = indexFiles(this.stateDir);
     const size = (p: string) => (existsSync(p) ? statSync(p).size : 0);
-    const bytes = size(f.meta) + size(f.text) + size(f.out);
-    this.lookedAt ??= readMark(this.stateDir)?.bytes ?? 0;
-    if (bytes < LOOK_MIN_BYTES || bytes < 2 * this.lookedAt) return [];
-    const done = compactIndex(this.stateDir);
-    const after = size(f.meta) + size(f.text) + size(f.out);
-    this.lookedAt = after;
-    replaceAtomically(join(indexDir(this.stateDir), MARK), [{ bytes: after, at: Date.now() } satisfies Mark]);
+    const first = this.first;
+    this.first = false;
+    this.mark ??= readMark(this.stateDir) ?? { meta: 0, text: 0, at: 0 };
+    const meta = size(f.meta);
+    const text = size(f.text) + size(f.out);
+    const journals: Array<CompactResult['journal']> = [];
+    if (meta >= LOOK_MIN_META && meta >= 2 * this.mark.meta) journals.push('meta');
+    if (first && text >= LOOK_MIN_TEXT && text >= 2 * this.mark.text) journals.push('out', 'text');
+    if (journals.length === 0) return [];
+    const done = compactIndex(this.stateDir, COMPACT_MIN_DEAD, journals);
+    this.mark = { meta: journals.includes('meta') ? size(f.meta) : this.mark.meta, text: journals.includes('text') ? size(f.text) + size(f.out) : this.mark.text, at: Date.now() };
+    replaceAtomically(join(indexDir(this.stateDir), MARK), [this.mark]);
     return done;
   }
 }
