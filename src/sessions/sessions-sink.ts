@@ -95,8 +95,13 @@ export class SessionsSink implements EventSink {
     this.text = [];
     appendRows(this.files.meta, this.meta);
     this.meta = [];
-    // Every row this process holds is on disk: the journals may be rewritten now.
-    this.compaction.afterFlush();
+    // Every row this process holds is on disk: the journals may be rewritten now. A compaction that
+    // fails (a full disk) leaves the journals as they were; it is only a saving, never worth a commit.
+    try {
+      this.compaction.afterFlush();
+    } catch {
+      // tried again at the next flush
+    }
   }
 
   /** Rows not on disk (a read-only reader's view of what the owner has not yet written). */
