@@ -91,10 +91,12 @@ export function readTextJournal(file: string): TextJournal {
     if (nl < 0) nl = raw.length;
     // ["k","<path>","<id>",...   (X rows: ["X","<path>"])
     const ok = nl - at > 6 && raw.charCodeAt(at) === 91 && raw.charCodeAt(at + 1) === QUOTE && raw.charCodeAt(at + 3) === QUOTE;
-    const pathEnd = ok ? stringEnd(raw, at + 6, nl) : -1;
+    // Rows of one file come in runs: the previous row's path is tried first (no scan for its end).
+    const same = ok && prevPath >= 0 && raw.startsWith(prevRaw, at + 6) && raw.charCodeAt(at + 6 + prevRaw.length) === QUOTE;
+    const pathEnd = same ? at + 6 + prevRaw.length : ok ? stringEnd(raw, at + 6, nl) : -1;
     if (pathEnd > 0) {
       let p: number;
-      if (prevPath >= 0 && pathEnd - (at + 6) === prevRaw.length && raw.startsWith(prevRaw, at + 6)) p = prevPath;
+      if (same) p = prevPath;
       else {
         const r = raw.slice(at + 6, pathEnd);
         let known = pathByRaw.get(r);
