@@ -3,7 +3,7 @@
 // to read in a few ms; `text.ndjson` holds the redacted prompt, answer and tool-output text only a
 // search or --show reads. Rows are keyed, and a later row replaces an earlier one with the same key,
 // so bytes delivered twice (a crash between the index write and the checkpoint) change nothing.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync, constants } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, readSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync, constants } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -18,18 +18,22 @@ export type TextRow = [string, string, ...(string | number)[]];
 export const INDEX_DIR = 'sessions';
 const META = 'meta.ndjson';
 const TEXT = 'text.ndjson';
-const APPEND = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW;
+const OUT = 'out.ndjson';
+const APPEND = constants.O_RDWR | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW;
 
 export const indexDir = (stateDir: string): string => join(stateDir, INDEX_DIR);
 
 export interface IndexFiles {
   meta: string;
+  /** Prompts, answers, files touched: what a search and --show read. */
   text: string;
+  /** Tool output (rows 'o'), the bulk of the text: read only by --all-text. */
+  out: string;
 }
 
 export function indexFiles(stateDir: string): IndexFiles {
   const dir = indexDir(stateDir);
-  return { meta: join(dir, META), text: join(dir, TEXT) };
+  return { meta: join(dir, META), text: join(dir, TEXT), out: join(dir, OUT) };
 }
 
 /**
@@ -42,7 +46,11 @@ export async function appendRows(path: string, rows: readonly unknown[]): Promis
   await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });
   const fh = await open(path, APPEND, 0o600);
   try {
-    await fh.write(rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    // A torn last line (a kill mid-append) must not swallow the first row written after it.
+    const { size } = await fh.stat();
+    const last = Buffer.alloc(1);
+    const torn = size > 0 && (await fh.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== 10;
+    await fh.write((torn ? '\n' : '') + rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
     await fh.sync();
   } finally {
     await fh.close();
@@ -99,17 +107,20 @@ function readMatching<T>(buf: Buffer, needles: readonly string[]): T[] {
   return out;
 }
 
-/** Needles that find the rows of one transcript path (its second field) and, with `prefix`, of paths under it. */
-export function pathNeedle(path: string, prefix = false): string {
+/**
+ * Needles that find the rows of one transcript path (its second field: `,"<path>",`, or `,"<path>"]`
+ * for an X row) and, with `prefix`, of every path under it.
+ */
+export function pathNeedles(path: string, prefix = false): string[] {
   const quoted = JSON.stringify(path);
-  return prefix ? `,${quoted.slice(0, -1)}` : `,${quoted},`;
+  return prefix ? [`,${quoted.slice(0, -1)}`] : [`,${quoted},`, `,${quoted}]`];
 }
 
 /** Bytes the index takes on disk (for the bench and --show's footer). */
 export function indexBytes(stateDir: string): number {
   const f = indexFiles(stateDir);
   let n = 0;
-  for (const p of [f.meta, f.text]) if (existsSync(p)) n += statSync(p).size;
+  for (const p of [f.meta, f.text, f.out]) if (existsSync(p)) n += statSync(p).size;
   return n;
 }
 

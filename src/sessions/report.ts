@@ -1,10 +1,12 @@
 // `ccotel sessions` answers (list, search, --show) as plain data. The JSON shape is an interface
 // (docs/sessions.md): fields are added, never renamed or removed, within one `schema`.
 import type { SessionSummaries } from '../fold/session-summary.js';
-import { loadCatalog, loadFiles, loadTexts, type Pending, type SessionEntry } from './catalog.js';
+import { loadCatalog, loadSession, type Pending, type SessionEntry } from './catalog.js';
 import { resumeDirs, resumeLine } from './resume.js';
 import { usdOf } from './summary.js';
 import { matchItems, parseQuery, type Match } from './search.js';
+import { itemsOf, pathsHoldingAll, readTextJournal } from './text-scan.js';
+import { indexFiles } from './index-file.js';
 import { isTypedPrompt, oneLine } from './prompt-kind.js';
 import { traceIdFor } from '../export/traces/ids.js';
 import { UserError } from '../errors.js';
@@ -87,15 +89,15 @@ export function listSessions(ctx: SessionsContext, f: Filter, query?: string, al
   if (query === undefined) return { schema: SESSIONS_SCHEMA, query: null, terms: [], total: kept.length, sessions: rows(ctx, all, kept.slice(0, f.limit)) };
   const q = parseQuery(query);
   if (q.terms.length === 0) throw new UserError('the search query is empty; give one or more words, e.g. ccotel sessions "flaky test"');
-  const texts = loadTexts(ctx.stateDir, new Set(kept.map((e) => e.path)), ctx.pending);
-  const hits: Array<{ e: SessionEntry; m: Match[] }> = [];
-  for (const e of kept) {
-    const m = matchItems(texts.get(e.path) ?? [], q, allText);
-    if (m) hits.push({ e, m });
-  }
+  // Which sessions match, from the raw journal (text-scan.ts); only the shown ones are decoded whole.
+  const files = indexFiles(ctx.stateDir);
+  const journal = allText ? [readTextJournal(files.text), readTextJournal(files.out)] : [readTextJournal(files.text)];
+  const holding = pathsHoldingAll(journal, q, new Set(kept.map((e) => e.path)), allText, ctx.pending?.text);
+  const hits = kept.filter((e) => holding.has(e.path));
   const shown = hits.slice(0, f.limit);
-  const out = rows(ctx, all, shown.map((h) => h.e));
-  out.forEach((r, i) => (r.matches = shown[i]!.m));
+  const texts = itemsOf(journal, new Set(shown.map((e) => e.path)), ctx.pending?.text);
+  const out = rows(ctx, all, shown);
+  out.forEach((r, i) => (r.matches = matchItems(texts.get(shown[i]!.path) ?? [], q, allText) ?? []));
   return { schema: SESSIONS_SCHEMA, query, terms: q.terms, total: hits.length, sessions: out };
 }
 
@@ -127,8 +129,7 @@ export function showSession(ctx: SessionsContext, id: string): SessionDetail {
   const copies = all.filter((e) => e.sessionId === sid).sort((a, b) => (a.path < b.path ? -1 : 1));
   const dirs = resumeDirs(all);
   const first = copies[0]!;
-  const texts = loadTexts(ctx.stateDir, new Set([first.path]), ctx.pending).get(first.path) ?? [];
-  const files = loadFiles(ctx.stateDir, first.path, ctx.pending);
+  const { items: texts, files } = loadSession(ctx.stateDir, first.path, ctx.pending);
   const s = ctx.totals.get(sid);
   const firstTs = Math.min(...copies.map((c) => c.firstTs));
   const lastTs = Math.max(...copies.map((c) => c.lastTs));

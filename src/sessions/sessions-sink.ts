@@ -9,6 +9,7 @@ import { isTypedPrompt, oneLine } from './prompt-kind.js';
 import { maskTokens } from './mask.js';
 import { summarizeToolTarget } from '../model/tool-target.js';
 import { FILE_TOOLS } from './summary.js';
+import { CompactionTrigger } from './compact.js';
 
 /** Characters of a prompt kept in the listing's journal (the full text is in the text journal). */
 export const SHORT_PROMPT = 200;
@@ -22,6 +23,7 @@ export class SessionsSink implements EventSink {
   private readonly files: IndexFiles;
   private meta: MetaRow[] = [];
   private text: TextRow[] = [];
+  private readonly compaction: CompactionTrigger;
   /** Paths whose file row this process wrote (with the cwd it named). */
   private readonly known = new Map<string, string>();
 
@@ -31,6 +33,7 @@ export class SessionsSink implements EventSink {
     private readonly readOnly = false,
   ) {
     this.files = indexFiles(stateDir);
+    this.compaction = new CompactionTrigger(stateDir);
   }
 
   accept(events: readonly ModelEvent[], path?: string): void {
@@ -86,11 +89,15 @@ export class SessionsSink implements EventSink {
   async flush(): Promise<void> {
     if (this.readOnly) return;
     // Text first: a listing never names a session whose text a crash lost (re-read either way).
-    // Rows added while a write is under way stay for the next flush; a failed write keeps its rows.
+    // Appends are asynchronous (their fsync must not block the daemon's loop): rows added while a
+    // write is under way stay for the next flush, and a failed write keeps its rows (rows are keyed,
+    // so writing one twice changes nothing).
     const text = this.text;
     this.text = [];
     try {
-      await appendRows(this.files.text, text);
+      // Tool output goes to its own journal (most of the bytes; only --all-text reads it); X rows to both.
+      await appendRows(this.files.out, text.filter((r) => r[0] === 'o' || r[0] === 'X'));
+      await appendRows(this.files.text, text.filter((r) => r[0] !== 'o'));
     } catch (err) {
       this.text = [...text, ...this.text];
       throw err;
@@ -102,6 +109,14 @@ export class SessionsSink implements EventSink {
     } catch (err) {
       this.meta = [...meta, ...this.meta];
       throw err;
+    }
+    // Every row this process holds is on disk: the journals may be rewritten now. A compaction that
+    // fails (a full disk) leaves the journals as they were; it is only a saving, never worth a commit.
+    if (this.text.length > 0 || this.meta.length > 0) return;
+    try {
+      this.compaction.afterFlush();
+    } catch {
+      // tried again at the next flush
     }
   }
 
