@@ -36,12 +36,28 @@ export function indexFiles(stateDir: string): IndexFiles {
   return { meta: join(dir, META), text: join(dir, TEXT), out: join(dir, OUT) };
 }
 
+/** Appends rows durably (fsync: the checkpoint written next must never cover rows that are lost). */
+export function appendRows(path: string, rows: readonly unknown[]): void {
+  if (rows.length === 0) return;
+  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+  const fd = openSync(path, APPEND, 0o600);
+  try {
+    // A torn last line (a kill mid-append) must not swallow the first row written after it.
+    const size = fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10;
+    writeSync(fd, (torn ? '\n' : '') + rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
- * Appends rows durably (fsync: the checkpoint written next must never cover rows that are lost).
- * Asynchronous: an fsync takes 10-40 ms on a busy disk, which the daemon's event loop must not wait
- * out on every commit while following.
+ * appendRows without blocking: an fsync takes 10-40 ms on a busy disk, which the daemon's event
+ * loop must not wait out on every commit while following (the sink's flush uses this one).
  */
-export async function appendRows(path: string, rows: readonly unknown[]): Promise<void> {
+export async function appendRowsAsync(path: string, rows: readonly unknown[]): Promise<void> {
   if (rows.length === 0) return;
   await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });
   const fh = await open(path, APPEND, 0o600);

@@ -4,7 +4,7 @@
 // arrives already redacted (model/normalize.ts); it is written only here, under the state dir.
 import type { EventSink } from '../model/sink.js';
 import type { ModelEvent } from '../model/events.js';
-import { appendRows, indexFiles, type IndexFiles, type MetaRow, type TextRow } from './index-file.js';
+import { appendRowsAsync, indexFiles, type IndexFiles, type MetaRow, type TextRow } from './index-file.js';
 import { isTypedPrompt, oneLine } from './prompt-kind.js';
 import { maskTokens } from './mask.js';
 import { summarizeToolTarget } from '../model/tool-target.js';
@@ -96,8 +96,8 @@ export class SessionsSink implements EventSink {
     this.text = [];
     try {
       // Tool output goes to its own journal (most of the bytes; only --all-text reads it); X rows to both.
-      await appendRows(this.files.out, text.filter((r) => r[0] === 'o' || r[0] === 'X'));
-      await appendRows(this.files.text, text.filter((r) => r[0] !== 'o'));
+      await appendRowsAsync(this.files.out, text.filter((r) => r[0] === 'o' || r[0] === 'X'));
+      await appendRowsAsync(this.files.text, text.filter((r) => r[0] !== 'o'));
     } catch (err) {
       this.text = [...text, ...this.text];
       throw err;
@@ -105,7 +105,7 @@ export class SessionsSink implements EventSink {
     const meta = this.meta;
     this.meta = [];
     try {
-      await appendRows(this.files.meta, meta);
+      await appendRowsAsync(this.files.meta, meta);
     } catch (err) {
       this.meta = [...meta, ...this.meta];
       throw err;
