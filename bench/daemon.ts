@@ -219,7 +219,7 @@ export async function benchDaemon(ctx: Pick<BenchContext, 'measure'>, repo: stri
   }
   const file = (n: string) => (existsSync(join(state, n)) ? statSync(join(state, n)).size : 0);
   const stateBytes = dirBytes(state, 'traces');
-  rows.push({ name: 'state size (without traces)', m: none, note: `${(stateBytes / 1e6).toFixed(1)} MB: ledger ${(file('ledger.ndjson') / 1e6).toFixed(1)} MB, fold ${(file('fold.json') / 1e6).toFixed(2)} MB, state.json ${(file('state.json') / 1e6).toFixed(2)} MB; traces ${(existsSync(join(state, 'traces')) ? dirBytes(join(state, 'traces')) / 1e6 : 0).toFixed(0)} MB` });
+  rows.push({ name: 'state size (without traces)', m: none, note: `${(stateBytes / 1e6).toFixed(1)} MB: ledger ${(file('ledger.ndjson') / 1e6).toFixed(1)} MB, fold ${(readdirSync(state).filter((n) => n.startsWith('fold')).reduce((a, n) => a + file(n), 0) / 1e6).toFixed(2)} MB (manifest, parts, journal), state.json ${(file('state.json') / 1e6).toFixed(2)} MB; traces ${(existsSync(join(state, 'traces')) ? dirBytes(join(state, 'traces')) / 1e6 : 0).toFixed(0)} MB` });
   if (process.env.BENCH_KEEP_STATE !== '1') {
     rmSync(state, { recursive: true, force: true });
     rmSync(live, { recursive: true, force: true });

@@ -12,11 +12,10 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readFileSync } from 'node:fs';
 import type { BenchContext, BenchRow, Measurement } from './run.js';
 import { indexBytes } from '../src/sessions/index-file.js';
 import { listSessions, showSession, type SessionsContext } from '../src/sessions/report.js';
-import { deserializeFold } from '../src/fold/fold-file.js';
+import { loadSavedFold } from '../src/fold/fold-file.js';
 import { Pricer } from '../src/pricing/cost.js';
 import { EMBEDDED_PRICES } from '../src/pricing/price-table.js';
 import { listJsonl } from '../test/support/history-generator.js';
@@ -57,8 +56,8 @@ const cpu = (m: Measurement): string => (m.cpuSeconds === undefined ? '' : `, CP
  * listing, each search and --show from the index and the saved fold, without the CLI's start-up,
  * settings, state lock and transcript listing that every command pays.
  */
-function inProcess(root: string, state: string, id: string | undefined): string {
-  const saved = deserializeFold(readFileSync(join(state, 'fold.json'), 'utf8'), { pricer: new Pricer(EMBEDDED_PRICES) });
+async function inProcess(root: string, state: string, id: string | undefined): Promise<string> {
+  const saved = await loadSavedFold(state, { pricer: new Pricer(EMBEDDED_PRICES) });
   if (!saved) return 'in-process figures: no saved fold';
   const ctx: SessionsContext = { stateDir: state, totals: saved.fold.sessions, present: new Set(listJsonl(root)), here: '/', jaegerUrl: undefined };
   const f = { limit: 10, startMs: -Infinity, endMs: Infinity };
@@ -124,7 +123,7 @@ export async function benchSessions(ctx: Pick<BenchContext, 'root' | 'bytes' | '
       const d = show.code === 0 ? (JSON.parse(show.stdout) as { prompts: unknown[]; files: unknown[]; tools: unknown[] }) : undefined;
       rows.push({ name: 'ccotel sessions --show <id>', m: show, target: `< ${SESSIONS_TARGETS.showMs} ms`, met: show.code === 0 && ms(show) < SESSIONS_TARGETS.showMs, note: d ? `${d.prompts.length} prompts, ${d.tools.length} tools, ${d.files.length} files${cpu(show)}` : 'failed' });
     }
-    lines.push(inProcess(ctx.root, state, id));
+    lines.push(await inProcess(ctx.root, state, id));
     const size = indexBytes(state);
     lines.push(`sessions index: ${(size / 1e6).toFixed(1)} MB for ${(ctx.bytes / 1e6).toFixed(0)} MB of transcripts (${((100 * size) / ctx.bytes).toFixed(1)}%)`);
     rows.push({ name: 'sessions index size', m: { seconds: NaN, stdout: '', code: 0 }, note: lines[1] });

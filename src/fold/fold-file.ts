@@ -6,11 +6,14 @@
 // compaction, new prices) the fold is rebuilt from the ledger. The snapshot is rewritten once the
 // journal outgrows it. It also holds the start time of the cumulative metrics: a state created or
 // reset, or a change of prices, starts a new one.
-import { appendFile, readFile, rm } from 'node:fs/promises';
+import { appendFile, open, readdir, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { LedgerChange } from '../state/ledger.js';
 import type { StateStore } from '../state/store.js';
-import { writeFileAtomic } from '../state/atomic-file.js';
+import { CREATE_EXCLUSIVE, syncDir, writeFileAtomic } from '../state/atomic-file.js';
+import { faultPoint } from '../state/fault-points.js';
+import { CHUNK_SLOTS, chunkOf } from './slot.js';
 import { Fold, LEGACY_START_MS, type FoldOptions } from './fold.js';
 import type { Cell } from './cell.js';
 import { newSeries, type Series } from './series.js';
@@ -43,39 +46,165 @@ interface FoldFile {
   sessions: SessionSummaries;
 }
 
+/** What fold.json names besides the aggregates: enough to decide the start time of a rebuild. */
+interface FoldMeta {
+  ledgerBytes: number;
+  ledgerId?: string;
+  prices: string;
+  startMs: number;
+}
+
+/**
+ * fold.json as a manifest: the metadata and the small all-time series inline, the bulk in part
+ * files it names (time buckets by chunk of slots, session totals by hash bucket). A snapshot writes
+ * only the parts that changed since the last one under new names, then replaces the manifest, then
+ * deletes the parts it no longer names; a crash at any step leaves the old or the new complete set.
+ */
+interface Manifest extends FoldMeta {
+  format: string;
+  version: number;
+  series: Plain;
+  /** Hash buckets of the session totals (fixed between full snapshots). */
+  buckets: number;
+  /** [part id, file name]: part id `c<chunk>` (cells) or `s<bucket>` (sessions). */
+  parts: [string, string][];
+}
+
+const PART_PREFIX = 'fold-';
+const isPartFile = (name: string): boolean => name.startsWith(PART_PREFIX) && name.endsWith('.part.json');
+
+/** A stable hash of a session id (FNV-1a), so a session stays in one part. */
+function bucketOf(sessionId: string, buckets: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < sessionId.length; i++) h = Math.imul(h ^ sessionId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % buckets;
+}
+
+/** Session buckets for a full snapshot: about 32 sessions a part, a power of two up to 256. */
+function bucketsFor(sessions: number): number {
+  let b = 1;
+  while (b < 256 && b * 32 < sessions) b *= 2;
+  return b;
+}
+
+function cellsOfChunk(fold: Fold, chunk: number): Plain[] {
+  const out: Plain[] = [];
+  for (let slot = chunk * CHUNK_SLOTS; slot < (chunk + 1) * CHUNK_SLOTS; slot++) {
+    const byCwd = fold.cells.get(slot);
+    if (byCwd) for (const [cwd, c] of byCwd) out.push([slot, cwd, cellToArr(c)]);
+  }
+  return out;
+}
+
+/** The text of each named part (an empty array when the part has nothing left). */
+function serializeParts(fold: Fold, ids: Iterable<string>, buckets: number): Map<string, string> {
+  const out = new Map<string, string>();
+  const wanted = new Set<number>();
+  for (const id of ids) {
+    if (id[0] === 'c') out.set(id, JSON.stringify(cellsOfChunk(fold, Number(id.slice(1)))));
+    else wanted.add(Number(id.slice(1)));
+  }
+  if (wanted.size > 0) {
+    const byBucket = new Map<number, SessionSummaries>();
+    for (const b of wanted) byBucket.set(b, new Map());
+    for (const [id, s] of fold.sessions) byBucket.get(bucketOf(id, buckets))?.set(id, s);
+    for (const [b, m] of byBucket) out.set(`s${b}`, JSON.stringify(sessionsToPlain(m)));
+  }
+  return out;
+}
+
+/** Every part id a full snapshot of `fold` has. */
+function allPartIds(fold: Fold, buckets: number): Set<string> {
+  const ids = new Set<string>();
+  for (const slot of fold.cells.keys()) ids.add(`c${chunkOf(slot)}`);
+  for (const id of fold.sessions.keys()) ids.add(`s${bucketOf(id, buckets)}`);
+  return ids;
+}
+
+/** The fold as one self-contained text (the single-file fold.json of earlier versions; tests, tools). */
 export function serializeFold(fold: Fold, ledgerBytes: number, ledgerId?: string): string {
   const cells: Plain[] = [];
   for (const [slot, byCwd] of fold.cells) for (const [cwd, c] of byCwd) cells.push([slot, cwd, cellToArr(c)]);
   return JSON.stringify({ format: FOLD_FORMAT, version: FOLD_VERSION, ledgerBytes, ledgerId, prices: fold.pricer.fingerprint, startMs: fold.startMs, cells, series: toPlain(fold.series), sessions: sessionsToPlain(fold.sessions) });
 }
 
+function cellsFromPlain(v: unknown, into: Map<number, Map<string, Cell>>): boolean {
+  if (!Array.isArray(v)) return false;
+  for (const [slot, cwd, c] of v as [number, string, Plain[]][]) {
+    let byCwd = into.get(slot);
+    if (!byCwd) into.set(slot, (byCwd = new Map()));
+    byCwd.set(cwd, arrToCell(c));
+  }
+  return true;
+}
+
+/** The metadata of a fold.json of this version (single file or manifest), else undefined. */
+function parseMeta(f: Record<string, unknown> | undefined): FoldMeta | undefined {
+  if (f?.format !== FOLD_FORMAT || f.version !== FOLD_VERSION || typeof f.ledgerBytes !== 'number') return undefined;
+  return { ledgerBytes: f.ledgerBytes, ledgerId: typeof f.ledgerId === 'string' ? f.ledgerId : undefined, prices: f.prices as string, startMs: f.startMs as number };
+}
+
+function parseJson(text: string | undefined): Record<string, unknown> | undefined {
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+  } catch {
+    return undefined;
+  }
+}
+
 function parseFoldFile(text: string): FoldFile | undefined {
   try {
-    const f = JSON.parse(text) as Record<string, unknown>;
-    if (f?.format !== FOLD_FORMAT || f.version !== FOLD_VERSION || typeof f.ledgerBytes !== 'number' || !Array.isArray(f.cells)) return undefined;
+    const f = parseJson(text);
+    const meta = parseMeta(f);
+    if (!meta || !Array.isArray(f!.cells)) return undefined;
     // A fold saved before per-session totals existed has none: rebuilt from the ledger once.
-    const sessions = sessionsFromPlain(f.sessions);
+    const sessions = sessionsFromPlain(f!.sessions);
     if (!sessions) return undefined;
     const cells = new Map<number, Map<string, Cell>>();
-    for (const [slot, cwd, c] of f.cells as [number, string, Plain[]][]) {
-      let byCwd = cells.get(slot);
-      if (!byCwd) cells.set(slot, (byCwd = new Map()));
-      byCwd.set(cwd, arrToCell(c));
-    }
-    return { format: FOLD_FORMAT, version: FOLD_VERSION, ledgerBytes: f.ledgerBytes, ledgerId: typeof f.ledgerId === 'string' ? f.ledgerId : undefined, prices: f.prices as string, startMs: f.startMs as number, cells, series: fromPlain(f.series) as Series, sessions };
+    cellsFromPlain(f!.cells, cells);
+    return { format: FOLD_FORMAT, version: FOLD_VERSION, ...meta, cells, series: fromPlain(f!.series) as Series, sessions };
   } catch {
     return undefined; // a damaged fold is only a cache: rebuilt from the ledger
   }
 }
 
+function parseManifest(f: Record<string, unknown> | undefined): Manifest | undefined {
+  const meta = parseMeta(f);
+  if (!meta || !Array.isArray(f!.parts) || typeof f!.buckets !== 'number' || !(f!.buckets >= 1)) return undefined;
+  const parts = f!.parts as unknown[];
+  if (!parts.every((p) => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string' && isPartFile(p[1]) && !p[1].includes('/'))) return undefined;
+  return { format: FOLD_FORMAT, version: FOLD_VERSION, ...meta, series: f!.series, buckets: f!.buckets, parts: parts as [string, string][] };
+}
+
+/** The fold a manifest names, with its part files read from `dir`; undefined when one is missing or damaged. */
+async function loadParts(dir: string, m: Manifest): Promise<{ file: FoldFile; bytes: Map<string, number> } | undefined> {
+  try {
+    const cells = new Map<number, Map<string, Cell>>();
+    const sessions: SessionSummaries = new Map();
+    const bytes = new Map<string, number>();
+    for (const [id, name] of m.parts) {
+      const text = await readText(join(dir, name));
+      if (text === undefined) return undefined;
+      bytes.set(id, text.length);
+      const v = JSON.parse(text) as unknown;
+      if (id[0] === 'c') {
+        if (!cellsFromPlain(v, cells)) return undefined;
+      } else {
+        const s = sessionsFromPlain(v);
+        if (!s) return undefined;
+        for (const [k, x] of s) sessions.set(k, x);
+      }
+    }
+    return { file: { ...m, cells, series: fromPlain(m.series) as Series, sessions }, bytes };
+  } catch {
+    return undefined; // a damaged part: the fold is rebuilt from the ledger
+  }
+}
+
 /** A fold file saved by another version of the counting rules. */
 function otherVersion(text: string | undefined): boolean {
-  try {
-    const f = text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
-    return f?.format === FOLD_FORMAT && f.version !== FOLD_VERSION;
-  } catch {
-    return false;
-  }
+  const f = parseJson(text);
+  return f?.format === FOLD_FORMAT && f.version !== FOLD_VERSION;
 }
 
 async function readText(path: string): Promise<string | undefined> {
@@ -93,6 +222,41 @@ export function deserializeFold(text: string, o: FoldOptions): { fold: Fold; led
   return { fold: restore(f, o), ledgerBytes: f.ledgerBytes, prices: f.prices };
 }
 
+interface Saved {
+  /** fold.json's text (for the version check). */
+  text: string | undefined;
+  meta: FoldMeta | undefined;
+  /** The complete fold, when everything it names is there. */
+  file: FoldFile | undefined;
+  /** The manifest's parts and their sizes (a single-file fold has none). */
+  manifest?: Manifest;
+  bytes: Map<string, number>;
+}
+
+/**
+ * The saved fold in a state directory: fold.json and, for a manifest, its parts. A part that
+ * vanishes while read (a daemon beside us replaced it) means the manifest is read once more.
+ */
+async function readSaved(dir: string): Promise<Saved> {
+  for (let attempt = 0; ; attempt++) {
+    const text = await readText(join(dir, FOLD_FILE));
+    const json = parseJson(text);
+    const manifest = parseManifest(json);
+    if (!manifest) {
+      const file = text === undefined ? undefined : parseFoldFile(text);
+      return { text, meta: parseMeta(json), file, bytes: new Map() };
+    }
+    const loaded = await loadParts(dir, manifest);
+    if (loaded || attempt > 0) return { text, meta: manifest, file: loaded?.file, manifest, bytes: loaded?.bytes ?? new Map() };
+  }
+}
+
+/** The fold saved in a state directory (read only), with the ledger length it covers. */
+export async function loadSavedFold(dir: string, o: FoldOptions): Promise<{ fold: Fold; ledgerBytes: number; prices: string } | undefined> {
+  const { file } = await readSaved(dir);
+  return file && { fold: restore(file, o), ledgerBytes: file.ledgerBytes, prices: file.prices };
+}
+
 function restore(f: FoldFile, o: FoldOptions): Fold {
   const fold = new Fold({ ...o, startMs: f.startMs });
   fold.cells = f.cells;
@@ -100,6 +264,8 @@ function restore(f: FoldFile, o: FoldOptions): Fold {
   fold.series = { ...newSeries(), ...f.series };
   fold.sessions = f.sessions;
   fold.dirty = false;
+  fold.dirtyChunks.clear();
+  fold.dirtySessions.clear();
   return fold;
 }
 
@@ -141,47 +307,59 @@ export interface AttachResult {
   source: 'saved' | 'rebuilt' | 'new';
 }
 
+/** Writes a new part file: created exclusively (never through a planted file or link), synced. */
+async function writePart(path: string, text: string): Promise<void> {
+  const fh = await open(path, CREATE_EXCLUSIVE, 0o600);
+  try {
+    await fh.writeFile(text);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
 /**
- * The fold for an open state: the saved one (snapshot + journal) when it covers the ledger with the
- * same prices, else rebuilt from the ledger. It then follows every ledger change; each commit that
- * changed something appends them to the journal.
+ * The fold for an open state: the saved one (manifest, parts and journal) when it covers the ledger
+ * with the same prices, else rebuilt from the ledger. It then follows every ledger change; each
+ * commit that changed something appends them to the journal, and once the journal outgrows the
+ * snapshot the parts that changed since the last one are written anew.
  */
 export async function attachFold(store: StateStore, o: FoldOptions & { now?: () => number }): Promise<AttachResult> {
-  const path = join(store.dir, FOLD_FILE);
-  const journalPath = join(store.dir, FOLD_JOURNAL);
+  const dir = store.dir;
+  const path = join(dir, FOLD_FILE);
+  const journalPath = join(dir, FOLD_JOURNAL);
   const now = (o.now ?? Date.now)();
-  const savedText = store.created ? undefined : await readText(path);
-  const saved = savedText === undefined ? undefined : parseFoldFile(savedText);
-  const samePrices = saved?.prices === o.pricer.fingerprint;
+  const saved: Saved = store.created ? { text: undefined, meta: undefined, file: undefined, bytes: new Map() } : await readSaved(dir);
+  const samePrices = saved.meta?.prices === o.pricer.fingerprint;
   let fold: Fold | undefined;
   let source: AttachResult['source'] = 'saved';
-  let snapshotBytes = 0;
   let journalBytes = 0;
   let journalClean = true;
   if (store.created) {
     // Counters restart from zero: a new start time, so backends see a reset, not a decrease.
     fold = new Fold({ ...o, startMs: now });
     source = 'new';
-  } else if (saved && samePrices && saved.ledgerId === store.committedLedgerId) {
+  } else if (saved.file && samePrices && saved.file.ledgerId === store.committedLedgerId) {
     // (Another ledger id: compacted or reset since, and byte offsets of two ledgers never compare.)
-    const candidate = restore(saved, o);
+    const candidate = restore(saved.file, o);
     const journal = await readText(journalPath);
-    const r = replay(candidate, journal, saved.ledgerBytes, store.committedLedgerBytes);
+    const r = replay(candidate, journal, saved.file.ledgerBytes, store.committedLedgerBytes);
     if (r.covered === store.committedLedgerBytes) {
       fold = candidate;
       // Lines replayed stay in the journal; it is folded into the snapshot once it outgrows it.
+      // What they changed stays marked (dirtyChunks, dirtySessions): those parts are not saved yet.
       fold.dirty = false;
       journalBytes = journal?.length ?? 0;
-      snapshotBytes = savedText!.length;
       journalClean = r.clean;
     }
   }
   if (!fold) {
-    // Same prices: the ledger gives the same or larger values, so the start time stands. New prices
-    // may lower a value: a new start time. No saved fold (a state from before folds): the old
-    // fixed start time, which the values computed from the ledger have always used.
-    // A fold of another version counted differently (values may be lower now): a new start time too.
-    const startMs = saved ? (samePrices ? saved.startMs : now) : otherVersion(savedText) ? now : LEGACY_START_MS;
+    // Same prices: the ledger gives the same or larger values, so the start time stands (also when
+    // a part is missing or damaged: the manifest still names it). New prices may lower a value: a
+    // new start time. No saved fold (a state from before folds): the old fixed start time, which
+    // the values computed from the ledger have always used. A fold of another version counted
+    // differently (values may be lower now): a new start time too.
+    const startMs = saved.meta ? (samePrices ? saved.meta.startMs : now) : otherVersion(saved.text) ? now : LEGACY_START_MS;
     fold = Fold.of(store.ledger, { ...o, startMs });
     source = 'rebuilt';
   }
@@ -193,18 +371,78 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
   });
   if (store.readOnly) return { fold: f, source };
 
+  // The parts on disk (id → file name, size), as the current manifest names them (also when the
+  // fold was rebuilt: the first snapshot then writes every part anew and deletes these).
+  const onDisk = new Map<string, { name: string; bytes: number }>();
+  let buckets = saved.manifest?.buckets ?? 1;
+  let manifestBytes = saved.text?.length ?? 0;
+  for (const [id, name] of saved.manifest?.parts ?? []) onDisk.set(id, { name, bytes: saved.bytes.get(id) ?? 0 });
+  // Part files no manifest names: left by a snapshot that died before (or after) replacing it.
+  const named = new Set([...onDisk.values()].map((p) => p.name));
+  for (const name of await readdir(dir).catch(() => [] as string[])) if (isPartFile(name) && !named.has(name)) await rm(join(dir, name), { force: true });
+  const snapshotBytes = (): number => {
+    let n = manifestBytes;
+    for (const p of onDisk.values()) n += p.bytes;
+    return n;
+  };
+
   // What is on disk: `covered` ledger bytes, unless a write failed (then the next commit snapshots).
   let covered = store.committedLedgerBytes;
   let coveredId = store.committedLedgerId;
-  let snapshotNeeded = source !== 'saved' || !journalClean;
+  let snapshotNeeded = source !== 'saved' || !journalClean || !saved.manifest;
   let writing = false;
-  const snapshot = (ledgerBytes: number, ledgerId: string | undefined): (() => Promise<void>) => {
-    const text = serializeFold(f, ledgerBytes, ledgerId);
+  let generation = 0;
+  /** A snapshot: serialized now (the parts changed since the last one, or all with `full`), written by the returned function. */
+  const snapshot = (ledgerBytes: number, ledgerId: string | undefined, full: boolean): (() => Promise<void>) => {
+    const b = full ? bucketsFor(f.sessions.size) : buckets;
+    let ids: Set<string>;
+    if (full) ids = new Set([...allPartIds(f, b), ...onDisk.keys()]);
+    else {
+      ids = new Set<string>();
+      for (const c of f.dirtyChunks) ids.add(`c${c}`);
+      for (const s of f.dirtySessions) ids.add(`s${bucketOf(s, b)}`);
+    }
+    f.dirtyChunks.clear();
+    f.dirtySessions.clear();
+    const texts = serializeParts(f, ids, b);
+    const tag = `${process.pid.toString(36)}${(generation++).toString(36)}${randomBytes(3).toString('hex')}`;
+    const next = new Map(onDisk);
+    const fresh: Array<[string, string, string]> = []; // id, name, text
+    for (const [id, text] of texts) {
+      if (text === '[]') next.delete(id);
+      else {
+        const name = `${PART_PREFIX}${id}.${tag}.part.json`;
+        fresh.push([id, name, text]);
+        next.set(id, { name, bytes: text.length });
+      }
+    }
+    const superseded: string[] = [];
+    for (const [id, p] of onDisk) if (next.get(id)?.name !== p.name) superseded.push(p.name);
+    const manifest: Manifest = { format: FOLD_FORMAT, version: FOLD_VERSION, ledgerBytes, ledgerId, prices: f.pricer.fingerprint, startMs: f.startMs, series: toPlain(f.series), buckets: b, parts: [...next].map(([id, p]) => [id, p.name]) };
+    const text = JSON.stringify(manifest);
     return async () => {
-      await writeFileAtomic(path, text);
-      await rm(journalPath, { force: true });
-      snapshotBytes = text.length;
+      const written: string[] = [];
+      try {
+        for (const [, name, partText] of fresh) {
+          faultPoint('fold.part');
+          await writePart(join(dir, name), partText);
+          written.push(name);
+        }
+        if (fresh.length > 0) await syncDir(dir);
+        faultPoint('fold.manifest');
+        await writeFileAtomic(path, text);
+      } catch (err) {
+        for (const name of written) await rm(join(dir, name), { force: true }).catch(() => {});
+        throw err;
+      }
+      onDisk.clear();
+      for (const [id, p] of next) onDisk.set(id, p);
+      buckets = b;
+      manifestBytes = text.length;
       journalBytes = 0;
+      await rm(journalPath, { force: true });
+      faultPoint('fold.cleanup');
+      for (const name of superseded) await rm(join(dir, name), { force: true });
     };
   };
   store.addCommitHook((ledgerBytes, ledgerId) => {
@@ -212,14 +450,14 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     if (ledgerId !== coveredId) snapshotNeeded = true; // a compacted ledger: journal offsets no longer apply
     const changes = pending;
     pending = [];
-    const oversized = journalBytes > journalLimit(snapshotBytes);
+    const oversized = journalBytes > journalLimit(snapshotBytes());
     if (!snapshotNeeded && !oversized && changes.length === 0 && ledgerBytes === covered) return undefined;
     // A journal line costs ~300 bytes a change: a large commit (backfill) goes straight to a snapshot.
-    const fits = journalBytes + changes.length * 300 <= journalLimit(snapshotBytes);
+    const fits = journalBytes + changes.length * 300 <= journalLimit(snapshotBytes());
     const line = snapshotNeeded || oversized || !fits ? '' : JSON.stringify({ from: covered, to: ledgerBytes, c: changes } satisfies JournalLine) + '\n';
     let write: () => Promise<void>;
-    if (!line || journalBytes + line.length > journalLimit(snapshotBytes)) {
-      write = snapshot(ledgerBytes, ledgerId);
+    if (!line || journalBytes + line.length > journalLimit(snapshotBytes())) {
+      write = snapshot(ledgerBytes, ledgerId, snapshotNeeded);
       snapshotNeeded = false;
     } else {
       write = async () => {
@@ -243,7 +481,7 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     };
   });
   if (source === 'new') {
-    await snapshot(store.committedLedgerBytes, store.committedLedgerId)();
+    await snapshot(store.committedLedgerBytes, store.committedLedgerId, true)();
     snapshotNeeded = false;
   }
   return { fold: f, source };

@@ -7,7 +7,7 @@ import type { Pricer } from '../pricing/cost.js';
 import { factOf, projectOf, type Fact } from './facts.js';
 import { addToCell, mergeModel, newCell, newModelTotals, tokensOf, type Cell, type ModelTotals } from './cell.js';
 import { addToSeries, newSeries, settle, type Series } from './series.js';
-import { onSlotGrid, slotOf, slotRange } from './slot.js';
+import { chunkOf, onSlotGrid, slotOf, slotRange } from './slot.js';
 import { bump, entry, type Counts } from './counts.js';
 import { addToSessions, type SessionSummaries } from './session-summary.js';
 
@@ -58,6 +58,12 @@ export class Fold {
   startMs: number;
   /** Something changed since the last save. */
   dirty = true;
+  /**
+   * What changed since the last save, so a snapshot rewrites only those parts (fold-file.ts): the
+   * chunks of time buckets (chunkOf) and the sessions touched. The series are always saved.
+   */
+  dirtyChunks = new Set<number>();
+  dirtySessions = new Set<string>();
   readonly settleMs: number;
   readonly pricer: Pricer;
   private readonly clock: () => number;
@@ -111,6 +117,8 @@ export class Fold {
       this.add(next, 1);
       addToSessions(this.sessions, next, 1, hit);
     }
+    if (prev?.sessionId) this.dirtySessions.add(prev.sessionId);
+    if (next?.sessionId) this.dirtySessions.add(next.sessionId);
     this.dirty = true;
   }
 
@@ -121,6 +129,7 @@ export class Fold {
       return;
     }
     const slot = slotOf(f.ts);
+    this.dirtyChunks.add(chunkOf(slot));
     const bySlot = entry(this.cells, slot, () => new Map<string, Cell>());
     const cell = entry(bySlot, f.cwd, newCell);
     addToCell(cell, f, sign);
