@@ -394,6 +394,8 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
   let generation = 0;
   /** A snapshot: serialized now (the parts changed since the last one, or all with `full`), written by the returned function. */
   const snapshot = (ledgerBytes: number, ledgerId: string | undefined, full: boolean): (() => Promise<void>) => {
+    // Sessions outgrew their buckets: all parts anew with twice as many (a few times in a state's life).
+    if (bucketsFor(f.sessions.size) > buckets) full = true;
     const b = full ? bucketsFor(f.sessions.size) : buckets;
     let ids: Set<string>;
     if (full) ids = new Set([...allPartIds(f, b), ...onDisk.keys()]);
