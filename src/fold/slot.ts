@@ -17,6 +17,6 @@ export function slotRange(startMs: number, endMs: number): [number, number] {
   return [Number.isFinite(startMs) ? Math.ceil(startMs / SLOT_MS) : -Infinity, Number.isFinite(endMs) ? Math.ceil(endMs / SLOT_MS) : Infinity];
 }
 
-/** Slots per chunk: the fold is saved in chunks of a week of buckets (fold-file.ts). */
-export const CHUNK_SLOTS = 7 * 96;
+/** Slots per chunk: the fold saves its buckets a UTC day a file (fold-file.ts), so a snapshot while following rewrites about a day. */
+export const CHUNK_SLOTS = 96;
 export const chunkOf = (slot: number): number => Math.floor(slot / CHUNK_SLOTS);
