@@ -127,9 +127,22 @@ describe('fold saved in parts', () => {
     expectTruth(fold, truth, 'live');
     store.close();
 
-    const again = await open(dir);
+    expect(existsSync(join(dir, 'fold.journal')), 'commits since the last snapshot').toBe(true);
+    let again = await open(dir);
     expect([again.source, again.store.ledgerParsed]).toEqual(['saved', false]);
     expectTruth(again.fold, truth, 'reopened');
+    // What the replayed journal changed is still unsaved: the next snapshot writes those parts
+    // too, even when the commits after the restart touch other ones (another session, another day).
+    const parts = manifest(dir).parts.map(([, n]) => n).join();
+    for (let k = 0; k < 1000 && manifest(dir).parts.map(([, n]) => n).join() === parts; k++) {
+      for (const e of turn('s1', START + 61 * DAY + k * 5000, truth)) again.store.ledger.apply(e);
+      await again.store.commit();
+    }
+    expect(existsSync(join(dir, 'fold.journal')), 'a snapshot replaced the journal').toBe(false);
+    again.store.close();
+    again = await open(dir);
+    expect(again.source).toBe('saved');
+    expectTruth(again.fold, truth, 'after a snapshot that followed a replayed journal');
     expect(all(again.fold)).toEqual(all(Fold.of(again.store.ledger, { pricer })));
     again.store.close();
   });
