@@ -5,7 +5,7 @@
 // part means a rebuild from the ledger with the same totals; a single-file fold.json of the previous
 // release still loads. Totals are checked against counts of the generated events (each call a
 // distinct key, each prompt a distinct uuid), not against the fold itself.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -237,5 +237,18 @@ describe('fold saved in parts', () => {
     expect(a.source).toBe('saved');
     expectTruth(a.fold, truth, 'saved in parts');
     a.store.close();
+  });
+
+  it('writes its files 0600 and never through a planted symbolic link', async () => {
+    const truth = none();
+    const { dir, store } = await seeded(truth);
+    for (const f of ['fold.json', ...partFiles(dir)]) expect((statSync(join(dir, f)).mode & 0o777).toString(8), f).toBe('600');
+    const ours = join(tempDir(), 'ours.txt');
+    writeFileSync(ours, 'mine\n');
+    symlinkSync(ours, join(dir, 'fold.journal'));
+    for (const e of turn('s2', START + 59 * DAY, truth)) store.ledger.apply(e);
+    await expect(store.commit()).rejects.toThrow();
+    expect(readFileSync(ours, 'utf8')).toBe('mine\n');
+    store.close();
   });
 });

@@ -6,6 +6,7 @@
 // compaction, new prices) the fold is rebuilt from the ledger. The snapshot is rewritten once the
 // journal outgrows it. It also holds the start time of the cumulative metrics: a state created or
 // reset, or a change of prices, starts a new one.
+import { constants } from 'node:fs';
 import { appendFile, open, readdir, readFile, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -207,9 +208,13 @@ function otherVersion(text: string | undefined): boolean {
   return f?.format === FOLD_FORMAT && f.version !== FOLD_VERSION;
 }
 
+/** State files are never read or written through a symbolic link (see state/dir-trust.ts). */
+const READ_NOFOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW;
+const APPEND_NOFOLLOW = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+
 async function readText(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(path, { encoding: 'utf8', flag: READ_NOFOLLOW });
   } catch {
     return undefined;
   }
@@ -463,7 +468,7 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
       snapshotNeeded = false;
     } else {
       write = async () => {
-        await appendFile(journalPath, line, { mode: 0o600 });
+        await appendFile(journalPath, line, { mode: 0o600, flag: APPEND_NOFOLLOW });
         journalBytes += line.length;
       };
     }
