@@ -1,11 +1,13 @@
 // The fold saved beside the ledger, so a warm `stats` or a restarted daemon starts from the
-// aggregates instead of re-reading every ledger record: a snapshot (fold.json) plus a journal of the
-// ledger changes applied since (fold.journal, one line per commit), so a commit while following
-// writes a few hundred bytes, not the whole fold. Both name the ledger length they cover and the
-// snapshot names its price table; when they do not add up to the ledger (a crash between writes,
-// compaction, new prices) the fold is rebuilt from the ledger. The snapshot is rewritten once the
-// journal outgrows it. It also holds the start time of the cumulative metrics: a state created or
-// reset, or a change of prices, starts a new one.
+// aggregates instead of re-reading every ledger record: a snapshot (fold.json, a manifest naming
+// part files) plus a journal of the ledger changes applied since (fold.journal, one line per
+// commit), so a commit while following writes a few hundred bytes, not the whole fold. Both name
+// the ledger length they cover and the snapshot names its price table; when they do not add up to
+// the ledger (a crash between writes, compaction, new prices) the fold is rebuilt from the ledger.
+// Once the journal outgrows its limit a snapshot rewrites only the parts changed since the last one
+// (a day of time buckets, a bucket of sessions), so its cost follows what changed, not history.
+// The manifest also holds the start time of the cumulative metrics: a state created or reset, or a
+// change of prices, starts a new one.
 import { constants } from 'node:fs';
 import { appendFile, open, readdir, readFile, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -29,10 +31,11 @@ export const FOLD_VERSION = 4;
 export const FOLD_FILE = 'fold.json';
 export const FOLD_JOURNAL = 'fold.journal';
 /**
- * The snapshot is rewritten once the journal passes a quarter of its size: replaying the journal is
- * what a warm `stats` pays, rewriting the snapshot what a daemon commit pays.
+ * A snapshot is taken once the journal passes a quarter of the saved size, and at most 1 MiB:
+ * replaying the journal is what a warm `stats` pays, a snapshot what a daemon commit pays (only the
+ * parts changed since the last one, so a smaller journal costs little more).
  */
-const journalLimit = (snapshotBytes: number): number => Math.max(64 << 10, snapshotBytes / 4);
+const journalLimit = (snapshotBytes: number): number => Math.max(64 << 10, Math.min(1 << 20, snapshotBytes / 4));
 
 interface FoldFile {
   format: string;
