@@ -57,7 +57,10 @@ export class ReadPool {
       const w = new Worker(WORKER, { workerData: { opts, claims: this.claims }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
       w.unref();
       w.on('message', (r: SliceReply) => this.settle(r));
+      // A worker that fails or exits fails what it holds (the caller then reads those itself);
+      // what it never started stays open and is taken back.
       w.on('error', (err) => this.failAll(err));
+      w.on('exit', () => this.failAll(new Error('read worker exited')));
       this.workers.push(w);
     }
   }
