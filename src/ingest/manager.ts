@@ -133,7 +133,7 @@ export class IngestManager {
     if (env === '0') return undefined;
     if (env !== '1') {
       const cores = availableParallelism();
-      if (total < WORKER_MIN_BYTES || cores < 2 || loadavg()[0]! > cores - 1) return undefined;
+      if (total < WORKER_MIN_BYTES || cores < 2 || loadavg()[0]! >= cores) return undefined;
     }
     return ReadPool.start(this.readerOpts, 1);
   }
