@@ -97,7 +97,7 @@ describe('import-activity and prune', () => {
     await ensureCollectorBinary();
   });
 
-  it('imports activity logs as estimated usage, twice counts once, exported with estimated="true"', async () => {
+  it('imports activity logs as estimated usage, twice counts once, exported on the estimate gauge with estimated="true"', async () => {
     const d = await tempDir('import-activity');
     const root = join(d, 'claude');
     mkdirSync(join(root, 'projects'), { recursive: true });
@@ -122,7 +122,7 @@ describe('import-activity and prune', () => {
     const child = spawn(process.execPath, [CLI, 'backfill', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC'], { env: { ...cliEnv(), OTEL_EXPORTER_OTLP_ENDPOINT: col.endpoint }, stdio: 'ignore' });
     expect(await new Promise((r) => child.once('exit', r))).toBe(0);
     const got = await waitFor(async () => {
-      const pts = await col.latestMetric('ccotel.token.usage', { estimated: 'true', project: 'webapp' });
+      const pts = await col.latestMetric('ccotel.token.estimate', { estimated: 'true', project: 'webapp' });
       const v = (type: string) => pts.filter((p) => p.attributes.type === type).reduce((a, p) => a + (p.value ?? 0), 0);
       return pts.length ? { input: v('input'), output: v('output') } : undefined;
     }, { timeoutMs: 30_000, what: 'estimated token usage of webapp' });

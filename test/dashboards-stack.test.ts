@@ -224,6 +224,30 @@ describe('dashboards against the real stack (Prometheus, Jaeger) after a backfil
     return r.values[0]!;
   }
 
+  /** A panel's first query as { value of `label`: value } (bar gauges split by one label). */
+  async function panelSeries(uid: string, title: string, scenario: Scenario, label: string): Promise<Record<string, number>> {
+    const d = Object.values(all).find((x) => x.uid === uid)!;
+    const p = panelsOf(d).find((x) => x.title === title);
+    expect(p, `${uid} / ${title}`).toBeDefined();
+    const m = macrosFor(Date.now() - 3 * 3_600_000, Date.now());
+    const { vars } = await variableValues(d, scenario, m);
+    const expr = substitute(p!.targets![0]!.expr!, m, vars);
+    const body = (await (await fetch(`${stack.prometheus}/api/v1/query?${new URLSearchParams({ query: expr, time: String(m.toMs / 1000) })}`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+    return Object.fromEntries(body.data.result.map((r) => [r.metric[label] ?? '', Number(r.value[1])]));
+  }
+
+  it("spend by agent, cache savings and cache writes by TTL equal the generator's Expected", async () => {
+    const agents = [...new Set([...Object.keys(old.agents), ...Object.keys(today.agents)])].sort();
+    expect(agents).toContain('main');
+    expect(agents.length).toBeGreaterThan(2); // main, compact and at least one subagent type
+    const byAgent = await panelSeries('ccotel-cost', 'Spend by agent (to date)', several, 'agent');
+    expect(Object.keys(byAgent).sort()).toEqual(agents);
+    for (const a of agents) expect(byAgent[a], a).toBeCloseTo((old.agents[a]?.costUSD ?? 0) + (today.agents[a]?.costUSD ?? 0), 6);
+    expect(await statValue('ccotel-cost', 'What caching saved (to date)', several)).toBeCloseTo(old.cacheSavingsUSD + today.cacheSavingsUSD, 6);
+    const ttl = await panelSeries('ccotel-cost', 'Cache writes: 1-hour vs 5-minute (to date)', several, 'cache_ttl');
+    expect(ttl).toEqual({ '5m': old.cacheWrites['5m'] + today.cacheWrites['5m'], '1h': old.cacheWrites['1h'] + today.cacheWrites['1h'] });
+  });
+
   it("totals (spend, tokens, sessions) equal the generator's Expected and `ccotel stats --json`", async () => {
     const sumP = (k: 'costUSD' | 'tokens' | 'sessions', only?: string): number => [old, today].reduce((s, e) => s + Object.entries(e.projects).filter(([p]) => !only || p === only).reduce((a, [, v]) => a + v[k], 0), 0);
     // several projects = every generated project (the planted one left out): the generator's truth

@@ -29,10 +29,11 @@ function hook(id: string, ts: number, payload: Record<string, unknown>, transcri
   return r.event;
 }
 
-const tokenPoints = (fold: Fold) => (metricData(fold, { user: 'u', timezone: 'UTC', nowMs: 2e12 }).find((m) => m.name === METRIC.tokenUsage) as NumberMetric).points;
+const points = (fold: Fold, name: string) => (metricData(fold, { user: 'u', timezone: 'UTC', nowMs: 2e12 }).find((m) => m.name === name) as NumberMetric).points;
+const tokenPoints = (fold: Fold) => points(fold, METRIC.tokenUsage);
 
 describe('hook estimates', () => {
-  it('count at ~4 chars a token with estimated="true", and are replaced by the exact numbers', () => {
+  it('are gauges at ~4 chars a token with estimated="true", and fall to 0 when the exact numbers arrive', () => {
     const ledger = new Ledger();
     const fold = new Fold({ pricer });
     ledger.onChange((c) => fold.apply(c));
@@ -41,11 +42,15 @@ describe('hook estimates', () => {
     ledger.apply(hook('2.1', 2000, { hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: input, tool_use_id: 't1' }));
     ledger.apply(hook('3.1', 3000, { hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: input, tool_response: 'r'.repeat(398), tool_use_id: 't1' }));
     ledger.apply(hook('3.1', 3000, { hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: input, tool_response: 'r'.repeat(398), tool_use_id: 't1' })); // again: nothing changes
-    const est = tokenPoints(fold).filter((p) => p.attributes.estimated === 'true');
-    // prompt 41+2 quotes = 43 chars -> 11; response 400 chars -> 100; input 54 chars -> 14
+    const est = points(fold, METRIC.tokenEstimate);
+    expect(est.every((p) => p.attributes.estimated === 'true')).toBe(true);
+    // prompt 41 chars -> 11; response 398 chars -> 100; input 54 chars -> 14
     expect(Object.fromEntries(est.map((p) => [p.attributes.type, p.value]))).toEqual({ input: 11 + 100, output: Math.ceil(JSON.stringify(input).length / 4) });
-    expect(fold.series.prompts.get('/p')).toBe(1);
-    // The transcript arrives: exact usage replaces the estimate, its prompt replaces the hook's.
+    expect(points(fold, METRIC.promptsEstimate).map((p) => p.value)).toEqual([1]);
+    // The counters never carry an estimate.
+    expect(tokenPoints(fold)).toEqual([]);
+    expect(points(fold, METRIC.prompts)).toEqual([]);
+    // The transcript arrives: exact usage and its own prompt count; the estimates fall to 0.
     const usage = { input: 7, output: 3, cacheCreation: 0, cacheCreation1h: 0, cacheSplit: false, cacheRead: 0, fast: false };
     const exact: ModelEvent[] = [
       { kind: 'prompt', ctx, ts: 1000, uuid: 'u1', chars: 41 },
@@ -53,14 +58,48 @@ describe('hook estimates', () => {
     ];
     for (const e of exact) ledger.apply(e);
     const after = tokenPoints(fold);
-    expect(after.filter((p) => p.attributes.estimated === 'true')).toEqual([]);
     expect(Object.fromEntries(after.map((p) => [p.attributes.type, p.value]))).toMatchObject({ input: 7, output: 3 });
-    expect(fold.series.prompts.get('/p')).toBe(1);
+    expect(points(fold, METRIC.prompts).map((p) => p.value)).toEqual([1]);
+    for (const name of [METRIC.tokenEstimate, METRIC.costEstimate, METRIC.promptsEstimate]) expect(points(fold, name).map((p) => p.value), name).toEqual(name === METRIC.tokenEstimate ? [0, 0] : [0]);
     // The tool call counts once, with the hook's times.
     expect(fold.series.toolCalls.get('Bash\0success\0/p')).toBe(1);
     // A fresh fold of the ledger agrees (the replaced records are in the ledger, not only the fold).
     const again = Fold.of(ledger, { pricer });
-    expect(tokenPoints(again)).toEqual(after);
+    expect(metricData(again, { user: 'u', timezone: 'UTC', nowMs: 2e12 })).toEqual(metricData(fold, { user: 'u', timezone: 'UTC', nowMs: 2e12 }));
+  });
+});
+
+describe('hooks after the transcript', () => {
+  it('never lower a counter or a histogram bucket: a call the transcript completed keeps its duration and outcome', () => {
+    const ledger = new Ledger();
+    const fold = new Fold({ pricer });
+    ledger.onChange((c) => fold.apply(c));
+    const cumulative = () => {
+      const out = new Map<string, number>();
+      for (const m of metricData(fold, { user: 'u', timezone: 'UTC', nowMs: 2e12 })) {
+        if (m.kind === 'gauge') continue;
+        for (const p of m.points) {
+          const key = m.name + JSON.stringify(p.attributes);
+          if ('value' in p) out.set(key, p.value);
+          else {
+            let acc = 0;
+            p.histogram.counts.forEach((n, i) => out.set(`${key}le${i}`, (acc += n)));
+          }
+        }
+      }
+      return out;
+    };
+    // The transcript: a 10 ms successful call.
+    ledger.apply({ kind: 'tool_use', ctx, ts: 10_000, id: 't9', name: 'Bash', callKey: 'm:r', input: { command: 'ls' } });
+    ledger.apply({ kind: 'tool_result', ctx, ts: 10_010, toolUseId: 't9', isError: false, resultChars: 2 });
+    const before = cumulative();
+    expect(before.get('ccotel.tool.calls{"tool":"Bash","outcome":"success","project":"/p","user":"u"}')).toBe(1);
+    // The hooks measured it longer, and (a disagreement) as a failure.
+    ledger.apply(hook('9.1', 8_000, { hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: 't9' }, true));
+    ledger.apply(hook('9.2', 12_000, { hook_event_name: 'PostToolUseFailure', tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: 't9', error: 'boom' }, true));
+    const after = cumulative();
+    for (const [k, v] of before) expect(after.get(k) ?? -1, k).toBeGreaterThanOrEqual(v);
+    expect(fold.series.toolCalls.get('Bash\0success\0/p')).toBe(1);
   });
 });
 

@@ -94,24 +94,28 @@ const sum = (o: Record<string, number>): number => Object.values(o).reduce((a, b
 describe('computeMetricData', () => {
   const ms = computeMetricData(ledgerOf(EVENTS), pricer, opts);
 
-  it('sums tokens per type, model and project (largest streaming copy only)', () => {
+  it('sums tokens per type, model, project and agent (largest streaming copy only); cache writes by TTL', () => {
     expect(values(ms, METRIC.tokenUsage)).toEqual({
-      [`model=claude-sonnet-4-5-20250929,project=${A},type=input,user=alice`]: 100,
-      [`model=claude-sonnet-4-5-20250929,project=${A},type=output,user=alice`]: 300,
-      [`model=claude-sonnet-4-5-20250929,project=${A},type=cache_read,user=alice`]: 1000,
-      [`model=claude-sonnet-4-5-20250929,project=${A},type=cache_creation,user=alice`]: 200,
-      [`model=claude-haiku-4-5-20251001,project=${A},type=input,user=alice`]: 10,
-      [`model=claude-haiku-4-5-20251001,project=${A},type=output,user=alice`]: 20,
-      [`model=claude-haiku-4-5-20251001,project=${A},type=cache_read,user=alice`]: 0,
-      [`model=claude-haiku-4-5-20251001,project=${A},type=cache_creation,user=alice`]: 0,
-      [`model=claude-opus-4-5-20251101,project=${B},type=input,user=alice`]: 5,
-      [`model=claude-opus-4-5-20251101,project=${B},type=output,user=alice`]: 7,
-      [`model=claude-opus-4-5-20251101,project=${B},type=cache_read,user=alice`]: 0,
-      [`model=claude-opus-4-5-20251101,project=${B},type=cache_creation,user=alice`]: 1000,
-      [`model=<synthetic>,project=${B},type=input,user=alice`]: 0,
-      [`model=<synthetic>,project=${B},type=output,user=alice`]: 0,
-      [`model=<synthetic>,project=${B},type=cache_read,user=alice`]: 0,
-      [`model=<synthetic>,project=${B},type=cache_creation,user=alice`]: 0,
+      [`agent=main,model=claude-sonnet-4-5-20250929,project=${A},type=input,user=alice`]: 100,
+      [`agent=main,model=claude-sonnet-4-5-20250929,project=${A},type=output,user=alice`]: 300,
+      [`agent=main,model=claude-sonnet-4-5-20250929,project=${A},type=cache_read,user=alice`]: 1000,
+      [`agent=main,cache_ttl=5m,model=claude-sonnet-4-5-20250929,project=${A},type=cache_creation,user=alice`]: 200,
+      [`agent=main,cache_ttl=1h,model=claude-sonnet-4-5-20250929,project=${A},type=cache_creation,user=alice`]: 0,
+      [`agent=unknown,model=claude-haiku-4-5-20251001,project=${A},type=input,user=alice`]: 10,
+      [`agent=unknown,model=claude-haiku-4-5-20251001,project=${A},type=output,user=alice`]: 20,
+      [`agent=unknown,model=claude-haiku-4-5-20251001,project=${A},type=cache_read,user=alice`]: 0,
+      [`agent=unknown,cache_ttl=5m,model=claude-haiku-4-5-20251001,project=${A},type=cache_creation,user=alice`]: 0,
+      [`agent=unknown,cache_ttl=1h,model=claude-haiku-4-5-20251001,project=${A},type=cache_creation,user=alice`]: 0,
+      [`agent=main,model=claude-opus-4-5-20251101,project=${B},type=input,user=alice`]: 5,
+      [`agent=main,model=claude-opus-4-5-20251101,project=${B},type=output,user=alice`]: 7,
+      [`agent=main,model=claude-opus-4-5-20251101,project=${B},type=cache_read,user=alice`]: 0,
+      [`agent=main,cache_ttl=5m,model=claude-opus-4-5-20251101,project=${B},type=cache_creation,user=alice`]: 600,
+      [`agent=main,cache_ttl=1h,model=claude-opus-4-5-20251101,project=${B},type=cache_creation,user=alice`]: 400,
+      [`agent=main,model=<synthetic>,project=${B},type=input,user=alice`]: 0,
+      [`agent=main,model=<synthetic>,project=${B},type=output,user=alice`]: 0,
+      [`agent=main,model=<synthetic>,project=${B},type=cache_read,user=alice`]: 0,
+      [`agent=main,cache_ttl=5m,model=<synthetic>,project=${B},type=cache_creation,user=alice`]: 0,
+      [`agent=main,cache_ttl=1h,model=<synthetic>,project=${B},type=cache_creation,user=alice`]: 0,
     });
   });
 
@@ -120,10 +124,15 @@ describe('computeMetricData', () => {
     const haiku = (10 * 1 + 20 * 5) / 1e6;
     const opus = (5 * 5 + 7 * 25 + 600 * 6.25 + 400 * 10) / 1e6; // 5m writes at cacheWrite, 1h at 2x input
     const cost = values(ms, METRIC.costUsage);
-    expect(cost[`model=claude-sonnet-4-5-20250929,project=${A},user=alice`]).toBeCloseTo(sonnet, 12);
-    expect(cost[`model=claude-haiku-4-5-20251001,project=${A},user=alice`]).toBeCloseTo(haiku, 12);
-    expect(cost[`model=claude-opus-4-5-20251101,project=${B},user=alice`]).toBeCloseTo(opus, 12);
-    expect(cost[`model=<synthetic>,project=${B},user=alice`]).toBe(0);
+    expect(cost[`agent=main,model=claude-sonnet-4-5-20250929,project=${A},user=alice`]).toBeCloseTo(sonnet, 12);
+    // A subagent nothing names the type of (no meta file, no Task call seen): agent="unknown".
+    expect(cost[`agent=unknown,model=claude-haiku-4-5-20251001,project=${A},user=alice`]).toBeCloseTo(haiku, 12);
+    expect(cost[`agent=main,model=claude-opus-4-5-20251101,project=${B},user=alice`]).toBeCloseTo(opus, 12);
+    expect(cost[`agent=main,model=<synthetic>,project=${B},user=alice`]).toBe(0);
+    // Cache savings: cache-read tokens at the input price minus the cache-read price (sonnet: 1000 x (3 - 0.3)).
+    const saved = values(ms, METRIC.cacheSavings);
+    expect(saved[`agent=main,model=claude-sonnet-4-5-20250929,project=${A},user=alice`]).toBeCloseTo((1000 * (3 - 0.3)) / 1e6, 12);
+    expect(sum(saved)).toBeCloseTo((1000 * (3 - 0.3)) / 1e6, 12);
   });
 
   it('counts tool outcomes, pending calls, requests, errors, sessions, subagents, prompts, compactions', () => {
@@ -366,6 +375,7 @@ describe('Prometheus names (collector prometheusexporter, add_metric_suffixes: t
     expect(Object.fromEntries(ms.map((m) => [m.name, prometheusName(m.name, m.unit, m.kind)]))).toEqual({
       'ccotel.token.usage': 'ccotel_token_usage_total',
       'ccotel.cost.usage': 'ccotel_cost_usage_USD_total',
+      'ccotel.cost.cache_savings': 'ccotel_cost_cache_savings_USD_total',
       'ccotel.tool.calls': 'ccotel_tool_calls_total',
       'ccotel.tool.calls.pending': 'ccotel_tool_calls_pending',
       'ccotel.model.requests': 'ccotel_model_requests_total',
@@ -383,6 +393,9 @@ describe('Prometheus names (collector prometheusexporter, add_metric_suffixes: t
       'ccotel.exporter.last_export_timestamp': 'ccotel_exporter_last_export_timestamp_seconds',
       'ccotel.permission.requests': 'ccotel_permission_requests_total',
       'ccotel.notifications': 'ccotel_notifications_total',
+      'ccotel.token.estimate': 'ccotel_token_estimate',
+      'ccotel.cost.estimate': 'ccotel_cost_estimate_USD',
+      'ccotel.prompts.estimate': 'ccotel_prompts_estimate',
     });
   });
 

@@ -113,6 +113,7 @@ describe('prometheus mode', () => {
     expect(types).toEqual({
       target_info: 'gauge',
       ccotel_token_usage_total: 'counter',
+      ccotel_cost_cache_savings_USD_total: 'counter',
       ccotel_cost_usage_USD_total: 'counter',
       ccotel_tool_calls_total: 'counter',
       ccotel_tool_calls_pending: 'gauge',

@@ -26,6 +26,7 @@ const gauge = (n: string, unit: string): string => prometheusName(n, unit, 'gaug
 export const M = {
   tokens: counter(METRIC.tokenUsage, '{token}'),
   cost: counter(METRIC.costUsage, 'USD'),
+  cacheSavings: counter(METRIC.cacheSavings, 'USD'),
   toolCalls: counter(METRIC.toolCalls, '{call}'),
   toolCallsPending: gauge(METRIC.toolCallsPending, '{call}'),
   requests: counter(METRIC.modelRequests, '{request}'),
@@ -43,6 +44,10 @@ export const M = {
   permissions: counter(METRIC.permissionRequests, '{request}'),
   notifications: counter(METRIC.notifications, '{notification}'),
   sensitiveHits: counter(METRIC.sensitiveHits, '{hit}'),
+  // Hook-only sessions' estimates: gauges that fall to 0 once the transcript arrives (docs/metrics.md).
+  tokenEstimate: gauge(METRIC.tokenEstimate, '{token}'),
+  costEstimate: gauge(METRIC.costEstimate, 'USD'),
+  promptsEstimate: gauge(METRIC.promptsEstimate, '{prompt}'),
 } as const;
 
 /** The service name ccotel's traces carry (OTEL_SERVICE_NAME default). */

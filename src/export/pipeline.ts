@@ -5,6 +5,7 @@ import type { Settings } from '../config/settings.js';
 import { DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT } from '../config/defaults.js';
 import type { Logger } from '../log.js';
 import type { ToolLookup, UsageLookup } from './traces/trace-builder.js';
+import { RepoUrls } from './traces/git-remote.js';
 import type { Fold } from '../fold/fold.js';
 import { credentialWarnings, isLoopbackHost, resolveExportTarget } from './otlp-settings.js';
 import { buildResource, osUserName } from './resource.js';
@@ -50,7 +51,8 @@ export function createExportPipeline(settings: Settings, fold: Fold, usageOf: Us
   const resource = buildResource(settings.config.serviceName);
   const spanExporter = target.urls.traces ? createOtlpSpanExporter(target) : createFileSpanExporter(join(stateDir, 'traces'));
   const retrying = new RetryingExporter(spanExporter, log, 'span', target.urls.traces ?? join(stateDir, 'traces'), o.retry);
-  const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }, usageOf, undefined, o.toolOf), retrying, resource);
+  const repoUrls = new RepoUrls();
+  const traces = new TraceSink(new TraceBuilder(settings.pricer, { ...DEFAULT_TRACE_OPTIONS, ...o.trace }, usageOf, undefined, o.toolOf, (cwd) => repoUrls.of(cwd)), retrying, resource);
   const prom = o.prometheus ?? { host: settings.config.prometheus?.host ?? DEFAULT_PROMETHEUS_HOST, port: settings.config.prometheus?.port ?? DEFAULT_PROMETHEUS_PORT };
   const serveLocal = !target.urls.metrics && o.serveLocalMetrics !== false;
   if (serveLocal && !isLoopbackHost(prom.host)) log.warn(`the metrics endpoint listens on ${prom.host}: other machines can read it (no authentication); prometheus.host: 127.0.0.1 keeps it local`);

@@ -12,8 +12,12 @@ export interface ModelTotals {
   input: number;
   output: number;
   cacheCreation: number;
+  /** The 1-hour part of cacheCreation. */
+  cacheCreation1h: number;
   cacheRead: number;
   nanoUsd: number;
+  /** What cache reads saved (nano-USD). */
+  savedNanoUsd: number;
 }
 
 export interface Cell {
@@ -36,7 +40,7 @@ export interface Cell {
 
 export const newCell = (): Cell => ({ n: 0, prompts: 0, compactions: 0, operations: 0, models: new Map(), tools: new Map(), sessions: new Map(), agents: new Map(), reads: new Map(), failing: new Map(), edits: new Map(), sensitive: new Map() });
 
-export const newModelTotals = (): ModelTotals => ({ n: 0, apiErrors: 0, unpriced: 0, input: 0, output: 0, cacheCreation: 0, cacheRead: 0, nanoUsd: 0 });
+export const newModelTotals = (): ModelTotals => ({ n: 0, apiErrors: 0, unpriced: 0, input: 0, output: 0, cacheCreation: 0, cacheCreation1h: 0, cacheRead: 0, nanoUsd: 0, savedNanoUsd: 0 });
 
 export function addToCell(c: Cell, f: Fact, sign: 1 | -1): void {
   c.n += sign;
@@ -75,15 +79,17 @@ export function addToCell(c: Cell, f: Fact, sign: 1 | -1): void {
   }
 }
 
-export function addModel(m: ModelTotals, f: { apiError: boolean; priced: boolean; input: number; output: number; cacheCreation: number; cacheRead: number; nanoUsd: number }, sign: number): void {
+export function addModel(m: ModelTotals, f: { apiError: boolean; priced: boolean; input: number; output: number; cacheCreation: number; cacheCreation1h: number; cacheRead: number; nanoUsd: number; savedNanoUsd: number }, sign: number): void {
   m.n += sign;
   if (f.apiError) m.apiErrors += sign;
   if (!f.priced) m.unpriced += sign;
   m.input += sign * f.input;
   m.output += sign * f.output;
   m.cacheCreation += sign * f.cacheCreation;
+  m.cacheCreation1h += sign * f.cacheCreation1h;
   m.cacheRead += sign * f.cacheRead;
   m.nanoUsd += sign * f.nanoUsd;
+  m.savedNanoUsd += sign * f.savedNanoUsd;
 }
 
 export function mergeModel(into: ModelTotals, m: ModelTotals): void {
@@ -93,8 +99,10 @@ export function mergeModel(into: ModelTotals, m: ModelTotals): void {
   into.input += m.input;
   into.output += m.output;
   into.cacheCreation += m.cacheCreation;
+  into.cacheCreation1h += m.cacheCreation1h;
   into.cacheRead += m.cacheRead;
   into.nanoUsd += m.nanoUsd;
+  into.savedNanoUsd += m.savedNanoUsd;
 }
 
 export const tokensOf = (m: ModelTotals): number => m.input + m.output + m.cacheCreation + m.cacheRead;

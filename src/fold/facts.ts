@@ -5,6 +5,8 @@ import type { LedgerChange } from '../state/ledger.js';
 import type { Pricer } from '../pricing/cost.js';
 import { usageTotal } from '../model/normalize.js';
 import { isFileEdit } from '../model/tool-target.js';
+import { AGENT_MAIN, AGENT_UNKNOWN } from '../model/agent-type.js';
+import type { UsageRecord } from '../state/ledger.js';
 
 /**
  * Cost is kept in whole nano-dollars: embedded prices are multiples of $0.01 per million tokens
@@ -33,9 +35,15 @@ export interface CallFact extends Base {
   input: number;
   output: number;
   cacheCreation: number;
+  /** The part of cacheCreation written to the 1-hour cache. */
+  cacheCreation1h: number;
   cacheRead: number;
   total: number;
   nanoUsd: number;
+  /** What its cache reads saved against the input price (nano-USD, Pricer.cacheSavings). */
+  savedNanoUsd: number;
+  /** The `agent` label (src/model/agent-type.ts). */
+  agent: string;
   /** API errors are not requests (but still calls of their model in `stats`). */
   apiError: boolean;
   /** False: the price table has no price for the model (counted as $0). */
@@ -66,12 +74,17 @@ export interface CompactionFact extends Base {
   kind: 'compaction';
 }
 
-/** Tokens estimated from hook payloads of a session with no transcript here (label estimated="true"). */
+/**
+ * What hooks alone say about a session with no transcript here: estimated tokens and cost, and its
+ * hook prompts. A superseded record (the transcript arrived) gives all zeros, so the estimate gauges
+ * keep a 0 point for its project instead of a stale last value (series.ts).
+ */
 export interface EstimateFact extends Base {
   kind: 'estimate';
   input: number;
   output: number;
   nanoUsd: number;
+  prompts: number;
 }
 
 /** A notification or permission request reported by a hook. */
@@ -88,8 +101,6 @@ export interface HookFact extends Base {
  * CLAUDE_RATE_OUTPUT replace them like every price): hooks do not say which model ran.
  */
 export const ESTIMATE_PRICE_MODEL = 'claude-sonnet-4-5';
-/** Model label of estimated series. */
-export const ESTIMATE_MODEL = 'unknown';
 /** A sensitive-action rule hit (one per rule per tool call). */
 export interface HitFact extends Base {
   kind: 'hit';
@@ -103,6 +114,9 @@ export type Fact = CallFact | ToolFact | PromptFact | CompactionFact | HitFact |
 /** Separator inside composite keys (never in a path, session id or model name). */
 export const SEP = '\0';
 
+/** A usage record's `agent` label; records stored before labels existed: main, or unknown for a subagent. */
+export const agentLabelOf = (r: UsageRecord): string => r.agentType ?? (r.agentId ? AGENT_UNKNOWN : AGENT_MAIN);
+
 export function factOf(c: LedgerChange, which: 'prev' | 'next', pricer: Pricer): Fact | undefined {
   switch (c.type) {
     case 'usage': {
@@ -110,7 +124,8 @@ export function factOf(c: LedgerChange, which: 'prev' | 'next', pricer: Pricer):
       if (!r) return undefined;
       const u = r.usage;
       const { usd, priced } = pricer.cost(r.model, u, r.apiError);
-      return { kind: 'call', ts: r.ts, cwd: r.cwd, sessionId: r.sessionId, agentId: r.agentId, key: r.key, model: r.model, input: u.input, output: u.output, cacheCreation: u.cacheCreation, cacheRead: u.cacheRead, total: usageTotal(u), nanoUsd: Math.round(usd * NANOS_PER_USD), apiError: r.apiError, priced };
+      const savedNanoUsd = Math.round(pricer.cacheSavings(r.model, u, r.apiError) * NANOS_PER_USD);
+      return { kind: 'call', ts: r.ts, cwd: r.cwd, sessionId: r.sessionId, agentId: r.agentId, key: r.key, model: r.model, input: u.input, output: u.output, cacheCreation: u.cacheCreation, cacheCreation1h: u.cacheCreation1h, cacheRead: u.cacheRead, total: usageTotal(u), nanoUsd: Math.round(usd * NANOS_PER_USD), savedNanoUsd, agent: agentLabelOf(r), apiError: r.apiError, priced };
     }
     case 'tool': {
       const t = c[which];
@@ -127,15 +142,18 @@ export function factOf(c: LedgerChange, which: 'prev' | 'next', pricer: Pricer):
     }
     case 'prompt': {
       const p = c[which];
-      // A hook's prompt stops counting once the session's transcript (with the real prompt) arrives.
-      if (!p || p.est === 2) return undefined;
+      if (!p) return undefined;
+      // A hook's prompt is an estimate (the prompts gauge, not the counter): the transcript's own
+      // prompt counts instead once it arrives, and a counter must never give one back.
+      if (p.est) return { kind: 'estimate', ts: p.ts, cwd: p.cwd, sessionId: p.sessionId, input: 0, output: 0, nanoUsd: 0, prompts: p.est === 1 && !p.agentId ? 1 : 0 };
       return { kind: 'prompt', ts: p.ts, cwd: p.cwd, sessionId: p.sessionId, user: !p.agentId };
     }
     case 'estimate': {
       const r = c[which];
-      if (!r || r.est === 2) return undefined;
+      if (!r) return undefined;
+      if (r.est === 2) return { kind: 'estimate', ts: r.ts, cwd: r.cwd, sessionId: r.sessionId, input: 0, output: 0, nanoUsd: 0, prompts: 0 };
       const u = { input: r.input, output: r.output, cacheCreation: 0, cacheCreation1h: 0, cacheSplit: false, cacheRead: 0, fast: false };
-      return { kind: 'estimate', ts: r.ts, cwd: r.cwd, sessionId: r.sessionId, input: r.input, output: r.output, nanoUsd: Math.round(pricer.cost(ESTIMATE_PRICE_MODEL, u, false).usd * NANOS_PER_USD) };
+      return { kind: 'estimate', ts: r.ts, cwd: r.cwd, sessionId: r.sessionId, input: r.input, output: r.output, nanoUsd: Math.round(pricer.cost(ESTIMATE_PRICE_MODEL, u, false).usd * NANOS_PER_USD), prompts: 0 };
     }
     case 'hook': {
       const r = c.next;

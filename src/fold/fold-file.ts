@@ -18,7 +18,9 @@ import { newSeries, type Series } from './series.js';
 
 export const FOLD_FORMAT = 'ccotel-fold';
 // 2: cells and series count sensitive-action rule hits (an older fold is rebuilt from the ledger).
-export const FOLD_VERSION = 2;
+// 3: hook prompts are estimates (a gauge), no longer in the prompts counter or session activity.
+// 4: series of model calls by agent, with 1-hour cache writes and cache savings.
+export const FOLD_VERSION = 4;
 export const FOLD_FILE = 'fold.json';
 export const FOLD_JOURNAL = 'fold.journal';
 /**
@@ -51,8 +53,8 @@ const unflat = (a: Plain[]): Counts => {
   for (let i = 0; i < a.length; i += 2) m.set(a[i] as string, a[i + 1] as number);
   return m;
 };
-const modelToArr = (m: ModelTotals): number[] => [m.n, m.apiErrors, m.unpriced, m.input, m.output, m.cacheCreation, m.cacheRead, m.nanoUsd];
-const arrToModel = (a: number[]): ModelTotals => ({ n: a[0]!, apiErrors: a[1]!, unpriced: a[2]!, input: a[3]!, output: a[4]!, cacheCreation: a[5]!, cacheRead: a[6]!, nanoUsd: a[7]! });
+const modelToArr = (m: ModelTotals): number[] => [m.n, m.apiErrors, m.unpriced, m.input, m.output, m.cacheCreation, m.cacheRead, m.nanoUsd, m.cacheCreation1h, m.savedNanoUsd];
+const arrToModel = (a: number[]): ModelTotals => ({ n: a[0]!, apiErrors: a[1]!, unpriced: a[2]!, input: a[3]!, output: a[4]!, cacheCreation: a[5]!, cacheRead: a[6]!, nanoUsd: a[7]!, cacheCreation1h: a[8] ?? 0, savedNanoUsd: a[9] ?? 0 });
 function cellToArr(c: Cell): Plain[] {
   const models: Plain[] = [];
   for (const [k, m] of c.models) models.push(k, modelToArr(m));
@@ -118,6 +120,16 @@ function parseFoldFile(text: string): FoldFile | undefined {
     return { format: FOLD_FORMAT, version: FOLD_VERSION, ledgerBytes: f.ledgerBytes, ledgerId: typeof f.ledgerId === 'string' ? f.ledgerId : undefined, prices: f.prices as string, startMs: f.startMs as number, cells, series: fromPlain(f.series) as Series };
   } catch {
     return undefined; // a damaged fold is only a cache: rebuilt from the ledger
+  }
+}
+
+/** A fold file saved by another version of the counting rules. */
+function otherVersion(text: string | undefined): boolean {
+  try {
+    const f = text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+    return f?.format === FOLD_FORMAT && f.version !== FOLD_VERSION;
+  } catch {
+    return false;
   }
 }
 
@@ -222,7 +234,8 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     // Same prices: the ledger gives the same or larger values, so the start time stands. New prices
     // may lower a value: a new start time. No saved fold (a state from before folds): the old
     // fixed start time, which the values computed from the ledger have always used.
-    const startMs = saved ? (samePrices ? saved.startMs : now) : LEGACY_START_MS;
+    // A fold of another version counted differently (values may be lower now): a new start time too.
+    const startMs = saved ? (samePrices ? saved.startMs : now) : otherVersion(savedText) ? now : LEGACY_START_MS;
     fold = Fold.of(store.ledger, { ...o, startMs });
     source = 'rebuilt';
   }

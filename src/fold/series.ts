@@ -18,7 +18,7 @@ export interface Unsettled {
 }
 
 export interface Series {
-  /** By model + SEP + project. */
+  /** By model + SEP + project + SEP + agent label. */
   calls: Map<string, ModelTotals>;
   /** By project. */
   apiErrors: Counts;
@@ -45,9 +45,14 @@ export interface Series {
   unpriced: Counts;
   /** Newest event time seen (never moves back). */
   lastEventMs: number;
-  /** Hook estimates: tokens by type + SEP + project, cost (nano-USD) by project. */
+  /**
+   * Hook estimates of sessions still without a transcript (gauges: they drop when it arrives):
+   * tokens by type + SEP + project, cost (nano-USD) and hook prompts by project. A project keeps
+   * its entries at 0 once it had any, so the gauges fall to 0 rather than go stale.
+   */
   estTokens: Counts;
   estCost: Counts;
+  estPrompts: Counts;
   /** Hook notifications by type + SEP + project; permission requests by tool + SEP + outcome + SEP + project. */
   notifications: Counts;
   permissions: Counts;
@@ -71,6 +76,7 @@ export const newSeries = (): Series => ({
   lastEventMs: -Infinity,
   estTokens: new Map(),
   estCost: new Map(),
+  estPrompts: new Map(),
   notifications: new Map(),
   permissions: new Map(),
 });
@@ -85,7 +91,7 @@ export function addToSeries(s: Series, f: Fact, sign: 1 | -1): void {
   }
   switch (f.kind) {
     case 'call': {
-      const k = f.model + SEP + project;
+      const k = f.model + SEP + project + SEP + f.agent;
       const m = entry(s.calls, k, newModelTotals);
       addModel(m, f, sign);
       if (m.n === 0) s.calls.delete(k);
@@ -109,9 +115,10 @@ export function addToSeries(s: Series, f: Fact, sign: 1 | -1): void {
       bump(s.compactions, project, sign);
       return;
     case 'estimate':
-      bump(s.estTokens, 'input' + SEP + project, sign * f.input);
-      bump(s.estTokens, 'output' + SEP + project, sign * f.output);
-      bump(s.estCost, project, sign * f.nanoUsd);
+      level(s.estTokens, 'input' + SEP + project, sign * f.input);
+      level(s.estTokens, 'output' + SEP + project, sign * f.output);
+      level(s.estCost, project, sign * f.nanoUsd);
+      level(s.estPrompts, project, sign * f.prompts);
       return;
     case 'hook':
       if (f.what === 'notification') bump(s.notifications, f.a + SEP + project, sign);
@@ -121,6 +128,11 @@ export function addToSeries(s: Series, f: Fact, sign: 1 | -1): void {
       bump(s.sensitive, f.rule + SEP + f.severity + SEP + f.tool + SEP + project, sign);
       return;
   }
+}
+
+/** Like bump(), but an entry stays at 0 (a gauge's last point must read 0, not vanish). */
+function level(m: Counts, key: string, by: number): void {
+  m.set(key, (m.get(key) ?? 0) + by);
 }
 
 function countIn(m: Map<string, Counts>, project: string, member: string, sign: number): void {

@@ -2,7 +2,7 @@
 // ticker lets time-completed spans (quiet model calls, idle turns and sessions) out. Everything runs
 // through the worker, so reads and checkpoints never interleave. A failed commit (collector gone,
 // disk full) leaves the checkpoints where they were; the worker backs off and tries again.
-import type { IngestManager } from './manager.js';
+import { parentsFirst, type IngestManager } from './manager.js';
 import type { TranscriptFile } from '../sources/transcript-files.js';
 import type { Root } from '../sources/roots.js';
 import { watchTranscripts, type TranscriptWatcher } from '../sources/watcher.js';
@@ -59,7 +59,8 @@ export class Follower {
     const files = [...this.dirty.values()];
     try {
       while (this.dirty.size > 0 && !this.stopped) {
-        const batch = [...this.dirty.values()];
+        // Parents first: a subagent's calls may take their agent label from the parent's Task call.
+        const batch = parentsFirst([...this.dirty.values()]);
         this.dirty.clear();
         for (const f of batch) await this.manager.syncFile(f);
         await this.manager.commit();

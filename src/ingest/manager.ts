@@ -13,6 +13,7 @@ import type { FileCheckpoint } from '../sources/checkpoint.js';
 import { FileReader, DEFAULT_READER_OPTIONS, type LineEvents, type Plan, type ReaderOptions, type Slice } from '../sources/file-reader.js';
 import { ReadPool, type PooledJob } from '../sources/read-pool.js';
 import type { TranscriptFile } from '../sources/transcript-files.js';
+import { readAgentType } from '../sources/agent-meta.js';
 
 /**
  * Sinks that keep their own read position per file. A command that runs without them (stats) may
@@ -70,6 +71,8 @@ export class IngestManager {
   /** Files planned ahead, their first slice read by a worker (during syncAll only). */
   private readonly prefetched = new Map<string, Prefetch>();
   private stopping = false;
+  /** Subagent transcripts whose meta file named their type (read once). */
+  private readonly metaRead = new Set<string>();
 
   constructor(
     private readonly store: StateStore,
@@ -86,7 +89,7 @@ export class IngestManager {
   /** Brings every file up to date for the ledger and every sink, committing along the way. */
   async syncAll(files: readonly TranscriptFile[], progress?: ProgressFn): Promise<void> {
     // Bytes still to read, for progress: from the furthest-behind consumer of each file.
-    const plan = files.map((file) => ({ file, size: this.pendingBytes(file) }));
+    const plan = parentsFirst(files).map((file) => ({ file, size: this.pendingBytes(file) }));
     const total = plan.reduce((a, p) => a + p.size, 0);
     this.counters.files = files.length;
     let done = 0;
@@ -193,6 +196,7 @@ export class IngestManager {
     if (plan.kind === 'read' && old && plan.cp.offset === 0) for (const s of this.sinks) s.restart?.(file.path);
     let pos = prepared.pos;
     if (plan.kind === 'unchanged' && pos >= cp.offset) return;
+    await this.readAgentMeta(file);
     const start = pos;
     this.counters.filesRead++;
     for (;;) {
@@ -230,6 +234,16 @@ export class IngestManager {
     }
     for (const w of r?.warnings ?? []) this.log.warn(w);
     return r?.slice;
+  }
+
+  /** A subagent transcript's meta file names the agent type of its calls (src/model/agent-type.ts). */
+  private async readAgentMeta(file: TranscriptFile): Promise<void> {
+    const { sessionId, agentId } = file.hints;
+    if (!sessionId || !agentId || this.metaRead.has(file.path)) return;
+    const type = await readAgentType(file.path);
+    if (type === undefined) return; // older versions write none; it may still appear
+    this.metaRead.add(file.path);
+    this.store.ledger.noteAgentType(sessionId, agentId, type);
   }
 
   /** Ends syncAll() after the file in progress (its last commit still happens): Ctrl-C. */
@@ -291,6 +305,15 @@ export class IngestManager {
     await this.store.commit();
     if (failure !== undefined) throw failure;
   }
+}
+
+/**
+ * Main transcripts before subagent files (order otherwise kept): a subagent's calls take their
+ * `agent` label from the parent's Task call (or its agent_progress copies) when it has no meta file,
+ * and a call's label is fixed when it is first stored.
+ */
+export function parentsFirst(files: readonly TranscriptFile[]): TranscriptFile[] {
+  return [...files].sort((a, b) => Number(a.hints.agentId !== undefined) - Number(b.hints.agentId !== undefined));
 }
 
 /** A new file: no sink has consumed any of it. */

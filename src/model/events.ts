@@ -68,6 +68,8 @@ export interface ModelCallEvent {
   /** `<synthetic>` or `isApiErrorMessage`: free, and an API error. */
   apiError: boolean;
   errorText?: string;
+  /** An agent_progress copy: the Task call that started the subagent (its `subagent_type` names the agent). */
+  parentToolUseId?: string;
 }
 
 export interface ToolUseEvent {

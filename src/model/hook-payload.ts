@@ -6,6 +6,8 @@ import type { HookEvent, HookToolInfo } from './events.js';
 const TOOL_EVENTS: Record<string, HookToolInfo['phase']> = { PreToolUse: 'pre', PostToolUse: 'post', PostToolUseFailure: 'failure' };
 /** Payload fields copied into `detail` (all short, label-like values). */
 const DETAIL_FIELDS = ['notification_type', 'trigger', 'source', 'reason', 'agent_type', 'permission_mode', 'tool_name', 'decision'];
+/** Boolean payload fields copied into `detail` as "true"/"false" (Stop, SubagentStop). */
+const FLAG_FIELDS = ['stop_hook_active'];
 
 export type HookParse = { ok: true; event: HookEvent } | { ok: false; reason: string };
 
@@ -35,6 +37,7 @@ export function parseHookPayload(id: string, ts: number, text: string, transcrip
     const v = o[f];
     if (typeof v === 'string' && v.length <= 200) detail[f] = v;
   }
+  for (const f of FLAG_FIELDS) if (typeof o[f] === 'boolean') detail[f] = String(o[f]);
   const out: HookEvent = {
     kind: 'hook',
     ctx: { sessionId, cwd: str(o.cwd) ?? '', agentId: str(o.agent_id) },

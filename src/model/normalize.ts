@@ -294,5 +294,6 @@ function agentProgress(line: Json, hints: FileHints, out: ModelEvent[]): void {
     stopReason: str(message.stop_reason),
     apiError,
     errorText: apiError ? firstLine(message.content) : undefined,
+    parentToolUseId: task,
   });
 }

@@ -76,4 +76,21 @@ export class Pricer {
     if (u.fast && p.fastMultiplier) usd *= p.fastMultiplier;
     return { usd: usd * PER_TOKEN, priced: true };
   }
+
+  /**
+   * USD that reading from the cache saved on one call: its cache-read tokens at the model's input
+   * price minus what they cost at the cache-read price (same 200k tier and fast multiplier as cost()).
+   * 0 for API errors, free and unpriced models.
+   */
+  cacheSavings(model: string, u: Usage, apiError = false): number {
+    if (apiError || u.cacheRead === 0 || this.isFree(model)) return 0;
+    const p = this.priceOf(model);
+    if (!p) return 0;
+    const hi = p.above200k;
+    const tiered = (tokens: number, base: number, above: number | undefined): number =>
+      above !== undefined && tokens > TIER ? TIER * base + (tokens - TIER) * above : tokens * base;
+    let usd = tiered(u.cacheRead, p.input, hi?.input) - tiered(u.cacheRead, p.cacheRead, hi?.cacheRead);
+    if (u.fast && p.fastMultiplier) usd *= p.fastMultiplier;
+    return usd * PER_TOKEN;
+  }
 }

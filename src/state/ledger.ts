@@ -8,6 +8,7 @@ import { usageTotal } from '../model/normalize.js';
 import { summarizeToolTarget } from '../model/tool-target.js';
 import { hookEstimate } from '../model/hook-payload.js';
 import { createDetector, type Detector, type Severity } from '../detection/engine.js';
+import { AGENT_COMPACT, AGENT_MAIN, AGENT_UNKNOWN, agentTypeLabel, isAgentTool, isCompactionAgent } from '../model/agent-type.js';
 
 export interface UsageRecord {
   key: string;
@@ -18,6 +19,12 @@ export interface UsageRecord {
   model: string;
   usage: Usage;
   apiError: boolean;
+  /**
+   * The `agent` label (src/model/agent-type.ts), resolved when the key is first stored and kept by
+   * every larger copy: a call never moves between series. Absent in records written before it
+   * existed (they count as `main` without agentId, else `unknown`).
+   */
+  agentType?: string;
 }
 
 export interface ToolRecord {
@@ -123,7 +130,9 @@ export interface PendingChanges {
 const sessionRow = (r: SessionRecord): Row => ['S', r.sessionId, r.cwd, r.gitBranch ?? null, r.version ?? null];
 const usageRow = (r: UsageRecord): Row => {
   const u = r.usage;
-  return ['U', r.key, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.model, u.input, u.output, u.cacheCreation, u.cacheCreation1h, u.cacheSplit ? 1 : 0, u.cacheRead, u.fast ? 1 : 0, r.apiError ? 1 : 0];
+  const row: Row = ['U', r.key, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.model, u.input, u.output, u.cacheCreation, u.cacheCreation1h, u.cacheSplit ? 1 : 0, u.cacheRead, u.fast ? 1 : 0, r.apiError ? 1 : 0];
+  if (r.agentType !== undefined) row.push(r.agentType);
+  return row;
 };
 const toolRow = (r: ToolRecord): Row => {
   const row: Row = ['T', r.id, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.name, r.target ?? null, r.endTs ?? null, r.isError === undefined ? null : r.isError ? 1 : 0];
@@ -170,6 +179,8 @@ export class Ledger {
   private dirty = new Map<string, () => Row>();
   /** Tool results seen before their tool_use (a subagent's file can be read before its parent's). */
   private orphanResults = new Map<string, { endTs: number; isError: boolean }>();
+  /** Agent label by `session/agentId`, from meta files, hooks, Task calls and stored records. */
+  private readonly agentTypes = new Map<string, string>();
   private readonly listeners: ChangeListener[] = [];
 
   /** Calls `fn` for every record apply() adds or replaces (not for loadRow: that is history already folded). */
@@ -208,14 +219,14 @@ export class Ledger {
       case 'model_call': {
         const prev = this.usage.get(e.key);
         if (prev && usageTotal(prev.usage) >= usageTotal(e.usage)) return;
-        this.putUsage({ key: e.key, ts: prev ? Math.min(prev.ts, e.ts) : e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, model: e.model, usage: e.usage, apiError: e.apiError });
+        // The first-stored label stays: a counted call must never move to another series.
+        const agentType = prev ? prev.agentType : this.agentTypeOf(ctx.sessionId, ctx.agentId, e.parentToolUseId);
+        this.putUsage({ key: e.key, ts: prev ? Math.min(prev.ts, e.ts) : e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, model: e.model, usage: e.usage, apiError: e.apiError, agentType });
         return;
       }
       case 'tool_use': {
-        const known = this.tools.get(e.id);
-        // A hook saw the call end but not start (PostToolUse alone): the transcript gives the start.
-        if (known && !(known.hook! & HOOK_START) && known.hook === HOOK_END && known.ts !== e.ts) this.putTool({ ...known, ts: e.ts, target: known.target ?? summarizeToolTarget(e.name, e.input) });
-        if (known) return;
+        // Known from a hook: kept as it is (a completed call is counted; see applyHook).
+        if (this.tools.has(e.id)) return;
         const orphan = this.orphanResults.get(e.id);
         this.orphanResults.delete(e.id);
         this.putTool({ id: e.id, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, name: e.name, target: summarizeToolTarget(e.name, e.input), endTs: orphan?.endTs, isError: orphan?.isError });
@@ -224,6 +235,8 @@ export class Ledger {
       }
       case 'tool_result': {
         const t = this.tools.get(e.toolUseId);
+        // A Task result names the subagent it ran: its calls are of the Task's subagent_type.
+        if (e.agentId && t?.target && isAgentTool(t.name)) this.noteAgentType(ctx.sessionId, e.agentId, t.target, false);
         if (!t) {
           this.orphanResults.set(e.toolUseId, { endTs: e.ts, isError: e.isError });
           return;
@@ -264,9 +277,13 @@ export class Ledger {
   /** Hook events: tool timings, prompts and estimates of hook-only sessions, notifications, permissions. */
   private applyHook(e: HookEvent): void {
     const { ctx } = e;
+    if (ctx.agentId && e.detail.agent_type) this.noteAgentType(ctx.sessionId, ctx.agentId, e.detail.agent_type);
     const t = e.tool;
-    if (t) {
-      const known = this.tools.get(t.id);
+    const known = t && this.tools.get(t.id);
+    // A call already counted as complete keeps its times and outcome: moving its duration to
+    // another bucket or flipping its outcome would lower a counter. (The trace takes the hook times.)
+    const counted = known !== undefined && known.endTs !== undefined && known.isError !== undefined;
+    if (t && !counted) {
       if (t.phase === 'pre') {
         if (known?.hook! & HOOK_START) return;
         if (known) this.putTool({ ...known, ts: e.ts, hook: (known.hook ?? 0) | HOOK_START });
@@ -341,7 +358,37 @@ export class Ledger {
     this.estimatedBy.delete(sessionId);
   }
 
+  /**
+   * The type of a subagent (from its meta file, a hook or its Task call), for its calls stored from
+   * now on. `override` false: only when nothing named it yet.
+   */
+  noteAgentType(sessionId: string, agentId: string, type: string, override = true): void {
+    const k = sessionId + '/' + agentId;
+    if (override || !this.agentTypes.has(k)) this.agentTypes.set(k, agentTypeLabel(type));
+  }
+
+  /** The agent label of a new call: main, compact, the known subagent type, else unknown. */
+  private agentTypeOf(sessionId: string, agentId: string | undefined, taskId: string | undefined): string {
+    if (!agentId) return AGENT_MAIN;
+    if (isCompactionAgent(agentId)) return AGENT_COMPACT;
+    const known = this.agentTypes.get(sessionId + '/' + agentId);
+    if (known) return known;
+    // An agent_progress copy names the Task call that started the subagent.
+    const task = taskId ? this.tools.get(taskId) : undefined;
+    if (task?.target && isAgentTool(task.name)) {
+      this.noteAgentType(sessionId, agentId, task.target);
+      return this.agentTypes.get(sessionId + '/' + agentId)!;
+    }
+    return AGENT_UNKNOWN;
+  }
+
+  /** A stored call of a known subagent type names the type for that subagent's later calls. */
+  private learnAgentType(r: UsageRecord): void {
+    if (r.agentId && r.agentType && r.agentType !== AGENT_UNKNOWN) this.noteAgentType(r.sessionId, r.agentId, r.agentType, false);
+  }
+
   private putUsage(r: UsageRecord): void {
+    this.learnAgentType(r);
     const prev = this.usage.get(r.key);
     this.usage.set(r.key, r);
     this.emit({ type: 'usage', prev, next: r });
@@ -457,7 +504,10 @@ export class Ledger {
         const usage: Usage = { input: n(7), output: n(8), cacheCreation: n(9), cacheCreation1h: n(10), cacheSplit: n(11) === 1, cacheRead: n(12), fast: n(13) === 1 };
         const prev = this.usage.get(row[1] as string);
         if (prev && usageTotal(prev.usage) >= usageTotal(usage)) return;
-        this.usage.set(row[1] as string, { key: row[1] as string, ts: n(2), sessionId: s(3)!, agentId: s(4), cwd: s(5) ?? '', model: s(6)!, usage, apiError: n(14) === 1 });
+        const r: UsageRecord = { key: row[1] as string, ts: n(2), sessionId: s(3)!, agentId: s(4), cwd: s(5) ?? '', model: s(6)!, usage, apiError: n(14) === 1 };
+        if (typeof row[15] === 'string') r.agentType = row[15];
+        this.usage.set(r.key, r);
+        this.learnAgentType(r);
         this.exactSessions.add(s(3)!);
         return;
       }

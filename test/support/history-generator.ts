@@ -107,7 +107,35 @@ export interface Expected {
   bytes: number;
   /** Torn (unterminated) final lines currently on disk; they count nowhere. */
   tornLines: number;
+  /**
+   * By the `agent` label: `main`, `compact` (compaction agents), the sanitized subagent type
+   * (SUBAGENT_TYPES; told by the generator, not derived from the lines).
+   */
+  agents: Record<string, TokenTotals & { costUSD: number; cacheSavingsUSD: number }>;
+  /** Cache writes by time to live (writes without a 5m/1h split count as 5m). */
+  cacheWrites: { '5m': number; '1h': number };
+  /** Σ cache-read tokens × (input price − cache-read price), per entry with the 200k tier and fast multiplier. */
+  cacheSavingsUSD: number;
 }
+
+/**
+ * Subagent types the Task calls name, with the `agent` label each must get (lowercase,
+ * [a-z0-9_-], other runs as `_`). Chosen from the Task call's id, so no randomness is consumed.
+ */
+export const SUBAGENT_TYPES: ReadonlyArray<readonly [string, string]> = [
+  ['Explore', 'explore'],
+  ['general-purpose', 'general-purpose'],
+  ['Plan', 'plan'],
+  ['Code Reviewer: strict v2', 'code_reviewer_strict_v2'],
+];
+const idHash = (id: string): number => {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return h;
+};
+const subagentTypeOf = (toolUseId: string): readonly [string, string] => SUBAGENT_TYPES[idHash(toolUseId) % SUBAGENT_TYPES.length]!;
+/** Older versions write no meta file: a third of the subagents have none (their type comes from the parent). */
+const writesMeta = (toolUseId: string): boolean => (idHash(toolUseId) >>> 4) % 3 !== 0;
 
 // ---------------------------------------------------------------------------------------------
 // Prices (USD per million tokens) from ../shared/claude-code-format.md.
@@ -174,6 +202,18 @@ export function entryCost(u: Pick<Use, 'model' | 'input' | 'output' | 'cc' | 'cc
   return { usd: usd / 1e6, priced: true };
 }
 
+/** USD that cache reads saved on one entry against the input price (0 for errors and unknown models). */
+export function entrySavings(u: Pick<Use, 'model' | 'cr' | 'fast' | 'apiError'>): number {
+  if (u.apiError || u.model === '<synthetic>') return 0;
+  const p = priceFor(u.model);
+  if (!p) return 0;
+  const T = 200_000;
+  const tier = (n: number, base: number, hi: number | undefined) => (hi !== undefined && n > T ? T * base + (n - T) * hi : n * base);
+  let usd = tier(u.cr, p.in, p.hi?.in) - tier(u.cr, p.read, p.hi?.read);
+  if (u.fast && p.fast) usd *= p.fast;
+  return usd / 1e6;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The independent tally: applies the counting rules to every complete line written.
 type J = Record<string, any>;
@@ -186,6 +226,8 @@ class Tally {
   orphanResults = new Map<string, boolean>();
   prompts = new Map<string, { sessionId: string; cwd: string }>();
   compactions = new Set<string>();
+  /** Label of each subagent, as the generator chose it (`session/agentId`). */
+  agentLabels = new Map<string, string>();
 
   addLine(o: J): void {
     if (!o || typeof o !== 'object' || Array.isArray(o)) return;
@@ -298,9 +340,21 @@ class Tally {
     let costUSD = 0;
     let requests = 0;
     let apiErrors = 0;
+    const byAgent: Expected['agents'] = {};
+    const cacheWrites = { '5m': 0, '1h': 0 };
+    let cacheSavingsUSD = 0;
     for (const u of this.usage.values()) {
       seen(u.sessionId, u.agentId, u.cwd);
       const { usd, priced } = entryCost(u);
+      const label = !u.agentId ? 'main' : u.agentId.startsWith('acompact-') ? 'compact' : (this.agentLabels.get(`${u.sessionId}/${u.agentId}`) ?? 'unknown');
+      const a = (byAgent[label] ??= { ...empty(), costUSD: 0, cacheSavingsUSD: 0 });
+      add(a, u);
+      a.costUSD += usd;
+      const saved = entrySavings(u);
+      a.cacheSavingsUSD += saved;
+      cacheSavingsUSD += saved;
+      cacheWrites['5m'] += u.cc - u.cc1h;
+      cacheWrites['1h'] += u.cc1h;
       if (!priced) unpriced.add(u.model);
       if (u.apiError) apiErrors++;
       else requests++;
@@ -364,6 +418,9 @@ class Tally {
       files: input.files,
       bytes: input.bytes,
       tornLines: input.torn,
+      agents: sortKeys(byAgent),
+      cacheWrites,
+      cacheSavingsUSD,
     };
   }
 }
@@ -741,8 +798,9 @@ export class HistoryGenerator {
   }
 
   private taskCall(): J {
-    const input = { description: 'Explore transcript rendering', prompt: 'Very thorough exploration of how transcripts render. Provide the FULL content of each file.', subagent_type: 'Explore' };
-    return { type: 'tool_use', id: this.id('toolu_01', 24), name: 'Task', input, caller: { type: 'direct' } };
+    const id = this.id('toolu_01', 24);
+    const input = { description: 'Explore transcript rendering', prompt: 'Very thorough exploration of how transcripts render. Provide the FULL content of each file.', subagent_type: subagentTypeOf(id)[0] };
+    return { type: 'tool_use', id, name: 'Task', input, caller: { type: 'direct' } };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1011,7 +1069,7 @@ export class HistoryGenerator {
         input = { url: 'https://hexdocs.pm/phoenix_live_view/Phoenix.LiveView.html', prompt: 'What does phx-update do?' };
         break;
       case 'Task':
-        input = { description: 'Explore transcript rendering', prompt: 'Very thorough exploration of how transcripts render. Provide the FULL content of each file.', subagent_type: 'Explore' };
+        input = { description: 'Explore transcript rendering', prompt: 'Very thorough exploration of how transcripts render. Provide the FULL content of each file.', subagent_type: subagentTypeOf(id)[0] };
         break;
       default:
         input = { owner: 'dev', repo: 'app', issue_number: r.int(1, 400) };
@@ -1142,7 +1200,9 @@ export class HistoryGenerator {
     const sub = new Out(path, s.faults && r.chance(0.2));
     // Only consumes randomness when asked, so histories without drops stay byte for byte the same.
     if (this.opts.dropSubagentFiles > 0 && r.chance(this.opts.dropSubagentFiles)) sub.dropped = true;
-    writeFileSync(join(dir, `agent-${agentId}.meta.json`), JSON.stringify({ agentType: 'Explore', description: call.input.description, toolUseId: call.id }));
+    const [type, label] = subagentTypeOf(call.id);
+    this.tally.agentLabels.set(`${s.id}/${agentId}`, label);
+    if (writesMeta(call.id)) writeFileSync(join(dir, `agent-${agentId}.meta.json`), JSON.stringify({ agentType: type, description: call.input.description, toolUseId: call.id }));
     const parentLast = s.lastUuid;
     s.lastUuid = null;
     const progress = (msg: J) => {

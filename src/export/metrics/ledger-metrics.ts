@@ -9,7 +9,7 @@ import type { Ledger } from '../../state/ledger.js';
 import type { Pricer } from '../../pricing/cost.js';
 import { namedRange } from '../../calendar/time-range.js';
 import { Fold, DEFAULT_HISTOGRAM_SETTLE_MS } from '../../fold/fold.js';
-import { ESTIMATE_MODEL, NANOS_PER_USD, SEP, UNKNOWN_PROJECT } from '../../fold/facts.js';
+import { NANOS_PER_USD, SEP, UNKNOWN_PROJECT } from '../../fold/facts.js';
 import { TOKEN_BOUNDARIES, TOOL_DURATION_BOUNDARIES, type Hist } from '../../fold/histogram.js';
 import { TOKEN_TYPES } from '../../fold/series.js';
 
@@ -73,6 +73,7 @@ export interface MetricOptions {
 export const METRIC = {
   tokenUsage: 'ccotel.token.usage',
   costUsage: 'ccotel.cost.usage',
+  cacheSavings: 'ccotel.cost.cache_savings',
   toolCalls: 'ccotel.tool.calls',
   toolCallsPending: 'ccotel.tool.calls.pending',
   modelRequests: 'ccotel.model.requests',
@@ -89,6 +90,9 @@ export const METRIC = {
   lastExportTimestamp: 'ccotel.exporter.last_export_timestamp',
   permissionRequests: 'ccotel.permission.requests',
   notifications: 'ccotel.notifications',
+  tokenEstimate: 'ccotel.token.estimate',
+  costEstimate: 'ccotel.cost.estimate',
+  promptsEstimate: 'ccotel.prompts.estimate',
   sensitiveHits: 'ccotel.sensitive.hits',
 } as const;
 
@@ -124,22 +128,40 @@ export function metricData(fold: Fold, opts: MetricOptions): LedgerMetric[] {
 
   const tokens: NumberPoint[] = [];
   const cost: NumberPoint[] = [];
-  const requests: NumberPoint[] = [];
+  const savings: NumberPoint[] = [];
+  const requestsBy = new Map<string, number>();
   const costProjects = new Set<string>();
   for (const [key, m] of s.calls) {
-    const [model, project] = split(key) as [string, string];
+    const [model, project, agent] = split(key) as [string, string, string];
     costProjects.add(project);
-    const t = { input: m.input, output: m.output, cache_read: m.cacheRead, cache_creation: m.cacheCreation };
-    for (const type of TOKEN_TYPES) tokens.push({ attributes: { type, model, project, user }, value: t[type] });
-    cost.push({ attributes: { model, project, user }, value: m.nanoUsd / NANOS_PER_USD });
-    if (m.n > m.apiErrors) requests.push({ attributes: { model, project, user }, value: m.n - m.apiErrors });
+    const t = { input: m.input, output: m.output, cache_read: m.cacheRead };
+    for (const type of ['input', 'output', 'cache_read'] as const) tokens.push({ attributes: { type, model, project, user, agent }, value: t[type] });
+    // Cache writes by time to live: the two series of type cache_creation sum to all cache writes
+    // (writes without a 5m/1h split are priced, and counted, as 5-minute writes).
+    tokens.push({ attributes: { type: 'cache_creation', cache_ttl: '5m', model, project, user, agent }, value: m.cacheCreation - m.cacheCreation1h });
+    tokens.push({ attributes: { type: 'cache_creation', cache_ttl: '1h', model, project, user, agent }, value: m.cacheCreation1h });
+    cost.push({ attributes: { model, project, user, agent }, value: m.nanoUsd / NANOS_PER_USD });
+    savings.push({ attributes: { model, project, user, agent }, value: m.savedNanoUsd / NANOS_PER_USD });
+    if (m.n > m.apiErrors) {
+      const k = model + SEP + project;
+      requestsBy.set(k, (requestsBy.get(k) ?? 0) + m.n - m.apiErrors);
+    }
   }
-  // Hook estimates (sessions with no transcript here) carry estimated="true": never summed with exact series by accident.
-  for (const [key, value] of s.estTokens) {
+  const requests: NumberPoint[] = [...requestsBy].map(([k, value]) => {
+    const [model, project] = split(k) as [string, string];
+    return { attributes: { model, project, user }, value };
+  });
+  // Hook estimates (sessions with no transcript here) are gauges, never counter points: once the
+  // transcript arrives the estimate is gone and the exact numbers count, and a counter that gave the
+  // estimate back would read as a reset (rate() and increase() would count everything again). So
+  // the counters carry exact numbers only, and summing a gauge with a counter takes intent.
+  const estimated = { user, estimated: 'true' };
+  const estTokens = [...s.estTokens].map(([key, value]) => {
     const [type, project] = split(key) as [string, string];
-    tokens.push({ attributes: { type, model: ESTIMATE_MODEL, project, user, estimated: 'true' }, value });
-  }
-  for (const [project, nanos] of s.estCost) cost.push({ attributes: { model: ESTIMATE_MODEL, project, user, estimated: 'true' }, value: nanos / NANOS_PER_USD });
+    return { attributes: { type, project, ...estimated }, value };
+  });
+  const estCost = [...s.estCost].map(([project, nanos]) => ({ attributes: { project, ...estimated }, value: nanos / NANOS_PER_USD }));
+  const estPrompts = [...s.estPrompts].map(([project, value]) => ({ attributes: { project, ...estimated }, value }));
   const notifications = [...s.notifications].map(([k, value]) => {
     const [type, project] = split(k) as [string, string];
     return { attributes: { type, project, user }, value };
@@ -189,8 +211,9 @@ export function metricData(fold: Fold, opts: MetricOptions): LedgerMetric[] {
   const histogram = (name: string, unit: string, description: string, points: HistogramPoint[], integer: boolean): HistogramMetric => ({ name, description, unit, integer, kind: 'histogram', points: sorted(points) });
 
   return [
-    counter(METRIC.tokenUsage, '{token}', 'Tokens used by Claude Code model calls, by token type (input, output, cache_read, cache_creation).', tokens),
-    counter(METRIC.costUsage, 'USD', 'Cost of Claude Code model calls in US dollars, computed from the price table (as ccotel stats).', cost, false),
+    counter(METRIC.tokenUsage, '{token}', 'Tokens used by Claude Code model calls, by token type (input, output, cache_read, cache_creation; cache writes split by cache_ttl 5m/1h) and agent (main, or the subagent type).', tokens),
+    counter(METRIC.costUsage, 'USD', 'Cost of Claude Code model calls in US dollars, computed from the price table (as ccotel stats), by agent (main, or the subagent type).', cost, false),
+    counter(METRIC.cacheSavings, 'USD', 'What prompt caching saved in US dollars: cache-read tokens at the input price minus their cache-read price.', savings, false),
     counter(METRIC.toolCalls, '{call}', 'Completed tool calls by outcome (success or error).', toolCalls),
     gauge(METRIC.toolCallsPending, '{call}', 'Tool calls without a result yet (running, or interrupted).', pending, true),
     counter(METRIC.modelRequests, '{request}', 'Model API requests (deduplicated responses), excluding API errors.', requests),
@@ -206,6 +229,9 @@ export function metricData(fold: Fold, opts: MetricOptions): LedgerMetric[] {
     gauge(METRIC.budgetCostTotal, 'USD', 'Cost so far in the current calendar period in the configured time zone, all projects.', budgetTotal),
     counter(METRIC.permissionRequests, '{request}', 'Permission requests reported by the PermissionRequest hook, by tool and outcome (unknown when the hook does not say).', permissions),
     counter(METRIC.notifications, '{notification}', 'Notifications reported by the Notification hook, by notification type.', notifications),
+    gauge(METRIC.tokenEstimate, '{token}', 'Tokens estimated from hook payloads (~4 characters a token) of sessions with no transcript here yet; drops when the transcript arrives.', estTokens, true),
+    gauge(METRIC.costEstimate, 'USD', 'Cost of the estimated tokens (Sonnet prices) of sessions with no transcript here yet; drops when the transcript arrives.', estCost),
+    gauge(METRIC.promptsEstimate, '{prompt}', 'Prompts seen only by the UserPromptSubmit hook (sessions with no transcript here yet); drops when the transcript arrives.', estPrompts, true),
     gauge(METRIC.lastEventTimestamp, 's', 'Newest event time in the ledger, seconds since the Unix epoch.', Number.isFinite(s.lastEventMs) ? [{ attributes: { user }, value: s.lastEventMs / 1000 }] : []),
     gauge(METRIC.lastExportTimestamp, 's', 'Wall-clock time of this export by a running ccotel daemon (its heartbeat), seconds since the Unix epoch.', opts.heartbeat ? [{ attributes: { user }, value: nowMs / 1000 }] : []),
   ];

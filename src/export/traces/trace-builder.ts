@@ -15,6 +15,7 @@ import { redactSecrets } from '../../detection/redact.js';
 import { agentSpanId, callDigest, chatSpanId, sessionSpanId, toolSpanId, traceIdFor, turnSpanId } from './ids.js';
 import type { AttrValue, SpanData, SpanEvent } from './span-data.js';
 import { toolAttributes, GENAI_PROVIDER, usageAttributes } from './attributes.js';
+import { applySubagentHook, isSubagentHook, subagentSpan, type AgentState } from './hook-spans.js';
 
 export interface TraceBuilderOptions {
   /** A session with no event for this long (event time vs now) is closed and its root span sent. */
@@ -43,6 +44,8 @@ export type ToolLookup = (toolUseId: string) => { target?: string; hits: readonl
 
 /** The ledger's merged record of a model call (all copies applied before the builder sees one). */
 export type UsageLookup = (callKey: string) => UsageRecord | undefined;
+/** The canonical repository url of a working directory (git-remote.ts), if it has a remote. */
+export type RepoLookup = (cwd: string) => string | undefined;
 
 interface PendingCall {
   key: string;
@@ -95,6 +98,10 @@ interface TurnState {
   /** Time range of the children sent so far: the turn is stretched to contain them. */
   childStart?: number;
   childEnd?: number;
+  /** The git branch of the turn's first line that names one (it may change within a session). */
+  branch?: string;
+  /** Hook events of the turn (Stop). */
+  events?: SpanEvent[];
 }
 interface SessionState {
   cwd: string;
@@ -113,7 +120,7 @@ interface SessionState {
   /** Per stream ('' = main, else agent id): the call being streamed and the last event time. */
   streams: Record<string, { pending?: PendingCall; lastTs?: number }>;
   tools: Record<string, OpenTool>;
-  agents: Record<string, { first: number; last: number; linked: boolean }>;
+  agents: Record<string, AgentState>;
   /** Keys of the model calls sent (root totals are the ledger's numbers for exactly these). */
   calls: Record<string, 1>;
   /** Digests of calls sent before the session was last closed (it was reopened). */
@@ -157,6 +164,7 @@ export class TraceBuilder {
     private readonly usageOf: UsageLookup,
     private readonly wallClock: () => number = Date.now,
     private readonly toolOf?: ToolLookup,
+    private readonly repoOf?: RepoLookup,
   ) {}
 
   snapshot(): TraceBuilderState {
@@ -223,9 +231,14 @@ export class TraceBuilder {
     s.seenAt = wall;
     s.start = Math.min(s.start, e.ts);
     s.last = Math.max(s.last, e.ts);
-    if (s.turn && !s.turn.emitted) s.turn.last = Math.max(s.turn.last, e.ts);
+    if (s.turn && !s.turn.emitted) {
+      s.turn.last = Math.max(s.turn.last, e.ts);
+      // (A prompt's branch is the next turn's.)
+      if (e.kind !== 'prompt') s.turn.branch ??= e.ctx.gitBranch;
+    }
     const agentId = e.ctx.agentId;
-    if (agentId) {
+    // SubagentStart/SubagentStop keep their own account of the agent (hook-spans.ts).
+    if (agentId && !(e.kind === 'hook' && isSubagentHook(e))) {
       const a = (s.agents[agentId] ??= { first: e.ts, last: e.ts, linked: false });
       a.first = Math.min(a.first, e.ts);
       a.last = Math.max(a.last, e.ts);
@@ -273,7 +286,7 @@ export class TraceBuilder {
         if (!agentId) {
           this.closeTurn(sid, s, s.turn?.last ?? e.ts);
           s.turns++;
-          s.turn = { spanId: turnSpanId(sid, e.uuid), start: e.ts, last: e.ts, index: s.turns, chars: e.chars, emitted: false };
+          s.turn = { spanId: turnSpanId(sid, e.uuid), start: e.ts, last: e.ts, index: s.turns, chars: e.chars, emitted: false, branch: e.ctx.gitBranch };
         }
         break;
       case 'turn_end':
@@ -359,11 +372,28 @@ export class TraceBuilder {
       s.turn = { spanId: turnSpanId(sid, `hook:${e.id}`), start: e.ts, last: e.ts, index: s.turns, chars: e.promptChars ?? 0, emitted: false };
       return;
     }
-    if (e.event === 'UserPromptSubmit' || e.event === 'Stop') return; // the transcript's turn says it all
+    if (isSubagentHook(e)) {
+      const step = applySubagentHook(s.agents, e);
+      if (step === 'emit') {
+        // A session with no transcript here: nothing will name the Task call, the pair is the span.
+        const a = s.agents[agentId!]!;
+        a.linked = true;
+        this.push(s, subagentSpan(sid, agentId!, a, sessionSpanId(sid), a.type ?? 'subagent', [a.first, a.last]));
+      }
+      if (step !== 'event') return;
+    }
+    // Every other event (unknown ones too) is a span event: Stop on the turn it ends, the rest on the root.
     const attributes: Record<string, AttrValue> = {};
     for (const [k, v] of Object.entries(e.detail)) attributes[`ccotel.hook.${k}`] = v;
     if (agentId) attributes['gen_ai.agent.id'] = agentId;
     const ev: SpanEvent = { name: e.event, timeMs: e.ts, attributes };
+    if (e.event === 'Stop' && s.turn && !s.turn.emitted) {
+      const list = (s.turn.events ??= []);
+      if (list.length < MAX_SESSION_EVENTS) list.push(ev);
+      // With no transcript, Stop (Claude finished answering) is the only end the turn gets.
+      if (!e.transcript) this.closeTurn(sid, s, e.ts);
+      return;
+    }
     if (!s.rootEmitted) {
       const list = (s.events ??= []);
       if (list.length < MAX_SESSION_EVENTS) list.push(ev);
@@ -403,18 +433,8 @@ export class TraceBuilder {
       // The Task call spans its whole subagent.
       start = Math.min(start, a.first);
       end2 = Math.max(end2, a.last);
-      const name = String(t.attrs['gen_ai.agent.name'] ?? 'subagent');
-      agentSpan = {
-        traceId: traceIdFor(sid),
-        spanId: agentSpanId(sid, agent),
-        parentSpanId: spanId,
-        name: `invoke_agent ${name}`,
-        kind: 'internal',
-        startMs: start,
-        endMs: end2,
-        attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': GENAI_PROVIDER, 'gen_ai.agent.id': agent, 'gen_ai.agent.name': name, 'gen_ai.conversation.id': sid },
-        error: t.isError ? 'subagent failed' : undefined,
-      };
+      const name = String(t.attrs['gen_ai.agent.name'] ?? a.type ?? 'subagent');
+      agentSpan = { ...subagentSpan(sid, agent, a, spanId, name, [start, end2]), error: t.isError ? 'subagent failed' : undefined };
     }
     const attributes: Record<string, AttrValue> = { ...t.attrs, 'ccotel.tool.result.chars': t.resultChars ?? 0 };
     if (hookTimed) attributes['ccotel.tool.timing'] = 'hook';
@@ -472,7 +492,20 @@ export class TraceBuilder {
     // A tool of this turn with no result was interrupted: it ends with the turn.
     for (const [id, tool] of Object.entries(s.tools)) if (tool.parent === t.spanId) this.emitIncompleteTool(sid, s, id, Math.max(end, t.last));
     t.emitted = true;
-    this.push(s, { traceId: traceIdFor(sid), spanId: t.spanId, parentSpanId: sessionSpanId(sid), name: 'turn', kind: 'internal', startMs: Math.min(t.start, t.childStart ?? t.start), endMs: Math.max(t.start, end, t.childEnd ?? end), attributes: { 'gen_ai.conversation.id': sid, 'ccotel.turn.index': t.index, 'ccotel.prompt.chars': t.chars } });
+    const attributes: Record<string, AttrValue> = { 'gen_ai.conversation.id': sid, 'ccotel.turn.index': t.index, 'ccotel.prompt.chars': t.chars, ...this.vcsAttributes(s.cwd, t.branch) };
+    this.push(s, { traceId: traceIdFor(sid), spanId: t.spanId, parentSpanId: sessionSpanId(sid), name: 'turn', kind: 'internal', startMs: Math.min(t.start, t.childStart ?? t.start), endMs: Math.max(t.start, end, t.childEnd ?? end), attributes, events: t.events });
+  }
+
+  /** vcs.ref.head.name (the branch, never a metric label) and the cwd's repository url. */
+  private vcsAttributes(cwd: string, branch: string | undefined): Record<string, AttrValue> {
+    const a: Record<string, AttrValue> = {};
+    if (branch) {
+      a['vcs.ref.head.name'] = redactSecrets(branch);
+      a['vcs.ref.type'] = 'branch';
+    }
+    const repo = cwd ? this.repoOf?.(cwd) : undefined;
+    if (repo) a['vcs.repository.url.full'] = repo;
+    return a;
   }
 
   /** Nothing in the turn is still running (a tool, a subagent, a call being streamed). */
@@ -519,7 +552,8 @@ export class TraceBuilder {
     for (const [agentId, a] of Object.entries(s.agents)) {
       if (a.linked) continue;
       // Subagents with no Task call (compaction agents) hang off the session root.
-      this.push(s, { traceId: traceIdFor(sid), spanId: agentSpanId(sid, agentId), parentSpanId: sessionSpanId(sid), name: `invoke_agent ${agentId.startsWith('acompact') ? 'compact' : 'subagent'}`, kind: 'internal', startMs: a.first, endMs: a.last, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': GENAI_PROVIDER, 'gen_ai.agent.id': agentId, 'gen_ai.conversation.id': sid } });
+      // A SubagentStart with no stop ends with the session, like any open span.
+      this.push(s, subagentSpan(sid, agentId, a, sessionSpanId(sid), a.type ?? (agentId.startsWith('acompact') ? 'compact' : 'subagent'), [a.first, a.last], s.last));
     }
     if (!s.rootEmitted) this.emitRoot(sid, s);
     const digests = (s.callsBefore ?? '') + Object.keys(s.calls).map(callDigest).join('');
@@ -554,7 +588,8 @@ export class TraceBuilder {
       'ccotel.session.tool_errors': s.totals.toolErrors,
       'ccotel.session.compactions': s.totals.compactions,
     };
-    if (s.branch) attributes['ccotel.git.branch'] = s.branch;
+    // The session's latest branch (each turn span has its own).
+    Object.assign(attributes, this.vcsAttributes(s.cwd, s.branch));
     if (s.version) attributes['ccotel.claude_code.version'] = s.version;
     this.outbox.push({ traceId: traceIdFor(sid), spanId: sessionSpanId(sid), name: 'invoke_agent claude-code', kind: 'internal', startMs: Math.min(s.start, s.spanStart ?? s.start), endMs: Math.max(s.last, s.spanEnd ?? s.last), attributes, events: s.events });
   }
