@@ -10,9 +10,8 @@
 //   INGEST_BENCH_REPS=5   repetitions per shape      INGEST_BENCH_SHAPES=bench,heavy
 //   INGEST_BENCH_BENCH_MB=400   INGEST_BENCH_HEAVY_SESSIONS=1450 (about 2 files per session)
 //   BENCH_EXPORT=0        skip the backfill into a real collector
-//   INGEST_BENCH_WORKERS=auto,0,1   ccotel runs per repetition, one per CCOTEL_WORKERS mode (auto: the
-//                         default, a worker thread when the history is large and a core is free;
-//                         0: main thread only; 1: always a worker). Default: auto
+//   INGEST_BENCH_WORKERS=auto,1   ccotel runs per repetition, one per CCOTEL_WORKERS mode (auto: unset,
+//                         the default; 0: main thread only; 1: a worker thread reads ahead). Default: auto
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

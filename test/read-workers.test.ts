@@ -1,8 +1,7 @@
 // A cold read with a worker thread reading ahead (src/sources/read-pool.ts, used by
-// IngestManager.syncAll on large histories) must give exactly what the single-threaded read gives:
+// IngestManager.syncAll with CCOTEL_WORKERS=1) must give exactly what the single-threaded read gives:
 // the generator's totals, the same checkpoints (lines, malformed lines per file) and the same
-// warnings in the same order. CCOTEL_WORKERS=1 forces the worker on this small history, =0 keeps
-// everything on the main thread.
+// warnings in the same order. CCOTEL_WORKERS=0 keeps everything on the main thread.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,7 +3,6 @@
 // checkpoints. A commit makes the sinks' output safe first (spans accepted by the collector), then
 // writes the ledger and the checkpoints in one durable step.
 import { statSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
 import type { Logger } from '../log.js';
 import { UserError } from '../errors.js';
 import type { EventSink } from '../model/sink.js';
@@ -40,14 +39,15 @@ export type ProgressFn = (done: number, total: number) => void;
 const COMMIT_EVERY_BYTES = 8 << 20;
 const COMMIT_EVERY_MS = 500;
 
-// A history this large is read with a worker thread prefetching the next files, when a second core
-// is free (CCOTEL_WORKERS=0: never; =1: always). Below it, starting a worker costs more than it
-// saves; on a busy machine the worker gets no core of its own, and sending events between threads
-// only adds CPU time (about a fifth more, measured on 2 cores).
-const WORKER_MIN_BYTES = 48 << 20;
+// CCOTEL_WORKERS=1: a worker thread reads and normalizes the next files while this thread applies
+// the current one. Off by default: measured on a shared 2-core machine it saved no wall time (the
+// second core was busy), cost about a fifth more CPU (events cross threads by structured clone) and
+// raised peak RSS by ~55 MB on a 417 MB history. `npm run bench` with INGEST_BENCH_WORKERS=0,1
+// compares both on a quiet machine. Results are identical either way (test/read-workers.test.ts).
+const workersWanted = (): boolean => process.env.CCOTEL_WORKERS === '1';
 // How far ahead the worker reads: enough to keep it busy, bounded so prefetched events stay small.
-const PREFETCH_FILES = 8;
-const PREFETCH_BYTES = 24 << 20;
+const PREFETCH_FILES = 4;
+const PREFETCH_BYTES = 8 << 20;
 
 /** Where reading one file starts, decided before reading (possibly ahead of time, for a prefetch). */
 interface Prepared {
@@ -95,7 +95,7 @@ export class IngestManager {
     let done = 0;
     let committedAt = { bytes: 0, time: Date.now() };
     progress?.(0, total);
-    const pool = this.startPool(total);
+    const pool = this.startPool();
     let ahead = 0;
     try {
       for (let i = 0; i < plan.length; i++) {
@@ -131,14 +131,8 @@ export class IngestManager {
     await this.commit();
   }
 
-  private startPool(total: number): ReadPool | undefined {
-    const env = process.env.CCOTEL_WORKERS;
-    if (env === '0') return undefined;
-    if (env !== '1') {
-      const cores = availableParallelism();
-      if (total < WORKER_MIN_BYTES || cores < 2 || loadavg()[0]! >= cores) return undefined;
-    }
-    return ReadPool.start(this.readerOpts, 1);
+  private startPool(): ReadPool | undefined {
+    return workersWanted() ? ReadPool.start(this.readerOpts, 1) : undefined;
   }
 
   /** Plans a file ahead of its turn and has a worker read its first slice. */

@@ -1,5 +1,6 @@
 // Worker threads that read and normalize the next files while the main thread applies the current
-// one (a cold read of a large history: parsing is about half the work, and a second core is idle).
+// one (a cold read of a large history: parsing is about half the work; CCOTEL_WORKERS=1, see
+// ingest/manager.ts for why it is not the default).
 // Only reading moves off the main thread: the ledger, the sinks and every commit stay there, in
 // file order, so results are the same as a single-threaded read.
 // A job the worker has not started when its turn comes is taken back and read on the main thread
