@@ -42,6 +42,8 @@ const SLOTS = 1024;
 export interface PooledJob {
   /** The worker's result, or undefined when the worker had not started it (read it yourself). */
   take(): Promise<PooledSlice> | undefined;
+  /** The worker has started it (take() will give its result). */
+  started(): boolean;
 }
 
 export class ReadPool {
@@ -87,6 +89,7 @@ export class ReadPool {
     w.postMessage(job);
     return {
       take: () => (Atomics.compareExchange(this.claims, slot, CLAIM.open, CLAIM.caller) === CLAIM.open ? undefined : (result as Promise<PooledSlice>)),
+      started: () => Atomics.load(this.claims, slot) === CLAIM.worker,
     };
   }
 
