@@ -2,6 +2,7 @@
 // next to a plain Node read+JSON.parse of the same bytes and to ccusage's native binary.
 //
 //   BENCH_MB=400 (history size)   BENCH_SEED=1   BENCH_KEEP_STATE=1 (keep .bench/state-* dirs)
+//   BENCH_SESSIONS=0  skip bench/sessions.ts (ccotel sessions: listing, search, --show, index size)
 //   BENCH_EXPORT=0  skip bench/export.ts (backfill into a real collector, live latency), which needs
 //                   the collector binary (scripts/build-collector.sh or CCOTEL_OTELCOL_BIN)
 //   BENCH_DAEMON=0 | only   skip, or run only, bench/daemon.ts: `ccotel run` on the second shape
@@ -94,6 +95,18 @@ benchCases.push({
     return { name: 'ccotel audit --json warm', m, target: '< 0.5 s', met: m.code === 0 && m.seconds < 0.5, note: `${hits} rule hits` };
   },
 });
+
+// `ccotel sessions` (bench/sessions.ts): listing, searches and --show on the bench history, and the
+// index's size. BENCH_SESSIONS=0 skips it.
+if (process.env.BENCH_SESSIONS !== '0') {
+  benchCases.push({
+    name: 'ccotel sessions',
+    async run(ctx) {
+      const { benchSessions } = await import('./sessions.js');
+      return (await benchSessions(ctx)).rows;
+    },
+  });
+}
 
 const DAEMON = process.env.BENCH_DAEMON ?? '1';
 if (DAEMON !== '0') {
@@ -226,7 +239,7 @@ let lines = 0, bad = 0, bytes = 0;
 })();
 `;
 
-function ensureHistory(mb: number, seed: number): { root: string; expected: Expected; dir: string } {
+export function ensureHistory(mb: number, seed: number): { root: string; expected: Expected; dir: string } {
   const dir = join(REPO, '.bench', `history-${mb}mb-seed${seed}`);
   const root = join(dir, 'claude');
   const done = join(dir, 'expected.json');

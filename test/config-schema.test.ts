@@ -51,6 +51,8 @@ describe('config schema', () => {
     ['an unknown time zone', 'timezone: Mars/Olympus\n', /: timezone must be an IANA time zone/],
     ['an unknown protocol', 'otlp: {protocol: grpc}\n', /: otlp\.protocol must be one of "http\/protobuf", "http\/json" \(got "grpc"\)/],
     ['a header value that is not text', 'otlp: {headers: {x-team: 5}}\n', /: otlp\.headers\.x-team must be text \(got number\)/],
+    ['a recent-session cap out of range', 'recentSessions: {max: 5000}\n', /: recentSessions\.max must be a whole number from 0 to 1000/],
+    ['a recent-session window of 0 hours', 'recentSessions: {windowHours: 0}\n', /: recentSessions\.windowHours must be a positive number of hours/],
     ['a typo inside a price', 'pricing:\n  acme: {input: 1, output: 1, cacheWrite: 1, cacheRead: 1, cachRead: 2}\n', /unknown setting "pricing\.acme\.cachRead"/],
   ];
   for (const [what, text, msg] of cases) {

@@ -16,7 +16,7 @@ import { dashboards } from '../dashboards/generator/index.js';
 import { NATIVE } from '../dashboards/generator/native.js';
 import { CLI, cliEnv, requireBuiltCli, runStats } from './support/ccotel-cli.js';
 import { panelsOf, substitute, variablesOf, type Choice, type Macros, type Target } from './support/dashboards.js';
-import { generateHistory, type Expected } from './support/history-generator.js';
+import { generateHistory, type Expected, type SessionExpected } from './support/history-generator.js';
 import { writePlantedHistory } from './support/planted-history.js';
 import { promQuery, startStack, type Stack } from './support/stack.js';
 import { waitFor } from './support/wait.js';
@@ -121,7 +121,11 @@ describe('dashboards against the real stack (Prometheus, Jaeger) after a backfil
       const body = (await (await fetch(`${stack.prometheus}/api/v1/label/${label}/values?${q}`)).json()) as { data?: string[]; error?: string };
       if (!body.data) throw new Error(`${d.uid} $${v.name}: ${def}: ${body.error}`);
       if (!body.data.length) failures.push(`${d.uid} $${v.name} (${scenario.name}): ${def} returned nothing`);
-      vars[v.name] = { choice: scenario.choose(v.name, body.data), allValue: v.allValue ?? '' };
+      // a single-value variable without All (the session) takes one value, as Grafana's picker allows
+      let choice = scenario.choose(v.name, body.data);
+      if (!v.includeAll && 'all' in choice) choice = { values: [[...body.data].sort()[0]!] };
+      if (!v.multi && 'values' in choice && choice.values.length > 1) choice = { values: [choice.values[0]!] };
+      vars[v.name] = { choice, allValue: v.allValue ?? '' };
     }
     return { vars, failures };
   }
@@ -268,6 +272,23 @@ describe('dashboards against the real stack (Prometheus, Jaeger) after a backfil
     expect(await statValue('ccotel-overview', 'Active users in range', everything)).toBe(1);
   });
 
+  it("the session drill-down's stats equal the generator's truth for each of today's sessions", async () => {
+    const titles: Record<string, keyof SessionExpected> = { Cost: 'costUSD', Tokens: 'tokens', 'Tool calls': 'toolCalls', 'Tool errors': 'toolErrors', Subagents: 'subagents', Prompts: 'prompts' };
+    for (const id of todaySessions) {
+      const truth = today.bySession[id]!;
+      const pick: Scenario = { name: `session ${id}`, choose: (v, values) => (v === 'session' ? (expect(values).toContain(id), { values: [id] }) : { all: true }) };
+      for (const [title, key] of Object.entries(titles)) {
+        const v = await statValue('ccotel-session', title, pick);
+        if (key === 'costUSD') expect(v, `${id} ${title}`).toBeCloseTo(truth.costUSD, 9);
+        else expect(v, `${id} ${title}`).toBe(truth[key]);
+      }
+    }
+    // the old history's sessions (2025) are far outside the 24 h window: not on the gauges
+    const ids = (await promQuery(stack.prometheus, `group by (session_id) (ccotel_session_cost_USD)`)).map((r) => r.metric['session_id']!);
+    for (const id of Object.keys(old.bySession)) expect(ids).not.toContain(id);
+    for (const id of todaySessions) expect(ids).toContain(id);
+  });
+
   it('Jaeger link templates resolve to the traces Jaeger returns', async () => {
     const m = macrosFor(Date.now() - 3 * 3_600_000, Date.now());
     const session = Object.values(all).find((d) => d.uid === 'ccotel-session')!;
@@ -278,15 +299,32 @@ describe('dashboards against the real stack (Prometheus, Jaeger) after a backfil
       return u;
     };
     // the dashboard link: Jaeger's search for the selected session → exactly its trace
-    const sessionId = todaySessions[0]!;
+    const sessionId = (vars['session']!.choice as { values: string[] }).values[0]!;
     const link = (session.links ?? []).find((l) => l.title === 'Session in Jaeger')!;
     const found = await followJaegerLink(fill(link.url!));
     expect(found.map((t) => rootOf(t)?.conversation)).toEqual([sessionId]);
-    // "Open this trace in Jaeger" on the session tables: ${__value.raw} is the trace id column
-    const open = panelsOf(session)[0]!.fieldConfig!.defaults.links![0]!.url;
-    const byId = await followJaegerLink(fill(open, { '__value.raw': found[0]!.traceID }));
+    // "Open this trace in Jaeger" on the Jaeger table: ${__value.raw} is the trace id column
+    const jaegerTable = panelsOf(session).find((p) => p.targets?.[0]?.datasource?.type === 'jaeger')!;
+    const byId = await followJaegerLink(fill(jaegerTable.fieldConfig!.defaults.links![0]!.url, { '__value.raw': found[0]!.traceID }));
     expect(byId.map((t) => t.traceID)).toEqual([found[0]!.traceID]);
     expect(rootOf(byId[0]!)?.costUSD).toBeGreaterThan(0);
+    // the stats' link: ${__field.labels.trace_id} of the session gauges → that same trace
+    for (const p of panelsOf(session).filter((x) => x.type === 'stat')) {
+      const rows = await promQuery(stack.prometheus, substitute(p.targets![0]!.expr!, m, vars));
+      expect(rows.map((r) => r.metric['session_id']), p.title).toEqual([sessionId]);
+      const url = p.fieldConfig!.defaults.links![0]!.url.replaceAll('${__field.labels.trace_id}', rows[0]!.metric['trace_id']!);
+      const traces = await followJaegerLink(fill(url));
+      expect(traces.map((t) => rootOf(t)?.conversation), `${p.title}: ${url}`).toEqual([sessionId]);
+    }
+    // the recent-sessions table's link: ${__data.fields.trace_id} of each row → that row's session
+    const recent = panelsOf(session).find((p) => p.type === 'table' && p.targets?.[0]?.datasource?.type === 'prometheus')!;
+    const { vars: allVars } = await variableValues(session, everything, m);
+    const recentRows = await promQuery(stack.prometheus, substitute(recent.targets![0]!.expr!, m, allVars));
+    expect(recentRows.length).toBeGreaterThanOrEqual(todaySessions.length);
+    for (const r of recentRows) {
+      const url = recent.fieldConfig!.defaults.links![0]!.url.replaceAll('${__data.fields.trace_id}', r.metric['trace_id']!);
+      expect((await followJaegerLink(fill(url))).map((t) => rootOf(t)?.conversation), url).toEqual([r.metric['session_id']]);
+    }
 
     // security table rows → Jaeger search by rule → traces whose tool spans carry that rule's event
     const security = Object.values(all).find((d) => d.uid === 'ccotel-security')!;

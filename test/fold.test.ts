@@ -469,3 +469,23 @@ describe('fold file in the state directory', () => {
     store.close();
   });
 });
+
+describe('fold: a larger copy never moves a counted call', () => {
+  it('an older progress copy (agent named by its Task call) replaced by the subagent file copy keeps the distinct-subagent count', () => {
+    const ledger = new Ledger();
+    const fold = new Fold({ pricer });
+    ledger.onChange((c) => fold.apply(c));
+    const usage = (output: number): Usage => ({ input: 10, output, cacheCreation: 0, cacheCreation1h: 0, cacheSplit: false, cacheRead: 0, fast: false });
+    const ctx = (agentId: string): EventContext => ({ sessionId: 's1', cwd: '/p', agentId });
+    const call = (agentId: string, key: string, output: number): ModelEvent => ({ kind: 'model_call', ctx: ctx(agentId), ts: BASE, key, messageId: key, model: MODELS[0]!, usage: usage(output), apiError: false });
+    const distinct = () => [...(fold.series.subagents.get('/p') ?? new Map()).keys()].length;
+    // The subagent file's first call, then a progress copy of its second call without data.agentId.
+    ledger.apply(call('a1', 'm1:r1', 5));
+    ledger.apply(call('task-t1', 'm2:r2', 5));
+    expect(distinct()).toBe(2);
+    // The subagent file's own (larger) copy of the second call arrives.
+    ledger.apply(call('a1', 'm2:r2', 9));
+    expect(distinct()).toBeGreaterThanOrEqual(2);
+    expect(ledger.usage.get('m2:r2')!.usage.output).toBe(9);
+  });
+});

@@ -2,7 +2,8 @@
 // the cache_ttl split of cache writes and the cache-savings counter (issue 10). Truth: hand-made
 // events, the history generator's Expected (which is told each subagent's type, and prices savings
 // from its own table) and an independent scan of the real fixture.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -116,6 +117,20 @@ async function ingest(root: string, subagentsFirst = false): Promise<Ledger> {
   return ledger;
 }
 
+describe('cache savings counter', () => {
+  it('never goes down as calls are added, even with a configured cache-read price above the input price', () => {
+    // A price table from the config may say anything; a counter may not give value back.
+    const odd = new Pricer({ ...EMBEDDED_PRICES, 'claude-sonnet-4-5': { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 2 } });
+    const l = new Ledger();
+    const saved = () => byLabel(computeMetricData(l, odd, OPTS), METRIC.cacheSavings, 'agent')['main'] ?? 0;
+    const withUsage = (key: string, u: Partial<Usage>): ModelEvent => ({ ...(call(ctx(), key, 5) as Extract<ModelEvent, { kind: 'model_call' }>), usage: usage(u) });
+    l.apply(withUsage('c1', { input: 10, output: 5 }));
+    const first = saved();
+    l.apply(withUsage('c2', { input: 10, output: 5, cacheRead: 1_000_000 }));
+    expect(saved()).toBeGreaterThanOrEqual(first);
+  });
+});
+
 describe('meta files', () => {
   it('a subagent transcript\'s agent-<id>.meta.json names its type; without one (and no Task call) it is unknown', async () => {
     const root = fresh('meta');
@@ -130,6 +145,22 @@ describe('meta files', () => {
     writeFileSync(join(sub, 'agent-a3.meta.json'), '{not json'); // a damaged hint is no error
     expect(labels(await ingest(root))).toEqual({ 'm0:r-m0': 'main', 'm1:r-m1': 'plan', 'm2:r-m2': 'unknown', 'm3:r-m3': 'unknown' });
   });
+});
+
+describe('meta files that are not small regular files', () => {
+  it('a FIFO or a device as agent-<id>.meta.json gives no type and never stalls ingest', () => {
+    const sub = fresh('meta-fifo');
+    mkdirSync(sub, { recursive: true });
+    execFileSync('mkfifo', [join(sub, 'agent-a1.meta.json')]);
+    symlinkSync('/dev/zero', join(sub, 'agent-a2.meta.json'));
+    // In a child: a read stuck on the FIFO would otherwise hold this worker's thread pool.
+    const mod = new URL('../src/sources/agent-meta.ts', import.meta.url).href;
+    const paths = [join(sub, 'agent-a1.jsonl'), join(sub, 'agent-a2.jsonl')];
+    const code = `import(${JSON.stringify(mod)}).then(async (m) => console.log(JSON.stringify(await Promise.all(${JSON.stringify(paths)}.map(async (p) => (await m.readAgentType(p)) ?? null)))));`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=256' } });
+    expect(child.signal, child.stderr).toBeNull();
+    expect(JSON.parse(child.stdout)).toEqual([null, null]);
+  }, 30_000);
 });
 
 describe('reading order while following', () => {

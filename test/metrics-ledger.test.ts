@@ -396,6 +396,12 @@ describe('Prometheus names (collector prometheusexporter, add_metric_suffixes: t
       'ccotel.token.estimate': 'ccotel_token_estimate',
       'ccotel.cost.estimate': 'ccotel_cost_estimate_USD',
       'ccotel.prompts.estimate': 'ccotel_prompts_estimate',
+      'ccotel.session.cost': 'ccotel_session_cost_USD',
+      'ccotel.session.tokens': 'ccotel_session_tokens',
+      'ccotel.session.tool_calls': 'ccotel_session_tool_calls',
+      'ccotel.session.tool_errors': 'ccotel_session_tool_errors',
+      'ccotel.session.subagents': 'ccotel_session_subagents',
+      'ccotel.session.prompts': 'ccotel_session_prompts',
     });
   });
 

@@ -9,6 +9,7 @@ import type { EventContext, ModelEvent, Usage } from '../src/model/events.js';
 import { Fold } from '../src/fold/fold.js';
 import { createMetricsPipeline, type MetricsPipeline } from '../src/export/metrics/metrics-pipeline.js';
 import { probablyFreePort } from './support/temp.js';
+import { traceIdFor } from '../src/export/traces/ids.js';
 
 const usage = (p: Partial<Usage>): Usage => ({ input: 0, output: 0, cacheCreation: 0, cacheCreation1h: 0, cacheSplit: false, cacheRead: 0, fast: false, ...p });
 const T0 = Date.parse('2025-06-10T10:00:00Z');
@@ -125,6 +126,12 @@ describe('prometheus mode', () => {
       ccotel_budget_cost_USD: 'gauge',
       ccotel_budget_cost_total_USD: 'gauge',
       ccotel_exporter_last_event_timestamp_seconds: 'gauge',
+      ccotel_session_cost_USD: 'gauge',
+      ccotel_session_tokens: 'gauge',
+      ccotel_session_tool_calls: 'gauge',
+      ccotel_session_tool_errors: 'gauge',
+      ccotel_session_subagents: 'gauge',
+      ccotel_session_prompts: 'gauge',
     });
     for (const name of Object.keys(types)) expect(help[name], name).toBeTruthy();
   });
@@ -154,6 +161,14 @@ describe('prometheus mode', () => {
       expect(find('ccotel_budget_cost_total_USD', { user: 'alice', period })[0]).toBeCloseTo(1.0001, 12);
     }
     expect(find('target_info', { service_name: 'claude-code', user_name: 'alice' })).toEqual([1]);
+    // the session (last event 1 h before NOW, inside the default 24 h window) on the recent-session gauges
+    const one = { ...base, session_id: 's1', trace_id: traceIdFor('s1') };
+    expect(find('ccotel_session_cost_USD', one)[0]).toBeCloseTo(1.0001, 12);
+    expect(find('ccotel_session_tokens', one)).toEqual([200_100]);
+    expect(find('ccotel_session_tool_calls', one)).toEqual([2]);
+    expect(find('ccotel_session_tool_errors', one)).toEqual([1]);
+    expect(find('ccotel_session_prompts', one)).toEqual([1]);
+    expect(find('ccotel_session_subagents', one)).toEqual([0]);
   });
 
   it('serves histograms as cumulative _bucket series with le, plus _sum and _count', () => {

@@ -1,7 +1,8 @@
 // Spans carry the git branch of each turn (vcs.ref.head.name, from the lines' gitBranch, which
 // changes within a session) and the repository (vcs.repository.url.full) read from the cwd's git
 // config, found by walking up, worktrees and submodules included; credentials never leave.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +41,21 @@ describe('repository url from .git/config', () => {
     expect(canonicalRepoUrl('C:\\repos\\app')).toBeUndefined();
   });
 
+  it('url.<base>.insteadOf aliases are expanded the way git does (longest prefix), credentials in the base dropped', () => {
+    const cfg = `[url "git@github.com:"]\n\tinsteadOf = gh:\n[url "https://bot:ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/acme-private/"]\n\tinsteadOf = gh:acme-private/\n[remote "origin"]\n\turl = gh:acme/app.git\n[remote "priv"]\n\turl = gh:acme-private/tool\n`;
+    expect(canonicalRepoUrl(remoteUrlOf(cfg)!)).toBe('https://github.com/acme/app');
+    const priv = canonicalRepoUrl(remoteUrlOf(cfg.replace('[remote "origin"]\n\turl = gh:acme/app.git\n', ''))!);
+    expect(priv).toBe('https://github.com/acme-private/tool');
+  });
+
+  it('userinfo-like text in the path (a mistyped scheme, an odd scp form) or a query never leaves', () => {
+    // git reads `https:/u:p@host/x` (one slash) as scp-like: host `https`, path `/u:p@host/x`.
+    for (const url of ['https:/alice:hunter2pass@github.com/me/app.git', 'github.com:alice:hunter2pass@me/app', 'https://github.com/alice:hunter2pass@me/app', 'git@github.com:me/app?pass=hunter2pass', 'git@github.com:me/app#hunter2pass']) {
+      expect(canonicalRepoUrl(url) ?? '', url).not.toContain('hunter2pass');
+    }
+    expect(canonicalRepoUrl('git@github.com:me/app.git?x=1')).toBe('https://github.com/me/app');
+  });
+
   it('walks up from the cwd; a worktree\'s .git file leads to the common config; a submodule has its own', () => {
     const main = join(dir, 'main');
     write(join(main, '.git', 'config'), '[remote "origin"]\n\turl = git@github.com:acme/main.git\n');
@@ -66,6 +82,31 @@ describe('repository url from .git/config', () => {
     expect(repos.of(join(main, 'src', 'deep'))).toBe('https://github.com/acme/main');
     expect(new RepoUrls().of(join(main, 'src', 'deep'))).toBe('https://github.com/acme/renamed');
   });
+});
+
+describe('a .git/config that is not a small regular file', () => {
+  // Read synchronously on the trace path: a FIFO or a device must be skipped, never waited on or
+  // read to the end (the lookup runs in a child so a hang fails the test instead of blocking it).
+  it('a FIFO, /dev/zero, or a .git file whose commondir is a FIFO gives no url and returns at once', () => {
+    const fifoRepo = join(dir, 'fifo-repo');
+    mkdirSync(join(fifoRepo, '.git'), { recursive: true });
+    execFileSync('mkfifo', [join(fifoRepo, '.git', 'config')]);
+    const zeroRepo = join(dir, 'zero-repo');
+    mkdirSync(join(zeroRepo, '.git'), { recursive: true });
+    symlinkSync('/dev/zero', join(zeroRepo, '.git', 'config'));
+    const wtRepo = join(dir, 'fifo-wt');
+    mkdirSync(join(wtRepo, 'gitdir'), { recursive: true });
+    execFileSync('mkfifo', [join(wtRepo, 'gitdir', 'commondir')]);
+    writeFileSync(join(wtRepo, '.git'), `gitdir: ${join(wtRepo, 'gitdir')}\n`);
+    const loopRepo = join(dir, 'loop-repo');
+    mkdirSync(join(loopRepo, '.git'), { recursive: true });
+    symlinkSync(join(loopRepo, '.git', 'config'), join(loopRepo, '.git', 'config'));
+    const mod = new URL('../src/export/traces/git-remote.ts', import.meta.url).href;
+    const code = `import(${JSON.stringify(mod)}).then((m) => { const r = new m.RepoUrls(); console.log(JSON.stringify(${JSON.stringify([fifoRepo, zeroRepo, wtRepo, loopRepo])}.map((d) => r.of(d) ?? null))); });`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=256' } });
+    expect(child.signal, child.stderr).toBeNull();
+    expect(JSON.parse(child.stdout)).toEqual([null, null, null, null]);
+  }, 30_000);
 });
 
 describe('trace spans', () => {

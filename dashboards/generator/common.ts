@@ -9,7 +9,6 @@ import {
   DashboardLinkType,
   DatasourceVariableBuilder,
   QueryVariableBuilder,
-  TextBoxVariableBuilder,
   ThresholdsConfigBuilder,
   ThresholdsMode,
   VariableRefresh,
@@ -48,6 +47,13 @@ export const M = {
   tokenEstimate: gauge(METRIC.tokenEstimate, '{token}'),
   costEstimate: gauge(METRIC.costEstimate, 'USD'),
   promptsEstimate: gauge(METRIC.promptsEstimate, '{prompt}'),
+  // Recent sessions only (bounded: recentSessions.windowHours / .max), labels session_id and trace_id.
+  sessionCost: gauge(METRIC.sessionCost, 'USD'),
+  sessionTokens: gauge(METRIC.sessionTokens, '{token}'),
+  sessionToolCalls: gauge(METRIC.sessionToolCalls, '{call}'),
+  sessionToolErrors: gauge(METRIC.sessionToolErrors, '{error}'),
+  sessionSubagents: gauge(METRIC.sessionSubagents, '{agent}'),
+  sessionPrompts: gauge(METRIC.sessionPrompts, '{prompt}'),
 } as const;
 
 /** The service name ccotel's traces carry (OTEL_SERVICE_NAME default). */
@@ -109,8 +115,22 @@ export function datasourceVariables(withJaeger: boolean): cog.Builder<any>[] {
   return v;
 }
 
-export function sessionVariable(): TextBoxVariableBuilder {
-  return new TextBoxVariableBuilder('session').label('session id').description('Claude Code session id (the transcript file name); pick one from the Recent sessions table.').defaultValue('');
+/**
+ * One of the recent sessions (the ccotel.session.* gauges carry session_id only for the sessions
+ * whose last event is within recentSessions.windowHours, at most recentSessions.max: a bounded list).
+ */
+export function sessionVariable(labels: Label[]): QueryVariableBuilder {
+  const q = `label_values(${M.sessionCost}${selector(labels)}, session_id)`;
+  return new QueryVariableBuilder('session')
+    .label('session id')
+    .description('A recent Claude Code session (the transcript file name): those whose last event is within recentSessions.windowHours (default 24 h), the newest recentSessions.max (default 50).')
+    .datasource(PROM)
+    .query({ qryType: 1, query: q, refId: 'PrometheusVariableQueryEditor-VariableQuery' })
+    .definition(q)
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(VariableSort.AlphabeticalAsc)
+    .multi(false)
+    .includeAll(false);
 }
 
 export function promQuery(expr: string, legend = '', ref = 'A'): DataqueryBuilder {

@@ -85,6 +85,14 @@ export const configSchema = z
       .strict()
       .default({})
       .describe('the embedded Prometheus endpoint `ccotel run` serves when no OTLP endpoint is set'),
+    recentSessions: z
+      .object({
+        windowHours: z.number({ invalid_type_error: 'must be a positive number of hours' }).positive('must be a positive number of hours').default(24).describe('a session is on the ccotel.session.* gauges while its last event is at most this many hours old'),
+        max: z.number({ invalid_type_error: 'must be a whole number from 0 to 1000' }).int('must be a whole number from 0 to 1000').min(0, 'must be a whole number from 0 to 1000').max(1000, 'must be a whole number from 0 to 1000').default(50).describe('at most this many sessions (the newest) on those gauges; 0 turns them off. Bounds their series count (docs/metrics.md)'),
+      }, { invalid_type_error: 'must be a mapping (windowHours, max)' })
+      .strict()
+      .default({})
+      .describe('the bounded set of recent sessions exported with a session_id label (the Session drill-down dashboard)'),
     budgets: z
       .object({
         daily: usd.optional().describe('USD per calendar day (in `timezone`), exact transcript costs of all projects'),

@@ -15,6 +15,7 @@ import { createFileSpanExporter, createOtlpSpanExporter } from './traces/span-ex
 import { RetryingExporter, httpStatusOf, isRetryable, refusalHint, type RetryPolicy } from './retry.js';
 import { displayUrl } from '../log.js';
 import { createMetricsPipeline } from './metrics/metrics-pipeline.js';
+import { recentSessionOptions } from './metrics/session-gauges.js';
 
 export interface ExportPipeline {
   traces: TraceSink;
@@ -64,6 +65,7 @@ export function createExportPipeline(settings: Settings, fold: Fold, usageOf: Us
     mode: target.urls.metrics ? { kind: 'otlp', target } : { kind: 'prometheus', host: prom.host, port: prom.port },
     exportIntervalMs: o.metricsIntervalMs,
     heartbeat: o.heartbeat,
+    recentSessions: recentSessionOptions(settings.config),
     onExportResult: !o.logMetricFailures ? undefined : (err) => {
       if (!err) return log.info('metrics delivered again');
       const status = httpStatusOf(err);

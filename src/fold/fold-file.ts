@@ -15,6 +15,7 @@ import { Fold, LEGACY_START_MS, type FoldOptions } from './fold.js';
 import type { Cell, ModelTotals } from './cell.js';
 import type { Counts } from './counts.js';
 import { newSeries, type Series } from './series.js';
+import { sessionsFromPlain, sessionsToPlain, type SessionSummaries } from './session-summary.js';
 
 export const FOLD_FORMAT = 'ccotel-fold';
 // 2: cells and series count sensitive-action rule hits (an older fold is rebuilt from the ledger).
@@ -39,6 +40,7 @@ interface FoldFile {
   startMs: number;
   cells: Map<number, Map<string, Cell>>;
   series: Series;
+  sessions: SessionSummaries;
 }
 
 // Compact forms: cells are the bulk of the file, so they are arrays rather than named fields.
@@ -104,20 +106,23 @@ function fromPlain(v: Plain): unknown {
 export function serializeFold(fold: Fold, ledgerBytes: number, ledgerId?: string): string {
   const cells: Plain[] = [];
   for (const [slot, byCwd] of fold.cells) for (const [cwd, c] of byCwd) cells.push([slot, cwd, cellToArr(c)]);
-  return JSON.stringify({ format: FOLD_FORMAT, version: FOLD_VERSION, ledgerBytes, ledgerId, prices: fold.pricer.fingerprint, startMs: fold.startMs, cells, series: toPlain(fold.series) });
+  return JSON.stringify({ format: FOLD_FORMAT, version: FOLD_VERSION, ledgerBytes, ledgerId, prices: fold.pricer.fingerprint, startMs: fold.startMs, cells, series: toPlain(fold.series), sessions: sessionsToPlain(fold.sessions) });
 }
 
 function parseFoldFile(text: string): FoldFile | undefined {
   try {
     const f = JSON.parse(text) as Record<string, unknown>;
     if (f?.format !== FOLD_FORMAT || f.version !== FOLD_VERSION || typeof f.ledgerBytes !== 'number' || !Array.isArray(f.cells)) return undefined;
+    // A fold saved before per-session totals existed has none: rebuilt from the ledger once.
+    const sessions = sessionsFromPlain(f.sessions);
+    if (!sessions) return undefined;
     const cells = new Map<number, Map<string, Cell>>();
     for (const [slot, cwd, c] of f.cells as [number, string, Plain[]][]) {
       let byCwd = cells.get(slot);
       if (!byCwd) cells.set(slot, (byCwd = new Map()));
       byCwd.set(cwd, arrToCell(c));
     }
-    return { format: FOLD_FORMAT, version: FOLD_VERSION, ledgerBytes: f.ledgerBytes, ledgerId: typeof f.ledgerId === 'string' ? f.ledgerId : undefined, prices: f.prices as string, startMs: f.startMs as number, cells, series: fromPlain(f.series) as Series };
+    return { format: FOLD_FORMAT, version: FOLD_VERSION, ledgerBytes: f.ledgerBytes, ledgerId: typeof f.ledgerId === 'string' ? f.ledgerId : undefined, prices: f.prices as string, startMs: f.startMs as number, cells, series: fromPlain(f.series) as Series, sessions };
   } catch {
     return undefined; // a damaged fold is only a cache: rebuilt from the ledger
   }
@@ -153,6 +158,7 @@ function restore(f: FoldFile, o: FoldOptions): Fold {
   fold.cells = f.cells;
   // A fold saved before hook series existed lacks them (they start empty: no hook records then).
   fold.series = { ...newSeries(), ...f.series };
+  fold.sessions = f.sessions;
   fold.dirty = false;
   return fold;
 }

@@ -8,6 +8,7 @@ import { addToCell, mergeModel, newCell, newModelTotals, tokensOf, type Cell, ty
 import { addToSeries, newSeries, settle, type Series } from './series.js';
 import { onSlotGrid, slotOf, slotRange } from './slot.js';
 import { bump, entry, type Counts } from './counts.js';
+import { addToSessions, type SessionSummaries } from './session-summary.js';
 
 /**
  * Default start time of every cumulative series: a fixed instant before any Claude Code record
@@ -51,6 +52,8 @@ export class Fold {
   /** slot → cwd → cell. */
   cells = new Map<number, Map<string, Cell>>();
   series: Series = newSeries();
+  /** Per-session totals (`ccotel sessions`, the recent-sessions view): see session-summary.ts. */
+  sessions: SessionSummaries = new Map();
   startMs: number;
   /** Something changed since the last save. */
   dirty = true;
@@ -79,10 +82,17 @@ export class Fold {
 
   /** Subtracts what the replaced version counted and adds the new one. */
   apply(c: LedgerChange): void {
+    const hit = c.type === 'hit' ? c.next : undefined;
     const prev = factOf(c, 'prev', this.pricer);
-    if (prev) this.add(prev, -1);
+    if (prev) {
+      this.add(prev, -1);
+      addToSessions(this.sessions, prev, -1, hit);
+    }
     const next = factOf(c, 'next', this.pricer);
-    if (next) this.add(next, 1);
+    if (next) {
+      this.add(next, 1);
+      addToSessions(this.sessions, next, 1, hit);
+    }
     this.dirty = true;
   }
 

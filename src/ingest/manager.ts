@@ -302,12 +302,20 @@ export class IngestManager {
 }
 
 /**
- * Main transcripts before subagent files (order otherwise kept): a subagent's calls take their
- * `agent` label from the parent's Task call (or its agent_progress copies) when it has no meta file,
- * and a call's label is fixed when it is first stored.
+ * Each session's main transcript before its subagent files (order otherwise kept): a subagent's
+ * calls take their `agent` label from the parent's Task call (or its agent_progress copies) when it
+ * has no meta file, and a call's label is fixed when it is first stored. A session's files stay
+ * together (where its first file was): read after every other main file instead, a long backfill
+ * would close the session's trace, root totals and all, before its subagents were read.
  */
 export function parentsFirst(files: readonly TranscriptFile[]): TranscriptFile[] {
-  return [...files].sort((a, b) => Number(a.hints.agentId !== undefined) - Number(b.hints.agentId !== undefined));
+  const place = new Map<string, number>();
+  const sessionOf = (f: TranscriptFile): string => f.hints.sessionId ?? f.path;
+  files.forEach((f, i) => {
+    if (!place.has(sessionOf(f))) place.set(sessionOf(f), i);
+  });
+  const sub = (f: TranscriptFile): number => Number(f.hints.agentId !== undefined);
+  return [...files].sort((a, b) => place.get(sessionOf(a))! - place.get(sessionOf(b))! || sub(a) - sub(b));
 }
 
 /** A new file: no sink has consumed any of it. */

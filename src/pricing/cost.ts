@@ -80,7 +80,7 @@ export class Pricer {
   /**
    * USD that reading from the cache saved on one call: its cache-read tokens at the model's input
    * price minus what they cost at the cache-read price (same 200k tier and fast multiplier as cost()).
-   * 0 for API errors, free and unpriced models.
+   * 0 for API errors, free and unpriced models, and never below 0.
    */
   cacheSavings(model: string, u: Usage, apiError = false): number {
     if (apiError || u.cacheRead === 0 || this.isFree(model)) return 0;
@@ -91,6 +91,7 @@ export class Pricer {
       above !== undefined && tokens > TIER ? TIER * base + (tokens - TIER) * above : tokens * base;
     let usd = tiered(u.cacheRead, p.input, hi?.input) - tiered(u.cacheRead, p.cacheRead, hi?.cacheRead);
     if (u.fast && p.fastMultiplier) usd *= p.fastMultiplier;
-    return usd * PER_TOKEN;
+    // A configured cache-read price above the input price saves nothing (a counter never goes down).
+    return Math.max(0, usd) * PER_TOKEN;
   }
 }

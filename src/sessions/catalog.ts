@@ -1,7 +1,7 @@
 // The index read back: the journals folded into one entry per transcript file (a forked session has
 // one per folder), with the rows a read-only reader holds in memory folded in last.
 import { basename, dirname } from 'node:path';
-import { indexFiles, readRows, type MetaRow, type TextRow } from './index-file.js';
+import { indexFiles, pathNeedles, readRows, type MetaRow, type TextRow } from './index-file.js';
 
 export interface PromptLine {
   uuid: string;
@@ -75,24 +75,40 @@ export function loadCatalog(stateDir: string, pending?: Pending, present?: Reado
   return out.sort((a, b) => b.lastTs - a.lastTs || (a.path < b.path ? -1 : 1));
 }
 
-/** The text items of the given files, by path, each in time order. */
-export function loadTexts(stateDir: string, paths: ReadonlySet<string>, pending?: Pending): Map<string, TextItem[]> {
-  const byPath = new Map<string, Map<string, TextItem>>();
+/**
+ * One session's text items and the files its tools (its subagents' included) touched, from one read
+ * of the text journal that decodes only the rows of that transcript and its subagents.
+ */
+export function loadSession(stateDir: string, path: string, pending?: Pending): { items: TextItem[]; files: Map<string, Set<string>> } {
+  // <dir>/<id>.jsonl: its subagents write <dir>/<id>/subagents/*.jsonl.
+  const subDir = `${path.replace(/\.jsonl$/, '')}/subagents/`;
+  const items = new Map<string, TextItem>();
+  const touched = new Map<string, Map<string, [string, string]>>();
   const apply = (r: TextRow): void => {
-    const path = r[1];
-    if (!paths.has(path)) return;
+    const p = r[1];
+    const own = p === path;
+    if (!own && !p.startsWith(subDir)) return;
     if (r[0] === 'X') {
-      byPath.delete(path);
-      return;
+      touched.delete(p);
+      if (own) items.clear();
+    } else if (r[0] === 'f') {
+      let m = touched.get(p);
+      if (!m) touched.set(p, (m = new Map()));
+      m.set(String(r[2]), [String(r[4]), String(r[5])]);
+    } else if (own) {
+      const k = r[0] as TextItem['k'];
+      items.set(k + r[2], { k, id: String(r[2]), ts: Number(r[3]), text: String(r[4]) });
     }
-    let m = byPath.get(path);
-    if (!m) byPath.set(path, (m = new Map()));
-    const k = r[0] as TextItem['k'];
-    m.set(k + r[2], { k, id: String(r[2]), ts: Number(r[3]), text: String(r[4]) });
   };
-  for (const r of readRows<TextRow>(indexFiles(stateDir).text)) apply(r);
+  for (const r of readRows<TextRow>(indexFiles(stateDir).text, [...pathNeedles(path), ...pathNeedles(subDir, true)])) apply(r);
   for (const r of pending?.text ?? []) apply(r);
-  const out = new Map<string, TextItem[]>();
-  for (const [path, m] of byPath) out.set(path, [...m.values()].sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : 1)));
-  return out;
+  const files = new Map<string, Set<string>>();
+  for (const m of touched.values()) {
+    for (const [target, tool] of m.values()) {
+      let s = files.get(target);
+      if (!s) files.set(target, (s = new Set()));
+      s.add(tool);
+    }
+  }
+  return { items: [...items.values()].sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : 1)), files };
 }

@@ -3,29 +3,36 @@
 // to read in a few ms; `text.ndjson` holds the redacted prompt, answer and tool-output text only a
 // search or --show reads. Rows are keyed, and a later row replaces an earlier one with the same key,
 // so bytes delivered twice (a crash between the index write and the checkpoint) change nothing.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync, constants } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, readSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync, constants } from 'node:fs';
 import { join } from 'node:path';
 
 /** A row: ['F', path, sessionId, cwd] | ['W', path, firstTs, lastTs] | ['q', path, uuid, ts, short] | ['X', path]. */
 export type MetaRow = [string, string, ...(string | number)[]];
-/** A row: ['p' | 'a' | 'o', path, id, ts, text] (prompt, answer, tool output) | ['X', path]. */
+/**
+ * A row: ['p' | 'a' | 'o', path, id, ts, text] (prompt, answer, tool output) | ['f', path, toolUseId,
+ * ts, target, tool] (a file a tool touched; subagent transcripts too) | ['X', path].
+ */
 export type TextRow = [string, string, ...(string | number)[]];
 
 export const INDEX_DIR = 'sessions';
 const META = 'meta.ndjson';
 const TEXT = 'text.ndjson';
-const APPEND = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW;
+const OUT = 'out.ndjson';
+const APPEND = constants.O_RDWR | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW;
 
 export const indexDir = (stateDir: string): string => join(stateDir, INDEX_DIR);
 
 export interface IndexFiles {
   meta: string;
+  /** Prompts, answers, files touched: what a search and --show read. */
   text: string;
+  /** Tool output (rows 'o'), the bulk of the text: read only by --all-text. */
+  out: string;
 }
 
 export function indexFiles(stateDir: string): IndexFiles {
   const dir = indexDir(stateDir);
-  return { meta: join(dir, META), text: join(dir, TEXT) };
+  return { meta: join(dir, META), text: join(dir, TEXT), out: join(dir, OUT) };
 }
 
 /** Appends rows durably (fsync: the checkpoint written next must never cover rows that are lost). */
@@ -34,22 +41,32 @@ export function appendRows(path: string, rows: readonly unknown[]): void {
   mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
   const fd = openSync(path, APPEND, 0o600);
   try {
-    writeSync(fd, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    // A torn last line (a kill mid-append) must not swallow the first row written after it.
+    const size = fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10;
+    writeSync(fd, (torn ? '\n' : '') + rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
 }
 
-/** Every row of one journal; a torn last line (a kill mid-append) is skipped. */
-export function readRows<T>(path: string): T[] {
-  let text: string;
+/**
+ * Every row of one journal; a torn last line (a kill mid-append) is skipped. With `needles`, only
+ * the lines holding one of them are parsed (found in the raw bytes: --show reads one session's rows
+ * out of a journal of every session's text without decoding the rest).
+ */
+export function readRows<T>(path: string, needles?: readonly string[]): T[] {
+  let buf: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    buf = readFileSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
+  if (needles) return readMatching<T>(buf, needles);
+  const text = buf.toString('utf8');
   const out: T[] = [];
   let at = 0;
   while (at < text.length) {
@@ -67,11 +84,38 @@ export function readRows<T>(path: string): T[] {
   return out;
 }
 
+function readMatching<T>(buf: Buffer, needles: readonly string[]): T[] {
+  const starts = new Set<number>();
+  for (const n of needles) {
+    const nb = Buffer.from(n);
+    for (let at = buf.indexOf(nb); at >= 0; at = buf.indexOf(nb, at + nb.length)) starts.add(buf.lastIndexOf(10, at) + 1);
+  }
+  const out: T[] = [];
+  for (const start of [...starts].sort((a, b) => a - b)) {
+    const nl = buf.indexOf(10, start);
+    try {
+      out.push(JSON.parse(buf.toString('utf8', start, nl < 0 ? buf.length : nl)) as T);
+    } catch {
+      // torn or foreign line
+    }
+  }
+  return out;
+}
+
+/**
+ * Needles that find the rows of one transcript path (its second field: `,"<path>",`, or `,"<path>"]`
+ * for an X row) and, with `prefix`, of every path under it.
+ */
+export function pathNeedles(path: string, prefix = false): string[] {
+  const quoted = JSON.stringify(path);
+  return prefix ? [`,${quoted.slice(0, -1)}`] : [`,${quoted},`, `,${quoted}]`];
+}
+
 /** Bytes the index takes on disk (for the bench and --show's footer). */
 export function indexBytes(stateDir: string): number {
   const f = indexFiles(stateDir);
   let n = 0;
-  for (const p of [f.meta, f.text]) if (existsSync(p)) n += statSync(p).size;
+  for (const p of [f.meta, f.text, f.out]) if (existsSync(p)) n += statSync(p).size;
   return n;
 }
 

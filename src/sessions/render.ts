@@ -8,8 +8,13 @@ export interface RenderOptions {
   color: boolean;
 }
 
+// One formatter per zone: building one costs far more than formatting with it.
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 export function localTime(iso: string, tz: string): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  let f = formats.get(tz);
+  if (!f) formats.set(tz, (f = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+  return f.format(new Date(iso));
 }
 
 export function duration(ms: number): string {

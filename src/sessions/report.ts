@@ -1,11 +1,12 @@
 // `ccotel sessions` answers (list, search, --show) as plain data. The JSON shape is an interface
 // (docs/sessions.md): fields are added, never renamed or removed, within one `schema`.
-import type { Ledger } from '../state/ledger.js';
-import type { Pricer } from '../pricing/cost.js';
-import { loadCatalog, loadTexts, type Pending, type SessionEntry } from './catalog.js';
+import type { SessionSummaries } from '../fold/session-summary.js';
+import { loadCatalog, loadSession, type Pending, type SessionEntry } from './catalog.js';
 import { resumeDirs, resumeLine } from './resume.js';
-import { summarize, usdOf } from './summary.js';
+import { usdOf } from './summary.js';
 import { matchItems, parseQuery, type Match } from './search.js';
+import { itemsOf, pathsHoldingAll, readTextJournal } from './text-scan.js';
+import { indexFiles } from './index-file.js';
 import { isTypedPrompt, oneLine } from './prompt-kind.js';
 import { traceIdFor } from '../export/traces/ids.js';
 import { UserError } from '../errors.js';
@@ -14,8 +15,8 @@ export const SESSIONS_SCHEMA = 'ccotel.sessions/v1';
 
 export interface SessionsContext {
   stateDir: string;
-  ledger: () => Ledger;
-  pricer: Pricer;
+  /** The fold's per-session totals (cost, tools, subagents, hits). */
+  totals: SessionSummaries;
   /** Transcripts listed just now (files gone since are not listed). */
   present: ReadonlySet<string>;
   pending?: Pending;
@@ -64,9 +65,8 @@ function candidates(ctx: SessionsContext, f: Filter): { all: SessionEntry[]; kep
 
 function rows(ctx: SessionsContext, all: readonly SessionEntry[], picked: readonly SessionEntry[]): SessionRow[] {
   const dirs = resumeDirs(all);
-  const sums = summarize(ctx.ledger(), ctx.pricer, new Set(picked.map((e) => e.sessionId)));
   return picked.map((e) => {
-    const s = sums.get(e.sessionId);
+    const s = ctx.totals.get(e.sessionId);
     return {
       sessionId: e.sessionId,
       path: e.path,
@@ -89,15 +89,15 @@ export function listSessions(ctx: SessionsContext, f: Filter, query?: string, al
   if (query === undefined) return { schema: SESSIONS_SCHEMA, query: null, terms: [], total: kept.length, sessions: rows(ctx, all, kept.slice(0, f.limit)) };
   const q = parseQuery(query);
   if (q.terms.length === 0) throw new UserError('the search query is empty; give one or more words, e.g. ccotel sessions "flaky test"');
-  const texts = loadTexts(ctx.stateDir, new Set(kept.map((e) => e.path)), ctx.pending);
-  const hits: Array<{ e: SessionEntry; m: Match[] }> = [];
-  for (const e of kept) {
-    const m = matchItems(texts.get(e.path) ?? [], q, allText);
-    if (m) hits.push({ e, m });
-  }
+  // Which sessions match, from the raw journal (text-scan.ts); only the shown ones are decoded whole.
+  const files = indexFiles(ctx.stateDir);
+  const journal = allText ? [readTextJournal(files.text), readTextJournal(files.out)] : [readTextJournal(files.text)];
+  const holding = pathsHoldingAll(journal, q, new Set(kept.map((e) => e.path)), allText, ctx.pending?.text);
+  const hits = kept.filter((e) => holding.has(e.path));
   const shown = hits.slice(0, f.limit);
-  const out = rows(ctx, all, shown.map((h) => h.e));
-  out.forEach((r, i) => (r.matches = shown[i]!.m));
+  const texts = itemsOf(journal, new Set(shown.map((e) => e.path)), ctx.pending?.text);
+  const out = rows(ctx, all, shown);
+  out.forEach((r, i) => (r.matches = matchItems(texts.get(shown[i]!.path) ?? [], q, allText) ?? []));
   return { schema: SESSIONS_SCHEMA, query, terms: q.terms, total: hits.length, sessions: out };
 }
 
@@ -129,8 +129,8 @@ export function showSession(ctx: SessionsContext, id: string): SessionDetail {
   const copies = all.filter((e) => e.sessionId === sid).sort((a, b) => (a.path < b.path ? -1 : 1));
   const dirs = resumeDirs(all);
   const first = copies[0]!;
-  const texts = loadTexts(ctx.stateDir, new Set([first.path]), ctx.pending).get(first.path) ?? [];
-  const s = summarize(ctx.ledger(), ctx.pricer, new Set([sid]), true).get(sid);
+  const { items: texts, files } = loadSession(ctx.stateDir, first.path, ctx.pending);
+  const s = ctx.totals.get(sid);
   const firstTs = Math.min(...copies.map((c) => c.firstTs));
   const lastTs = Math.max(...copies.map((c) => c.lastTs));
   const traceId = traceIdFor(sid);
@@ -143,11 +143,11 @@ export function showSession(ctx: SessionsContext, id: string): SessionDetail {
     durationMs: lastTs - firstTs,
     prompts: texts.filter((t) => t.k === 'p' && isTypedPrompt(t.text)).map((t) => ({ time: iso(t.ts), text: oneLine(t.text, 500) })),
     tools: [...(s?.tools ?? [])].map(([name, c]) => ({ name, ...c })).sort((a, b) => b.calls - a.calls || (a.name < b.name ? -1 : 1)),
-    files: [...(s?.files ?? [])].map(([path, t]) => ({ path, tools: [...t].sort() })).sort((a, b) => (a.path < b.path ? -1 : 1)),
+    files: [...files].map(([path, t]) => ({ path, tools: [...t].sort() })).sort((a, b) => (a.path < b.path ? -1 : 1)),
     costUsd: usdOf(s?.nanoUsd ?? 0),
     models: [...(s?.models ?? [])].map(([model, m]) => ({ model, calls: m.calls, tokens: m.tokens, costUsd: usdOf(m.nanoUsd) })).sort((a, b) => b.costUsd - a.costUsd || (a.model < b.model ? -1 : 1)),
     subagents: [...(s?.subagents ?? [])].map(([agentId, a]) => ({ agentId, modelCalls: a.calls, toolCalls: a.tools })).sort((a, b) => (a.agentId < b.agentId ? -1 : 1)),
-    sensitive: (s?.hits ?? []).map((h) => ({ time: iso(h.ts), rule: h.rule, severity: h.severity, tool: h.tool, value: h.value })),
+    sensitive: [...(s?.hits ?? [])].sort((a, b) => a.ts - b.ts || (a.key < b.key ? -1 : 1)).map((h) => ({ time: iso(h.ts), rule: h.rule, severity: h.severity, tool: h.tool, value: h.value })),
     traceId,
     jaegerUrl: ctx.jaegerUrl ? `${ctx.jaegerUrl.replace(/\/+$/, '')}/trace/${traceId}` : null,
   };

@@ -7,6 +7,9 @@ import type { ModelEvent } from '../model/events.js';
 import { appendRows, indexFiles, type IndexFiles, type MetaRow, type TextRow } from './index-file.js';
 import { isTypedPrompt, oneLine } from './prompt-kind.js';
 import { maskTokens } from './mask.js';
+import { summarizeToolTarget } from '../model/tool-target.js';
+import { FILE_TOOLS } from './summary.js';
+import { CompactionTrigger } from './compact.js';
 
 /** Characters of a prompt kept in the listing's journal (the full text is in the text journal). */
 export const SHORT_PROMPT = 200;
@@ -20,6 +23,7 @@ export class SessionsSink implements EventSink {
   private readonly files: IndexFiles;
   private meta: MetaRow[] = [];
   private text: TextRow[] = [];
+  private readonly compaction: CompactionTrigger;
   /** Paths whose file row this process wrote (with the cwd it named). */
   private readonly known = new Map<string, string>();
 
@@ -29,13 +33,20 @@ export class SessionsSink implements EventSink {
     private readonly readOnly = false,
   ) {
     this.files = indexFiles(stateDir);
+    this.compaction = new CompactionTrigger(stateDir);
   }
 
   accept(events: readonly ModelEvent[], path?: string): void {
-    if (path === undefined || isSubagentPath(path)) return;
+    if (path === undefined) return;
+    if (isSubagentPath(path)) {
+      // Not a session, but the files its tools touch belong to its session's --show.
+      for (const e of events) this.file(e, path);
+      return;
+    }
     let first = Infinity;
     let last = -Infinity;
     for (const e of events) {
+      this.file(e, path);
       if (e.ctx.agentId !== undefined || e.kind === 'hook') continue;
       const cwd = e.ctx.cwd;
       const had = this.known.get(path);
@@ -58,8 +69,18 @@ export class SessionsSink implements EventSink {
     if (first <= last) this.meta.push(['W', path, first, last]);
   }
 
+  /** A file tool's target (redacted like every target ccotel keeps). */
+  private file(e: ModelEvent, path: string): void {
+    if (e.kind !== 'tool_use' || !FILE_TOOLS.has(e.name)) return;
+    const target = summarizeToolTarget(e.name, e.input);
+    if (target) this.text.push(['f', path, e.id, e.ts, maskTokens(target), e.name]);
+  }
+
   restart(path: string): void {
-    if (isSubagentPath(path)) return;
+    if (isSubagentPath(path)) {
+      this.text.push(['X', path]);
+      return;
+    }
     this.known.delete(path);
     this.meta.push(['X', path]);
     this.text.push(['X', path]);
@@ -68,10 +89,19 @@ export class SessionsSink implements EventSink {
   async flush(): Promise<void> {
     if (this.readOnly) return;
     // Text first: a listing never names a session whose text a crash lost (re-read either way).
-    appendRows(this.files.text, this.text);
+    // Tool output goes to its own journal (most of the bytes; only --all-text reads it); X rows to both.
+    appendRows(this.files.out, this.text.filter((r) => r[0] === 'o' || r[0] === 'X'));
+    appendRows(this.files.text, this.text.filter((r) => r[0] !== 'o'));
     this.text = [];
     appendRows(this.files.meta, this.meta);
     this.meta = [];
+    // Every row this process holds is on disk: the journals may be rewritten now. A compaction that
+    // fails (a full disk) leaves the journals as they were; it is only a saving, never worth a commit.
+    try {
+      this.compaction.afterFlush();
+    } catch {
+      // tried again at the next flush
+    }
   }
 
   /** Rows not on disk (a read-only reader's view of what the owner has not yet written). */

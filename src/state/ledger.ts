@@ -221,7 +221,10 @@ export class Ledger {
         if (prev && usageTotal(prev.usage) >= usageTotal(e.usage)) return;
         // The first-stored label stays: a counted call must never move to another series.
         const agentType = prev ? prev.agentType : this.agentTypeOf(ctx.sessionId, ctx.agentId, e.parentToolUseId);
-        this.putUsage({ key: e.key, ts: prev ? Math.min(prev.ts, e.ts) : e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, model: e.model, usage: e.usage, apiError: e.apiError, agentType });
+        // A larger copy keeps the first copy's agent: an older progress copy names its agent by the
+        // Task call (`task-<id>`), the subagent file by its id, and moving the call between the two
+        // would lower the distinct-subagents counter.
+        this.putUsage({ key: e.key, ts: prev ? Math.min(prev.ts, e.ts) : e.ts, sessionId: ctx.sessionId, agentId: prev ? prev.agentId : ctx.agentId, cwd: ctx.cwd, model: e.model, usage: e.usage, apiError: e.apiError, agentType });
         return;
       }
       case 'tool_use': {

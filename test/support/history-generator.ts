@@ -116,6 +116,22 @@ export interface Expected {
   cacheWrites: { '5m': number; '1h': number };
   /** Σ cache-read tokens × (input price − cache-read price), per entry with the 200k tier and fast multiplier. */
   cacheSavingsUSD: number;
+  /** Per session id (subagents included in their session): the truth of the recent-session gauges. */
+  bySession: Record<string, SessionExpected>;
+}
+
+export interface SessionExpected {
+  cwd: string;
+  costUSD: number;
+  /** All four token types. */
+  tokens: number;
+  /** tool_use blocks (pending ones included). */
+  toolCalls: number;
+  toolErrors: number;
+  subagents: number;
+  prompts: number;
+  /** Newest timestamp of any of the session's lines (ms). */
+  lastTs: number;
 }
 
 /**
@@ -226,6 +242,7 @@ class Tally {
   orphanResults = new Map<string, boolean>();
   prompts = new Map<string, { sessionId: string; cwd: string }>();
   compactions = new Set<string>();
+  lastTs = new Map<string, number>();
   /** Label of each subagent, as the generator chose it (`session/agentId`). */
   agentLabels = new Map<string, string>();
 
@@ -237,6 +254,7 @@ class Tally {
     const ts = typeof o.timestamp === 'string' ? Date.parse(o.timestamp) : NaN;
     if (!Number.isFinite(ts) || typeof o.sessionId !== 'string') return;
     const sessionId: string = o.sessionId;
+    if (ts > (this.lastTs.get(sessionId) ?? -Infinity)) this.lastTs.set(sessionId, ts);
     const cwd: string = o.cwd ?? '';
     const agentId: string | undefined = o.isSidechain === true ? o.agentId : undefined;
     if (type === 'system') {
@@ -394,7 +412,22 @@ class Tally {
     const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     const sortKeys = <T>(o: Record<string, T>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => cmp(a, b)));
     const unpricedModels = [...unpriced].sort();
+    const bySession: Record<string, SessionExpected> = {};
+    const one = (id: string, cwd: string): SessionExpected => (bySession[id] ??= { cwd, costUSD: 0, tokens: 0, toolCalls: 0, toolErrors: 0, subagents: 0, prompts: 0, lastTs: this.lastTs.get(id) ?? NaN });
+    for (const u of this.usage.values()) {
+      const x = one(u.sessionId, u.cwd);
+      x.costUSD += entryCost(u).usd;
+      x.tokens += useTotal(u);
+    }
+    for (const t of this.tools.values()) {
+      const x = one(t.sessionId, t.cwd);
+      x.toolCalls++;
+      if (t.isError) x.toolErrors++;
+    }
+    for (const p of this.prompts.values()) one(p.sessionId, p.cwd).prompts++;
+    for (const a of agents) one(a.slice(0, a.indexOf('/')), '').subagents++;
     return {
+      bySession: Object.fromEntries(Object.entries(bySession).sort(([a], [b]) => cmp(a, b))),
       tokens,
       costUSD,
       sessions: sessions.size,

@@ -1,9 +1,8 @@
 // `ccotel doctor`: what is in effect and whether it works, one verdict per line.
+import { describeIndex } from '../../sessions/compact.js';
 import type { Command } from 'commander';
 import { access, constants, readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { addCommonOptions, type GlobalOptions } from '../options.js';
 import { loadSettings } from '../../config/settings.js';
@@ -70,6 +69,8 @@ export function registerDoctor(program: Command): void {
         const superseded = info.ledgerRows > 0 ? Math.round((100 * Math.max(0, info.ledgerRows - info.records)) / info.ledgerRows) : 0;
         const compacted = info.lastCompactionMs === undefined ? 'never compacted' : `last compacted ${new Date(info.lastCompactionMs).toISOString()}`;
         add('ok', 'state', `${settings.stateDir}: ${tracked} files checkpointed, ${store.ledger.usage.size} model calls in the ledger${owner}; ${formatBytes(info.dirBytes)} on disk (ledger ${formatBytes(info.ledgerBytes)}, ${superseded}% superseded rows), ${compacted}`);
+        const index = describeIndex(settings.stateDir);
+        if (index) add('ok', 'sessions index', index);
         const unpriced = new Map<string, number>();
         for (const u of store.ledger.usage.values()) if (!u.apiError && !settings.pricer.cost(u.model, u.usage).priced) unpriced.set(u.model, (unpriced.get(u.model) ?? 0) + 1);
         if (unpriced.size > 0) add('warn', 'pricing', `unpriced models (cost counted as 0; add them under pricing: in the config file): ${[...unpriced].map(([m, n]) => `${m} (${n} calls)`).join(', ')}`);
@@ -133,18 +134,19 @@ function parseHeaders(v: string): Record<string, string> {
 }
 
 /** An empty OTLP/JSON export, sent the way the exporters send: a collector answers 200 without storing anything. */
-function probe(target: string, o: ProbeOptions): Promise<{ ok: boolean; detail: string }> {
+async function probe(target: string, o: ProbeOptions): Promise<{ ok: boolean; detail: string }> {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    return { ok: false, detail: 'not a URL' };
+  }
+  // Loaded here, not at the top: every command imports this file (the CLI registers them all), and
+  // node:https with TLS costs every start-up several milliseconds.
+  const send = url.protocol === 'https:' ? (await import('node:https')).request : (await import('node:http')).request;
   return new Promise((resolve) => {
-    let url: URL;
-    try {
-      url = new URL(target);
-    } catch {
-      resolve({ ok: false, detail: 'not a URL' });
-      return;
-    }
     const headers: Record<string, string> = { 'content-type': 'application/json', ...o.headers };
     if (url.username || url.password) headers['authorization'] ??= `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(url, { method: 'POST', headers, ca: o.ca, cert: o.cert, key: o.key, timeout: 5000 }, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;

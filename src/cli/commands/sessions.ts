@@ -62,8 +62,7 @@ Examples:
       await syncWithProgress(session, o.rebuild ? 'rebuilding the sessions index' : 'reading transcripts');
       const ctx: SessionsContext = {
         stateDir: settings.stateDir,
-        ledger: () => store.ledger,
-        pricer: settings.pricer,
+        totals: session.fold.sessions,
         present: new Set(session.files.map((f) => f.path)),
         pending: sink.pending(),
         here: process.cwd(),

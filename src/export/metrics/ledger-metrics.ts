@@ -12,6 +12,7 @@ import { Fold, DEFAULT_HISTOGRAM_SETTLE_MS } from '../../fold/fold.js';
 import { NANOS_PER_USD, SEP, UNKNOWN_PROJECT } from '../../fold/facts.js';
 import { TOKEN_BOUNDARIES, TOOL_DURATION_BOUNDARIES, type Hist } from '../../fold/histogram.js';
 import { TOKEN_TYPES } from '../../fold/series.js';
+import { DEFAULT_RECENT_SESSIONS, sessionGaugePoints, type RecentSessionOptions } from './session-gauges.js';
 
 export { DEFAULT_HISTOGRAM_SETTLE_MS, TOKEN_BOUNDARIES, TOOL_DURATION_BOUNDARIES, TOKEN_TYPES, UNKNOWN_PROJECT };
 
@@ -67,6 +68,8 @@ export interface MetricOptions {
    * Only `ccotel run` sets it, so a one-shot backfill never passes for a live daemon.
    */
   heartbeat?: boolean;
+  /** Which sessions the ccotel.session.* gauges report (default: last event within 24 h, at most 50). */
+  recentSessions?: RecentSessionOptions;
 }
 
 /** Every metric name, in export order. */
@@ -94,6 +97,15 @@ export const METRIC = {
   costEstimate: 'ccotel.cost.estimate',
   promptsEstimate: 'ccotel.prompts.estimate',
   sensitiveHits: 'ccotel.sensitive.hits',
+  // Recent-session gauges (session-gauges.ts): the only series with a session_id label. Bounded
+  // cardinality: only sessions whose last event is within recentSessions.windowHours of the
+  // collection time, at most recentSessions.max of them (the newest); trace_id is 1:1 with session.
+  sessionCost: 'ccotel.session.cost',
+  sessionTokens: 'ccotel.session.tokens',
+  sessionToolCalls: 'ccotel.session.tool_calls',
+  sessionToolErrors: 'ccotel.session.tool_errors',
+  sessionSubagents: 'ccotel.session.subagents',
+  sessionPrompts: 'ccotel.session.prompts',
 } as const;
 
 export const BUDGET_PERIODS = ['today', 'week', 'month'] as const;
@@ -206,6 +218,8 @@ export function metricData(fold: Fold, opts: MetricOptions): LedgerMetric[] {
     if (costProjects.size > 0) budgetTotal.push({ attributes: { period, user }, value: total / NANOS_PER_USD });
   });
 
+  const recent = sessionGaugePoints(fold, nowMs, user, opts.recentSessions ?? DEFAULT_RECENT_SESSIONS);
+
   const counter = (name: string, unit: string, description: string, points: NumberPoint[], integer = true): NumberMetric => ({ name, description, unit, integer, kind: 'counter', points: sorted(points) });
   const gauge = (name: string, unit: string, description: string, points: NumberPoint[], integer = false): NumberMetric => ({ name, description, unit, integer, kind: 'gauge', points: sorted(points) });
   const histogram = (name: string, unit: string, description: string, points: HistogramPoint[], integer: boolean): HistogramMetric => ({ name, description, unit, integer, kind: 'histogram', points: sorted(points) });
@@ -234,5 +248,11 @@ export function metricData(fold: Fold, opts: MetricOptions): LedgerMetric[] {
     gauge(METRIC.promptsEstimate, '{prompt}', 'Prompts seen only by the UserPromptSubmit hook (sessions with no transcript here yet); drops when the transcript arrives.', estPrompts, true),
     gauge(METRIC.lastEventTimestamp, 's', 'Newest event time in the ledger, seconds since the Unix epoch.', Number.isFinite(s.lastEventMs) ? [{ attributes: { user }, value: s.lastEventMs / 1000 }] : []),
     gauge(METRIC.lastExportTimestamp, 's', 'Wall-clock time of this export by a running ccotel daemon (its heartbeat), seconds since the Unix epoch.', opts.heartbeat ? [{ attributes: { user }, value: nowMs / 1000 }] : []),
+    gauge(METRIC.sessionCost, 'USD', 'Cost of each recent session (last event within the configured window, the newest N), exact transcript costs.', recent.cost),
+    gauge(METRIC.sessionTokens, '{token}', 'Tokens of each recent session, all four types (input, output, cache_read, cache_creation).', recent.tokens, true),
+    gauge(METRIC.sessionToolCalls, '{call}', 'Tool calls of each recent session (subagents included, pending calls included).', recent.toolCalls, true),
+    gauge(METRIC.sessionToolErrors, '{error}', 'Tool calls of each recent session whose result was an error.', recent.toolErrors, true),
+    gauge(METRIC.sessionSubagents, '{agent}', 'Distinct subagents run by each recent session.', recent.subagents, true),
+    gauge(METRIC.sessionPrompts, '{prompt}', 'User prompts of each recent session (subagent inputs excluded).', recent.prompts, true),
   ];
 }

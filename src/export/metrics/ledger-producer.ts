@@ -14,6 +14,7 @@ import type { Fold } from '../../fold/fold.js';
 import { LEGACY_START_MS } from '../../fold/fold.js';
 import { metricData, type LedgerMetric } from './ledger-metrics.js';
 import { prometheusName } from './prometheus-names.js';
+import type { RecentSessionOptions } from './session-gauges.js';
 import { SCOPE, hrTime } from '../scope.js';
 
 /**
@@ -34,6 +35,8 @@ export interface LedgerProducerOptions {
   now?: () => number;
   /** Export the daemon heartbeat (`ccotel run` only). */
   heartbeat?: boolean;
+  /** Which sessions the ccotel.session.* gauges report (session-gauges.ts). */
+  recentSessions?: RecentSessionOptions;
 }
 
 
@@ -92,7 +95,7 @@ export class LedgerMetricProducer implements MetricProducer {
   async collect(): Promise<CollectionResult> {
     const nowMs = (this.opts.now ?? Date.now)();
     try {
-      const data = metricData(this.fold, { user: this.opts.user, timezone: this.opts.timezone, nowMs, heartbeat: this.opts.heartbeat });
+      const data = metricData(this.fold, { user: this.opts.user, timezone: this.opts.timezone, nowMs, heartbeat: this.opts.heartbeat, recentSessions: this.opts.recentSessions });
       const metrics = toMetricData(data, nowMs, this.opts.names, this.fold.startMs);
       return { resourceMetrics: { resource: this.resource, scopeMetrics: metrics.length ? [{ scope: SCOPE, metrics }] : [] }, errors: [] };
     } catch (err) {

@@ -16,6 +16,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { exporterConfig, type ExportTarget } from '../otlp-settings.js';
 import type { Fold } from '../../fold/fold.js';
 import { LedgerMetricProducer } from './ledger-producer.js';
+import type { RecentSessionOptions } from './session-gauges.js';
 import { createServer, type IncomingMessage } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
 import { displayUrl } from '../../log.js';
@@ -36,6 +37,8 @@ export interface MetricsPipelineOptions {
   now?: () => number;
   /** Export the daemon heartbeat gauge (`ccotel run` only). */
   heartbeat?: boolean;
+  /** Which sessions the ccotel.session.* gauges report (default: 24 h, at most 50). */
+  recentSessions?: RecentSessionOptions;
   /** Told when a periodic OTLP export fails after succeeding (or at first), and when it recovers. */
   onExportResult?: (error: Error | undefined) => void;
 }
@@ -92,7 +95,7 @@ class RecordingExporter implements PushMetricExporter {
 }
 
 export function createMetricsPipeline(o: MetricsPipelineOptions): MetricsPipeline {
-  const producerOpts = { user: o.user, timezone: o.timezone, now: o.now, heartbeat: o.heartbeat };
+  const producerOpts = { user: o.user, timezone: o.timezone, now: o.now, heartbeat: o.heartbeat, recentSessions: o.recentSessions };
   if (o.mode.kind === 'prometheus') {
     const { host, port } = o.mode;
     // Names are pre-translated to what the collector's prometheusexporter exposes, so the local

@@ -2,7 +2,7 @@
 // read from the `.git/config` found by walking up from the cwd (never by running git, which would
 // run the repository's hooks and config-defined commands). Worktrees and submodules have a `.git`
 // file (`gitdir: …`); a worktree's remotes live in the common directory it names.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { redactSecrets } from '../../detection/redact.js';
 
@@ -38,34 +38,61 @@ function fromGitFile(file: string, dir: string): string | undefined {
 }
 
 function readText(p: string, max: number): string | undefined {
+  // Read on the trace path, synchronously: only a regular file of bounded size. Opened non-blocking
+  // and checked on the open descriptor, so a FIFO (no writer) or a device (/dev/zero) is never waited
+  // on or read to its end.
+  let fd: number | undefined;
   try {
-    const t = readFileSync(p, 'utf8');
-    return t.length > max ? undefined : t;
+    fd = openSync(p, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > max) return undefined;
+    const buf = Buffer.alloc(st.size + 1);
+    let n = 0;
+    for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null);
+    return n > max ? undefined : buf.toString('utf8', 0, n);
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
-/** The url of remote `origin`, else of the first remote with one, from a git config file's text. */
+/**
+ * The url of remote `origin`, else of the first remote with one, from a git config file's text,
+ * with `url.<base>.insteadOf` aliases expanded as git does (the longest matching prefix).
+ */
 export function remoteUrlOf(config: string): string | undefined {
   let remote: string | undefined;
+  let base: string | undefined;
   const urls = new Map<string, string>();
+  const insteadOf: Array<[prefix: string, base: string]> = [];
+  const value = (v: string): string => (v.startsWith('"') && v.endsWith('"') && v.length >= 2 ? v.slice(1, -1) : v);
   for (const raw of config.split(/\r?\n/)) {
     const line = raw.trim();
     if (!line || line.startsWith('#') || line.startsWith(';')) continue;
     const section = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]/.exec(line);
     if (section) {
-      remote = section[1]!.toLowerCase() === 'remote' ? (section[2] ?? '') : undefined;
+      const name = section[1]!.toLowerCase();
+      remote = name === 'remote' ? (section[2] ?? '') : undefined;
+      base = name === 'url' ? section[2] : undefined;
+      continue;
+    }
+    if (base !== undefined) {
+      const alias = /^insteadof\s*=\s*(.*)$/i.exec(line);
+      if (alias) insteadOf.push([value(alias[1]!.trim()), base]);
       continue;
     }
     if (remote === undefined || urls.has(remote)) continue;
     const kv = /^url\s*=\s*(.*)$/i.exec(line);
     if (!kv) continue;
-    let v = kv[1]!.trim();
-    if (v.startsWith('"') && v.endsWith('"') && v.length >= 2) v = v.slice(1, -1);
+    const v = value(kv[1]!.trim());
     if (v) urls.set(remote, v);
   }
-  return urls.get('origin') ?? urls.values().next().value;
+  const url = urls.get('origin') ?? urls.values().next().value;
+  if (url === undefined) return undefined;
+  let best: [string, string] | undefined;
+  for (const a of insteadOf) if (a[0] && url.startsWith(a[0]) && (!best || a[0].length > best[0].length)) best = a;
+  return best ? best[1] + url.slice(best[0].length) : url;
 }
 
 /**
@@ -79,7 +106,8 @@ export function canonicalRepoUrl(url: string): string | undefined {
   const scp = /^(?:[^@/\s]+@)?([A-Za-z0-9.-]+):(?!\/\/)(.+)$/.exec(url);
   if (scp && !/^[A-Za-z]:[\\/]/.test(url)) {
     host = scp[1]!;
-    path = scp[2]!;
+    // (A query or fragment is no part of the repository; a URL's are dropped below too.)
+    path = scp[2]!.replace(/[?#].*$/, '');
   } else {
     let u: URL;
     try {
@@ -92,7 +120,9 @@ export function canonicalRepoUrl(url: string): string | undefined {
     path = u.pathname;
   }
   path = path.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/, '');
-  if (!path || !host) return undefined;
+  // `@` in a path is userinfo in the wrong place (`https:/user:token@host/…` is scp-like to git):
+  // no url rather than a credential in a span.
+  if (!path || !host || path.includes('@')) return undefined;
   return redactSecrets(`https://${host.toLowerCase()}/${path}`);
 }
 

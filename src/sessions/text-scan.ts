@@ -1,0 +1,292 @@
+// Search over the text journal without decoding all of it. The journal is JSON lines, and JSON
+// writes every character of a term as itself (its UTF-8 bytes) unless it is a quote, a backslash or
+// a control character; so a line whose text holds a term holds a byte pattern derived from the term
+// (rawPattern: case variants, whitespace escapes) in its raw bytes too. Each term is first looked
+// for in the raw journal (one regex pass over the bytes); only the lines it hits are decoded and
+// checked for real (the raw hit may be in a path, or across an escape), and a session found to hold
+// a term is not checked again for it. Exactness rests on that one-way implication: a raw miss is a
+// real miss. Terms with characters JSON escapes skip the raw pass.
+import { readFileSync } from 'node:fs';
+import type { TextItem } from './catalog.js';
+import type { TextRow } from './index-file.js';
+import type { Query } from './search.js';
+
+/**
+ * The journal as read for one search: its bytes, and per line where it is, its kind, its path and
+ * whether a reader keeps it. Held as a latin1 string (one character per byte: four times cheaper to
+ * make than a UTF-8 decode, and byte offsets stay offsets) with typed arrays per line.
+ */
+export interface TextJournal {
+  buf: Buffer;
+  raw: string;
+  count: number;
+  starts: Int32Array;
+  ends: Int32Array;
+  kinds: Uint8Array;
+  pathIdx: Int32Array;
+  /** 1: not replaced (after its path's last X row, and the last row with its key). */
+  live: Uint8Array;
+  paths: string[];
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const K_X = 88;
+const K_F = 102;
+
+/** End (index of the closing quote) of the JSON string whose body starts at `i`, or -1. */
+function stringEnd(raw: string, i: number, end: number): number {
+  for (; i < end; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i;
+  }
+  return -1;
+}
+
+/** A path as written in the journal (UTF-8 bytes as latin1, JSON-escaped) → the path. */
+function decodePath(buf: Buffer, start: number, end: number): string | undefined {
+  const body = buf.toString('utf8', start, end);
+  if (!body.includes('\\')) return body;
+  try {
+    return JSON.parse(`"${body}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+function grow<T extends Int32Array | Uint8Array>(a: T, n: number): T {
+  if (n < a.length) return a;
+  const b = new (a.constructor as { new (n: number): T })(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+export function readTextJournal(file: string): TextJournal {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    buf = Buffer.alloc(0);
+  }
+  const raw = buf.toString('latin1');
+  let starts = new Int32Array(1024);
+  let ends = new Int32Array(1024);
+  let kinds = new Uint8Array(1024);
+  let pathIdx = new Int32Array(1024);
+  const paths: string[] = [];
+  const pathByRaw = new Map<string, number>();
+  const lastReset: number[] = [];
+  // Last line of each key; keys are hashed to numbers (no string per line), equal hashes compared.
+  const lastOfHash = new Map<number, number>();
+  const superseded: number[] = [];
+  const idBounds: number[] = [];
+  let prevRaw = '';
+  let prevPath = -1;
+  let n = 0;
+  let at = 0;
+  while (at < raw.length) {
+    let nl = raw.indexOf('\n', at);
+    if (nl < 0) nl = raw.length;
+    // ["k","<path>","<id>",...   (X rows: ["X","<path>"])
+    const ok = nl - at > 6 && raw.charCodeAt(at) === 91 && raw.charCodeAt(at + 1) === QUOTE && raw.charCodeAt(at + 3) === QUOTE;
+    // Rows of one file come in runs: the previous row's path is tried first (no scan for its end).
+    const same = ok && prevPath >= 0 && raw.startsWith(prevRaw, at + 6) && raw.charCodeAt(at + 6 + prevRaw.length) === QUOTE;
+    const pathEnd = same ? at + 6 + prevRaw.length : ok ? stringEnd(raw, at + 6, nl) : -1;
+    if (pathEnd > 0) {
+      let p: number;
+      if (same) p = prevPath;
+      else {
+        const r = raw.slice(at + 6, pathEnd);
+        let known = pathByRaw.get(r);
+        if (known === undefined) {
+          const decoded = decodePath(buf, at + 6, pathEnd);
+          if (decoded === undefined) {
+            at = nl + 1;
+            continue;
+          }
+          known = paths.length;
+          paths.push(decoded);
+          pathByRaw.set(r, known);
+        }
+        p = known;
+        prevRaw = r;
+        prevPath = p;
+      }
+      const kind = raw.charCodeAt(at + 2);
+      starts = grow(starts, n);
+      ends = grow(ends, n);
+      kinds = grow(kinds, n);
+      pathIdx = grow(pathIdx, n);
+      starts[n] = at;
+      ends[n] = nl;
+      kinds[n] = kind;
+      pathIdx[n] = p;
+      if (kind === K_X) lastReset[p] = n;
+      else {
+        const idEnd = raw.charCodeAt(pathEnd + 2) === QUOTE ? stringEnd(raw, pathEnd + 3, nl) : -1;
+        let h = (Math.imul(p, 0x9e3779b1) ^ kind) | 0;
+        for (let i = pathEnd + 3; i < idEnd; i++) h = (Math.imul(h, 31) + raw.charCodeAt(i)) | 0;
+        idBounds[2 * n] = pathEnd + 3;
+        idBounds[2 * n + 1] = idEnd;
+        const prev = lastOfHash.get(h);
+        if (prev !== undefined) {
+          const sameKey = pathIdx[prev] === p && kinds[prev] === kind && idBounds[2 * prev + 1]! - idBounds[2 * prev]! === idEnd - (pathEnd + 3) && raw.startsWith(raw.slice(idBounds[2 * prev]!, idBounds[2 * prev + 1]!), pathEnd + 3);
+          // A different key with the same hash: the earlier one stays live (only equal keys replace).
+          if (sameKey) superseded.push(prev);
+        }
+        lastOfHash.set(h, n);
+      }
+      n++;
+    }
+    at = nl + 1;
+  }
+  const live = new Uint8Array(n);
+  for (let i = 0; i < n; i++) live[i] = kinds[i] !== K_X && i > (lastReset[pathIdx[i]!] ?? -1) ? 1 : 0;
+  for (const i of superseded) live[i] = 0;
+  return { buf, raw, count: n, starts, ends, kinds, pathIdx, live, paths };
+}
+
+function decode(j: TextJournal, i: number): TextRow | undefined {
+  try {
+    return JSON.parse(j.buf.toString('utf8', j.starts[i], j.ends[i])) as TextRow;
+  } catch {
+    return undefined; // torn line (a kill mid-append)
+  }
+}
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const hexBytes = (c: string): string => [...Buffer.from(c, 'utf8')].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+
+/**
+ * Scripts without case (kana, CJK, Hangul, emoji and other astral symbols): a character there
+ * matches only itself, so its UTF-8 bytes are searched as they are.
+ */
+export const isCaseless = (cp: number): boolean =>
+  (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x1f000 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3ffff);
+
+/** Whitespace as `\s` knows it, in the raw line: JSON escapes of it, or its UTF-8 bytes; never a line break. */
+const RAW_SPACE = '(?:[ \\t\\x0b\\x0c\\r]|\\\\[nrtfb]|\\\\u[0-9a-fA-F]{4}|\\xc2\\xa0|\\xe1\\x9a\\x80|\\xe2\\x80[\\x80-\\x8a\\xa8\\xa9\\xaf]|\\xe2\\x81\\x9f|\\xe3\\x80\\x80|\\xef\\xbb\\xbf)+';
+/** Any one non-ASCII character (its UTF-8 bytes). */
+const RAW_NON_ASCII = '[\\xc2-\\xf4][\\x80-\\xbf]{1,3}';
+
+/**
+ * The raw-journal form of a term: a pattern over the journal's bytes (as latin1) that matches
+ * wherever the term could match the decoded text under Unicode case folding, and maybe elsewhere
+ * (the hits are checked). Undefined when JSON escapes one of the term's characters.
+ */
+export function rawPattern(term: string): RegExp | undefined {
+  // A quote, a backslash, a control character or a lone surrogate is escaped in the raw line.
+  if (/["\\\u0000-\u001f]|\p{Cs}/u.test(term)) return undefined;
+  let src = '';
+  for (const c of term) {
+    const cp = c.codePointAt(0)!;
+    if (c === ' ') src += RAW_SPACE;
+    else if (/[A-Za-z]/.test(c)) {
+      const l = c.toLowerCase();
+      // Only two non-ASCII characters fold to ASCII: KELVIN SIGN (k) and LONG S (s).
+      src += l === 'k' ? '(?:[kK]|\\xe2\\x84\\xaa)' : l === 's' ? '(?:[sS]|\\xc5\\xbf)' : `[${l}${l.toUpperCase()}]`;
+    } else if (cp < 0x80) src += escape(c);
+    else if (cp === 0x212a) src += '(?:[kK]|\\xe2\\x84\\xaa)';
+    else if (cp === 0x17f) src += '(?:[sS]|\\xc5\\xbf)';
+    else if (isCaseless(cp)) src += hexBytes(c);
+    else src += RAW_NON_ASCII;
+  }
+  return new RegExp(src, 'g');
+}
+
+/** Binary search: the line holding offset `at`. */
+function lineAt(j: TextJournal, at: number): number {
+  let lo = 0;
+  let hi = j.count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (j.starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * The paths among `paths` whose live text (prompts and answers; tool output with `allText`) holds
+ * every term, plus the pending rows a read-only reader holds in memory.
+ */
+export function pathsHoldingAll(journals: readonly TextJournal[], q: Query, paths: ReadonlySet<string>, allText: boolean, pending: readonly TextRow[] = []): Set<string> {
+  const counts = (k: string): boolean => k === 'p' || k === 'a' || (allText && k === 'o');
+  // Pending rows: an X there also kills the path's journal rows.
+  const pendingReset = new Set<string>();
+  const pendingItems = new Map<string, string[]>();
+  for (const r of pending) {
+    if (!paths.has(r[1])) continue;
+    if (r[0] === 'X') {
+      pendingReset.add(r[1]);
+      pendingItems.delete(r[1]);
+    } else if (counts(r[0])) {
+      let a = pendingItems.get(r[1]);
+      if (!a) pendingItems.set(r[1], (a = []));
+      a.push(String(r[4]));
+    }
+  }
+  let holding: Set<string> | undefined;
+  for (let t = 0; t < q.terms.length; t++) {
+    const re = q.res[t]!;
+    const found = new Set<string>();
+    for (const [p, texts] of pendingItems) if (texts.some((x) => re.test(x))) found.add(p);
+    const raw = rawPattern(q.terms[t]!);
+    const scan = (j: TextJournal): void => {
+      const check = (i: number): void => {
+        const path = j.paths[j.pathIdx[i]!]!;
+        if (!j.live[i] || !counts(String.fromCharCode(j.kinds[i]!)) || found.has(path) || !paths.has(path) || pendingReset.has(path)) return;
+        if (holding && !holding.has(path)) return; // already out on an earlier term
+        const r = decode(j, i);
+        if (r && re.test(String(r[4]))) found.add(path);
+      };
+      if (!raw) {
+        for (let i = 0; i < j.count; i++) check(i);
+        return;
+      }
+      raw.lastIndex = 0;
+      for (let m = raw.exec(j.raw); m; m = raw.exec(j.raw)) {
+        const i = lineAt(j, m.index);
+        check(i);
+        // The rest of this line adds nothing: go on from its end.
+        raw.lastIndex = Math.max(raw.lastIndex, j.ends[i]!);
+      }
+    };
+    for (const j of journals) scan(j);
+    holding = holding ? new Set([...holding].filter((p) => found.has(p))) : found;
+    if (holding.size === 0) break;
+  }
+  return holding ?? new Set();
+}
+
+/** Every live text item of the given paths (pending rows last), by path, each in time order. */
+export function itemsOf(journals: readonly TextJournal[], paths: ReadonlySet<string>, pending: readonly TextRow[] = []): Map<string, TextItem[]> {
+  const byPath = new Map<string, Map<string, TextItem>>();
+  const apply = (r: TextRow): void => {
+    const path = r[1];
+    if (r[0] === 'X') {
+      byPath.delete(path);
+      return;
+    }
+    if (r[0] === 'f') return;
+    let m = byPath.get(path);
+    if (!m) byPath.set(path, (m = new Map()));
+    const k = r[0] as TextItem['k'];
+    m.set(k + r[2], { k, id: String(r[2]), ts: Number(r[3]), text: String(r[4]) });
+  };
+  for (const j of journals) {
+    const wanted = new Set<number>();
+    j.paths.forEach((p, i) => paths.has(p) && wanted.add(i));
+    for (let i = 0; i < j.count; i++) {
+      if (!j.live[i] || !wanted.has(j.pathIdx[i]!) || j.kinds[i] === K_F) continue;
+      const r = decode(j, i);
+      if (r) apply(r);
+    }
+  }
+  for (const r of pending) if (paths.has(r[1])) apply(r);
+  const out = new Map<string, TextItem[]>();
+  for (const [path, m] of byPath) out.set(path, [...m.values()].sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : 1)));
+  return out;
+}
