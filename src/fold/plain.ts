@@ -1,4 +1,4 @@
-// The saved forms of the fold's parts (fold.json and the ledger's rollup rows): cells as arrays,
+// The saved forms of the fold's aggregates (fold.json and its part files, and the ledger's rollup rows): cells as arrays,
 // since they are the bulk; the small series as plain JSON with Maps as {$m: entries}.
 import type { Cell, ModelTotals } from './cell.js';
 import type { Counts } from './counts.js';

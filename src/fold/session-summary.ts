@@ -148,7 +148,7 @@ export function addToSessions(all: SessionSummaries, f: Fact, sign: 1 | -1, hit?
   if (s.n === 0) all.delete(f.sessionId);
 }
 
-// Saved in fold.json as arrays (one per session): the names cost more than the numbers.
+// Saved in the fold's session parts (see fold-file.ts) as arrays, one per session: the names cost more than the numbers.
 type Plain = unknown;
 
 export function sessionsToPlain(all: SessionSummaries): Plain[] {
