@@ -10,6 +10,8 @@
 //   INGEST_BENCH_REPS=5   repetitions per shape      INGEST_BENCH_SHAPES=bench,heavy
 //   INGEST_BENCH_BENCH_MB=400   INGEST_BENCH_HEAVY_SESSIONS=1450 (about 2 files per session)
 //   BENCH_EXPORT=0        skip the backfill into a real collector
+//   INGEST_BENCH_WORKERS=auto,1   ccotel runs per repetition, one per CCOTEL_WORKERS mode (auto: unset,
+//                         the default; 0: main thread only; 1: a worker thread reads ahead). Default: auto
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,6 +98,8 @@ function loadavg(): string {
 
 export interface ShapeResult {
   shape: string;
+  /** CCOTEL_WORKERS for the ccotel runs ('auto': unset). */
+  workers: string;
   mb: number;
   files: number;
   lines: number;
@@ -109,31 +113,39 @@ export interface ShapeResult {
   backfill?: { seconds: number; ratio: number; rssMB: number; spans: number };
 }
 
-async function runShape(shape: Shape, reps: number): Promise<ShapeResult> {
+async function runShape(shape: Shape, reps: number, modes: readonly string[]): Promise<ShapeResult[]> {
   const { root, dir, expected } = ensure(shape);
   const env = { ...process.env, CLAUDE_CONFIG_DIR: '', CLAUDE_RATE_INPUT: '', CLAUDE_RATE_OUTPUT: '', XDG_CONFIG_HOME: join(dir, 'no-config') };
   const ccEnv = { ...process.env, CLAUDE_CONFIG_DIR: root, TZ: 'UTC' };
-  const r: ShapeResult = { shape: shape.name, mb: expected.bytes / 1e6, files: expected.files, lines: expected.input.lines, ccotel: [], ccusage: [], ratios: [], cpuRatios: [], rssMB: 0, ccusageRssMB: 0, exact: true };
+  const results = modes.map(
+    (workers): ShapeResult => ({ shape: shape.name, workers, mb: expected.bytes / 1e6, files: expected.files, lines: expected.input.lines, ccotel: [], ccusage: [], ratios: [], cpuRatios: [], rssMB: 0, ccusageRssMB: 0, exact: true }),
+  );
   // Warm the page cache for both (the figures compare parsing, not the disk).
   await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
   for (let i = 0; i < reps; i++) {
-    const cc = await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
-    const state = join(dir, `state-speed-${process.pid}`);
-    rmSync(state, { recursive: true, force: true });
-    const ours = await measure(process.execPath, [CLI, 'stats', '--range', 'all', '--json', '--timezone', 'UTC', '--claude-dir', root, '--state-dir', state], env);
-    rmSync(state, { recursive: true, force: true });
-    if (ours.code !== 0 || cc.code !== 0) throw new Error(`${shape.name}: a run failed (ccotel ${ours.code}, ccusage ${cc.code})`);
-    const tokens = JSON.parse(ours.stdout).tokens;
-    if (JSON.stringify(tokens) !== JSON.stringify(expected.tokens)) r.exact = false;
-    const t = JSON.parse(cc.stdout).totals;
-    if (t.inputTokens !== tokens.input || t.outputTokens !== tokens.output || t.cacheCreationTokens !== tokens.cacheCreation || t.cacheReadTokens !== tokens.cacheRead) r.exact = false;
-    r.ccotel.push(ours.seconds);
-    r.ccusage.push(cc.seconds);
-    r.ratios.push(ours.seconds / cc.seconds);
-    r.cpuRatios.push(ours.cpu / cc.cpu);
-    r.rssMB = Math.max(r.rssMB, ours.rssMB ?? 0);
-    r.ccusageRssMB = Math.max(r.ccusageRssMB, cc.rssMB ?? 0);
-    process.stderr.write(`  ${shape.name} #${i + 1}: ccotel ${f(ours.seconds)} s (cpu ${f(ours.cpu)}), ccusage ${f(cc.seconds)} s (cpu ${f(cc.cpu)}), ratio ${f(ours.seconds / cc.seconds)}, load ${loadavg()}\n`);
+    // Each mode's run right after its own ccusage run, so both see the same load.
+    for (const r of results) {
+      const cc = await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
+      const state = join(dir, `state-speed-${process.pid}`);
+      rmSync(state, { recursive: true, force: true });
+      const modeEnv: NodeJS.ProcessEnv = { ...env };
+      if (r.workers === 'auto') delete modeEnv.CCOTEL_WORKERS;
+      else modeEnv.CCOTEL_WORKERS = r.workers;
+      const ours = await measure(process.execPath, [CLI, 'stats', '--range', 'all', '--json', '--timezone', 'UTC', '--claude-dir', root, '--state-dir', state], modeEnv);
+      rmSync(state, { recursive: true, force: true });
+      if (ours.code !== 0 || cc.code !== 0) throw new Error(`${shape.name}: a run failed (ccotel ${ours.code}, ccusage ${cc.code})`);
+      const tokens = JSON.parse(ours.stdout).tokens;
+      if (JSON.stringify(tokens) !== JSON.stringify(expected.tokens)) r.exact = false;
+      const t = JSON.parse(cc.stdout).totals;
+      if (t.inputTokens !== tokens.input || t.outputTokens !== tokens.output || t.cacheCreationTokens !== tokens.cacheCreation || t.cacheReadTokens !== tokens.cacheRead) r.exact = false;
+      r.ccotel.push(ours.seconds);
+      r.ccusage.push(cc.seconds);
+      r.ratios.push(ours.seconds / cc.seconds);
+      r.cpuRatios.push(ours.cpu / cc.cpu);
+      r.rssMB = Math.max(r.rssMB, ours.rssMB ?? 0);
+      r.ccusageRssMB = Math.max(r.ccusageRssMB, cc.rssMB ?? 0);
+      process.stderr.write(`  ${shape.name} workers=${r.workers} #${i + 1}: ccotel ${f(ours.seconds)} s (cpu ${f(ours.cpu)}), ccusage ${f(cc.seconds)} s (cpu ${f(cc.cpu)}), ratio ${f(ours.seconds / cc.seconds)}, load ${loadavg()}\n`);
+    }
   }
   if (process.env.BENCH_EXPORT !== '0') {
     const { benchBackfill } = await import('./export.js');
@@ -141,17 +153,20 @@ async function runShape(shape: Shape, reps: number): Promise<ShapeResult> {
     const b = await benchBackfill(root, expected.bytes);
     const cc2 = await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
     const ref = Math.min(cc.seconds, cc2.seconds);
+    // The backfill runs in the default mode: its figures go on that row.
+    const r = results.find((x) => x.workers === 'auto') ?? results[0]!;
     r.backfill = { seconds: b.seconds, ratio: b.seconds / ref, rssMB: b.peakRssMB, spans: b.spans };
   }
-  return r;
+  return results;
 }
 
 export function printIngestTable(results: readonly ShapeResult[]): void {
-  const head = ['shape', 'MB', 'files', 'ccotel cold s (min/med)', 'ccusage s (min/med)', 'ratio (min/med)', 'CPU ratio (med)', 'RSS MB', 'backfill s', 'backfill ratio', 'backfill RSS', 'met'];
+  const head = ['shape', 'workers', 'MB', 'files', 'ccotel cold s (min/med)', 'ccusage s (min/med)', 'ratio (min/med)', 'CPU ratio (med)', 'RSS MB', 'backfill s', 'backfill ratio', 'backfill RSS', 'met'];
   const rows = results.map((r) => {
     const met = median(r.ratios) <= 1 && r.rssMB < 200 && (!r.backfill || (r.backfill.ratio <= 1.5 && r.backfill.rssMB < 200)) && r.exact;
     return [
       r.shape,
+      r.workers,
       f(r.mb, 0),
       String(r.files),
       `${f(Math.min(...r.ccotel))} / ${f(median(r.ccotel))}`,
@@ -180,8 +195,9 @@ export async function runIngestBench(): Promise<ShapeResult[]> {
   }
   if ((statSync(CCUSAGE).mode & 0o111) === 0) chmodSync(CCUSAGE, 0o755);
   const reps = Number(process.env.INGEST_BENCH_REPS ?? 5);
+  const modes = (process.env.INGEST_BENCH_WORKERS ?? 'auto').split(',');
   const results: ShapeResult[] = [];
-  for (const s of shapes()) results.push(await runShape(s, reps));
+  for (const s of shapes()) results.push(...(await runShape(s, reps, modes)));
   printIngestTable(results);
   return results;
 }

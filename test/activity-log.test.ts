@@ -143,7 +143,7 @@ describe('import-activity and prune', () => {
     const oldWaiting = `${BigInt(Date.now() - 40 * 86_400_000) * 1_000_000n}.222`;
     const recentDone = `${BigInt(Date.now() - 60_000) * 1_000_000n}.333`;
     for (const n of [old, oldWaiting, recentDone]) writeFileSync(join(spool, 'new', n), '{}');
-    writeFileSync(join(state, 'state.json'), JSON.stringify({ sinks: { spool: { done: [old, recentDone] } } }));
+    writeFileSync(join(state, 'state.json'), JSON.stringify({ format: 'ccotel-state', version: 1, files: {}, ledgerBytes: 0, sinks: { spool: { done: [old, recentDone] } } }), { mode: 0o600 });
     const past = (Date.now() - 40 * 86_400_000) / 1000;
     for (const [sub, n] of [['tmp', 'x.1'], ['rejected', 'y.2']]) {
       writeFileSync(join(spool, sub!, n!), 'junk');

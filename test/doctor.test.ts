@@ -70,7 +70,7 @@ describe('ccotel doctor', () => {
     expect(checks.every((c) => c.verdict === 'ok'), JSON.stringify(checks)).toBe(true);
     expect(checks.map((c) => c.what)).toEqual(expect.arrayContaining(['config', 'timezone', 'transcripts', 'state', 'export']));
     expect(checks.find((c) => c.what === 'transcripts')!.detail).toBe(`${join(root, 'projects')}: ${CALLS.length} transcript files (flag)`);
-    expect(checks.find((c) => c.what === 'state')!.detail).toMatch(new RegExp(`^${state}: ${CALLS.length} files checkpointed, ${CALLS.length} model calls in the ledger; [\\d.]+ (B|KiB|MiB) on disk \\(ledger [\\d.]+ (B|KiB|MiB), 0% superseded rows\\), never compacted$`));
+    expect(checks.find((c) => c.what === 'state')!.detail).toMatch(new RegExp(`^${state}: ${CALLS.length} files checkpointed, ${CALLS.length} model calls in the ledger; [\\d.]+ (B|KiB|MiB) on disk \\(ledger [\\d.]+ (B|KiB|MiB), 0% superseded rows\\), never compacted; never pruned$`));
     expect(checks.find((c) => c.what === 'timezone')!.detail).toBe('UTC');
   });
 

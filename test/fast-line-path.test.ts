@@ -129,7 +129,7 @@ describe('fast line path', () => {
   });
 
   it('counts UTF-16 units and decodes strings from their bytes', () => {
-    for (const s of ['', 'ascii', 'é', '→', '😀', 'a😀b→cé', '\u00a0', '项目'.repeat(50)]) {
+    for (const s of ['', 'ascii', 'é', '→', '😀', 'a😀b→cé', '\u00a0', '项目'.repeat(50), 'a😀b→cé\n'.repeat(200)]) {
       const latin1 = Buffer.from(s, 'utf8').toString('latin1');
       expect(utf16Length(latin1)).toBe(s.length);
       expect(utf8Of(latin1)).toBe(s);

@@ -61,12 +61,12 @@ describe('StateStore.commit on a failing disk', () => {
     it(`fails at ${point} (${code}) without changing a byte, then a retry commits exactly once`, async () => {
       const store = await StateStore.open(dir, { allowReadOnly: false });
       for (const e of BATCH_A) store.ledger.apply(e);
-      store.files['/t/a.jsonl'] = { dev: 1, ino: 1, size: 10, mtimeMs: 1, offset: 10, lines: 1, malformed: 0, oversized: 0, fp: 'x', fpLen: 10 };
+      store.setCheckpoint('/t/a.jsonl', { dev: 1, ino: 1, size: 10, mtimeMs: 1, offset: 10, lines: 1, malformed: 0, oversized: 0, fp: 'x', fpLen: 10 });
       await store.commit();
       const before = files(dir);
 
       for (const e of BATCH_B) store.ledger.apply(e);
-      store.files['/t/a.jsonl'] = { ...store.files['/t/a.jsonl']!, size: 20, offset: 20, lines: 2 };
+      store.setCheckpoint('/t/a.jsonl', { ...store.files['/t/a.jsonl']!, size: 20, offset: 20, lines: 2 });
       let hits = 0;
       setFaultHook((p) => {
         if (p === point && hits++ === 0) throw errnoError(code, p);
@@ -118,7 +118,7 @@ describe('a torn ledger is repaired on open', () => {
   async function committed(): Promise<void> {
     const store = await StateStore.open(dir, { allowReadOnly: false });
     for (const e of [...BATCH_A, ...BATCH_B]) store.ledger.apply(e);
-    store.files['/t/a.jsonl'] = { dev: 1, ino: 1, size: 10, mtimeMs: 1, offset: 10, lines: 1, malformed: 0, oversized: 0, fp: 'x', fpLen: 10 };
+    store.setCheckpoint('/t/a.jsonl', { dev: 1, ino: 1, size: 10, mtimeMs: 1, offset: 10, lines: 1, malformed: 0, oversized: 0, fp: 'x', fpLen: 10 });
     await store.commit();
     store.close();
   }

@@ -1,7 +1,8 @@
 // The one fold over the ledger: aggregates kept up to date as records are applied, read by `stats`
 // (any day range, zone and project filter, from 15-minute buckets) and by the metrics (all-time
 // series, budgets). Its cost grows with days × projects × models, not with calls.
-import type { Ledger, LedgerChange } from '../state/ledger.js';
+import type { Ledger, LedgerChange, Row } from '../state/ledger.js';
+import { applyRollups, foldRollupRows } from './rollup.js';
 import type { Pricer } from '../pricing/cost.js';
 import { factOf, projectOf, type Fact } from './facts.js';
 import { addToCell, mergeModel, newCell, newModelTotals, tokensOf, type Cell, type ModelTotals } from './cell.js';
@@ -69,7 +70,10 @@ export class Fold {
     this.clock = o.clock ?? Date.now;
   }
 
-  /** A fold of every record in the ledger (optionally only those whose event time passes `keep`). */
+  /**
+   * A fold of every record in the ledger and the rollups of pruned ones (optionally only those whose
+   * event time passes `keep`).
+   */
   static of(ledger: Ledger, o: FoldOptions, keep?: (ts: number) => boolean): Fold {
     const f = new Fold(o);
     f.settle(f.clock());
@@ -77,7 +81,21 @@ export class Fold {
       if (keep && !keep(c.next.ts)) continue;
       f.apply(c);
     }
+    applyRollups(f, ledger.rollups, keep);
     return f;
+  }
+
+  /**
+   * The fold's rollup rows once `changes` (records older than the settle window) leave the ledger:
+   * the rollups so far plus what those records contribute, so Fold.of gives the same aggregates
+   * before and after (see rollup.ts).
+   */
+  static rollupAfterPrune(ledger: Ledger, changes: readonly LedgerChange[], o: FoldOptions): Row[] {
+    const f = new Fold({ ...o, clock: () => Number.MAX_SAFE_INTEGER });
+    f.settle(Number.MAX_SAFE_INTEGER); // pruned calls are long settled: straight into the histogram
+    applyRollups(f, ledger.rollups);
+    for (const c of changes) f.apply(c);
+    return foldRollupRows(f);
   }
 
   /** Subtracts what the replaced version counted and adds the new one. */

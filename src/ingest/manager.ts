@@ -9,7 +9,8 @@ import type { EventSink } from '../model/sink.js';
 import type { ModelEvent } from '../model/events.js';
 import type { StateStore } from '../state/store.js';
 import type { FileCheckpoint } from '../sources/checkpoint.js';
-import { FileReader, DEFAULT_READER_OPTIONS, type LineEvents, type ReaderOptions } from '../sources/file-reader.js';
+import { FileReader, DEFAULT_READER_OPTIONS, type LineEvents, type Plan, type ReaderOptions, type Slice } from '../sources/file-reader.js';
+import { ReadPool, type PooledJob } from '../sources/read-pool.js';
 import type { TranscriptFile } from '../sources/transcript-files.js';
 import { readAgentType } from '../sources/agent-meta.js';
 
@@ -38,9 +39,37 @@ export type ProgressFn = (done: number, total: number) => void;
 const COMMIT_EVERY_BYTES = 8 << 20;
 const COMMIT_EVERY_MS = 500;
 
+// CCOTEL_WORKERS=1: a worker thread reads and normalizes the next files while this thread applies
+// the current one. Off by default: measured on a shared 2-core machine it saved no wall time (the
+// second core was busy), cost about a fifth more CPU (events cross threads by structured clone) and
+// raised peak RSS by ~55 MB on a 417 MB history. `npm run bench` with INGEST_BENCH_WORKERS=0,1
+// compares both on a quiet machine. Results are identical either way (test/read-workers.test.ts).
+const workersWanted = (): boolean => process.env.CCOTEL_WORKERS === '1';
+// How far ahead the worker reads: enough to keep it busy, bounded so prefetched events stay small.
+const PREFETCH_FILES = 4;
+const PREFETCH_BYTES = 8 << 20;
+
+/** Where reading one file starts, decided before reading (possibly ahead of time, for a prefetch). */
+interface Prepared {
+  old: FileCheckpoint | undefined;
+  plan: Plan;
+  cp: FileCheckpoint;
+  pos: number;
+}
+
+interface Prefetch {
+  prep: Promise<Prepared>;
+  /** The first slice, queued for a worker (undefined: nothing to read). */
+  slice: Promise<PooledJob | undefined>;
+  size: number;
+}
+
 export class IngestManager {
   readonly counters: IngestCounters = { files: 0, filesRead: 0, bytesRead: 0, malformed: 0 };
   private readonly reader: FileReader;
+  private readonly readerOpts: ReaderOptions;
+  /** Files planned ahead, their first slice read by a worker (during syncAll only). */
+  private readonly prefetched = new Map<string, Prefetch>();
   private stopping = false;
   /** Subagent transcripts whose meta file named their type (read once). */
   private readonly metaRead = new Set<string>();
@@ -52,7 +81,8 @@ export class IngestManager {
     private readonly opts: IngestOptions = {},
   ) {
     const text = sinks.some((s) => s.wantsText === true);
-    this.reader = new FileReader(log, { ...(opts.reader ?? DEFAULT_READER_OPTIONS), text });
+    this.readerOpts = { ...(opts.reader ?? DEFAULT_READER_OPTIONS), text };
+    this.reader = new FileReader(log, this.readerOpts);
     for (const s of sinks) s.restore?.(store.sinks[s.name]);
   }
 
@@ -65,19 +95,54 @@ export class IngestManager {
     let done = 0;
     let committedAt = { bytes: 0, time: Date.now() };
     progress?.(0, total);
-    for (const { file, size } of plan) {
-      if (this.stopping) break;
-      await this.syncFile(file, (n) => progress?.(done + Math.min(n, size), total));
-      done += size;
-      progress?.(done, total);
-      // Checkpoint every few MB or half second, so a killed run keeps its progress
-      // (per file would rewrite state.json once per file: quadratic on large histories).
-      if (done - committedAt.bytes >= COMMIT_EVERY_BYTES || Date.now() - committedAt.time >= COMMIT_EVERY_MS) {
-        await this.commit();
-        committedAt = { bytes: done, time: Date.now() };
+    const pool = this.startPool();
+    let ahead = 0;
+    try {
+      for (let i = 0; i < plan.length; i++) {
+        if (this.stopping) break;
+        const { file, size } = plan[i]!;
+        if (pool) {
+          // Keep the worker a few files ahead of this one.
+          ahead = Math.max(ahead, i + 1);
+          let inFlight = 0;
+          for (const p of this.prefetched.values()) inFlight += p.size;
+          while (ahead < plan.length && ahead <= i + PREFETCH_FILES && inFlight < PREFETCH_BYTES) {
+            const next = plan[ahead++]!;
+            if (next.size > 0 && !this.prefetched.has(next.file.path)) {
+              this.prefetched.set(next.file.path, this.prefetch(pool, next.file, next.size));
+              inFlight += next.size;
+            }
+          }
+        }
+        await this.syncFile(file, (n) => progress?.(done + Math.min(n, size), total));
+        done += size;
+        progress?.(done, total);
+        // Checkpoint every few MB or half second, so a killed run keeps its progress
+        // (per file would rewrite state.json once per file: quadratic on large histories).
+        if (done - committedAt.bytes >= COMMIT_EVERY_BYTES || Date.now() - committedAt.time >= COMMIT_EVERY_MS) {
+          await this.commit();
+          committedAt = { bytes: done, time: Date.now() };
+        }
       }
+    } finally {
+      this.prefetched.clear();
+      await pool?.close();
     }
     await this.commit();
+  }
+
+  private startPool(): ReadPool | undefined {
+    return workersWanted() ? ReadPool.start(this.readerOpts, 1) : undefined;
+  }
+
+  /** Plans a file ahead of its turn and has a worker read its first slice. */
+  private prefetch(pool: ReadPool, file: TranscriptFile, size: number): Prefetch {
+    const prep = this.prepare(file);
+    const slice = prep.then((p) => (p.plan.kind === 'unchanged' && p.pos >= p.cp.offset ? undefined : pool.read(file, p.cp, p.pos)));
+    // Failures surface when the file's turn comes (syncFile handles them there), never as unhandled.
+    prep.catch(() => {});
+    slice.catch(() => {});
+    return { prep, slice, size };
   }
 
   private pendingBytes(file: TranscriptFile): number {
@@ -102,21 +167,35 @@ export class IngestManager {
     }
   }
 
-  private async readNew(file: TranscriptFile, onBytes?: (n: number) => void): Promise<void> {
+  /** Where reading a file starts. No side effects: it may run ahead of the file's turn. */
+  private async prepare(file: TranscriptFile): Promise<Prepared> {
     const old = this.store.files[file.path];
     const plan = await this.reader.plan(file.path, old, file.stat);
     let cp: FileCheckpoint;
     if (plan.kind === 'read') cp = old && plan.cp.offset > 0 ? normalize(plan.cp) : fresh(plan.cp);
     else cp = normalize(old!);
+    return { old, plan, cp, pos: this.readFrom(cp) };
+  }
+
+  private async readNew(file: TranscriptFile, onBytes?: (n: number) => void): Promise<void> {
+    const pre = this.prefetched.get(file.path);
+    this.prefetched.delete(file.path);
+    let prepared = pre ? await pre.prep : await this.prepare(file);
+    // Planned ahead against a checkpoint that has moved since (the same file listed twice): again.
+    let first = pre && prepared.old === this.store.files[file.path] ? pre.slice : undefined;
+    if (pre && !first) prepared = await this.prepare(file);
+    const { old, plan } = prepared;
+    let cp = prepared.cp;
     // Replaced or truncated: sinks that keep per-file content forget this file's before re-reading.
     if (plan.kind === 'read' && old && plan.cp.offset === 0) for (const s of this.sinks) s.restart?.(file.path);
-    let pos = this.readFrom(cp);
+    let pos = prepared.pos;
     if (plan.kind === 'unchanged' && pos >= cp.offset) return;
     await this.readAgentMeta(file);
     const start = pos;
     this.counters.filesRead++;
     for (;;) {
-      const slice = await this.reader.readSlice(file, cp, pos);
+      const slice = (first && (await this.pooled(first))) || (await this.reader.readSlice(file, cp, pos));
+      first = undefined;
       this.counters.bytesRead += slice.bytesRead;
       this.counters.malformed += slice.next.malformed - cp.malformed;
       this.deliver(slice.lines, cp, file.path);
@@ -133,6 +212,22 @@ export class IngestManager {
       if (this.stopping) break;
       await this.commit();
     }
+  }
+
+  /**
+   * A slice a worker read, its warnings logged now (in file order). A failure of the worker itself
+   * (not of the file) gives undefined: the caller reads the slice on this thread instead.
+   */
+  private async pooled(p: Promise<PooledJob | undefined>): Promise<Slice | undefined> {
+    let r;
+    try {
+      r = await (await p)?.take();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== undefined) throw err;
+      return undefined;
+    }
+    for (const w of r?.warnings ?? []) this.log.warn(w);
+    return r?.slice;
   }
 
   /** A subagent transcript's meta file names the agent type of its calls (src/model/agent-type.ts). */

@@ -36,6 +36,8 @@ export function utf8Of(s: string): string {
 /** UTF-16 length of the UTF-8 decode of a latin1 string's bytes (what .length gives after decoding). */
 export function utf16Length(s: string): number {
   if (!NON_ASCII.test(s)) return s.length;
+  // A long string (tool output) is decoded natively: faster than counting its bytes one by one here.
+  if (s.length >= 256) return Buffer.from(s, 'latin1').toString('utf8').length;
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

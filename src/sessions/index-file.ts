@@ -4,6 +4,7 @@
 // search or --show reads. Rows are keyed, and a later row replaces an earlier one with the same key,
 // so bytes delivered twice (a crash between the index write and the checkpoint) change nothing.
 import { closeSync, existsSync, fstatSync, fsyncSync, readSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync, constants } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** A row: ['F', path, sessionId, cwd] | ['W', path, firstTs, lastTs] | ['q', path, uuid, ts, short] | ['X', path]. */
@@ -49,6 +50,26 @@ export function appendRows(path: string, rows: readonly unknown[]): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * appendRows without blocking: an fsync takes 10-40 ms on a busy disk, which the daemon's event
+ * loop must not wait out on every commit while following (the sink's flush uses this one).
+ */
+export async function appendRowsAsync(path: string, rows: readonly unknown[]): Promise<void> {
+  if (rows.length === 0) return;
+  await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });
+  const fh = await open(path, APPEND, 0o600);
+  try {
+    // A torn last line (a kill mid-append) must not swallow the first row written after it.
+    const { size } = await fh.stat();
+    const last = Buffer.alloc(1);
+    const torn = size > 0 && (await fh.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== 10;
+    await fh.write((torn ? '\n' : '') + rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }
 

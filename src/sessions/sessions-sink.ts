@@ -4,7 +4,7 @@
 // arrives already redacted (model/normalize.ts); it is written only here, under the state dir.
 import type { EventSink } from '../model/sink.js';
 import type { ModelEvent } from '../model/events.js';
-import { appendRows, indexFiles, type IndexFiles, type MetaRow, type TextRow } from './index-file.js';
+import { appendRowsAsync, indexFiles, type IndexFiles, type MetaRow, type TextRow } from './index-file.js';
 import { isTypedPrompt, oneLine } from './prompt-kind.js';
 import { maskTokens } from './mask.js';
 import { summarizeToolTarget } from '../model/tool-target.js';
@@ -89,14 +89,30 @@ export class SessionsSink implements EventSink {
   async flush(): Promise<void> {
     if (this.readOnly) return;
     // Text first: a listing never names a session whose text a crash lost (re-read either way).
-    // Tool output goes to its own journal (most of the bytes; only --all-text reads it); X rows to both.
-    appendRows(this.files.out, this.text.filter((r) => r[0] === 'o' || r[0] === 'X'));
-    appendRows(this.files.text, this.text.filter((r) => r[0] !== 'o'));
+    // Appends are asynchronous (their fsync must not block the daemon's loop): rows added while a
+    // write is under way stay for the next flush, and a failed write keeps its rows (rows are keyed,
+    // so writing one twice changes nothing).
+    const text = this.text;
     this.text = [];
-    appendRows(this.files.meta, this.meta);
+    try {
+      // Tool output goes to its own journal (most of the bytes; only --all-text reads it); X rows to both.
+      await appendRowsAsync(this.files.out, text.filter((r) => r[0] === 'o' || r[0] === 'X'));
+      await appendRowsAsync(this.files.text, text.filter((r) => r[0] !== 'o'));
+    } catch (err) {
+      this.text = [...text, ...this.text];
+      throw err;
+    }
+    const meta = this.meta;
     this.meta = [];
+    try {
+      await appendRowsAsync(this.files.meta, meta);
+    } catch (err) {
+      this.meta = [...meta, ...this.meta];
+      throw err;
+    }
     // Every row this process holds is on disk: the journals may be rewritten now. A compaction that
     // fails (a full disk) leaves the journals as they were; it is only a saving, never worth a commit.
+    if (this.text.length > 0 || this.meta.length > 0) return;
     try {
       this.compaction.afterFlush();
     } catch {

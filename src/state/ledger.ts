@@ -8,6 +8,7 @@ import { usageTotal } from '../model/normalize.js';
 import { summarizeToolTarget } from '../model/tool-target.js';
 import { hookEstimate } from '../model/hook-payload.js';
 import { createDetector, type Detector, type Severity } from '../detection/engine.js';
+import { Tombstones } from './tombstones.js';
 import { AGENT_COMPACT, AGENT_MAIN, AGENT_UNKNOWN, agentTypeLabel, isAgentTool, isCompactionAgent } from '../model/agent-type.js';
 
 export interface UsageRecord {
@@ -160,6 +161,17 @@ export type LedgerChange =
   | { type: 'hit'; prev?: undefined; next: HitRecord };
 export type ChangeListener = (c: LedgerChange) => void;
 
+/** What `ccotel prune` has dropped so far: records with event time before `ms` (see pruneOlder). */
+export interface PruneHorizon {
+  ms: number;
+  /** Records dropped by every prune so far. */
+  records: number;
+  atMs: number;
+}
+
+/** A prune re-checks keys up to a day past its horizon: streamed copies of one call differ in time. */
+const PRUNE_MARGIN_MS = 86_400_000;
+
 export class Ledger {
   readonly usage = new Map<string, UsageRecord>();
   readonly tools = new Map<string, ToolRecord>();
@@ -182,6 +194,14 @@ export class Ledger {
   /** Agent label by `session/agentId`, from meta files, hooks, Task calls and stored records. */
   private readonly agentTypes = new Map<string, string>();
   private readonly listeners: ChangeListener[] = [];
+  /**
+   * Rows kept for the fold, verbatim: rollups ('A' rows) holding what pruned records contributed
+   * (src/fold/rollup.ts reads them). Replaced whole by a prune.
+   */
+  rollups: Row[] = [];
+  /** Keys of pruned records, so a transcript re-read from 0 does not bring them back. */
+  private readonly pruned = new Tombstones();
+  horizon: PruneHorizon | undefined;
 
   /** Calls `fn` for every record apply() adds or replaces (not for loadRow: that is history already folded). */
   onChange(fn: ChangeListener): () => void {
@@ -219,6 +239,7 @@ export class Ledger {
       case 'model_call': {
         const prev = this.usage.get(e.key);
         if (prev && usageTotal(prev.usage) >= usageTotal(e.usage)) return;
+        if (!prev && this.wasPruned('U', e.key, e.ts)) return;
         // The first-stored label stays: a counted call must never move to another series.
         const agentType = prev ? prev.agentType : this.agentTypeOf(ctx.sessionId, ctx.agentId, e.parentToolUseId);
         // A larger copy keeps the first copy's agent: an older progress copy names its agent by the
@@ -230,6 +251,7 @@ export class Ledger {
       case 'tool_use': {
         // Known from a hook: kept as it is (a completed call is counted; see applyHook).
         if (this.tools.has(e.id)) return;
+        if (this.wasPruned('T', e.id, e.ts)) return;
         const orphan = this.orphanResults.get(e.id);
         this.orphanResults.delete(e.id);
         this.putTool({ id: e.id, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, name: e.name, target: summarizeToolTarget(e.name, e.input), endTs: orphan?.endTs, isError: orphan?.isError });
@@ -241,6 +263,7 @@ export class Ledger {
         // A Task result names the subagent it ran: its calls are of the Task's subagent_type.
         if (e.agentId && t?.target && isAgentTool(t.name)) this.noteAgentType(ctx.sessionId, e.agentId, t.target, false);
         if (!t) {
+          if (this.wasPruned('T', e.toolUseId)) return; // its call was pruned: nothing to end
           this.orphanResults.set(e.toolUseId, { endTs: e.ts, isError: e.isError });
           return;
         }
@@ -250,13 +273,13 @@ export class Ledger {
         return;
       }
       case 'prompt': {
-        if (this.prompts.has(e.uuid)) return;
+        if (this.prompts.has(e.uuid) || this.wasPruned('P', e.uuid, e.ts)) return;
         this.putPrompt({ uuid: e.uuid, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd });
         return;
       }
       case 'compaction': {
         const key = `${ctx.sessionId}@${e.ts}`;
-        if (this.compactions.has(key)) return;
+        if (this.compactions.has(key) || this.wasPruned('C', key, e.ts)) return;
         this.putCompaction({ key, ts: e.ts, sessionId: ctx.sessionId, cwd: ctx.cwd });
         return;
       }
@@ -281,7 +304,8 @@ export class Ledger {
   private applyHook(e: HookEvent): void {
     const { ctx } = e;
     if (ctx.agentId && e.detail.agent_type) this.noteAgentType(ctx.sessionId, ctx.agentId, e.detail.agent_type);
-    const t = e.tool;
+    // A call whose record was pruned (`ccotel prune`) is not brought back by a late hook event.
+    const t = e.tool && (this.tools.has(e.tool.id) || !this.wasPruned('T', e.tool.id, e.tool.phase === 'pre' ? e.ts : undefined)) ? e.tool : undefined;
     const known = t && this.tools.get(t.id);
     // A call already counted as complete keeps its times and outcome: moving its duration to
     // another bucket or flipping its outcome would lower a counter. (The trace takes the hook times.)
@@ -310,17 +334,17 @@ export class Ledger {
     const exact = this.exactSessions.has(ctx.sessionId) ? 2 : 1;
     if (e.promptChars !== undefined && !e.transcript) {
       const uuid = `hook:${e.id}`;
-      if (!this.prompts.has(uuid)) {
+      if (!this.prompts.has(uuid) && !this.wasPruned('P', uuid, e.ts)) {
         this.putPrompt({ uuid, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, est: exact });
         this.indexEstimate(ctx.sessionId, uuid);
       }
     }
     const est = hookEstimate(e);
-    if (est && (est.input > 0 || est.output > 0) && !this.estimates.has(e.id)) {
+    if (est && (est.input > 0 || est.output > 0) && !this.estimates.has(e.id) && !this.wasPruned('E', e.id, e.ts)) {
       this.putEstimate({ key: e.id, ts: e.ts, sessionId: ctx.sessionId, agentId: ctx.agentId, cwd: ctx.cwd, input: est.input, output: est.output, est: exact });
       this.indexEstimate(ctx.sessionId, e.id);
     }
-    if ((e.event === 'Notification' || e.event === 'PermissionRequest') && !this.hookRecords.has(e.id)) {
+    if ((e.event === 'Notification' || e.event === 'PermissionRequest') && !this.hookRecords.has(e.id) && !this.wasPruned('K', e.id, e.ts)) {
       const r: HookRecord =
         e.event === 'Notification'
           ? { key: e.id, ts: e.ts, sessionId: ctx.sessionId, cwd: ctx.cwd, what: 'notification', a: e.detail.notification_type ?? 'unknown' }
@@ -336,7 +360,7 @@ export class Ledger {
    * like a hook's once the session has exact numbers. Returns false when the key is already known.
    */
   importEstimate(r: Omit<EstimateRecord, 'est'>): boolean {
-    if (this.estimates.has(r.key)) return false;
+    if (this.estimates.has(r.key) || this.wasPruned('E', r.key, r.ts)) return false;
     this.putEstimate({ ...r, est: this.exactSessions.has(r.sessionId) ? 2 : 1 });
     this.indexEstimate(r.sessionId, r.key);
     return true;
@@ -434,6 +458,76 @@ export class Ledger {
     }
     this.hits.set(r.key, r);
   }
+  /**
+   * Whether a record of this key was pruned. Only keys at most a day past the horizon are looked up
+   * (no event time: always), so ingesting new history costs nothing extra.
+   */
+  private wasPruned(type: string, key: string, ts?: number): boolean {
+    if (!this.horizon || (ts !== undefined && ts >= this.horizon.ms + PRUNE_MARGIN_MS)) return false;
+    return this.pruned.has(type + key);
+  }
+
+  /**
+   * The per-call records `pruneOlder(cutoffMs)` would drop, as additions (what they contribute to
+   * the fold), and the bytes their rows take. Kept whatever their age: sessions (small, one per
+   * session), rule hits (few; `audit` lists them) and hook estimates not yet replaced by exact
+   * numbers (a transcript arriving later must still be able to replace them).
+   */
+  prunable(cutoffMs: number): { changes: LedgerChange[]; bytes: number } {
+    const changes: LedgerChange[] = [];
+    let bytes = 0;
+    const take = <R extends { ts: number }>(map: Map<string, R>, type: LedgerChange['type'], row: (r: R) => Row, skip?: (r: R) => boolean) => {
+      for (const r of map.values()) {
+        if (r.ts >= cutoffMs || skip?.(r)) continue;
+        changes.push({ type, next: r } as unknown as LedgerChange);
+        bytes += JSON.stringify(row(r)).length + 1;
+      }
+    };
+    take(this.usage, 'usage', usageRow);
+    take(this.tools, 'tool', toolRow);
+    take(this.prompts, 'prompt', promptRow, (r) => r.est === 1);
+    take(this.compactions, 'compaction', compactionRow);
+    take(this.estimates, 'estimate', estimateRow, (r) => r.est === 1);
+    take(this.hookRecords, 'hook', hookRow);
+    return { changes, bytes };
+  }
+
+  /**
+   * Drops the given records (from prunable()), remembers their keys, and replaces the rollup rows
+   * with `rollups`, which must hold what every pruned record so far contributed. Nothing is
+   * emitted: the aggregates do not change. Made durable by the store's compaction (StateStore.prune).
+   */
+  pruneOlder(cutoffMs: number, changes: readonly LedgerChange[], rollups: Row[]): void {
+    for (const c of changes) {
+      const [letter, key, map] = this.locate(c);
+      map.delete(key);
+      this.dirty.delete(letter + key);
+      this.pruned.add(letter + key);
+    }
+    this.rollups = rollups;
+    const h = this.horizon;
+    this.horizon = { ms: Math.max(h?.ms ?? -Infinity, cutoffMs), records: (h?.records ?? 0) + changes.length, atMs: Date.now() };
+  }
+
+  private locate(c: LedgerChange): [string, string, Map<string, unknown>] {
+    switch (c.type) {
+      case 'usage':
+        return ['U', c.next.key, this.usage];
+      case 'tool':
+        return ['T', c.next.id, this.tools];
+      case 'prompt':
+        return ['P', c.next.uuid, this.prompts];
+      case 'compaction':
+        return ['C', c.next.key, this.compactions];
+      case 'estimate':
+        return ['E', c.next.key, this.estimates];
+      case 'hook':
+        return ['K', c.next.key, this.hookRecords];
+      case 'hit':
+        return ['R', c.next.key, this.hits];
+    }
+  }
+
   /** The rule hits of one tool call (the trace builder attaches them as span events). */
   hitsOf(toolId: string): readonly HitRecord[] {
     return this.hitsByTool.get(toolId) ?? [];
@@ -467,7 +561,8 @@ export class Ledger {
 
   /** Records held now (the current version of each key): what a compacted ledger contains. */
   get recordCount(): number {
-    return this.sessions.size + this.usage.size + this.tools.size + this.prompts.size + this.compactions.size + this.estimates.size + this.hookRecords.size + this.hits.size;
+    const prune = (this.horizon ? 1 : 0) + this.pruned.rowCount + this.rollups.length;
+    return prune + this.sessions.size + this.usage.size + this.tools.size + this.prompts.size + this.compactions.size + this.estimates.size + this.hookRecords.size + this.hits.size;
   }
 
   /**
@@ -476,6 +571,10 @@ export class Ledger {
    */
   *serializeAll(chunkChars = 1 << 20): Generator<string> {
     let out = '';
+    // What a prune left: its horizon, the pruned keys, the rollups (see pruneOlder).
+    if (this.horizon) out += JSON.stringify(['Z', this.horizon.ms, this.horizon.records, this.horizon.atMs]) + '\n';
+    for (const b64 of this.pruned.serialize()) out += JSON.stringify(['X', b64]) + '\n';
+    for (const row of this.rollups) out += JSON.stringify(row) + '\n';
     const maps: Array<[Map<string, any>, (r: any) => Row]> = [
       [this.sessions, sessionRow],
       [this.usage, usageRow],
@@ -537,6 +636,15 @@ export class Ledger {
         return;
       case 'C':
         this.compactions.set(row[1] as string, { key: row[1] as string, ts: n(2), sessionId: s(3)!, cwd: s(4) ?? '' });
+        return;
+      case 'A':
+        this.rollups.push(row);
+        return;
+      case 'X':
+        this.pruned.load(row[1] as string);
+        return;
+      case 'Z':
+        this.horizon = { ms: n(1), records: n(2), atMs: n(3) };
         return;
       case 'R':
         this.setHit({ key: s(1)!, toolId: s(2)!, ts: n(3), sessionId: s(4)!, agentId: s(5), cwd: s(6) ?? '', tool: s(7)!, rule: s(8)!, severity: s(9) as Severity, field: s(10)!, value: s(11) ?? '' });

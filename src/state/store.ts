@@ -13,12 +13,13 @@ import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { open, readdir, readFile, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Ledger, type ChangeListener } from './ledger.js';
+import { Ledger, type ChangeListener, type LedgerChange, type PruneHorizon, type Row } from './ledger.js';
 import { StateLock } from './lock.js';
 import { CREATE_EXCLUSIVE, syncDir, writeFileAtomic } from './atomic-file.js';
 import { ensureTrustedDir } from './dir-trust.js';
 import { faultPoint } from './fault-points.js';
 import { stateWriteError } from './state-errors.js';
+import { SerializedState } from './serialized-state.js';
 import { UserError } from '../errors.js';
 import type { FileCheckpoint } from '../sources/checkpoint.js';
 
@@ -78,6 +79,8 @@ export interface StateInfo {
   ledgerRows: number;
   records: number;
   lastCompactionMs?: number;
+  /** What `ccotel prune` has dropped so far (undefined: never pruned). */
+  prune?: PruneHorizon;
 }
 
 export class StateStore {
@@ -86,8 +89,12 @@ export class StateStore {
   private readonly records = new Ledger();
   private ledgerLoaded = false;
   private readonly commitHooks: CommitHook[] = [];
-  files: Record<string, FileCheckpoint> = {};
+  private checkpoints: Record<string, FileCheckpoint> = {};
+  /** Each checkpoint's JSON, kept until it moves: a commit re-serializes only what changed. */
+  private checkpointJson = new Map<string, { cp: FileCheckpoint; json: string }>();
+  /** The sinks' states as loaded at open (what they restore from); later states are kept as JSON. */
   sinks: Record<string, unknown> = {};
+  private sinkJson = new Map<string, string>();
   private ledgerBytes = 0;
   private ledgerRows = 0;
   private ledgerId: string | undefined;
@@ -209,6 +216,7 @@ export class StateStore {
     const header = headerRow(id);
     this.files = {};
     this.sinks = {};
+    this.sinkJson.clear();
     await this.saveState({ ledgerBytes: 0, ledgerRows: 0, ledgerId: id });
     try {
       await writeFileAtomic(this.ledgerPath, header);
@@ -459,7 +467,32 @@ export class StateStore {
    * everything as it was (compaction is retried once the ledger has grown); a kill anywhere is
    * repaired by open (see settleLedger). The commit before it has already succeeded either way.
    */
-  private async compact(): Promise<void> {
+  /**
+   * Drops the per-call records older than `cutoffMs` (`ccotel prune`), keeping `rollups` (what all
+   * pruned records contribute to the aggregates) and the dropped keys in their place. It is one
+   * compaction: the new ledger is written beside the old one and renamed over it, so a kill before
+   * the rename leaves the old ledger (nothing pruned) and one after it the pruned one, which open
+   * adopts; either holds every count exactly once. Throws when the new ledger cannot be written.
+   */
+  prune(cutoffMs: number, changes: readonly LedgerChange[], rollups: Row[]): Promise<{ bytesBefore: number; bytesAfter: number }> {
+    const run = this.queue.then(async () => {
+      if (this.readOnly) throw new UserError(`state directory ${this.dir} is in use by another ccotel process; stop it to prune the ledger`);
+      await this.commitNow(); // pending changes first: a prune only rewrites what is durable
+      const bytesBefore = this.ledgerBytes;
+      faultPoint('prune.begin');
+      this.ledger.pruneOlder(cutoffMs, changes, rollups);
+      await this.compact(true);
+      return { bytesBefore, bytesAfter: this.ledgerBytes };
+    });
+    this.queue = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  /** A strict compaction (prune) throws instead of leaving the ledger for later. */
+  private async compact(strict = false): Promise<void> {
     const id = newLedgerId();
     let fh: FileHandle | undefined;
     let bytes = 0;
@@ -489,6 +522,7 @@ export class StateStore {
     } catch (err) {
       await fh?.close().catch(() => {});
       await unlink(this.compactPath).catch(() => {});
+      if (strict) throw stateWriteError(this.ledgerPath, this.dir, err);
       this.compactRetryRows = Math.ceil(this.ledgerRows * 1.25);
       this.warn(`compacting ${this.ledgerPath} failed (${(err as Error).message}); it stays as it is and compaction is tried again later`);
       return;
@@ -518,40 +552,73 @@ export class StateStore {
       const st = await stat(join(this.dir, name)).catch(() => undefined);
       if (st?.isFile()) dirBytes += st.size;
     }
-    return { dirBytes, ledgerBytes: this.ledgerBytes, ledgerRows: this.ledgerRows, records: this.ledger.recordCount, lastCompactionMs: this.lastCompactionMs };
+    const ledger = this.ledger;
+    return { dirBytes, ledgerBytes: this.ledgerBytes, ledgerRows: this.ledgerRows, records: ledger.recordCount, lastCompactionMs: this.lastCompactionMs, prune: ledger.horizon };
   }
 
   private async saveState(over: Partial<Pick<StateFile, 'ledgerBytes' | 'ledgerRows' | 'ledgerId'>> = {}): Promise<void> {
-    const state: StateFile = {
+    const text = this.stateText({
       format: STATE_FORMAT,
       version: STATE_VERSION,
-      files: this.files,
       ledgerBytes: over.ledgerBytes ?? this.ledgerBytes,
       ledgerRows: over.ledgerRows ?? this.ledgerRows,
       ledgerId: 'ledgerId' in over ? over.ledgerId : this.ledgerId,
       lastCompactionMs: this.lastCompactionMs,
       orphans: this.records.exportOrphans(),
-      sinks: this.sinks,
-    };
+    });
     try {
-      await writeFileAtomic(this.statePath, JSON.stringify(state));
+      await writeFileAtomic(this.statePath, text);
     } catch (err) {
       throw stateWriteError(this.statePath, this.dir, err);
     }
     this.dirty = false;
   }
 
+  /** Where each file's reading stands (change it with setCheckpoint). */
+  get files(): Readonly<Record<string, FileCheckpoint>> {
+    return this.checkpoints;
+  }
+  private set files(f: Record<string, FileCheckpoint>) {
+    this.checkpoints = f;
+    this.checkpointJson.clear();
+  }
+
   /** Records where a file's reading stands; durable at the next commit. */
   setCheckpoint(path: string, cp: FileCheckpoint): void {
-    this.files[path] = cp;
+    this.checkpoints[path] = cp;
     this.dirty = true;
   }
 
-  /** A sink's open state (spans awaiting their end), saved with the checkpoints it matches. */
+  /**
+   * A sink's open state (spans awaiting their end), saved with the checkpoints it matches. It is
+   * serialized now (the sink may go on changing its objects), or given as JSON already.
+   */
   setSinkState(name: string, state: unknown): void {
     if (state === undefined) return;
-    this.sinks[name] = state;
+    this.sinkJson.set(name, state instanceof SerializedState ? state.json : JSON.stringify(state));
     this.dirty = true;
+  }
+
+  /**
+   * state.json's text from the parts: cached JSON for checkpoints that did not move and sinks that
+   * did not change, so a commit while following costs what changed plus one join, not a stringify
+   * of every checkpoint and of the trace builder's 60 days of closed sessions.
+   */
+  private stateText(state: Omit<StateFile, 'files' | 'sinks'>): string {
+    const files: string[] = [];
+    for (const [path, cp] of Object.entries(this.checkpoints)) {
+      let c = this.checkpointJson.get(path);
+      if (c?.cp !== cp) this.checkpointJson.set(path, (c = { cp, json: JSON.stringify(path) + ':' + JSON.stringify(cp) }));
+      files.push(c.json);
+    }
+    const sinks: string[] = [];
+    for (const name of new Set([...Object.keys(this.sinks), ...this.sinkJson.keys()])) {
+      let json = this.sinkJson.get(name);
+      if (json === undefined && this.sinks[name] !== undefined) this.sinkJson.set(name, (json = JSON.stringify(this.sinks[name])));
+      if (json !== undefined) sinks.push(JSON.stringify(name) + ':' + json);
+    }
+    const head = JSON.stringify(state);
+    return `${head.slice(0, -1)},"files":{${files.join(',')}},"sinks":{${sinks.join(',')}}}`;
   }
 
   close(): void {

@@ -68,7 +68,9 @@ export function registerDoctor(program: Command): void {
         const info = await store.info();
         const superseded = info.ledgerRows > 0 ? Math.round((100 * Math.max(0, info.ledgerRows - info.records)) / info.ledgerRows) : 0;
         const compacted = info.lastCompactionMs === undefined ? 'never compacted' : `last compacted ${new Date(info.lastCompactionMs).toISOString()}`;
-        add('ok', 'state', `${settings.stateDir}: ${tracked} files checkpointed, ${store.ledger.usage.size} model calls in the ledger${owner}; ${formatBytes(info.dirBytes)} on disk (ledger ${formatBytes(info.ledgerBytes)}, ${superseded}% superseded rows), ${compacted}`);
+        // `ccotel prune`: per-call detail before the horizon is gone; its counts live on in rollups.
+        const pruned = info.prune ? `; per-call detail pruned before ${new Date(info.prune.ms).toISOString()} (${info.prune.records} records, last pruned ${new Date(info.prune.atMs).toISOString()})` : '; never pruned';
+        add('ok', 'state', `${settings.stateDir}: ${tracked} files checkpointed, ${store.ledger.usage.size} model calls in the ledger${owner}; ${formatBytes(info.dirBytes)} on disk (ledger ${formatBytes(info.ledgerBytes)}, ${superseded}% superseded rows), ${compacted}${pruned}`);
         const index = describeIndex(settings.stateDir);
         if (index) add('ok', 'sessions index', index);
         const unpriced = new Map<string, number>();

@@ -1,5 +1,6 @@
-// `ccotel prune --older-than 30d [--dry-run]`: old activity logs and spool files that no longer
-// matter (src/activity/prune.ts), listed as they go.
+// `ccotel prune --older-than 90d [--dry-run]`: old activity logs and spool files that no longer
+// matter (src/activity/prune.ts), listed as they go, and the ledger's per-call detail older than
+// that, whose counts stay in rollups (prune-ledger.ts).
 import type { Command } from 'commander';
 import { activitySettings } from '../../activity/activity-log.js';
 import { planPrune, prune } from '../../activity/prune.js';
@@ -7,6 +8,7 @@ import { checkTimeZone } from '../../calendar/time-range.js';
 import { loadSettings } from '../../config/settings.js';
 import { UserError } from '../../errors.js';
 import { parseDuration } from '../durations.js';
+import { pruneLedger } from './prune-ledger.js';
 
 interface PruneOptions {
   olderThan: string;
@@ -19,7 +21,7 @@ interface PruneOptions {
 export function registerPrune(program: Command): void {
   program
     .command('prune')
-    .description('delete activity logs ($CLAUDE_LOG_DIR, default ~/.claude/logs) and committed or rejected hook spool files older than --older-than')
+    .description('delete activity logs ($CLAUDE_LOG_DIR, default ~/.claude/logs), committed or rejected hook spool files and the ledger\'s per-call detail older than --older-than (totals, metrics and stats keep counting it)')
     .requiredOption('--older-than <duration>', 'age to keep, e.g. 30d')
     .option('--dry-run', 'list what would be deleted, delete nothing')
     .option('--state-dir <dir>', 'the state directory (default: $XDG_STATE_HOME/ccotel)')
@@ -30,7 +32,8 @@ export function registerPrune(program: Command): void {
       if (olderThanMs <= 0) throw new UserError('--older-than must be more than 0');
       if (o.timezone) checkTimeZone(o.timezone);
       const settings = loadSettings({ stateDir: o.stateDir, config: o.config, timezone: o.timezone });
-      const items = await planPrune({ activityDir: activitySettings().dir, stateDir: settings.stateDir, olderThanMs, timezone: settings.timezone, nowMs: Date.now() });
+      const nowMs = Date.now();
+      const items = await planPrune({ activityDir: activitySettings().dir, stateDir: settings.stateDir, olderThanMs, timezone: settings.timezone, nowMs });
       const verb = o.dryRun ? 'would delete' : 'deleted';
       const failed = o.dryRun ? [] : await prune(items);
       const bad = new Set(failed.map((f) => f.path));
@@ -39,5 +42,10 @@ export function registerPrune(program: Command): void {
       process.stdout.write(`${verb} ${items.length - failed.length} files, ${bytes} bytes\n`);
       for (const f of failed) process.stderr.write(`ccotel: cannot delete ${f.path}: ${f.error}\n`);
       if (failed.length > 0) process.exitCode = 1;
+      const ledger = await pruneLedger(settings, olderThanMs, nowMs, o.dryRun === true, (m) => process.stderr.write(`warn: ${m}\n`));
+      if (ledger.failed) {
+        process.stderr.write(`ccotel: ${ledger.line}\n`);
+        process.exitCode = 1;
+      } else process.stdout.write(`${ledger.line}\n`);
     });
 }

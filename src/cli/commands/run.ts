@@ -6,6 +6,7 @@ import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js'
 import { parsePort } from '../ports.js';
 import { SessionsSink } from '../../sessions/sessions-sink.js';
 import { IngestSession } from '../../ingest/session.js';
+import { heapForFollowing, preferSmallHeap } from '../../ingest/heap.js';
 import { BudgetStatusWriter } from '../../budget/status-writer.js';
 import { ActivitySink } from '../../activity/activity-sink.js';
 import { activityEnabled, activitySettings } from '../../activity/activity-log.js';
@@ -47,6 +48,7 @@ variables, e.g.:
   $ OTEL_RESOURCE_ATTRIBUTES=team=payments,deployment.environment=dev ccotel run`);
   addCommonOptions(cmd);
   cmd.action(async (o: RunOptions) => {
+    preferSmallHeap();
     const log = createLogger({ level: logLevelOf(o), json: o.logFormat !== 'text' });
     // Every flag is checked before anything is read or saved.
     if (o.logFormat !== 'json' && o.logFormat !== 'text') throw new UserError(`--log-format must be json or text (got "${o.logFormat}")`);
@@ -121,6 +123,7 @@ variables, e.g.:
     }
     if (stopping) return;
     log.info('backfill done; following live sessions', { files: manager.counters.files, bytes: manager.counters.bytesRead, spansSent: pipeline.traces.spansSent, seconds: (Date.now() - started) / 1000 });
+    heapForFollowing();
     await session.follow({ tickMs: 250, rescanMs: 30_000 });
     await new Promise<void>(() => {}); // until a signal
   });

@@ -157,6 +157,13 @@ const MAX_SESSION_EVENTS = 500;
 export class TraceBuilder {
   private state: TraceBuilderState = { sessions: {}, closed: {} };
   private outbox: SpanData[] = [];
+  /**
+   * `state.closed` as JSON, kept until it changes: it holds 60 days of sessions (~270 bytes each)
+   * and most commits while following do not touch it (see snapshotJson).
+   */
+  private closedJson: string | undefined;
+  /** Wall-clock time of the last sweep of closed sessions past their retention. */
+  private sweptAt = -Infinity;
 
   constructor(
     private readonly pricer: Pricer,
@@ -170,7 +177,17 @@ export class TraceBuilder {
   snapshot(): TraceBuilderState {
     return structuredClone(this.state);
   }
+  /**
+   * The state as JSON (what snapshot() gives, serialized), without cloning it: the open sessions
+   * are serialized each time, the closed ones only after they changed. So a commit while following
+   * costs the open sessions, not all of the last 60 days.
+   */
+  snapshotJson(): string {
+    this.closedJson ??= JSON.stringify(this.state.closed);
+    return `{"sessions":${JSON.stringify(this.state.sessions)},"closed":${this.closedJson}}`;
+  }
   restore(s: TraceBuilderState | undefined): void {
+    this.closedJson = undefined;
     this.state = s && typeof s === 'object' && s.sessions ? structuredClone(s) : { sessions: {}, closed: {} };
     this.state.closed ??= {};
     for (const session of Object.values(this.state.sessions)) {
@@ -537,8 +554,16 @@ export class TraceBuilder {
       if (s.turn && !s.turn.emitted && !reading && nowMs - s.turn.last >= this.opts.turnIdleMs && this.turnQuiet(s)) this.closeTurn(sid, s, s.turn.last);
       if (nowMs - s.last >= this.opts.sessionIdleMs && !reading) this.closeSession(sid, s);
     }
-    // Forget closed sessions by wall-clock age (event time would drop old history at once).
-    for (const [sid, c] of Object.entries(this.state.closed)) if (wall - c.at > CLOSED_RETENTION_MS) delete this.state.closed[sid];
+    // Forget closed sessions by wall-clock age (event time would drop old history at once); once a
+    // minute is plenty for a 60-day retention, and keeps a tick from walking all of them.
+    if (wall - this.sweptAt >= 60_000) {
+      this.sweptAt = wall;
+      for (const [sid, c] of Object.entries(this.state.closed)) {
+        if (wall - c.at <= CLOSED_RETENTION_MS) continue;
+        delete this.state.closed[sid];
+        this.closedJson = undefined;
+      }
+    }
   }
 
   private closeSession(sid: string, s: SessionState): void {
@@ -558,6 +583,7 @@ export class TraceBuilder {
     if (!s.rootEmitted) this.emitRoot(sid, s);
     const digests = (s.callsBefore ?? '') + Object.keys(s.calls).map(callDigest).join('');
     this.state.closed[sid] = { at: this.wallClock(), agents: Object.keys(s.agents), calls: digests || undefined };
+    this.closedJson = undefined;
     delete this.state.sessions[sid];
   }
 

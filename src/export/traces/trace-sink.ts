@@ -8,6 +8,7 @@ import { TraceBuilder, type TraceBuilderState } from './trace-builder.js';
 import type { BatchExporter } from '../retry.js';
 import { toReadableSpan, type ReadableSpan } from './readable-span.js';
 import type { SpanData } from './span-data.js';
+import { SerializedState } from '../../state/serialized-state.js';
 
 const BATCH = 512;
 
@@ -41,8 +42,8 @@ export class TraceSink implements EventSink {
   snapshot(): unknown {
     if (!this.changed) return undefined;
     this.changed = false;
-    const saved: SavedState = { builder: this.builder.snapshot(), unsent: this.queue };
-    return saved;
+    // As JSON at once (no clone): the builder re-serializes its closed sessions only when they changed.
+    return new SerializedState(`{"builder":${this.builder.snapshotJson()},"unsent":${JSON.stringify(this.queue satisfies SavedState['unsent'])}}`);
   }
   restore(state: unknown): void {
     // State saved before unsent spans were kept is the builder's state itself.
