@@ -34,7 +34,7 @@ describe('command modules load lazily', () => {
     expect((await run(['sessions', ...common])).commands).toEqual(['sessions']);
     expect((await run(['--version'])).commands).toEqual([]);
     const help = await run(['--help']);
-    expect(help.commands).toEqual(COMMANDS);
+    expect(help.commands).toEqual(expect.arrayContaining(COMMANDS));
     // Every command is still listed by the top-level help.
     for (const c of COMMANDS) expect(help.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
   });
