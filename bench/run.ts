@@ -173,6 +173,8 @@ if (process.env.BENCH_HOOK !== '0') {
 /** Runs a command, timing it and measuring its peak RSS (/usr/bin/time, else /proc polling). */
 export async function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Measurement> {
   const useTime = existsSync(TIME);
+  // A fresh checkout has no .bench/ yet when a bench measures a given history directory.
+  mkdirSync(join(REPO, '.bench'), { recursive: true });
   const rssFile = join(REPO, '.bench', `rss-${process.pid}-${Date.now()}.txt`);
   const [file, argv] = useTime ? [TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {

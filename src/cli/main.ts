@@ -4,18 +4,37 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { stripUserInfo } from '../log.js';
-import { registerStats } from './commands/stats.js';
-import { registerRun } from './commands/run.js';
-import { registerBackfill } from './commands/backfill.js';
-import { registerDoctor } from './commands/doctor.js';
-import { registerHooks } from './commands/hooks.js';
-import { registerAudit } from './commands/audit.js';
-import { registerImportActivity } from './commands/import-activity.js';
-import { registerPrune } from './commands/prune.js';
-import { registerSessions } from './commands/sessions.js';
 import { VERSION } from '../version.js';
 
-export function buildProgram(): Command {
+// Each command's module (and with it its whole dependency tree) loads only when that command runs:
+// `ccotel sessions` does not pay for the exporters, doctor's checks or the hooks installer. The
+// order here is the order `--help` lists them in.
+const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
+  stats: async () => (await import('./commands/stats.js')).registerStats,
+  run: async () => (await import('./commands/run.js')).registerRun,
+  backfill: async () => (await import('./commands/backfill.js')).registerBackfill,
+  doctor: async () => (await import('./commands/doctor.js')).registerDoctor,
+  hooks: async () => (await import('./commands/hooks.js')).registerHooks,
+  audit: async () => (await import('./commands/audit.js')).registerAudit,
+  'import-activity': async () => (await import('./commands/import-activity.js')).registerImportActivity,
+  prune: async () => (await import('./commands/prune.js')).registerPrune,
+  sessions: async () => (await import('./commands/sessions.js')).registerSessions,
+};
+
+/**
+ * The commands to register for these arguments (without node and the script): the named command
+ * alone; none for `--version`; every one otherwise (`--help`, `help <cmd>`, no command, a typo that
+ * commander answers with a suggestion). The program's own options take no value, so a command name
+ * can only be the first argument.
+ */
+export function commandsFor(args: readonly string[]): string[] {
+  const first = args[0];
+  if (first !== undefined && Object.hasOwn(COMMANDS, first)) return [first];
+  if (args.length > 0 && args.every((a) => a === '--version' || a === '-V')) return [];
+  return Object.keys(COMMANDS);
+}
+
+export async function buildProgram(args: readonly string[]): Promise<Command> {
   const program = new Command()
     .name('ccotel')
     .description('Claude Code observability: exact cost and activity from transcripts, exported as OpenTelemetry traces and metrics')
@@ -32,21 +51,14 @@ Examples:
   $ ccotel doctor                      check config, transcripts, state and collector
   $ ccotel hooks install               live tool timings, permissions and notifications from hooks
   $ ccotel sessions "flaky test"       find a past session and the line that resumes it`);
-  registerStats(program);
-  registerRun(program);
-  registerBackfill(program);
-  registerDoctor(program);
-  registerHooks(program);
-  registerAudit(program);
-  registerImportActivity(program);
-  registerPrune(program);
-  registerSessions(program);
+  const registers = await Promise.all(commandsFor(args).map((name) => COMMANDS[name]!()));
+  for (const register of registers) register(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv.slice(2));
     await program.parseAsync(argv);
     return 0;
   } catch (err) {

@@ -3,7 +3,7 @@
 // folders are followed; a file reachable by several paths (symlinks, a root listed twice, hard
 // links) is listed once, identified by device + inode, so it is read and exported once.
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, normalize, relative, sep } from 'node:path';
 import { rootOf, type Root } from './roots.js';
 import type { FileHints } from '../model/normalize.js';
 
@@ -46,9 +46,13 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // join() per entry normalizes the whole path each time; an entry name holds no separator and is
+    // never . or .., so the normalized folder plus the name is the same string, for a fraction.
+    const norm = normalize(dir);
+    const prefix = norm.endsWith(sep) ? norm : norm + sep;
     for (const e of entries) {
       await breathe();
-      const path = join(dir, e.name);
+      const path = prefix + e.name;
       const link = e.isSymbolicLink();
       const st = link || e.name.endsWith('.jsonl') ? statOrUndefined(path) : undefined;
       const isDir = link ? (st?.isDirectory() ?? false) : e.isDirectory();
@@ -100,7 +104,10 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
 
 /** Session and agent ids implied by a transcript's location, used when a line omits them. */
 export function hintsFor(projectsDir: string, path: string): FileHints {
-  const parts = relative(projectsDir, path).split(sep);
+  // Under the folder (the listing's case): the rest of the path is what relative() would return,
+  // without it resolving both paths against the working directory for every file.
+  const rel = path.startsWith(projectsDir + sep) && !projectsDir.endsWith(sep) && normalize(projectsDir) === projectsDir ? path.slice(projectsDir.length + 1) : relative(projectsDir, path);
+  const parts = rel.split(sep);
   const name = basename(path, '.jsonl');
   const sub = parts.indexOf('subagents');
   if (sub >= 2) return { sessionId: parts[sub - 1], agentId: name.startsWith('agent-') ? name.slice('agent-'.length) : name };
