@@ -489,3 +489,39 @@ describe('fold: a larger copy never moves a counted call', () => {
     expect(ledger.usage.get('m2:r2')!.usage.output).toBe(9);
   });
 });
+
+describe('fold: saved at most every few seconds during a catch-up', () => {
+  it('bulk commits defer the save, a kill before the last commit rebuilds exactly, the last commit saves', async () => {
+    const all = (f: Fold) => buildReport(f, { range: namedRange('all', Date.now(), 'UTC'), timezone: 'UTC' }, NO_INPUT);
+    const dir = mkdtempSync(join(tmpdir(), 'ccotel-fold-bulk-'));
+    try {
+      let store = await StateStore.open(dir, { allowReadOnly: false });
+      let a = await attachFold(store, { pricer });
+      const events = randomEvents(46, 1200);
+      for (let k = 0; k < 4; k++) {
+        for (const e of events.slice(k * 300, (k + 1) * 300)) store.ledger.apply(e);
+        await store.commit({ bulk: true });
+      }
+      const expected = all(a.fold);
+      // Killed here: the ledger and checkpoints are durable, the fold on disk lags behind them.
+      store.close();
+      store = await StateStore.open(dir, { allowReadOnly: false });
+      a = await attachFold(store, { pricer });
+      expect(a.source).toBe('rebuilt');
+      expect(all(a.fold)).toEqual(expected);
+      expect(all(a.fold)).toEqual(all(Fold.of(store.ledger, { pricer })));
+      // The catch-up's last (ordinary) commit saves the fold: the next open never parses the ledger.
+      for (const e of randomEvents(47, 300)) store.ledger.apply(e);
+      await store.commit({ bulk: true });
+      await store.commit();
+      const after = all(a.fold);
+      store.close();
+      store = await StateStore.open(dir, { allowReadOnly: false });
+      a = await attachFold(store, { pricer });
+      expect([a.source, store.ledgerParsed, all(a.fold)]).toEqual(['saved', false, after]);
+      store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -30,6 +30,8 @@ export const FOLD_FORMAT = 'ccotel-fold';
 export const FOLD_VERSION = 4;
 export const FOLD_FILE = 'fold.json';
 export const FOLD_JOURNAL = 'fold.journal';
+/** During a catch-up (bulk commits) the fold is saved at most this often. */
+const BULK_SAVE_EVERY_MS = 15_000;
 /**
  * A snapshot is taken once the journal passes a quarter of the saved size, and at most 1 MiB:
  * replaying the journal is what a warm `stats` pays, a snapshot what a daemon commit pays (only the
@@ -399,6 +401,10 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
   let coveredId = store.committedLedgerId;
   let snapshotNeeded = source !== 'saved' || !journalClean || !saved.manifest;
   let writing = false;
+  // Changes applied but neither journaled nor snapshotted (a deferred bulk commit): the next write
+  // must be a snapshot, since the journal would have a gap.
+  let gap = false;
+  let lastSaveMs = Date.now();
   let generation = 0;
   /** A snapshot: serialized now (the parts changed since the last one, or all with `full`), written by the returned function. */
   const snapshot = (ledgerBytes: number, ledgerId: string | undefined, full: boolean): (() => Promise<void>) => {
@@ -455,7 +461,7 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
       for (const name of superseded) await rm(join(dir, name), { force: true });
     };
   };
-  store.addCommitHook((ledgerBytes, ledgerId) => {
+  store.addCommitHook((ledgerBytes, ledgerId, bulk) => {
     if (writing) snapshotNeeded = true; // the previous commit's write never completed
     if (ledgerId !== coveredId) snapshotNeeded = true; // a compacted ledger: journal offsets no longer apply
     const changes = pending;
@@ -464,7 +470,14 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     if (!snapshotNeeded && !oversized && changes.length === 0 && ledgerBytes === covered) return undefined;
     // A journal line costs ~300 bytes a change: a large commit (backfill) goes straight to a snapshot.
     const fits = journalBytes + changes.length * 300 <= journalLimit(snapshotBytes());
-    const line = snapshotNeeded || oversized || !fits ? '' : JSON.stringify({ from: covered, to: ledgerBytes, c: changes } satisfies JournalLine) + '\n';
+    const line = snapshotNeeded || gap || oversized || !fits ? '' : JSON.stringify({ from: covered, to: ledgerBytes, c: changes } satisfies JournalLine) + '\n';
+    // A cold read commits every few MB: saving the fold each time cost a fifth of `stats`' time.
+    // Between saves the fold on disk covers less than the ledger; a kill then means one rebuild
+    // from the ledger on the next open (exact, only slower). The catch-up's last commit saves it.
+    if (!line && bulk && !snapshotNeeded && Date.now() - lastSaveMs < BULK_SAVE_EVERY_MS) {
+      gap = true;
+      return undefined;
+    }
     let write: () => Promise<void>;
     if (!line || journalBytes + line.length > journalLimit(snapshotBytes())) {
       write = snapshot(ledgerBytes, ledgerId, snapshotNeeded);
@@ -483,6 +496,8 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
         coveredId = ledgerId;
         f.dirty = false;
         writing = false;
+        gap = false;
+        lastSaveMs = Date.now();
       } catch (err) {
         snapshotNeeded = true;
         writing = false;

@@ -120,7 +120,7 @@ export class IngestManager {
         // Checkpoint every few MB or half second, so a killed run keeps its progress
         // (per file would rewrite state.json once per file: quadratic on large histories).
         if (done - committedAt.bytes >= COMMIT_EVERY_BYTES || Date.now() - committedAt.time >= COMMIT_EVERY_MS) {
-          await this.commit();
+          await this.commit({ bulk: true });
           committedAt = { bytes: done, time: Date.now() };
         }
       }
@@ -210,7 +210,7 @@ export class IngestManager {
       // Catching a sink up ends at the ledger's offset; what follows is read as new bytes.
       if (!slice.more && pos >= cp.offset) break;
       if (this.stopping) break;
-      await this.commit();
+      await this.commit({ bulk: true });
     }
   }
 
@@ -286,7 +286,7 @@ export class IngestManager {
    * whose flush was cut short (shutdown while the collector is down) still saves its state, which
    * holds what it could not deliver: the checkpoints move, and the next start sends exactly that.
    */
-  async commit(): Promise<void> {
+  async commit(opts: { bulk?: boolean } = {}): Promise<void> {
     let failure: unknown;
     for (const s of this.sinks) {
       try {
@@ -296,7 +296,7 @@ export class IngestManager {
       }
       if (s.snapshot) this.store.setSinkState(s.name, s.snapshot());
     }
-    await this.store.commit();
+    await this.store.commit(opts);
     if (failure !== undefined) throw failure;
   }
 }

@@ -70,7 +70,11 @@ export interface OpenOptions {
  * returns the write, which commit() runs once the ledger bytes are durable and before state.json is
  * replaced. Compaction calls it again with the new position and no changes.
  */
-export type CommitHook = (ledgerBytes: number, ledgerId: string | undefined) => (() => Promise<void>) | undefined;
+/**
+ * Called at each commit with the ledger length and id it makes durable. `bulk`: an intermediate
+ * commit of a long catch-up (more follow at once); a hook may leave its own save to a later commit.
+ */
+export type CommitHook = (ledgerBytes: number, ledgerId: string | undefined, bulk: boolean) => (() => Promise<void>) | undefined;
 
 export interface StateInfo {
   /** Bytes of all files in the state directory. */
@@ -391,18 +395,18 @@ export class StateStore {
    * naming the path and errno) is thrown; calling commit() again retries. In read-only mode nothing
    * is written. Commits run one at a time.
    */
-  commit(): Promise<void> {
-    const run = this.queue.then(() => this.commitNow());
+  commit(opts: { bulk?: boolean } = {}): Promise<void> {
+    const run = this.queue.then(() => this.commitNow(opts.bulk === true));
     this.queue = run.catch(() => {});
     return run;
   }
 
-  private async commitNow(): Promise<void> {
+  private async commitNow(bulk: boolean): Promise<void> {
     if (this.readOnly) return;
     // An unparsed ledger has no changes (they only happen after it loads).
     const batch = this.ledgerLoaded ? this.records.pendingChanges() : NO_CHANGES;
     const data = Buffer.from(batch.text, 'utf8');
-    const writes = this.commitHooks.map((hook) => hook(this.ledgerBytes + data.length, this.ledgerId));
+    const writes = this.commitHooks.map((hook) => hook(this.ledgerBytes + data.length, this.ledgerId, bulk));
     // The daemon commits on every tick; write (and fsync) only what moved.
     if (batch.rows === 0 && !this.dirty) {
       for (const write of writes) await write?.();
@@ -477,7 +481,7 @@ export class StateStore {
   prune(cutoffMs: number, changes: readonly LedgerChange[], rollups: Row[]): Promise<{ bytesBefore: number; bytesAfter: number }> {
     const run = this.queue.then(async () => {
       if (this.readOnly) throw new UserError(`state directory ${this.dir} is in use by another ccotel process; stop it to prune the ledger`);
-      await this.commitNow(); // pending changes first: a prune only rewrites what is durable
+      await this.commitNow(false); // pending changes first: a prune only rewrites what is durable
       const bytesBefore = this.ledgerBytes;
       faultPoint('prune.begin');
       this.ledger.pruneOlder(cutoffMs, changes, rollups);
@@ -536,7 +540,7 @@ export class StateStore {
     faultPoint('compact.renamed');
     try {
       // What follows the ledger (the fold) moves to the new ledger before state.json names it.
-      for (const hook of this.commitHooks) await hook(this.ledgerBytes, this.ledgerId)?.();
+      for (const hook of this.commitHooks) await hook(this.ledgerBytes, this.ledgerId, false)?.();
       await this.saveState();
     } catch (err) {
       // The next commit saves it; a kill before that is repaired by adopting the new ledger on open.
