@@ -14,21 +14,11 @@ import { Fold } from '../src/fold/fold.js';
 import { attachFold, deserializeFold, serializeFold } from '../src/fold/fold-file.js';
 import { recentSessions, type SessionSummaries } from '../src/fold/session-summary.js';
 import type { EventContext, ModelEvent, Usage } from '../src/model/events.js';
+import { prng } from './support/prng.js';
 
 const pricer = new Pricer(EMBEDDED_PRICES);
 const BASE = Date.UTC(2026, 2, 1);
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!, chance: (p: number) => next() < p };
-}
 
 const MODELS = ['claude-sonnet-4-5-20250929', 'claude-opus-4-6', 'claude-experimental-x', '<synthetic>'];
 const CWDS = ['/home/a/alpha', '/home/a/beta', ''];

@@ -18,27 +18,10 @@ import { metricData, METRIC, type LedgerMetric, type NumberMetric } from '../src
 import { namedRange, resolveRange, type TimeRange } from '../src/calendar/time-range.js';
 import type { EventContext, ModelEvent, Usage } from '../src/model/events.js';
 import { isFileEdit } from '../src/model/tool-target.js';
+import { prng, type Rng } from './support/prng.js';
 
 const pricer = new Pricer(EMBEDDED_PRICES);
 
-/** mulberry32: small, seeded, good enough to pick cases. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-    chance: (p: number) => next() < p,
-  };
-}
-type Rng = ReturnType<typeof prng>;
 
 const CWDS = ['/home/a/alpha', '/home/a/beta', '/srv/alpha-2', ''];
 const MODELS = ['claude-sonnet-4-5-20250929', 'claude-opus-4-6', 'claude-haiku-4-5-20251001', 'claude-experimental-x', '<synthetic>'];

@@ -10,18 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { appendRows, type TextRow } from '../src/sessions/index-file.js';
 import { isCaseless, itemsOf, pathsHoldingAll, readTextJournal } from '../src/sessions/text-scan.js';
 import { parseQuery } from '../src/sessions/search.js';
+import { prng } from './support/prng.js';
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!, chance: (p: number) => next() < p };
-}
 
 const WORDS = ['alpha', 'Beta', 'gamma', 'café', 'Größe', 'été', 'σοφία', 'ΣΟΦΊΑ', 'データベース', '移行', '😀', 'say "hi"', 'C:\\temp', 'tab\there', 'line\nbreak', 'kelvin', '\u212Aelvin', 'mi\u017Fs', 'miss', 'ok', 'x', 'key=val', 'a.b*c'];
 const SEPS = [' ', '  ', '\n', '\t', ' \n '];
