@@ -35,9 +35,12 @@ export class Follower {
     private readonly spool?: SpoolConsumer,
   ) {}
 
-  start(): void {
-    this.watcher = watchTranscripts(this.roots, this.log, (f) => this.enqueue(f), { rescanMs: this.opts.rescanMs });
+  /** Starts watching; resolves once the watcher's first walk and the reads it queued are done. */
+  start(): Promise<void> {
+    const watcher = watchTranscripts(this.roots, this.log, (f) => this.enqueue(f), { rescanMs: this.opts.rescanMs });
+    this.watcher = watcher;
     this.ticker = setInterval(() => this.kick(true), this.opts.tickMs);
+    return watcher.ready.then(() => this.running);
   }
 
   enqueue(f: TranscriptFile): void {

@@ -88,12 +88,15 @@ export class IngestSession {
     return manager;
   }
 
-  /** Follows live sessions until close(). chokidar loads only here: one-shot commands never need it. */
-  async follow(opts: FollowOptions): Promise<void> {
+  /**
+   * Follows live sessions until close(). chokidar loads only here: one-shot commands never need it.
+   * `settled` resolves once the watcher has walked every folder (and the reads it queued are done).
+   */
+  async follow(opts: FollowOptions): Promise<{ settled: Promise<void> }> {
     if (!this.manager) throw new Error('follow() before attach()');
     const { Follower } = await import('./follow.js');
     this.follower = new Follower(this.manager, this.settings.roots, this.log, opts, this.spool);
-    this.follower.start();
+    return { settled: this.follower.start() };
   }
 
   /** Stops following (its last commit happens there or not at all) and releases the state. */

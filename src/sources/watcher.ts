@@ -8,6 +8,8 @@ import { hintsFor, listTranscripts, type TranscriptFile } from './transcript-fil
 import type { Logger } from '../log.js';
 
 export interface TranscriptWatcher {
+  /** Resolves once the first walk of every folder is done and its files were reported (or at close). */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -19,6 +21,8 @@ export function watchTranscripts(
 ): TranscriptWatcher {
   const watched = new Set<string>();
   let watcher: FSWatcher | undefined;
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
   const projectsOf = (path: string): string | undefined => rootOf(roots, path)?.projectsDir;
   // Files by device+inode, under the one path listTranscripts chose: a change seen through a
   // symlinked folder is the same file, read under the same checkpoint, never a second copy.
@@ -54,7 +58,7 @@ export function watchTranscripts(
       if (watched.has(r.projectsDir) || !existsSync(r.projectsDir)) continue;
       if (!watcher) {
         watcher = watch(r.projectsDir, { ignoreInitial: true, persistent: true, ignorePermissionErrors: true });
-        watcher.on('add', handle).on('change', handle).on('ready', () => void rescan(true)).on('error', (err) => log.warn(`watcher error: ${(err as Error).message}`));
+        watcher.on('add', handle).on('change', handle).on('ready', () => void rescan(true).finally(markReady)).on('error', (err) => log.warn(`watcher error: ${(err as Error).message}`));
       } else {
         watcher.add(r.projectsDir);
       }
@@ -62,6 +66,7 @@ export function watchTranscripts(
     }
   };
   watchExisting();
+  if (!watcher) markReady(); // no folder to walk yet
   // Every file (stat only for unchanged ones): the initial pass learns identities; later passes
   // notify, catching what a watcher missed, what was written after the caller's last read and
   // before the watcher was ready, and roots created later.
@@ -77,7 +82,9 @@ export function watchTranscripts(
   const timer = setInterval(() => void rescan(true), opts.rescanMs);
   timer.unref();
   return {
+    ready,
     async close() {
+      markReady();
       clearInterval(timer);
       await watcher?.close();
     },

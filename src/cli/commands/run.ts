@@ -123,8 +123,8 @@ variables, e.g.:
     }
     if (stopping) return;
     log.info('backfill done; following live sessions', { files: manager.counters.files, bytes: manager.counters.bytesRead, spansSent: pipeline.traces.spansSent, seconds: (Date.now() - started) / 1000 });
-    heapForFollowing();
-    await session.follow({ tickMs: 250, rescanMs: 30_000 });
+    const { settled } = await session.follow({ tickMs: 250, rescanMs: 30_000 });
+    heapForFollowing(settled);
     await new Promise<void>(() => {}); // until a signal
   });
 }

@@ -1,0 +1,68 @@
+// The watcher's `ready`: `ccotel run` keeps V8's small-heap hint until the watcher's first walk is
+// done (src/ingest/heap.ts), so `ready` must come only after every file was walked and reported,
+// must come at all when there is no folder to walk, and must not hang a close().
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveRoots } from '../src/sources/roots.js';
+import { listTranscripts } from '../src/sources/transcript-files.js';
+import { watchTranscripts } from '../src/sources/watcher.js';
+import { silentLogger } from '../src/log.js';
+import { waitFor } from './support/wait.js';
+
+/** `p` settles within `ms`, else the test fails naming `what`. */
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('watcher ready', () => {
+  it('resolves after the first walk reported every transcript, and the watcher then follows appends', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccotel-ready-'));
+    const projects = join(dir, 'claude', 'projects');
+    const files = [join(projects, 'p1', 's1.jsonl'), join(projects, 'p1', 's1', 'subagents', 'agent-a1.jsonl'), join(projects, 'p2', 's2.jsonl')];
+    for (const f of files) {
+      mkdirSync(join(f, '..'), { recursive: true });
+      writeFileSync(f, '{}\n');
+    }
+    const roots = resolveRoots([join(dir, 'claude')]);
+    expect((await listTranscripts(roots)).map((f) => f.path).sort()).toEqual([...files].sort());
+    const seen: string[] = [];
+    const w = watchTranscripts(roots, silentLogger, (f) => seen.push(f.path), { rescanMs: 60_000 });
+    try {
+      await within(w.ready, 10_000, 'watcher ready');
+      // The rescan that ends the walk reports every file (the periodic one is a minute away).
+      expect(new Set(seen)).toEqual(new Set(files));
+      const before = seen.length;
+      const sub = files[1]!;
+      appendFileSync(sub, '{}\n');
+      await waitFor(() => (seen.slice(before).includes(sub) ? true : undefined), { timeoutMs: 10_000, what: 'append reported after ready' });
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('resolves when no projects folder exists yet', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccotel-ready-none-'));
+    const w = watchTranscripts(resolveRoots([join(dir, 'claude')]), silentLogger, () => {}, { rescanMs: 60_000 });
+    try {
+      await within(w.ready, 5_000, 'watcher ready without a folder');
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('resolves at close, even before the walk ended', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccotel-ready-close-'));
+    mkdirSync(join(dir, 'claude', 'projects', 'p'), { recursive: true });
+    const w = watchTranscripts(resolveRoots([join(dir, 'claude')]), silentLogger, () => {}, { rescanMs: 60_000 });
+    await w.close();
+    await within(w.ready, 5_000, 'watcher ready after close');
+  });
+});
