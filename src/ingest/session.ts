@@ -85,6 +85,9 @@ export class IngestSession {
     await this.spool?.sync();
     this.files = await listTranscripts(this.settings.roots, (p, err) => this.log.warn(`cannot list ${p}: ${err.message}`));
     await manager.syncAll(this.files, progress);
+    // The listing's stats served this sync only (a later one must stat afresh); dropping them frees
+    // a Stats with four Dates per file for the daemon's whole life.
+    this.files = this.files.map((f) => ({ path: f.path, hints: f.hints }));
     return manager;
   }
 

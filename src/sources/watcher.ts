@@ -33,7 +33,9 @@ export function watchTranscripts(
       const id = `${st.dev}:${st.ino}`;
       const prev = known.get(id);
       if (prev && prev.path !== f.path && sameFile(prev.path, id)) return prev;
-      known.set(id, f);
+      // Kept without the listing's stat: a later change must stat afresh (and thousands of Stats
+      // with their four Dates each held no longer than one sync).
+      known.set(id, { path: f.path, hints: f.hints });
     } catch {
       // gone meanwhile: the reader reports nothing for a missing file
     }
