@@ -597,9 +597,26 @@ export class Ledger {
     if (out) yield out;
   }
 
+  // While loading: one copy of each repeated value (session id, cwd, model, tool name, target).
+  // JSON.parse makes a new string per row, so after a restart every record held its own copies.
+  private loadStrings = new Map<string, string>();
+
+  /** The loading is over: the table of loaded values is not needed any more. */
+  loadDone(): void {
+    this.loadStrings = new Map();
+  }
+
   /** Rebuilds from the on-disk form; later rows of the same key merge exactly as apply() does. */
   loadRow(row: Row): void {
-    const s = (i: number) => (row[i] as string | null) ?? undefined;
+    const seen = this.loadStrings;
+    const s = (i: number): string | undefined => {
+      const v = row[i];
+      if (typeof v !== 'string') return undefined;
+      const kept = seen.get(v);
+      if (kept !== undefined) return kept;
+      seen.set(v, v);
+      return v;
+    };
     const n = (i: number) => row[i] as number;
     switch (row[0]) {
       case 'U': {
@@ -607,7 +624,7 @@ export class Ledger {
         const prev = this.usage.get(row[1] as string);
         if (prev && usageTotal(prev.usage) >= usageTotal(usage)) return;
         const r: UsageRecord = { key: row[1] as string, ts: n(2), sessionId: s(3)!, agentId: s(4), cwd: s(5) ?? '', model: s(6)!, usage, apiError: n(14) === 1 };
-        if (typeof row[15] === 'string') r.agentType = row[15];
+        if (typeof row[15] === 'string') r.agentType = s(15);
         this.usage.set(r.key, r);
         this.learnAgentType(r);
         this.exactSessions.add(s(3)!);

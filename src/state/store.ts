@@ -385,6 +385,7 @@ export class StateStore {
       }
       start = end + 1;
     }
+    this.records.loadDone();
     if (this.ledgerRows < 0) this.ledgerRows = rows;
   }
 
