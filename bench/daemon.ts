@@ -136,10 +136,10 @@ export async function benchDaemon(ctx: Pick<BenchContext, 'measure'>, repo: stri
     const mem = procStatus(d.child.pid!);
     const heap = [...d.lines].reverse().find((l) => l.msg === 'event loop delay');
 
-    // Scrapes of a quiet daemon. One request to another path first sets up this process's fetch
-    // client (undici loads and compiles on its first request: ~50 ms that were counted as the
-    // daemon's first scrape) and the keep-alive connection, as a Prometheus server holds one; the
-    // daemon's own one-time cost stays in the first scrape, printed apart.
+    // Scrapes of a quiet daemon. One request to another path (a 404, no collection) first sets up
+    // this process's fetch client: in a fresh process the first fetch alone can take ~50 ms (undici
+    // loading), which is not the daemon's. The daemon's own one-time cost stays in the first
+    // scrape, printed apart.
     await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text());
     const quiet: number[] = [];
     let size = 0;
