@@ -136,7 +136,11 @@ export async function benchDaemon(ctx: Pick<BenchContext, 'measure'>, repo: stri
     const mem = procStatus(d.child.pid!);
     const heap = [...d.lines].reverse().find((l) => l.msg === 'event loop delay');
 
-    // Scrapes of a quiet daemon.
+    // Scrapes of a quiet daemon. One request to another path (a 404, no collection) first sets up
+    // this process's fetch client: in a fresh process the first fetch alone can take ~50 ms (undici
+    // loading), which is not the daemon's. The daemon's own one-time cost stays in the first
+    // scrape, printed apart.
+    await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text());
     const quiet: number[] = [];
     let size = 0;
     for (let i = 0; i < 20; i++) {
@@ -177,7 +181,7 @@ export async function benchDaemon(ctx: Pick<BenchContext, 'measure'>, repo: stri
 
     rows.push({ name: 'daemon: backfill (run)', m: { seconds: backfillS, rssMB: mem.hwmMB, stdout: '', code: 0 }, mbPerSec: expected.bytes / 1e6 / backfillS, note: `${expected.files} files, ${(expected.bytes / 1e6).toFixed(0)} MB; RSS after backfill ${mem.rssMB.toFixed(0)} MB (peak ${mem.hwmMB.toFixed(0)} MB)` });
     rows.push({ name: 'daemon: RSS after backfill', m: { ...none, rssMB: mem.rssMB }, target: 'RSS < 200 MB', met: mem.rssMB < 200, note: heap ? `V8 heap used ${Number(heap.heapMB).toFixed(0)} MB, external ${Number(heap.externalMB).toFixed(0)} MB` : undefined });
-    rows.push({ name: 'daemon: /metrics scrape (quiet)', m: { ...none, seconds: quantile(quiet, 0.5) / 1000 }, target: '< 50 ms', met: Math.max(...quiet) < 50, note: `median ${quantile(quiet, 0.5).toFixed(1)} ms, max ${Math.max(...quiet).toFixed(1)} ms over ${quiet.length} scrapes, ${(size / 1024).toFixed(0)} kB each` });
+    rows.push({ name: 'daemon: /metrics scrape (quiet)', m: { ...none, seconds: quantile(quiet, 0.5) / 1000 }, target: '< 50 ms', met: Math.max(...quiet) < 50, note: `median ${quantile(quiet, 0.5).toFixed(1)} ms, max ${Math.max(...quiet).toFixed(1)} ms over ${quiet.length} scrapes (first ${quiet[0]!.toFixed(1)} ms), ${(size / 1024).toFixed(0)} kB each; load average ${loadavg()[0]!.toFixed(1)}` });
     rows.push({ name: 'daemon: /metrics scrape (appending)', m: { ...none, seconds: quantile(busy, 0.5) / 1000 }, target: '< 50 ms', met: Math.max(...busy) < 50, note: `median ${quantile(busy, 0.5).toFixed(1)} ms, max ${Math.max(...busy).toFixed(1)} ms over ${busy.length} scrapes while ${appended} turns were appended` });
     rows.push({ name: 'daemon: max event-loop stall (following)', m: { ...none, seconds: maxStall / 1000 }, target: '< 50 ms', met: maxStall < 50, note: `longest event-loop delay per second while following: max ${maxStall.toFixed(1)} ms, median ${quantile(stalls, 0.5).toFixed(1)} ms (${stalls.length} s)` });
     rows.push({ name: 'stats warm, beside the daemon', m: beside, target: '< 0.3 s', met: beside.code === 0 && beside.seconds < 0.3, note: beside.cpuSeconds === undefined ? undefined : `CPU ${beside.cpuSeconds.toFixed(2)} s (user+sys)` });

@@ -109,6 +109,12 @@ describe('prometheus mode', () => {
     await pipeline.forceFlush(); // nothing to push: resolves
   });
 
+  it('warm() (run calls it after the backfill) changes nothing a scrape serves', async () => {
+    await pipeline.warm();
+    await pipeline.warm();
+    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toBe(text);
+  });
+
   it('serves exactly the documented metric families with their types', () => {
     const { types, help } = parse(text);
     expect(types).toEqual({

@@ -21,7 +21,7 @@ export interface ExportPipeline {
   traces: TraceSink;
   /** Makes pending span retries give up (shutdown while the collector is down). */
   stopRetrying(): void;
-  metrics: { forceFlush(): Promise<void>; shutdown(): Promise<void>; describe(): string; ready: Promise<void> };
+  metrics: { forceFlush(): Promise<void>; shutdown(): Promise<void>; describe(): string; ready: Promise<void>; warm(): Promise<void> };
   describe(): string[];
   shutdown(): Promise<void>;
 }
@@ -43,7 +43,7 @@ export interface PipelineOptions {
   logMetricFailures?: boolean;
 }
 
-const noMetrics = { ready: Promise.resolve(), forceFlush: async () => {}, shutdown: async () => {}, describe: () => 'not exported (no OTLP endpoint; `ccotel run` serves them locally)' };
+const noMetrics = { ready: Promise.resolve(), warm: async () => {}, forceFlush: async () => {}, shutdown: async () => {}, describe: () => 'not exported (no OTLP endpoint; `ccotel run` serves them locally)' };
 
 /** `usageOf` gives a call's final usage (the ledger's record); `fold` the metric values. */
 export function createExportPipeline(settings: Settings, fold: Fold, usageOf: UsageLookup, stateDir: string, log: Logger, o: PipelineOptions = {}): ExportPipeline {
