@@ -4,7 +4,7 @@
 // day's report, the metrics, the sessions list and a session's detail): a fresh `stats`, a fold
 // rebuilt after fold.json is deleted, a prune killed at each of its steps (then run again), and an
 // old transcript read again from 0 (replaced by a copy, or truncated and rewritten).
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryGenerator, listJsonl, type Expected } from './support/history-generator.js';
 import { CLI, cliEnv, reportDiffs, reportVsReport, requireBuiltCli, runStats } from './support/ccotel-cli.js';
+import { runCli, type CliResult } from './support/cli-process.js';
 import { StateStore } from '../src/state/store.js';
 import { StateLock } from '../src/state/lock.js';
 import { attachFold } from '../src/fold/fold-file.js';
@@ -25,24 +26,8 @@ const execFileAsync = promisify(execFile);
 const DAY = 86_400_000;
 const pricer = new Pricer(EMBEDDED_PRICES);
 
-interface Run {
-  code: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...cliEnv(), CLAUDE_LOG_DIR: join(tmpdir(), 'ccotel-prune-no-logs'), ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+/** The CLI with no activity-log directory of the user's (prune would otherwise list it). */
+const cli = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => runCli(args, { CLAUDE_LOG_DIR: join(tmpdir(), 'ccotel-prune-no-logs'), ...env });
 
 const ledgerRows = (state: string): unknown[][] => readFileSync(join(state, 'ledger.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown[]);
 
