@@ -10,6 +10,7 @@ import { Pricer } from '../src/pricing/cost.js';
 import { EMBEDDED_PRICES } from '../src/pricing/price-table.js';
 import { attachFold, serializeFold } from '../src/fold/fold-file.js';
 import type { ModelEvent } from '../src/model/events.js';
+import { bestMs } from './best-time.js';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 0, 5);
@@ -38,15 +39,7 @@ function session(id: string, cwd: string, at: number, turns: number): ModelEvent
   return out;
 }
 
-const ms = (fn: () => void, runs = 7): number => {
-  let best = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - t);
-  }
-  return best;
-};
+const ms = (fn: () => void): number => bestMs(fn, 7);
 
 const dir = mkdtempSync(join(tmpdir(), 'ccotel-fold-bench-'));
 try {

@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { redactSecrets, redactCut } from '../src/detection/redact.js';
 import { createDetector } from '../src/detection/engine.js';
+import { bestMs } from './best-time.js';
 
 export interface RedactBenchRow {
   name: string;
@@ -51,14 +52,7 @@ export function redactCases(): Array<[string, string]> {
 
 function time(fn: () => void): number {
   fn(); // warm up the regex compilation
-  const runs = 3;
-  let best = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - t);
-  }
-  return best;
+  return bestMs(fn, 3);
 }
 
 export function benchRedact(): RedactBenchRow[] {

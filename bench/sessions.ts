@@ -19,6 +19,7 @@ import { loadSavedFold } from '../src/fold/fold-file.js';
 import { Pricer } from '../src/pricing/cost.js';
 import { EMBEDDED_PRICES } from '../src/pricing/price-table.js';
 import { listJsonl } from '../test/support/history-generator.js';
+import { bestMs } from './best-time.js';
 
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 const RUNS = Number(process.env.BENCH_SESSIONS_RUNS ?? 5);
@@ -61,15 +62,7 @@ async function inProcess(root: string, state: string, id: string | undefined): P
   if (!saved) return 'in-process figures: no saved fold';
   const ctx: SessionsContext = { stateDir: state, totals: saved.fold.sessions, present: new Set(listJsonl(root)), here: '/', jaegerUrl: undefined };
   const f = { limit: 10, startMs: -Infinity, endMs: Infinity };
-  const time = (fn: () => unknown): number => {
-    let b = Infinity;
-    for (let i = 0; i < RUNS; i++) {
-      const t = performance.now();
-      fn();
-      b = Math.min(b, performance.now() - t);
-    }
-    return b;
-  };
+  const time = (fn: () => unknown): number => bestMs(fn, RUNS);
   const parts = [`list ${time(() => listSessions(ctx, f)).toFixed(1)} ms`];
   for (const q of QUERIES) {
     const allText = q.words.includes('--all-text');
