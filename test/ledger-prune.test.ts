@@ -117,14 +117,18 @@ describe('ccotel prune: ledger detail', () => {
     expect(Number(would![1])).toBeGreaterThan(100);
     expect(statSync(join(state, 'ledger.ndjson')).size).toBe(size);
 
+    // The prune takes "now" from its own clock: the bounds below use the clock around that run, not
+    // the test's start (a 15-minute boundary passed meanwhile moved the cutoff past it).
+    const ranFrom = Date.now();
     const real = await cli(['prune', '--older-than', '90d', '--state-dir', state]);
+    const ranTo = Date.now();
     expect(real.code, real.stderr).toBe(0);
     const done = /ledger: dropped (\d+) per-call ledger records older than (\S+), \d+ bytes of detail; ledger (\d+) -> (\d+) bytes, (\d+) bytes removed/.exec(real.stdout);
     expect(done, real.stdout).not.toBeNull();
     expect(done![1]).toBe(would![1]);
     const cutoff = Date.parse(done![2]!);
-    expect(cutoff).toBeLessThanOrEqual(nowMs - 90 * DAY);
-    expect(cutoff).toBeGreaterThan(nowMs - 91 * DAY);
+    expect(cutoff).toBeLessThanOrEqual(ranTo - 90 * DAY);
+    expect(cutoff).toBeGreaterThan(ranFrom - 91 * DAY);
     expect(statSync(join(state, 'ledger.ndjson')).size).toBe(Number(done![4]));
     expect(Number(done![4])).toBeLessThan(size);
     // No per-call row before the cutoff is left; the horizon, tombstones and rollups are there.
@@ -184,7 +188,11 @@ describe('ccotel prune: ledger detail', () => {
   it('an old transcript read again from 0 (replaced, or truncated and rewritten) is not counted twice', async () => {
     const state = join(dir, 'reread');
     cpSync(base, state, { recursive: true });
+    // The prune takes "now" from its own clock: the bounds below use the clock around that run, not
+    // the test's start (a 15-minute boundary passed meanwhile moved the cutoff past it).
+    const ranFrom = Date.now();
     const real = await cli(['prune', '--older-than', '90d', '--state-dir', state]);
+    const ranTo = Date.now();
     expect(real.code, real.stderr).toBe(0);
     const files = listJsonl(root).filter((f) => !f.includes('subagents')).sort();
     const saved = new Map(files.map((f) => [f, readFileSync(f)]));
