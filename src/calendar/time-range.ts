@@ -66,6 +66,17 @@ export function localDateOf(ms: number, tz: string): LocalDate {
   return { y: +p.year!, m: +p.month!, d: +p.day!, weekday: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday!) };
 }
 
+// One formatter per zone: building one costs far more than formatting with it.
+const minuteFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** `YYYY-MM-DD HH:MM` of an instant in the zone (24-hour clock). */
+export function localMinute(ms: number, tz: string): string {
+  if (isUtc(tz)) return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+  let f = minuteFormats.get(tz);
+  if (!f) minuteFormats.set(tz, (f = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+  return f.format(new Date(ms));
+}
+
 /** YYYY-MM-DD of an instant in the zone. */
 export function localDay(ms: number, tz: string): string {
   const { y, m, d } = localDateOf(ms, tz);
