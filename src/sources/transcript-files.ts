@@ -5,6 +5,7 @@
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, normalize, relative, sep } from 'node:path';
 import { rootOf, type Root } from './roots.js';
+import type { CachedEntry, ListingCache } from './listing-cache.js';
 import type { FileHints } from '../model/normalize.js';
 
 export interface TranscriptFile {
@@ -14,51 +15,66 @@ export interface TranscriptFile {
   stat?: Stats;
 }
 
+/** Entries walked between two yields to the event loop (a daemon's rescan must not stall it). */
+const YIELD_EVERY = 256;
+
 /**
  * Every transcript under the roots. Synchronous calls on purpose: thousands of small stat calls
  * cost far more as thread-pool round trips than as direct calls (the reader does the same). It
  * still yields to the event loop every 256 entries, so a daemon's rescan never stalls it.
+ * With a `cache`, a folder unchanged since its saved listing is not read again (listing-cache.ts);
+ * the result is the same with or without it.
  */
-export async function listTranscripts(roots: readonly Root[], onError?: (path: string, err: Error) => void): Promise<TranscriptFile[]> {
+export async function listTranscripts(roots: readonly Root[], onError?: (path: string, err: Error) => void, cache?: ListingCache): Promise<TranscriptFile[]> {
   const found: Array<{ path: string; projectsDir: string; st: Stats; linked: boolean }> = [];
   const dirsSeen = new Set<string>();
   const statOrUndefined = (path: string): Stats | undefined => {
     try {
-      return statSync(path);
+      return statSync(path, { throwIfNoEntry: false });
     } catch {
-      return undefined; // gone meanwhile, or a dangling link: skipped
+      return undefined; // a dangling link or a loop: skipped
     }
   };
+  // Any change after this moment moves a folder's ctime past what a listing records (RACY_MS).
+  const listedMs = Date.now();
   let calls = 0;
-  const breathe = async (): Promise<void> => {
-    if (++calls % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
-  };
-  const walk = async (dir: string, projectsDir: string, top: boolean, linked: boolean): Promise<void> => {
-    let entries;
+  // A generator, so the walk runs synchronously and only stops (yield) every YIELD_EVERY entries.
+  function* walk(dir: string, projectsDir: string, top: boolean, linked: boolean): Generator<void, void, undefined> {
+    let entries: readonly CachedEntry[] | undefined;
     try {
       const st = statSync(dir);
       const id = `${st.dev}:${st.ino}`;
       if (dirsSeen.has(id)) return; // a symlink loop or a folder reached twice
       dirsSeen.add(id);
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = cache?.lookup(dir, st);
+      if (!entries) {
+        entries = readEntries(dir);
+        cache?.record(dir, st, listedMs, entries as CachedEntry[]);
+      }
     } catch (err) {
       if (top || (err as NodeJS.ErrnoException).code !== 'ENOENT') onError?.(dir, err as Error);
       return;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     // join() per entry normalizes the whole path each time; an entry name holds no separator and is
     // never . or .., so the normalized folder plus the name is the same string, for a fraction.
     const norm = normalize(dir);
     const prefix = norm.endsWith(sep) ? norm : norm + sep;
     for (const e of entries) {
-      await breathe();
-      const path = prefix + e.name;
-      const link = e.isSymbolicLink();
-      const st = link || e.name.endsWith('.jsonl') ? statOrUndefined(path) : undefined;
-      const isDir = link ? (st?.isDirectory() ?? false) : e.isDirectory();
-      if (isDir) await walk(path, projectsDir, false, linked || link);
-      else if (st?.isFile() && e.name.endsWith('.jsonl')) found.push({ path, projectsDir, st, linked: linked || link });
+      if (++calls % YIELD_EVERY === 0) yield;
+      const path = prefix + e.slice(1);
+      const kind = e.charCodeAt(0);
+      if (kind === D) {
+        yield* walk(path, projectsDir, false, linked);
+        continue;
+      }
+      const link = kind === L;
+      const st = statOrUndefined(path);
+      if (link && st?.isDirectory()) yield* walk(path, projectsDir, false, true);
+      else if (st?.isFile() && path.endsWith('.jsonl')) found.push({ path, projectsDir, st, linked: linked || link });
     }
+  }
+  const drive = async (it: Generator<void, void, undefined>): Promise<void> => {
+    while (!it.next().done) await new Promise((resolve) => setImmediate(resolve));
   };
   for (const root of roots) {
     if (!root.exists) continue;
@@ -69,7 +85,7 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
     } catch {
       // listed anyway; walk reports it
     }
-    await walk(root.projectsDir, root.projectsDir, true, real !== root.projectsDir);
+    await drive(walk(root.projectsDir, root.projectsDir, true, real !== root.projectsDir));
   }
   // One path per file (device + inode). The real path when it lies under a root (stable whichever
   // alias was walked first); else (a project folder linked from elsewhere) the first path found.
@@ -112,4 +128,26 @@ export function hintsFor(projectsDir: string, path: string): FileHints {
   const sub = parts.indexOf('subagents');
   if (sub >= 2) return { sessionId: parts[sub - 1], agentId: name.startsWith('agent-') ? name.slice('agent-'.length) : name };
   return { sessionId: name };
+}
+
+const D = 'd'.charCodeAt(0);
+const L = 'l'.charCodeAt(0);
+
+/**
+ * A folder's entries that matter to the walk, sorted by name: folders, links (followed by the
+ * walk) and files that may be transcripts (the walk stats them); anything else is left out.
+ */
+function readEntries(dir: string): CachedEntry[] {
+  const out: CachedEntry[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isSymbolicLink()) out.push('l' + e.name);
+    else if (e.isDirectory()) out.push('d' + e.name);
+    else if (e.name.endsWith('.jsonl')) out.push('f' + e.name);
+  }
+  // By name (the kind prefix must not decide the order).
+  return out.sort((a, b) => {
+    const x = a.slice(1);
+    const y = b.slice(1);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
 }
