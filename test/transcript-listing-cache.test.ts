@@ -32,14 +32,38 @@ function folders(root: string): string[] {
   return out;
 }
 
+interface Row {
+  path: string;
+  dev: number;
+  ino: number;
+  ctimeMs: number;
+  listedMs: number;
+  kinds: string;
+  names: string;
+}
+
+/** listing.json's rows (each path written as the length shared with the previous one, and the rest). */
+function decode(text: string): Row[] {
+  let last = '';
+  return (JSON.parse(text) as { dirs: Array<[number, string, number, number, number, number, string, string]> }).dirs.map(([shared, rest, dev, ino, ctimeMs, listedMs, kinds, names]) => {
+    last = last.slice(0, shared) + rest;
+    return { path: last, dev, ino, ctimeMs, listedMs, kinds, names };
+  });
+}
+
+/** Rows back as a listing.json (whole paths: nothing shared). */
+function encode(rows: Row[]): string {
+  return JSON.stringify({ format: 'ccotel-listing', version: 1, dirs: rows.map((r) => [0, r.path, r.dev, r.ino, r.ctimeMs, r.listedMs, r.kinds, r.names]) });
+}
+
 /**
  * The cache as if each listing had been taken well after its folder last changed (as on a real
  * machine, where starts are seconds apart): the folders are trusted while their ctime holds.
  */
 function agedText(c: ListingCache): string {
-  const doc = JSON.parse(c.serialize()) as { dirs: Record<string, [number, number, number, number, string]> };
-  for (const row of Object.values(doc.dirs)) row[3] = Math.max(row[3], row[2] + RACY_MS + 1000);
-  return JSON.stringify(doc);
+  const rows = decode(c.serialize());
+  for (const r of rows) r.listedMs = Math.max(r.listedMs, r.ctimeMs + RACY_MS + 1000);
+  return encode(rows);
 }
 const aged = (c: ListingCache) => ListingCache.parse(agedText(c));
 
@@ -211,16 +235,16 @@ describe('the racy window: a change right after a listing', () => {
     const first = ListingCache.empty();
     await list(root, first);
     writeFileSync(join(folder, 'b.jsonl'), '{}\n');
-    const doc = JSON.parse(first.serialize()) as { dirs: Record<string, [number, number, number, number, string]> };
-    const row = doc.dirs[folder]!;
-    expect(row[4]).toBe('fa.jsonl');
-    row[2] = statSync(folder).ctimeMs;
-    row[3] = Math.min(row[3], row[2] + RACY_MS - 1);
-    const next = ListingCache.parse(JSON.stringify(doc));
+    const rows = decode(first.serialize());
+    const row = rows.find((r) => r.path === folder)!;
+    expect([row.kinds, row.names]).toEqual(['f', 'a.jsonl']);
+    row.ctimeMs = statSync(folder).ctimeMs;
+    row.listedMs = Math.min(row.listedMs, row.ctimeMs + RACY_MS - 1);
+    const next = ListingCache.parse(encode(rows));
     expect((await list(root, next)).map((f) => basename(f.path))).toEqual(['a.jsonl', 'b.jsonl']);
     // The same listing taken after the window is trusted (the rule is what decides).
-    row[3] = row[2] + RACY_MS;
-    const trusted = ListingCache.parse(JSON.stringify(doc));
+    row.listedMs = row.ctimeMs + RACY_MS;
+    const trusted = ListingCache.parse(encode(rows));
     await list(root, trusted);
     expect(trusted.reused).toBeGreaterThan(0);
   });
@@ -256,15 +280,20 @@ describe('listing.json in the state directory', () => {
   });
 
   it('a corrupt, truncated, other-version or odd-shaped file is ignored (a full walk, no error)', async () => {
-    const doc = JSON.parse(good) as { version: number; dirs: Record<string, unknown[]> };
+    const doc = JSON.parse(good) as { version: number; dirs: unknown[][] };
+    const projects = join(root, 'projects');
     const variants = [
       'not json {',
       '',
       good.slice(0, Math.floor(good.length / 2)),
       JSON.stringify({ ...doc, version: 999 }),
       JSON.stringify({ ...doc, format: 'something-else' }),
-      JSON.stringify({ ...doc, dirs: { [join(root, 'projects')]: [1, 2, 3] } }),
-      JSON.stringify({ ...doc, dirs: { [join(root, 'projects')]: [1, 2, 3, 4, 'xbad'] } }),
+      JSON.stringify({ ...doc, dirs: [[0, projects, 1, 2, 3, 4, 'd']] }),
+      JSON.stringify({ ...doc, dirs: [[0, projects, 1, 2, 3, 4, 'x', 'bad']] }),
+      JSON.stringify({ ...doc, dirs: [[0, projects, 1, 2, 3, 4, 'dd', 'one']] }),
+      JSON.stringify({ ...doc, dirs: [[0, projects, 1, 2, 3, 4, 'dd', 'one/']] }),
+      JSON.stringify({ ...doc, dirs: [[5, projects, 1, 2, 3, 4, 'd', 'x']] }),
+      JSON.stringify({ ...doc, dirs: Object.fromEntries(decode(good).map((r) => [r.path, r])) }),
       JSON.stringify([1, 2]),
       'null',
     ];

@@ -16,18 +16,25 @@ export const LISTING_VERSION = 1;
  */
 export const RACY_MS = 2000;
 
-/** An entry as kept: its kind ('d' folder, 'l' symbolic link, 'f' a possible transcript) then its name. */
-export type CachedEntry = string;
+/**
+ * The entries of a folder that matter to the walk, sorted by name: `kinds[i]` is 'd' (a folder), 'l'
+ * (a symbolic link) or 'f' (a file that may be a transcript) for `names[i]`.
+ */
+export interface Entries {
+  kinds: string;
+  names: string[];
+}
 
-interface Folder {
+interface Folder extends Entries {
   dev: number;
   ino: number;
   ctimeMs: number;
   /** When the listing was taken (a time at or before the readdir). */
   listedMs: number;
-  /** Sorted by name; names hold no '/', so a folder's entries are kept as one '/'-joined string. */
-  entries: CachedEntry[];
 }
+
+/** A row of listing.json: the path as the length shared with the previous row's and the rest. */
+type Row = [shared: number, rest: string, dev: number, ino: number, ctimeMs: number, listedMs: number, kinds: string, names: string];
 
 export class ListingCache {
   private readonly next = new Map<string, Folder>();
@@ -45,15 +52,19 @@ export class ListingCache {
   static parse(text: string): ListingCache {
     try {
       const doc = JSON.parse(text) as unknown;
-      if (!isObject(doc) || doc.format !== LISTING_FORMAT || doc.version !== LISTING_VERSION || !isObject(doc.dirs)) return ListingCache.empty();
+      if (!isObject(doc) || doc.format !== LISTING_FORMAT || doc.version !== LISTING_VERSION || !Array.isArray(doc.dirs)) return ListingCache.empty();
       const prev = new Map<string, Folder>();
-      for (const [path, row] of Object.entries(doc.dirs)) {
-        if (!Array.isArray(row) || row.length !== 5) return ListingCache.empty();
-        const [dev, ino, ctimeMs, listedMs, entries] = row as unknown[];
-        if (!isNum(dev) || !isNum(ino) || !isNum(ctimeMs) || !isNum(listedMs) || typeof entries !== 'string') return ListingCache.empty();
-        const list = entries === '' ? [] : entries.split('/');
-        if (list.some((e) => e.length < 2 || (e[0] !== 'd' && e[0] !== 'l' && e[0] !== 'f'))) return ListingCache.empty();
-        prev.set(path, { dev, ino, ctimeMs, listedMs, entries: list });
+      let last = '';
+      for (const row of doc.dirs as unknown[]) {
+        if (!Array.isArray(row) || row.length !== 8) return ListingCache.empty();
+        const [shared, rest, dev, ino, ctimeMs, listedMs, kinds, names] = row as unknown[];
+        if (!Number.isInteger(shared) || (shared as number) < 0 || (shared as number) > last.length || typeof rest !== 'string') return ListingCache.empty();
+        if (!isNum(dev) || !isNum(ino) || !isNum(ctimeMs) || !isNum(listedMs) || typeof kinds !== 'string' || typeof names !== 'string' || !KINDS.test(kinds)) return ListingCache.empty();
+        // Names hold no '/' and are never empty: one '/'-joined string per folder.
+        const list = kinds === '' ? [] : names.split('/');
+        if (list.length !== kinds.length || list.includes('')) return ListingCache.empty();
+        last = last.slice(0, shared as number) + rest;
+        prev.set(last, { dev, ino, ctimeMs, listedMs, kinds, names: list });
       }
       return new ListingCache(prev);
     } catch {
@@ -62,17 +73,17 @@ export class ListingCache {
   }
 
   /** The saved entries of the folder at `path` if they still hold for its stat `st`, else undefined. */
-  lookup(path: string, st: Stats): readonly CachedEntry[] | undefined {
+  lookup(path: string, st: Stats): Entries | undefined {
     const f = this.prev.get(path);
     if (!f || f.dev !== st.dev || f.ino !== st.ino || f.ctimeMs !== st.ctimeMs || !(f.listedMs - f.ctimeMs >= RACY_MS)) return undefined;
     this.next.set(path, f);
     this.reused++;
-    return f.entries;
+    return f;
   }
 
-  /** Keeps a listing just read (entries sorted by name), taken no earlier than `listedMs`. */
-  record(path: string, st: Stats, listedMs: number, entries: CachedEntry[]): void {
-    this.next.set(path, { dev: st.dev, ino: st.ino, ctimeMs: st.ctimeMs, listedMs, entries });
+  /** Keeps a listing just read, taken no earlier than `listedMs`. */
+  record(path: string, st: Stats, listedMs: number, e: Entries): void {
+    this.next.set(path, { dev: st.dev, ino: st.ino, ctimeMs: st.ctimeMs, listedMs, kinds: e.kinds, names: e.names });
     this.read++;
   }
 
@@ -81,13 +92,22 @@ export class ListingCache {
     return this.read > 0 || this.next.size !== this.prev.size;
   }
 
-  /** The folders of the last walk, as saved. */
+  /** The folders of the last walk, as saved: one row per folder, in walk order (the paths are most of the bytes). */
   serialize(): string {
-    const dirs: Record<string, [number, number, number, number, string]> = {};
-    for (const [path, f] of this.next) dirs[path] = [f.dev, f.ino, f.ctimeMs, f.listedMs, f.entries.join('/')];
+    const dirs: Row[] = [];
+    let last = '';
+    for (const [path, f] of this.next) {
+      let shared = 0;
+      const max = Math.min(last.length, path.length);
+      while (shared < max && last.charCodeAt(shared) === path.charCodeAt(shared)) shared++;
+      dirs.push([shared, path.slice(shared), f.dev, f.ino, f.ctimeMs, f.listedMs, f.kinds, f.names.join('/')]);
+      last = path;
+    }
     return JSON.stringify({ format: LISTING_FORMAT, version: LISTING_VERSION, dirs });
   }
 }
+
+const KINDS = /^[dlf]*$/;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -5,7 +5,7 @@
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, normalize, relative, sep } from 'node:path';
 import { rootOf, type Root } from './roots.js';
-import type { CachedEntry, ListingCache } from './listing-cache.js';
+import type { Entries, ListingCache } from './listing-cache.js';
 import type { FileHints } from '../model/normalize.js';
 
 export interface TranscriptFile {
@@ -27,7 +27,7 @@ const YIELD_EVERY = 256;
  */
 export async function listTranscripts(roots: readonly Root[], onError?: (path: string, err: Error) => void, cache?: ListingCache): Promise<TranscriptFile[]> {
   const found: Array<{ path: string; projectsDir: string; st: Stats; linked: boolean }> = [];
-  const dirsSeen = new Set<string>();
+  const dirsSeen = new IdSet();
   const statOrUndefined = (path: string): Stats | undefined => {
     try {
       return statSync(path, { throwIfNoEntry: false });
@@ -40,29 +40,29 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
   let calls = 0;
   // A generator, so the walk runs synchronously and only stops (yield) every YIELD_EVERY entries.
   function* walk(dir: string, projectsDir: string, top: boolean, linked: boolean): Generator<void, void, undefined> {
-    let entries: readonly CachedEntry[] | undefined;
+    let entries: Entries | undefined;
     try {
       const st = statSync(dir);
-      const id = `${st.dev}:${st.ino}`;
-      if (dirsSeen.has(id)) return; // a symlink loop or a folder reached twice
-      dirsSeen.add(id);
+      if (!dirsSeen.add(st)) return; // a symlink loop or a folder reached twice
       entries = cache?.lookup(dir, st);
       if (!entries) {
         entries = readEntries(dir);
-        cache?.record(dir, st, listedMs, entries as CachedEntry[]);
+        cache?.record(dir, st, listedMs, entries);
       }
     } catch (err) {
       if (top || (err as NodeJS.ErrnoException).code !== 'ENOENT') onError?.(dir, err as Error);
       return;
     }
     // join() per entry normalizes the whole path each time; an entry name holds no separator and is
-    // never . or .., so the normalized folder plus the name is the same string, for a fraction.
-    const norm = normalize(dir);
+    // never . or .., so the normalized folder plus the name is the same string, for a fraction (and
+    // is itself normalized: only a root needs normalize()).
+    const norm = top ? normalize(dir) : dir;
     const prefix = norm.endsWith(sep) ? norm : norm + sep;
-    for (const e of entries) {
+    const { kinds, names } = entries;
+    for (let i = 0; i < names.length; i++) {
       if (++calls % YIELD_EVERY === 0) yield;
-      const path = prefix + e.slice(1);
-      const kind = e.charCodeAt(0);
+      const path = prefix + names[i];
+      const kind = kinds.charCodeAt(i);
       if (kind === D) {
         yield* walk(path, projectsDir, false, linked);
         continue;
@@ -90,11 +90,12 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
   // One path per file (device + inode). The real path when it lies under a root (stable whichever
   // alias was walked first); else (a project folder linked from elsewhere) the first path found.
   // Only paths that went through a link need resolving.
-  const byId = new Map<string, TranscriptFile>();
+  const out: TranscriptFile[] = [];
+  const filesSeen = new IdSet();
   const existing = roots.filter((r) => r.exists);
+  const plainDirs = new Map<string, boolean>();
   for (const f of found) {
-    const id = `${f.st.dev}:${f.st.ino}`;
-    if (byId.has(id)) continue;
+    if (!filesSeen.add(f.st)) continue;
     let path = f.path;
     let projectsDir = f.projectsDir;
     if (f.linked) {
@@ -110,9 +111,10 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
         projectsDir = home.projectsDir;
       }
     }
-    byId.set(id, { path, hints: hintsFor(projectsDir, path), stat: f.st });
+    let plain = plainDirs.get(projectsDir);
+    if (plain === undefined) plainDirs.set(projectsDir, (plain = isPlainDir(projectsDir)));
+    out.push({ path, hints: hintsIn(projectsDir, plain, path), stat: f.st });
   }
-  const out = [...byId.values()];
   // Main transcript before its subagents ('.' sorts before '/'), deterministic across runs.
   out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return out;
@@ -120,11 +122,22 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
 
 /** Session and agent ids implied by a transcript's location, used when a line omits them. */
 export function hintsFor(projectsDir: string, path: string): FileHints {
+  return hintsIn(projectsDir, isPlainDir(projectsDir), path);
+}
+
+/** A folder path that a file path under it starts with, plus a separator, as written. */
+function isPlainDir(dir: string): boolean {
+  return !dir.endsWith(sep) && normalize(dir) === dir;
+}
+
+/** hintsFor, with the folder's check done once per listing instead of once per file. */
+function hintsIn(projectsDir: string, plain: boolean, path: string): FileHints {
   // Under the folder (the listing's case): the rest of the path is what relative() would return,
   // without it resolving both paths against the working directory for every file.
-  const rel = path.startsWith(projectsDir + sep) && !projectsDir.endsWith(sep) && normalize(projectsDir) === projectsDir ? path.slice(projectsDir.length + 1) : relative(projectsDir, path);
-  const parts = rel.split(sep);
+  const rel = plain && path.startsWith(projectsDir) && path[projectsDir.length] === sep ? path.slice(projectsDir.length + 1) : relative(projectsDir, path);
   const name = basename(path, '.jsonl');
+  if (!rel.includes('subagents')) return { sessionId: name }; // no such part: the split finds none
+  const parts = rel.split(sep);
   const sub = parts.indexOf('subagents');
   if (sub >= 2) return { sessionId: parts[sub - 1], agentId: name.startsWith('agent-') ? name.slice('agent-'.length) : name };
   return { sessionId: name };
@@ -137,17 +150,26 @@ const L = 'l'.charCodeAt(0);
  * A folder's entries that matter to the walk, sorted by name: folders, links (followed by the
  * walk) and files that may be transcripts (the walk stats them); anything else is left out.
  */
-function readEntries(dir: string): CachedEntry[] {
-  const out: CachedEntry[] = [];
+function readEntries(dir: string): Entries {
+  const list: Array<{ name: string; kind: string }> = [];
   for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.isSymbolicLink()) out.push('l' + e.name);
-    else if (e.isDirectory()) out.push('d' + e.name);
-    else if (e.name.endsWith('.jsonl')) out.push('f' + e.name);
+    if (e.isSymbolicLink()) list.push({ name: e.name, kind: 'l' });
+    else if (e.isDirectory()) list.push({ name: e.name, kind: 'd' });
+    else if (e.name.endsWith('.jsonl')) list.push({ name: e.name, kind: 'f' });
   }
-  // By name (the kind prefix must not decide the order).
-  return out.sort((a, b) => {
-    const x = a.slice(1);
-    const y = b.slice(1);
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
+  list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { kinds: list.map((e) => e.kind).join(''), names: list.map((e) => e.name) };
+}
+
+/** Device + inode pairs seen (numbers as keys: no string built per file). */
+class IdSet {
+  private readonly byDev = new Map<number, Set<number>>();
+  /** False when already there. */
+  add(st: Stats): boolean {
+    let inos = this.byDev.get(st.dev);
+    if (!inos) this.byDev.set(st.dev, (inos = new Set()));
+    if (inos.has(st.ino)) return false;
+    inos.add(st.ino);
+    return true;
+  }
 }
