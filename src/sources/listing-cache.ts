@@ -55,15 +55,26 @@ export class ListingCache {
       if (!isObject(doc) || doc.format !== LISTING_FORMAT || doc.version !== LISTING_VERSION || !Array.isArray(doc.dirs)) return ListingCache.empty();
       const prev = new Map<string, Folder>();
       let last = '';
-      for (const row of doc.dirs as unknown[]) {
+      const rows = doc.dirs as unknown[];
+      // Indexes, not destructuring: this runs once per start, before anything is JIT-compiled, where
+      // the iterator protocol of `const [a, b] = row` costs several times the work itself.
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i];
         if (!Array.isArray(row) || row.length !== 8) return ListingCache.empty();
-        const [shared, rest, dev, ino, ctimeMs, listedMs, kinds, names] = row as unknown[];
-        if (!Number.isInteger(shared) || (shared as number) < 0 || (shared as number) > last.length || typeof rest !== 'string') return ListingCache.empty();
+        const shared = row[0] as unknown;
+        const rest = row[1] as unknown;
+        const dev = row[2] as unknown;
+        const ino = row[3] as unknown;
+        const ctimeMs = row[4] as unknown;
+        const listedMs = row[5] as unknown;
+        const kinds = row[6] as unknown;
+        const names = row[7] as unknown;
+        if (typeof shared !== 'number' || !(shared >= 0 && shared <= last.length) || typeof rest !== 'string') return ListingCache.empty();
         if (!isNum(dev) || !isNum(ino) || !isNum(ctimeMs) || !isNum(listedMs) || typeof kinds !== 'string' || typeof names !== 'string' || !KINDS.test(kinds)) return ListingCache.empty();
         // Names hold no '/' and are never empty: one '/'-joined string per folder.
         const list = kinds === '' ? [] : names.split('/');
-        if (list.length !== kinds.length || list.includes('')) return ListingCache.empty();
-        last = last.slice(0, shared as number) + rest;
+        if (list.length !== kinds.length || names.startsWith('/') || names.endsWith('/') || names.includes('//')) return ListingCache.empty();
+        last = last.slice(0, shared) + rest;
         prev.set(last, { dev, ino, ctimeMs, listedMs, kinds, names: list });
       }
       return new ListingCache(prev);
