@@ -33,27 +33,31 @@ function folders(root: string): string[] {
 }
 
 interface Row {
+  depth: number;
+  name: string;
+  /** The folder's path (from the depth and names of the rows before it). */
   path: string;
   dev: number;
   ino: number;
   ctimeMs: number;
   listedMs: number;
   kinds: string;
-  names: string;
+  names: string[];
 }
 
-/** listing.json's rows (each path written as the length shared with the previous one, and the rest). */
+/** listing.json's rows (in walk order: a depth below a walk root and a name, a walk root's path at 0). */
 function decode(text: string): Row[] {
-  let last = '';
-  return (JSON.parse(text) as { dirs: Array<[number, string, number, number, number, number, string, string]> }).dirs.map(([shared, rest, dev, ino, ctimeMs, listedMs, kinds, names]) => {
-    last = last.slice(0, shared) + rest;
-    return { path: last, dev, ino, ctimeMs, listedMs, kinds, names };
+  const above: string[] = [];
+  return (JSON.parse(text) as { dirs: Array<[number, string, number, number, number, number, string, string[]]> }).dirs.map(([depth, name, dev, ino, ctimeMs, listedMs, kinds, names]) => {
+    const path = depth === 0 ? name : join(above[depth - 1]!, name);
+    above.length = depth;
+    above.push(path);
+    return { depth, name, path, dev, ino, ctimeMs, listedMs, kinds, names };
   });
 }
 
-/** Rows back as a listing.json (whole paths: nothing shared). */
 function encode(rows: Row[]): string {
-  return JSON.stringify({ format: 'ccotel-listing', version: 1, dirs: rows.map((r) => [0, r.path, r.dev, r.ino, r.ctimeMs, r.listedMs, r.kinds, r.names]) });
+  return JSON.stringify({ format: 'ccotel-listing', version: 1, dirs: rows.map((r) => [r.depth, r.name, r.dev, r.ino, r.ctimeMs, r.listedMs, r.kinds, r.names]) });
 }
 
 /**
@@ -195,6 +199,17 @@ describe('changes between two listings are all seen', () => {
     expect(files.some((f) => f.path.startsWith(join(projects, old) + '/'))).toBe(false);
   });
 
+  it('two project folders swapping names (each found under its new name, with its own sessions)', async () => {
+    const [a, b] = readdirSync(projects).sort();
+    const inA = readdirSync(join(projects, a!)).filter((n) => n.endsWith('.jsonl'));
+    const files = await afterChange(() => {
+      renameSync(join(projects, a!), join(projects, 'swap'));
+      renameSync(join(projects, b!), join(projects, a!));
+      renameSync(join(projects, 'swap'), join(projects, b!));
+    });
+    expect(files.filter((f) => dirname(f.path) === join(projects, b!)).map((f) => basename(f.path))).toEqual(inA.sort());
+  });
+
   it('a session copied into another project folder', async () => {
     const [a, b] = readdirSync(projects).sort();
     const name = readdirSync(join(projects, a!)).find((n) => n.endsWith('.jsonl'))!;
@@ -237,7 +252,7 @@ describe('the racy window: a change right after a listing', () => {
     writeFileSync(join(folder, 'b.jsonl'), '{}\n');
     const rows = decode(first.serialize());
     const row = rows.find((r) => r.path === folder)!;
-    expect([row.kinds, row.names]).toEqual(['f', 'a.jsonl']);
+    expect([row.kinds, row.names]).toEqual(['f', ['a.jsonl']]);
     row.ctimeMs = statSync(folder).ctimeMs;
     row.listedMs = Math.min(row.listedMs, row.ctimeMs + RACY_MS - 1);
     const next = ListingCache.parse(encode(rows));
@@ -289,10 +304,14 @@ describe('listing.json in the state directory', () => {
       JSON.stringify({ ...doc, version: 999 }),
       JSON.stringify({ ...doc, format: 'something-else' }),
       JSON.stringify({ ...doc, dirs: [[0, projects, 1, 2, 3, 4, 'd']] }),
-      JSON.stringify({ ...doc, dirs: [[0, projects, 1, 2, 3, 4, 'x', 'bad']] }),
-      JSON.stringify({ ...doc, dirs: [[0, projects, 1, 2, 3, 4, 'dd', 'one']] }),
-      JSON.stringify({ ...doc, dirs: [[0, projects, 1, 2, 3, 4, 'dd', 'one/']] }),
-      JSON.stringify({ ...doc, dirs: [[5, projects, 1, 2, 3, 4, 'd', 'x']] }),
+      JSON.stringify({ ...doc, dirs: [[0, projects, 1, 2, 3, 4, 'd', 'x']] }),
+      JSON.stringify({ ...doc, dirs: [[0, projects, 1, 2, 3, 4, 'x', ['bad']]] }),
+      JSON.stringify({ ...doc, dirs: [[0, projects, 1, 2, 3, 4, 'dd', ['one']]] }),
+      JSON.stringify({ ...doc, dirs: [[0, projects, 1, 2, 3, 4, 'dd', ['one', '']]] }),
+      JSON.stringify({ ...doc, dirs: [[0, projects, 1, 2, 3, 4, 'dd', ['one', 'a/b']]] }),
+      JSON.stringify({ ...doc, dirs: [[0, projects, 1, 2, 3, 4, 'd', [7]]] }),
+      JSON.stringify({ ...doc, dirs: [[1, projects, 1, 2, 3, 4, 'd', ['x']]] }),
+      JSON.stringify({ ...doc, dirs: [[0.5, projects, 1, 2, 3, 4, 'd', ['x']]] }),
       JSON.stringify({ ...doc, dirs: Object.fromEntries(decode(good).map((r) => [r.path, r])) }),
       JSON.stringify([1, 2]),
       'null',

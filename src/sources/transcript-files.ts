@@ -5,7 +5,7 @@
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, normalize, relative, sep } from 'node:path';
 import { rootOf, type Root } from './roots.js';
-import type { Entries, ListingCache } from './listing-cache.js';
+import type { CachedNode, Entries, ListingCache } from './listing-cache.js';
 import type { FileHints } from '../model/normalize.js';
 
 export interface TranscriptFile {
@@ -39,15 +39,16 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
   const listedMs = Date.now();
   let calls = 0;
   // A generator, so the walk runs synchronously and only stops (yield) every YIELD_EVERY entries.
-  function* walk(dir: string, projectsDir: string, top: boolean, linked: boolean): Generator<void, void, undefined> {
+  // `node` is the folder's node in the saved walk, `depth` and `name` its place in this one.
+  function* walk(dir: string, projectsDir: string, top: boolean, linked: boolean, node: CachedNode | undefined, depth: number, name: string): Generator<void, void, undefined> {
     let entries: Entries | undefined;
     try {
       const st = statSync(dir);
       if (!dirsSeen.add(st)) return; // a symlink loop or a folder reached twice
-      entries = cache?.lookup(dir, st);
+      entries = cache?.lookup(node, depth, name, st);
       if (!entries) {
         entries = readEntries(dir);
-        cache?.record(dir, st, listedMs, entries);
+        cache?.record(depth, name, st, listedMs, entries);
       }
     } catch (err) {
       if (top || (err as NodeJS.ErrnoException).code !== 'ENOENT') onError?.(dir, err as Error);
@@ -61,15 +62,16 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
     const { kinds, names } = entries;
     for (let i = 0; i < names.length; i++) {
       if (++calls % YIELD_EVERY === 0) yield;
-      const path = prefix + names[i];
+      const entry = names[i]!;
+      const path = prefix + entry;
       const kind = kinds.charCodeAt(i);
       if (kind === D) {
-        yield* walk(path, projectsDir, false, linked);
+        yield* walk(path, projectsDir, false, linked, cache?.child(node, entry), depth + 1, entry);
         continue;
       }
       const link = kind === L;
       const st = statOrUndefined(path);
-      if (link && st?.isDirectory()) yield* walk(path, projectsDir, false, true);
+      if (link && st?.isDirectory()) yield* walk(path, projectsDir, false, true, cache?.child(node, entry), depth + 1, entry);
       else if (st?.isFile() && path.endsWith('.jsonl')) found.push({ path, projectsDir, st, linked: linked || link });
     }
   }
@@ -85,7 +87,7 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
     } catch {
       // listed anyway; walk reports it
     }
-    await drive(walk(root.projectsDir, root.projectsDir, true, real !== root.projectsDir));
+    await drive(walk(root.projectsDir, root.projectsDir, true, real !== root.projectsDir, cache?.root(root.projectsDir), 0, root.projectsDir));
   }
   // One path per file (device + inode). The real path when it lies under a root (stable whichever
   // alias was walked first); else (a project folder linked from elsewhere) the first path found.
