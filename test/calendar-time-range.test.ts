@@ -2,7 +2,8 @@
 // all. Every expected instant is written by hand from the tz database's rules (noted per case),
 // never derived from the code under test.
 import { describe, expect, it } from 'vitest';
-import { localDay, namedRange, resolveRange, startOfDay } from '../src/calendar/time-range.js';
+import { localDateOf, localDay, localTimeZone, namedRange, resolveRange, startOfDay } from '../src/calendar/time-range.js';
+import { localTime } from '../src/sessions/render.js';
 
 const Z = (iso: string): number => Date.parse(iso);
 const H = 3600_000;
@@ -81,5 +82,37 @@ describe('ranges across a midnight clock change', () => {
     const t = Z('2025-09-07T03:30:00Z');
     expect(t >= r.startMs && t < r.endMs).toBe(false);
     expect(t >= sat.startMs && t < sat.endMs).toBe(true);
+  });
+});
+
+describe('UTC without zone data', () => {
+  // The answers Intl gives for UTC, computed here with Intl: UTC's own path never calls it.
+  const intl = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' });
+  const sv = new Intl.DateTimeFormat('sv-SE', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  it('days, weekdays, midnights and listing times equal what Intl gives for UTC, over 2,000 instants', () => {
+    let seed = 7;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 2000; i++) {
+      const ms = Math.floor(Date.UTC(1999, 0, 1) + rnd() * 40 * 365 * 86_400_000);
+      const p = Object.fromEntries(intl.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+      for (const tz of ['UTC', 'Etc/UTC']) {
+        expect(localDateOf(ms, tz)).toEqual({ y: +p.year!, m: +p.month!, d: +p.day!, weekday: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday!) });
+        expect(startOfDay(+p.year!, +p.month!, +p.day!, tz)).toBe(Date.UTC(+p.year!, +p.month! - 1, +p.day!));
+        expect(localTime(new Date(ms).toISOString(), tz)).toBe(sv.format(new Date(ms)));
+      }
+    }
+  });
+
+  it('the system zone follows $TZ: UTC names give UTC, others their own name', () => {
+    const before = process.env.TZ;
+    try {
+      for (const [tz, want] of [['UTC', 'UTC'], [':Etc/UTC', 'UTC'], ['Zulu', 'UTC'], ['Europe/Berlin', 'Europe/Berlin'], ['America/Santiago', 'America/Santiago']] as const) {
+        process.env.TZ = tz;
+        expect(localTimeZone(), tz).toBe(want);
+      }
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
   });
 });

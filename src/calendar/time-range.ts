@@ -1,5 +1,6 @@
 // Date ranges in a chosen IANA time zone. Calendar semantics: `week` starts on Monday, `month` on
 // the 1st, both at local midnight; `--until` includes the whole day it names.
+import { readlinkSync } from 'node:fs';
 import { UserError } from '../errors.js';
 
 export interface TimeRange {
@@ -8,7 +9,13 @@ export interface TimeRange {
   label: string;
 }
 
+// UTC needs no time zone data: computed directly, a command in UTC (servers, containers, CI) never
+// pays the ~15 ms of loading ICU's zone data on its first Intl.DateTimeFormat.
+const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/UCT', 'UCT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu']);
+export const isUtc = (tz: string): boolean => UTC_NAMES.has(tz);
+
 export function checkTimeZone(tz: string): string {
+  if (isUtc(tz)) return tz;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return tz;
@@ -17,7 +24,20 @@ export function checkTimeZone(tz: string): string {
   }
 }
 
-export const localTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+/** The system's zone: $TZ, else /etc/localtime's target; asks Intl only when that is not plainly UTC. */
+export function localTimeZone(): string {
+  const env = process.env.TZ;
+  let name: string | undefined = env === undefined ? undefined : env.replace(/^:/, '');
+  if (name === undefined) {
+    try {
+      name = /zoneinfo\/(.+)$/.exec(readlinkSync('/etc/localtime'))?.[1];
+    } catch {
+      // not a link (or none): Intl knows
+    }
+  }
+  if (name !== undefined && isUtc(name)) return 'UTC';
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
 
 const partsCache = new Map<string, Intl.DateTimeFormat>();
 function formatter(tz: string): Intl.DateTimeFormat {
@@ -37,9 +57,24 @@ export interface LocalDate {
 }
 
 export function localDateOf(ms: number, tz: string): LocalDate {
+  if (isUtc(tz)) {
+    const t = new Date(ms);
+    return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate(), weekday: (t.getUTCDay() + 6) % 7 };
+  }
   const p: Record<string, string> = {};
   for (const x of formatter(tz).formatToParts(new Date(ms))) p[x.type] = x.value;
   return { y: +p.year!, m: +p.month!, d: +p.day!, weekday: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday!) };
+}
+
+// One formatter per zone: building one costs far more than formatting with it.
+const minuteFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** `YYYY-MM-DD HH:MM` of an instant in the zone (24-hour clock). */
+export function localMinute(ms: number, tz: string): string {
+  if (isUtc(tz)) return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+  let f = minuteFormats.get(tz);
+  if (!f) minuteFormats.set(tz, (f = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+  return f.format(new Date(ms));
 }
 
 /** YYYY-MM-DD of an instant in the zone. */
@@ -49,6 +84,7 @@ export function localDay(ms: number, tz: string): string {
 }
 
 function offsetMs(ms: number, tz: string): number {
+  if (isUtc(tz)) return 0;
   const p: Record<string, string> = {};
   for (const x of formatter(tz).formatToParts(new Date(ms))) p[x.type] = x.value;
   const asUtc = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);

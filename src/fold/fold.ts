@@ -49,12 +49,22 @@ export interface RangeAggregate {
   sensitive: Counts;
 }
 
+export type Cells = Map<number, Map<string, Cell>>;
+
+/** Aggregates restored from saved text, decoded on first use (see Fold.defer). */
+export interface Deferred {
+  /** Each gives undefined when its saved text is damaged. */
+  cells: () => Cells | undefined;
+  sessions: () => SessionSummaries | undefined;
+  /** The fold anew from the ledger it covers, when a saved part turns out damaged. */
+  rebuild: () => Fold;
+}
+
 export class Fold {
-  /** slot → cwd → cell. */
-  cells = new Map<number, Map<string, Cell>>();
+  private cellsValue: Cells | undefined = new Map();
+  private sessionsValue: SessionSummaries | undefined = new Map();
+  private deferred: Deferred | undefined;
   series: Series = newSeries();
-  /** Per-session totals (`ccotel sessions`, the recent-sessions view): see session-summary.ts. */
-  sessions: SessionSummaries = new Map();
   startMs: number;
   /** Something changed since the last save. */
   dirty = true;
@@ -68,6 +78,59 @@ export class Fold {
   readonly pricer: Pricer;
   private readonly clock: () => number;
   private budgetCache: { key: string; ranges: Array<[number, number]>; byProject: Map<string, number[]> } | undefined;
+
+  /** slot → cwd → cell. */
+  get cells(): Cells {
+    if (this.cellsValue === undefined) this.decodePart('cells');
+    return this.cellsValue!;
+  }
+  set cells(v: Cells) {
+    this.cellsValue = v;
+    if (this.sessionsValue !== undefined) this.deferred = undefined;
+  }
+
+  /** Per-session totals (`ccotel sessions`, the recent-sessions view): see session-summary.ts. */
+  get sessions(): SessionSummaries {
+    if (this.sessionsValue === undefined) this.decodePart('sessions');
+    return this.sessionsValue!;
+  }
+  set sessions(v: SessionSummaries) {
+    this.sessionsValue = v;
+    if (this.cellsValue !== undefined) this.deferred = undefined;
+  }
+
+  /**
+   * Restored from saved text: each aggregate is decoded when first used, so a warm `stats` never
+   * builds the per-session totals and a `sessions` listing never the time buckets. The owner calls
+   * decode() before the ledger can change (fold-file.ts: when it loads), so a damaged part is
+   * rebuilt from exactly the ledger this fold covers.
+   */
+  defer(d: Deferred): void {
+    this.deferred = d;
+    this.cellsValue = undefined;
+    this.sessionsValue = undefined;
+  }
+
+  /** Decodes whatever is still deferred. */
+  decode(): void {
+    if (this.deferred && this.cellsValue === undefined) this.decodePart('cells');
+    if (this.deferred && this.sessionsValue === undefined) this.decodePart('sessions');
+  }
+
+  private decodePart(which: 'cells' | 'sessions'): void {
+    const d = this.deferred!;
+    if (which === 'cells') this.cellsValue = d.cells();
+    else this.sessionsValue = d.sessions();
+    if (which === 'cells' ? this.cellsValue === undefined : this.sessionsValue === undefined) {
+      // A damaged part: the whole fold anew (its parts agree with each other and with the ledger).
+      this.deferred = undefined;
+      const r = d.rebuild();
+      this.cellsValue = r.cells;
+      this.sessionsValue = r.sessions;
+      this.series = r.series;
+      this.dirty = true;
+    } else if (this.cellsValue !== undefined && this.sessionsValue !== undefined) this.deferred = undefined;
+  }
 
   constructor(o: FoldOptions) {
     this.pricer = o.pricer;
@@ -167,34 +230,7 @@ export class Fold {
     const out: RangeAggregate = { sessions: new Set(), agents: new Set(), prompts: 0, operations: 0, compactions: 0, models: new Map(), tools: new Map(), projects: new Map(), reads: new Map(), failing: new Map(), edits: new Map(), sensitive: new Map() };
     for (const [slot, byCwd] of this.cells) {
       if (slot < from || slot >= to) continue;
-      for (const [cwd, c] of byCwd) {
-        if (project !== undefined && !cwd.includes(project)) continue;
-        out.prompts += c.prompts;
-        out.operations += c.operations;
-        out.compactions += c.compactions;
-        for (const s of c.sessions.keys()) out.sessions.add(s);
-        for (const a of c.agents.keys()) out.agents.add(a);
-        // A project appears once anything in it counts: a call, a tool call or a user prompt.
-        if (c.models.size > 0 || c.operations > 0 || c.sessions.size > 0) {
-          const p = entry(out.projects, cwd, () => ({ sessions: new Set<string>(), operations: 0, nanoUsd: 0, tokens: 0 }));
-          for (const s of c.sessions.keys()) p.sessions.add(s);
-          p.operations += c.operations;
-          for (const m of c.models.values()) {
-            p.nanoUsd += m.nanoUsd;
-            p.tokens += tokensOf(m);
-          }
-        }
-        for (const [name, m] of c.models) mergeModel(entry(out.models, name, newModelTotals), m);
-        for (const [name, t] of c.tools) {
-          const o = entry(out.tools, name, () => ({ calls: 0, errors: 0 }));
-          o.calls += t.calls;
-          o.errors += t.errors;
-        }
-        for (const [k, n] of c.reads) bump(out.reads, k, n);
-        for (const [k, n] of c.failing) bump(out.failing, k, n);
-        for (const [k, n] of c.edits) bump(out.edits, k, n);
-        for (const [k, n] of c.sensitive) bump(out.sensitive, k, n);
-      }
+      for (const [cwd, c] of byCwd) if (project === undefined || cwd.includes(project)) addCellTo(out, cwd, c);
     }
     return out;
   }
@@ -228,4 +264,37 @@ export class Fold {
   unpricedModels(): string[] {
     return [...this.series.unpriced.keys()].sort();
   }
+}
+
+/**
+ * One cell into a range's totals. Its own function, not the body of range()'s loop: V8 optimizes a
+ * small function at once, where a long loop body gets an on-stack replacement compile that a
+ * short-lived `stats` waited ~40 ms for at exit, long after the loop had finished.
+ */
+function addCellTo(out: RangeAggregate, cwd: string, c: Cell): void {
+  out.prompts += c.prompts;
+  out.operations += c.operations;
+  out.compactions += c.compactions;
+  for (const s of c.sessions.keys()) out.sessions.add(s);
+  for (const a of c.agents.keys()) out.agents.add(a);
+  // A project appears once anything in it counts: a call, a tool call or a user prompt.
+  if (c.models.size > 0 || c.operations > 0 || c.sessions.size > 0) {
+    const p = entry(out.projects, cwd, () => ({ sessions: new Set<string>(), operations: 0, nanoUsd: 0, tokens: 0 }));
+    for (const s of c.sessions.keys()) p.sessions.add(s);
+    p.operations += c.operations;
+    for (const m of c.models.values()) {
+      p.nanoUsd += m.nanoUsd;
+      p.tokens += tokensOf(m);
+    }
+  }
+  for (const [name, m] of c.models) mergeModel(entry(out.models, name, newModelTotals), m);
+  for (const [name, t] of c.tools) {
+    const o = entry(out.tools, name, () => ({ calls: 0, errors: 0 }));
+    o.calls += t.calls;
+    o.errors += t.errors;
+  }
+  for (const [k, n] of c.reads) bump(out.reads, k, n);
+  for (const [k, n] of c.failing) bump(out.failing, k, n);
+  for (const [k, n] of c.edits) bump(out.edits, k, n);
+  for (const [k, n] of c.sensitive) bump(out.sensitive, k, n);
 }

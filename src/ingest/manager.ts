@@ -13,6 +13,7 @@ import { FileReader, DEFAULT_READER_OPTIONS, type LineEvents, type Plan, type Re
 import { ReadPool, type PooledJob } from '../sources/read-pool.js';
 import type { TranscriptFile } from '../sources/transcript-files.js';
 import { readAgentType } from '../sources/agent-meta.js';
+import { isUnchanged } from '../sources/file-identity.js';
 
 /**
  * Sinks that keep their own read position per file. A command that runs without them (stats) may
@@ -88,8 +89,11 @@ export class IngestManager {
 
   /** Brings every file up to date for the ledger and every sink, committing along the way. */
   async syncAll(files: readonly TranscriptFile[], progress?: ProgressFn): Promise<void> {
+    // Files every consumer has read to the end, unchanged since: decided here, synchronously, so a
+    // warm start with thousands of files pays no promise chain per file (the reader would find the same).
+    const stale = files.filter((f) => !this.upToDate(f));
     // Bytes still to read, for progress: from the furthest-behind consumer of each file.
-    const plan = parentsFirst(files).map((file) => ({ file, size: this.pendingBytes(file) }));
+    const plan = parentsFirst(stale).map((file) => ({ file, size: this.pendingBytes(file) }));
     const total = plan.reduce((a, p) => a + p.size, 0);
     this.counters.files = files.length;
     let done = 0;
@@ -143,6 +147,11 @@ export class IngestManager {
     prep.catch(() => {});
     slice.catch(() => {});
     return { prep, slice, size };
+  }
+
+  private upToDate(file: TranscriptFile): boolean {
+    const cp = this.store.files[file.path];
+    return file.stat !== undefined && isUnchanged(file.stat, cp) && this.readFrom(normalize(cp!)) >= cp!.offset;
   }
 
   private pendingBytes(file: TranscriptFile): number {

@@ -1,6 +1,7 @@
 // Text output of `ccotel sessions`: one block per session, times in the configured zone.
 import type { SessionDetail, SessionsList } from './report.js';
 import { highlight } from './search.js';
+import { localMinute } from '../calendar/time-range.js';
 
 export interface RenderOptions {
   timezone: string;
@@ -8,14 +9,7 @@ export interface RenderOptions {
   color: boolean;
 }
 
-// One formatter per zone: building one costs far more than formatting with it.
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-export function localTime(iso: string, tz: string): string {
-  let f = formats.get(tz);
-  if (!f) formats.set(tz, (f = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
-  return f.format(new Date(iso));
-}
+export const localTime = (iso: string, tz: string): string => localMinute(Date.parse(iso), tz);
 
 export function duration(ms: number): string {
   const m = Math.round(ms / 60_000);

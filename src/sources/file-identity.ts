@@ -24,12 +24,17 @@ export type Change =
   /** Replaced (new inode or different first bytes) or truncated: read again from 0. */
   | { kind: 'restart'; reason: 'new' | 'replaced' | 'truncated' };
 
+/** Same file, same size and time as at the checkpoint: nothing to read (no file bytes needed). */
+export function isUnchanged(st: Stats, cp: FileCheckpoint | undefined): boolean {
+  return cp !== undefined && st.ino === cp.ino && st.dev === cp.dev && st.size >= cp.offset && st.size === cp.size && st.mtimeMs === cp.mtimeMs;
+}
+
 /** Decides what to read. Reads no file bytes when size, inode and mtime match the checkpoint. */
 export async function classify(path: string, st: Stats, cp: FileCheckpoint | undefined): Promise<Change> {
   if (!cp) return { kind: 'restart', reason: 'new' };
   if (st.ino !== cp.ino || st.dev !== cp.dev) return { kind: 'restart', reason: 'replaced' };
   if (st.size < cp.offset) return { kind: 'restart', reason: 'truncated' };
-  if (st.size === cp.size && st.mtimeMs === cp.mtimeMs) return { kind: 'unchanged' };
+  if (isUnchanged(st, cp)) return { kind: 'unchanged' };
   if (cp.fpLen > 0) {
     const now = await fingerprint(path, cp.fpLen);
     if (now.fpLen !== cp.fpLen || now.fp !== cp.fp) return { kind: 'restart', reason: 'replaced' };

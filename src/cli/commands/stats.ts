@@ -50,9 +50,8 @@ Examples:
       const report = buildReport(session.fold, { range, timezone: settings.timezone, project: o.project }, inputSummary(session.files, store.files, session.fold), () => store.ledger);
       process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderStats(report));
       // On stderr: scripts reading --json get the report alone.
-      // Only for an empty report: it reads the ledger, which a warm stats otherwise never parses.
       const empty = report.requests + report.apiErrors + report.operations + report.prompts === 0;
-      const hint = empty ? emptyRangeHint(store.ledger, range, now, settings.timezone, o.project) : undefined;
+      const hint = empty ? emptyRangeHint(session.fold.sessions, range, now, settings.timezone, o.project) : undefined;
       if (hint) log.info(hint);
     } finally {
       await session.close();
