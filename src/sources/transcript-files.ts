@@ -3,7 +3,7 @@
 // folders are followed; a file reachable by several paths (symlinks, a root listed twice, hard
 // links) is listed once, identified by device + inode, so it is read and exported once.
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { basename, normalize, relative, sep } from 'node:path';
+import { normalize, relative, sep } from 'node:path';
 import { rootOf, type Root } from './roots.js';
 import type { CachedNode, Entries, ListingCache } from './listing-cache.js';
 import type { FileHints } from '../model/normalize.js';
@@ -137,7 +137,9 @@ function hintsIn(projectsDir: string, plain: boolean, path: string): FileHints {
   // Under the folder (the listing's case): the rest of the path is what relative() would return,
   // without it resolving both paths against the working directory for every file.
   const rel = plain && path.startsWith(projectsDir) && path[projectsDir.length] === sep ? path.slice(projectsDir.length + 1) : relative(projectsDir, path);
-  const name = basename(path, '.jsonl');
+  // basename(path, '.jsonl'), without its character-by-character loop in JS.
+  const base = path.slice(path.lastIndexOf(sep) + 1);
+  const name = base.length > JSONL.length && base.endsWith(JSONL) ? base.slice(0, -JSONL.length) : base;
   if (!rel.includes('subagents')) return { sessionId: name }; // no such part: the split finds none
   const parts = rel.split(sep);
   const sub = parts.indexOf('subagents');
@@ -145,6 +147,7 @@ function hintsIn(projectsDir: string, plain: boolean, path: string): FileHints {
   return { sessionId: name };
 }
 
+const JSONL = '.jsonl';
 const D = 'd'.charCodeAt(0);
 const L = 'l'.charCodeAt(0);
 
