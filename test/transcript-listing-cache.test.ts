@@ -16,6 +16,7 @@ import { listTranscripts, type TranscriptFile } from '../src/sources/transcript-
 import { ListingCache, RACY_MS } from '../src/sources/listing-cache.js';
 import { LISTING_FILE, loadListing, saveListing } from '../src/state/listing-file.js';
 import { processIdentity } from '../src/state/lock.js';
+import { StateStore } from '../src/state/store.js';
 
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `ccotel-listing-${name}-`));
 const list = (root: string, cache?: ListingCache) => listTranscripts(resolveRoots([root]), undefined, cache);
@@ -337,6 +338,14 @@ describe('listing.json in the state directory', () => {
     expect(st.isFile()).toBe(true);
     expect(st.mode & 0o777).toBe(0o600);
     expect(readFileSync(path, 'utf8')).toBe(c.serialize());
+  });
+
+  it("a writer's open removes the temp file of a listing write that was killed", async () => {
+    const dir2 = tmp('leftover');
+    writeFileSync(join(dir2, `${LISTING_FILE}.12345.0a1b2c3d.tmp`), '{"format":');
+    const s = await StateStore.open(dir2, { allowReadOnly: false });
+    s.close();
+    expect(readdirSync(dir2).filter((n) => n.startsWith(LISTING_FILE))).toEqual([]);
   });
 
   it('is written only when the walk changed it, never by a read-only open, and dropped for a new or reset state', async () => {
