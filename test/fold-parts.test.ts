@@ -201,6 +201,33 @@ describe('fold saved in parts', () => {
     });
   }
 
+  it('settle at a clean close folds the journal into the parts: the next open replays nothing', async () => {
+    const truth = none();
+    const { dir, store } = await seeded(truth);
+    store.close();
+    const a = await open(dir);
+    for (let k = 0; k < 5; k++) {
+      for (const e of turn('s7', START + 59 * DAY + k * 60_000, truth)) a.store.ledger.apply(e);
+      await a.store.commit();
+    }
+    expect(existsSync(join(dir, 'fold.journal')), 'small commits went to the journal').toBe(true);
+    // Applied but not committed: the fold is ahead of the saved ledger, so settle must not save it.
+    const extra = none();
+    for (const e of turn('s8', START + 59 * DAY + 600_000, extra)) a.store.ledger.apply(e);
+    await a.settle();
+    expect(existsSync(join(dir, 'fold.journal')), 'pending changes: nothing settled').toBe(true);
+    await a.store.commit();
+    for (const k of ['requests', 'output', 'prompts'] as const) truth[k] += extra[k];
+    await a.settle();
+    expect(existsSync(join(dir, 'fold.journal')), 'settled').toBe(false);
+    a.store.close();
+    const b = await open(dir);
+    expect(b.source).toBe('saved');
+    expectTruth(b.fold, truth, 'after settle');
+    expectSessions(b.fold, truth, 'after settle');
+    b.store.close();
+  });
+
   it('a missing or damaged part means a rebuild from the ledger with equal totals and the same start time', async () => {
     const truth = none();
     const { dir, store, fold } = await seeded(truth);

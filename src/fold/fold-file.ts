@@ -354,6 +354,11 @@ export interface AttachResult {
   fold: Fold;
   /** How the fold was obtained (doctor, logs). */
   source: 'saved' | 'rebuilt' | 'new';
+  /**
+   * At a clean close, after the last commit: folds the journal into a snapshot of the parts it
+   * changed, so the next start (a warm `stats` after the daemon stops) replays nothing.
+   */
+  settle: () => Promise<void>;
 }
 
 /** Writes a new part file: created exclusively (never through a planted file or link), synced. */
@@ -437,7 +442,7 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     f.apply(c);
     pending.push(c);
   });
-  if (store.readOnly) return { fold: f, source };
+  if (store.readOnly) return { fold: f, source, settle: async () => {} };
 
   // The parts on disk (id → file name, size), as the current manifest names them (also when the
   // fold was rebuilt: the first snapshot then writes every part anew and deletes these).
@@ -569,5 +574,16 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     await snapshot(store.committedLedgerBytes, store.committedLedgerId, true)();
     snapshotNeeded = false;
   }
-  return { fold: f, source };
+  const settle = async (): Promise<void> => {
+    // Only when the fold is exactly what the last commit saved: nothing pending, written, no gap.
+    if (journalBytes === 0 || writing || gap || snapshotNeeded || rebuiltLate || pending.length > 0) return;
+    if (covered !== store.committedLedgerBytes || coveredId !== store.committedLedgerId) return;
+    writing = true;
+    try {
+      await snapshot(covered, coveredId, false)();
+    } finally {
+      writing = false;
+    }
+  };
+  return { fold: f, source, settle };
 }
