@@ -89,8 +89,11 @@ export class IngestSession {
     const listing = await loadListing(this.store);
     this.files = await listTranscripts(this.settings.roots, (p, err) => this.log.warn(`cannot list ${p}: ${err.message}`), listing);
     const saved = saveListing(this.store, listing); // never rejects; written while the files are read
-    await manager.syncAll(this.files, progress);
-    await saved;
+    try {
+      await manager.syncAll(this.files, progress);
+    } finally {
+      await saved; // not after the lock is released
+    }
     // The listing's stats served this sync only (a later one must stat afresh); dropping them frees
     // a Stats with four Dates per file for the daemon's whole life.
     this.files = this.files.map((f) => ({ path: f.path, hints: f.hints }));
