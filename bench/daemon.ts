@@ -4,6 +4,7 @@
 //  - the longest event-loop stall while following (the daemon logs it with CCOTEL_EVENT_LOOP_STATS=1);
 //  - daemon RSS after backfill (and its peak);
 //  - warm `ccotel stats` (nothing new to read), beside the running daemon and after it stopped;
+//  - the transcript listing a start pays, with and without listing.json (bench/listing.ts);
 //  - state size (ledger, fold, checkpoints; trace files apart).
 // Targets: scrape < 50 ms, no stall > 50 ms, RSS < 200 MB, warm stats < 0.3 s.
 import { spawn, type ChildProcess } from 'node:child_process';
