@@ -18,7 +18,15 @@ import { LISTING_FILE, loadListing, saveListing } from '../src/state/listing-fil
 import { processIdentity } from '../src/state/lock.js';
 import { StateStore } from '../src/state/store.js';
 
-const tmp = (name: string) => mkdtempSync(join(tmpdir(), `ccotel-listing-${name}-`));
+const made: string[] = [];
+const tmp = (name: string) => {
+  const d = mkdtempSync(join(tmpdir(), `ccotel-listing-${name}-`));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 const list = (root: string, cache?: ListingCache) => listTranscripts(resolveRoots([root]), undefined, cache);
 /** What a listing means to its callers: paths, hints and order (the stats are fresh every time). */
 const plain = (files: TranscriptFile[]) => files.map((f) => ({ path: f.path, hints: f.hints, size: f.stat?.size }));
