@@ -4,6 +4,7 @@
 //  - the longest event-loop stall while following (the daemon logs it with CCOTEL_EVENT_LOOP_STATS=1);
 //  - daemon RSS after backfill (and its peak);
 //  - warm `ccotel stats` (nothing new to read), beside the running daemon and after it stopped;
+//  - the transcript listing a start pays, with and without listing.json (bench/listing.ts);
 //  - state size (ledger, fold, checkpoints; trace files apart).
 // Targets: scrape < 50 ms, no stall > 50 ms, RSS < 200 MB, warm stats < 0.3 s.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -221,6 +222,10 @@ export async function benchDaemon(ctx: Pick<BenchContext, 'measure'>, repo: stri
   } finally {
     store.close();
   }
+  // The transcript listing a start pays (bench/listing.ts): warm from listing.json, and without it.
+  const { benchListing } = await import('./listing.js');
+  const l = await benchListing(root, 5, ['none', 'warm']);
+  rows.push({ name: 'transcript listing, warm listing.json', m: { ...none, seconds: l.fresh.warm / 1000 }, note: `first listing of a fresh process ${l.fresh.warm.toFixed(0)} ms (without listing.json ${l.fresh.none.toFixed(0)} ms); best in one process ${l.inProcess.warm.toFixed(1)} ms (without ${l.inProcess.none.toFixed(1)} ms); ${l.files} files in ${l.folders} folders` });
   const file = (n: string) => (existsSync(join(state, n)) ? statSync(join(state, n)).size : 0);
   const stateBytes = dirBytes(state, 'traces');
   rows.push({ name: 'state size (without traces)', m: none, note: `${(stateBytes / 1e6).toFixed(1)} MB: ledger ${(file('ledger.ndjson') / 1e6).toFixed(1)} MB, fold ${(readdirSync(state).filter((n) => n.startsWith('fold')).reduce((a, n) => a + file(n), 0) / 1e6).toFixed(2)} MB (manifest, parts, journal), state.json ${(file('state.json') / 1e6).toFixed(2)} MB; traces ${(existsSync(join(state, 'traces')) ? dirBytes(join(state, 'traces')) / 1e6 : 0).toFixed(0)} MB` });

@@ -4,6 +4,7 @@
 import { loadSettings, type CommonOptions, type Settings } from '../config/settings.js';
 import { listTranscripts, type TranscriptFile } from '../sources/transcript-files.js';
 import { StateInUseError, StateStore } from '../state/store.js';
+import { loadListing, saveListing } from '../state/listing-file.js';
 import type { EventSink } from '../model/sink.js';
 import type { Logger } from '../log.js';
 import { UserError } from '../errors.js';
@@ -84,8 +85,15 @@ export class IngestSession {
     // Hook events first: a tool span whose hook end is known then waits for the transcript's result
     // and goes out as one span with both, instead of the transcript's alone (docs/hooks.md).
     await this.spool?.sync();
-    this.files = await listTranscripts(this.settings.roots, (p, err) => this.log.warn(`cannot list ${p}: ${err.message}`));
-    await manager.syncAll(this.files, progress);
+    // Folders unchanged since the last start are not read again (state/listing-file.ts).
+    const listing = await loadListing(this.store);
+    this.files = await listTranscripts(this.settings.roots, (p, err) => this.log.warn(`cannot list ${p}: ${err.message}`), listing);
+    const saved = saveListing(this.store, listing); // never rejects; written while the files are read
+    try {
+      await manager.syncAll(this.files, progress);
+    } finally {
+      await saved; // not after the lock is released
+    }
     // The listing's stats served this sync only (a later one must stat afresh); dropping them frees
     // a Stats with four Dates per file for the daemon's whole life.
     this.files = this.files.map((f) => ({ path: f.path, hints: f.hints }));

@@ -3,8 +3,9 @@
 // folders are followed; a file reachable by several paths (symlinks, a root listed twice, hard
 // links) is listed once, identified by device + inode, so it is read and exported once.
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { basename, normalize, relative, sep } from 'node:path';
+import { normalize, relative, sep } from 'node:path';
 import { rootOf, type Root } from './roots.js';
+import type { CachedNode, Entries, ListingCache } from './listing-cache.js';
 import type { FileHints } from '../model/normalize.js';
 
 export interface TranscriptFile {
@@ -14,51 +15,68 @@ export interface TranscriptFile {
   stat?: Stats;
 }
 
+/** Entries walked between two yields to the event loop (a daemon's rescan must not stall it). */
+const YIELD_EVERY = 256;
+
 /**
  * Every transcript under the roots. Synchronous calls on purpose: thousands of small stat calls
  * cost far more as thread-pool round trips than as direct calls (the reader does the same). It
  * still yields to the event loop every 256 entries, so a daemon's rescan never stalls it.
+ * With a `cache`, a folder unchanged since its saved listing is not read again (listing-cache.ts);
+ * the result is the same with or without it.
  */
-export async function listTranscripts(roots: readonly Root[], onError?: (path: string, err: Error) => void): Promise<TranscriptFile[]> {
+export async function listTranscripts(roots: readonly Root[], onError?: (path: string, err: Error) => void, cache?: ListingCache): Promise<TranscriptFile[]> {
   const found: Array<{ path: string; projectsDir: string; st: Stats; linked: boolean }> = [];
-  const dirsSeen = new Set<string>();
+  const dirsSeen = new IdSet();
   const statOrUndefined = (path: string): Stats | undefined => {
     try {
-      return statSync(path);
+      return statSync(path, { throwIfNoEntry: false });
     } catch {
-      return undefined; // gone meanwhile, or a dangling link: skipped
+      return undefined; // a dangling link or a loop: skipped
     }
   };
+  // Any change after this moment moves a folder's ctime past what a listing records (RACY_MS).
+  const listedMs = Date.now();
   let calls = 0;
-  const breathe = async (): Promise<void> => {
-    if (++calls % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
-  };
-  const walk = async (dir: string, projectsDir: string, top: boolean, linked: boolean): Promise<void> => {
-    let entries;
+  // A generator, so the walk runs synchronously and only stops (yield) every YIELD_EVERY entries.
+  // `node` is the folder's node in the saved walk, `depth` and `name` its place in this one.
+  function* walk(dir: string, projectsDir: string, top: boolean, linked: boolean, node: CachedNode | undefined, depth: number, name: string): Generator<void, void, undefined> {
+    let entries: Entries | undefined;
     try {
       const st = statSync(dir);
-      const id = `${st.dev}:${st.ino}`;
-      if (dirsSeen.has(id)) return; // a symlink loop or a folder reached twice
-      dirsSeen.add(id);
-      entries = readdirSync(dir, { withFileTypes: true });
+      if (!dirsSeen.add(st)) return; // a symlink loop or a folder reached twice
+      entries = cache?.lookup(node, depth, name, st);
+      if (!entries) {
+        entries = readEntries(dir);
+        cache?.record(depth, name, st, listedMs, entries);
+      }
     } catch (err) {
       if (top || (err as NodeJS.ErrnoException).code !== 'ENOENT') onError?.(dir, err as Error);
       return;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     // join() per entry normalizes the whole path each time; an entry name holds no separator and is
-    // never . or .., so the normalized folder plus the name is the same string, for a fraction.
-    const norm = normalize(dir);
+    // never . or .., so the normalized folder plus the name is the same string, for a fraction (and
+    // is itself normalized: only a root needs normalize()).
+    const norm = top ? normalize(dir) : dir;
     const prefix = norm.endsWith(sep) ? norm : norm + sep;
-    for (const e of entries) {
-      await breathe();
-      const path = prefix + e.name;
-      const link = e.isSymbolicLink();
-      const st = link || e.name.endsWith('.jsonl') ? statOrUndefined(path) : undefined;
-      const isDir = link ? (st?.isDirectory() ?? false) : e.isDirectory();
-      if (isDir) await walk(path, projectsDir, false, linked || link);
-      else if (st?.isFile() && e.name.endsWith('.jsonl')) found.push({ path, projectsDir, st, linked: linked || link });
+    const { kinds, names } = entries;
+    for (let i = 0; i < names.length; i++) {
+      if (++calls % YIELD_EVERY === 0) yield;
+      const entry = names[i]!;
+      const path = prefix + entry;
+      const kind = kinds.charCodeAt(i);
+      if (kind === D) {
+        yield* walk(path, projectsDir, false, linked, cache?.child(node, entry), depth + 1, entry);
+        continue;
+      }
+      const link = kind === L;
+      const st = statOrUndefined(path);
+      if (link && st?.isDirectory()) yield* walk(path, projectsDir, false, true, cache?.child(node, entry), depth + 1, entry);
+      else if (st?.isFile() && path.endsWith('.jsonl')) found.push({ path, projectsDir, st, linked: linked || link });
     }
+  }
+  const drive = async (it: Generator<void, void, undefined>): Promise<void> => {
+    while (!it.next().done) await new Promise((resolve) => setImmediate(resolve));
   };
   for (const root of roots) {
     if (!root.exists) continue;
@@ -69,16 +87,17 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
     } catch {
       // listed anyway; walk reports it
     }
-    await walk(root.projectsDir, root.projectsDir, true, real !== root.projectsDir);
+    await drive(walk(root.projectsDir, root.projectsDir, true, real !== root.projectsDir, cache?.root(root.projectsDir), 0, root.projectsDir));
   }
   // One path per file (device + inode). The real path when it lies under a root (stable whichever
   // alias was walked first); else (a project folder linked from elsewhere) the first path found.
   // Only paths that went through a link need resolving.
-  const byId = new Map<string, TranscriptFile>();
+  const out: TranscriptFile[] = [];
+  const filesSeen = new IdSet();
   const existing = roots.filter((r) => r.exists);
+  const plainDirs = new Map<string, boolean>();
   for (const f of found) {
-    const id = `${f.st.dev}:${f.st.ino}`;
-    if (byId.has(id)) continue;
+    if (!filesSeen.add(f.st)) continue;
     let path = f.path;
     let projectsDir = f.projectsDir;
     if (f.linked) {
@@ -94,9 +113,10 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
         projectsDir = home.projectsDir;
       }
     }
-    byId.set(id, { path, hints: hintsFor(projectsDir, path), stat: f.st });
+    let plain = plainDirs.get(projectsDir);
+    if (plain === undefined) plainDirs.set(projectsDir, (plain = isPlainDir(projectsDir)));
+    out.push({ path, hints: hintsIn(projectsDir, plain, path), stat: f.st });
   }
-  const out = [...byId.values()];
   // Main transcript before its subagents ('.' sorts before '/'), deterministic across runs.
   out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return out;
@@ -104,12 +124,57 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
 
 /** Session and agent ids implied by a transcript's location, used when a line omits them. */
 export function hintsFor(projectsDir: string, path: string): FileHints {
+  return hintsIn(projectsDir, isPlainDir(projectsDir), path);
+}
+
+/** A folder path that a file path under it starts with, plus a separator, as written. */
+function isPlainDir(dir: string): boolean {
+  return !dir.endsWith(sep) && normalize(dir) === dir;
+}
+
+/** hintsFor, with the folder's check done once per listing instead of once per file. */
+function hintsIn(projectsDir: string, plain: boolean, path: string): FileHints {
   // Under the folder (the listing's case): the rest of the path is what relative() would return,
   // without it resolving both paths against the working directory for every file.
-  const rel = path.startsWith(projectsDir + sep) && !projectsDir.endsWith(sep) && normalize(projectsDir) === projectsDir ? path.slice(projectsDir.length + 1) : relative(projectsDir, path);
+  const rel = plain && path.startsWith(projectsDir) && path[projectsDir.length] === sep ? path.slice(projectsDir.length + 1) : relative(projectsDir, path);
+  // basename(path, '.jsonl'), without its character-by-character loop in JS.
+  const base = path.slice(path.lastIndexOf(sep) + 1);
+  const name = base.length > JSONL.length && base.endsWith(JSONL) ? base.slice(0, -JSONL.length) : base;
+  if (!rel.includes('subagents')) return { sessionId: name }; // no such part: the split finds none
   const parts = rel.split(sep);
-  const name = basename(path, '.jsonl');
   const sub = parts.indexOf('subagents');
   if (sub >= 2) return { sessionId: parts[sub - 1], agentId: name.startsWith('agent-') ? name.slice('agent-'.length) : name };
   return { sessionId: name };
+}
+
+const JSONL = '.jsonl';
+const D = 'd'.charCodeAt(0);
+const L = 'l'.charCodeAt(0);
+
+/**
+ * A folder's entries that matter to the walk, sorted by name: folders, links (followed by the
+ * walk) and files that may be transcripts (the walk stats them); anything else is left out.
+ */
+function readEntries(dir: string): Entries {
+  const list: Array<{ name: string; kind: string }> = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isSymbolicLink()) list.push({ name: e.name, kind: 'l' });
+    else if (e.isDirectory()) list.push({ name: e.name, kind: 'd' });
+    else if (e.name.endsWith('.jsonl')) list.push({ name: e.name, kind: 'f' });
+  }
+  list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { kinds: list.map((e) => e.kind).join(''), names: list.map((e) => e.name) };
+}
+
+/** Device + inode pairs seen (numbers as keys: no string built per file). */
+class IdSet {
+  private readonly byDev = new Map<number, Set<number>>();
+  /** False when already there. */
+  add(st: Stats): boolean {
+    let inos = this.byDev.get(st.dev);
+    if (!inos) this.byDev.set(st.dev, (inos = new Set()));
+    if (inos.has(st.ino)) return false;
+    inos.add(st.ino);
+    return true;
+  }
 }

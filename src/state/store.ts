@@ -206,7 +206,7 @@ export class StateStore {
   /** Temp files of a run that was killed mid-write (we hold the lock: nobody else writes here). */
   private async removeLeftovers(): Promise<void> {
     for (const name of await readdir(this.dir)) {
-      if (/^state\.json\.\d+\.[0-9a-f]+\.tmp$/.test(name) || /^state\.json\.\d+\.tmp$/.test(name) || name === 'ledger.ndjson.compact') {
+      if (/^(state|listing)\.json\.\d+\.[0-9a-f]+\.tmp$/.test(name) || /^state\.json\.\d+\.tmp$/.test(name) || name === 'ledger.ndjson.compact') {
         await unlink(join(this.dir, name)).catch(() => {});
       }
     }
