@@ -19,6 +19,7 @@ export const INDEX_DIR = 'sessions';
 const META = 'meta.ndjson';
 const TEXT = 'text.ndjson';
 const OUT = 'out.ndjson';
+const CATALOG = 'catalog.json';
 const APPEND = constants.O_RDWR | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW;
 
 export const indexDir = (stateDir: string): string => join(stateDir, INDEX_DIR);
@@ -29,11 +30,13 @@ export interface IndexFiles {
   text: string;
   /** Tool output (rows 'o'), the bulk of the text: read only by --all-text. */
   out: string;
+  /** The listing journal folded (catalog-snapshot.ts): a cache, never the source of truth. */
+  catalog: string;
 }
 
 export function indexFiles(stateDir: string): IndexFiles {
   const dir = indexDir(stateDir);
-  return { meta: join(dir, META), text: join(dir, TEXT), out: join(dir, OUT) };
+  return { meta: join(dir, META), text: join(dir, TEXT), out: join(dir, OUT), catalog: join(dir, CATALOG) };
 }
 
 /** Appends rows durably (fsync: the checkpoint written next must never cover rows that are lost). */
@@ -136,7 +139,7 @@ export function pathNeedles(path: string, prefix = false): string[] {
 export function indexBytes(stateDir: string): number {
   const f = indexFiles(stateDir);
   let n = 0;
-  for (const p of [f.meta, f.text, f.out]) if (existsSync(p)) n += statSync(p).size;
+  for (const p of [f.meta, f.text, f.out, f.catalog]) if (existsSync(p)) n += statSync(p).size;
   return n;
 }
 

@@ -74,7 +74,7 @@ function rows(ctx: SessionsContext, all: readonly SessionEntry[], picked: readon
       start: iso(e.firstTs),
       end: iso(e.lastTs),
       durationMs: e.lastTs - e.firstTs,
-      firstPrompt: e.prompts[0]?.short ?? null,
+      firstPrompt: e.firstPrompt?.short ?? null,
       costUsd: usdOf(s?.nanoUsd ?? 0),
       toolCalls: s?.toolCalls ?? 0,
       subagents: s?.subagents.size ?? 0,
