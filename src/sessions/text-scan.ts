@@ -82,7 +82,10 @@ export function readTextJournal(file: string): TextJournal {
   const lastOfHash = new Map<number, number>();
   const superseded: number[] = [];
   const idBounds: number[] = [];
+  // The previous row's path: its raw form, and where its bytes are (compared as bytes: a string
+  // startsWith on the journal's string is a runtime call that cost most of this loop).
   let prevRaw = '';
+  let prevAt = 0;
   let prevPath = -1;
   let n = 0;
   let at = 0;
@@ -92,7 +95,7 @@ export function readTextJournal(file: string): TextJournal {
     // ["k","<path>","<id>",...   (X rows: ["X","<path>"])
     const ok = nl - at > 6 && raw.charCodeAt(at) === 91 && raw.charCodeAt(at + 1) === QUOTE && raw.charCodeAt(at + 3) === QUOTE;
     // Rows of one file come in runs: the previous row's path is tried first (no scan for its end).
-    const same = ok && prevPath >= 0 && raw.startsWith(prevRaw, at + 6) && raw.charCodeAt(at + 6 + prevRaw.length) === QUOTE;
+    const same = ok && prevPath >= 0 && at + 6 + prevRaw.length < nl && raw.charCodeAt(at + 6 + prevRaw.length) === QUOTE && buf.compare(buf, prevAt, prevAt + prevRaw.length, at + 6, at + 6 + prevRaw.length) === 0;
     const pathEnd = same ? at + 6 + prevRaw.length : ok ? stringEnd(raw, at + 6, nl) : -1;
     if (pathEnd > 0) {
       let p: number;
@@ -112,6 +115,7 @@ export function readTextJournal(file: string): TextJournal {
         }
         p = known;
         prevRaw = r;
+        prevAt = at + 6;
         prevPath = p;
       }
       const kind = raw.charCodeAt(at + 2);
@@ -128,6 +132,7 @@ export function readTextJournal(file: string): TextJournal {
         const idEnd = raw.charCodeAt(pathEnd + 2) === QUOTE ? stringEnd(raw, pathEnd + 3, nl) : -1;
         let h = (Math.imul(p, 0x9e3779b1) ^ kind) | 0;
         for (let i = pathEnd + 3; i < idEnd; i++) h = (Math.imul(h, 31) + raw.charCodeAt(i)) | 0;
+        h &= 0x3fffffff; // a small integer: a cheaper Map key than a heap number
         idBounds[2 * n] = pathEnd + 3;
         idBounds[2 * n + 1] = idEnd;
         const prev = lastOfHash.get(h);
