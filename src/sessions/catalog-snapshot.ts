@@ -27,6 +27,8 @@ interface Header {
   metaBytes: number;
   metaIno: number;
   metaTail: string;
+  /** Length of the slots' line (a snapshot cut short is seen without reading it). */
+  slotsBytes: number;
 }
 
 /** One slot: [path, sessionId, cwd, firstTs, lastTs, first prompt [uuid, ts, short] | 0]; no span yet: null, null. */
@@ -67,7 +69,7 @@ function parseLines(text: string, apply: (r: MetaRow) => boolean): boolean {
 function parseHeader(line: string): Header | undefined {
   try {
     const h = JSON.parse(line) as Header;
-    const ok = h.format === CATALOG_FORMAT && h.version === CATALOG_VERSION && Number.isSafeInteger(h.metaBytes) && h.metaBytes >= 0 && typeof h.metaIno === 'number' && typeof h.metaTail === 'string';
+    const ok = h.format === CATALOG_FORMAT && h.version === CATALOG_VERSION && Number.isSafeInteger(h.metaBytes) && h.metaBytes >= 0 && typeof h.metaIno === 'number' && typeof h.metaTail === 'string' && Number.isSafeInteger(h.slotsBytes);
     return ok ? h : undefined;
   } catch {
     return undefined;
@@ -153,13 +155,14 @@ export function foldJournal(stateDir: string, useSnapshot = true): FoldedJournal
 }
 
 function serialize(f: FoldedJournal): string {
-  const header: Header = { format: CATALOG_FORMAT, version: CATALOG_VERSION, metaBytes: f.bytes, metaIno: f.ino, metaTail: f.tail };
   const rows: SlotRow[] = [];
   for (const s of f.fold.slots.values()) {
     // JSON writes the infinities of a slot with no span yet as null.
     rows.push([s.path, s.sessionId, s.cwd, s.firstTs, s.lastTs, s.first ? [s.first.uuid, s.first.ts, s.first.short] : 0]);
   }
-  return `${JSON.stringify(header)}\n${JSON.stringify(rows)}\n`;
+  const slots = JSON.stringify(rows);
+  const header: Header = { format: CATALOG_FORMAT, version: CATALOG_VERSION, metaBytes: f.bytes, metaIno: f.ino, metaTail: f.tail, slotsBytes: Buffer.byteLength(slots) };
+  return `${JSON.stringify(header)}\n${slots}\n`;
 }
 
 /** The header of the snapshot on disk and its size, without reading its slots. */
@@ -175,7 +178,8 @@ function readHeader(stateDir: string): { h: Header; bytes: number } | undefined 
     const n = readSync(fd, buf, 0, buf.length, 0);
     const nl = buf.subarray(0, n).indexOf(10);
     const h = nl > 0 ? parseHeader(buf.toString('utf8', 0, nl)) : undefined;
-    return h ? { h, bytes: fstatSync(fd).size } : undefined;
+    const bytes = fstatSync(fd).size;
+    return h && bytes === nl + 1 + h.slotsBytes + 1 ? { h, bytes } : undefined;
   } finally {
     closeSync(fd);
   }

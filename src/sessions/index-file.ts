@@ -3,7 +3,7 @@
 // to read in a few ms; `text.ndjson` holds the redacted prompt, answer and tool-output text only a
 // search or --show reads. Rows are keyed, and a later row replaces an earlier one with the same key,
 // so bytes delivered twice (a crash between the index write and the checkpoint) change nothing.
-import { closeSync, existsSync, fstatSync, fsyncSync, readSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync, constants } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, constants } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -39,26 +39,10 @@ export function indexFiles(stateDir: string): IndexFiles {
   return { meta: join(dir, META), text: join(dir, TEXT), out: join(dir, OUT), catalog: join(dir, CATALOG) };
 }
 
-/** Appends rows durably (fsync: the checkpoint written next must never cover rows that are lost). */
-export function appendRows(path: string, rows: readonly unknown[]): void {
-  if (rows.length === 0) return;
-  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
-  const fd = openSync(path, APPEND, 0o600);
-  try {
-    // A torn last line (a kill mid-append) must not swallow the first row written after it.
-    const size = fstatSync(fd).size;
-    const last = Buffer.alloc(1);
-    const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10;
-    writeSync(fd, (torn ? '\n' : '') + rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
- * appendRows without blocking: an fsync takes 10-40 ms on a busy disk, which the daemon's event
- * loop must not wait out on every commit while following (the sink's flush uses this one).
+ * Appends rows durably (fsync: the checkpoint written next must never cover rows that are lost),
+ * without blocking: an fsync takes 10-40 ms on a busy disk, which the daemon's event loop must not
+ * wait out on every commit while following.
  */
 export async function appendRowsAsync(path: string, rows: readonly unknown[]): Promise<void> {
   if (rows.length === 0) return;
