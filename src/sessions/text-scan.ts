@@ -62,6 +62,107 @@ function grow<T extends Int32Array | Uint8Array>(a: T, n: number): T {
   return b;
 }
 
+/**
+ * The line pass over the journal, one call per line: V8 optimizes a small function called often
+ * sooner than it replaces a long-running loop on the stack, and a command makes this pass once.
+ */
+class LineIndex {
+  starts: Int32Array;
+  ends: Int32Array;
+  kinds: Uint8Array;
+  pathIdx: Int32Array;
+  idFrom: Int32Array;
+  idTo: Int32Array;
+  readonly paths: string[] = [];
+  private readonly pathByRaw = new Map<string, number>();
+  readonly lastReset: number[] = [];
+  // Last line of each key; keys are hashed to numbers (no string per line), equal hashes compared.
+  private readonly lastOfHash = new Map<number, number>();
+  readonly superseded: number[] = [];
+  // The previous row's path: its raw length and where its bytes are (compared as bytes: a string
+  // startsWith on the journal's string is a runtime call that cost most of this pass).
+  private prevLen = 0;
+  private prevAt = 0;
+  private prevPath = -1;
+  n = 0;
+
+  constructor(
+    private readonly buf: Buffer,
+    private readonly raw: string,
+    size: number,
+  ) {
+    this.starts = new Int32Array(size);
+    this.ends = new Int32Array(size);
+    this.kinds = new Uint8Array(size);
+    this.pathIdx = new Int32Array(size);
+    this.idFrom = new Int32Array(size);
+    this.idTo = new Int32Array(size);
+  }
+
+  private room(): void {
+    if (this.n < this.starts.length) return;
+    this.starts = grow(this.starts, this.n);
+    this.ends = grow(this.ends, this.n);
+    this.kinds = grow(this.kinds, this.n);
+    this.pathIdx = grow(this.pathIdx, this.n);
+    this.idFrom = grow(this.idFrom, this.n);
+    this.idTo = grow(this.idTo, this.n);
+  }
+
+  line(at: number, nl: number): void {
+    const raw = this.raw;
+    // ["k","<path>","<id>",...   (X rows: ["X","<path>"])
+    if (!(nl - at > 6 && raw.charCodeAt(at) === 91 && raw.charCodeAt(at + 1) === QUOTE && raw.charCodeAt(at + 3) === QUOTE)) return;
+    // Rows of one file come in runs: the previous row's path is tried first (no scan for its end).
+    const len = this.prevLen;
+    const same = this.prevPath >= 0 && at + 6 + len < nl && raw.charCodeAt(at + 6 + len) === QUOTE && this.buf.compare(this.buf, this.prevAt, this.prevAt + len, at + 6, at + 6 + len) === 0;
+    const pathEnd = same ? at + 6 + len : stringEnd(raw, at + 6, nl);
+    if (pathEnd < 0) return;
+    let p = this.prevPath;
+    if (!same) {
+      const r = raw.slice(at + 6, pathEnd);
+      let known = this.pathByRaw.get(r);
+      if (known === undefined) {
+        const decoded = decodePath(this.buf, at + 6, pathEnd);
+        if (decoded === undefined) return;
+        known = this.paths.length;
+        this.paths.push(decoded);
+        this.pathByRaw.set(r, known);
+      }
+      p = known;
+      this.prevLen = pathEnd - (at + 6);
+      this.prevAt = at + 6;
+      this.prevPath = p;
+    }
+    const kind = raw.charCodeAt(at + 2);
+    this.room();
+    const n = this.n++;
+    this.starts[n] = at;
+    this.ends[n] = nl;
+    this.kinds[n] = kind;
+    this.pathIdx[n] = p;
+    if (kind === K_X) {
+      this.lastReset[p] = n;
+      return;
+    }
+    const idStart = pathEnd + 3;
+    const idEnd = raw.charCodeAt(pathEnd + 2) === QUOTE ? stringEnd(raw, idStart, nl) : -1;
+    let h = (Math.imul(p, 0x9e3779b1) ^ kind) | 0;
+    for (let i = idStart; i < idEnd; i++) h = (Math.imul(h, 31) + raw.charCodeAt(i)) | 0;
+    h &= 0x3fffffff; // a small integer: a cheaper Map key than a heap number
+    this.idFrom[n] = idStart;
+    this.idTo[n] = idEnd;
+    const prev = this.lastOfHash.get(h);
+    if (prev !== undefined) {
+      const prevLen = this.idTo[prev]! - this.idFrom[prev]!;
+      const sameKey = this.pathIdx[prev] === p && this.kinds[prev] === kind && prevLen === idEnd - idStart && this.buf.compare(this.buf, this.idFrom[prev]!, this.idTo[prev]!, idStart, idEnd) === 0;
+      // A different key with the same hash: the earlier one stays live (only equal keys replace).
+      if (sameKey) this.superseded.push(prev);
+    }
+    this.lastOfHash.set(h, n);
+  }
+}
+
 export function readTextJournal(file: string): TextJournal {
   let buf: Buffer;
   try {
@@ -71,86 +172,20 @@ export function readTextJournal(file: string): TextJournal {
     buf = Buffer.alloc(0);
   }
   const raw = buf.toString('latin1');
-  let starts = new Int32Array(1024);
-  let ends = new Int32Array(1024);
-  let kinds = new Uint8Array(1024);
-  let pathIdx = new Int32Array(1024);
-  const paths: string[] = [];
-  const pathByRaw = new Map<string, number>();
-  const lastReset: number[] = [];
-  // Last line of each key; keys are hashed to numbers (no string per line), equal hashes compared.
-  const lastOfHash = new Map<number, number>();
-  const superseded: number[] = [];
-  const idBounds: number[] = [];
-  // The previous row's path: its raw form, and where its bytes are (compared as bytes: a string
-  // startsWith on the journal's string is a runtime call that cost most of this loop).
-  let prevRaw = '';
-  let prevAt = 0;
-  let prevPath = -1;
-  let n = 0;
+  // Rows average a few hundred bytes: sized once for most journals.
+  const x = new LineIndex(buf, raw, Math.max(1024, buf.length >> 7));
   let at = 0;
   while (at < raw.length) {
     let nl = raw.indexOf('\n', at);
     if (nl < 0) nl = raw.length;
-    // ["k","<path>","<id>",...   (X rows: ["X","<path>"])
-    const ok = nl - at > 6 && raw.charCodeAt(at) === 91 && raw.charCodeAt(at + 1) === QUOTE && raw.charCodeAt(at + 3) === QUOTE;
-    // Rows of one file come in runs: the previous row's path is tried first (no scan for its end).
-    const same = ok && prevPath >= 0 && at + 6 + prevRaw.length < nl && raw.charCodeAt(at + 6 + prevRaw.length) === QUOTE && buf.compare(buf, prevAt, prevAt + prevRaw.length, at + 6, at + 6 + prevRaw.length) === 0;
-    const pathEnd = same ? at + 6 + prevRaw.length : ok ? stringEnd(raw, at + 6, nl) : -1;
-    if (pathEnd > 0) {
-      let p: number;
-      if (same) p = prevPath;
-      else {
-        const r = raw.slice(at + 6, pathEnd);
-        let known = pathByRaw.get(r);
-        if (known === undefined) {
-          const decoded = decodePath(buf, at + 6, pathEnd);
-          if (decoded === undefined) {
-            at = nl + 1;
-            continue;
-          }
-          known = paths.length;
-          paths.push(decoded);
-          pathByRaw.set(r, known);
-        }
-        p = known;
-        prevRaw = r;
-        prevAt = at + 6;
-        prevPath = p;
-      }
-      const kind = raw.charCodeAt(at + 2);
-      starts = grow(starts, n);
-      ends = grow(ends, n);
-      kinds = grow(kinds, n);
-      pathIdx = grow(pathIdx, n);
-      starts[n] = at;
-      ends[n] = nl;
-      kinds[n] = kind;
-      pathIdx[n] = p;
-      if (kind === K_X) lastReset[p] = n;
-      else {
-        const idEnd = raw.charCodeAt(pathEnd + 2) === QUOTE ? stringEnd(raw, pathEnd + 3, nl) : -1;
-        let h = (Math.imul(p, 0x9e3779b1) ^ kind) | 0;
-        for (let i = pathEnd + 3; i < idEnd; i++) h = (Math.imul(h, 31) + raw.charCodeAt(i)) | 0;
-        h &= 0x3fffffff; // a small integer: a cheaper Map key than a heap number
-        idBounds[2 * n] = pathEnd + 3;
-        idBounds[2 * n + 1] = idEnd;
-        const prev = lastOfHash.get(h);
-        if (prev !== undefined) {
-          const sameKey = pathIdx[prev] === p && kinds[prev] === kind && idBounds[2 * prev + 1]! - idBounds[2 * prev]! === idEnd - (pathEnd + 3) && raw.startsWith(raw.slice(idBounds[2 * prev]!, idBounds[2 * prev + 1]!), pathEnd + 3);
-          // A different key with the same hash: the earlier one stays live (only equal keys replace).
-          if (sameKey) superseded.push(prev);
-        }
-        lastOfHash.set(h, n);
-      }
-      n++;
-    }
+    x.line(at, nl);
     at = nl + 1;
   }
+  const n = x.n;
   const live = new Uint8Array(n);
-  for (let i = 0; i < n; i++) live[i] = kinds[i] !== K_X && i > (lastReset[pathIdx[i]!] ?? -1) ? 1 : 0;
-  for (const i of superseded) live[i] = 0;
-  return { buf, raw, count: n, starts, ends, kinds, pathIdx, live, paths };
+  for (let i = 0; i < n; i++) live[i] = x.kinds[i] !== K_X && i > (x.lastReset[x.pathIdx[i]!] ?? -1) ? 1 : 0;
+  for (const i of x.superseded) live[i] = 0;
+  return { buf, raw, count: n, starts: x.starts, ends: x.ends, kinds: x.kinds, pathIdx: x.pathIdx, live, paths: x.paths };
 }
 
 function decode(j: TextJournal, i: number): TextRow | undefined {
