@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, REPO, cliEnv, requireBuiltCli } from './support/ccotel-cli.js';
 import { expectOneLineError, runCli } from './support/cli-process.js';
 import { writeSessions, type HandCall } from './support/hand-transcripts.js';
-import { configTable } from '../src/config/schema.js';
+import { configTable, schemas } from '../src/config/schema.js';
+import { DEFAULT_CONFIG } from '../src/config/config.js';
 import { BEGIN, END } from '../scripts/config-doc.js';
 
 const CALLS: HandCall[] = [0, 1, 2].map((i) => ({ sessionId: `cfgs-${i}`, cwd: '/home/dev/cfgs', ts: Date.parse('2025-06-10T12:00:00Z') + i * 60_000, input: 100, output: 200 }));
@@ -101,5 +102,31 @@ describe('config schema', () => {
     const table = configTable();
     expect(doc.slice(doc.indexOf(BEGIN) + BEGIN.length, doc.indexOf(END)), 'run `npm run docs:config`').toBe('\n' + table);
     for (const key of ['claudeDirs', 'stateDir', 'timezone', 'serviceName', 'otlp.endpoint', 'otlp.headers', 'pricing', 'prometheus.host', 'prometheus.port']) expect(table).toContain(`| \`${key}\` |`);
+  });
+
+  it('the defaults written out for a missing config file are exactly the schema\'s', () => {
+    expect(DEFAULT_CONFIG).toEqual(schemas().configSchema.parse({}));
+  });
+
+  it('zod loads only when there is a config file to check', () => {
+    requireBuiltCli();
+    const dir = mkdtempSync(join(tmpdir(), 'ccotel-zod-'));
+    try {
+      const probe = (config: string | undefined) => {
+        const code = `import(${JSON.stringify(join(REPO, 'dist', 'config', 'settings.js'))}).then((m) => { m.loadSettings(${JSON.stringify(config === undefined ? {} : { config })}); process.stdout.write(String(Object.keys(require.cache).some((k) => k.includes('/node_modules/zod/')))); })`;
+        const r = spawnSync(process.execPath, ['-e', code], { env: { ...cliEnv(), HOME: dir, XDG_CONFIG_HOME: join(dir, 'cfg') }, encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        return r.stdout;
+      };
+      const file = join(dir, 'config.yaml');
+      writeFileSync(file, 'serviceName: x\n');
+      // The probe sees zod where it is used, so "false" below is meaningful.
+      expect(probe(file)).toBe('true');
+      const missing = join(dir, 'cfg', 'ccotel', 'config.yaml');
+      expect(existsSync(missing)).toBe(false);
+      expect(probe(undefined)).toBe('false'); // the default path, where there is none
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

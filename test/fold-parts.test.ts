@@ -71,6 +71,16 @@ function expectTruth(f: Fold, t: Truth, what: string): void {
   const r = all(f);
   expect([r.requests, r.tokens.output, r.prompts], what).toEqual([t.requests, t.output, t.prompts]);
 }
+/** The per-session totals add up to the same truth (calls and prompts over every session). */
+function expectSessions(f: Fold, t: Truth, what: string): void {
+  let calls = 0;
+  let prompts = 0;
+  for (const x of f.sessions.values()) {
+    calls += x.calls;
+    prompts += x.prompts;
+  }
+  expect([calls, prompts], `${what}: session totals`).toEqual([t.requests, t.prompts]);
+}
 const partFiles = (dir: string): string[] => readdirSync(dir).filter((n) => n.endsWith('.part.json')).sort();
 const manifest = (dir: string): { parts: [string, string][] } => JSON.parse(readFileSync(join(dir, 'fold.json'), 'utf8'));
 
@@ -191,28 +201,83 @@ describe('fold saved in parts', () => {
     });
   }
 
+  it('settle at a clean close folds the journal into the parts: the next open replays nothing', async () => {
+    const truth = none();
+    const { dir, store } = await seeded(truth);
+    store.close();
+    const a = await open(dir);
+    for (let k = 0; k < 5; k++) {
+      for (const e of turn('s7', START + 59 * DAY + k * 60_000, truth)) a.store.ledger.apply(e);
+      await a.store.commit();
+    }
+    expect(existsSync(join(dir, 'fold.journal')), 'small commits went to the journal').toBe(true);
+    // Applied but not committed: the fold is ahead of the saved ledger, so settle must not save it.
+    const extra = none();
+    for (const e of turn('s8', START + 59 * DAY + 600_000, extra)) a.store.ledger.apply(e);
+    await a.settle();
+    expect(existsSync(join(dir, 'fold.journal')), 'pending changes: nothing settled').toBe(true);
+    await a.store.commit();
+    for (const k of ['requests', 'output', 'prompts'] as const) truth[k] += extra[k];
+    await a.settle();
+    expect(existsSync(join(dir, 'fold.journal')), 'settled').toBe(false);
+    a.store.close();
+    const b = await open(dir);
+    expect(b.source).toBe('saved');
+    expectTruth(b.fold, truth, 'after settle');
+    expectSessions(b.fold, truth, 'after settle');
+    b.store.close();
+  });
+
   it('a missing or damaged part means a rebuild from the ledger with equal totals and the same start time', async () => {
     const truth = none();
     const { dir, store, fold } = await seeded(truth);
     const startMs = fold.startMs;
     store.close();
-    // Each damage to the parts the previous rebuild saved.
+    // Each damage to the parts the previous rebuild saved. A missing part is seen on open; a damaged
+    // one when it is decoded (parts decode on first use), which rebuilds the whole fold there.
     const part = (kind: 'c' | 's'): string => join(dir, manifest(dir).parts.find(([id]) => id.startsWith(kind))![1]);
-    const damages: Array<[string, () => void]> = [
-      ['a part deleted', () => rmSync(part('c'))],
-      ['a part torn', () => writeFileSync(part('s'), readFileSync(part('s'), 'utf8').slice(0, -20))],
-      ['a part that is not one', () => writeFileSync(part('s'), '{"x":1}')],
+    const damages: Array<[string, 'rebuilt' | 'saved', () => void]> = [
+      ['a part deleted', 'rebuilt', () => rmSync(part('c'))],
+      ['a part torn', 'saved', () => writeFileSync(part('s'), readFileSync(part('s'), 'utf8').slice(0, -20))],
+      ['a part that is not one', 'saved', () => writeFileSync(part('s'), '{"x":1}')],
+      ['a time-bucket part torn', 'saved', () => writeFileSync(part('c'), readFileSync(part('c'), 'utf8').slice(0, -20))],
     ];
-    for (const [what, damage] of damages) {
+    for (const [what, source, damage] of damages) {
       damage();
       const a = await open(dir);
-      expect([what, a.source, a.fold.startMs]).toEqual([what, 'rebuilt', startMs]);
+      expect([what, a.source, a.fold.startMs]).toEqual([what, source, startMs]);
       expectTruth(a.fold, truth, what);
+      expectSessions(a.fold, truth, what);
       await a.store.commit(); // saves the rebuilt fold
       a.store.close();
+      // Every part named now parses: the damage is gone, not merely worked around again.
+      for (const [, name] of manifest(dir).parts) expect(() => JSON.parse(readFileSync(join(dir, name), 'utf8')), `${what}: ${name}`).not.toThrow();
       const b = await open(dir);
       expect([what, b.source]).toEqual([what, 'saved']);
       expectTruth(b.fold, truth, `${what}, reopened`);
+      expectSessions(b.fold, truth, `${what}, reopened`);
+      b.store.close();
+    }
+  });
+
+  it('a damaged part found when new records arrive is rebuilt before they apply: nothing doubled or lost', async () => {
+    for (const kind of ['c', 's'] as const) {
+      const truth = none();
+      const { dir, store } = await seeded(truth);
+      store.close();
+      const name = manifest(dir).parts.find(([id]) => id.startsWith(kind))![1];
+      writeFileSync(join(dir, name), readFileSync(join(dir, name), 'utf8').slice(0, -20));
+      const a = await open(dir);
+      expect(a.source, kind).toBe('saved');
+      // New records load the ledger: the damaged part is decoded (and the fold rebuilt) before they apply.
+      for (const e of [...turn('s3', START + 70 * DAY, truth), ...turn('s900', START + 71 * DAY, truth)]) a.store.ledger.apply(e);
+      expectTruth(a.fold, truth, `part ${kind}`);
+      expectSessions(a.fold, truth, `part ${kind}`);
+      await a.store.commit();
+      a.store.close();
+      const b = await open(dir);
+      expectTruth(b.fold, truth, `part ${kind}, reopened`);
+      expectSessions(b.fold, truth, `part ${kind}, reopened`);
       b.store.close();
     }
   });

@@ -1,7 +1,7 @@
 // Ledger compaction is online and crash-safe: `ccotel stats` compacts at commit time (thresholds
 // lowered through the environment), and a SIGKILL at each step of the compaction (an injected fault
 // point) loses and doubles nothing: the next run reports the generator's exact totals.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,21 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryGenerator, listJsonl, type Expected } from './support/history-generator.js';
 import { CLI, cliEnv, reportDiffs, requireBuiltCli, statsArgs } from './support/ccotel-cli.js';
 import { StateLock } from '../src/state/lock.js';
+import { runCli, type CliResult } from './support/cli-process.js';
 
 const execFileAsync = promisify(execFile);
 const COMPACT_ALWAYS = { CCOTEL_COMPACT_MIN_BYTES: '0', CCOTEL_COMPACT_MIN_RATIO: '0' };
 
-function stats(root: string, state: string, env: Record<string, string> = {}): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, statsArgs(root, state), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...cliEnv(), ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+const stats = (root: string, state: string, env: Record<string, string> = {}): Promise<CliResult> => runCli(statsArgs(root, state).slice(1), env);
 
 function ledgerRows(state: string): unknown[][] {
   return readFileSync(join(state, 'ledger.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

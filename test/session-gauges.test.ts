@@ -17,7 +17,7 @@ import { Fold } from '../src/fold/fold.js';
 import { silentLogger } from '../src/log.js';
 import { METRIC, metricData, type NumberMetric } from '../src/export/metrics/ledger-metrics.js';
 import { DEFAULT_RECENT_SESSIONS, recentSessionOptions, recentSessionTotals, type RecentSessionOptions } from '../src/export/metrics/session-gauges.js';
-import { configSchema } from '../src/config/schema.js';
+import { schemas } from '../src/config/schema.js';
 import { traceIdFor } from '../src/export/traces/ids.js';
 import { generateHistory, type Expected, type SessionExpected } from './support/history-generator.js';
 
@@ -139,8 +139,8 @@ describe('recent-session gauges', () => {
   });
 
   it('takes the window and the cap from the config file (24 h and 50 by default)', () => {
-    expect(recentSessionOptions(configSchema.parse({}))).toEqual({ windowMs: 24 * HOUR, max: 50 });
+    expect(recentSessionOptions(schemas().configSchema.parse({}))).toEqual({ windowMs: 24 * HOUR, max: 50 });
     expect(DEFAULT_RECENT_SESSIONS).toEqual({ windowMs: 24 * HOUR, max: 50 });
-    expect(recentSessionOptions(configSchema.parse({ recentSessions: { windowHours: 1.5, max: 3 } }))).toEqual({ windowMs: 1.5 * HOUR, max: 3 });
+    expect(recentSessionOptions(schemas().configSchema.parse({ recentSessions: { windowHours: 1.5, max: 3 } }))).toEqual({ windowMs: 1.5 * HOUR, max: 3 });
   });
 });

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
 import { xdgDir } from '../xdg.js';
+import { DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT } from './defaults.js';
 import { EMBEDDED_PRICES, type PriceTable } from '../pricing/price-table.js';
-import { configSchema, describeIssues, expandHome, type FileConfig, type OtlpSettings } from './schema.js';
+import { describeIssues, expandHome, schemas, type FileConfig, type OtlpSettings } from './schema.js';
 import { checkDetectionConfig, DetectionConfigError, type DetectionConfig } from '../detection/rule-config.js';
 
 // The YAML parser is loaded only when there is a config file: it costs a warm `stats` ~0.1 s.
@@ -45,7 +46,7 @@ export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv 
     throw new UserError(`config file ${p} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
   if (doc !== null && doc !== undefined && (typeof doc !== 'object' || Array.isArray(doc))) throw new UserError(`config file ${p} must be a mapping of settings`);
-  const parsed = configSchema.safeParse(doc ?? {});
+  const parsed = schemas().configSchema.safeParse(doc ?? {});
   if (!parsed.success) throw new UserError(`config file ${p}: ${describeIssues(parsed.error)}`);
   // Rules and redaction patterns get their own checks, which name the line (docs/security.md).
   let detection: DetectionConfig;
@@ -58,8 +59,16 @@ export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv 
   return { path: p, config: parsed.data, found: true, detection };
 }
 
-/** The settings in effect with no config file: the schema's defaults. */
-export const DEFAULT_CONFIG: FileConfig = configSchema.parse({});
+/**
+ * The settings in effect with no config file: the schema's defaults, written out so that a command
+ * without a config file never loads zod (test/config-schema.test.ts checks they equal the schema's).
+ */
+export const DEFAULT_CONFIG: FileConfig = {
+  serviceName: 'claude-code',
+  prometheus: { host: DEFAULT_PROMETHEUS_HOST, port: DEFAULT_PROMETHEUS_PORT },
+  recentSessions: { windowHours: 24, max: 50 },
+  activityLog: false,
+};
 
 /**
  * The price table in effect. CLAUDE_RATE_INPUT / CLAUDE_RATE_OUTPUT (the guide's flat rates, USD per

@@ -17,7 +17,7 @@ import type { StateStore } from '../state/store.js';
 import { CREATE_EXCLUSIVE, syncDir, writeFileAtomic } from '../state/atomic-file.js';
 import { faultPoint } from '../state/fault-points.js';
 import { CHUNK_SLOTS, chunkOf } from './slot.js';
-import { Fold, LEGACY_START_MS, type FoldOptions } from './fold.js';
+import { Fold, LEGACY_START_MS, type Cells, type FoldOptions } from './fold.js';
 import type { Cell } from './cell.js';
 import { newSeries, type Series } from './series.js';
 import { arrToCell, cellToArr, fromPlain, toPlain, type Plain } from './plain.js';
@@ -47,9 +47,10 @@ interface FoldFile {
   ledgerId?: string;
   prices: string;
   startMs: number;
-  cells: Map<number, Map<string, Cell>>;
+  /** The bulk, decoded on demand (undefined: damaged): a command decodes only what it reads. */
+  cells: () => Cells | undefined;
   series: Series;
-  sessions: SessionSummaries;
+  sessions: () => SessionSummaries | undefined;
 }
 
 /** What fold.json names besides the aggregates: enough to decide the start time of a rebuild. */
@@ -168,7 +169,7 @@ function parseFoldFile(text: string): FoldFile | undefined {
     if (!sessions) return undefined;
     const cells = new Map<number, Map<string, Cell>>();
     cellsFromPlain(f!.cells, cells);
-    return { format: FOLD_FORMAT, version: FOLD_VERSION, ...meta, cells, series: fromPlain(f!.series) as Series, sessions };
+    return { format: FOLD_FORMAT, version: FOLD_VERSION, ...meta, cells: () => cells, series: fromPlain(f!.series) as Series, sessions: () => sessions };
   } catch {
     return undefined; // a damaged fold is only a cache: rebuilt from the ledger
   }
@@ -182,29 +183,44 @@ function parseManifest(f: Record<string, unknown> | undefined): Manifest | undef
   return { format: FOLD_FORMAT, version: FOLD_VERSION, ...meta, series: f!.series, buckets: f!.buckets, parts: parts as [string, string][] };
 }
 
-/** The fold a manifest names, with its part files read from `dir`; undefined when one is missing or damaged. */
+/**
+ * The fold a manifest names, its part files read from `dir` now (a daemon beside us may replace
+ * them later) and decoded on demand; undefined when one is missing.
+ */
 async function loadParts(dir: string, m: Manifest): Promise<{ file: FoldFile; bytes: Map<string, number> } | undefined> {
-  try {
-    const cells = new Map<number, Map<string, Cell>>();
-    const sessions: SessionSummaries = new Map();
-    const bytes = new Map<string, number>();
-    for (const [id, name] of m.parts) {
-      const text = readText(join(dir, name));
-      if (text === undefined) return undefined;
-      bytes.set(id, text.length);
-      const v = JSON.parse(text) as unknown;
-      if (id[0] === 'c') {
-        if (!cellsFromPlain(v, cells)) return undefined;
-      } else {
-        const s = sessionsFromPlain(v);
-        if (!s) return undefined;
-        for (const [k, x] of s) sessions.set(k, x);
-      }
-    }
-    return { file: { ...m, cells, series: fromPlain(m.series) as Series, sessions }, bytes };
-  } catch {
-    return undefined; // a damaged part: the fold is rebuilt from the ledger
+  const cellTexts: string[] = [];
+  const sessionTexts: string[] = [];
+  const bytes = new Map<string, number>();
+  for (const [id, name] of m.parts) {
+    const text = readText(join(dir, name));
+    if (text === undefined) return undefined;
+    bytes.set(id, text.length);
+    (id[0] === 'c' ? cellTexts : sessionTexts).push(text);
   }
+  // Undefined for a damaged part: the fold is then rebuilt from the ledger.
+  const cells = (): Cells | undefined => {
+    try {
+      const out: Cells = new Map();
+      for (const text of cellTexts) if (!cellsFromPlain(JSON.parse(text), out)) return undefined;
+      return out;
+    } catch {
+      return undefined;
+    }
+  };
+  const sessions = (): SessionSummaries | undefined => {
+    try {
+      const out: SessionSummaries = new Map();
+      for (const text of sessionTexts) {
+        const s = sessionsFromPlain(JSON.parse(text));
+        if (!s) return undefined;
+        for (const [k, x] of s) out.set(k, x);
+      }
+      return out;
+    } catch {
+      return undefined;
+    }
+  };
+  return { file: { ...m, cells, series: fromPlain(m.series) as Series, sessions }, bytes };
 }
 
 /** A fold file saved by another version of the counting rules. */
@@ -237,8 +253,8 @@ function readText(path: string): string | undefined {
 /** A fold from its saved text (undefined when it is not one), and the ledger length it covers. */
 export function deserializeFold(text: string, o: FoldOptions): { fold: Fold; ledgerBytes: number; prices: string } | undefined {
   const f = parseFoldFile(text);
-  if (!f) return undefined;
-  return { fold: restore(f, o), ledgerBytes: f.ledgerBytes, prices: f.prices };
+  const fold = f && decoded(f, o);
+  return fold && { fold, ledgerBytes: f.ledgerBytes, prices: f.prices };
 }
 
 interface Saved {
@@ -273,15 +289,29 @@ async function readSaved(dir: string): Promise<Saved> {
 /** The fold saved in a state directory (read only), with the ledger length it covers. */
 export async function loadSavedFold(dir: string, o: FoldOptions): Promise<{ fold: Fold; ledgerBytes: number; prices: string } | undefined> {
   const { file } = await readSaved(dir);
-  return file && { fold: restore(file, o), ledgerBytes: file.ledgerBytes, prices: file.prices };
+  const fold = file && decoded(file, o);
+  return fold && { fold, ledgerBytes: file!.ledgerBytes, prices: file!.prices };
 }
 
-function restore(f: FoldFile, o: FoldOptions): Fold {
+/** The saved fold decoded in full; undefined when a part is damaged. */
+function decoded(f: FoldFile, o: FoldOptions): Fold | undefined {
+  const cells = f.cells();
+  const sessions = f.sessions();
+  if (!cells || !sessions) return undefined;
+  const fold = restore(f, o, () => {
+    throw new Error('decoded fold rebuilt');
+  });
+  fold.cells = cells;
+  fold.sessions = sessions;
+  return fold;
+}
+
+/** The saved fold, its bulk decoded on first use; `rebuild` replaces it when a part is damaged. */
+function restore(f: FoldFile, o: FoldOptions, rebuild: () => Fold): Fold {
   const fold = new Fold({ ...o, startMs: f.startMs });
-  fold.cells = f.cells;
+  fold.defer({ cells: f.cells, sessions: f.sessions, rebuild });
   // A fold saved before hook series existed lacks them (they start empty: no hook records then).
   fold.series = { ...newSeries(), ...f.series };
-  fold.sessions = f.sessions;
   fold.dirty = false;
   fold.dirtyChunks.clear();
   fold.dirtySessions.clear();
@@ -324,6 +354,11 @@ export interface AttachResult {
   fold: Fold;
   /** How the fold was obtained (doctor, logs). */
   source: 'saved' | 'rebuilt' | 'new';
+  /**
+   * At a clean close, after the last commit: folds the journal into a snapshot of the parts it
+   * changed, so the next start (a warm `stats` after the daemon stops) replays nothing.
+   */
+  settle: () => Promise<void>;
 }
 
 /** Writes a new part file: created exclusively (never through a planted file or link), synced. */
@@ -348,6 +383,8 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
   const path = join(dir, FOLD_FILE);
   const journalPath = join(dir, FOLD_JOURNAL);
   const now = (o.now ?? Date.now)();
+  // A saved part found damaged after attaching (the fold rebuilt itself): the next commit rewrites all.
+  let rebuiltLate = false;
   const saved: Saved = store.created ? { text: undefined, meta: undefined, file: undefined, bytes: new Map() } : await readSaved(dir);
   const samePrices = saved.meta?.prices === o.pricer.fingerprint;
   let fold: Fold | undefined;
@@ -360,9 +397,24 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     source = 'new';
   } else if (saved.file && samePrices && saved.file.ledgerId === store.committedLedgerId) {
     // (Another ledger id: compacted or reset since, and byte offsets of two ledgers never compare.)
-    const candidate = restore(saved.file, o);
+    // A part found damaged later is rebuilt from the ledger as this fold covers it: before any change
+    // (decoded when the ledger loads, below), and never while the journal is replayed (decoded first).
+    const file = saved.file;
+    const candidate = restore(file, o, () => {
+      rebuiltLate = true;
+      return Fold.of(store.ledger, { ...o, startMs: file.startMs });
+    });
     const journal = readText(journalPath);
-    const r = replay(candidate, journal, saved.file.ledgerBytes, store.committedLedgerBytes);
+    let usable = true;
+    if (journal) {
+      const cells = file.cells();
+      const sessions = file.sessions();
+      if (cells && sessions) {
+        candidate.cells = cells;
+        candidate.sessions = sessions;
+      } else usable = false;
+    }
+    const r = usable ? replay(candidate, journal, file.ledgerBytes, store.committedLedgerBytes) : { covered: -1, clean: false };
     if (r.covered === store.committedLedgerBytes) {
       fold = candidate;
       // Lines replayed stay in the journal; it is folded into the snapshot once it outgrows it.
@@ -383,12 +435,14 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     source = 'rebuilt';
   }
   const f = fold;
+  // Changes only happen to a loaded ledger: whatever is still undecoded is decoded before the first.
+  store.whenLedgerLoaded(() => f.decode());
   let pending: LedgerChange[] = [];
   store.onLedgerChange((c) => {
     f.apply(c);
     pending.push(c);
   });
-  if (store.readOnly) return { fold: f, source };
+  if (store.readOnly) return { fold: f, source, settle: async () => {} };
 
   // The parts on disk (id → file name, size), as the current manifest names them (also when the
   // fold was rebuilt: the first snapshot then writes every part anew and deletes these).
@@ -471,6 +525,8 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     };
   };
   store.addCommitHook((ledgerBytes, ledgerId, bulk) => {
+    if (rebuiltLate) snapshotNeeded = true;
+    rebuiltLate = false;
     if (writing) snapshotNeeded = true; // the previous commit's write never completed
     if (ledgerId !== coveredId) snapshotNeeded = true; // a compacted ledger: journal offsets no longer apply
     const changes = pending;
@@ -518,5 +574,16 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     await snapshot(store.committedLedgerBytes, store.committedLedgerId, true)();
     snapshotNeeded = false;
   }
-  return { fold: f, source };
+  const settle = async (): Promise<void> => {
+    // Only when the fold is exactly what the last commit saved: nothing pending, written, no gap.
+    if (journalBytes === 0 || writing || gap || snapshotNeeded || rebuiltLate || pending.length > 0) return;
+    if (covered !== store.committedLedgerBytes || coveredId !== store.committedLedgerId) return;
+    writing = true;
+    try {
+      await snapshot(covered, coveredId, false)();
+    } finally {
+      writing = false;
+    }
+  };
+  return { fold: f, source, settle };
 }

@@ -49,12 +49,22 @@ export interface RangeAggregate {
   sensitive: Counts;
 }
 
+export type Cells = Map<number, Map<string, Cell>>;
+
+/** Aggregates restored from saved text, decoded on first use (see Fold.defer). */
+export interface Deferred {
+  /** Each gives undefined when its saved text is damaged. */
+  cells: () => Cells | undefined;
+  sessions: () => SessionSummaries | undefined;
+  /** The fold anew from the ledger it covers, when a saved part turns out damaged. */
+  rebuild: () => Fold;
+}
+
 export class Fold {
-  /** slot → cwd → cell. */
-  cells = new Map<number, Map<string, Cell>>();
+  private cellsValue: Cells | undefined = new Map();
+  private sessionsValue: SessionSummaries | undefined = new Map();
+  private deferred: Deferred | undefined;
   series: Series = newSeries();
-  /** Per-session totals (`ccotel sessions`, the recent-sessions view): see session-summary.ts. */
-  sessions: SessionSummaries = new Map();
   startMs: number;
   /** Something changed since the last save. */
   dirty = true;
@@ -68,6 +78,59 @@ export class Fold {
   readonly pricer: Pricer;
   private readonly clock: () => number;
   private budgetCache: { key: string; ranges: Array<[number, number]>; byProject: Map<string, number[]> } | undefined;
+
+  /** slot → cwd → cell. */
+  get cells(): Cells {
+    if (this.cellsValue === undefined) this.decodePart('cells');
+    return this.cellsValue!;
+  }
+  set cells(v: Cells) {
+    this.cellsValue = v;
+    if (this.sessionsValue !== undefined) this.deferred = undefined;
+  }
+
+  /** Per-session totals (`ccotel sessions`, the recent-sessions view): see session-summary.ts. */
+  get sessions(): SessionSummaries {
+    if (this.sessionsValue === undefined) this.decodePart('sessions');
+    return this.sessionsValue!;
+  }
+  set sessions(v: SessionSummaries) {
+    this.sessionsValue = v;
+    if (this.cellsValue !== undefined) this.deferred = undefined;
+  }
+
+  /**
+   * Restored from saved text: each aggregate is decoded when first used, so a warm `stats` never
+   * builds the per-session totals and a `sessions` listing never the time buckets. The owner calls
+   * decode() before the ledger can change (fold-file.ts: when it loads), so a damaged part is
+   * rebuilt from exactly the ledger this fold covers.
+   */
+  defer(d: Deferred): void {
+    this.deferred = d;
+    this.cellsValue = undefined;
+    this.sessionsValue = undefined;
+  }
+
+  /** Decodes whatever is still deferred. */
+  decode(): void {
+    if (this.deferred && this.cellsValue === undefined) this.decodePart('cells');
+    if (this.deferred && this.sessionsValue === undefined) this.decodePart('sessions');
+  }
+
+  private decodePart(which: 'cells' | 'sessions'): void {
+    const d = this.deferred!;
+    if (which === 'cells') this.cellsValue = d.cells();
+    else this.sessionsValue = d.sessions();
+    if (which === 'cells' ? this.cellsValue === undefined : this.sessionsValue === undefined) {
+      // A damaged part: the whole fold anew (its parts agree with each other and with the ledger).
+      this.deferred = undefined;
+      const r = d.rebuild();
+      this.cellsValue = r.cells;
+      this.sessionsValue = r.sessions;
+      this.series = r.series;
+      this.dirty = true;
+    } else if (this.cellsValue !== undefined && this.sessionsValue !== undefined) this.deferred = undefined;
+  }
 
   constructor(o: FoldOptions) {
     this.pricer = o.pricer;

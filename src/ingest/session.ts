@@ -34,6 +34,7 @@ export class IngestSession {
     /** The aggregates stats and metrics read; it follows every ledger change from here on. */
     readonly fold: Fold,
     private readonly log: Logger,
+    private readonly settleFold: () => Promise<void>,
   ) {}
 
   /** Settings, warnings and the state directory. Throws UserError for a user's mistake. */
@@ -53,8 +54,8 @@ export class IngestSession {
     store.setDetector(settings.detector);
     if (store.readOnly) log.info(`state directory is in use by a running ccotel; reading without saving progress`);
     try {
-      const { fold } = await attachFold(store, { pricer: settings.pricer });
-      return new IngestSession(settings, store, fold, log);
+      const { fold, settle } = await attachFold(store, { pricer: settings.pricer });
+      return new IngestSession(settings, store, fold, log, settle);
     } catch (err) {
       store.close();
       throw err;
@@ -104,8 +105,13 @@ export class IngestSession {
 
   /** Stops following (its last commit happens there or not at all) and releases the state. */
   async close(): Promise<void> {
-    await this.follower?.stop();
-    this.store.close();
+    try {
+      await this.follower?.stop();
+      // Best effort: a journal left behind is replayed (and folded in) by the next start instead.
+      await this.settleFold().catch((err: Error) => this.log.warn(`could not save the aggregates at exit: ${err.message}`));
+    } finally {
+      this.store.close();
+    }
   }
 }
 

@@ -92,6 +92,7 @@ export class StateStore {
   created = false;
   private readonly records = new Ledger();
   private ledgerLoaded = false;
+  private readonly loadHooks: Array<() => void> = [];
   private readonly commitHooks: CommitHook[] = [];
   private checkpoints: Record<string, FileCheckpoint> = {};
   /** Each checkpoint's JSON, kept until it moves: a commit re-serializes only what changed. */
@@ -346,8 +347,22 @@ export class StateStore {
     }
   }
 
-  /** Reads rows up to ledgerBytes into the ledger (synchronously: `ledger` is a getter). */
+  /**
+   * Runs `fn` once the ledger's rows are parsed (now, if they are): before any change can be applied
+   * to it, since changes only happen to a loaded ledger. The fold decodes what it deferred there.
+   */
+  whenLedgerLoaded(fn: () => void): void {
+    if (this.ledgerLoaded) fn();
+    else this.loadHooks.push(fn);
+  }
+
   private loadLedgerRows(): void {
+    this.parseLedgerRows();
+    for (const fn of this.loadHooks.splice(0)) fn();
+  }
+
+  /** Reads rows up to ledgerBytes into the ledger (synchronously: `ledger` is a getter). */
+  private parseLedgerRows(): void {
     this.ledgerLoaded = true;
     if (this.ledgerBytes === 0) {
       if (this.ledgerRows < 0) this.ledgerRows = 0;
