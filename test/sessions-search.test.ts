@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendRowsAsync, type TextRow } from '../src/sessions/index-file.js';
-import { isCaseless, itemsOf, pathsHoldingAll, readTextJournal } from '../src/sessions/text-scan.js';
+import { isCaseless, itemsOf, pathsHoldingAll, readTextJournal, surelyMissing } from '../src/sessions/text-scan.js';
 import { parseQuery } from '../src/sessions/search.js';
 import { prng } from './support/prng.js';
 
@@ -75,12 +75,17 @@ describe('search prefilter over the raw journal', () => {
             const want = naive(rows, query, within, allText);
             const got = pathsHoldingAll([j], parseQuery(query), within, allText);
             expect([...got].sort(), `${query} allText=${allText}`).toEqual([...want].sort());
+            // The shortcut for a term found nowhere is only taken when nothing matches.
+            if (surelyMissing([j], parseQuery(query), allText)) expect(naive(rows, query, new Set(paths), allText).size, query).toBe(0);
           }
         }
       }
       // Pending rows (a read-only reader's) count as if appended.
       const extra: TextRow[] = [['X', paths[0]!], ['p', paths[0]!, 'new', 5000, 'pending zebra'], ['a', paths[1]!, 'new', 5001, 'zebra too']];
       expect([...pathsHoldingAll([j], parseQuery('zebra'), new Set(paths), false, extra)].sort()).toEqual([paths[0], paths[1]].sort());
+      expect(surelyMissing([j], parseQuery('zzznothing'), true)).toBe(true);
+      expect(surelyMissing([j], parseQuery('alpha zebra'), false)).toBe(true);
+      expect(surelyMissing([j], parseQuery('alpha zebra'), false, extra)).toBe(false); // pending rows hold it
       expect([...pathsHoldingAll([j], parseQuery('alpha'), new Set(paths), false, extra)]).not.toContain(paths[0]);
       // The items of a path are its live rows, file rows apart.
       const items = itemsOf([j], new Set([paths[2]!]));

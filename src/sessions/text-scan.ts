@@ -163,7 +163,13 @@ class LineIndex {
   }
 }
 
-export function readTextJournal(file: string): TextJournal {
+/** A journal's bytes, and the same as a latin1 string (one character per byte) for the raw patterns. */
+export interface JournalBytes {
+  buf: Buffer;
+  raw: string;
+}
+
+export function readJournalBytes(file: string): JournalBytes {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
@@ -171,7 +177,13 @@ export function readTextJournal(file: string): TextJournal {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     buf = Buffer.alloc(0);
   }
-  const raw = buf.toString('latin1');
+  return { buf, raw: buf.toString('latin1') };
+}
+
+export const readTextJournal = (file: string): TextJournal => indexJournal(readJournalBytes(file));
+
+/** The line pass: where each row is, its kind and path, and whether a reader keeps it. */
+export function indexJournal({ buf, raw }: JournalBytes): TextJournal {
   // Rows average a few hundred bytes: sized once for most journals.
   const x = new LineIndex(buf, raw, Math.max(1024, buf.length >> 7));
   let at = 0;
@@ -246,6 +258,24 @@ function lineAt(j: TextJournal, at: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/**
+ * Whether some term occurs in no text a search reads: its raw pattern hits none of the journals'
+ * bytes (a raw miss is a real miss) and no pending row holds it. Then no session matches, and the
+ * line pass over the journals is not needed.
+ */
+export function surelyMissing(journals: readonly JournalBytes[], q: Query, allText: boolean, pending: readonly TextRow[] = []): boolean {
+  const texts = pending.filter((r) => r[0] === 'p' || r[0] === 'a' || (allText && r[0] === 'o')).map((r) => String(r[4]));
+  return q.terms.some((term, t) => {
+    const raw = rawPattern(term);
+    if (!raw) return false;
+    const inJournal = journals.some((j) => {
+      raw.lastIndex = 0;
+      return raw.test(j.raw);
+    });
+    return !inJournal && !texts.some((x) => q.res[t]!.test(x));
+  });
 }
 
 /**
