@@ -33,7 +33,8 @@ function history(): MetaRow[] {
   let ts = 10_000;
   for (let round = 0; round < 30; round++) {
     for (const [i, path] of P.entries()) {
-      if (round === 0) rows.push(['F', path, `sid-${i}`, i === 2 ? '' : `/w/${i}`]);
+      // s1's session id is its file's name, as Claude Code names them (the snapshot leaves it out).
+      if (round === 0) rows.push(['F', path, i === 0 ? 's1' : `sid-${i}`, i === 2 ? '' : `/w/${i}`]);
       if (round === 4 && i === 2) rows.push(['F', path, 'sid-2', '/w/2']);
       rows.push(['q', path, `u${round}-${i}`, ts, `prompt ${round} of ${i}`]);
       if (i !== 3) rows.push(['W', path, ts, ts + 500]);
@@ -58,7 +59,7 @@ describe('catalog snapshot', () => {
       // Most recent activity first: s3 is the last with a span in each round.
       [P[2], 'sid-2', '/w/2', 'prompt 0 of 2'],
       [P[1], 'sid-1b', '/w/1', 'prompt 21 of 1'],
-      [P[0], 'sid-0', '/w/0', 'the earliest prompt'],
+      [P[0], 's1', '/w/0', 'the earliest prompt'],
     ]);
     expect(c.find((e) => e.path === P[1])!.firstTs).toBe(10_000 + 21 * 4000 + 1000);
   });
@@ -92,13 +93,15 @@ describe('catalog snapshot', () => {
     const variants: Record<string, string> = {
       torn: good.slice(0, Math.floor(good.length * 0.6)),
       'header only': good.slice(0, good.indexOf('\n') + 1),
-      'another version': good.replace('"version":1', '"version":99'),
+      'another version': good.replace(/"version":\d+/, '"version":99'),
       'another format': good.replace('ccotel-sessions-catalog', 'something-else'),
       'slots not rows': good.replace(/\n.*\n$/, '\n{"a":1}\n'),
-      'a slot of the wrong shape': good.replace(/\n\[\[/, '\n[[1,'),
+      'a slot of the wrong shape': good.replace(/\[\[0,/, '[[0,1,'),
+      'a folder index out of range': good.replace(/\[\[0,/, '[[99,'),
       empty: '',
     };
     for (const [name, text] of Object.entries(variants)) {
+      expect(text, name).not.toBe(good);
       writeFileSync(file, text);
       expect(foldJournal(dir).fromSnapshot, name).toBe(false);
       expect(loadCatalog(dir), name).toEqual(want);

@@ -11,7 +11,8 @@ import { CatalogFold, type Slot } from './catalog-fold.js';
 import { indexFiles, type MetaRow } from './index-file.js';
 
 export const CATALOG_FORMAT = 'ccotel-sessions-catalog';
-export const CATALOG_VERSION = 1;
+// 2: paths as a folder index and a file name, the session id left out when it is the file's name.
+export const CATALOG_VERSION = 2;
 /** Bytes before the covered length kept in the header to recognize the journal. */
 const TAIL = 64;
 /**
@@ -31,8 +32,15 @@ interface Header {
   slotsBytes: number;
 }
 
-/** One slot: [path, sessionId, cwd, firstTs, lastTs, first prompt [uuid, ts, short] | 0]; no span yet: null, null. */
-type SlotRow = [string, string, string, number | null, number | null, [string, number, string] | 0];
+/**
+ * The slots' line: [folders, cwds, slots], each slot [folder index, file name, sessionId (0: the file
+ * name without .jsonl), cwd index, firstTs, lastTs, first prompt [uuid, ts, short] | 0] (no span
+ * yet: null, null). Folders and cwds repeat across a project's sessions: written once, the line is
+ * half as long to read and parse.
+ */
+type SlotRow = [number, string, string | 0, number, number | null, number | null, [string, number, string] | 0];
+type SlotsLine = [string[], string[], SlotRow[]];
+const stemOf = (name: string): string => (name.endsWith('.jsonl') ? name.slice(0, -6) : name);
 
 export const catalogFile = (stateDir: string): string => indexFiles(stateDir).catalog;
 
@@ -78,13 +86,13 @@ function parseHeader(line: string): Header | undefined {
 
 function slotsOf(line: string): Slot[] | undefined {
   try {
-    const rows = JSON.parse(line) as SlotRow[];
-    if (!Array.isArray(rows)) return undefined;
+    const [dirs, cwds, rows] = JSON.parse(line) as SlotsLine;
+    if (!Array.isArray(dirs) || !Array.isArray(cwds) || !Array.isArray(rows)) return undefined;
     const out: Slot[] = [];
     for (const r of rows) {
-      if (!Array.isArray(r) || r.length !== 6 || typeof r[0] !== 'string' || typeof r[1] !== 'string' || typeof r[2] !== 'string' || (typeof r[3] !== 'number' && r[3] !== null) || (typeof r[4] !== 'number' && r[4] !== null)) return undefined;
-      const p = r[5];
-      out.push({ path: r[0], sessionId: r[1], cwd: r[2], firstTs: r[3] ?? Infinity, lastTs: r[4] ?? -Infinity, first: Array.isArray(p) ? { uuid: String(p[0]), ts: Number(p[1]), short: String(p[2]) } : undefined });
+      if (!Array.isArray(r) || r.length !== 7 || typeof dirs[r[0]] !== 'string' || typeof r[1] !== 'string' || (typeof r[2] !== 'string' && r[2] !== 0) || typeof cwds[r[3]] !== 'string' || (typeof r[4] !== 'number' && r[4] !== null) || (typeof r[5] !== 'number' && r[5] !== null)) return undefined;
+      const p = r[6];
+      out.push({ path: dirs[r[0]] + r[1], sessionId: r[2] === 0 ? stemOf(r[1]) : r[2], cwd: cwds[r[3]]!, firstTs: r[4] ?? Infinity, lastTs: r[5] ?? -Infinity, first: Array.isArray(p) ? { uuid: String(p[0]), ts: Number(p[1]), short: String(p[2]) } : undefined });
     }
     return out;
   } catch {
@@ -155,12 +163,23 @@ export function foldJournal(stateDir: string, useSnapshot = true): FoldedJournal
 }
 
 function serialize(f: FoldedJournal): string {
+  const dirs = new Map<string, number>();
+  const cwds = new Map<string, number>();
+  const indexOf = (m: Map<string, number>, v: string): number => {
+    let i = m.get(v);
+    if (i === undefined) m.set(v, (i = m.size));
+    return i;
+  };
   const rows: SlotRow[] = [];
   for (const s of f.fold.slots.values()) {
+    // Split after the last separator of either kind: folder + name is the path, whatever it holds.
+    const cut = Math.max(s.path.lastIndexOf('/'), s.path.lastIndexOf('\\')) + 1;
+    const name = s.path.slice(cut);
     // JSON writes the infinities of a slot with no span yet as null.
-    rows.push([s.path, s.sessionId, s.cwd, s.firstTs, s.lastTs, s.first ? [s.first.uuid, s.first.ts, s.first.short] : 0]);
+    rows.push([indexOf(dirs, s.path.slice(0, cut)), name, s.sessionId === stemOf(name) ? 0 : s.sessionId, indexOf(cwds, s.cwd), s.firstTs, s.lastTs, s.first ? [s.first.uuid, s.first.ts, s.first.short] : 0]);
   }
-  const slots = JSON.stringify(rows);
+  const line: SlotsLine = [[...dirs.keys()], [...cwds.keys()], rows];
+  const slots = JSON.stringify(line);
   const header: Header = { format: CATALOG_FORMAT, version: CATALOG_VERSION, metaBytes: f.bytes, metaIno: f.ino, metaTail: f.tail, slotsBytes: Buffer.byteLength(slots) };
   return `${JSON.stringify(header)}\n${slots}\n`;
 }
