@@ -24,9 +24,19 @@ export interface TextJournal {
   ends: Int32Array;
   kinds: Uint8Array;
   pathIdx: Int32Array;
-  /** 1: not replaced (after its path's last X row, and the last row with its key). */
-  live: Uint8Array;
+  /** Where each row's id starts (-1: no id string, a torn or foreign row: never replaces or is replaced). */
+  idStart: Int32Array;
   paths: string[];
+  /** Per path, its last X row (-1: none). */
+  lastReset: Int32Array;
+  /**
+   * Per row, whether a reader keeps it (after its path's last X row, and the last row with its
+   * key): 0 not known yet, 1 kept, 2 replaced. Settled a path at a time, for the paths a search
+   * meets (liveAt): hashing every row's key up front cost a third of the line pass.
+   */
+  live: Uint8Array;
+  /** The rows of each path, in order (built on first need). */
+  byPath?: { offsets: Int32Array; rows: Int32Array };
 }
 
 const QUOTE = 34;
@@ -71,14 +81,10 @@ class LineIndex {
   ends: Int32Array;
   kinds: Uint8Array;
   pathIdx: Int32Array;
-  idFrom: Int32Array;
-  idTo: Int32Array;
+  idStart: Int32Array;
   readonly paths: string[] = [];
   private readonly pathByRaw = new Map<string, number>();
   readonly lastReset: number[] = [];
-  // Last line of each key; keys are hashed to numbers (no string per line), equal hashes compared.
-  private readonly lastOfHash = new Map<number, number>();
-  readonly superseded: number[] = [];
   // The previous row's path: its raw length and where its bytes are (compared as bytes: a string
   // startsWith on the journal's string is a runtime call that cost most of this pass).
   private prevLen = 0;
@@ -95,8 +101,7 @@ class LineIndex {
     this.ends = new Int32Array(size);
     this.kinds = new Uint8Array(size);
     this.pathIdx = new Int32Array(size);
-    this.idFrom = new Int32Array(size);
-    this.idTo = new Int32Array(size);
+    this.idStart = new Int32Array(size);
   }
 
   private room(): void {
@@ -105,8 +110,7 @@ class LineIndex {
     this.ends = grow(this.ends, this.n);
     this.kinds = grow(this.kinds, this.n);
     this.pathIdx = grow(this.pathIdx, this.n);
-    this.idFrom = grow(this.idFrom, this.n);
-    this.idTo = grow(this.idTo, this.n);
+    this.idStart = grow(this.idStart, this.n);
   }
 
   line(at: number, nl: number): void {
@@ -141,25 +145,8 @@ class LineIndex {
     this.ends[n] = nl;
     this.kinds[n] = kind;
     this.pathIdx[n] = p;
-    if (kind === K_X) {
-      this.lastReset[p] = n;
-      return;
-    }
-    const idStart = pathEnd + 3;
-    const idEnd = raw.charCodeAt(pathEnd + 2) === QUOTE ? stringEnd(raw, idStart, nl) : -1;
-    let h = (Math.imul(p, 0x9e3779b1) ^ kind) | 0;
-    for (let i = idStart; i < idEnd; i++) h = (Math.imul(h, 31) + raw.charCodeAt(i)) | 0;
-    h &= 0x3fffffff; // a small integer: a cheaper Map key than a heap number
-    this.idFrom[n] = idStart;
-    this.idTo[n] = idEnd;
-    const prev = this.lastOfHash.get(h);
-    if (prev !== undefined) {
-      const prevLen = this.idTo[prev]! - this.idFrom[prev]!;
-      const sameKey = this.pathIdx[prev] === p && this.kinds[prev] === kind && prevLen === idEnd - idStart && this.buf.compare(this.buf, this.idFrom[prev]!, this.idTo[prev]!, idStart, idEnd) === 0;
-      // A different key with the same hash: the earlier one stays live (only equal keys replace).
-      if (sameKey) this.superseded.push(prev);
-    }
-    this.lastOfHash.set(h, n);
+    this.idStart[n] = kind !== K_X && raw.charCodeAt(pathEnd + 1) === 44 && raw.charCodeAt(pathEnd + 2) === QUOTE ? pathEnd + 3 : -1;
+    if (kind === K_X) this.lastReset[p] = n;
   }
 }
 
@@ -193,11 +180,56 @@ export function indexJournal({ buf, raw }: JournalBytes): TextJournal {
     x.line(at, nl);
     at = nl + 1;
   }
-  const n = x.n;
-  const live = new Uint8Array(n);
-  for (let i = 0; i < n; i++) live[i] = x.kinds[i] !== K_X && i > (x.lastReset[x.pathIdx[i]!] ?? -1) ? 1 : 0;
-  for (const i of x.superseded) live[i] = 0;
-  return { buf, raw, count: n, starts: x.starts, ends: x.ends, kinds: x.kinds, pathIdx: x.pathIdx, live, paths: x.paths };
+  const lastReset = new Int32Array(x.paths.length).fill(-1);
+  x.lastReset.forEach((i, p) => (lastReset[p] = i));
+  return { buf, raw, count: x.n, starts: x.starts, ends: x.ends, kinds: x.kinds, pathIdx: x.pathIdx, idStart: x.idStart, paths: x.paths, lastReset, live: new Uint8Array(x.n) };
+}
+
+/** The rows of every path, in order: one counting pass over the rows' paths. */
+function rowsByPath(j: TextJournal): { offsets: Int32Array; rows: Int32Array } {
+  if (j.byPath) return j.byPath;
+  const offsets = new Int32Array(j.paths.length + 1);
+  for (let i = 0; i < j.count; i++) offsets[j.pathIdx[i]! + 1]!++;
+  for (let p = 0; p < j.paths.length; p++) offsets[p + 1]! += offsets[p]!;
+  const fill = offsets.slice(0, j.paths.length);
+  const rows = new Int32Array(j.count);
+  for (let i = 0; i < j.count; i++) rows[fill[j.pathIdx[i]!]!++] = i;
+  return (j.byPath = { offsets, rows });
+}
+
+/** Whether a reader keeps row `i` (its path is settled on first ask). */
+export function liveAt(j: TextJournal, i: number): boolean {
+  if (j.live[i] === 0) settle(j, j.pathIdx[i]!);
+  return j.live[i] === 1;
+}
+
+/**
+ * Settles the rows of path `p`, last to first: an X row and every row before the path's last X are
+ * replaced, and of the rows with one key (kind and id) only the last is kept.
+ */
+function settle(j: TextJournal, p: number): void {
+  const { offsets, rows } = rowsByPath(j);
+  const reset = j.lastReset[p]!;
+  const seen = new Set<string>();
+  for (let k = offsets[p + 1]! - 1; k >= offsets[p]!; k--) {
+    const i = rows[k]!;
+    if (i <= reset) {
+      j.live[i] = 2;
+      continue;
+    }
+    const from = j.idStart[i]!;
+    const to = from < 0 ? -1 : stringEnd(j.raw, from, j.ends[i]!);
+    if (to < 0) {
+      j.live[i] = 1; // no id to be replaced by (a torn or foreign row: its decode fails or stands alone)
+      continue;
+    }
+    const key = String.fromCharCode(j.kinds[i]!) + j.raw.slice(from, to);
+    if (seen.has(key)) j.live[i] = 2;
+    else {
+      seen.add(key);
+      j.live[i] = 1;
+    }
+  }
 }
 
 function decode(j: TextJournal, i: number): TextRow | undefined {
@@ -307,7 +339,7 @@ export function pathsHoldingAll(journals: readonly TextJournal[], q: Query, path
     const scan = (j: TextJournal): void => {
       const check = (i: number): void => {
         const path = j.paths[j.pathIdx[i]!]!;
-        if (!j.live[i] || !counts(String.fromCharCode(j.kinds[i]!)) || found.has(path) || !paths.has(path) || pendingReset.has(path)) return;
+        if (!counts(String.fromCharCode(j.kinds[i]!)) || found.has(path) || !paths.has(path) || pendingReset.has(path) || !liveAt(j, i)) return;
         if (holding && !holding.has(path)) return; // already out on an earlier term
         const r = decode(j, i);
         if (r && re.test(String(r[4]))) found.add(path);
@@ -347,10 +379,10 @@ export function itemsOf(journals: readonly TextJournal[], paths: ReadonlySet<str
     m.set(k + r[2], { k, id: String(r[2]), ts: Number(r[3]), text: String(r[4]) });
   };
   for (const j of journals) {
-    const wanted = new Set<number>();
-    j.paths.forEach((p, i) => paths.has(p) && wanted.add(i));
+    const wanted = new Uint8Array(j.paths.length);
+    j.paths.forEach((p, i) => paths.has(p) && (wanted[i] = 1));
     for (let i = 0; i < j.count; i++) {
-      if (!j.live[i] || !wanted.has(j.pathIdx[i]!) || j.kinds[i] === K_F) continue;
+      if (!wanted[j.pathIdx[i]!] || j.kinds[i] === K_F || !liveAt(j, i)) continue;
       const r = decode(j, i);
       if (r) apply(r);
     }
