@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appendRows, indexFiles, type MetaRow, type TextRow } from '../src/sessions/index-file.js';
+import { appendRowsAsync, indexFiles, type MetaRow, type TextRow } from '../src/sessions/index-file.js';
 import { loadCatalog, loadSession } from '../src/sessions/catalog.js';
 import { itemsOf, pathsHoldingAll, readTextJournal } from '../src/sessions/text-scan.js';
 import { parseQuery } from '../src/sessions/search.js';
@@ -25,7 +25,7 @@ const SUB = '/c/projects/-w-a/s1/subagents/agent-1.jsonl';
 const WORDS = ['apple', 'banana', 'cherry', 'durian', 'elder', 'fig'];
 
 /** A history of commits as the sink writes them; `scale` repeats the live-following part. */
-function writeHistory(dir: string, scale: number, pad = ''): void {
+async function writeHistory(dir: string, scale: number, pad = ''): Promise<void> {
   const f = indexFiles(dir);
   let ts = 1_000;
   // Collected and appended at the end (one fsync): the order of the rows is what matters.
@@ -60,8 +60,8 @@ function writeHistory(dir: string, scale: number, pad = ''): void {
     }
     if (round === Math.floor(scale / 2)) text.push(['X', SUB]);
   }
-  appendRows(f.text, text);
-  appendRows(f.meta, meta);
+  await appendRowsAsync(f.text, text);
+  await appendRowsAsync(f.meta, meta);
 }
 
 function answers(dir: string) {
@@ -81,9 +81,9 @@ function answers(dir: string) {
 }
 
 describe('sessions index compaction', () => {
-  it('gives the same answers from smaller journals', () => {
+  it('gives the same answers from smaller journals', async () => {
     const dir = stateDir();
-    writeHistory(dir, 40);
+    await writeHistory(dir, 40);
     const before = answers(dir);
     expect(before.catalog.map((e) => e.sessionId).sort()).toEqual(['sid-0', 'sid-1', 'sid-2']);
     expect(before.search['apple/false']!.length).toBeGreaterThan(0);
@@ -101,19 +101,19 @@ describe('sessions index compaction', () => {
     expect([again.meta.rows - again.meta.live, again.text.rows - again.text.live]).toEqual([0, 0]);
     expect(compactIndex(dir, 0)).toEqual([]); // nothing left to drop
     // Appending after compaction works as before.
-    appendRows(indexFiles(dir).text, [['p', P[0]!, 'late', 99_999, 'a late kiwi']]);
+    await appendRowsAsync(indexFiles(dir).text, [['p', P[0]!, 'late', 99_999, 'a late kiwi']]);
     expect([...pathsHoldingAll([readTextJournal(indexFiles(dir).text)], parseQuery('kiwi'), new Set(P), false)]).toEqual([P[0]]);
   });
 
-  it('leaves journals with few dead rows alone, and the writer looks only when the index doubled', () => {
+  it('leaves journals with few dead rows alone, and the writer looks only when the index doubled', async () => {
     const dir = stateDir();
-    writeHistory(dir, 6);
+    await writeHistory(dir, 6);
     const bytes = statSync(indexFiles(dir).text).size;
     expect(compactIndex(dir)).toEqual([]); // under COMPACT_MIN_DEAD
     expect(statSync(indexFiles(dir).text).size).toBe(bytes);
 
     const big = stateDir();
-    writeHistory(big, 900, ' '.repeat(400)); // > 1 MB, thousands of dead rows (W rows, a replaced file)
+    await writeHistory(big, 900, ' '.repeat(400)); // > 1 MB, thousands of dead rows (W rows, a replaced file)
     const before = answers(big);
     const trigger = new CompactionTrigger(big);
     const done = trigger.afterFlush();
@@ -129,19 +129,19 @@ describe('sessions index compaction', () => {
     expect(later.afterFlush()).toEqual([]);
     const spans: MetaRow[] = [];
     for (let i = 0; i < 40_000; i++) spans.push(['W', P[0]!, 5_000_000 + i, 5_000_001 + i]);
-    appendRows(indexFiles(big).meta, spans);
+    await appendRowsAsync(indexFiles(big).meta, spans);
     const textBefore = statSync(indexFiles(big).text).size;
     expect(later.afterFlush().map((d) => d.journal)).toEqual(['meta']);
     expect(statSync(indexFiles(big).text).size).toBe(textBefore);
     expect(loadCatalog(big).find((e) => e.path === P[0])!.lastTs).toBe(5_000_001 + 39_999);
   });
 
-  it('a row appended after a torn last line is not lost', () => {
+  it('a row appended after a torn last line is not lost', async () => {
     const dir = stateDir();
     const f = indexFiles(dir);
-    appendRows(f.text, [['p', P[0]!, 'u1', 1, 'first kiwi']]);
+    await appendRowsAsync(f.text, [['p', P[0]!, 'u1', 1, 'first kiwi']]);
     appendFileSync(f.text, '["p","/c/projects/-w-a/s1.jsonl","u2",2,"torn'); // a kill mid-append
-    appendRows(f.text, [['p', P[0]!, 'u3', 3, 'third mango']]);
+    await appendRowsAsync(f.text, [['p', P[0]!, 'u3', 3, 'third mango']]);
     expect(existsSync(f.text)).toBe(true);
     const items = itemsOf([readTextJournal(f.text)], new Set([P[0]!])).get(P[0]!)!;
     expect(items.map((i) => i.text)).toEqual(['first kiwi', 'third mango']);

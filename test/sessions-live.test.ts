@@ -4,7 +4,7 @@
 // session that grows, is truncated and is replaced (new inode) while `ccotel run` follows it, with
 // the answers read from the daemon's index once it committed: new text found, old text gone, every
 // session listed once.
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { probablyFreePort, onCleanup, tempDir, useCleanups } from './support/temp.js';
@@ -167,6 +167,11 @@ describe('ccotel sessions: planted history', () => {
         expect(d.prompts.map((p: { text: string }) => p.text), `${when} ${k}`).toEqual(prompts);
       }
     };
+    // The listings above read the catalog snapshot the daemon wrote after indexing the history, and
+    // replayed what the daemon appended since (catalog-snapshot.ts): the journal is past it.
+    const snapshot = JSON.parse(readFileSync(join(state, 'sessions', 'catalog.json'), 'utf8').split('\n')[0]!) as { metaBytes: number };
+    expect(snapshot.metaBytes).toBeGreaterThan(0);
+    expect(statSync(join(state, 'sessions', 'meta.ndjson')).size).toBeGreaterThan(snapshot.metaBytes);
     await check('beside the daemon');
     run.child.kill('SIGTERM');
     const r = await run.done;

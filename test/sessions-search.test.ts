@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appendRows, type TextRow } from '../src/sessions/index-file.js';
-import { isCaseless, itemsOf, pathsHoldingAll, readTextJournal } from '../src/sessions/text-scan.js';
+import { appendRowsAsync, type TextRow } from '../src/sessions/index-file.js';
+import { isCaseless, itemsOf, pathsHoldingAll, readTextJournal, surelyMissing } from '../src/sessions/text-scan.js';
 import { parseQuery } from '../src/sessions/search.js';
 import { prng } from './support/prng.js';
 
@@ -38,7 +38,7 @@ describe('search prefilter over the raw journal', () => {
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
-    it(`seed ${seed}: finds exactly the sessions a decode-everything search finds`, () => {
+    it(`seed ${seed}: finds exactly the sessions a decode-everything search finds`, async () => {
       const r = prng(seed);
       const dir = mkdtempSync(join(tmpdir(), 'ccotel-search-'));
       dirs.push(dir);
@@ -60,7 +60,7 @@ describe('search prefilter over the raw journal', () => {
         rows.push(kind === 'f' ? ['f', path, `t${i}`, i, text, 'Read'] : [kind, path, `${kind === 'o' ? 't' : 'u'}${r.int(0, 300)}`, 1000 + i, text]);
       }
       // Written in several appends, as commits would.
-      for (let at = 0; at < rows.length; at += 37) appendRows(file, rows.slice(at, at + 37));
+      for (let at = 0; at < rows.length; at += 37) await appendRowsAsync(file, rows.slice(at, at + 37));
       const j = readTextJournal(file);
       const queries = ['zzznothing', 'ALPHA', 'Café', 'CAFÉ gamma', 'größe', 'ΣΟΦΊΑ', 'σοφία', 'データ', '移行 alpha', '😀', '"say "hi""', '"hi"', 'C:\\temp', 'tab', '"line break"', '"tab here"', 'KELVIN', 'kelvin', 'MISS', 'mis', 'key=val', 'a.b*c', 'b*c ok', '\u212Aelvin', 'MI\u017FS', 'ÉTÉ', 'Été', 'GRÖßE', 'σοφιασ', 'ΣΟΦΙΑ', 'べ', '😀 ok'];
       for (let k = 0; k < 15; k++) {
@@ -75,12 +75,17 @@ describe('search prefilter over the raw journal', () => {
             const want = naive(rows, query, within, allText);
             const got = pathsHoldingAll([j], parseQuery(query), within, allText);
             expect([...got].sort(), `${query} allText=${allText}`).toEqual([...want].sort());
+            // The shortcut for a term found nowhere is only taken when nothing matches.
+            if (surelyMissing([j], parseQuery(query), allText)) expect(naive(rows, query, new Set(paths), allText).size, query).toBe(0);
           }
         }
       }
       // Pending rows (a read-only reader's) count as if appended.
       const extra: TextRow[] = [['X', paths[0]!], ['p', paths[0]!, 'new', 5000, 'pending zebra'], ['a', paths[1]!, 'new', 5001, 'zebra too']];
       expect([...pathsHoldingAll([j], parseQuery('zebra'), new Set(paths), false, extra)].sort()).toEqual([paths[0], paths[1]].sort());
+      expect(surelyMissing([j], parseQuery('zzznothing'), true)).toBe(true);
+      expect(surelyMissing([j], parseQuery('alpha zebra'), false)).toBe(true);
+      expect(surelyMissing([j], parseQuery('alpha zebra'), false, extra)).toBe(false); // pending rows hold it
       expect([...pathsHoldingAll([j], parseQuery('alpha'), new Set(paths), false, extra)]).not.toContain(paths[0]);
       // The items of a path are its live rows, file rows apart.
       const items = itemsOf([j], new Set([paths[2]!]));
@@ -96,12 +101,12 @@ describe('search prefilter over the raw journal', () => {
 });
 
 describe('search prefilter, one case each', () => {
-  it('finds text whose characters fold to ASCII, accents in either case, and phrases over escapes', () => {
+  it('finds text whose characters fold to ASCII, accents in either case, and phrases over escapes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ccotel-search-'));
     try {
       const file = join(dir, 'text.ndjson');
       const texts = ['\u212Aelvin scale', 'mi\u017Fs you', 'ÉTÉ chaud', 'two\nlines here', 'tab\tsep', 'quote "me"', 'データベース移行', 'ΣΟΦΙΑΣ'];
-      appendRows(file, texts.map((t, i): TextRow => ['p', `/p/s${i}.jsonl`, `u${i}`, i, t]));
+      await appendRowsAsync(file, texts.map((t, i): TextRow => ['p', `/p/s${i}.jsonl`, `u${i}`, i, t]));
       const j = readTextJournal(file);
       const all = new Set(texts.map((_, i) => `/p/s${i}.jsonl`));
       const find = (q: string) => [...pathsHoldingAll([j], parseQuery(q), all, false)].sort();

@@ -1,13 +1,11 @@
-// The index read back: the journals folded into one entry per transcript file (a forked session has
-// one per folder), with the rows a read-only reader holds in memory folded in last.
-import { basename, dirname } from 'node:path';
+// The index read back: the listing journal folded into one entry per transcript file (a forked
+// session has one per folder) through its snapshot (catalog-snapshot.ts), with the rows a read-only
+// reader holds in memory folded in last.
 import { indexFiles, pathNeedles, readRows, type MetaRow, type TextRow } from './index-file.js';
+import { foldJournal } from './catalog-snapshot.js';
+import type { PromptLine } from './catalog-fold.js';
 
-export interface PromptLine {
-  uuid: string;
-  ts: number;
-  short: string;
-}
+export type { PromptLine } from './catalog-fold.js';
 
 export interface SessionEntry {
   path: string;
@@ -18,8 +16,8 @@ export interface SessionEntry {
   cwd: string;
   firstTs: number;
   lastTs: number;
-  /** Typed prompts (short form), in time order. */
-  prompts: PromptLine[];
+  /** The first typed prompt (short form). */
+  firstPrompt: PromptLine | undefined;
 }
 
 export interface TextItem {
@@ -35,41 +33,34 @@ export interface Pending {
   text: readonly TextRow[];
 }
 
+// Separators as node:path reads them on this platform.
+const WIN = process.platform === 'win32';
+const lastSep = (p: string, before: number): number => (WIN ? Math.max(p.lastIndexOf('/', before), p.lastIndexOf('\\', before)) : p.lastIndexOf('/', before));
+
+/** The name of the folder holding a file (basename(dirname(p)), without node:path's cost per call). */
+export function folderOfPath(p: string): string {
+  const end = lastSep(p, p.length);
+  return end < 0 ? '.' : p.slice(lastSep(p, end - 1) + 1, end);
+}
+
 /**
- * Every indexed session file. `present` (the transcripts listed just now) drops files that are gone:
- * after the guide's folder rename only the new path remains.
+ * Every indexed session file, most recent activity first. `present` (the transcripts listed just
+ * now) drops files that are gone: after the guide's folder rename only the new path remains.
+ * `useSnapshot` false folds the whole journal (the tests' reference answer).
  */
-export function loadCatalog(stateDir: string, pending?: Pending, present?: ReadonlySet<string>): SessionEntry[] {
-  const byPath = new Map<string, { e: SessionEntry; prompts: Map<string, PromptLine> }>();
-  const apply = (r: MetaRow): void => {
-    const path = r[1];
-    if (r[0] === 'X') {
-      byPath.delete(path);
-      return;
-    }
-    let s = byPath.get(path);
-    if (!s) {
-      s = { e: { path, folder: basename(dirname(path)), sessionId: '', cwd: '', firstTs: Infinity, lastTs: -Infinity, prompts: [] }, prompts: new Map() };
-      byPath.set(path, s);
-    }
-    if (r[0] === 'F') {
-      s.e.sessionId = String(r[2]);
-      if (r[3] !== '' || s.e.cwd === '') s.e.cwd = String(r[3]);
-    } else if (r[0] === 'W') {
-      s.e.firstTs = Math.min(s.e.firstTs, Number(r[2]));
-      s.e.lastTs = Math.max(s.e.lastTs, Number(r[3]));
-    } else if (r[0] === 'q') {
-      s.prompts.set(String(r[2]), { uuid: String(r[2]), ts: Number(r[3]), short: String(r[4]) });
-    }
-  };
-  for (const r of readRows<MetaRow>(indexFiles(stateDir).meta)) apply(r);
-  for (const r of pending?.meta ?? []) apply(r);
+export function loadCatalog(stateDir: string, pending?: Pending, present?: ReadonlySet<string>, useSnapshot = true): SessionEntry[] {
+  let { fold } = foldJournal(stateDir, useSnapshot);
+  const extra = pending?.meta ?? [];
+  // A pending row the snapshot's slots cannot take exactly: the whole journal, then the rows.
+  if (!extra.every((r) => fold.apply(r))) {
+    fold = foldJournal(stateDir, false).fold;
+    for (const r of extra) fold.apply(r);
+  }
   const out: SessionEntry[] = [];
-  for (const { e, prompts } of byPath.values()) {
-    if (!e.sessionId || !Number.isFinite(e.firstTs)) continue;
-    if (present && !present.has(e.path)) continue;
-    e.prompts = [...prompts.values()].sort((a, b) => a.ts - b.ts || (a.uuid < b.uuid ? -1 : 1));
-    out.push(e);
+  for (const s of fold.slots.values()) {
+    if (!s.sessionId || !Number.isFinite(s.firstTs)) continue;
+    if (present && !present.has(s.path)) continue;
+    out.push({ path: s.path, folder: folderOfPath(s.path), sessionId: s.sessionId, cwd: s.cwd, firstTs: s.firstTs, lastTs: s.lastTs, firstPrompt: s.first });
   }
   // Most recent activity first; ties in a stable order.
   return out.sort((a, b) => b.lastTs - a.lastTs || (a.path < b.path ? -1 : 1));

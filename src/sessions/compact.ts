@@ -8,6 +8,7 @@ import { writeFileSync, openSync, fsyncSync, closeSync, renameSync, rmSync, exis
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { indexDir, indexFiles, readRows, type MetaRow, type TextRow } from './index-file.js';
+import { removeCatalogSnapshot } from './catalog-snapshot.js';
 
 /** Compact a journal once it holds at least this many rows a reader drops, and a quarter of its rows. */
 export const COMPACT_MIN_DEAD = 2000;
@@ -41,6 +42,7 @@ function liveMeta(rows: readonly MetaRow[]): MetaRow[] {
       s.f = [String(r[2]), cwd !== '' || !s.f ? cwd : s.f[1]];
     } else if (r[0] === 'W') {
       const [a, b] = [Number(r[2]), Number(r[3])];
+      if (!Number.isFinite(a) || !Number.isFinite(b)) continue; // as the catalog reads it (catalog-fold.ts)
       s.w = s.w ? [Math.min(s.w[0], a), Math.max(s.w[1], b)] : [a, b];
     } else if (r[0] === 'q') {
       s.q.delete(String(r[2]));
@@ -143,6 +145,9 @@ export function compactIndex(stateDir: string, minDead = COMPACT_MIN_DEAD, journ
     const dead = rows.length - live.length;
     if (dead === 0 || dead < minDead || (minDead > 0 && dead < COMPACT_DEAD_SHARE * rows.length)) continue;
     const bytesBefore = statSync(path).size;
+    // The catalog snapshot names bytes of the listing journal: gone first, so no crash leaves one
+    // beside a rewritten journal (a reader without it folds the journal, a writer makes a new one).
+    if (journal === 'meta') removeCatalogSnapshot(stateDir);
     replaceAtomically(path, live);
     out.push({ journal, rowsBefore: rows.length, rowsAfter: live.length, bytesBefore, bytesAfter: statSync(path).size });
   }

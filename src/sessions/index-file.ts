@@ -3,7 +3,7 @@
 // to read in a few ms; `text.ndjson` holds the redacted prompt, answer and tool-output text only a
 // search or --show reads. Rows are keyed, and a later row replaces an earlier one with the same key,
 // so bytes delivered twice (a crash between the index write and the checkpoint) change nothing.
-import { closeSync, existsSync, fstatSync, fsyncSync, readSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync, constants } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, constants } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -19,6 +19,7 @@ export const INDEX_DIR = 'sessions';
 const META = 'meta.ndjson';
 const TEXT = 'text.ndjson';
 const OUT = 'out.ndjson';
+const CATALOG = 'catalog.json';
 const APPEND = constants.O_RDWR | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW;
 
 export const indexDir = (stateDir: string): string => join(stateDir, INDEX_DIR);
@@ -29,33 +30,19 @@ export interface IndexFiles {
   text: string;
   /** Tool output (rows 'o'), the bulk of the text: read only by --all-text. */
   out: string;
+  /** The listing journal folded (catalog-snapshot.ts): a cache, never the source of truth. */
+  catalog: string;
 }
 
 export function indexFiles(stateDir: string): IndexFiles {
   const dir = indexDir(stateDir);
-  return { meta: join(dir, META), text: join(dir, TEXT), out: join(dir, OUT) };
-}
-
-/** Appends rows durably (fsync: the checkpoint written next must never cover rows that are lost). */
-export function appendRows(path: string, rows: readonly unknown[]): void {
-  if (rows.length === 0) return;
-  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
-  const fd = openSync(path, APPEND, 0o600);
-  try {
-    // A torn last line (a kill mid-append) must not swallow the first row written after it.
-    const size = fstatSync(fd).size;
-    const last = Buffer.alloc(1);
-    const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10;
-    writeSync(fd, (torn ? '\n' : '') + rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  return { meta: join(dir, META), text: join(dir, TEXT), out: join(dir, OUT), catalog: join(dir, CATALOG) };
 }
 
 /**
- * appendRows without blocking: an fsync takes 10-40 ms on a busy disk, which the daemon's event
- * loop must not wait out on every commit while following (the sink's flush uses this one).
+ * Appends rows durably (fsync: the checkpoint written next must never cover rows that are lost),
+ * without blocking: an fsync takes 10-40 ms on a busy disk, which the daemon's event loop must not
+ * wait out on every commit while following.
  */
 export async function appendRowsAsync(path: string, rows: readonly unknown[]): Promise<void> {
   if (rows.length === 0) return;
@@ -136,7 +123,7 @@ export function pathNeedles(path: string, prefix = false): string[] {
 export function indexBytes(stateDir: string): number {
   const f = indexFiles(stateDir);
   let n = 0;
-  for (const p of [f.meta, f.text, f.out]) if (existsSync(p)) n += statSync(p).size;
+  for (const p of [f.meta, f.text, f.out, f.catalog]) if (existsSync(p)) n += statSync(p).size;
   return n;
 }
 

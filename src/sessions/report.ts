@@ -5,7 +5,7 @@ import { loadCatalog, loadSession, type Pending, type SessionEntry } from './cat
 import { resumeDirs, resumeLine } from './resume.js';
 import { usdOf } from './summary.js';
 import { matchItems, parseQuery, type Match } from './search.js';
-import { itemsOf, pathsHoldingAll, readTextJournal } from './text-scan.js';
+import { indexJournal, itemsOf, pathsHoldingAll, readJournalBytes, surelyMissing } from './text-scan.js';
 import { indexFiles } from './index-file.js';
 import { isTypedPrompt, oneLine } from './prompt-kind.js';
 import { traceIdFor } from '../export/traces/ids.js';
@@ -74,7 +74,7 @@ function rows(ctx: SessionsContext, all: readonly SessionEntry[], picked: readon
       start: iso(e.firstTs),
       end: iso(e.lastTs),
       durationMs: e.lastTs - e.firstTs,
-      firstPrompt: e.prompts[0]?.short ?? null,
+      firstPrompt: e.firstPrompt?.short ?? null,
       costUsd: usdOf(s?.nanoUsd ?? 0),
       toolCalls: s?.toolCalls ?? 0,
       subagents: s?.subagents.size ?? 0,
@@ -91,7 +91,10 @@ export function listSessions(ctx: SessionsContext, f: Filter, query?: string, al
   if (q.terms.length === 0) throw new UserError('the search query is empty; give one or more words, e.g. ccotel sessions "flaky test"');
   // Which sessions match, from the raw journal (text-scan.ts); only the shown ones are decoded whole.
   const files = indexFiles(ctx.stateDir);
-  const journal = allText ? [readTextJournal(files.text), readTextJournal(files.out)] : [readTextJournal(files.text)];
+  const bytes = (allText ? [files.text, files.out] : [files.text]).map(readJournalBytes);
+  // A term found nowhere (a raw miss in every journal): no session matches, no line pass needed.
+  if (surelyMissing(bytes, q, allText, ctx.pending?.text)) return { schema: SESSIONS_SCHEMA, query, terms: q.terms, total: 0, sessions: [] };
+  const journal = bytes.map(indexJournal);
   const holding = pathsHoldingAll(journal, q, new Set(kept.map((e) => e.path)), allText, ctx.pending?.text);
   const hits = kept.filter((e) => holding.has(e.path));
   const shown = hits.slice(0, f.limit);

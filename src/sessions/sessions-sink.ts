@@ -10,6 +10,7 @@ import { maskTokens } from './mask.js';
 import { summarizeToolTarget } from '../model/tool-target.js';
 import { FILE_TOOLS } from './summary.js';
 import { CompactionTrigger } from './compact.js';
+import { refreshCatalogSnapshot } from './catalog-snapshot.js';
 
 /** Characters of a prompt kept in the listing's journal (the full text is in the text journal). */
 export const SHORT_PROMPT = 200;
@@ -28,7 +29,7 @@ export class SessionsSink implements EventSink {
   private readonly known = new Map<string, string>();
 
   constructor(
-    stateDir: string,
+    private readonly stateDir: string,
     /** Another ccotel owns the state: rows stay in memory (see pending()), nothing is written. */
     private readonly readOnly = false,
   ) {
@@ -115,6 +116,13 @@ export class SessionsSink implements EventSink {
     if (this.text.length > 0 || this.meta.length > 0) return;
     try {
       this.compaction.afterFlush();
+    } catch {
+      // tried again at the next flush
+    }
+    // After compaction (which drops a snapshot of the journal it rewrites). Only a saving for
+    // readers: a failure (a full disk) leaves them folding the journal, as without one.
+    try {
+      await refreshCatalogSnapshot(this.stateDir);
     } catch {
       // tried again at the next flush
     }

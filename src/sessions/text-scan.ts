@@ -24,9 +24,19 @@ export interface TextJournal {
   ends: Int32Array;
   kinds: Uint8Array;
   pathIdx: Int32Array;
-  /** 1: not replaced (after its path's last X row, and the last row with its key). */
-  live: Uint8Array;
+  /** Where each row's id starts (-1: no id string, a torn or foreign row: never replaces or is replaced). */
+  idStart: Int32Array;
   paths: string[];
+  /** Per path, its last X row (-1: none). */
+  lastReset: Int32Array;
+  /**
+   * Per row, whether a reader keeps it (after its path's last X row, and the last row with its
+   * key): 0 not known yet, 1 kept, 2 replaced. Settled a path at a time, for the paths a search
+   * meets (liveAt): hashing every row's key up front cost a third of the line pass.
+   */
+  live: Uint8Array;
+  /** The rows of each path, in order (built on first need). */
+  byPath?: { offsets: Int32Array; rows: Int32Array };
 }
 
 const QUOTE = 34;
@@ -62,7 +72,91 @@ function grow<T extends Int32Array | Uint8Array>(a: T, n: number): T {
   return b;
 }
 
-export function readTextJournal(file: string): TextJournal {
+/**
+ * The line pass over the journal, one call per line: V8 optimizes a small function called often
+ * sooner than it replaces a long-running loop on the stack, and a command makes this pass once.
+ */
+class LineIndex {
+  starts: Int32Array;
+  ends: Int32Array;
+  kinds: Uint8Array;
+  pathIdx: Int32Array;
+  idStart: Int32Array;
+  readonly paths: string[] = [];
+  private readonly pathByRaw = new Map<string, number>();
+  readonly lastReset: number[] = [];
+  // The previous row's path: its raw length and where its bytes are (compared as bytes: a string
+  // startsWith on the journal's string is a runtime call that cost most of this pass).
+  private prevLen = 0;
+  private prevAt = 0;
+  private prevPath = -1;
+  n = 0;
+
+  constructor(
+    private readonly buf: Buffer,
+    private readonly raw: string,
+    size: number,
+  ) {
+    this.starts = new Int32Array(size);
+    this.ends = new Int32Array(size);
+    this.kinds = new Uint8Array(size);
+    this.pathIdx = new Int32Array(size);
+    this.idStart = new Int32Array(size);
+  }
+
+  private room(): void {
+    if (this.n < this.starts.length) return;
+    this.starts = grow(this.starts, this.n);
+    this.ends = grow(this.ends, this.n);
+    this.kinds = grow(this.kinds, this.n);
+    this.pathIdx = grow(this.pathIdx, this.n);
+    this.idStart = grow(this.idStart, this.n);
+  }
+
+  line(at: number, nl: number): void {
+    const raw = this.raw;
+    // ["k","<path>","<id>",...   (X rows: ["X","<path>"])
+    if (!(nl - at > 6 && raw.charCodeAt(at) === 91 && raw.charCodeAt(at + 1) === QUOTE && raw.charCodeAt(at + 3) === QUOTE)) return;
+    // Rows of one file come in runs: the previous row's path is tried first (no scan for its end).
+    const len = this.prevLen;
+    const same = this.prevPath >= 0 && at + 6 + len < nl && raw.charCodeAt(at + 6 + len) === QUOTE && this.buf.compare(this.buf, this.prevAt, this.prevAt + len, at + 6, at + 6 + len) === 0;
+    const pathEnd = same ? at + 6 + len : stringEnd(raw, at + 6, nl);
+    if (pathEnd < 0) return;
+    let p = this.prevPath;
+    if (!same) {
+      const r = raw.slice(at + 6, pathEnd);
+      let known = this.pathByRaw.get(r);
+      if (known === undefined) {
+        const decoded = decodePath(this.buf, at + 6, pathEnd);
+        if (decoded === undefined) return;
+        known = this.paths.length;
+        this.paths.push(decoded);
+        this.pathByRaw.set(r, known);
+      }
+      p = known;
+      this.prevLen = pathEnd - (at + 6);
+      this.prevAt = at + 6;
+      this.prevPath = p;
+    }
+    const kind = raw.charCodeAt(at + 2);
+    this.room();
+    const n = this.n++;
+    this.starts[n] = at;
+    this.ends[n] = nl;
+    this.kinds[n] = kind;
+    this.pathIdx[n] = p;
+    this.idStart[n] = kind !== K_X && raw.charCodeAt(pathEnd + 1) === 44 && raw.charCodeAt(pathEnd + 2) === QUOTE ? pathEnd + 3 : -1;
+    if (kind === K_X) this.lastReset[p] = n;
+  }
+}
+
+/** A journal's bytes, and the same as a latin1 string (one character per byte) for the raw patterns. */
+export interface JournalBytes {
+  buf: Buffer;
+  raw: string;
+}
+
+export function readJournalBytes(file: string): JournalBytes {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
@@ -70,82 +164,72 @@ export function readTextJournal(file: string): TextJournal {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     buf = Buffer.alloc(0);
   }
-  const raw = buf.toString('latin1');
-  let starts = new Int32Array(1024);
-  let ends = new Int32Array(1024);
-  let kinds = new Uint8Array(1024);
-  let pathIdx = new Int32Array(1024);
-  const paths: string[] = [];
-  const pathByRaw = new Map<string, number>();
-  const lastReset: number[] = [];
-  // Last line of each key; keys are hashed to numbers (no string per line), equal hashes compared.
-  const lastOfHash = new Map<number, number>();
-  const superseded: number[] = [];
-  const idBounds: number[] = [];
-  let prevRaw = '';
-  let prevPath = -1;
-  let n = 0;
+  return { buf, raw: buf.toString('latin1') };
+}
+
+export const readTextJournal = (file: string): TextJournal => indexJournal(readJournalBytes(file));
+
+/** The line pass: where each row is, its kind and path, and whether a reader keeps it. */
+export function indexJournal({ buf, raw }: JournalBytes): TextJournal {
+  // Rows average a few hundred bytes: sized once for most journals.
+  const x = new LineIndex(buf, raw, Math.max(1024, buf.length >> 7));
   let at = 0;
   while (at < raw.length) {
     let nl = raw.indexOf('\n', at);
     if (nl < 0) nl = raw.length;
-    // ["k","<path>","<id>",...   (X rows: ["X","<path>"])
-    const ok = nl - at > 6 && raw.charCodeAt(at) === 91 && raw.charCodeAt(at + 1) === QUOTE && raw.charCodeAt(at + 3) === QUOTE;
-    // Rows of one file come in runs: the previous row's path is tried first (no scan for its end).
-    const same = ok && prevPath >= 0 && raw.startsWith(prevRaw, at + 6) && raw.charCodeAt(at + 6 + prevRaw.length) === QUOTE;
-    const pathEnd = same ? at + 6 + prevRaw.length : ok ? stringEnd(raw, at + 6, nl) : -1;
-    if (pathEnd > 0) {
-      let p: number;
-      if (same) p = prevPath;
-      else {
-        const r = raw.slice(at + 6, pathEnd);
-        let known = pathByRaw.get(r);
-        if (known === undefined) {
-          const decoded = decodePath(buf, at + 6, pathEnd);
-          if (decoded === undefined) {
-            at = nl + 1;
-            continue;
-          }
-          known = paths.length;
-          paths.push(decoded);
-          pathByRaw.set(r, known);
-        }
-        p = known;
-        prevRaw = r;
-        prevPath = p;
-      }
-      const kind = raw.charCodeAt(at + 2);
-      starts = grow(starts, n);
-      ends = grow(ends, n);
-      kinds = grow(kinds, n);
-      pathIdx = grow(pathIdx, n);
-      starts[n] = at;
-      ends[n] = nl;
-      kinds[n] = kind;
-      pathIdx[n] = p;
-      if (kind === K_X) lastReset[p] = n;
-      else {
-        const idEnd = raw.charCodeAt(pathEnd + 2) === QUOTE ? stringEnd(raw, pathEnd + 3, nl) : -1;
-        let h = (Math.imul(p, 0x9e3779b1) ^ kind) | 0;
-        for (let i = pathEnd + 3; i < idEnd; i++) h = (Math.imul(h, 31) + raw.charCodeAt(i)) | 0;
-        idBounds[2 * n] = pathEnd + 3;
-        idBounds[2 * n + 1] = idEnd;
-        const prev = lastOfHash.get(h);
-        if (prev !== undefined) {
-          const sameKey = pathIdx[prev] === p && kinds[prev] === kind && idBounds[2 * prev + 1]! - idBounds[2 * prev]! === idEnd - (pathEnd + 3) && raw.startsWith(raw.slice(idBounds[2 * prev]!, idBounds[2 * prev + 1]!), pathEnd + 3);
-          // A different key with the same hash: the earlier one stays live (only equal keys replace).
-          if (sameKey) superseded.push(prev);
-        }
-        lastOfHash.set(h, n);
-      }
-      n++;
-    }
+    x.line(at, nl);
     at = nl + 1;
   }
-  const live = new Uint8Array(n);
-  for (let i = 0; i < n; i++) live[i] = kinds[i] !== K_X && i > (lastReset[pathIdx[i]!] ?? -1) ? 1 : 0;
-  for (const i of superseded) live[i] = 0;
-  return { buf, raw, count: n, starts, ends, kinds, pathIdx, live, paths };
+  const lastReset = new Int32Array(x.paths.length).fill(-1);
+  x.lastReset.forEach((i, p) => (lastReset[p] = i));
+  return { buf, raw, count: x.n, starts: x.starts, ends: x.ends, kinds: x.kinds, pathIdx: x.pathIdx, idStart: x.idStart, paths: x.paths, lastReset, live: new Uint8Array(x.n) };
+}
+
+/** The rows of every path, in order: one counting pass over the rows' paths. */
+function rowsByPath(j: TextJournal): { offsets: Int32Array; rows: Int32Array } {
+  if (j.byPath) return j.byPath;
+  const offsets = new Int32Array(j.paths.length + 1);
+  for (let i = 0; i < j.count; i++) offsets[j.pathIdx[i]! + 1]!++;
+  for (let p = 0; p < j.paths.length; p++) offsets[p + 1]! += offsets[p]!;
+  const fill = offsets.slice(0, j.paths.length);
+  const rows = new Int32Array(j.count);
+  for (let i = 0; i < j.count; i++) rows[fill[j.pathIdx[i]!]!++] = i;
+  return (j.byPath = { offsets, rows });
+}
+
+/** Whether a reader keeps row `i` (its path is settled on first ask). */
+export function liveAt(j: TextJournal, i: number): boolean {
+  if (j.live[i] === 0) settle(j, j.pathIdx[i]!);
+  return j.live[i] === 1;
+}
+
+/**
+ * Settles the rows of path `p`, last to first: an X row and every row before the path's last X are
+ * replaced, and of the rows with one key (kind and id) only the last is kept.
+ */
+function settle(j: TextJournal, p: number): void {
+  const { offsets, rows } = rowsByPath(j);
+  const reset = j.lastReset[p]!;
+  const seen = new Set<string>();
+  for (let k = offsets[p + 1]! - 1; k >= offsets[p]!; k--) {
+    const i = rows[k]!;
+    if (i <= reset) {
+      j.live[i] = 2;
+      continue;
+    }
+    const from = j.idStart[i]!;
+    const to = from < 0 ? -1 : stringEnd(j.raw, from, j.ends[i]!);
+    if (to < 0) {
+      j.live[i] = 1; // no id to be replaced by (a torn or foreign row: its decode fails or stands alone)
+      continue;
+    }
+    const key = String.fromCharCode(j.kinds[i]!) + j.raw.slice(from, to);
+    if (seen.has(key)) j.live[i] = 2;
+    else {
+      seen.add(key);
+      j.live[i] = 1;
+    }
+  }
 }
 
 function decode(j: TextJournal, i: number): TextRow | undefined {
@@ -209,6 +293,24 @@ function lineAt(j: TextJournal, at: number): number {
 }
 
 /**
+ * Whether some term occurs in no text a search reads: its raw pattern hits none of the journals'
+ * bytes (a raw miss is a real miss) and no pending row holds it. Then no session matches, and the
+ * line pass over the journals is not needed.
+ */
+export function surelyMissing(journals: readonly JournalBytes[], q: Query, allText: boolean, pending: readonly TextRow[] = []): boolean {
+  const texts = pending.filter((r) => r[0] === 'p' || r[0] === 'a' || (allText && r[0] === 'o')).map((r) => String(r[4]));
+  return q.terms.some((term, t) => {
+    const raw = rawPattern(term);
+    if (!raw) return false;
+    const inJournal = journals.some((j) => {
+      raw.lastIndex = 0;
+      return raw.test(j.raw);
+    });
+    return !inJournal && !texts.some((x) => q.res[t]!.test(x));
+  });
+}
+
+/**
  * The paths among `paths` whose live text (prompts and answers; tool output with `allText`) holds
  * every term, plus the pending rows a read-only reader holds in memory.
  */
@@ -237,7 +339,7 @@ export function pathsHoldingAll(journals: readonly TextJournal[], q: Query, path
     const scan = (j: TextJournal): void => {
       const check = (i: number): void => {
         const path = j.paths[j.pathIdx[i]!]!;
-        if (!j.live[i] || !counts(String.fromCharCode(j.kinds[i]!)) || found.has(path) || !paths.has(path) || pendingReset.has(path)) return;
+        if (!counts(String.fromCharCode(j.kinds[i]!)) || found.has(path) || !paths.has(path) || pendingReset.has(path) || !liveAt(j, i)) return;
         if (holding && !holding.has(path)) return; // already out on an earlier term
         const r = decode(j, i);
         if (r && re.test(String(r[4]))) found.add(path);
@@ -277,10 +379,10 @@ export function itemsOf(journals: readonly TextJournal[], paths: ReadonlySet<str
     m.set(k + r[2], { k, id: String(r[2]), ts: Number(r[3]), text: String(r[4]) });
   };
   for (const j of journals) {
-    const wanted = new Set<number>();
-    j.paths.forEach((p, i) => paths.has(p) && wanted.add(i));
+    const wanted = new Uint8Array(j.paths.length);
+    j.paths.forEach((p, i) => paths.has(p) && (wanted[i] = 1));
     for (let i = 0; i < j.count; i++) {
-      if (!j.live[i] || !wanted.has(j.pathIdx[i]!) || j.kinds[i] === K_F) continue;
+      if (!wanted[j.pathIdx[i]!] || j.kinds[i] === K_F || !liveAt(j, i)) continue;
       const r = decode(j, i);
       if (r) apply(r);
     }
