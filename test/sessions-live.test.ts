@@ -4,7 +4,8 @@
 // session that grows, is truncated and is replaced (new inode) while `ccotel run` follows it, with
 // the answers read from the daemon's index once it committed: new text found, old text gone, every
 // session listed once.
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { appendFileSync, existsSync, rmSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { probablyFreePort, onCleanup, tempDir, useCleanups } from './support/temp.js';
@@ -59,6 +60,12 @@ describe('ccotel sessions: planted history', () => {
     const r = await runCli(['sessions', ...args, ...extra]);
     expect(r.code, r.stderr).toBe(0);
     return extra.includes('--json') ? JSON.parse(r.stdout) : r.stdout;
+  };
+  /** Who answered a listing: the daemon's line at debug level, or '' when this process read the index. */
+  const who = async (): Promise<string> => {
+    const r = await runCli(['sessions', ...args, '--json', '--log-level', 'debug']);
+    expect(r.code, r.stderr).toBe(0);
+    return /answered by the running ccotel \(pid \d+\)/.exec(r.stderr)?.[0] ?? '';
   };
   const ids = async (...extra: string[]): Promise<string[]> => ((await cli(...extra, '-n', '100', '--json')).sessions as Array<{ sessionId: string }>).map((s) => s.sessionId).sort();
 
@@ -172,12 +179,70 @@ describe('ccotel sessions: planted history', () => {
     const snapshot = JSON.parse(readFileSync(join(state, 'sessions', 'catalog.json'), 'utf8').split('\n')[0]!) as { metaBytes: number };
     expect(snapshot.metaBytes).toBeGreaterThan(0);
     expect(statSync(join(state, 'sessions', 'meta.ndjson')).size).toBeGreaterThan(snapshot.metaBytes);
+    // Beside the daemon, the daemon answers (from memory, over its query socket): the same answers.
+    await waitFor(() => existsSync(join(state, 'query.sock')) || undefined, { timeoutMs: 30_000, what: 'the daemon answering queries' });
     await check('beside the daemon');
+    expect(await who(), 'beside the daemon').toBe(`answered by the running ccotel (pid ${run.child.pid})`);
     run.child.kill('SIGTERM');
     const r = await run.done;
     expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(state, 'query.sock')), 'a stopped daemon removes its socket').toBe(false);
     // The daemon's index alone (nothing new to read): the same answers.
     await check('from the index the daemon left');
+    expect(await who(), 'no daemon').toBe('');
+  });
+
+  it('a killed daemon\'s socket, something else on it, or a silent one: the command reads the index itself, same answers', async () => {
+    const dir = await tempDir('sessions-socket');
+    projects = join(dir, 'claude', 'projects');
+    const state = join(dir, 'state');
+    args = ['--claude-dir', join(dir, 'claude'), '--state-dir', state, '--timezone', 'UTC'];
+    const now = Date.now() - 3600_000;
+    write(projects, '/srv/k', sid('k1'), now, [{ prompt: 'kiwi plan', answer: 'kiwi done' }]);
+    write(projects, '/srv/k', sid('k2'), now - DAY, [{ prompt: 'lime plan', answer: 'lime done' }]);
+    const sock = join(state, 'query.sock');
+    const port = await probablyFreePort();
+    const run = startCli(['run', ...args, '--prometheus-port', String(port), '--log-format', 'text']);
+    onCleanup(() => killCli(run));
+    await waitFor(() => existsSync(sock) || undefined, { timeoutMs: 30_000, what: 'the daemon answering queries' });
+    const expectAnswers = async (when: string) => {
+      expect(await ids('kiwi'), when).toEqual([sid('k1')]);
+      expect(await ids(), when).toEqual([sid('k1'), sid('k2')].sort());
+      expect((await cli('--show', sid('k2').slice(0, 8), '--json')).prompts.map((p: { text: string }) => p.text), when).toEqual(['lime plan']);
+      // A user's mistake is the same one line whoever answers.
+      const bad = await runCli(['sessions', ...args, '--show', 'ffffffff']);
+      expect([bad.code, bad.stderr.trim().split('\n').length, /^ccotel: /.test(bad.stderr)], `${when}: ${bad.stderr}`).toEqual([2, 1, true]);
+    };
+    await expectAnswers('the daemon');
+    expect(await who()).toBe(`answered by the running ccotel (pid ${run.child.pid})`);
+    // Other transcript folders than the daemon reads: not its question to answer.
+    const other = join(dir, 'other');
+    write(join(other, 'projects'), '/srv/m', sid('m1'), now, [{ prompt: 'mango plan' }]);
+    const mine = await runCli(['sessions', '--claude-dir', other, '--state-dir', state, '--timezone', 'UTC', '--json', '--log-level', 'debug']);
+    expect(mine.code, mine.stderr).toBe(0);
+    expect(JSON.parse(mine.stdout).sessions.map((x: { sessionId: string }) => x.sessionId)).toEqual([sid('m1')]);
+    expect(mine.stderr).toMatch(/not asking the running ccotel \(the daemon reads other transcript folders\)/);
+    // Killed: its socket file stays behind, and nobody listens on it.
+    run.child.kill('SIGKILL');
+    await run.done;
+    expect(existsSync(sock)).toBe(true);
+    await expectAnswers('a dead daemon\'s socket');
+    expect(await who()).toBe('');
+    // Something else listening there: an answer that is not one, or none at all.
+    for (const [what, onLine] of [
+      ['garbage', (c: Socket) => c.end('{"v":1,"ok":true,"pid":1,"answer":{"op":"nonsense"}}\n')],
+      ['silence', () => {}],
+    ] as const) {
+      rmSync(sock, { force: true });
+      const server = createServer((c) => c.on('data', () => onLine(c)));
+      await new Promise<void>((resolve) => server.listen(sock, resolve));
+      try {
+        await expectAnswers(what);
+        expect(await who(), what).toBe('');
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    }
   });
 
   it('lists the real fixtures: two sessions, cost per session as ccusage reports it, first typed prompts', async () => {

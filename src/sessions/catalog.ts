@@ -48,7 +48,7 @@ export function folderOfPath(p: string): string {
  * now) drops files that are gone: after the guide's folder rename only the new path remains.
  * `useSnapshot` false folds the whole journal (the tests' reference answer).
  */
-export function loadCatalog(stateDir: string, pending?: Pending, present?: ReadonlySet<string>, useSnapshot = true): SessionEntry[] {
+export function loadCatalog(stateDir: string, pending?: Pending, present?: { has(path: string): boolean }, useSnapshot = true): SessionEntry[] {
   let { fold } = foldJournal(stateDir, useSnapshot);
   const extra = pending?.meta ?? [];
   // A pending row the snapshot's slots cannot take exactly: the whole journal, then the rows.

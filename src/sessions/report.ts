@@ -17,8 +17,8 @@ export interface SessionsContext {
   stateDir: string;
   /** The fold's per-session totals (cost, tools, subagents, hits). */
   totals: SessionSummaries;
-  /** Transcripts listed just now (files gone since are not listed). */
-  present: ReadonlySet<string>;
+  /** Transcripts that exist now (files gone since are not listed). */
+  present: { has(path: string): boolean };
   pending?: Pending;
   /** The directory the command runs in (resume lines skip the cd when it is the session's). */
   here: string;

@@ -1,5 +1,7 @@
 // `ccotel run`: the daemon. Backfills what the state has not seen, then follows live sessions.
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import type { QueryServer } from '../../sessions/query-server.js';
 import { ledgerToolLookup } from '../../export/traces/tool-lookup.js';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
@@ -92,6 +94,7 @@ variables, e.g.:
     new BudgetStatusWriter(store, session.fold, { timezone: settings.timezone, config: settings.config, configPath: settings.configPath, configFound: settings.configFound }, log);
     let stopping = false;
     let syncing: Promise<unknown> = Promise.resolve();
+    let queries: QueryServer | undefined;
     const stop = async (signal: string): Promise<void> => {
       if (stopping) return;
       stopping = true;
@@ -99,6 +102,7 @@ variables, e.g.:
       manager.stop();
       pipeline.stopRetrying();
       await syncing.catch(() => {}); // ends after the file in progress, with a last commit
+      await queries?.close();
       removeDaemonInfo(settings.stateDir);
       await session.close();
       try {
@@ -127,6 +131,13 @@ variables, e.g.:
     await pipeline.metrics.warm().catch(() => {});
     const { settled } = await session.follow({ tickMs: 250, rescanMs: 30_000 });
     heapForFollowing(settled);
+    // Caught up: `ccotel sessions` may now ask this process instead of reading the index itself.
+    const { startQueryServer } = await import('../../sessions/query-server.js');
+    const { answer } = await import('../../sessions/query.js');
+    const present = { has: (path: string) => existsSync(path) }; // files gone since are not listed
+    const roots = settings.roots.filter((r) => r.exists).map((r) => r.projectsDir);
+    queries = await startQueryServer(settings.stateDir, roots, (q, req) => answer({ stateDir: settings.stateDir, totals: session.fold.sessions, present, pending: sessionsIndex.pending(), here: req.here, jaegerUrl: req.jaegerUrl }, q), log);
+    if (stopping) await queries?.close();
     await new Promise<void>(() => {}); // until a signal
   });
 }

@@ -1,17 +1,20 @@
 // `ccotel sessions`: list, search and show past sessions from the sessions index (docs/sessions.md),
-// which the same checkpointed reader keeps current; this command only catches it up and asks.
+// which the same checkpointed reader keeps current. A running daemon answers from memory
+// (sessions/query-server.ts); otherwise this command catches the index up and asks it. What only
+// that second path needs loads only there.
 import type { Command } from 'commander';
 import { checkTimeZone } from '../../calendar/time-range.js';
-import { createLogger } from '../../log.js';
+import { createLogger, type Logger } from '../../log.js';
 import { UserError } from '../../errors.js';
 import { addCommonOptions, type GlobalOptions, logLevelOf } from '../options.js';
-import { IngestSession } from '../../ingest/session.js';
-import { syncWithProgress } from '../progress.js';
-import { SessionsSink } from '../../sessions/sessions-sink.js';
+import { loadSettings, type Settings } from '../../config/settings.js';
 import { sessionRange } from '../../sessions/days.js';
-import { listSessions, showSession, type SessionsContext } from '../../sessions/report.js';
 import { renderList, renderShow } from '../../sessions/render.js';
-import { resetIndex } from '../../sessions/rebuild.js';
+import type { SessionsAnswer, SessionsQuery } from '../../sessions/query.js';
+import { askDaemon } from '../../sessions/query-client.js';
+
+/** How long to wait for the daemon (busy with a large commit, say) before reading the index here. */
+const ASK_TIMEOUT_MS = 2_000;
 
 interface SessionsOptions extends GlobalOptions {
   n?: string;
@@ -53,32 +56,47 @@ Examples:
     if (o.show !== undefined && words.length > 0) throw new UserError('--show takes a session id; give the search words without --show');
     if (o.show !== undefined && o.show.length < 4) throw new UserError('--show needs at least 4 characters of the session id');
     sessionRange(o.since, o.until, Date.now(), o.timezone ?? 'UTC');
-    const session = await IngestSession.open(o, log, { allowReadOnly: !o.rebuild });
-    try {
-      const { settings, store } = session;
-      if (o.rebuild) await resetIndex(store);
-      const sink = new SessionsSink(settings.stateDir, store.readOnly);
-      session.attach([sink]);
-      await syncWithProgress(session, o.rebuild ? 'rebuilding the sessions index' : 'reading transcripts');
-      const ctx: SessionsContext = {
-        stateDir: settings.stateDir,
-        totals: session.fold.sessions,
-        present: new Set(session.files.map((f) => f.path)),
-        pending: sink.pending(),
-        here: process.cwd(),
-        jaegerUrl: settings.config.jaeger?.url,
-      };
-      const render = { timezone: settings.timezone, color: process.stdout.isTTY === true && !process.env.NO_COLOR };
-      if (o.show !== undefined) {
-        const d = showSession(ctx, o.show);
-        process.stdout.write(o.json ? JSON.stringify(d, null, 2) + '\n' : renderShow(d, render));
-        return;
-      }
-      const range = sessionRange(o.since, o.until, Date.now(), settings.timezone);
-      const r = listSessions(ctx, { limit, project: o.project, ...range }, words.length > 0 ? words.join(' ') : undefined, o.allText === true);
-      process.stdout.write(o.json ? JSON.stringify(r, null, 2) + '\n' : renderList(r, render));
-    } finally {
-      await session.close();
-    }
+    const settings = loadSettings(o);
+    const q: SessionsQuery =
+      o.show !== undefined
+        ? { op: 'show', id: o.show }
+        : { op: 'list', limit, project: o.project, ...sessionRange(o.since, o.until, Date.now(), settings.timezone), query: words.length > 0 ? words.join(' ') : undefined, allText: o.allText === true };
+    const asked = o.rebuild ? undefined : await askRunningDaemon(settings, q, log);
+    print(asked ?? (await readIndex(o, q, log)), o.json === true, settings.timezone);
   });
+}
+
+async function askRunningDaemon(settings: Settings, q: SessionsQuery, log: Logger): Promise<SessionsAnswer | undefined> {
+  const ctx = { roots: settings.roots.filter((r) => r.exists).map((r) => r.projectsDir), here: process.cwd(), jaegerUrl: settings.config.jaeger?.url };
+  const asked = await askDaemon(settings.stateDir, q, ctx, ASK_TIMEOUT_MS, (why) => log.debug(`not asking the running ccotel (${why}): reading the index here`));
+  if (asked) log.debug(`answered by the running ccotel (pid ${asked.pid})`);
+  return asked?.answer;
+}
+
+/** Without a daemon to ask: catch the index up with the transcripts, then answer from it. */
+async function readIndex(o: SessionsOptions, q: SessionsQuery, log: Logger): Promise<SessionsAnswer> {
+  const [{ IngestSession }, { syncWithProgress }, { SessionsSink }, { resetIndex }, { answer }] = await Promise.all([
+    import('../../ingest/session.js'),
+    import('../progress.js'),
+    import('../../sessions/sessions-sink.js'),
+    import('../../sessions/rebuild.js'),
+    import('../../sessions/query.js'),
+  ]);
+  const session = await IngestSession.open(o, log, { allowReadOnly: !o.rebuild });
+  try {
+    const { settings, store } = session;
+    if (o.rebuild) await resetIndex(store);
+    const sink = new SessionsSink(settings.stateDir, store.readOnly);
+    session.attach([sink]);
+    await syncWithProgress(session, o.rebuild ? 'rebuilding the sessions index' : 'reading transcripts');
+    return answer({ stateDir: settings.stateDir, totals: session.fold.sessions, present: new Set(session.files.map((f) => f.path)), pending: sink.pending(), here: process.cwd(), jaegerUrl: settings.config.jaeger?.url }, q);
+  } finally {
+    await session.close();
+  }
+}
+
+function print(a: SessionsAnswer, json: boolean, timezone: string): void {
+  const render = { timezone, color: process.stdout.isTTY === true && !process.env.NO_COLOR };
+  if (a.op === 'show') process.stdout.write(json ? JSON.stringify(a.detail, null, 2) + '\n' : renderShow(a.detail, render));
+  else process.stdout.write(json ? JSON.stringify(a.list, null, 2) + '\n' : renderList(a.list, render));
 }
