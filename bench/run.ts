@@ -29,6 +29,7 @@ export interface Measurement {
   /** User + system CPU seconds of the process (with /usr/bin/time): wall time on a busy machine is not. */
   cpuSeconds?: number;
   stdout: string;
+  stderr?: string;
   code: number | null;
 }
 
@@ -212,7 +213,7 @@ export async function measure(cmd: string, args: string[], env: NodeJS.ProcessEn
         }
       } else if (hwmKB > 0) rssMB = hwmKB / 1024;
       if (code !== 0) process.stderr.write(`${cmd} ${args.join(' ')} exited ${code}:\n${stderr.slice(-2000)}\n`);
-      resolve({ seconds, rssMB, cpuSeconds, stdout, code });
+      resolve({ seconds, rssMB, cpuSeconds, stdout, stderr, code });
     });
   });
 }
