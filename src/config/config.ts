@@ -9,11 +9,9 @@ import { xdgDir } from '../xdg.js';
 import { DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT } from './defaults.js';
 import { EMBEDDED_PRICES, type PriceTable } from '../pricing/price-table.js';
 import { describeIssues, expandHome, schemas, type FileConfig, type OtlpSettings } from './schema.js';
-import { checkDetectionConfig, DetectionConfigError, type DetectionConfig } from '../detection/rule-config.js';
 
 // The YAML parser is loaded only when there is a config file: it costs a warm `stats` ~0.1 s.
 const parseYaml = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
-const NO_DETECTION: DetectionConfig = { rules: [], redaction: [] };
 
 export type { FileConfig, OtlpSettings } from './schema.js';
 export type OtlpProtocol = NonNullable<OtlpSettings['protocol']>;
@@ -28,15 +26,26 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(xdgDir('XDG_STATE_HOME', env), 'ccotel');
 }
 
-/** Reads the config file; a missing default file is fine, a missing explicit one is an error. */
-export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv = process.env): { path: string; config: FileConfig; found: boolean; detection: DetectionConfig } {
+export interface ConfigFile {
+  path: string;
+  config: FileConfig;
+  found: boolean;
+  /** The file's text (undefined when there is none), for the checks that name a line (the rules). */
+  text: string | undefined;
+}
+
+/**
+ * Reads the config file and checks it against the schema; a missing default file is fine, a missing
+ * explicit one is an error. Its rules and redaction patterns are checked by config/rules.ts.
+ */
+export function readConfigFile(path: string | undefined, env: NodeJS.ProcessEnv = process.env): ConfigFile {
   const explicit = path !== undefined;
   const p = path !== undefined ? expandHome(path) : defaultConfigPath(env);
   let text: string;
   try {
     text = readFileSync(p, 'utf8');
   } catch (err) {
-    if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') return { path: p, config: DEFAULT_CONFIG, found: false, detection: NO_DETECTION };
+    if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') return { path: p, config: DEFAULT_CONFIG, found: false, text: undefined };
     throw new UserError(`cannot read config file ${p}: ${(err as Error).message}`);
   }
   let doc: unknown;
@@ -48,15 +57,7 @@ export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv 
   if (doc !== null && doc !== undefined && (typeof doc !== 'object' || Array.isArray(doc))) throw new UserError(`config file ${p} must be a mapping of settings`);
   const parsed = schemas().configSchema.safeParse(doc ?? {});
   if (!parsed.success) throw new UserError(`config file ${p}: ${describeIssues(parsed.error)}`);
-  // Rules and redaction patterns get their own checks, which name the line (docs/security.md).
-  let detection: DetectionConfig;
-  try {
-    detection = checkDetectionConfig(text, parsed.data.rules, parsed.data.redaction);
-  } catch (err) {
-    if (!(err instanceof DetectionConfigError)) throw err;
-    throw new UserError(`config file ${p}${err.line !== undefined ? ` line ${err.line}` : ''}: ${err.reason}`);
-  }
-  return { path: p, config: parsed.data, found: true, detection };
+  return { path: p, config: parsed.data, found: true, text };
 }
 
 /**

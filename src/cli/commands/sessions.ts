@@ -7,7 +7,7 @@ import { checkTimeZone } from '../../calendar/time-range.js';
 import { createLogger, type Logger } from '../../log.js';
 import { UserError } from '../../errors.js';
 import { addCommonOptions, type GlobalOptions, logLevelOf } from '../options.js';
-import { loadSettings, type Settings } from '../../config/settings.js';
+import { locate, type Located } from '../../config/locate.js';
 import { sessionRange } from '../../sessions/days.js';
 import { renderList, renderShow } from '../../sessions/render.js';
 import type { SessionsAnswer, SessionsQuery } from '../../sessions/query.js';
@@ -56,7 +56,8 @@ Examples:
     if (o.show !== undefined && words.length > 0) throw new UserError('--show takes a session id; give the search words without --show');
     if (o.show !== undefined && o.show.length < 4) throw new UserError('--show needs at least 4 characters of the session id');
     sessionRange(o.since, o.until, Date.now(), o.timezone ?? 'UTC');
-    const settings = loadSettings(o);
+    // Only where things are: asking the daemon needs neither prices nor the detection rules.
+    const settings = locate(o);
     const q: SessionsQuery =
       o.show !== undefined
         ? { op: 'show', id: o.show }
@@ -66,7 +67,7 @@ Examples:
   });
 }
 
-async function askRunningDaemon(settings: Settings, q: SessionsQuery, log: Logger): Promise<SessionsAnswer | undefined> {
+async function askRunningDaemon(settings: Located, q: SessionsQuery, log: Logger): Promise<SessionsAnswer | undefined> {
   const ctx = { roots: settings.roots.filter((r) => r.exists).map((r) => r.projectsDir), here: process.cwd(), jaegerUrl: settings.config.jaeger?.url };
   const asked = await askDaemon(settings.stateDir, q, ctx, ASK_TIMEOUT_MS, (why) => log.debug(`not asking the running ccotel (${why}): reading the index here`));
   if (asked) log.debug(`answered by the running ccotel (pid ${asked.pid})`);
