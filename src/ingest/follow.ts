@@ -43,6 +43,11 @@ export class Follower {
     return watcher.ready.then(() => this.running);
   }
 
+  /** Whether a transcript exists, as the watcher knows it (false before start()). */
+  has(path: string): boolean {
+    return this.watcher?.has(path) ?? false;
+  }
+
   enqueue(f: TranscriptFile): void {
     if (this.stopped) return;
     this.dirty.set(f.path, f);

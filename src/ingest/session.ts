@@ -111,6 +111,16 @@ export class IngestSession {
     return { settled: this.follower.start() };
   }
 
+  /**
+   * The transcripts that exist now: as the watcher knows them while following (no stat per file),
+   * else those the last sync listed.
+   */
+  present(): { has(path: string): boolean } {
+    const follower = this.follower;
+    if (follower) return { has: (path) => follower.has(path) };
+    return new Set(this.files.map((f) => f.path));
+  }
+
   /** Stops following (its last commit happens there or not at all) and releases the state. */
   async close(): Promise<void> {
     try {

@@ -10,6 +10,8 @@ import type { Logger } from '../log.js';
 export interface TranscriptWatcher {
   /** Resolves once the first walk of every folder is done and its files were reported (or at close). */
   ready: Promise<void>;
+  /** Whether a transcript exists, as the watcher knows it (the `ccotel sessions` answers skip gone ones). */
+  has(path: string): boolean;
   close(): Promise<void>;
 }
 
@@ -27,10 +29,14 @@ export function watchTranscripts(
   // Files by device+inode, under the one path listTranscripts chose: a change seen through a
   // symlinked folder is the same file, read under the same checkpoint, never a second copy.
   const known = new Map<string, TranscriptFile>();
+  // Paths of existing transcripts: each rescan's listing, plus files added since, minus files
+  // deleted since. Until the first rescan is done, the file system is asked.
+  let present: Set<string> | undefined;
   const remember = (f: TranscriptFile): TranscriptFile => {
     try {
       const st = statSync(f.path);
       const id = `${st.dev}:${st.ino}`;
+      present?.add(f.path);
       const prev = known.get(id);
       if (prev && prev.path !== f.path && sameFile(prev.path, id)) return prev;
       // Kept without the listing's stat: a later change must stat afresh (and thousands of Stats
@@ -60,7 +66,7 @@ export function watchTranscripts(
       if (watched.has(r.projectsDir) || !existsSync(r.projectsDir)) continue;
       if (!watcher) {
         watcher = watch(r.projectsDir, { ignoreInitial: true, persistent: true, ignorePermissionErrors: true });
-        watcher.on('add', handle).on('change', handle).on('ready', () => void rescan(true).finally(markReady)).on('error', (err) => log.warn(`watcher error: ${(err as Error).message}`));
+        watcher.on('add', handle).on('change', handle).on('unlink', (path) => present?.delete(path)).on('ready', () => void rescan(true).finally(markReady)).on('error', (err) => log.warn(`watcher error: ${(err as Error).message}`));
       } else {
         watcher.add(r.projectsDir);
       }
@@ -74,6 +80,7 @@ export function watchTranscripts(
   // before the watcher was ready, and roots created later.
   const rescan = (notify: boolean) =>
     listTranscripts(roots.map((r) => ({ ...r, exists: true })), () => {}).then((files) => {
+      present = new Set(files.map((f) => f.path));
       for (const f of files) {
         const canonical = remember(f);
         if (notify) onChange(canonical);
@@ -85,6 +92,7 @@ export function watchTranscripts(
   timer.unref();
   return {
     ready,
+    has: (path) => (present ? present.has(path) : existsSync(path)),
     async close() {
       markReady();
       clearInterval(timer);

@@ -1,6 +1,5 @@
 // `ccotel run`: the daemon. Backfills what the state has not seen, then follows live sessions.
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import type { QueryServer } from '../../sessions/query-server.js';
 import { ledgerToolLookup } from '../../export/traces/tool-lookup.js';
 import { createLogger } from '../../log.js';
@@ -134,7 +133,7 @@ variables, e.g.:
     // Caught up: `ccotel sessions` may now ask this process instead of reading the index itself.
     const { startQueryServer } = await import('../../sessions/query-server.js');
     const { answer } = await import('../../sessions/query.js');
-    const present = { has: (path: string) => existsSync(path) }; // files gone since are not listed
+    const present = session.present(); // files gone since are not listed
     const roots = settings.roots.filter((r) => r.exists).map((r) => r.projectsDir);
     queries = await startQueryServer(settings.stateDir, roots, (q, req) => answer({ stateDir: settings.stateDir, totals: session.fold.sessions, present, pending: sessionsIndex.pending(), here: req.here, jaegerUrl: req.jaegerUrl }, q), log);
     if (stopping) await queries?.close();

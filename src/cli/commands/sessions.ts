@@ -90,7 +90,7 @@ async function readIndex(o: SessionsOptions, q: SessionsQuery, log: Logger): Pro
     const sink = new SessionsSink(settings.stateDir, store.readOnly);
     session.attach([sink]);
     await syncWithProgress(session, o.rebuild ? 'rebuilding the sessions index' : 'reading transcripts');
-    return answer({ stateDir: settings.stateDir, totals: session.fold.sessions, present: new Set(session.files.map((f) => f.path)), pending: sink.pending(), here: process.cwd(), jaegerUrl: settings.config.jaeger?.url }, q);
+    return answer({ stateDir: settings.stateDir, totals: session.fold.sessions, present: session.present(), pending: sink.pending(), here: process.cwd(), jaegerUrl: settings.config.jaeger?.url }, q);
   } finally {
     await session.close();
   }
