@@ -1,6 +1,7 @@
-// `ccotel run` answers `ccotel sessions` over its query socket (query-socket.ts): the daemon has the
-// index and the per-session totals in memory and current, so the asking command neither walks the
-// transcripts nor loads the state. One question per connection; a bad one gets an error line.
+// `ccotel run` answers `ccotel sessions` listings and --show over its query socket (query-socket.ts):
+// the daemon has the index and the per-session totals in memory and current, so the asking command
+// neither walks the transcripts nor loads the state. One question per connection; a bad one gets an
+// error line. Searches are refused (the command runs them itself): they would hold the event loop.
 import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { UserError } from '../errors.js';
@@ -53,6 +54,9 @@ export async function startQueryServer(stateDir: string, roots: readonly string[
         parsed = undefined;
       }
       if (!parsed) return reply(sock, { v: QUERY_VERSION, ok: false, error: 'not a question this daemon understands' });
+      // A search scans the text journals (tens of ms, more with --all-text): never on the loop that
+      // follows sessions and answers scrapes. The asking command runs it itself.
+      if (parsed.q.op === 'list' && parsed.q.query !== undefined) return reply(sock, { v: QUERY_VERSION, ok: false, error: 'searches are not run in the daemon' });
       // Another set of transcript folders (--claude-dir): not what this daemon indexes.
       if ([...parsed.req.roots].sort().join('\n') !== mine) return reply(sock, { v: QUERY_VERSION, ok: false, error: 'the daemon reads other transcript folders' });
       try {
