@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 // ccotel's command line. Commands are thin: they parse options, open an ingest session
 // (src/ingest/session.ts), pick sinks, and print. User mistakes become one line on stderr and exit code 2.
-import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import type * as Commander from 'commander';
 import { UserError } from '../errors.js';
 import { stripUserInfo } from '../log.js';
 import { VERSION } from '../version.js';
+
+// commander through require (its CommonJS build): the ESM wrapper costs every command ~8 ms more.
+const { Command, CommanderError } = createRequire(import.meta.url)('commander') as typeof Commander;
+type Command = Commander.Command;
 
 // Each command's module (and with it its whole dependency tree) loads only when that command runs:
 // `ccotel sessions` does not pay for the exporters, doctor's checks or the hooks installer. The

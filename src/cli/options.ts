@@ -1,5 +1,5 @@
 // Options every command shares.
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { parseLogLevel, type LogLevel } from '../log.js';
 import type { CommonOptions } from '../config/settings.js';
 
@@ -17,7 +17,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--state-dir <dir>', 'where checkpoints live (default: $XDG_STATE_HOME/ccotel)')
     .option('--reset-state', 'forget checkpoints and rebuild from the transcripts (nothing is counted twice)')
     .option('--timezone <tz>', 'IANA time zone for day/week/month boundaries (default: local)')
-    .addOption(new Option('--log-level <level>', 'debug | info | warn | error | silent').default('info'));
+    .addOption(cmd.createOption('--log-level <level>', 'debug | info | warn | error | silent').default('info'));
 }
 
 export function logLevelOf(o: GlobalOptions): LogLevel {
