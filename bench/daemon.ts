@@ -3,7 +3,8 @@
 //  - /metrics scrape time after backfill (median, max of 20), and while lines are being appended;
 //  - the longest event-loop stall while following (the daemon logs it with CCOTEL_EVENT_LOOP_STATS=1);
 //  - daemon RSS after backfill (and its peak);
-//  - warm `ccotel stats` (nothing new to read), beside the running daemon and after it stopped;
+//  - warm `ccotel stats` (nothing new to read), beside the running daemon and after it stopped
+//    (each the best of BENCH_STATS_RUNS runs, default 5);
 //  - the transcript listing a start pays, with and without listing.json (bench/listing.ts);
 //  - state size (ledger, fold, checkpoints; trace files apart).
 // Targets: scrape < 50 ms, no stall > 50 ms, RSS < 200 MB, warm stats < 0.3 s.
@@ -178,7 +179,7 @@ export async function benchDaemon(ctx: Pick<BenchContext, 'measure'>, repo: stri
 
     // Warm stats beside the running daemon (read-only state: it saves nothing).
     const statsArgs = [CLI, 'stats', '--range', 'all', '--json', ...roots];
-    const beside = await ctx.measure(process.execPath, statsArgs, env);
+    const beside = await bestOf(() => ctx.measure(process.execPath, statsArgs, env));
 
     rows.push({ name: 'daemon: backfill (run)', m: { seconds: backfillS, rssMB: mem.hwmMB, stdout: '', code: 0 }, mbPerSec: expected.bytes / 1e6 / backfillS, note: `${expected.files} files, ${(expected.bytes / 1e6).toFixed(0)} MB; RSS after backfill ${mem.rssMB.toFixed(0)} MB (peak ${mem.hwmMB.toFixed(0)} MB)` });
     rows.push({ name: 'daemon: RSS after backfill', m: { ...none, rssMB: mem.rssMB }, target: 'RSS < 200 MB', met: mem.rssMB < 200, note: heap ? `V8 heap used ${Number(heap.heapMB).toFixed(0)} MB, external ${Number(heap.externalMB).toFixed(0)} MB` : undefined });
@@ -193,8 +194,8 @@ export async function benchDaemon(ctx: Pick<BenchContext, 'measure'>, repo: stri
 
   // Warm stats after the daemon stopped (its last commit saved the fold).
   const statsArgs = [CLI, 'stats', '--range', 'all', '--json', ...roots];
-  const warm = await ctx.measure(process.execPath, statsArgs, env);
-  const warmToday = await ctx.measure(process.execPath, [CLI, 'stats', '--range', 'month', '--json', ...roots.slice(0, -2), '--timezone', 'Asia/Kolkata'], env);
+  const warm = await bestOf(() => ctx.measure(process.execPath, statsArgs, env));
+  const warmToday = await bestOf(() => ctx.measure(process.execPath, [CLI, 'stats', '--range', 'month', '--json', ...roots.slice(0, -2), '--timezone', 'Asia/Kolkata'], env));
   const report = warm.code === 0 ? JSON.parse(warm.stdout) : undefined;
   const cpu = (m: Measurement) => (m.cpuSeconds === undefined ? '' : `; CPU ${m.cpuSeconds.toFixed(2)} s (user+sys)`);
   rows.push({ name: 'stats warm (nothing new)', m: warm, target: '< 0.3 s', met: warm.code === 0 && warm.seconds < 0.3, note: report ? `${report.requests} requests, ${report.operations} tool calls${cpu(warm)}` : 'FAILED' });
@@ -234,4 +235,18 @@ export async function benchDaemon(ctx: Pick<BenchContext, 'measure'>, repo: stri
     rmSync(live, { recursive: true, force: true });
   }
   return rows;
+}
+
+/**
+ * The best of BENCH_STATS_RUNS (default 5) runs of a one-shot command: a busy machine only adds
+ * time, so the fastest run is the command's own cost (the same rule as bench/sessions.ts).
+ */
+async function bestOf(run: () => Promise<Measurement>): Promise<Measurement> {
+  let best: Measurement | undefined;
+  for (let i = 0; i < Number(process.env.BENCH_STATS_RUNS ?? 5); i++) {
+    const m = await run();
+    if (m.code !== 0) return m;
+    if (!best || m.seconds < best.seconds) best = m;
+  }
+  return best!;
 }
