@@ -2,12 +2,13 @@
 // twice in CLAUDE_CONFIG_DIR, symlinked project folders) is read once: stats match the generator's
 // independent totals, and the export sends each span once.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateHistory, type Expected } from './support/history-generator.js';
+import type { Expected } from './support/history-generator.js';
+import { linkedHistory } from './support/linked-history.js';
 import { CLI, cliEnv, reportDiffs, requireBuiltCli, runStats } from './support/ccotel-cli.js';
 import { resolveRoots } from '../src/sources/roots.js';
 import { listTranscripts } from '../src/sources/transcript-files.js';
@@ -25,17 +26,7 @@ const execFileAsync = promisify(execFile);
 /** A history whose config dir has an alias, one project folder moved out and linked back, and a second link to another project. */
 function layout(): { dir: string; root: string; alias: string; exp: Expected } {
   const dir = mkdtempSync(join(tmpdir(), 'ccotel-links-'));
-  const root = join(dir, 'claude');
-  const exp = generateHistory(root, { sessions: 8, seed: 77, projects: 3 });
-  const alias = join(dir, 'config-claude');
-  symlinkSync(root, alias);
-  const projects = join(root, 'projects');
-  const [moved, other] = readdirSync(projects).sort();
-  mkdirSync(join(dir, 'elsewhere'));
-  renameSync(join(projects, moved!), join(dir, 'elsewhere', moved!));
-  symlinkSync(join(dir, 'elsewhere', moved!), join(projects, moved!));
-  symlinkSync(join(projects, other!), join(projects, `zz-link-to-${other}`));
-  return { dir, root, alias, exp };
+  return { dir, ...linkedHistory(dir) };
 }
 
 describe('symlinked and repeated roots', () => {

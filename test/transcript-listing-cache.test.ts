@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryGenerator, generateHistory, listJsonl } from './support/history-generator.js';
+import { linkedHistory } from './support/linked-history.js';
 import { reportDiffs, requireBuiltCli, runStats } from './support/ccotel-cli.js';
 import { waitFor } from './support/wait.js';
 import { resolveRoots } from '../src/sources/roots.js';
@@ -119,17 +120,8 @@ describe('a warm listing with the folder cache', () => {
 
   it('equals the listing without a cache through symlinked roots, linked project folders and a link loop', async () => {
     const dir = tmp('links');
-    const root = join(dir, 'claude');
-    generateHistory(root, { sessions: 8, seed: 77, projects: 3 });
-    const projects = join(root, 'projects');
-    const [moved, other] = readdirSync(projects).sort();
-    mkdirSync(join(dir, 'elsewhere'));
-    renameSync(join(projects, moved!), join(dir, 'elsewhere', moved!));
-    symlinkSync(join(dir, 'elsewhere', moved!), join(projects, moved!));
-    symlinkSync(join(projects, other!), join(projects, `zz-link-to-${other}`));
-    symlinkSync(projects, join(projects, other!, 'loop'));
-    const alias = join(dir, 'config-claude');
-    symlinkSync(root, alias);
+    const { root, alias, projects, other } = linkedHistory(dir);
+    symlinkSync(projects, join(projects, other, 'loop'));
     const roots = resolveRoots([root, alias, join(alias, 'projects')]);
     const without = plain(await listTranscripts(roots));
     const cold = ListingCache.empty();
