@@ -228,6 +228,33 @@ describe('fold saved in parts', () => {
     b.store.close();
   });
 
+  it('a daemon idle for 10 s folds its journal into the parts (a reader beside it replays nothing); not while changes arrive', async () => {
+    const truth = none();
+    const { dir, store } = await seeded(truth);
+    store.close();
+    let now = Date.now();
+    const s = await StateStore.open(dir, { allowReadOnly: false });
+    await attachFold(s, { pricer, now: () => now });
+    for (let k = 0; k < 5; k++) {
+      for (const e of turn('s9', START + 59 * DAY + k * 60_000, truth)) s.ledger.apply(e);
+      await s.commit();
+      now += 3_000; // a change every 3 s: never idle
+      await s.commit();
+      expect(existsSync(join(dir, 'fold.journal')), `change ${k}: journaled, not settled`).toBe(true);
+    }
+    now += 9_000; // 3 + 9 = 12 s since the last commit that had changes
+    await s.commit();
+    expect(existsSync(join(dir, 'fold.journal')), 'idle 12 s: settled').toBe(false);
+    s.close();
+    // The parts on disk are the fold as it is: the next reader gets the truth and replays nothing.
+    const reader = await StateStore.open(dir, { allowReadOnly: true });
+    const r = await attachFold(reader, { pricer });
+    expectTruth(r.fold, truth, 'after the idle settle');
+    expectSessions(r.fold, truth, 'after the idle settle');
+    expect(reader.ledgerParsed, 'nothing replayed: the ledger never loads').toBe(false);
+    reader.close();
+  });
+
   it('a missing or damaged part means a rebuild from the ledger with equal totals and the same start time', async () => {
     const truth = none();
     const { dir, store, fold } = await seeded(truth);

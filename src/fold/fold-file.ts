@@ -33,6 +33,11 @@ export const FOLD_JOURNAL = 'fold.journal';
 /** During a catch-up (bulk commits) the fold is saved at most this often. */
 const BULK_SAVE_EVERY_MS = 15_000;
 /**
+ * A daemon with nothing new for this long folds its journal into the parts: a `stats` beside it (or
+ * a restart) then replays nothing, where it would pay the replay and a full decode on every run.
+ */
+const SETTLE_IDLE_MS = 10_000;
+/**
  * A snapshot is taken once the journal passes a quarter of the saved size, and at most 1 MiB:
  * replaying the journal is what a warm `stats` pays, a snapshot what a daemon commit pays (only the
  * parts changed since the last one, so a smaller journal costs little more).
@@ -468,6 +473,8 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
   // must be a snapshot, since the journal would have a gap.
   let gap = false;
   let lastSaveMs = Date.now();
+  const clock = o.now ?? Date.now;
+  let lastChangeMs = clock();
   let generation = 0;
   /** A snapshot: serialized now (the parts changed since the last one, or all with `full`), written by the returned function. */
   const snapshot = (ledgerBytes: number, ledgerId: string | undefined, full: boolean): (() => Promise<void>) => {
@@ -531,11 +538,13 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     if (ledgerId !== coveredId) snapshotNeeded = true; // a compacted ledger: journal offsets no longer apply
     const changes = pending;
     pending = [];
+    if (changes.length > 0) lastChangeMs = clock();
     const oversized = journalBytes > journalLimit(snapshotBytes());
-    if (!snapshotNeeded && !oversized && changes.length === 0 && ledgerBytes === covered) return undefined;
+    const idle = !bulk && !gap && changes.length === 0 && ledgerBytes === covered && journalBytes > 0 && clock() - lastChangeMs >= SETTLE_IDLE_MS;
+    if (!snapshotNeeded && !oversized && !idle && changes.length === 0 && ledgerBytes === covered) return undefined;
     // A journal line costs ~300 bytes a change: a large commit (backfill) goes straight to a snapshot.
     const fits = journalBytes + changes.length * 300 <= journalLimit(snapshotBytes());
-    const line = snapshotNeeded || gap || oversized || !fits ? '' : JSON.stringify({ from: covered, to: ledgerBytes, c: changes } satisfies JournalLine) + '\n';
+    const line = snapshotNeeded || gap || oversized || idle || !fits ? '' : JSON.stringify({ from: covered, to: ledgerBytes, c: changes } satisfies JournalLine) + '\n';
     // A cold read commits every few MB: saving the fold each time cost a fifth of `stats`' time.
     // Between saves the fold on disk covers less than the ledger; a kill then means one rebuild
     // from the ledger on the next open (exact, only slower). The catch-up's last commit saves it.
