@@ -216,11 +216,13 @@ describe('ccotel sessions: planted history', () => {
     await expectAnswers('the daemon');
     expect(await who()).toBe(`answered by the running ccotel (pid ${run.child.pid})`);
     const search = await runCli(['sessions', ...args, 'kiwi', '--json', '--log-level', 'debug']);
-    expect(search.stderr, 'a search is run here, not in the daemon').not.toMatch(/answered by the running ccotel/);
+    expect(search.stderr, 'a search of prompts and answers: the daemon runs it').toMatch(/answered by the running ccotel/);
+    const allText = await runCli(['sessions', ...args, '--all-text', 'kiwi', '--json', '--log-level', 'debug']);
+    expect(allText.stderr, 'a search of tool output is run here, never in the daemon').not.toMatch(/answered by the running ccotel/);
+    expect(JSON.parse(allText.stdout).sessions.map((x: { sessionId: string }) => x.sessionId)).toEqual([sid('k1')]);
     // A session that appears, then is deleted: the daemon lists it, then no longer (it asks its
     // watcher, not the file system, which file exists).
     const doomed = write(projects, '/srv/k', sid('k3'), now + 60_000, [{ prompt: 'quince plan' }]);
-    // (A listing, not a search: searches are never run in the daemon.)
     await waitFor(async () => ((await ids()).includes(sid('k3')) ? true : undefined), { timeoutMs: 30_000, what: 'the new session listed by the daemon' });
     rmSync(doomed);
     await waitFor(async () => (!(await ids()).includes(sid('k3')) ? true : undefined), { timeoutMs: 30_000, what: 'the deleted session gone from the daemon\'s answers' });

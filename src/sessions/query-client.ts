@@ -16,10 +16,10 @@ export interface Asked {
 /** Answers are at most a few MB (50 sessions with snippets): anything longer is not an answer. */
 const MAX_ANSWER_BYTES = 64 << 20;
 
-/** Searches are not asked: the daemon runs none on its event loop (query-server.ts). */
+/** A search of tool output (--all-text) is not asked: the daemon never runs one (query-server.ts). */
 export async function askDaemon(stateDir: string, q: SessionsQuery, ctx: { roots: string[]; here: string; jaegerUrl?: string }, timeoutMs: number, why: (reason: string) => void): Promise<Asked | undefined> {
   const path = querySocketPath(stateDir);
-  if ((q.op === 'list' && q.query !== undefined) || !existsSync(path)) return undefined;
+  if ((q.op === 'list' && q.allText) || !existsSync(path)) return undefined;
   const req: QueryRequest = { v: QUERY_VERSION, q: toWire(q), roots: ctx.roots, here: ctx.here, jaegerUrl: ctx.jaegerUrl };
   const line = await new Promise<string | undefined>((resolve) => {
     let buf = '';

@@ -1,8 +1,10 @@
-// `ccotel run` answers `ccotel sessions` listings and --show over its query socket (query-socket.ts):
-// the daemon has the index and the per-session totals in memory and current, so the asking command
-// neither walks the transcripts nor loads the state. One question per connection; a bad one gets an
-// error line. Searches are refused (the command runs them itself): they would hold the event loop.
-import { chmodSync, unlinkSync } from 'node:fs';
+// `ccotel run` answers `ccotel sessions` over its query socket (query-socket.ts): the daemon has the
+// index and the per-session totals in memory and current, so the asking command neither walks the
+// transcripts nor loads the state. One question per connection; a bad one gets an error line. Work
+// that would hold the event loop long (a search of a large index, of tool output) is refused: the
+// command runs it itself.
+import { chmodSync, statSync, unlinkSync } from 'node:fs';
+import { indexFiles } from './index-file.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -15,6 +17,16 @@ export interface QueryServer {
 
 /** A connection that sends nothing for this long is dropped. */
 const IDLE_MS = 5_000;
+/** The text journal a search may scan in the daemon: ~16 MB is ~50 ms (7 MB took ~20-30 ms). */
+const MAX_SEARCH_BYTES = 16 << 20;
+
+const sizeOf = (path: string): number => {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+};
 
 /**
  * Listens on the state directory's query socket (the caller holds the state lock, so a socket file
@@ -54,9 +66,10 @@ export async function startQueryServer(stateDir: string, roots: readonly string[
         parsed = undefined;
       }
       if (!parsed) return reply(sock, { v: QUERY_VERSION, ok: false, error: 'not a question this daemon understands' });
-      // A search scans the text journals (tens of ms, more with --all-text): never on the loop that
-      // follows sessions and answers scrapes. The asking command runs it itself.
-      if (parsed.q.op === 'list' && parsed.q.query !== undefined) return reply(sock, { v: QUERY_VERSION, ok: false, error: 'searches are not run in the daemon' });
+      // A search scans the text journal: only while that is a few tens of ms of work (never the tool
+      // output of --all-text), so the loop that follows sessions and answers scrapes is held no
+      // longer than that. The asking command runs any other search itself.
+      if (parsed.q.op === 'list' && parsed.q.query !== undefined && (parsed.q.allText || sizeOf(indexFiles(stateDir).text) > MAX_SEARCH_BYTES)) return reply(sock, { v: QUERY_VERSION, ok: false, error: 'a search this large is not run in the daemon' });
       // Another set of transcript folders (--claude-dir): not what this daemon indexes.
       if ([...parsed.req.roots].sort().join('\n') !== mine) return reply(sock, { v: QUERY_VERSION, ok: false, error: 'the daemon reads other transcript folders' });
       try {
