@@ -255,6 +255,28 @@ describe('fold saved in parts', () => {
     reader.close();
   });
 
+  it('a range decodes only the saved chunks it overlaps, and gives what the whole fold gives', async () => {
+    const truth = none();
+    const dir = tempDir();
+    const s = await open(dir);
+    const events = history(truth);
+    for (const e of events) s.store.ledger.apply(e);
+    await s.store.commit();
+    s.store.close();
+    const a = await open(dir);
+    // Independent counts per range: the generated calls by their event time.
+    const calls = events.filter((e) => e.kind === 'model_call').map((e) => e.ts);
+    const ranges: Array<[number, number]> = [[START, START + DAY], [START + 10 * DAY, START + 17 * DAY], [START + 59 * DAY, START + 61 * DAY], [START - DAY, START + 30 * DAY + 15 * 60_000], [START + 70 * DAY, START + 71 * DAY]];
+    const report = (f: Fold, [from, to]: [number, number]) => buildReport(f, { range: { startMs: from, endMs: to, label: 'r' }, timezone: 'UTC' }, { files: 0, lines: 0, malformedLines: 0, oversizedLines: 0, unpricedModels: [] });
+    const lazy = ranges.map((r) => report(a.fold, r));
+    for (const [i, [from, to]] of ranges.entries()) expect(lazy[i]!.requests, `range ${i}`).toBe(calls.filter((t) => t >= from && t < to).length);
+    // The same reports once everything is decoded.
+    a.fold.decode();
+    expect(ranges.map((r) => report(a.fold, r))).toEqual(lazy);
+    expectTruth(a.fold, truth, 'all');
+    a.store.close();
+  });
+
   it('a missing or damaged part means a rebuild from the ledger with equal totals and the same start time', async () => {
     const truth = none();
     const { dir, store, fold } = await seeded(truth);

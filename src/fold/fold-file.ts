@@ -54,6 +54,8 @@ interface FoldFile {
   startMs: number;
   /** The bulk, decoded on demand (undefined: damaged): a command decodes only what it reads. */
   cells: () => Cells | undefined;
+  /** The time buckets chunk by chunk (a single-file fold has them as one). */
+  chunks: ReadonlyMap<number, () => Cells | undefined>;
   series: Series;
   sessions: () => SessionSummaries | undefined;
 }
@@ -174,7 +176,7 @@ function parseFoldFile(text: string): FoldFile | undefined {
     if (!sessions) return undefined;
     const cells = new Map<number, Map<string, Cell>>();
     cellsFromPlain(f!.cells, cells);
-    return { format: FOLD_FORMAT, version: FOLD_VERSION, ...meta, cells: () => cells, series: fromPlain(f!.series) as Series, sessions: () => sessions };
+    return { format: FOLD_FORMAT, version: FOLD_VERSION, ...meta, cells: () => cells, chunks: new Map(), series: fromPlain(f!.series) as Series, sessions: () => sessions };
   } catch {
     return undefined; // a damaged fold is only a cache: rebuilt from the ledger
   }
@@ -195,23 +197,33 @@ function parseManifest(f: Record<string, unknown> | undefined): Manifest | undef
 async function loadParts(dir: string, m: Manifest): Promise<{ file: FoldFile; bytes: Map<string, number> } | undefined> {
   const cellTexts: string[] = [];
   const sessionTexts: string[] = [];
+  const chunks = new Map<number, () => Cells | undefined>();
+  let chunkIdsOk = true;
   const bytes = new Map<string, number>();
-  for (const [id, name] of m.parts) {
-    const text = readText(join(dir, name));
-    if (text === undefined) return undefined;
-    bytes.set(id, text.length);
-    (id[0] === 'c' ? cellTexts : sessionTexts).push(text);
-  }
   // Undefined for a damaged part: the fold is then rebuilt from the ledger.
-  const cells = (): Cells | undefined => {
+  const decodeCells = (texts: readonly string[]): Cells | undefined => {
     try {
       const out: Cells = new Map();
-      for (const text of cellTexts) if (!cellsFromPlain(JSON.parse(text), out)) return undefined;
+      for (const text of texts) if (!cellsFromPlain(JSON.parse(text), out)) return undefined;
       return out;
     } catch {
       return undefined;
     }
   };
+  for (const [id, name] of m.parts) {
+    const text = readText(join(dir, name));
+    if (text === undefined) return undefined;
+    bytes.set(id, text.length);
+    if (id[0] === 'c') {
+      cellTexts.push(text);
+      // A part's id names its chunk (a part named otherwise: only the full decode is trusted).
+      const chunk = Number(id.slice(1));
+      if (Number.isInteger(chunk)) chunks.set(chunk, () => decodeCells([text]));
+      else chunkIdsOk = false;
+    } else sessionTexts.push(text);
+  }
+  if (!chunkIdsOk) chunks.clear();
+  const cells = (): Cells | undefined => decodeCells(cellTexts);
   const sessions = (): SessionSummaries | undefined => {
     try {
       const out: SessionSummaries = new Map();
@@ -225,7 +237,7 @@ async function loadParts(dir: string, m: Manifest): Promise<{ file: FoldFile; by
       return undefined;
     }
   };
-  return { file: { ...m, cells, series: fromPlain(m.series) as Series, sessions }, bytes };
+  return { file: { ...m, cells, chunks, series: fromPlain(m.series) as Series, sessions }, bytes };
 }
 
 /** A fold file saved by another version of the counting rules. */
@@ -314,7 +326,7 @@ function decoded(f: FoldFile, o: FoldOptions): Fold | undefined {
 /** The saved fold, its bulk decoded on first use; `rebuild` replaces it when a part is damaged. */
 function restore(f: FoldFile, o: FoldOptions, rebuild: () => Fold): Fold {
   const fold = new Fold({ ...o, startMs: f.startMs });
-  fold.defer({ cells: f.cells, sessions: f.sessions, rebuild });
+  fold.defer({ cells: f.cells, chunks: f.chunks, sessions: f.sessions, rebuild });
   // A fold saved before hook series existed lacks them (they start empty: no hook records then).
   fold.series = { ...newSeries(), ...f.series };
   fold.dirty = false;

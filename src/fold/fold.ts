@@ -7,7 +7,7 @@ import type { Pricer } from '../pricing/cost.js';
 import { factOf, projectOf, type Fact } from './facts.js';
 import { addToCell, mergeModel, newCell, newModelTotals, tokensOf, type Cell, type ModelTotals } from './cell.js';
 import { addToSeries, newSeries, settle, type Series } from './series.js';
-import { chunkOf, onSlotGrid, slotOf, slotRange } from './slot.js';
+import { CHUNK_SLOTS, chunkOf, onSlotGrid, slotOf, slotRange } from './slot.js';
 import { bump, entry, type Counts } from './counts.js';
 import { addToSessions, type SessionSummaries } from './session-summary.js';
 
@@ -55,6 +55,8 @@ export type Cells = Map<number, Map<string, Cell>>;
 export interface Deferred {
   /** Each gives undefined when its saved text is damaged. */
   cells: () => Cells | undefined;
+  /** The saved chunks of time buckets (chunkOf), each decodable alone: a recent range needs few (none: decode whole). */
+  chunks: ReadonlyMap<number, () => Cells | undefined>;
   sessions: () => SessionSummaries | undefined;
   /** The fold anew from the ledger it covers, when a saved part turns out damaged. */
   rebuild: () => Fold;
@@ -109,6 +111,25 @@ export class Fold {
     this.deferred = d;
     this.cellsValue = undefined;
     this.sessionsValue = undefined;
+  }
+
+  /**
+   * The time buckets holding slots [from, to) (and possibly others): while the saved buckets are
+   * not decoded, only the saved chunks that overlap the range are, so `stats --range today` does not
+   * decode all history. A damaged chunk means the full decode (and its rebuild).
+   */
+  private cellsIn(from: number, to: number): Iterable<[number, Map<string, Cell>]> {
+    const d = this.deferred;
+    // (No chunks: a single-file fold of an earlier release, decoded whole.)
+    if (this.cellsValue !== undefined || !d || d.chunks.size === 0) return this.cells;
+    const out: Cells = new Map();
+    for (const [chunk, decode] of d.chunks) {
+      if ((chunk + 1) * CHUNK_SLOTS <= from || chunk * CHUNK_SLOTS >= to) continue;
+      const part = decode();
+      if (!part) return this.cells;
+      for (const [slot, byCwd] of part) out.set(slot, byCwd);
+    }
+    return out;
   }
 
   /** Decodes whatever is still deferred. */
@@ -228,7 +249,7 @@ export class Fold {
     if (!onSlotGrid(startMs, endMs)) throw new Error(`range ${startMs}..${endMs} is not on the ${15}-minute grid`);
     const [from, to] = slotRange(startMs, endMs);
     const out: RangeAggregate = { sessions: new Set(), agents: new Set(), prompts: 0, operations: 0, compactions: 0, models: new Map(), tools: new Map(), projects: new Map(), reads: new Map(), failing: new Map(), edits: new Map(), sensitive: new Map() };
-    for (const [slot, byCwd] of this.cells) {
+    for (const [slot, byCwd] of this.cellsIn(from, to)) {
       if (slot < from || slot >= to) continue;
       for (const [cwd, c] of byCwd) if (project === undefined || cwd.includes(project)) addCellTo(out, cwd, c);
     }
