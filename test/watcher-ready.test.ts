@@ -65,4 +65,31 @@ describe('watcher ready', () => {
     await w.close();
     await within(w.ready, 5_000, 'watcher ready after close');
   });
+
+  it('before chokidar has walked the folders, an append and a new file are still reported within seconds (startup passes)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccotel-ready-slow-'));
+    const projects = join(dir, 'claude', 'projects');
+    const old = join(projects, 'p1', 's1.jsonl');
+    const idle = join(projects, 'p1', 's0.jsonl');
+    mkdirSync(join(old, '..'), { recursive: true });
+    writeFileSync(old, '{}\n');
+    writeFileSync(idle, '{}\n');
+    const seen: string[] = [];
+    // chokidar starts a minute late, as its first walk of a large history can take that long; the
+    // periodic full rescan is a minute away too: only the startup passes can report these.
+    const w = watchTranscripts(resolveRoots([join(dir, 'claude')]), silentLogger, (f) => seen.push(f.path), { rescanMs: 60_000, startupRescanMs: 200, watchDelayMs: 60_000 });
+    try {
+      await new Promise((r) => setTimeout(r, 500)); // the first pass has learnt the files
+      appendFileSync(old, '{}\n');
+      const created = join(projects, 'p2', 's2.jsonl');
+      mkdirSync(join(created, '..'), { recursive: true });
+      writeFileSync(created, '{}\n');
+      await waitFor(() => (seen.includes(old) && seen.includes(created) ? true : undefined), { timeoutMs: 5_000, what: 'the append and the new file reported before the walk' });
+      // Only what changed: the untouched file is not reported again and again.
+      await new Promise((r) => setTimeout(r, 600));
+      expect(seen.filter((p) => p === idle), JSON.stringify(seen)).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
 });

@@ -19,7 +19,13 @@ export function watchTranscripts(
   roots: readonly Root[],
   log: Logger,
   onChange: (file: TranscriptFile) => void,
-  opts: { rescanMs: number },
+  opts: {
+    rescanMs: number;
+    /** How often to rescan for changed files until chokidar's first walk is done (default 2 s). */
+    startupRescanMs?: number;
+    /** Tests only: chokidar starts this much later, as its first walk of a large history does. */
+    watchDelayMs?: number;
+  },
 ): TranscriptWatcher {
   const watched = new Set<string>();
   let watcher: FSWatcher | undefined;
@@ -66,36 +72,60 @@ export function watchTranscripts(
       if (watched.has(r.projectsDir) || !existsSync(r.projectsDir)) continue;
       if (!watcher) {
         watcher = watch(r.projectsDir, { ignoreInitial: true, persistent: true, ignorePermissionErrors: true });
-        watcher.on('add', handle).on('change', handle).on('unlink', (path) => present?.delete(path)).on('ready', () => void rescan(true).finally(markReady)).on('error', (err) => log.warn(`watcher error: ${(err as Error).message}`));
+        watcher.on('add', handle).on('change', handle).on('unlink', (path) => present?.delete(path)).on('ready', () => void rescan('all').finally(markReady)).on('error', (err) => log.warn(`watcher error: ${(err as Error).message}`));
       } else {
         watcher.add(r.projectsDir);
       }
       watched.add(r.projectsDir);
     }
   };
-  watchExisting();
-  if (!watcher) markReady(); // no folder to walk yet
+  let started = false;
+  const startWatching = (): void => {
+    started = true;
+    watchExisting();
+    if (!watcher) markReady(); // no folder to walk yet
+  };
+  if (opts.watchDelayMs) setTimeout(startWatching, opts.watchDelayMs).unref();
+  else startWatching();
+  // Size and time of each file at the last pass, so a startup pass reports only what changed.
+  let seen = new Map<string, string>();
   // Every file (stat only for unchanged ones): the initial pass learns identities; later passes
   // notify, catching what a watcher missed, what was written after the caller's last read and
   // before the watcher was ready, and roots created later.
-  const rescan = (notify: boolean) =>
+  const rescan = (notify: 'none' | 'changed' | 'all') =>
     listTranscripts(roots.map((r) => ({ ...r, exists: true })), () => {}).then((files) => {
       present = new Set(files.map((f) => f.path));
+      const now = new Map<string, string>();
       for (const f of files) {
         const canonical = remember(f);
-        if (notify) onChange(canonical);
+        const sig = f.stat ? `${f.stat.size}:${f.stat.mtimeMs}` : '';
+        now.set(canonical.path, sig);
+        if (notify === 'all' || (notify === 'changed' && seen.get(canonical.path) !== sig)) onChange(canonical);
       }
-      watchExisting();
+      seen = now;
+      if (started) watchExisting();
     });
-  void rescan(false);
-  const timer = setInterval(() => void rescan(true), opts.rescanMs);
+  // Until chokidar has walked every folder (tens of seconds on a large history) it reports nothing
+  // in the folders it has not reached: a line written then would wait for the walk's end. Meanwhile
+  // a pass every few seconds (stat only) reports the files whose size or time changed.
+  let scanning = true;
+  void rescan('none').finally(() => (scanning = false));
+  const timer = setInterval(() => void rescan('all'), opts.rescanMs);
   timer.unref();
+  const startup = setInterval(() => {
+    if (scanning) return;
+    scanning = true;
+    void rescan('changed').finally(() => (scanning = false));
+  }, opts.startupRescanMs ?? 2_000);
+  startup.unref();
+  void ready.then(() => clearInterval(startup));
   return {
     ready,
     has: (path) => (present ? present.has(path) : existsSync(path)),
     async close() {
       markReady();
       clearInterval(timer);
+      clearInterval(startup);
       await watcher?.close();
     },
   };
