@@ -40,7 +40,8 @@ export function watchTranscripts(
   let present: Set<string> | undefined;
   const remember = (f: TranscriptFile): TranscriptFile => {
     try {
-      const st = statSync(f.path);
+      // A rescan's listing has just stat'ed the file: only chokidar's events come without one.
+      const st = f.stat ?? statSync(f.path);
       const id = `${st.dev}:${st.ino}`;
       present?.add(f.path);
       const prev = known.get(id);
