@@ -24,7 +24,7 @@ export interface Located {
 }
 
 /** The locations in effect, from the config file already read (or read here). */
-export function locate(o: CommonOptions, file: ConfigFile = readConfigFile(o.config), env: NodeJS.ProcessEnv = process.env): Located {
+export function locate(o: CommonOptions, env: NodeJS.ProcessEnv = process.env, file: ConfigFile = readConfigFile(o.config, env)): Located {
   const { config } = file;
   return {
     config,

@@ -26,7 +26,7 @@ export function loadSettings(o: CommonOptions, env: NodeJS.ProcessEnv = process.
   configureRedaction(detection.redaction);
   const { table, flatRate } = priceTable(config, env);
   return {
-    ...locate(o, file, env),
+    ...locate(o, env, file),
     pricer: new Pricer(table, { prefixKeys: new Set(Object.keys(config.pricing ?? {})) }),
     flatRate,
     detector: createDetector(detection.rules),

@@ -14,6 +14,9 @@ export interface Root {
   source: 'flag' | 'CLAUDE_CONFIG_DIR' | 'default';
 }
 
+/** The projects folders that exist: what a daemon reads, and what `ccotel sessions` compares with it. */
+export const existingProjectDirs = (roots: readonly Root[]): string[] => roots.filter((r) => r.exists).map((r) => r.projectsDir);
+
 /** The root whose projects folder holds this path, if any. */
 export function rootOf<R extends Pick<Root, 'projectsDir'>>(roots: readonly R[], path: string): R | undefined {
   return roots.find((r) => path.startsWith(r.projectsDir + sep));

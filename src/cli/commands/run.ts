@@ -19,6 +19,7 @@ import { startLoopMonitor } from '../loop-monitor.js';
 import { progressLog } from '../progress.js';
 import { DEFAULT_CALL_QUIET, DEFAULT_METRICS_INTERVAL, DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT, DEFAULT_SESSION_IDLE } from '../../config/defaults.js';
 import { removeDaemonInfo, writeDaemonInfo } from '../../state/daemon-info.js';
+import { existingProjectDirs } from '../../sources/roots.js';
 
 interface RunOptions extends GlobalOptions {
   logFormat?: string;
@@ -81,7 +82,7 @@ variables, e.g.:
     }
     // For doctor: what this daemon serves (the Prometheus port may differ from the default).
     await writeDaemonInfo(settings.stateDir, { pid: process.pid, startedAt: new Date().toISOString(), serves: pipeline.describe() }).catch((err) => log.warn(`cannot write ${settings.stateDir}/daemon.json for doctor: ${(err as Error).message}`));
-    log.info('reading transcripts', { pid: process.pid, roots: settings.roots.filter((r) => r.exists).map((r) => r.projectsDir), stateDir: settings.stateDir });
+    log.info('reading transcripts', { pid: process.pid, roots: existingProjectDirs(settings.roots), stateDir: settings.stateDir });
     // The monitoring guide's activity log, written here so the hook never waits for it (docs/hooks.md).
     const activity = activityEnabled(settings.config.activityLog) ? new ActivitySink(activitySettings(), settings.timezone, log) : undefined;
     if (activity) log.info('writing the activity log', { dir: activitySettings().dir });
@@ -134,7 +135,7 @@ variables, e.g.:
     const { startQueryServer } = await import('../../sessions/query-server.js');
     const { answer } = await import('../../sessions/query.js');
     const present = session.present(); // files gone since are not listed
-    const roots = settings.roots.filter((r) => r.exists).map((r) => r.projectsDir);
+    const roots = existingProjectDirs(settings.roots);
     queries = await startQueryServer(settings.stateDir, roots, (q, req) => answer({ stateDir: settings.stateDir, totals: session.fold.sessions, present, pending: sessionsIndex.pending(), here: req.here, jaegerUrl: req.jaegerUrl }, q), log);
     if (stopping) await queries?.close();
     await new Promise<void>(() => {}); // until a signal

@@ -12,6 +12,7 @@ import { sessionRange } from '../../sessions/days.js';
 import { renderList, renderShow } from '../../sessions/render.js';
 import type { SessionsAnswer, SessionsQuery } from '../../sessions/query.js';
 import { askDaemon } from '../../sessions/query-client.js';
+import { existingProjectDirs } from '../../sources/roots.js';
 
 /** How long to wait for the daemon (busy with a large commit, say) before reading the index here. */
 const ASK_TIMEOUT_MS = 2_000;
@@ -68,7 +69,7 @@ Examples:
 }
 
 async function askRunningDaemon(settings: Located, q: SessionsQuery, log: Logger): Promise<SessionsAnswer | undefined> {
-  const ctx = { roots: settings.roots.filter((r) => r.exists).map((r) => r.projectsDir), here: process.cwd(), jaegerUrl: settings.config.jaeger?.url };
+  const ctx = { roots: existingProjectDirs(settings.roots), here: process.cwd(), jaegerUrl: settings.config.jaeger?.url };
   const asked = await askDaemon(settings.stateDir, q, ctx, ASK_TIMEOUT_MS, (why) => log.debug(`not asking the running ccotel (${why}): reading the index here`));
   if (asked) log.debug(`answered by the running ccotel (pid ${asked.pid})`);
   return asked?.answer;
