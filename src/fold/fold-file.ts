@@ -487,6 +487,8 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
   let lastSaveMs = Date.now();
   const clock = o.now ?? Date.now;
   let lastChangeMs = clock();
+  /** settle() asked for the idle snapshot now, without waiting out SETTLE_IDLE_MS. */
+  let settleNow = false;
   let generation = 0;
   /** A snapshot: serialized now (the parts changed since the last one, or all with `full`), written by the returned function. */
   const snapshot = (ledgerBytes: number, ledgerId: string | undefined, full: boolean): (() => Promise<void>) => {
@@ -552,7 +554,8 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     pending = [];
     if (changes.length > 0) lastChangeMs = clock();
     const oversized = journalBytes > journalLimit(snapshotBytes());
-    const idle = !bulk && !gap && changes.length === 0 && ledgerBytes === covered && journalBytes > 0 && clock() - lastChangeMs >= SETTLE_IDLE_MS;
+    const idle = !bulk && !gap && changes.length === 0 && ledgerBytes === covered && journalBytes > 0 && (settleNow || clock() - lastChangeMs >= SETTLE_IDLE_MS);
+    settleNow = false;
     if (!snapshotNeeded && !oversized && !idle && changes.length === 0 && ledgerBytes === covered) return undefined;
     // A journal line costs ~300 bytes a change: a large commit (backfill) goes straight to a snapshot.
     const fits = journalBytes + changes.length * 300 <= journalLimit(snapshotBytes());
@@ -595,16 +598,12 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     await snapshot(store.committedLedgerBytes, store.committedLedgerId, true)();
     snapshotNeeded = false;
   }
+  // At a clean close: the idle snapshot at once, on the commit queue like any other (and only when
+  // the fold is exactly what the last commit saved: nothing pending, being written, or owed).
   const settle = async (): Promise<void> => {
-    // Only when the fold is exactly what the last commit saved: nothing pending, written, no gap.
     if (journalBytes === 0 || writing || gap || snapshotNeeded || rebuiltLate || pending.length > 0) return;
-    if (covered !== store.committedLedgerBytes || coveredId !== store.committedLedgerId) return;
-    writing = true;
-    try {
-      await snapshot(covered, coveredId, false)();
-    } finally {
-      writing = false;
-    }
+    settleNow = true;
+    await store.commit();
   };
   return { fold: f, source, settle };
 }
