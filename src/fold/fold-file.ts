@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { LedgerChange } from '../state/ledger.js';
 import type { StateStore } from '../state/store.js';
-import { CREATE_EXCLUSIVE, syncDir, writeFileAtomic } from '../state/atomic-file.js';
+import { CREATE_EXCLUSIVE, READ_NOFOLLOW, syncDir, writeFileAtomic } from '../state/atomic-file.js';
 import { faultPoint } from '../state/fault-points.js';
 import { CHUNK_SLOTS, chunkOf } from './slot.js';
 import { Fold, LEGACY_START_MS, type Cells, type FoldOptions } from './fold.js';
@@ -247,7 +247,6 @@ function otherVersion(text: string | undefined): boolean {
 }
 
 /** State files are never read or written through a symbolic link (see state/dir-trust.ts). */
-const READ_NOFOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW;
 const APPEND_NOFOLLOW = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
 
 /**

@@ -6,6 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { faultPoint } from './fault-points.js';
 
+/** Flags for reading a state file, never through a symbolic link (see dir-trust.ts). */
+export const READ_NOFOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW;
+
 /** Flags for creating a file that must not exist yet and must not be a symbolic link. */
 export const CREATE_EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 

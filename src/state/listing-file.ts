@@ -2,11 +2,10 @@
 // start where nothing changed stats folders instead of reading them. Only a hint: a missing,
 // unreadable or damaged file means a full walk, never an error; it is never followed through a link,
 // written only when the walk saw a change, never by a read-only open, and dropped by --reset-state.
-import { constants } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ListingCache } from '../sources/listing-cache.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { READ_NOFOLLOW, writeFileAtomic } from './atomic-file.js';
 import type { StateStore } from './store.js';
 
 export const LISTING_FILE = 'listing.json';
@@ -22,7 +21,7 @@ export async function loadListing(store: Pick<StateStore, 'dir' | 'created' | 'r
   }
   let fh;
   try {
-    fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    fh = await open(path, READ_NOFOLLOW);
     const st = await fh.stat();
     if (!st.isFile() || st.size > MAX_BYTES) return ListingCache.empty();
     return ListingCache.parse(await fh.readFile('utf8'));

@@ -20,9 +20,9 @@
 import { constants, closeSync, fstatSync, ftruncateSync, linkSync, openSync, readdirSync, readFileSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { READ_NOFOLLOW } from './atomic-file.js';
 
 const GEN = /^lock\.(\d+)$/;
-const READ = constants.O_RDONLY | constants.O_NOFOLLOW;
 
 export class StateLock {
   private constructor(private readonly path: string) {}
@@ -118,7 +118,7 @@ function highest(dir: string): { gen: number; holder: Holder | undefined } | und
 function readHolder(path: string): Holder | undefined {
   let fd: number;
   try {
-    fd = openSync(path, READ);
+    fd = openSync(path, READ_NOFOLLOW);
   } catch {
     return undefined;
   }

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Ledger, type ChangeListener, type LedgerChange, type PruneHorizon, type Row } from './ledger.js';
 import { StateLock } from './lock.js';
-import { CREATE_EXCLUSIVE, syncDir, writeFileAtomic } from './atomic-file.js';
+import { CREATE_EXCLUSIVE, READ_NOFOLLOW, syncDir, writeFileAtomic } from './atomic-file.js';
 import { ensureTrustedDir } from './dir-trust.js';
 import { faultPoint } from './fault-points.js';
 import { stateWriteError } from './state-errors.js';
@@ -26,7 +26,6 @@ import type { FileCheckpoint } from '../sources/checkpoint.js';
 export const STATE_FORMAT = 'ccotel-state';
 export const STATE_VERSION = 1;
 
-const READ_NOFOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW;
 const NO_CHANGES = { text: '', rows: 0, ack: () => {} };
 const WRITE_NOFOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW;
 
