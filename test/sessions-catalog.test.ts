@@ -4,22 +4,17 @@
 // journal that was rewritten or replaced, or unable to take a row exactly. The reference answer is
 // the catalog folded from the journal alone (loadCatalog(..., false)), checked itself against rows
 // whose result is known.
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir, useCleanups } from './support/temp.js';
 import { appendRowsAsync, indexFiles, type MetaRow } from '../src/sessions/index-file.js';
 import { loadCatalog } from '../src/sessions/catalog.js';
 import { catalogFile, foldJournal, refreshCatalogSnapshot } from '../src/sessions/catalog-snapshot.js';
 import { compactIndex } from '../src/sessions/compact.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const stateDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'ccotel-catalog-'));
-  dirs.push(d);
-  return d;
-};
+useCleanups();
+const stateDir = (): Promise<string> => tempDir('catalog');
 
 const P = ['/c/projects/-w-a/s1.jsonl', '/c/projects/-w-a/s2.jsonl', '/c/projects/-w-b/s3.jsonl', '/c/projects/-w-b/s4.jsonl'];
 
@@ -52,7 +47,7 @@ const reference = (dir: string) => loadCatalog(dir, undefined, undefined, false)
 
 describe('catalog snapshot', () => {
   it('the journal alone folds to the known catalog', async () => {
-    const dir = stateDir();
+    const dir = await stateDir();
     await appendRowsAsync(indexFiles(dir).meta, history());
     const c = reference(dir);
     expect(c.map((e) => [e.path, e.sessionId, e.cwd, e.firstPrompt?.short])).toEqual([
@@ -67,7 +62,7 @@ describe('catalog snapshot', () => {
   it('taken at any point of the journal, with the rest replayed, gives the same catalog', async () => {
     const rows = history();
     for (let cut = 0; cut <= rows.length; cut += 9) {
-      const dir = stateDir();
+      const dir = await stateDir();
       const meta = indexFiles(dir).meta;
       await appendRowsAsync(meta, rows.slice(0, cut));
       expect(await refreshCatalogSnapshot(dir)).toBe(cut > 0); // none yet: written (once there is a journal)
@@ -81,7 +76,7 @@ describe('catalog snapshot', () => {
   });
 
   it('missing, torn, of another version or not a catalog: the journal is folded instead', async () => {
-    const dir = stateDir();
+    const dir = await stateDir();
     const rows = history();
     await appendRowsAsync(indexFiles(dir).meta, rows.slice(0, 100));
     await refreshCatalogSnapshot(dir);
@@ -116,7 +111,7 @@ describe('catalog snapshot', () => {
   });
 
   it('beside a journal rewritten or replaced under it, the snapshot is not used', async () => {
-    const dir = stateDir();
+    const dir = await stateDir();
     const meta = indexFiles(dir).meta;
     await appendRowsAsync(meta, history());
     await refreshCatalogSnapshot(dir);
@@ -131,7 +126,7 @@ describe('catalog snapshot', () => {
     expect(foldJournal(dir).fromSnapshot).toBe(false);
     expect(loadCatalog(dir)).toEqual(want);
     // The same inode, rewritten in place to at least the covered length with other bytes at its end.
-    const dir2 = stateDir();
+    const dir2 = await stateDir();
     const meta2 = indexFiles(dir2).meta;
     await appendRowsAsync(meta2, history());
     await refreshCatalogSnapshot(dir2);
@@ -144,7 +139,7 @@ describe('catalog snapshot', () => {
     expect(loadCatalog(dir2)[0]!.firstPrompt!.short).toBe('prompt 0 of 2!');
     expect(loadCatalog(dir2)).toEqual(reference(dir2));
     // Shorter than it covered (replaced by a smaller file): not used.
-    const dir3 = stateDir();
+    const dir3 = await stateDir();
     await appendRowsAsync(indexFiles(dir3).meta, history());
     await refreshCatalogSnapshot(dir3);
     const tmp = `${indexFiles(dir3).meta}.new`;
@@ -155,7 +150,7 @@ describe('catalog snapshot', () => {
   });
 
   it('a row that moves the first prompt later, in the journal or pending: the exact answer from the whole journal', async () => {
-    const dir = stateDir();
+    const dir = await stateDir();
     const meta = indexFiles(dir).meta;
     await appendRowsAsync(meta, [
       ['F', P[0]!, 'sid', '/w'],
@@ -173,7 +168,7 @@ describe('catalog snapshot', () => {
     expect(loadCatalog(dir)[0]!.firstPrompt!.short).toBe('second');
     expect(loadCatalog(dir)).toEqual(reference(dir));
     // The same prompt again at its own time, or earlier: still first, through the snapshot.
-    const dir2 = stateDir();
+    const dir2 = await stateDir();
     await appendRowsAsync(indexFiles(dir2).meta, [['F', P[0]!, 'sid', '/w'], ['W', P[0]!, 100, 900], ['q', P[0]!, 'a', 100, 'first'], ['q', P[0]!, 'b', 200, 'second']]);
     await refreshCatalogSnapshot(dir2);
     await appendRowsAsync(indexFiles(dir2).meta, [['q', P[0]!, 'a', 100, 'first again'], ['q', P[0]!, 'b', 50, 'second, earlier']]);
@@ -183,7 +178,7 @@ describe('catalog snapshot', () => {
   });
 
   it('is rewritten only once the journal grew past it by a quarter of its size (64 kB at least)', async () => {
-    const dir = stateDir();
+    const dir = await stateDir();
     const meta = indexFiles(dir).meta;
     await appendRowsAsync(meta, history());
     expect(await refreshCatalogSnapshot(dir)).toBe(true);
