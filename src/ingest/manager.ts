@@ -49,6 +49,9 @@ const workersWanted = (): boolean => process.env.CCOTEL_WORKERS === '1';
 // How far ahead the worker reads: enough to keep it busy, bounded so prefetched events stay small.
 const PREFETCH_FILES = 4;
 const PREFETCH_BYTES = 8 << 20;
+// A read of history names the first few files with a bad line; the rest are counted and summed up
+// in one line at the end (each file's count is in its checkpoint, and `stats` reports the total).
+export const BAD_FILES_SHOWN = 5;
 
 /** Where reading one file starts, decided before reading (possibly ahead of time, for a prefetch). */
 interface Prepared {
@@ -74,6 +77,8 @@ export class IngestManager {
   private stopping = false;
   /** Subagent transcripts whose meta file named their type (read once). */
   private readonly metaRead = new Set<string>();
+  /** During syncAll: files with a bad line named so far, and those only counted. */
+  private badFiles: { shown: number; hidden: number } | undefined;
 
   constructor(
     private readonly store: StateStore,
@@ -101,6 +106,7 @@ export class IngestManager {
     progress?.(0, total);
     const pool = this.startPool();
     let ahead = 0;
+    const bad = (this.badFiles = { shown: 0, hidden: 0 });
     try {
       for (let i = 0; i < plan.length; i++) {
         if (this.stopping) break;
@@ -130,7 +136,9 @@ export class IngestManager {
       }
     } finally {
       this.prefetched.clear();
+      this.badFiles = undefined;
       await pool?.close();
+      if (bad.hidden > 0) this.log.warn(`${bad.hidden} more transcript files have malformed lines, skipped and counted but not named here (\`ccotel stats\` reports how many lines were skipped)`);
     }
     await this.commit();
   }
@@ -205,6 +213,7 @@ export class IngestManager {
     for (;;) {
       const slice = (first && (await this.pooled(first))) || (await this.reader.readSlice(file, cp, pos));
       first = undefined;
+      if (slice.badLine !== undefined) this.reportBadLine(slice.badLine);
       this.counters.bytesRead += slice.bytesRead;
       this.counters.malformed += slice.next.malformed - cp.malformed;
       this.deliver(slice.lines, cp, file.path);
@@ -237,6 +246,16 @@ export class IngestManager {
     }
     for (const w of r?.warnings ?? []) this.log.warn(w);
     return r?.slice;
+  }
+
+  /** A file's first bad line: named, unless a read of history has already named a few. */
+  private reportBadLine(warning: string): void {
+    const bad = this.badFiles;
+    if (bad && bad.shown >= BAD_FILES_SHOWN) bad.hidden++;
+    else {
+      if (bad) bad.shown++;
+      this.log.warn(warning);
+    }
   }
 
   /** A subagent transcript's meta file names the agent type of its calls (src/model/agent-type.ts). */

@@ -37,6 +37,11 @@ export interface Slice {
   bytesRead: number;
   /** More complete lines may follow: read another slice. */
   more: boolean;
+  /**
+   * The warning for this file's first bad line, when this slice found it: the caller logs it (or,
+   * in a long read of history, only counts it, so thousands of damaged files do not flood stderr).
+   */
+  badLine?: string;
 }
 
 /** The file as it is now compared with its checkpoint: where reading starts, or nothing to do. */
@@ -76,6 +81,7 @@ export class FileReader {
     const next: FileCheckpoint = { ...cp, sinks: { ...cp.sinks } };
     const lines: LineEvents[] = [];
     let warned = next.malformed > 0;
+    let badLine: string | undefined;
     const res = await readLineBytes(
       file.path,
       from,
@@ -86,7 +92,7 @@ export class FileReader {
           next.malformed++;
           if (warned) return;
           warned = true;
-          this.log.warn(`${file.path}:${next.lines + index + 1}: skipping ${what}; further bad lines in this file are only counted`);
+          badLine = `${file.path}:${next.lines + index + 1}: skipping ${what}; further bad lines in this file are only counted`;
         };
         let parsed: unknown;
         let latin1 = false;
@@ -115,6 +121,8 @@ export class FileReader {
       next.offset = res.endOffset;
     }
     const more = res.endOffset < cp.size && res.pendingBytes === 0 && res.lines > 0;
-    return { lines, next, end: res.endOffset, bytesRead: res.bytesRead, more };
+    const slice: Slice = { lines, next, end: res.endOffset, bytesRead: res.bytesRead, more };
+    if (badLine !== undefined) slice.badLine = badLine;
+    return slice;
   }
 }
