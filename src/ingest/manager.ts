@@ -12,7 +12,7 @@ import type { FileCheckpoint } from '../sources/checkpoint.js';
 import { FileReader, DEFAULT_READER_OPTIONS, type LineEvents, type Plan, type ReaderOptions, type Slice } from '../sources/file-reader.js';
 import { ReadPool, type PooledJob } from '../sources/read-pool.js';
 import type { TranscriptFile } from '../sources/transcript-files.js';
-import { readAgentType } from '../sources/agent-meta.js';
+import { readAgentTypeSync } from '../sources/agent-meta.js';
 import { isUnchanged } from '../sources/file-identity.js';
 
 /**
@@ -207,7 +207,7 @@ export class IngestManager {
     if (plan.kind === 'read' && old && plan.cp.offset === 0) for (const s of this.sinks) s.restart?.(file.path);
     let pos = prepared.pos;
     if (plan.kind === 'unchanged' && pos >= cp.offset) return;
-    await this.readAgentMeta(file);
+    this.readAgentMeta(file);
     const start = pos;
     this.counters.filesRead++;
     for (;;) {
@@ -259,10 +259,10 @@ export class IngestManager {
   }
 
   /** A subagent transcript's meta file names the agent type of its calls (src/model/agent-type.ts). */
-  private async readAgentMeta(file: TranscriptFile): Promise<void> {
+  private readAgentMeta(file: TranscriptFile): void {
     const { sessionId, agentId } = file.hints;
     if (!sessionId || !agentId || this.metaRead.has(file.path)) return;
-    const type = await readAgentType(file.path);
+    const type = readAgentTypeSync(file.path);
     if (type === undefined) return; // older versions write none; it may still appear
     this.metaRead.add(file.path);
     this.store.ledger.noteAgentType(sessionId, agentId, type);
