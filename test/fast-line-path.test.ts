@@ -135,4 +135,19 @@ describe('fast line path', () => {
       expect(utf8Of(latin1)).toBe(s);
     }
   });
+
+  it('utf16Length counts from the bytes what a UTF-8 decode gives, for long mixed texts too', () => {
+    // Seeded mixes of ASCII runs and 2-, 3- and 4-byte characters, short and long (tool outputs).
+    const pieces = ['a', 'text ', '\n', 'é', 'ß', '→', '项目', '😀', '\u00a0', '\t"\\', '𝄞x'];
+    let seed = 7;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let k = 0; k < 300; k++) {
+      let s = '';
+      const parts = rnd(k < 100 ? 20 : 3000);
+      for (let i = 0; i < parts; i++) s += pieces[rnd(pieces.length)]!.repeat(1 + rnd(k % 2 ? 3 : 80));
+      const latin1 = Buffer.from(s, 'utf8').toString('latin1');
+      expect(utf16Length(latin1)).toBe(Buffer.from(latin1, 'latin1').toString('utf8').length);
+      expect(utf16Length(latin1)).toBe(s.length);
+    }
+  });
 });
