@@ -7,7 +7,7 @@ import type { ModelEvent } from '../model/events.js';
 import { normalizeLine } from '../model/normalize.js';
 import type { Logger } from '../log.js';
 import type { FileCheckpoint } from './checkpoint.js';
-import { classify, fingerprint, FINGERPRINT_BYTES } from './file-identity.js';
+import { classify, fingerprint, fingerprintOf, FINGERPRINT_BYTES } from './file-identity.js';
 import { readLineBytes } from './line-reader.js';
 import { lineText } from '../model/line-text.js';
 import type { TranscriptFile } from './transcript-files.js';
@@ -63,8 +63,9 @@ export class FileReader {
     if (change.kind === 'unchanged') return { kind: 'unchanged' };
     if (change.kind === 'restart') {
       if (change.reason !== 'new') this.log.warn(`${path} was ${change.reason}; reading it again from the start (records already counted are not counted twice)`);
-      const fp = await fingerprint(path, FINGERPRINT_BYTES);
-      return { kind: 'read', size: st.size, cp: { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, offset: 0, lines: 0, malformed: 0, oversized: 0, ...fp, sinks: {} } };
+      // The fingerprint ('' until then) is taken by readSlice from the bytes it reads from 0: one
+      // open and read fewer per file on a cold read.
+      return { kind: 'read', size: st.size, cp: { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, offset: 0, lines: 0, malformed: 0, oversized: 0, fp: '', fpLen: 0, sinks: {} } };
     }
     const next: FileCheckpoint = { ...cp!, size: st.size, mtimeMs: st.mtimeMs };
     if (next.fpLen < FINGERPRINT_BYTES && st.size > next.fpLen) Object.assign(next, await fingerprint(path, FINGERPRINT_BYTES));
@@ -78,6 +79,7 @@ export class FileReader {
    */
   async readSlice(file: TranscriptFile, cp: FileCheckpoint, from: number): Promise<Slice> {
     const catchUp = from < cp.offset;
+    const pendingFingerprint = cp.fp === '' && from === 0;
     const next: FileCheckpoint = { ...cp, sinks: { ...cp.sinks } };
     const lines: LineEvents[] = [];
     let warned = next.malformed > 0;
@@ -110,8 +112,14 @@ export class FileReader {
         if (events.length > 0) lines.push({ start, events });
       },
       // cp.offset is a line boundary, so a catch-up slice stops exactly there.
-      { maxLineBytes: this.opts.maxLineBytes, maxBytes: catchUp ? Math.min(this.opts.sliceBytes, cp.offset - from) : this.opts.sliceBytes },
+      {
+        maxLineBytes: this.opts.maxLineBytes,
+        maxBytes: catchUp ? Math.min(this.opts.sliceBytes, cp.offset - from) : this.opts.sliceBytes,
+        head: pendingFingerprint ? FINGERPRINT_BYTES : undefined,
+      },
     );
+    // The same bytes fingerprint() reads: the first FINGERPRINT_BYTES of the file (all of a shorter one).
+    if (pendingFingerprint) Object.assign(next, fingerprintOf(res.head ?? Buffer.alloc(0)));
     if (!catchUp) {
       next.lines += res.lines;
       for (const at of res.oversized) {
