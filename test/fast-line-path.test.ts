@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeLine } from '../src/model/normalize.js';
-import { lineText, utf16Length, utf8Of } from '../src/model/line-text.js';
+import { countUtf16, lineText, utf16Length, utf8Of } from '../src/model/line-text.js';
 import type { ModelEvent } from '../src/model/events.js';
 import { generateHistory, listJsonl } from './support/history-generator.js';
 
@@ -148,6 +148,8 @@ describe('fast line path', () => {
       const latin1 = Buffer.from(s, 'utf8').toString('latin1');
       expect(utf16Length(latin1)).toBe(Buffer.from(latin1, 'latin1').toString('utf8').length);
       expect(utf16Length(latin1)).toBe(s.length);
+      // The count used for short strings and where Node has no ICU (no transcode()).
+      expect(countUtf16(latin1)).toBe(s.length);
     }
   });
 });
