@@ -1,7 +1,7 @@
 // `ccotel sessions` answers (list, search, --show) as plain data. The JSON shape is an interface
 // (docs/sessions.md): fields are added, never renamed or removed, within one `schema`.
 import type { SessionSummaries } from '../fold/session-summary.js';
-import { loadCatalog, loadSession, type Pending, type SessionEntry } from './catalog.js';
+import { loadCatalog, loadSession, type CatalogCache, type Pending, type SessionEntry } from './catalog.js';
 import { resumeDirs, resumeLine } from './resume.js';
 import { usdOf } from './summary.js';
 import { matchItems, parseQuery, type Match } from './search.js';
@@ -23,6 +23,8 @@ export interface SessionsContext {
   /** The directory the command runs in (resume lines skip the cd when it is the session's). */
   here: string;
   jaegerUrl?: string;
+  /** The daemon's: the listing journal folded once per version, not per question. */
+  catalog?: CatalogCache;
 }
 
 export interface Filter {
@@ -58,7 +60,7 @@ export interface SessionsList {
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function candidates(ctx: SessionsContext, f: Filter): { all: SessionEntry[]; kept: SessionEntry[] } {
-  const all = loadCatalog(ctx.stateDir, ctx.pending, ctx.present);
+  const all = loadCatalog(ctx.stateDir, ctx.pending, ctx.present, true, ctx.catalog);
   const kept = all.filter((e) => e.lastTs >= f.startMs && e.firstTs < f.endMs && (f.project === undefined || e.cwd.toLowerCase().includes(f.project.toLowerCase()) || e.folder.toLowerCase().includes(f.project.toLowerCase())));
   return { all, kept };
 }
@@ -124,7 +126,7 @@ export interface SessionDetail {
 
 /** One session by id or unique id prefix. */
 export function showSession(ctx: SessionsContext, id: string): SessionDetail {
-  const all = loadCatalog(ctx.stateDir, ctx.pending, ctx.present);
+  const all = loadCatalog(ctx.stateDir, ctx.pending, ctx.present, true, ctx.catalog);
   const ids = [...new Set(all.filter((e) => e.sessionId.startsWith(id)).map((e) => e.sessionId))];
   if (ids.length === 0) throw new UserError(`no session id starts with "${id}"; \`ccotel sessions\` lists them`);
   if (ids.length > 1) throw new UserError(`"${id}" is the start of ${ids.length} session ids (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}); give more of it`);
