@@ -138,7 +138,7 @@ variables, e.g.:
     const present = session.present(); // files gone since are not listed
     const roots = existingProjectDirs(settings.roots);
     const catalog = new CatalogCache(settings.stateDir);
-    queries = await startQueryServer(settings.stateDir, roots, (q, req) => answer({ stateDir: settings.stateDir, totals: session.fold.sessions, present, pending: sessionsIndex.pending(), here: req.here, jaegerUrl: req.jaegerUrl, catalog }, q), log);
+    queries = await startQueryServer(settings.stateDir, roots, (q, req, large) => answer({ stateDir: settings.stateDir, totals: session.fold.sessions, present, pending: sessionsIndex.pending(), here: req.here, jaegerUrl: req.jaegerUrl, catalog }, q, large), log);
     if (stopping) await queries?.close();
     await new Promise<void>(() => {}); // until a signal
   });
