@@ -116,7 +116,9 @@ export function loadSession(stateDir: string, path: string, pending?: Pending): 
       items.set(k + r[2], { k, id: String(r[2]), ts: Number(r[3]), text: String(r[4]) });
     }
   };
-  for (const r of readRows<TextRow>(indexFiles(stateDir).text, [...pathNeedles(path), ...pathNeedles(subDir, true)])) apply(r);
+  // One needle for both (one pass over the journal): the transcript's path without `.jsonl` starts
+  // its own rows' paths and its subagents'; apply() keeps exactly those.
+  for (const r of readRows<TextRow>(indexFiles(stateDir).text, pathNeedles(path.replace(/\.jsonl$/, ''), true))) apply(r);
   for (const r of pending?.text ?? []) apply(r);
   const files = new Map<string, Set<string>>();
   for (const m of touched.values()) {
