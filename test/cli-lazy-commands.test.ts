@@ -39,3 +39,40 @@ describe('command modules load lazily', () => {
     for (const c of COMMANDS) expect(help.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
   });
 });
+
+// `stats` and `sessions` end with process.exit() once their output is written (cli/main.ts): Node's
+// natural exit waits for V8's background tasks first. Nothing may be cut by that: a reader that is
+// slow to drain a pipe still gets every byte, and the exit code of a user's mistake survives.
+describe('short readers exit once their output is out', () => {
+  it('a slow reader gets the whole answer, and exit codes are kept', async () => {
+    requireBuiltCli();
+    const { generateHistory } = await import('./support/history-generator.js');
+    const { spawn } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'ccotel-exit-'));
+    const exp = generateHistory(join(dir, 'claude'), { sessions: 400, seed: 11, days: 20 });
+    const common = ['--claude-dir', join(dir, 'claude'), '--state-dir', join(dir, 'state'), '--timezone', 'UTC'];
+    // Larger than a pipe's buffer (64 kB): the process blocks on the pipe until this reader drains it.
+    const slowly = (args: string[]): Promise<{ code: number | null; out: string; err: string }> =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, [CLI, ...args], { env: cliEnv() });
+        const out: Buffer[] = [];
+        let err = '';
+        child.stderr.on('data', (d: Buffer) => (err += d));
+        // Listening at once (an exited child's unread stdout is otherwise drained unseen), reading late.
+        child.stdout.on('data', (d: Buffer) => out.push(d)).pause();
+        setTimeout(() => child.stdout.resume(), 500);
+        child.on('close', (code) => resolve({ code, out: Buffer.concat(out).toString('utf8'), err }));
+      });
+    const listed = await slowly(['sessions', ...common, '-n', '400', '--json']);
+    expect(listed.code, listed.err).toBe(0);
+    expect(listed.out.length).toBeGreaterThan(128 * 1024);
+    const ids = (JSON.parse(listed.out) as { sessions: Array<{ sessionId: string }> }).sessions.map((s) => s.sessionId).sort();
+    expect(ids).toEqual(Object.keys(exp.bySession).sort());
+    const stats = await slowly(['stats', ...common, '--range', 'all', '--json']);
+    expect(stats.code, stats.err).toBe(0);
+    expect(JSON.parse(stats.out).requests).toBe(exp.requests);
+    const unknown = await slowly(['sessions', ...common, '--show', 'zzzzzzzz']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/no session id starts with "zzzzzzzz"/);
+  }, 120_000);
+});

@@ -8,8 +8,8 @@ import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync, t
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, useCleanups } from './support/temp.js';
-import { appendRowsAsync, indexFiles, type MetaRow } from '../src/sessions/index-file.js';
-import { loadCatalog } from '../src/sessions/catalog.js';
+import { appendRowsAsync, indexFiles, pathNeedles, readRows, type MetaRow, type TextRow } from '../src/sessions/index-file.js';
+import { CatalogCache, loadCatalog } from '../src/sessions/catalog.js';
 import { catalogFile, foldJournal, refreshCatalogSnapshot } from '../src/sessions/catalog-snapshot.js';
 import { compactIndex } from '../src/sessions/compact.js';
 
@@ -199,5 +199,51 @@ describe('catalog snapshot', () => {
     expect(covered()).toBeGreaterThanOrEqual(first + (64 << 10));
     expect(loadCatalog(dir)).toEqual(reference(dir));
     expect(loadCatalog(dir).find((e) => e.path === P[0])!.lastTs).toBe(ts);  
+  });
+
+  it("the daemon's cache answers like the journal through appends, a compaction and pending rows", async () => {
+    const dir = await stateDir();
+    const meta = indexFiles(dir).meta;
+    const rows = history();
+    const cache = new CatalogCache(dir);
+    const viaCache = () => loadCatalog(dir, undefined, undefined, true, cache);
+    expect(viaCache()).toEqual([]); // no journal yet
+    for (let at = 0; at < rows.length; at += 23) {
+      await appendRowsAsync(meta, rows.slice(at, at + 23));
+      if (at === 46) await refreshCatalogSnapshot(dir);
+      expect(viaCache(), `after ${at + 23} rows`).toEqual(reference(dir));
+      // Unchanged journal: the same fold, not folded again.
+      expect(cache.fold()).toBe(cache.fold());
+    }
+    const before = cache.fold();
+    expect(compactIndex(dir, 0).map((c) => c.journal)).toContain('meta');
+    expect(cache.fold()).not.toBe(before);
+    expect(viaCache()).toEqual(reference(dir));
+    // Rows not yet written apply to a fresh fold; the cached one stays the journal's.
+    const pending = { meta: [['W', P[3]!, 5, 999_999] as MetaRow], text: [] };
+    const withPending = loadCatalog(dir, pending, undefined, true, cache);
+    expect(withPending).toEqual(loadCatalog(dir, pending, undefined, false));
+    expect(withPending.map((e) => e.path)).toContain(P[3]);
+    expect(viaCache().map((e) => e.path)).not.toContain(P[3]);
+  });
+
+  it("one transcript's rows are found in a journal read in pieces: rows across every read boundary, a row longer than a read, a torn end", async () => {
+    const dir = await stateDir();
+    const file = indexFiles(dir).text;
+    const paths = ['/p/-w/a.jsonl', '/p/-w/a/subagents/agent-1.jsonl', '/p/-w/ab.jsonl', '/p/-w/b.jsonl'];
+    const rows: TextRow[] = [];
+    // ~9 MB of rows from 1 byte of text to 2.5 MB (several 1 MB reads for one row).
+    for (let i = 0; rows.length < 2_600; i++) {
+      const len = i === 4 || i === 701 || i === 1502 ? 2_500_000 + i : (i * 7919) % 3_000;
+      rows.push(['a', paths[i % paths.length]!, `u${i}`, i, `é${'x'.repeat(len)}`]);
+    }
+    await appendRowsAsync(file, rows);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}["a","${paths[0]}","torn",1,"no end`);
+    const wanted = (r: TextRow) => r[1] === paths[0] || r[1].startsWith('/p/-w/a/');
+    const found = readRows<TextRow>(file, [...pathNeedles(paths[0]!), ...pathNeedles('/p/-w/a/', true)]);
+    expect(found.length).toBe(rows.filter(wanted).length);
+    expect(found).toEqual(rows.filter(wanted));
+    expect(readRows<TextRow>(file, pathNeedles('/p/-w/none.jsonl'))).toEqual([]);
+    expect(readRows<TextRow>(join(dir, 'missing.ndjson'), pathNeedles(paths[0]!))).toEqual([]);
   });
 });

@@ -218,8 +218,14 @@ describe('ccotel sessions: planted history', () => {
     const search = await runCli(['sessions', ...args, 'kiwi', '--json', '--log-level', 'debug']);
     expect(search.stderr, 'a search of prompts and answers: the daemon runs it').toMatch(/answered by the running ccotel/);
     const allText = await runCli(['sessions', ...args, '--all-text', 'kiwi', '--json', '--log-level', 'debug']);
-    expect(allText.stderr, 'a search of tool output is run here, never in the daemon').not.toMatch(/answered by the running ccotel/);
+    // A search of tool output never runs in the daemon's loop: it names its candidates, the command
+    // searches the journals (without reading transcripts or state), then it gives the found rows.
+    expect(allText.stderr, 'a search of tool output is run here').not.toMatch(/answered by the running ccotel|reading the index here/);
+    expect(allText.stderr).toMatch(new RegExp(`searched here, in the order the running ccotel gave \\(pid ${run.child.pid}\\)`));
     expect(JSON.parse(allText.stdout).sessions.map((x: { sessionId: string }) => x.sessionId)).toEqual([sid('k1')]);
+    expect(JSON.parse(allText.stdout).sessions[0].matches.length).toBeGreaterThan(0);
+    expect(JSON.parse(allText.stdout).sessions[0].costUsd).toBe((await cli('kiwi', '--json')).sessions[0].costUsd);
+    expect((await cli('--all-text', 'kiwi', 'zqxjvw', '--json')).sessions).toEqual([]);
     // A session that appears, then is deleted: the daemon lists it, then no longer (it asks its
     // watcher, not the file system, which file exists).
     const doomed = write(projects, '/srv/k', sid('k3'), now + 60_000, [{ prompt: 'quince plan' }]);

@@ -1,9 +1,10 @@
 // The index read back: the listing journal folded into one entry per transcript file (a forked
 // session has one per folder) through its snapshot (catalog-snapshot.ts), with the rows a read-only
 // reader holds in memory folded in last.
+import { statSync } from 'node:fs';
 import { indexFiles, pathNeedles, readRows, type MetaRow, type TextRow } from './index-file.js';
 import { foldJournal } from './catalog-snapshot.js';
-import type { PromptLine } from './catalog-fold.js';
+import type { CatalogFold, PromptLine } from './catalog-fold.js';
 
 export type { PromptLine } from './catalog-fold.js';
 
@@ -48,9 +49,10 @@ export function folderOfPath(p: string): string {
  * now) drops files that are gone: after the guide's folder rename only the new path remains.
  * `useSnapshot` false folds the whole journal (the tests' reference answer).
  */
-export function loadCatalog(stateDir: string, pending?: Pending, present?: { has(path: string): boolean }, useSnapshot = true): SessionEntry[] {
-  let { fold } = foldJournal(stateDir, useSnapshot);
+export function loadCatalog(stateDir: string, pending?: Pending, present?: { has(path: string): boolean }, useSnapshot = true, cache?: CatalogCache): SessionEntry[] {
   const extra = pending?.meta ?? [];
+  // The cached fold is shared between questions: only read, so only used when no row is pending.
+  let fold = cache && extra.length === 0 ? cache.fold() : foldJournal(stateDir, useSnapshot).fold;
   // A pending row the snapshot's slots cannot take exactly: the whole journal, then the rows.
   if (!extra.every((r) => fold.apply(r))) {
     fold = foldJournal(stateDir, false).fold;
@@ -64,6 +66,29 @@ export function loadCatalog(stateDir: string, pending?: Pending, present?: { has
   }
   // Most recent activity first; ties in a stable order.
   return out.sort((a, b) => b.lastTs - a.lastTs || (a.path < b.path ? -1 : 1));
+}
+
+/**
+ * The listing journal folded once per version of the file rather than once per question, for the
+ * process that writes it and answers many questions between its writes (the daemon's query
+ * server): a question costs the listing, not parsing the catalog snapshot again (2-10 ms, and its
+ * garbage in the daemon's heap). The version is the file's inode, size and times; its only writer
+ * appends to it or replaces it by rename.
+ */
+export class CatalogCache {
+  private last: { key: string; fold: CatalogFold } | undefined;
+
+  constructor(private readonly stateDir: string) {}
+
+  /** The journal's fold as it is now. Callers must not change it. */
+  fold(): CatalogFold {
+    const meta = indexFiles(this.stateDir).meta;
+    const st = statSync(meta, { throwIfNoEntry: false });
+    const key = st ? `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : '';
+    // Folded after the stat: a write in between makes the next question fold again, never miss it.
+    if (this.last?.key !== key) this.last = { key, fold: foldJournal(this.stateDir).fold };
+    return this.last.fold;
+  }
 }
 
 /**
@@ -91,7 +116,9 @@ export function loadSession(stateDir: string, path: string, pending?: Pending): 
       items.set(k + r[2], { k, id: String(r[2]), ts: Number(r[3]), text: String(r[4]) });
     }
   };
-  for (const r of readRows<TextRow>(indexFiles(stateDir).text, [...pathNeedles(path), ...pathNeedles(subDir, true)])) apply(r);
+  // One needle for both (one pass over the journal): the transcript's path without `.jsonl` starts
+  // its own rows' paths and its subagents'; apply() keeps exactly those.
+  for (const r of readRows<TextRow>(indexFiles(stateDir).text, pathNeedles(path.replace(/\.jsonl$/, ''), true))) apply(r);
   for (const r of pending?.text ?? []) apply(r);
   const files = new Map<string, Set<string>>();
   for (const m of touched.values()) {

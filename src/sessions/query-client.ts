@@ -16,10 +16,10 @@ export interface Asked {
 /** Answers are at most a few MB (50 sessions with snippets): anything longer is not an answer. */
 const MAX_ANSWER_BYTES = 64 << 20;
 
-/** A search of tool output (--all-text) is not asked: the daemon never runs one (query-server.ts). */
+/** A large search (--all-text, say) may be answered with its candidates (`scan`): the asker then searches them. */
 export async function askDaemon(stateDir: string, q: SessionsQuery, ctx: { roots: string[]; here: string; jaegerUrl?: string }, timeoutMs: number, why: (reason: string) => void): Promise<Asked | undefined> {
   const path = querySocketPath(stateDir);
-  if ((q.op === 'list' && q.allText) || !existsSync(path)) return undefined;
+  if (!existsSync(path)) return undefined;
   const req: QueryRequest = { v: QUERY_VERSION, q: toWire(q), roots: ctx.roots, here: ctx.here, jaegerUrl: ctx.jaegerUrl };
   const line = await new Promise<string | undefined>((resolve) => {
     let buf = '';
@@ -56,7 +56,8 @@ export async function askDaemon(stateDir: string, q: SessionsQuery, ctx: { roots
     why('another version');
     return undefined;
   }
-  if (r.ok === true && typeof r.pid === 'number' && r.answer?.op === q.op) return { answer: r.answer, pid: r.pid };
+  const op = r.ok === true ? r.answer?.op : undefined;
+  if (r.ok === true && typeof r.pid === 'number' && (op === q.op || (q.op === 'list' && op === 'scan'))) return { answer: r.answer, pid: r.pid };
   // The user's mistake (an unknown id) is the same whoever answers.
   if (r.ok === false && typeof r.userError === 'string') throw new UserError(r.userError);
   why(r.ok === false && typeof r.error === 'string' ? r.error : 'not an answer');

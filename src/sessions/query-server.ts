@@ -33,7 +33,7 @@ const sizeOf = (path: string): number => {
  * left there is a dead daemon's). Undefined when it cannot (a path too long for a Unix socket, an
  * unwritable folder): `ccotel sessions` then reads the index itself, as without a daemon.
  */
-export async function startQueryServer(stateDir: string, roots: readonly string[], handle: (q: SessionsQuery, req: QueryRequest) => SessionsAnswer, log: Logger): Promise<QueryServer | undefined> {
+export async function startQueryServer(stateDir: string, roots: readonly string[], handle: (q: SessionsQuery, req: QueryRequest, large: boolean) => SessionsAnswer, log: Logger): Promise<QueryServer | undefined> {
   const path = querySocketPath(stateDir);
   const mine = [...roots].sort().join('\n');
   const remove = (): void => {
@@ -66,14 +66,15 @@ export async function startQueryServer(stateDir: string, roots: readonly string[
         parsed = undefined;
       }
       if (!parsed) return reply(sock, { v: QUERY_VERSION, ok: false, error: 'not a question this daemon understands' });
-      // A search scans the text journal: only while that is a few tens of ms of work (never the tool
-      // output of --all-text), so the loop that follows sessions and answers scrapes is held no
-      // longer than that. The asking command runs any other search itself.
-      if (parsed.q.op === 'list' && parsed.q.query !== undefined && (parsed.q.allText || sizeOf(indexFiles(stateDir).text) > MAX_SEARCH_BYTES)) return reply(sock, { v: QUERY_VERSION, ok: false, error: 'a search this large is not run in the daemon' });
       // Another set of transcript folders (--claude-dir): not what this daemon indexes.
       if ([...parsed.req.roots].sort().join('\n') !== mine) return reply(sock, { v: QUERY_VERSION, ok: false, error: 'the daemon reads other transcript folders' });
+      // A search scans the text journal here only while that is a few tens of ms of work (never the
+      // tool output of --all-text), so the loop that follows sessions and answers scrapes is held no
+      // longer than that. A larger one is answered with its candidates: the asker searches.
+      const q = parsed.q;
+      const large = q.op === 'list' && q.query !== undefined && (q.allText || sizeOf(indexFiles(stateDir).text) > MAX_SEARCH_BYTES);
       try {
-        reply(sock, { v: QUERY_VERSION, ok: true, pid: process.pid, answer: handle(parsed.q, parsed.req) });
+        reply(sock, { v: QUERY_VERSION, ok: true, pid: process.pid, answer: handle(q, parsed.req, large) });
       } catch (err) {
         if (err instanceof UserError) return reply(sock, { v: QUERY_VERSION, ok: false, userError: err.message });
         log.warn(`sessions query failed: ${(err as Error).message}`);

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import type { SessionsAnswer, SessionsQuery } from './query.js';
 
 export const QUERY_SOCKET = 'query.sock';
-export const QUERY_VERSION = 1;
-/** Questions are a few hundred bytes: anything longer is not a question. */
-export const MAX_REQUEST_BYTES = 64 * 1024;
+export const QUERY_VERSION = 2;
+/** Questions are a few hundred bytes, a `rows` question a path per session shown: anything longer is not a question. */
+export const MAX_REQUEST_BYTES = 4 << 20;
 
 export const querySocketPath = (stateDir: string): string => join(stateDir, QUERY_SOCKET);
 
@@ -40,6 +40,7 @@ export function fromWire(v: unknown): { q: SessionsQuery; req: QueryRequest } | 
   const q = req.q as Record<string, unknown> | null;
   if (typeof q !== 'object' || q === null) return undefined;
   if (q.op === 'show') return typeof q.id === 'string' && q.id.length <= 200 ? { q: { op: 'show', id: q.id }, req } : undefined;
+  if (q.op === 'rows') return Array.isArray(q.paths) && q.paths.every((p) => typeof p === 'string') ? { q: { op: 'rows', paths: q.paths as string[] }, req } : undefined;
   if (q.op !== 'list') return undefined;
   const ms = (x: unknown): x is number | null => x === null || (typeof x === 'number' && Number.isFinite(x));
   const text = (x: unknown): x is string | undefined => x === undefined || typeof x === 'string';

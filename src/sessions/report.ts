@@ -1,17 +1,18 @@
 // `ccotel sessions` answers (list, search, --show) as plain data. The JSON shape is an interface
 // (docs/sessions.md): fields are added, never renamed or removed, within one `schema`.
 import type { SessionSummaries } from '../fold/session-summary.js';
-import { loadCatalog, loadSession, type Pending, type SessionEntry } from './catalog.js';
+import { loadCatalog, loadSession, type CatalogCache, type Pending, type SessionEntry } from './catalog.js';
 import { resumeDirs, resumeLine } from './resume.js';
 import { usdOf } from './summary.js';
-import { matchItems, parseQuery, type Match } from './search.js';
-import { indexJournal, itemsOf, pathsHoldingAll, readJournalBytes, surelyMissing } from './text-scan.js';
-import { indexFiles } from './index-file.js';
+import type { Match } from './search.js';
+import { foundList, searchJournals, searchTerms } from './journal-search.js';
+import { SESSIONS_SCHEMA } from './schema.js';
+import type { TextRow } from './index-file.js';
 import { isTypedPrompt, oneLine } from './prompt-kind.js';
 import { traceIdFor } from '../export/traces/ids.js';
 import { UserError } from '../errors.js';
 
-export const SESSIONS_SCHEMA = 'ccotel.sessions/v1';
+export { SESSIONS_SCHEMA };
 
 export interface SessionsContext {
   stateDir: string;
@@ -23,6 +24,8 @@ export interface SessionsContext {
   /** The directory the command runs in (resume lines skip the cd when it is the session's). */
   here: string;
   jaegerUrl?: string;
+  /** The daemon's: the listing journal folded once per version, not per question. */
+  catalog?: CatalogCache;
 }
 
 export interface Filter {
@@ -58,7 +61,7 @@ export interface SessionsList {
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function candidates(ctx: SessionsContext, f: Filter): { all: SessionEntry[]; kept: SessionEntry[] } {
-  const all = loadCatalog(ctx.stateDir, ctx.pending, ctx.present);
+  const all = loadCatalog(ctx.stateDir, ctx.pending, ctx.present, true, ctx.catalog);
   const kept = all.filter((e) => e.lastTs >= f.startMs && e.firstTs < f.endMs && (f.project === undefined || e.cwd.toLowerCase().includes(f.project.toLowerCase()) || e.folder.toLowerCase().includes(f.project.toLowerCase())));
   return { all, kept };
 }
@@ -87,21 +90,25 @@ function rows(ctx: SessionsContext, all: readonly SessionEntry[], picked: readon
 export function listSessions(ctx: SessionsContext, f: Filter, query?: string, allText = false): SessionsList {
   const { all, kept } = candidates(ctx, f);
   if (query === undefined) return { schema: SESSIONS_SCHEMA, query: null, terms: [], total: kept.length, sessions: rows(ctx, all, kept.slice(0, f.limit)) };
-  const q = parseQuery(query);
-  if (q.terms.length === 0) throw new UserError('the search query is empty; give one or more words, e.g. ccotel sessions "flaky test"');
-  // Which sessions match, from the raw journal (text-scan.ts); only the shown ones are decoded whole.
-  const files = indexFiles(ctx.stateDir);
-  const bytes = (allText ? [files.text, files.out] : [files.text]).map(readJournalBytes);
-  // A term found nowhere (a raw miss in every journal): no session matches, no line pass needed.
-  if (surelyMissing(bytes, q, allText, ctx.pending?.text)) return { schema: SESSIONS_SCHEMA, query, terms: q.terms, total: 0, sessions: [] };
-  const journal = bytes.map(indexJournal);
-  const holding = pathsHoldingAll(journal, q, new Set(kept.map((e) => e.path)), allText, ctx.pending?.text);
-  const hits = kept.filter((e) => holding.has(e.path));
-  const shown = hits.slice(0, f.limit);
-  const texts = itemsOf(journal, new Set(shown.map((e) => e.path)), ctx.pending?.text);
-  const out = rows(ctx, all, shown);
-  out.forEach((r, i) => (r.matches = matchItems(texts.get(shown[i]!.path) ?? [], q, allText) ?? []));
-  return { schema: SESSIONS_SCHEMA, query, terms: q.terms, total: hits.length, sessions: out };
+  const q = searchTerms(query);
+  const found = searchJournals(ctx.stateDir, q, kept.map((e) => e.path), f.limit, allText, ctx.pending?.text);
+  const byPath = new Map(kept.map((e) => [e.path, e]));
+  return foundList(query, q, found, rows(ctx, all, found.shown.map((p) => byPath.get(p)!)));
+}
+
+/**
+ * What a command needs to run a large search itself (query-server.ts): the candidate transcripts in
+ * listing order and the text rows not yet on disk.
+ */
+export function searchCandidates(ctx: SessionsContext, f: Filter): { kept: string[]; pendingText: TextRow[] } {
+  return { kept: candidates(ctx, f).kept.map((e) => e.path), pendingText: [...(ctx.pending?.text ?? [])] };
+}
+
+/** The rows of these transcripts, in this order; one no longer listed is left out. */
+export function rowsOf(ctx: SessionsContext, paths: readonly string[]): SessionRow[] {
+  const all = loadCatalog(ctx.stateDir, ctx.pending, ctx.present, true, ctx.catalog);
+  const byPath = new Map(all.map((e) => [e.path, e]));
+  return rows(ctx, all, paths.flatMap((p) => byPath.get(p) ?? []));
 }
 
 export interface SessionDetail {
@@ -124,7 +131,7 @@ export interface SessionDetail {
 
 /** One session by id or unique id prefix. */
 export function showSession(ctx: SessionsContext, id: string): SessionDetail {
-  const all = loadCatalog(ctx.stateDir, ctx.pending, ctx.present);
+  const all = loadCatalog(ctx.stateDir, ctx.pending, ctx.present, true, ctx.catalog);
   const ids = [...new Set(all.filter((e) => e.sessionId.startsWith(id)).map((e) => e.sessionId))];
   if (ids.length === 0) throw new UserError(`no session id starts with "${id}"; \`ccotel sessions\` lists them`);
   if (ids.length > 1) throw new UserError(`"${id}" is the start of ${ids.length} session ids (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}); give more of it`);

@@ -24,6 +24,8 @@ export class SessionsSink implements EventSink {
   private readonly files: IndexFiles;
   private meta: MetaRow[] = [];
   private text: TextRow[] = [];
+  /** Rows of the append under way (flush). */
+  private readonly writing: { meta: MetaRow[]; text: TextRow[] } = { meta: [], text: [] };
   private readonly compaction: CompactionTrigger;
   /** Paths whose file row this process wrote (with the cwd it named). */
   private readonly known = new Map<string, string>();
@@ -95,6 +97,7 @@ export class SessionsSink implements EventSink {
     // so writing one twice changes nothing).
     const text = this.text;
     this.text = [];
+    this.writing.text = text;
     try {
       // Tool output goes to its own journal (most of the bytes; only --all-text reads it); X rows to both.
       await appendRowsAsync(this.files.out, text.filter((r) => r[0] === 'o' || r[0] === 'X'));
@@ -102,14 +105,19 @@ export class SessionsSink implements EventSink {
     } catch (err) {
       this.text = [...text, ...this.text];
       throw err;
+    } finally {
+      this.writing.text = [];
     }
     const meta = this.meta;
     this.meta = [];
+    this.writing.meta = meta;
     try {
       await appendRowsAsync(this.files.meta, meta);
     } catch (err) {
       this.meta = [...meta, ...this.meta];
       throw err;
+    } finally {
+      this.writing.meta = [];
     }
     // Every row this process holds is on disk: the journals may be rewritten now. A compaction that
     // fails (a full disk) leaves the journals as they were; it is only a saving, never worth a commit.
@@ -130,6 +138,9 @@ export class SessionsSink implements EventSink {
 
   /** Rows not on disk (a read-only reader's view of what the owner has not yet written). */
   pending(): { meta: readonly MetaRow[]; text: readonly TextRow[] } {
-    return { meta: this.meta, text: this.text };
+    // Rows being appended count as pending until the append is done: a question asked meanwhile
+    // may find part of them on disk, or none (a row read twice changes nothing: rows are keyed).
+    const { meta, text } = this.writing;
+    return { meta: meta.length > 0 ? [...meta, ...this.meta] : this.meta, text: text.length > 0 ? [...text, ...this.text] : this.text };
   }
 }

@@ -134,9 +134,11 @@ variables, e.g.:
     // Caught up: `ccotel sessions` may now ask this process instead of reading the index itself.
     const { startQueryServer } = await import('../../sessions/query-server.js');
     const { answer } = await import('../../sessions/query.js');
+    const { CatalogCache } = await import('../../sessions/catalog.js');
     const present = session.present(); // files gone since are not listed
     const roots = existingProjectDirs(settings.roots);
-    queries = await startQueryServer(settings.stateDir, roots, (q, req) => answer({ stateDir: settings.stateDir, totals: session.fold.sessions, present, pending: sessionsIndex.pending(), here: req.here, jaegerUrl: req.jaegerUrl }, q), log);
+    const catalog = new CatalogCache(settings.stateDir);
+    queries = await startQueryServer(settings.stateDir, roots, (q, req, large) => answer({ stateDir: settings.stateDir, totals: session.fold.sessions, present, pending: sessionsIndex.pending(), here: req.here, jaegerUrl: req.jaegerUrl, catalog }, q, large), log);
     if (stopping) await queries?.close();
     await new Promise<void>(() => {}); // until a signal
   });

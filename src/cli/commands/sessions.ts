@@ -70,9 +70,24 @@ Examples:
 
 async function askRunningDaemon(settings: Located, q: SessionsQuery, log: Logger): Promise<SessionsAnswer | undefined> {
   const ctx = { roots: existingProjectDirs(settings.roots), here: process.cwd(), jaegerUrl: settings.config.jaeger?.url };
-  const asked = await askDaemon(settings.stateDir, q, ctx, ASK_TIMEOUT_MS, (why) => log.debug(`not asking the running ccotel (${why}): reading the index here`));
-  if (asked) log.debug(`answered by the running ccotel (pid ${asked.pid})`);
-  return asked?.answer;
+  const why = (reason: string): void => log.debug(`not asking the running ccotel (${reason}): reading the index here`);
+  const asked = await askDaemon(settings.stateDir, q, ctx, ASK_TIMEOUT_MS, why);
+  if (asked?.answer.op === 'scan' && q.op === 'list' && q.query !== undefined) {
+    // A large search: the daemon named its candidates in order; the journals are searched here,
+    // then it gives the rows of the sessions found.
+    const { searchJournals, searchTerms, foundList } = await import('../../sessions/journal-search.js');
+    const terms = searchTerms(q.query);
+    const found = searchJournals(settings.stateDir, terms, asked.answer.kept, q.limit, q.allText, asked.answer.pendingText);
+    const rows = found.shown.length === 0 ? { answer: { op: 'rows' as const, rows: [] }, pid: asked.pid } : await askDaemon(settings.stateDir, { op: 'rows', paths: found.shown }, ctx, ASK_TIMEOUT_MS, why);
+    if (rows?.answer.op !== 'rows') return undefined;
+    log.debug(`searched here, in the order the running ccotel gave (pid ${asked.pid})`);
+    return { op: 'list', list: foundList(q.query, terms, found, rows.answer.rows) };
+  }
+  if (asked?.answer.op === 'list' || asked?.answer.op === 'show') {
+    log.debug(`answered by the running ccotel (pid ${asked.pid})`);
+    return asked.answer;
+  }
+  return undefined;
 }
 
 /** Without a daemon to ask: catch the index up with the transcripts, then answer from it. */
@@ -100,5 +115,6 @@ async function readIndex(o: SessionsOptions, q: SessionsQuery, log: Logger): Pro
 function print(a: SessionsAnswer, json: boolean, timezone: string): void {
   const render = { timezone, color: process.stdout.isTTY === true && !process.env.NO_COLOR };
   if (a.op === 'show') process.stdout.write(json ? JSON.stringify(a.detail, null, 2) + '\n' : renderShow(a.detail, render));
-  else process.stdout.write(json ? JSON.stringify(a.list, null, 2) + '\n' : renderList(a.list, render));
+  else if (a.op === 'list') process.stdout.write(json ? JSON.stringify(a.list, null, 2) + '\n' : renderList(a.list, render));
+  else throw new Error(`not an answer to print: ${a.op}`);
 }
