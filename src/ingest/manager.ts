@@ -36,10 +36,13 @@ export interface IngestCounters {
 
 export type ProgressFn = (done: number, total: number) => void;
 
-// How much work a kill may lose at most while reading history: half a second, or 32 MB when
+// How much work a kill may lose at most while reading history: half a second, or some MB when
 // reading faster than that. A commit of a large history costs ~10-20 ms (ledger and state.json
-// written and fsynced): at 8 MB a cold read of 442 MB made 52 of them, ~0.9 s of its ~4.5 s.
-const COMMIT_EVERY_BYTES = 32 << 20;
+// written and fsynced): at 8 MB a cold \`stats\` of 442 MB made 52 of them, ~0.9 s of its ~4.5 s;
+// without sinks (stats) 32 MB. Sinks hold their output (spans, index rows) until a commit flushes
+// it: with them, 32 MB raised a backfill's peak RSS by 25-30 MB, so they keep 8 MB.
+const COMMIT_EVERY_BYTES = 8 << 20;
+const COMMIT_EVERY_BYTES_WITHOUT_SINKS = 32 << 20;
 const COMMIT_EVERY_MS = 500;
 
 // CCOTEL_WORKERS=1: a worker thread reads and normalizes the next files while this thread applies
@@ -79,6 +82,7 @@ export class IngestManager {
   private stopping = false;
   /** Subagent transcripts whose meta file named their type (read once). */
   private readonly metaRead = new Set<string>();
+  private readonly commitEveryBytes: number;
   /** During syncAll: files with a bad line named so far, and those only counted. */
   private badFiles: { shown: number; hidden: number } | undefined;
 
@@ -91,6 +95,7 @@ export class IngestManager {
     const text = sinks.some((s) => s.wantsText === true);
     this.readerOpts = { ...(opts.reader ?? DEFAULT_READER_OPTIONS), text };
     this.reader = new FileReader(log, this.readerOpts);
+    this.commitEveryBytes = sinks.length > 0 ? COMMIT_EVERY_BYTES : COMMIT_EVERY_BYTES_WITHOUT_SINKS;
     for (const s of sinks) s.restore?.(store.sinks[s.name]);
   }
 
@@ -131,7 +136,7 @@ export class IngestManager {
         progress?.(done, total);
         // Checkpoint every few MB or half second, so a killed run keeps its progress
         // (per file would rewrite state.json once per file: quadratic on large histories).
-        if (done - committedAt.bytes >= COMMIT_EVERY_BYTES || Date.now() - committedAt.time >= COMMIT_EVERY_MS) {
+        if (done - committedAt.bytes >= this.commitEveryBytes || Date.now() - committedAt.time >= COMMIT_EVERY_MS) {
           await this.commit({ bulk: true });
           committedAt = { bytes: done, time: Date.now() };
         }
