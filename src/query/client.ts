@@ -20,10 +20,10 @@ const MAX_ANSWER_BYTES = 64 << 20;
  * Sends `q` and returns the answer when its op is one of `ops` (the asker checks the rest of its
  * shape: a daemon of this version wrote it).
  */
-export async function askDaemon<A extends { op: string }>(stateDir: string, q: QueryRequest['q'], ctx: { roots: string[]; here: string }, ops: readonly string[], timeoutMs: number, why: (reason: string) => void): Promise<Asked<A> | undefined> {
+export async function askDaemon<A extends { op: string }>(stateDir: string, q: { op: string }, ctx: { roots: string[]; here: string }, ops: readonly string[], timeoutMs: number, why: (reason: string) => void): Promise<Asked<A> | undefined> {
   const path = querySocketPath(stateDir);
   if (!existsSync(path)) return undefined;
-  const req: QueryRequest = { v: QUERY_VERSION, q, roots: ctx.roots, here: ctx.here };
+  const req: QueryRequest = { v: QUERY_VERSION, q: q as QueryRequest['q'], roots: ctx.roots, here: ctx.here };
   const line = await new Promise<string | undefined>((resolve) => {
     let buf = '';
     let done = false;

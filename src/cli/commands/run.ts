@@ -131,7 +131,7 @@ variables, e.g.:
     await pipeline.metrics.warm().catch(() => {});
     const { settled } = await session.follow({ tickMs: 250, rescanMs: 30_000 });
     heapForFollowing(settled);
-    // Caught up: `ccotel sessions` may now ask this process instead of reading the index itself.
+    // Caught up: `ccotel sessions` and `stats` may now ask this process instead of reading the state.
     const { startQueryServer } = await import('../../query/server.js');
     const { answerWire } = await import('../../sessions/query.js');
     const { answerStats } = await import('../../stats/query.js');

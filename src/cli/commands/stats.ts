@@ -89,7 +89,7 @@ async function fromRunningDaemon(o: StatsOptions, log: Logger): Promise<boolean>
   const now = Date.now();
   const q = statsQuestion(resolveRange(o, now, located.timezone), located.timezone, o.project, pricer.fingerprint, now);
   const why = (reason: string): void => log.debug(`not asking the running ccotel (${reason}): reading the state here`);
-  const asked = await askDaemon<StatsAnswer>(located.stateDir, { ...q }, { roots: existingProjectDirs(located.roots), here: process.cwd() }, ['stats'], ASK_TIMEOUT_MS, why);
+  const asked = await askDaemon<StatsAnswer>(located.stateDir, q, { roots: existingProjectDirs(located.roots), here: process.cwd() }, ['stats'], ASK_TIMEOUT_MS, why);
   if (!asked) return false;
   if (flatRate) log.warn('CLAUDE_RATE_INPUT/CLAUDE_RATE_OUTPUT set: costs use that flat rate for every model');
   log.debug(`answered by the running ccotel (pid ${asked.pid})`);
