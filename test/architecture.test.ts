@@ -16,6 +16,7 @@ const ALLOWED: Record<string, string[]> = {
   [TOP]: [],
   calendar: [],
   detection: [],
+  query: [],
   model: ['detection'],
   pricing: ['model'],
   sources: ['model'],
@@ -23,13 +24,13 @@ const ALLOWED: Record<string, string[]> = {
   config: ['calendar', 'detection', 'pricing', 'sources'],
   ingest: ['model', 'sources', 'state', 'config', 'fold'],
   fold: ['calendar', 'model', 'pricing', 'state'],
-  stats: ['calendar', 'fold', 'model', 'pricing', 'sources', 'state'],
+  stats: ['calendar', 'fold', 'model', 'pricing', 'query', 'sources', 'state'],
   export: ['calendar', 'config', 'detection', 'fold', 'model', 'pricing', 'state'],
   hooks: ['config', 'sources', 'state', 'model'],
   audit: ['calendar', 'detection', 'model', 'state'],
   budget: ['calendar', 'config', 'fold', 'state'],
   activity: ['calendar', 'config', 'model', 'sources', 'state'],
-  sessions: ['calendar', 'export', 'fold', 'model', 'pricing', 'state'],
+  sessions: ['calendar', 'export', 'fold', 'model', 'pricing', 'query', 'state'],
   cli: ['*'],
 };
 

@@ -79,9 +79,24 @@ describe('one state directory shared by stats, backfill and run', () => {
     const d = spawnCli(['run', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC', '--log-format', 'text', '--session-idle', '1s'], col);
     await waitFor(async () => (output(d).includes('following live sessions') ? true : undefined), { timeoutMs: 60_000, what: 'daemon following' });
 
-    const { report, stderr } = await runStats(root, state);
-    expect(stderr).toContain('in use by a running ccotel');
+    // The daemon answers from the fold it keeps current: the generator's totals, no state read here.
+    const { report, stderr } = await runStats(root, state, ['--log-level', 'debug']);
+    expect(stderr).toContain(`answered by the running ccotel (pid ${d.child.pid})`);
+    expect(stderr).not.toContain('in use by a running ccotel');
     expect(reportDiffs(report, exp)).toEqual([]);
+    // What its aggregates cannot answer exactly, the command reads itself (read-only beside it):
+    // another price table (tokens are the same, costs are the config's) ...
+    const config = join(await tempDir('config'), 'ccotel.yaml');
+    writeFileSync(config, 'pricing:\n  claude-sonnet-4-5:\n    input: 1\n    output: 1\n    cacheWrite: 1\n    cacheRead: 1\n');
+    const repriced = await runStats(root, state, ['--log-level', 'debug', '--config', config]);
+    expect(repriced.stderr).toContain('not asking the running ccotel (the daemon prices calls with another table)');
+    expect(repriced.stderr).toContain('in use by a running ccotel');
+    expect(repriced.report.tokens).toEqual(report.tokens);
+    expect(repriced.report.costUSD).not.toBe(report.costUSD);
+    // ... and a range off its 15-minute grid (a zone whose old offset was -0:44:30).
+    const offGrid = await runStats(root, state, ['--log-level', 'debug', '--since', '1960-01-01', '--timezone', 'Africa/Monrovia']);
+    expect(offGrid.stderr).toContain("not asking the running ccotel (the range is off the daemon's 15-minute aggregates)");
+    expect(reportDiffs(offGrid.report, exp)).toEqual([]);
     expect(d.child.exitCode, output(d)).toBeNull();
 
     // The daemon still owns the state and exports everything.

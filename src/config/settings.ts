@@ -1,7 +1,7 @@
 // The settings in effect for one command: where things are (locate.ts), prices and the
 // sensitive-action rules, resolved once (flags > environment > config file > defaults).
-import { Pricer } from '../pricing/cost.js';
-import { priceTable } from './config.js';
+import type { Pricer } from '../pricing/cost.js';
+import { pricesFor } from './prices.js';
 import { loadConfigFile } from './rules.js';
 import { locate, type Located } from './locate.js';
 import { createDetector, type Detector, type RuleConfig } from '../detection/engine.js';
@@ -24,11 +24,9 @@ export function loadSettings(o: CommonOptions, env: NodeJS.ProcessEnv = process.
   const { detection, config } = file;
   // Redaction runs deep in the model (no settings there): the user's patterns are set once, here.
   configureRedaction(detection.redaction);
-  const { table, flatRate } = priceTable(config, env);
   return {
     ...locate(o, env, file),
-    pricer: new Pricer(table, { prefixKeys: new Set(Object.keys(config.pricing ?? {})) }),
-    flatRate,
+    ...pricesFor(config, env),
     detector: createDetector(detection.rules),
     rules: detection.rules,
   };

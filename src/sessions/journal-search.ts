@@ -1,6 +1,6 @@
 // A search over the raw text journals (text-scan.ts): which candidate transcripts hold every term,
 // and the matching items of the first few. Run by whoever holds the candidates' order: the
-// daemon for small searches, or the asking command for large ones (query-server.ts), which the
+// daemon for small searches, or the asking command for large ones (sessions/query.ts), which the
 // daemon hands the candidates and the rows it has not yet written.
 import type { TextRow } from './index-file.js';
 import { indexFiles } from './index-file.js';

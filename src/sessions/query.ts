@@ -1,8 +1,11 @@
 // One `ccotel sessions` question and its answer, the same whether this process reads the index
-// itself or asks the running daemon (query-server.ts), which has it in memory and up to date.
+// itself or asks the running daemon (query/server.ts), which has it in memory and up to date.
+import { statSync } from 'node:fs';
 import { listSessions, rowsOf, searchCandidates, showSession, type SessionDetail, type SessionRow, type SessionsContext, type SessionsList } from './report.js';
 import { searchTerms } from './journal-search.js';
-import type { TextRow } from './index-file.js';
+import { indexFiles, type TextRow } from './index-file.js';
+import { fromWire } from './query-wire.js';
+import { Declined, NOT_A_QUESTION } from '../query/wire.js';
 
 export type SessionsQuery =
   | { op: 'list'; limit: number; project?: string; startMs: number; endMs: number; query?: string; allText: boolean }
@@ -19,7 +22,7 @@ export type SessionsAnswer =
 
 /**
  * Answers from the index (throws a UserError for a user's mistake, e.g. an unknown id). A search
- * that is `large` is answered with its candidates for the asker to run (query-server.ts).
+ * that is `large` is answered with its candidates for the asker to run (answerWire).
  */
 export function answer(ctx: SessionsContext, q: SessionsQuery, large = false): SessionsAnswer {
   if (q.op === 'show') return { op: 'show', detail: showSession(ctx, q.id) };
@@ -30,4 +33,24 @@ export function answer(ctx: SessionsContext, q: SessionsQuery, large = false): S
     return { op: 'scan', ...searchCandidates(ctx, f) };
   }
   return { op: 'list', list: listSessions(ctx, f, q.query, q.allText) };
+}
+
+/** The text journal a search may scan in the daemon: ~16 MB is ~50 ms (7 MB took ~20-30 ms). */
+const MAX_SEARCH_BYTES = 16 << 20;
+
+const sizeOf = (path: string): number => statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+
+/**
+ * A question from the query socket, answered by the daemon. A search scans the text journal there
+ * only while that is a few tens of ms of work (never the tool output of --all-text), so the loop
+ * that follows sessions and answers scrapes is held no longer than that; a larger one is answered
+ * with its candidates, and the asker searches.
+ */
+export function answerWire(raw: Record<string, unknown>, ctxFor: (jaegerUrl: string | undefined) => SessionsContext): SessionsAnswer {
+  const parsed = fromWire(raw);
+  if (!parsed) throw new Declined(NOT_A_QUESTION);
+  const ctx = ctxFor(parsed.jaegerUrl);
+  const q = parsed.q;
+  const large = q.op === 'list' && q.query !== undefined && (q.allText || sizeOf(indexFiles(ctx.stateDir).text) > MAX_SEARCH_BYTES);
+  return answer(ctx, q, large);
 }

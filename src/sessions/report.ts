@@ -97,7 +97,7 @@ export function listSessions(ctx: SessionsContext, f: Filter, query?: string, al
 }
 
 /**
- * What a command needs to run a large search itself (query-server.ts): the candidate transcripts in
+ * What a command needs to run a large search itself (answerWire in query.ts): the candidate transcripts in
  * listing order and the text rows not yet on disk.
  */
 export function searchCandidates(ctx: SessionsContext, f: Filter): { kept: string[]; pendingText: TextRow[] } {

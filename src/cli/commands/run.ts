@@ -1,6 +1,6 @@
 // `ccotel run`: the daemon. Backfills what the state has not seen, then follows live sessions.
 import type { Command } from 'commander';
-import type { QueryServer } from '../../sessions/query-server.js';
+import type { QueryServer } from '../../query/server.js';
 import { ledgerToolLookup } from '../../export/traces/tool-lookup.js';
 import { createLogger } from '../../log.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
@@ -131,14 +131,18 @@ variables, e.g.:
     await pipeline.metrics.warm().catch(() => {});
     const { settled } = await session.follow({ tickMs: 250, rescanMs: 30_000 });
     heapForFollowing(settled);
-    // Caught up: `ccotel sessions` may now ask this process instead of reading the index itself.
-    const { startQueryServer } = await import('../../sessions/query-server.js');
-    const { answer } = await import('../../sessions/query.js');
+    // Caught up: `ccotel sessions` and `stats` may now ask this process instead of reading the state.
+    const { startQueryServer } = await import('../../query/server.js');
+    const { answerWire } = await import('../../sessions/query.js');
+    const { answerStats } = await import('../../stats/query.js');
     const { CatalogCache } = await import('../../sessions/catalog.js');
     const present = session.present(); // files gone since are not listed
     const roots = existingProjectDirs(settings.roots);
     const catalog = new CatalogCache(settings.stateDir);
-    queries = await startQueryServer(settings.stateDir, roots, (q, req, large) => answer({ stateDir: settings.stateDir, totals: session.fold.sessions, present, pending: sessionsIndex.pending(), here: req.here, jaegerUrl: req.jaegerUrl, catalog }, q, large), log);
+    queries = await startQueryServer(settings.stateDir, roots, (req) => {
+      if (req.q.op === 'stats') return answerStats(req.q, { fold: session.fold, checkpoints: session.store.files, present });
+      return answerWire(req.q, (jaegerUrl) => ({ stateDir: settings.stateDir, totals: session.fold.sessions, present, pending: sessionsIndex.pending(), here: req.here, jaegerUrl, catalog }));
+    }, log);
     if (stopping) await queries?.close();
     await new Promise<void>(() => {}); // until a signal
   });

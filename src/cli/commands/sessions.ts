@@ -1,6 +1,6 @@
 // `ccotel sessions`: list, search and show past sessions from the sessions index (docs/sessions.md),
 // which the same checkpointed reader keeps current. A running daemon answers from memory
-// (sessions/query-server.ts); otherwise this command catches the index up and asks it. What only
+// (query/server.ts); otherwise this command catches the index up and asks it. What only
 // that second path needs loads only there.
 import type { Command } from 'commander';
 import { checkTimeZone } from '../../calendar/time-range.js';
@@ -11,7 +11,8 @@ import { locate, type Located } from '../../config/locate.js';
 import { sessionRange } from '../../sessions/days.js';
 import { renderList, renderShow } from '../../sessions/render.js';
 import type { SessionsAnswer, SessionsQuery } from '../../sessions/query.js';
-import { askDaemon } from '../../sessions/query-client.js';
+import { askDaemon } from '../../query/client.js';
+import { toWire } from '../../sessions/query-wire.js';
 import { existingProjectDirs } from '../../sources/roots.js';
 
 /** How long to wait for the daemon (busy with a large commit, say) before reading the index here. */
@@ -69,16 +70,17 @@ Examples:
 }
 
 async function askRunningDaemon(settings: Located, q: SessionsQuery, log: Logger): Promise<SessionsAnswer | undefined> {
-  const ctx = { roots: existingProjectDirs(settings.roots), here: process.cwd(), jaegerUrl: settings.config.jaeger?.url };
+  const ctx = { roots: existingProjectDirs(settings.roots), here: process.cwd() };
+  const jaegerUrl = settings.config.jaeger?.url;
   const why = (reason: string): void => log.debug(`not asking the running ccotel (${reason}): reading the index here`);
-  const asked = await askDaemon(settings.stateDir, q, ctx, ASK_TIMEOUT_MS, why);
+  const asked = await askDaemon<SessionsAnswer>(settings.stateDir, toWire(q, jaegerUrl), ctx, q.op === 'list' ? ['list', 'scan'] : [q.op], ASK_TIMEOUT_MS, why);
   if (asked?.answer.op === 'scan' && q.op === 'list' && q.query !== undefined) {
     // A large search: the daemon named its candidates in order; the journals are searched here,
     // then it gives the rows of the sessions found.
     const { searchJournals, searchTerms, foundList } = await import('../../sessions/journal-search.js');
     const terms = searchTerms(q.query);
     const found = searchJournals(settings.stateDir, terms, asked.answer.kept, q.limit, q.allText, asked.answer.pendingText);
-    const rows = found.shown.length === 0 ? { answer: { op: 'rows' as const, rows: [] }, pid: asked.pid } : await askDaemon(settings.stateDir, { op: 'rows', paths: found.shown }, ctx, ASK_TIMEOUT_MS, why);
+    const rows = found.shown.length === 0 ? { answer: { op: 'rows' as const, rows: [] }, pid: asked.pid } : await askDaemon<SessionsAnswer>(settings.stateDir, toWire({ op: 'rows', paths: found.shown }, jaegerUrl), ctx, ['rows'], ASK_TIMEOUT_MS, why);
     if (rows?.answer.op !== 'rows') return undefined;
     log.debug(`searched here, in the order the running ccotel gave (pid ${asked.pid})`);
     return { op: 'list', list: foundList(q.query, terms, found, rows.answer.rows) };

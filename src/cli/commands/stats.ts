@@ -1,14 +1,19 @@
-// `ccotel stats`: local cost and activity report (no collector involved).
+// `ccotel stats`: local cost and activity report (no collector involved). A running daemon answers
+// it from the fold it keeps current (stats/query.ts); otherwise this command catches up and reports.
 import type { Command } from 'commander';
-import { buildReport } from '../../stats/report.js';
 import { renderStats } from '../../stats/render.js';
-import { inputSummary } from '../../stats/input-summary.js';
-import { emptyRangeHint } from '../../stats/empty-range-hint.js';
 import { checkTimeZone, resolveRange } from '../../calendar/time-range.js';
-import { createLogger } from '../../log.js';
+import { createLogger, type Logger } from '../../log.js';
 import { addCommonOptions, type GlobalOptions, logLevelOf } from '../options.js';
-import { IngestSession } from '../../ingest/session.js';
-import { syncWithProgress } from '../progress.js';
+import { locate } from '../../config/locate.js';
+import { pricesFor } from '../../config/prices.js';
+import { existingProjectDirs } from '../../sources/roots.js';
+import { askDaemon } from '../../query/client.js';
+import { statsQuestion, type StatsAnswer } from '../../stats/question.js';
+import type { StatsReport } from '../../stats/report.js';
+
+/** How long to wait for the daemon (busy with a large commit, say) before reading the state here. */
+const ASK_TIMEOUT_MS = 2_000;
 
 interface StatsOptions extends GlobalOptions {
   range?: string;
@@ -41,20 +46,53 @@ Examples:
     // Every flag is checked before anything is read or saved.
     if (o.timezone) checkTimeZone(o.timezone);
     resolveRange(o, Date.now(), o.timezone ?? 'UTC');
+    if (!o.resetState && (await fromRunningDaemon(o, log))) return;
+    // The local read: what only it needs loads only here.
+    const [{ IngestSession }, { syncWithProgress }, { buildReport }, { inputSummary }, { emptyRangeHint }] = await Promise.all([
+      import('../../ingest/session.js'),
+      import('../progress.js'),
+      import('../../stats/report.js'),
+      import('../../stats/input-summary.js'),
+      import('../../stats/empty-range-hint.js'),
+    ]);
     const session = await IngestSession.open(o, log, { allowReadOnly: true });
     try {
       await syncWithProgress(session);
       const { settings, store } = session;
       const now = Date.now();
       const range = resolveRange(o, now, settings.timezone);
-      const report = buildReport(session.fold, { range, timezone: settings.timezone, project: o.project }, inputSummary(session.files, store.files, session.fold), () => store.ledger);
-      process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderStats(report));
-      // On stderr: scripts reading --json get the report alone.
+      const report = buildReport(session.fold, { range, timezone: settings.timezone, project: o.project }, inputSummary(session.files.map((f) => f.path), store.files, session.fold), () => store.ledger);
       const empty = report.requests + report.apiErrors + report.operations + report.prompts === 0;
-      const hint = empty ? emptyRangeHint(session.fold.sessions, range, now, settings.timezone, o.project) : undefined;
-      if (hint) log.info(hint);
+      print(report, o, log, empty ? emptyRangeHint(session.fold.sessions, range, now, settings.timezone, o.project) : undefined);
     } finally {
       await session.close();
     }
   });
+}
+
+function print(report: StatsReport, o: StatsOptions, log: Logger, hint: string | undefined): void {
+  process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderStats(report));
+  // On stderr: scripts reading --json get the report alone.
+  if (hint) log.info(hint);
+}
+
+/**
+ * Beside a running daemon: its report, from the fold it keeps current, without walking the
+ * transcripts or loading the state. False when there is none to ask or it declines (other prices,
+ * a range off its 15-minute grid, other folders): the command then reads the state itself.
+ */
+async function fromRunningDaemon(o: StatsOptions, log: Logger): Promise<boolean> {
+  const located = locate(o);
+  // A folder the user named that does not exist is reported by the local read, as always.
+  if (located.roots.some((r) => !r.exists && r.source !== 'default')) return false;
+  const { pricer, flatRate } = pricesFor(located.config);
+  const now = Date.now();
+  const q = statsQuestion(resolveRange(o, now, located.timezone), located.timezone, o.project, pricer.fingerprint, now);
+  const why = (reason: string): void => log.debug(`not asking the running ccotel (${reason}): reading the state here`);
+  const asked = await askDaemon<StatsAnswer>(located.stateDir, q, { roots: existingProjectDirs(located.roots), here: process.cwd() }, ['stats'], ASK_TIMEOUT_MS, why);
+  if (!asked) return false;
+  if (flatRate) log.warn('CLAUDE_RATE_INPUT/CLAUDE_RATE_OUTPUT set: costs use that flat rate for every model');
+  log.debug(`answered by the running ccotel (pid ${asked.pid})`);
+  print(asked.answer.report, o, log, asked.answer.hint);
+  return true;
 }

@@ -1,14 +1,14 @@
-// `ccotel sessions` asks the running daemon first (query-server.ts): an answer in a few ms, without
-// walking the transcripts or loading the state. No socket, no daemon behind it, another version,
-// a slow or odd answer: undefined, and the command reads the index itself.
+// A command asks the running daemon first (server.ts): an answer in a few ms, without walking the
+// transcripts or loading the state. No socket, no daemon behind it, another version, a slow or odd
+// answer, or a question the daemon declines: undefined (with the reason), and the command reads
+// the state itself. The user's mistake (an unknown session id) is the same one line either way.
 import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { UserError } from '../errors.js';
-import type { SessionsAnswer, SessionsQuery } from './query.js';
-import { QUERY_VERSION, querySocketPath, toWire, type QueryRequest, type QueryResponse } from './query-socket.js';
+import { QUERY_VERSION, querySocketPath, type QueryRequest, type QueryResponse } from './wire.js';
 
-export interface Asked {
-  answer: SessionsAnswer;
+export interface Asked<A> {
+  answer: A;
   /** The daemon that answered. */
   pid: number;
 }
@@ -16,11 +16,14 @@ export interface Asked {
 /** Answers are at most a few MB (50 sessions with snippets): anything longer is not an answer. */
 const MAX_ANSWER_BYTES = 64 << 20;
 
-/** A large search (--all-text, say) may be answered with its candidates (`scan`): the asker then searches them. */
-export async function askDaemon(stateDir: string, q: SessionsQuery, ctx: { roots: string[]; here: string; jaegerUrl?: string }, timeoutMs: number, why: (reason: string) => void): Promise<Asked | undefined> {
+/**
+ * Sends `q` and returns the answer when its op is one of `ops` (the asker checks the rest of its
+ * shape: a daemon of this version wrote it).
+ */
+export async function askDaemon<A extends { op: string }>(stateDir: string, q: { op: string }, ctx: { roots: string[]; here: string }, ops: readonly string[], timeoutMs: number, why: (reason: string) => void): Promise<Asked<A> | undefined> {
   const path = querySocketPath(stateDir);
   if (!existsSync(path)) return undefined;
-  const req: QueryRequest = { v: QUERY_VERSION, q: toWire(q), roots: ctx.roots, here: ctx.here, jaegerUrl: ctx.jaegerUrl };
+  const req: QueryRequest = { v: QUERY_VERSION, q: q as QueryRequest['q'], roots: ctx.roots, here: ctx.here };
   const line = await new Promise<string | undefined>((resolve) => {
     let buf = '';
     let done = false;
@@ -56,9 +59,7 @@ export async function askDaemon(stateDir: string, q: SessionsQuery, ctx: { roots
     why('another version');
     return undefined;
   }
-  const op = r.ok === true ? r.answer?.op : undefined;
-  if (r.ok === true && typeof r.pid === 'number' && (op === q.op || (q.op === 'list' && op === 'scan'))) return { answer: r.answer, pid: r.pid };
-  // The user's mistake (an unknown id) is the same whoever answers.
+  if (r.ok === true && typeof r.pid === 'number' && ops.includes(r.answer?.op)) return { answer: r.answer as A, pid: r.pid };
   if (r.ok === false && typeof r.userError === 'string') throw new UserError(r.userError);
   why(r.ok === false && typeof r.error === 'string' ? r.error : 'not an answer');
   return undefined;
