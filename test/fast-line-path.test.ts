@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeLine } from '../src/model/normalize.js';
-import { lineText, utf16Length, utf8Of } from '../src/model/line-text.js';
+import { countUtf16, lineText, utf16Length, utf8Of } from '../src/model/line-text.js';
 import type { ModelEvent } from '../src/model/events.js';
 import { generateHistory, listJsonl } from './support/history-generator.js';
 
@@ -17,24 +17,31 @@ const strict = new TextDecoder('utf-8', { fatal: true });
 /** The plain path: what the reader did before the fast path. */
 function plain(bytes: Buffer): string {
   const events: ModelEvent[] = [];
+  const withText: ModelEvent[] = [];
   try {
-    normalizeLine(JSON.parse(strict.decode(bytes)), hints, 'k', events);
+    const line = JSON.parse(strict.decode(bytes));
+    normalizeLine(line, hints, 'k', events);
+    // With the sessions index's text too (prompts, answers, tool output: decoded, cut, redacted).
+    normalizeLine(line, hints, 'k', withText, false, true);
   } catch {
     return 'malformed';
   }
-  return JSON.stringify(events);
+  return JSON.stringify([events, withText]);
 }
 
 function fast(bytes: Buffer): string {
   const events: ModelEvent[] = [];
+  const withText: ModelEvent[] = [];
   try {
     const t = lineText(bytes, 0, bytes.length);
     if (t === null) throw new Error('invalid UTF-8');
-    normalizeLine(JSON.parse(t.text), hints, 'k', events, t.bytes);
+    const line = JSON.parse(t.text);
+    normalizeLine(line, hints, 'k', events, t.bytes);
+    normalizeLine(line, hints, 'k', withText, t.bytes, true);
   } catch {
     return 'malformed';
   }
-  return JSON.stringify(events);
+  return JSON.stringify([events, withText]);
 }
 
 function linesOf(file: string): Buffer[] {
@@ -115,6 +122,21 @@ describe('fast line path', () => {
     ['progress line whose string does not close', hook.slice(0, -3)],
     ['two objects on one line', hook + hook],
     ['not an object', '["progress"]'],
+    // Tool output and prompts longer than what the index keeps: the decode of a first piece must
+    // give the same kept text as the decode of the whole budget (whitespace, 4-byte characters and
+    // non-ASCII runs around the cut, leading whitespace, text just past the first piece).
+    ...[3000, 3040, 3048, 3060, 3826, 3830, 5000, 12_500].flatMap((n): Array<[string, string]> => [
+      [`tool output of ${n} characters ending in non-ASCII`, J({ ...base, type: 'user', uuid: `ul${n}`, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `t${n}`, content: '→ line\n'.repeat(Math.ceil(n / 7)).slice(0, n) + 'é😀' }] } })],
+      [`tool output of ${n} characters with whitespace at the cut`, J({ ...base, type: 'user', uuid: `uw${n}`, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `w${n}`, content: '  \n ' + 'ü'.repeat(n - 200) + ' '.repeat(400) + '😀x' }] } })],
+      [`tool output of ${n} 4-byte characters`, J({ ...base, type: 'user', uuid: `u4${n}`, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `f${n}`, content: [{ type: 'text', text: '😀'.repeat(n) }, { type: 'text', text: 'tail ü' }] }] } })],
+      [`prompt of ${n} characters`, J({ ...base, type: 'user', uuid: `up${n}`, message: { role: 'user', content: '\n\t' + 'naïve '.repeat(Math.ceil(n / 6)) + ' \u00a0 ' + 'Z'.repeat(n) } })],
+    ]),
+    // A secret straddling the kept length, running past what a too-short piece would decode: only
+    // a window of the whole budget redacts it (else its start would be kept).
+    ...[990, 995, 1020].map((at): [string, string] => [
+      `a long token at ${at} characters of 2-byte text`,
+      J({ ...base, type: 'user', uuid: `us${at}`, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `s${at}`, content: 'é'.repeat(at) + ' ' + 'eyJ' + 'A'.repeat(1200) + '.' + 'B'.repeat(700) + '.' + 'C'.repeat(20) + ' end' }] } }),
+    ]),
     ['a top-level type given twice', J({ ...base, type: 'progress' }).replace('}', ',"type":"user","uuid":"u9","message":{"role":"user","content":"hi"}}')],
   ];
 
@@ -133,6 +155,23 @@ describe('fast line path', () => {
       const latin1 = Buffer.from(s, 'utf8').toString('latin1');
       expect(utf16Length(latin1)).toBe(s.length);
       expect(utf8Of(latin1)).toBe(s);
+    }
+  });
+
+  it('utf16Length counts from the bytes what a UTF-8 decode gives, for long mixed texts too', () => {
+    // Seeded mixes of ASCII runs and 2-, 3- and 4-byte characters, short and long (tool outputs).
+    const pieces = ['a', 'text ', '\n', 'é', 'ß', '→', '项目', '😀', '\u00a0', '\t"\\', '𝄞x'];
+    let seed = 7;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let k = 0; k < 300; k++) {
+      let s = '';
+      const parts = rnd(k < 100 ? 20 : 3000);
+      for (let i = 0; i < parts; i++) s += pieces[rnd(pieces.length)]!.repeat(1 + rnd(k % 2 ? 3 : 80));
+      const latin1 = Buffer.from(s, 'utf8').toString('latin1');
+      expect(utf16Length(latin1)).toBe(Buffer.from(latin1, 'latin1').toString('utf8').length);
+      expect(utf16Length(latin1)).toBe(s.length);
+      // The count used for short strings and where Node has no ICU (no transcode()).
+      expect(countUtf16(latin1)).toBe(s.length);
     }
   });
 });

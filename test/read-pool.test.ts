@@ -35,7 +35,7 @@ describe('read pool', () => {
   const fresh = (): FileCheckpoint => ({ dev: 0, ino: 0, size: 1 << 30, mtimeMs: 0, offset: 0, lines: 0, malformed: 0, oversized: 0, fp: '', fpLen: 0, sinks: {} });
   const file = (path: string) => ({ path, hints: { sessionId: 'hint' } });
 
-  it('a slice the worker read equals the slice read here, warnings included', async () => {
+  it('a slice the worker read equals the slice read here, warnings and bad-line notes included', async () => {
     const pool = ReadPool.start(opts, 1)!;
     expect(pool).toBeDefined();
     try {
@@ -50,7 +50,7 @@ describe('read pool', () => {
         const there = await job.take()!;
         expect(there.slice).toEqual(here);
         expect(there.warnings).toEqual(warnings);
-        warned += warnings.length;
+        warned += warnings.length + (here.badLine === undefined ? 0 : 1);
       }
       expect(warned).toBeGreaterThan(0); // the generated faults (malformed lines) were among them
       expect(jobs.some(({ p }) => p.includes('subagents'))).toBe(true);

@@ -12,7 +12,7 @@ import type { FileCheckpoint } from '../sources/checkpoint.js';
 import { FileReader, DEFAULT_READER_OPTIONS, type LineEvents, type Plan, type ReaderOptions, type Slice } from '../sources/file-reader.js';
 import { ReadPool, type PooledJob } from '../sources/read-pool.js';
 import type { TranscriptFile } from '../sources/transcript-files.js';
-import { readAgentType } from '../sources/agent-meta.js';
+import { readAgentTypeSync } from '../sources/agent-meta.js';
 import { isUnchanged } from '../sources/file-identity.js';
 
 /**
@@ -36,8 +36,13 @@ export interface IngestCounters {
 
 export type ProgressFn = (done: number, total: number) => void;
 
-// How much work a kill may lose at most while reading history (a commit costs a few ms).
+// How much work a kill may lose at most while reading history: half a second, or some MB when
+// reading faster than that. A commit of a large history costs ~10-20 ms (ledger and state.json
+// written and fsynced): at 8 MB a cold \`stats\` of 442 MB made 52 of them, ~0.9 s of its ~4.5 s;
+// without sinks (stats) 32 MB. Sinks hold their output (spans, index rows) until a commit flushes
+// it: with them, 32 MB raised a backfill's peak RSS by 25-30 MB, so they keep 8 MB.
 const COMMIT_EVERY_BYTES = 8 << 20;
+const COMMIT_EVERY_BYTES_WITHOUT_SINKS = 32 << 20;
 const COMMIT_EVERY_MS = 500;
 
 // CCOTEL_WORKERS=1: a worker thread reads and normalizes the next files while this thread applies
@@ -49,6 +54,9 @@ const workersWanted = (): boolean => process.env.CCOTEL_WORKERS === '1';
 // How far ahead the worker reads: enough to keep it busy, bounded so prefetched events stay small.
 const PREFETCH_FILES = 4;
 const PREFETCH_BYTES = 8 << 20;
+// A read of history names the first few files with a bad line; the rest are counted and summed up
+// in one line at the end (each file's count is in its checkpoint, and `stats` reports the total).
+export const BAD_FILES_SHOWN = 5;
 
 /** Where reading one file starts, decided before reading (possibly ahead of time, for a prefetch). */
 interface Prepared {
@@ -74,6 +82,9 @@ export class IngestManager {
   private stopping = false;
   /** Subagent transcripts whose meta file named their type (read once). */
   private readonly metaRead = new Set<string>();
+  private readonly commitEveryBytes: number;
+  /** During syncAll: files with a bad line named so far, and those only counted. */
+  private badFiles: { shown: number; hidden: number } | undefined;
 
   constructor(
     private readonly store: StateStore,
@@ -84,6 +95,7 @@ export class IngestManager {
     const text = sinks.some((s) => s.wantsText === true);
     this.readerOpts = { ...(opts.reader ?? DEFAULT_READER_OPTIONS), text };
     this.reader = new FileReader(log, this.readerOpts);
+    this.commitEveryBytes = sinks.length > 0 ? COMMIT_EVERY_BYTES : COMMIT_EVERY_BYTES_WITHOUT_SINKS;
     for (const s of sinks) s.restore?.(store.sinks[s.name]);
   }
 
@@ -101,6 +113,7 @@ export class IngestManager {
     progress?.(0, total);
     const pool = this.startPool();
     let ahead = 0;
+    const bad = (this.badFiles = { shown: 0, hidden: 0 });
     try {
       for (let i = 0; i < plan.length; i++) {
         if (this.stopping) break;
@@ -123,14 +136,16 @@ export class IngestManager {
         progress?.(done, total);
         // Checkpoint every few MB or half second, so a killed run keeps its progress
         // (per file would rewrite state.json once per file: quadratic on large histories).
-        if (done - committedAt.bytes >= COMMIT_EVERY_BYTES || Date.now() - committedAt.time >= COMMIT_EVERY_MS) {
+        if (done - committedAt.bytes >= this.commitEveryBytes || Date.now() - committedAt.time >= COMMIT_EVERY_MS) {
           await this.commit({ bulk: true });
           committedAt = { bytes: done, time: Date.now() };
         }
       }
     } finally {
       this.prefetched.clear();
+      this.badFiles = undefined;
       await pool?.close();
+      if (bad.hidden > 0) this.log.warn(`${bad.hidden} more transcript files have malformed lines, skipped and counted but not named here (\`ccotel stats\` reports how many lines were skipped)`);
     }
     await this.commit();
   }
@@ -199,12 +214,13 @@ export class IngestManager {
     if (plan.kind === 'read' && old && plan.cp.offset === 0) for (const s of this.sinks) s.restart?.(file.path);
     let pos = prepared.pos;
     if (plan.kind === 'unchanged' && pos >= cp.offset) return;
-    await this.readAgentMeta(file);
+    this.readAgentMeta(file);
     const start = pos;
     this.counters.filesRead++;
     for (;;) {
       const slice = (first && (await this.pooled(first))) || (await this.reader.readSlice(file, cp, pos));
       first = undefined;
+      if (slice.badLine !== undefined) this.reportBadLine(slice.badLine);
       this.counters.bytesRead += slice.bytesRead;
       this.counters.malformed += slice.next.malformed - cp.malformed;
       this.deliver(slice.lines, cp, file.path);
@@ -239,11 +255,21 @@ export class IngestManager {
     return r?.slice;
   }
 
+  /** A file's first bad line: named, unless a read of history has already named a few. */
+  private reportBadLine(warning: string): void {
+    const bad = this.badFiles;
+    if (bad && bad.shown >= BAD_FILES_SHOWN) bad.hidden++;
+    else {
+      if (bad) bad.shown++;
+      this.log.warn(warning);
+    }
+  }
+
   /** A subagent transcript's meta file names the agent type of its calls (src/model/agent-type.ts). */
-  private async readAgentMeta(file: TranscriptFile): Promise<void> {
+  private readAgentMeta(file: TranscriptFile): void {
     const { sessionId, agentId } = file.hints;
     if (!sessionId || !agentId || this.metaRead.has(file.path)) return;
-    const type = await readAgentType(file.path);
+    const type = readAgentTypeSync(file.path);
     if (type === undefined) return; // older versions write none; it may still appear
     this.metaRead.add(file.path);
     this.store.ledger.noteAgentType(sessionId, agentId, type);

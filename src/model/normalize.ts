@@ -124,9 +124,24 @@ function keptText(content: unknown, max: number): string | undefined {
   if (!raw) return undefined;
   // Decoded before cutting (a cut could split a UTF-8 sequence), with a byte budget first so a huge
   // latin1 string is never decoded whole.
-  const decoded = bytes ? utf8Of(raw.slice(0, (max + REDACT_MARGIN) * 4)) : raw;
-  const t = decoded.trim();
+  const t = (bytes ? decodedStart(raw, max + REDACT_MARGIN) : raw).trim();
   return t ? redactCut(t, max) : undefined;
+}
+
+/**
+ * The start of a latin1 string's UTF-8 decode, long enough that its first `keep` characters after
+ * trim() are those of the decode of its first 4 * keep bytes (the budget a character needs at most).
+ * Mostly ASCII text needs little more than `keep` bytes: those are tried first, and used when, trimmed,
+ * they still run more than a few characters past `keep` (so neither a sequence split at the cut nor
+ * whitespace trimmed at its end reaches them).
+ */
+function decodedStart(raw: string, keep: number): string {
+  const first = keep + (keep >> 2) + 16;
+  if (raw.length > first) {
+    const d = utf8Of(raw.slice(0, first));
+    if (d.trim().length > keep + 4) return d;
+  }
+  return utf8Of(raw.slice(0, keep * 4));
 }
 
 function firstLine(content: unknown): string | undefined {

@@ -1,9 +1,11 @@
 // A subagent transcript's metadata: newer Claude Code versions write `agent-<id>.meta.json` beside
 // `agent-<id>.jsonl`, naming the subagent's type (`agentType`) and the Task call that started it.
-import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+// Read synchronously: a meta file is a few hundred bytes, and a cold read meets one per subagent
+// (1,462 on the 442 MB bench history): promise-based open/stat/read/close cost ~150 ms of CPU there.
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 const MAX_BYTES = 64 << 10;
+let shared: Buffer | undefined;
 
 /** The meta file of a subagent transcript path (`…/agent-<id>.jsonl`). */
 export const agentMetaPath = (transcript: string): string => transcript.replace(/\.jsonl$/, '') + '.meta.json';
@@ -13,20 +15,33 @@ export const agentMetaPath = (transcript: string): string => transcript.replace(
  * file (older versions) or it is not what we expect (it is only a hint: never an error).
  */
 export async function readAgentType(transcript: string): Promise<string | undefined> {
-  let fh: FileHandle | undefined;
+  return readAgentTypeSync(transcript);
+}
+
+export function readAgentTypeSync(transcript: string): string | undefined {
+  let fd: number | undefined;
   try {
     // Only a small regular file: opened non-blocking and checked before reading, so a FIFO never
     // stalls ingest and a device (/dev/zero) is never read to its end.
-    fh = await open(agentMetaPath(transcript), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const st = await fh.stat();
+    fd = openSync(agentMetaPath(transcript), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
     if (!st.isFile() || st.size > MAX_BYTES) return undefined;
-    const text = await fh.readFile('utf8');
-    if (text.length > MAX_BYTES) return undefined;
-    const o = JSON.parse(text) as { agentType?: unknown };
+    // One byte more than allowed: a file that grew past the limit since the stat is refused too.
+    const buf = (shared ??= Buffer.allocUnsafe(MAX_BYTES + 1));
+    let n = 0;
+    for (let r; n < buf.length && (r = readSync(fd, buf, n, buf.length - n, null)) > 0; ) n += r;
+    if (n > MAX_BYTES) return undefined;
+    const o = JSON.parse(buf.toString('utf8', 0, n)) as { agentType?: unknown };
     return typeof o?.agentType === 'string' && o.agentType.length > 0 ? o.agentType : undefined;
   } catch {
     return undefined;
   } finally {
-    await fh?.close().catch(() => undefined);
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // nothing to do: the file was only read
+      }
+    }
   }
 }

@@ -12,10 +12,15 @@ export async function fingerprint(path: string, len: number): Promise<{ fp: stri
   try {
     const buf = Buffer.alloc(len);
     const bytesRead = readSync(fd, buf, 0, len, 0);
-    return { fp: createHash('sha256').update(buf.subarray(0, bytesRead)).digest('hex'), fpLen: bytesRead };
+    return fingerprintOf(buf.subarray(0, bytesRead));
   } finally {
     closeSync(fd);
   }
+}
+
+/** The fingerprint of a file whose first bytes are `head`. */
+export function fingerprintOf(head: Uint8Array): { fp: string; fpLen: number } {
+  return { fp: createHash('sha256').update(head).digest('hex'), fpLen: head.length };
 }
 
 export type Change =

@@ -7,7 +7,7 @@ import type { ModelEvent } from '../model/events.js';
 import { normalizeLine } from '../model/normalize.js';
 import type { Logger } from '../log.js';
 import type { FileCheckpoint } from './checkpoint.js';
-import { classify, fingerprint, FINGERPRINT_BYTES } from './file-identity.js';
+import { classify, fingerprint, fingerprintOf, FINGERPRINT_BYTES } from './file-identity.js';
 import { readLineBytes } from './line-reader.js';
 import { lineText } from '../model/line-text.js';
 import type { TranscriptFile } from './transcript-files.js';
@@ -37,6 +37,11 @@ export interface Slice {
   bytesRead: number;
   /** More complete lines may follow: read another slice. */
   more: boolean;
+  /**
+   * The warning for this file's first bad line, when this slice found it: the caller logs it (or,
+   * in a long read of history, only counts it, so thousands of damaged files do not flood stderr).
+   */
+  badLine?: string;
 }
 
 /** The file as it is now compared with its checkpoint: where reading starts, or nothing to do. */
@@ -58,8 +63,9 @@ export class FileReader {
     if (change.kind === 'unchanged') return { kind: 'unchanged' };
     if (change.kind === 'restart') {
       if (change.reason !== 'new') this.log.warn(`${path} was ${change.reason}; reading it again from the start (records already counted are not counted twice)`);
-      const fp = await fingerprint(path, FINGERPRINT_BYTES);
-      return { kind: 'read', size: st.size, cp: { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, offset: 0, lines: 0, malformed: 0, oversized: 0, ...fp, sinks: {} } };
+      // The fingerprint ('' until then) is taken by readSlice from the bytes it reads from 0: one
+      // open and read fewer per file on a cold read.
+      return { kind: 'read', size: st.size, cp: { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, offset: 0, lines: 0, malformed: 0, oversized: 0, fp: '', fpLen: 0, sinks: {} } };
     }
     const next: FileCheckpoint = { ...cp!, size: st.size, mtimeMs: st.mtimeMs };
     if (next.fpLen < FINGERPRINT_BYTES && st.size > next.fpLen) Object.assign(next, await fingerprint(path, FINGERPRINT_BYTES));
@@ -73,9 +79,11 @@ export class FileReader {
    */
   async readSlice(file: TranscriptFile, cp: FileCheckpoint, from: number): Promise<Slice> {
     const catchUp = from < cp.offset;
+    const pendingFingerprint = cp.fp === '' && from === 0;
     const next: FileCheckpoint = { ...cp, sinks: { ...cp.sinks } };
     const lines: LineEvents[] = [];
     let warned = next.malformed > 0;
+    let badLine: string | undefined;
     const res = await readLineBytes(
       file.path,
       from,
@@ -86,7 +94,7 @@ export class FileReader {
           next.malformed++;
           if (warned) return;
           warned = true;
-          this.log.warn(`${file.path}:${next.lines + index + 1}: skipping ${what}; further bad lines in this file are only counted`);
+          badLine = `${file.path}:${next.lines + index + 1}: skipping ${what}; further bad lines in this file are only counted`;
         };
         let parsed: unknown;
         let latin1 = false;
@@ -104,8 +112,14 @@ export class FileReader {
         if (events.length > 0) lines.push({ start, events });
       },
       // cp.offset is a line boundary, so a catch-up slice stops exactly there.
-      { maxLineBytes: this.opts.maxLineBytes, maxBytes: catchUp ? Math.min(this.opts.sliceBytes, cp.offset - from) : this.opts.sliceBytes },
+      {
+        maxLineBytes: this.opts.maxLineBytes,
+        maxBytes: catchUp ? Math.min(this.opts.sliceBytes, cp.offset - from) : this.opts.sliceBytes,
+        head: pendingFingerprint ? FINGERPRINT_BYTES : undefined,
+      },
     );
+    // The same bytes fingerprint() reads: the first FINGERPRINT_BYTES of the file (all of a shorter one).
+    if (pendingFingerprint) Object.assign(next, fingerprintOf(res.head ?? Buffer.alloc(0)));
     if (!catchUp) {
       next.lines += res.lines;
       for (const at of res.oversized) {
@@ -115,6 +129,8 @@ export class FileReader {
       next.offset = res.endOffset;
     }
     const more = res.endOffset < cp.size && res.pendingBytes === 0 && res.lines > 0;
-    return { lines, next, end: res.endOffset, bytesRead: res.bytesRead, more };
+    const slice: Slice = { lines, next, end: res.endOffset, bytesRead: res.bytesRead, more };
+    if (badLine !== undefined) slice.badLine = badLine;
+    return slice;
   }
 }

@@ -15,6 +15,8 @@ export interface LineReadOptions {
   maxLineBytes: number;
   /** Stop after this many bytes (the rest is read next time); lets callers checkpoint big files. */
   maxBytes?: number;
+  /** Also return a copy of the first this many bytes read (the file's fingerprint, read with the lines). */
+  head?: number;
 }
 
 export interface LineReadResult {
@@ -26,6 +28,8 @@ export interface LineReadResult {
   oversized: number[];
   /** Bytes after the last newline that were not consumed (torn or still being written). */
   pendingBytes: number;
+  /** With opts.head: the first bytes read (fewer when the file is shorter). */
+  head?: Buffer;
 }
 
 /**
@@ -63,6 +67,7 @@ export async function readLineBytes(path: string, from: number, onLine: LineByte
   try {
     for (;;) {
       const bytesRead = readSync(fd, buf, 0, CHUNK, pos);
+      if (opts.head !== undefined && result.head === undefined) result.head = Buffer.from(buf.subarray(0, Math.min(opts.head, bytesRead)));
       if (bytesRead === 0) break;
       result.bytesRead += bytesRead;
       let i = 0;
