@@ -156,7 +156,7 @@ describe('meta files that are not small regular files', () => {
     // In a child: a read stuck on the FIFO would otherwise hold this worker's thread pool.
     const mod = new URL('../src/sources/agent-meta.ts', import.meta.url).href;
     const paths = [join(sub, 'agent-a1.jsonl'), join(sub, 'agent-a2.jsonl')];
-    const code = `import(${JSON.stringify(mod)}).then(async (m) => console.log(JSON.stringify(await Promise.all(${JSON.stringify(paths)}.map(async (p) => (await m.readAgentType(p)) ?? null)))));`;
+    const code = `import(${JSON.stringify(mod)}).then((m) => console.log(JSON.stringify(${JSON.stringify(paths)}.map((p) => m.readAgentTypeSync(p) ?? null))));`;
     const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=256' } });
     expect(child.signal, child.stderr).toBeNull();
     expect(JSON.parse(child.stdout)).toEqual([null, null]);

@@ -14,10 +14,6 @@ export const agentMetaPath = (transcript: string): string => transcript.replace(
  * The `agentType` the meta file beside a subagent transcript names; undefined when there is no such
  * file (older versions) or it is not what we expect (it is only a hint: never an error).
  */
-export async function readAgentType(transcript: string): Promise<string | undefined> {
-  return readAgentTypeSync(transcript);
-}
-
 export function readAgentTypeSync(transcript: string): string | undefined {
   let fd: number | undefined;
   try {
