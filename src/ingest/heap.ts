@@ -18,6 +18,16 @@ export function preferSmallHeap(): void {
 }
 
 /**
+ * For `backfill`, a read of all history that then exits: V8 grows the old generation by 1.5x at
+ * each collection instead of its default factor, so less garbage stays resident between collections.
+ * Measured on the bench shapes (417 MB / 598 MB, into a real collector): peak RSS 214-218 -> ~175 MB
+ * and 229 -> ~189 MB for ~10% more time, where --optimize-for-size took 130 MB for 65% more.
+ */
+export function growHeapSlowly(): void {
+  setFlag('--heap-growing-percent=50');
+}
+
+/**
  * Once the backfill and the watcher's first walk (`settled`) are done: V8's default heap sizing,
  * which collects less often. After `maxMs` at the latest, should the walk never end.
  */

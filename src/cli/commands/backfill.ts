@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { ledgerToolLookup } from '../../export/traces/tool-lookup.js';
 import { createLogger } from '../../log.js';
+import { growHeapSlowly } from '../../ingest/heap.js';
 import { addCommonOptions, logLevelOf, type GlobalOptions } from '../options.js';
 import { SessionsSink } from '../../sessions/sessions-sink.js';
 import { IngestSession } from '../../ingest/session.js';
@@ -47,6 +48,8 @@ Examples:
   $ ccotel backfill --since 2026-11-01 --json`);
   addCommonOptions(cmd);
   cmd.action(async (o: BackfillOptions) => {
+    // A read of all history: less of its garbage stays resident (ingest/heap.ts).
+    growHeapSlowly();
     const log = createLogger({ level: logLevelOf(o), json: false });
     // Every flag is checked before anything is read or saved.
     const sinceDay = o.since ? parseDay(o.since, '--since') : undefined;
