@@ -7,7 +7,6 @@ import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
 import { xdgDir } from '../xdg.js';
 import { DEFAULT_PROMETHEUS_HOST, DEFAULT_PROMETHEUS_PORT } from './defaults.js';
-import { EMBEDDED_PRICES, type PriceTable } from '../pricing/price-table.js';
 import { describeIssues, expandHome, schemas, type FileConfig, type OtlpSettings } from './schema.js';
 
 // The YAML parser is loaded only when there is a config file: it costs a warm `stats` ~0.1 s.
@@ -71,27 +70,3 @@ export const DEFAULT_CONFIG: FileConfig = {
   activityLog: false,
 };
 
-/**
- * The price table in effect. CLAUDE_RATE_INPUT / CLAUDE_RATE_OUTPUT (the guide's flat rates, USD per
- * 1K tokens) replace input/output prices for every model, with cache prices at the usual ratios
- * (write 1.25x, read 0.1x input).
- */
-export function priceTable(config: FileConfig, env: NodeJS.ProcessEnv = process.env): { table: PriceTable; flatRate: boolean } {
-  const table: PriceTable = { ...EMBEDDED_PRICES, ...(config.pricing ?? {}) };
-  const rin = env.CLAUDE_RATE_INPUT;
-  const rout = env.CLAUDE_RATE_OUTPUT;
-  if (!rin && !rout) return { table, flatRate: false };
-  const parse = (name: string, v: string | undefined): number | undefined => {
-    if (v === undefined || v === '') return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new UserError(`${name} must be a non-negative number in USD per 1K tokens (got "${v}")`);
-    return n * 1000; // per 1K -> per million
-  };
-  const inPerM = parse('CLAUDE_RATE_INPUT', rin);
-  const outPerM = parse('CLAUDE_RATE_OUTPUT', rout);
-  for (const [k, p] of Object.entries(table)) {
-    const input = inPerM ?? p.input;
-    table[k] = { input, output: outPerM ?? p.output, cacheWrite: inPerM !== undefined ? input * 1.25 : p.cacheWrite, cacheRead: inPerM !== undefined ? input * 0.1 : p.cacheRead, fastMultiplier: p.fastMultiplier };
-  }
-  return { table, flatRate: true };
-}
