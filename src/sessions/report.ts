@@ -67,7 +67,7 @@ function candidates(ctx: SessionsContext, f: Filter): { all: SessionEntry[]; kep
 }
 
 function rows(ctx: SessionsContext, all: readonly SessionEntry[], picked: readonly SessionEntry[]): SessionRow[] {
-  const dirs = resumeDirs(all);
+  const dirs = resumeDirs(all, picked);
   return picked.map((e) => {
     const s = ctx.totals.get(e.sessionId);
     return {
@@ -137,7 +137,7 @@ export function showSession(ctx: SessionsContext, id: string): SessionDetail {
   if (ids.length > 1) throw new UserError(`"${id}" is the start of ${ids.length} session ids (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}); give more of it`);
   const sid = ids[0]!;
   const copies = all.filter((e) => e.sessionId === sid).sort((a, b) => (a.path < b.path ? -1 : 1));
-  const dirs = resumeDirs(all);
+  const dirs = resumeDirs(all, copies);
   const first = copies[0]!;
   const { items: texts, files } = loadSession(ctx.stateDir, first.path, ctx.pending);
   const s = ctx.totals.get(sid);

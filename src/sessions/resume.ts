@@ -10,17 +10,23 @@ export const folderOf = (cwd: string): string => cwd.replace(/[^A-Za-z0-9]/g, '-
 /**
  * The directory to resume from: the session's own cwd when it encodes to its folder, else the cwd of
  * another session living natively in that folder, else the folder name read back as a path (the
- * encoding loses `.` and `-`, so that guess is used only when it exists).
+ * encoding loses `.` and `-`, so that guess is used only when it exists). For `wanted` (default: all);
+ * every entry counts as a native witness.
  */
-export function resumeDirs(entries: readonly SessionEntry[]): Map<string, string | undefined> {
+export function resumeDirs(entries: readonly SessionEntry[], wanted: readonly SessionEntry[] = entries): Map<string, string | undefined> {
   const native = new Map<string, string>();
   for (const e of entries) if (e.cwd && folderOf(e.cwd) === e.folder) native.set(e.folder, e.cwd);
+  // Only the entries shown (a listing's page, --show's copies), and each folder's guess looked up once.
+  const guessed = new Map<string, string | undefined>();
   const out = new Map<string, string | undefined>();
-  for (const e of entries) {
+  for (const e of wanted) {
     let dir = native.get(e.folder);
     if (dir === undefined) {
-      const guess = e.folder.replace(/-/g, '/');
-      dir = existsSync(guess) ? guess : undefined;
+      if (!guessed.has(e.folder)) {
+        const guess = e.folder.replace(/-/g, '/');
+        guessed.set(e.folder, existsSync(guess) ? guess : undefined);
+      }
+      dir = guessed.get(e.folder);
     }
     out.set(e.path, dir);
   }
