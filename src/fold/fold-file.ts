@@ -413,25 +413,19 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     source = 'new';
   } else if (saved.file && samePrices && saved.file.ledgerId === store.committedLedgerId) {
     // (Another ledger id: compacted or reset since, and byte offsets of two ledgers never compare.)
-    // A part found damaged later is rebuilt from the ledger as this fold covers it: before any change
-    // (decoded when the ledger loads, below), and never while the journal is replayed (decoded first).
+    // A journal is replayed onto the fold decoded in full (a damaged part: rebuilt below). Without
+    // one, it is decoded on demand, and a part found damaged later is rebuilt from the ledger as this
+    // fold covers it: before any change (decoded when the ledger loads, below).
     const file = saved.file;
-    const candidate = restore(file, o, () => {
-      rebuiltLate = true;
-      return Fold.of(store.ledger, { ...o, startMs: file.startMs });
-    });
     const journal = readText(journalPath);
-    let usable = true;
-    if (journal) {
-      const cells = file.cells();
-      const sessions = file.sessions();
-      if (cells && sessions) {
-        candidate.cells = cells;
-        candidate.sessions = sessions;
-      } else usable = false;
-    }
-    const r = usable ? replay(candidate, journal, file.ledgerBytes, store.committedLedgerBytes) : { covered: -1, clean: false };
-    if (r.covered === store.committedLedgerBytes) {
+    const candidate = journal
+      ? decoded(file, o)
+      : restore(file, o, () => {
+          rebuiltLate = true;
+          return Fold.of(store.ledger, { ...o, startMs: file.startMs });
+        });
+    const r = candidate ? replay(candidate, journal, file.ledgerBytes, store.committedLedgerBytes) : { covered: -1, clean: false };
+    if (candidate && r.covered === store.committedLedgerBytes) {
       fold = candidate;
       // Lines replayed stay in the journal; it is folded into the snapshot once it outgrows it.
       // What they changed stays marked (dirtyChunks, dirtySessions): those parts are not saved yet.
