@@ -220,7 +220,7 @@ describe('ccotel sessions: planted history', () => {
     const allText = await runCli(['sessions', ...args, '--all-text', 'kiwi', '--json', '--log-level', 'debug']);
     // A search of tool output never runs in the daemon's loop: it names its candidates, the command
     // searches the journals (without reading transcripts or state), then it gives the found rows.
-    expect(allText.stderr, 'a search of tool output is run here').not.toMatch(/answered by the running ccotel|reading the index here/);
+    expect(allText.stderr, 'a search of tool output is run here').not.toMatch(/answered by the running ccotel|reading the state here/);
     expect(allText.stderr).toMatch(new RegExp(`searched here, in the order the running ccotel gave \\(pid ${run.child.pid}\\)`));
     expect(JSON.parse(allText.stdout).sessions.map((x: { sessionId: string }) => x.sessionId)).toEqual([sid('k1')]);
     expect(JSON.parse(allText.stdout).sessions[0].matches.length).toBeGreaterThan(0);

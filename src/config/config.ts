@@ -69,4 +69,3 @@ export const DEFAULT_CONFIG: FileConfig = {
   recentSessions: { windowHours: 24, max: 50 },
   activityLog: false,
 };
-

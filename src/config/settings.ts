@@ -3,10 +3,9 @@
 import type { Pricer } from '../pricing/cost.js';
 import { pricesFor } from './prices.js';
 import { loadConfigFile } from './rules.js';
-import { locate, type Located } from './locate.js';
+import { locate, type CommonOptions, type Located } from './locate.js';
 import { createDetector, type Detector, type RuleConfig } from '../detection/engine.js';
 import { configureRedaction } from '../detection/redact.js';
-import type { CommonOptions } from './locate.js';
 
 export type { CommonOptions } from './locate.js';
 

@@ -44,3 +44,15 @@ export function foundList(query: string, q: Query, found: Found, shown: SessionR
   for (const r of shown) r.matches = found.matches.get(r.path) ?? [];
   return { schema: SESSIONS_SCHEMA, query, terms: q.terms, total: found.total, sessions: shown };
 }
+
+/**
+ * A large search beside the daemon, which answered with its candidates in listing order and the
+ * text rows it has not written (`scan`): the journals are searched here, then `rowsOf` asks it for
+ * the found sessions' rows. Undefined when that second answer does not come.
+ */
+export async function searchCandidatesHere(stateDir: string, query: string, limit: number, allText: boolean, scan: { kept: readonly string[]; pendingText: readonly TextRow[] }, rowsOf: (paths: string[]) => Promise<SessionRow[] | undefined>): Promise<SessionsList | undefined> {
+  const terms = searchTerms(query);
+  const found = searchJournals(stateDir, terms, scan.kept, limit, allText, scan.pendingText);
+  const rows = found.shown.length === 0 ? [] : await rowsOf(found.shown);
+  return rows && foundList(query, terms, found, rows);
+}

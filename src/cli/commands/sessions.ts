@@ -11,12 +11,8 @@ import { locate, type Located } from '../../config/locate.js';
 import { sessionRange } from '../../sessions/days.js';
 import { renderList, renderShow } from '../../sessions/render.js';
 import type { SessionsAnswer, SessionsQuery } from '../../sessions/query.js';
-import { askDaemon } from '../../query/client.js';
 import { toWire } from '../../sessions/query-wire.js';
-import { existingProjectDirs } from '../../sources/roots.js';
-
-/** How long to wait for the daemon (busy with a large commit, say) before reading the index here. */
-const ASK_TIMEOUT_MS = 2_000;
+import { askRunningDaemon } from '../ask-daemon.js';
 
 interface SessionsOptions extends GlobalOptions {
   n?: string;
@@ -64,26 +60,24 @@ Examples:
       o.show !== undefined
         ? { op: 'show', id: o.show }
         : { op: 'list', limit, project: o.project, ...sessionRange(o.since, o.until, Date.now(), settings.timezone), query: words.length > 0 ? words.join(' ') : undefined, allText: o.allText === true };
-    const asked = o.rebuild ? undefined : await askRunningDaemon(settings, q, log);
+    const asked = o.rebuild ? undefined : await fromRunningDaemon(settings, q, log);
     print(asked ?? (await readIndex(o, q, log)), o.json === true, settings.timezone);
   });
 }
 
-async function askRunningDaemon(settings: Located, q: SessionsQuery, log: Logger): Promise<SessionsAnswer | undefined> {
-  const ctx = { roots: existingProjectDirs(settings.roots), here: process.cwd() };
+async function fromRunningDaemon(settings: Located, q: SessionsQuery, log: Logger): Promise<SessionsAnswer | undefined> {
   const jaegerUrl = settings.config.jaeger?.url;
-  const why = (reason: string): void => log.debug(`not asking the running ccotel (${reason}): reading the index here`);
-  const asked = await askDaemon<SessionsAnswer>(settings.stateDir, toWire(q, jaegerUrl), ctx, q.op === 'list' ? ['list', 'scan'] : [q.op], ASK_TIMEOUT_MS, why);
+  const asked = await askRunningDaemon<SessionsAnswer>(settings, toWire(q, jaegerUrl), q.op === 'list' ? ['list', 'scan'] : [q.op], log);
   if (asked?.answer.op === 'scan' && q.op === 'list' && q.query !== undefined) {
-    // A large search: the daemon named its candidates in order; the journals are searched here,
-    // then it gives the rows of the sessions found.
-    const { searchJournals, searchTerms, foundList } = await import('../../sessions/journal-search.js');
-    const terms = searchTerms(q.query);
-    const found = searchJournals(settings.stateDir, terms, asked.answer.kept, q.limit, q.allText, asked.answer.pendingText);
-    const rows = found.shown.length === 0 ? { answer: { op: 'rows' as const, rows: [] }, pid: asked.pid } : await askDaemon<SessionsAnswer>(settings.stateDir, toWire({ op: 'rows', paths: found.shown }, jaegerUrl), ctx, ['rows'], ASK_TIMEOUT_MS, why);
-    if (rows?.answer.op !== 'rows') return undefined;
-    log.debug(`searched here, in the order the running ccotel gave (pid ${asked.pid})`);
-    return { op: 'list', list: foundList(q.query, terms, found, rows.answer.rows) };
+    // A large search: the daemon named its candidates; the journals are searched here.
+    const { searchCandidatesHere } = await import('../../sessions/journal-search.js');
+    const rowsOf = async (paths: string[]) => {
+      const r = await askRunningDaemon<SessionsAnswer>(settings, toWire({ op: 'rows', paths }, jaegerUrl), ['rows'], log);
+      return r?.answer.op === 'rows' ? r.answer.rows : undefined;
+    };
+    const list = await searchCandidatesHere(settings.stateDir, q.query, q.limit, q.allText, asked.answer, rowsOf);
+    if (list) log.debug(`searched here, in the order the running ccotel gave (pid ${asked.pid})`);
+    return list && { op: 'list', list };
   }
   if (asked?.answer.op === 'list' || asked?.answer.op === 'show') {
     log.debug(`answered by the running ccotel (pid ${asked.pid})`);

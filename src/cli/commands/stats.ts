@@ -7,13 +7,9 @@ import { createLogger, type Logger } from '../../log.js';
 import { addCommonOptions, type GlobalOptions, logLevelOf } from '../options.js';
 import { locate } from '../../config/locate.js';
 import { pricesFor } from '../../config/prices.js';
-import { existingProjectDirs } from '../../sources/roots.js';
-import { askDaemon } from '../../query/client.js';
+import { askRunningDaemon } from '../ask-daemon.js';
 import { statsQuestion, type StatsAnswer } from '../../stats/question.js';
 import type { StatsReport } from '../../stats/report.js';
-
-/** How long to wait for the daemon (busy with a large commit, say) before reading the state here. */
-const ASK_TIMEOUT_MS = 2_000;
 
 interface StatsOptions extends GlobalOptions {
   range?: string;
@@ -88,8 +84,7 @@ async function fromRunningDaemon(o: StatsOptions, log: Logger): Promise<boolean>
   const { pricer, flatRate } = pricesFor(located.config);
   const now = Date.now();
   const q = statsQuestion(resolveRange(o, now, located.timezone), located.timezone, o.project, pricer.fingerprint, now);
-  const why = (reason: string): void => log.debug(`not asking the running ccotel (${reason}): reading the state here`);
-  const asked = await askDaemon<StatsAnswer>(located.stateDir, q, { roots: existingProjectDirs(located.roots), here: process.cwd() }, ['stats'], ASK_TIMEOUT_MS, why);
+  const asked = await askRunningDaemon<StatsAnswer>(located, q, ['stats'], log);
   if (!asked) return false;
   if (flatRate) log.warn('CLAUDE_RATE_INPUT/CLAUDE_RATE_OUTPUT set: costs use that flat rate for every model');
   log.debug(`answered by the running ccotel (pid ${asked.pid})`);
