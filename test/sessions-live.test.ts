@@ -67,14 +67,20 @@ describe('ccotel sessions: planted history', () => {
     expect(r.code, r.stderr).toBe(0);
     return /answered by the running ccotel \(pid \d+\)/.exec(r.stderr)?.[0] ?? '';
   };
+  /** A fresh history and state folder for one test: sets `projects` and `args`. */
+  const fresh = async (name: string): Promise<{ dir: string; state: string }> => {
+    const dir = await tempDir(name);
+    const state = join(dir, 'state');
+    projects = join(dir, 'claude', 'projects');
+    args = ['--claude-dir', join(dir, 'claude'), '--state-dir', state, '--timezone', 'UTC'];
+    return { dir, state };
+  };
   const ids = async (...extra: string[]): Promise<string[]> => ((await cli(...extra, '-n', '100', '--json')).sessions as Array<{ sessionId: string }>).map((s) => s.sessionId).sort();
 
   beforeAll(() => requireBuiltCli());
 
   it('finds exactly the planted sessions: Unicode, filters, subagent tool output, files touched', async () => {
-    const dir = await tempDir('sessions-planted');
-    projects = join(dir, 'claude', 'projects');
-    args = ['--claude-dir', join(dir, 'claude'), '--state-dir', join(dir, 'state'), '--timezone', 'UTC'];
+    const { dir } = await fresh('sessions-planted');
     const D1 = Date.parse('2026-04-01T09:00:00Z');
     const D2 = Date.parse('2026-04-03T23:30:00Z');
     const D3 = Date.parse('2026-04-06T12:00:00Z');
@@ -121,10 +127,7 @@ describe('ccotel sessions: planted history', () => {
   });
 
   it('follows a session that grows, is truncated and is replaced while ccotel run indexes it', async () => {
-    const dir = await tempDir('sessions-live');
-    projects = join(dir, 'claude', 'projects');
-    const state = join(dir, 'state');
-    args = ['--claude-dir', join(dir, 'claude'), '--state-dir', state, '--timezone', 'UTC'];
+    const { dir, state } = await fresh('sessions-live');
     const now = Date.now() - 3600_000;
     const grow = write(projects, '/srv/live', sid('l1'), now, [{ prompt: 'start with apples', answer: 'apples noted' }]);
     const cut = write(projects, '/srv/live', sid('l2'), now - DAY, [{ prompt: 'bananas first', answer: 'ok' }, { prompt: 'then cherries', answer: 'ok' }]);
@@ -193,10 +196,7 @@ describe('ccotel sessions: planted history', () => {
   });
 
   it('a killed daemon\'s socket, something else on it, or a silent one: the command reads the index itself, same answers', async () => {
-    const dir = await tempDir('sessions-socket');
-    projects = join(dir, 'claude', 'projects');
-    const state = join(dir, 'state');
-    args = ['--claude-dir', join(dir, 'claude'), '--state-dir', state, '--timezone', 'UTC'];
+    const { dir, state } = await fresh('sessions-socket');
     const now = Date.now() - 3600_000;
     write(projects, '/srv/k', sid('k1'), now, [{ prompt: 'kiwi plan', answer: 'kiwi done' }]);
     write(projects, '/srv/k', sid('k2'), now - DAY, [{ prompt: 'lime plan', answer: 'lime done' }]);
