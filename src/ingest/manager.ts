@@ -44,6 +44,12 @@ export type ProgressFn = (done: number, total: number) => void;
 const COMMIT_EVERY_BYTES = 8 << 20;
 const COMMIT_EVERY_BYTES_WITHOUT_SINKS = 32 << 20;
 const COMMIT_EVERY_MS = 500;
+// CCOTEL_COMMIT_MB: one step for both, e.g. smaller to lose less to a kill (test/kill-resume.test.ts
+// uses 8 so that its small appended histories are still committed mid-run, where its kills land).
+const commitStepOverride = (): number | undefined => {
+  const mb = Number(process.env.CCOTEL_COMMIT_MB);
+  return Number.isFinite(mb) && mb > 0 ? mb * (1 << 20) : undefined;
+};
 
 // CCOTEL_WORKERS=1: a worker thread reads and normalizes the next files while this thread applies
 // the current one. Off by default: measured on a shared 2-core machine it saved no wall time (the
@@ -95,7 +101,7 @@ export class IngestManager {
     const text = sinks.some((s) => s.wantsText === true);
     this.readerOpts = { ...(opts.reader ?? DEFAULT_READER_OPTIONS), text };
     this.reader = new FileReader(log, this.readerOpts);
-    this.commitEveryBytes = sinks.length > 0 ? COMMIT_EVERY_BYTES : COMMIT_EVERY_BYTES_WITHOUT_SINKS;
+    this.commitEveryBytes = commitStepOverride() ?? (sinks.length > 0 ? COMMIT_EVERY_BYTES : COMMIT_EVERY_BYTES_WITHOUT_SINKS);
     for (const s of sinks) s.restore?.(store.sinks[s.name]);
   }
 
