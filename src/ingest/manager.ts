@@ -99,7 +99,8 @@ export class IngestManager {
     private readonly opts: IngestOptions = {},
   ) {
     const text = sinks.some((s) => s.wantsText === true);
-    this.readerOpts = { ...(opts.reader ?? DEFAULT_READER_OPTIONS), text };
+    // Without sinks (stats) only the ledger reads the events: the reader skips what only sinks use.
+    this.readerOpts = { ...(opts.reader ?? DEFAULT_READER_OPTIONS), text, ledgerOnly: sinks.length === 0 };
     this.reader = new FileReader(log, this.readerOpts);
     this.commitEveryBytes = commitStepOverride() ?? (sinks.length > 0 ? COMMIT_EVERY_BYTES : COMMIT_EVERY_BYTES_WITHOUT_SINKS);
     for (const s of sinks) s.restore?.(store.sinks[s.name]);

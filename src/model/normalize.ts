@@ -14,6 +14,10 @@ let bytes = false;
 // Text for the sessions index is wanted (set per call, like `bytes`): redacting every prompt and
 // answer costs time a command without that index should not pay.
 let withText = false;
+// Only what the ledger reads is wanted (a read with no sinks: `stats`). The ledger never reads the
+// size of a tool's output, error text, stop reasons or turn ends, and measuring every tool output's
+// length in UTF-16 units was the largest cost of normalizing. Set per call, like `bytes`.
+let lean = false;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? (bytes ? utf8Of(v) : v) : undefined);
 const len = (s: string): number => (bytes ? utf16Length(s) : s.length);
 
@@ -84,17 +88,20 @@ const MAX_CONTENT_DEPTH = 64;
 /** A line that parses as JSON but cannot be a transcript line. */
 class UnusableLineError extends Error {}
 
-/** Characters of text in a content value, walked without recursion. */
-function textLength(content: unknown): number {
-  if (typeof content === 'string') return len(content);
+/**
+ * Characters of text in a content value, walked without recursion. `measure` false: the walk only
+ * (a value nested too deep still makes the line unusable), every length counted as 0.
+ */
+function textLength(content: unknown, measure = true): number {
+  if (typeof content === 'string') return measure ? len(content) : 0;
   if (!Array.isArray(content)) return 0;
   let n = 0;
   const stack: Array<{ blocks: unknown[]; depth: number }> = [{ blocks: content, depth: 1 }];
   for (let top = stack.pop(); top; top = stack.pop()) {
     for (const b of top.blocks) {
       if (!isObj(b)) continue;
-      if (typeof b.text === 'string') n += len(b.text);
-      else if (typeof b.content === 'string') n += len(b.content);
+      if (typeof b.text === 'string') n += measure ? len(b.text) : 0;
+      else if (typeof b.content === 'string') n += measure ? len(b.content) : 0;
       else if (Array.isArray(b.content)) {
         if (top.depth >= MAX_CONTENT_DEPTH) throw new UnusableLineError(`content nested deeper than ${MAX_CONTENT_DEPTH} levels`);
         stack.push({ blocks: b.content, depth: top.depth + 1 });
@@ -158,11 +165,12 @@ function firstLine(content: unknown): string | undefined {
  * Returns false, adding nothing, for a line that cannot be normalized: the caller counts it as
  * malformed, like a line that is not JSON.
  */
-export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[], latin1 = false, text = false): boolean {
+export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[], latin1 = false, text = false, ledgerOnly = false): boolean {
   // Under its own guard: one line that cannot be normalized never costs the rest of the file.
   const before = out.length;
   bytes = latin1;
   withText = text;
+  lean = ledgerOnly;
   try {
     eventsOf(line, hints, fallbackKey, out);
     return true;
@@ -172,6 +180,7 @@ export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: stri
   } finally {
     bytes = false;
     withText = false;
+    lean = false;
   }
 }
 
@@ -190,7 +199,7 @@ function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: Mod
     if (line.subtype === 'compact_boundary') {
       const meta = isObj(line.compactMetadata) ? line.compactMetadata : {};
       out.push({ kind: 'compaction', ctx, ts, trigger: str(meta.trigger), preTokens: num(meta.preTokens) || undefined });
-    } else if (line.subtype === 'turn_duration') {
+    } else if (line.subtype === 'turn_duration' && !lean) {
       out.push({ kind: 'turn_end', ctx, ts, durationMs: num(line.durationMs) || undefined });
     }
     return;
@@ -213,9 +222,9 @@ function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: Mod
       requestId,
       model,
       usage: usageOf(message.usage, (message.usage as Json).speed),
-      stopReason: str(message.stop_reason),
+      stopReason: lean ? undefined : str(message.stop_reason),
       apiError,
-      errorText: apiError ? firstLine(message.content) : undefined,
+      errorText: apiError && !lean ? firstLine(message.content) : undefined,
     });
     if (Array.isArray(message.content)) {
       for (const block of message.content) {
@@ -245,9 +254,9 @@ function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: Mod
           ts,
           toolUseId: str(b.tool_use_id)!,
           isError,
-          resultChars: textLength(b.content),
+          resultChars: textLength(b.content, !lean),
           agentId: tur ? str(tur.agentId) : undefined,
-          errorText: isError ? firstLine(b.content) : undefined,
+          errorText: isError && !lean ? firstLine(b.content) : undefined,
           text: withText ? keptText(b.content, TEXT_KEEP.toolOutput) : undefined,
         });
       }
@@ -306,9 +315,9 @@ function agentProgress(line: Json, hints: FileHints, out: ModelEvent[]): void {
     requestId,
     model,
     usage: usageOf(usage, usage.speed),
-    stopReason: str(message.stop_reason),
+    stopReason: lean ? undefined : str(message.stop_reason),
     apiError,
-    errorText: apiError ? firstLine(message.content) : undefined,
+    errorText: apiError && !lean ? firstLine(message.content) : undefined,
     parentToolUseId: task,
   });
 }

@@ -18,6 +18,8 @@ export interface ReaderOptions {
   sliceBytes: number;
   /** Keep redacted prompt, answer and tool-output text on events (a sink asked: the sessions index). */
   text?: boolean;
+  /** Only what the ledger reads is wanted (no sinks: `stats`): see model/normalize.ts. */
+  ledgerOnly?: boolean;
 }
 
 export const DEFAULT_READER_OPTIONS: ReaderOptions = { maxLineBytes: 64 << 20, sliceBytes: 32 << 20 };
@@ -108,7 +110,7 @@ export class FileReader {
           // V8 quotes a piece of the line in its message: that piece may hold a secret, so it is dropped.
           return bad(`malformed line (${(err as Error).message.replace(/, "[\s\S]*$/, ' (not valid JSON)').slice(0, 80)})`);
         }
-        if (!normalizeLine(parsed, file.hints, `${file.hints.sessionId}@${start}`, events, latin1, this.opts.text === true)) return bad('a line that is not a transcript record (nested too deep)');
+        if (!normalizeLine(parsed, file.hints, `${file.hints.sessionId}@${start}`, events, latin1, this.opts.text === true, this.opts.ledgerOnly === true)) return bad('a line that is not a transcript record (nested too deep)');
         if (events.length > 0) lines.push({ start, events });
       },
       // cp.offset is a line boundary, so a catch-up slice stops exactly there.
