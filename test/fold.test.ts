@@ -275,6 +275,48 @@ describe('fold: incremental equals from scratch', () => {
     });
   }
 
+  for (const seed of [7, 8, 9]) {
+    it(`seed ${seed}: applied in batches (Ledger.batch: one change per record per batch), the fold equals a fresh fold and the unbatched one`, () => {
+      const events = randomEvents(seed, 1500);
+      const r = prng(seed * 104729);
+      let now = BASE + 3 * DAY;
+      const clock = () => now;
+      const batched = new Ledger();
+      const plain = new Ledger();
+      const fold = new Fold({ pricer, clock });
+      const plainFold = new Fold({ pricer, clock });
+      let seen: string[] = [];
+      batched.onChange((c) => {
+        seen.push(c.type + '\0' + ('key' in c.next ? c.next.key : 'id' in c.next ? c.next.id : c.next.uuid));
+        fold.apply(c);
+      });
+      plain.onChange((c) => plainFold.apply(c));
+      let i = 0;
+      let saved = 0;
+      while (i < events.length) {
+        const batch = events.slice(i, i + r.int(1, 300));
+        i += batch.length;
+        seen = [];
+        let plainChanges = 0;
+        const off = plain.onChange(() => plainChanges++);
+        batched.batch(() => {
+          for (const e of batch) batched.apply(e);
+        });
+        for (const e of batch) plain.apply(e);
+        off();
+        expect(new Set(seen).size, 'one change per record').toBe(seen.length);
+        saved += plainChanges - seen.length;
+        expect(batched.takeChanges()).toBe(plain.takeChanges());
+        now += r.int(0, 6 * 3_600_000);
+        const tz = r.pick(ZONES);
+        expectSameMetrics(fold, Fold.of(batched, { pricer, clock }), now, tz, `seed ${seed} after ${i} events (${tz})`);
+        const range = namedRange('all', now, tz);
+        expect(buildReport(fold, { range, timezone: tz }, NO_INPUT)).toEqual(buildReport(plainFold, { range, timezone: tz }, NO_INPUT));
+      }
+      expect(saved).toBeGreaterThan(0); // streamed copies and tool results did coalesce
+    });
+  }
+
   it('answers stats over random ranges, zones and project filters as a brute-force count of the ledger', () => {
     for (const seed of [11, 12, 13]) {
       const ledger = new Ledger();

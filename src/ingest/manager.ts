@@ -300,7 +300,10 @@ export class IngestManager {
    */
   applyEvents(events: readonly ModelEvent[]): void {
     if (events.length === 0) return;
-    for (const e of events) this.store.ledger.apply(e);
+    const ledger = this.store.ledger;
+    ledger.batch(() => {
+      for (const e of events) ledger.apply(e);
+    });
     const since = this.opts.sinceMs;
     const batch = since === undefined ? events : events.filter((e) => e.ts >= since);
     if (batch.length > 0) for (const sink of this.sinks) sink.accept(batch);
@@ -310,7 +313,11 @@ export class IngestManager {
     if (lines.length === 0) return;
     // The ledger first, so sinks may look records up in it. It sees all history (counters stay
     // complete, --since or not); lines it already has are not applied again.
-    for (const l of lines) if (l.start >= cp.offset) for (const e of l.events) this.store.ledger.apply(e);
+    // One batch: the fold takes each record's last version once, not every streamed copy (Ledger.batch).
+    const ledger = this.store.ledger;
+    ledger.batch(() => {
+      for (const l of lines) if (l.start >= cp.offset) for (const e of l.events) ledger.apply(e);
+    });
     const since = this.opts.sinceMs;
     for (const sink of this.sinks) {
       const at = sinkOffset(cp, sink.name);

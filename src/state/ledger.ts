@@ -223,8 +223,39 @@ export class Ledger {
     for (const next of this.hits.values()) yield { type: 'hit', next };
   }
 
-  private emit(c: LedgerChange): void {
+  /** Changes held back by batch(), one per record (keyed by type letter and record key). */
+  private held: Map<string, LedgerChange> | undefined;
+
+  private emit(c: LedgerChange, id: string): void {
+    const held = this.held;
+    if (held !== undefined) {
+      const k = c.type + id;
+      const first = held.get(k);
+      // From the version before the batch straight to the current one: the intermediate versions
+      // (streamed copies, a tool call before its result) cancel out in the fold anyway.
+      if (first === undefined) held.set(k, c);
+      else first.next = c.next as never;
+      return;
+    }
     for (const fn of this.listeners) fn(c);
+  }
+
+  /**
+   * Runs `fn` (applying events) and reports its changes once per record at the end: a record
+   * replaced several times in the batch is reported as one change from its version before the batch
+   * to its last. What listeners fold is the same; most of the work of folding a cold read (each
+   * streamed copy and each tool result subtracting and re-adding its record) is saved. Nothing may
+   * read the listeners' aggregates during `fn` (the ingest manager's apply loop is synchronous).
+   */
+  batch(fn: () => void): void {
+    if (this.held !== undefined || this.listeners.length === 0) return fn();
+    const held = (this.held = new Map());
+    try {
+      fn();
+    } finally {
+      this.held = undefined;
+      for (const c of held.values()) for (const l of this.listeners) l(c);
+    }
   }
 
   apply(e: ModelEvent): void {
@@ -350,7 +381,7 @@ export class Ledger {
           ? { key: e.id, ts: e.ts, sessionId: ctx.sessionId, cwd: ctx.cwd, what: 'notification', a: e.detail.notification_type ?? 'unknown' }
           : { key: e.id, ts: e.ts, sessionId: ctx.sessionId, cwd: ctx.cwd, what: 'permission', a: e.detail.tool_name ?? 'unknown', b: e.detail.decision ?? 'unknown' };
       this.hookRecords.set(r.key, r);
-      this.emit({ type: 'hook', next: r });
+      this.emit({ type: 'hook', next: r }, r.key);
       this.dirty.set(`K${r.key}`, () => hookRow(r));
     }
   }
@@ -418,36 +449,36 @@ export class Ledger {
     this.learnAgentType(r);
     const prev = this.usage.get(r.key);
     this.usage.set(r.key, r);
-    this.emit({ type: 'usage', prev, next: r });
+    this.emit({ type: 'usage', prev, next: r }, r.key);
     this.dirty.set(`U${r.key}`, () => usageRow(r));
     this.markExact(r.sessionId);
   }
   private putEstimate(r: EstimateRecord): void {
     const prev = this.estimates.get(r.key);
     this.estimates.set(r.key, r);
-    this.emit({ type: 'estimate', prev, next: r });
+    this.emit({ type: 'estimate', prev, next: r }, r.key);
     this.dirty.set(`E${r.key}`, () => estimateRow(r));
   }
   private putTool(r: ToolRecord): void {
     const prev = this.tools.get(r.id);
     this.tools.set(r.id, r);
-    this.emit({ type: 'tool', prev, next: r });
+    this.emit({ type: 'tool', prev, next: r }, r.id);
     this.dirty.set(`T${r.id}`, () => toolRow(r));
   }
   private putPrompt(r: PromptRecord): void {
     const prev = this.prompts.get(r.uuid);
     this.prompts.set(r.uuid, r);
-    this.emit({ type: 'prompt', prev, next: r });
+    this.emit({ type: 'prompt', prev, next: r }, r.uuid);
     this.dirty.set(`P${r.uuid}`, () => promptRow(r));
   }
   private putCompaction(r: CompactionRecord): void {
     this.compactions.set(r.key, r);
-    this.emit({ type: 'compaction', next: r });
+    this.emit({ type: 'compaction', next: r }, r.key);
     this.dirty.set(`C${r.key}`, () => compactionRow(r));
   }
   private putHit(r: HitRecord): void {
     this.setHit(r);
-    this.emit({ type: 'hit', next: r });
+    this.emit({ type: 'hit', next: r }, r.key);
     this.dirty.set(`R${r.key}`, () => hitRow(r));
   }
   private setHit(r: HitRecord): void {
