@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeLine } from '../src/model/normalize.js';
-import { countUtf16, lineText, utf16Length, utf8Of } from '../src/model/line-text.js';
+import { countUtf16, lineText, lineTextUnchecked, utf16Length, utf8Of } from '../src/model/line-text.js';
 import type { ModelEvent } from '../src/model/events.js';
 import { generateHistory, listJsonl } from './support/history-generator.js';
 
@@ -44,6 +44,30 @@ function fast(bytes: Buffer): string {
   return JSON.stringify([events, withText]);
 }
 
+/**
+ * The reader's path: no scan for wide escapes before parsing; normalizeLine looks for them only
+ * when a string it keeps needs decoding, and normalizes such a line again from its UTF-8 decode.
+ * Also ledger-only (what `stats` reads), which must give the same model calls, tool calls and prompts.
+ */
+function deferred(bytes: Buffer): string {
+  const events: ModelEvent[] = [];
+  const withText: ModelEvent[] = [];
+  const lean: ModelEvent[] = [];
+  try {
+    const t = lineTextUnchecked(bytes, 0, bytes.length);
+    if (t === null) throw new Error('invalid UTF-8');
+    const line = JSON.parse(t.text);
+    normalizeLine(line, hints, 'k', events, t.bytes, false, false, t.text);
+    normalizeLine(line, hints, 'k', withText, t.bytes, true, false, t.text);
+    normalizeLine(line, hints, 'k', lean, t.bytes, false, true, t.text);
+  } catch {
+    return 'malformed';
+  }
+  const ledgerPart = (es: ModelEvent[]) => JSON.stringify(es.filter((e) => e.kind !== 'turn_end').map((e) => (e.kind === 'model_call' ? { ...e, stopReason: undefined, errorText: undefined } : e.kind === 'tool_result' ? { ...e, resultChars: 0, errorText: undefined } : e)));
+  expect(ledgerPart(lean)).toBe(ledgerPart(events));
+  return JSON.stringify([events, withText]);
+}
+
 function linesOf(file: string): Buffer[] {
   const buf = readFileSync(file);
   const out: Buffer[] = [];
@@ -70,6 +94,8 @@ function expectSame(lines: Buffer[]): { latin1: number; malformed: number } {
     const a = plain(l);
     const b = fast(l);
     if (a !== b) diffs.push(`${l.toString('utf8').slice(0, 120)}\n  plain: ${a.slice(0, 200)}\n  fast:  ${b.slice(0, 200)}`);
+    const c = deferred(l);
+    if (a !== c) diffs.push(`${l.toString('utf8').slice(0, 120)}\n  plain:    ${a.slice(0, 200)}\n  deferred: ${c.slice(0, 200)}`);
     if (a === 'malformed') malformed++;
     if (lineText(l, 0, l.length)?.bytes) latin1++;
   }
@@ -103,6 +129,8 @@ describe('fast line path', () => {
     ['prompt with 2-, 3- and 4-byte characters', J({ ...base, type: 'user', uuid: 'u1', message: { role: 'user', content: 'café → 😀 done' } })],
     ['prompt with \\u escapes above U+007F (and a lone surrogate)', `{"sessionId":"s1","cwd":"/x","timestamp":"2026-01-10T10:00:00.000Z","type":"user","uuid":"u2","message":{"role":"user","content":"caf\\u00e9 \\ud83d and ö"}}`],
     ['ANSI escapes (\\u001b) beside raw non-ASCII bytes', J({ ...base, type: 'user', uuid: 'u3', message: { role: 'user', content: '\u001b[31mrot\u001b[0m über' } })],
+    ['a tool input with a \\u escape above U+007F beside raw bytes (no text measured)', `{"sessionId":"s1","cwd":"/x","timestamp":"2026-01-10T10:00:00.000Z","type":"assistant","requestId":"r2","message":{"id":"m2","model":"claude-haiku-4-5","content":[{"type":"thinking","thinking":"über"},{"type":"tool_use","id":"toolu_9","name":"Bash","input":{"command":"echo caf\\u00e9 ü"}}],"usage":${J(usage)}}}`],
+    ['a cwd with a \\u escape above U+007F beside raw bytes', `{"sessionId":"s1","cwd":"/home/zo\\u00eb/x","timestamp":"2026-01-10T10:00:00.000Z","type":"assistant","requestId":"r3","message":{"id":"m3","model":"claude-haiku-4-5","content":[{"type":"text","text":"ü"}],"usage":${J(usage)}}}`],
     ['an escaped backslash before "u" (a Windows path)', J({ ...base, type: 'user', uuid: 'u4', message: { role: 'user', content: 'C:\\users\\zoë' } })],
     ['an error result ending in a non-breaking space and à', J({ ...base, type: 'user', uuid: 'u5', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', is_error: true, content: '  échec\u00a0à\u00a0\nsecond line' }] } })],
     ['tool result blocks with non-ASCII text', J({ ...base, type: 'user', uuid: 'u6', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_2', content: [{ type: 'text', text: '→ 1\n→ 2 😀' }] }] }, toolUseResult: { agentId: 'aé1' } })],

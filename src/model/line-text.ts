@@ -21,12 +21,26 @@ const WIDE_ESCAPE = /\\u(?!00[0-7])/;
 
 /** The line's text, or null when its bytes are not valid UTF-8 (a malformed line). */
 export function lineText(buf: Buffer, start: number, end: number): LineText | null {
+  const t = lineTextUnchecked(buf, start, end);
+  if (t === null || !t.bytes || !hasWideEscape(t.text)) return t;
+  return { text: buf.toString('utf8', start, end), bytes: false };
+}
+
+/**
+ * Like lineText, without looking for wide escapes: a latin1 text may hold some. The reader hands it
+ * to normalizeLine with the text, which looks only when a string it keeps needs decoding (most
+ * lines keep none: scanning every long line for backslashes cost as much as validating it).
+ */
+export function lineTextUnchecked(buf: Buffer, start: number, end: number): LineText | null {
   const view = buf.subarray(start, end);
   if (isAscii(view)) return { text: buf.toString('latin1', start, end), bytes: false };
   if (!isUtf8(view)) return null;
-  const text = buf.toString('latin1', start, end);
-  if (text.includes('\\u') && WIDE_ESCAPE.test(text)) return { text: buf.toString('utf8', start, end), bytes: false };
-  return { text, bytes: true };
+  return { text: buf.toString('latin1', start, end), bytes: true };
+}
+
+/** Whether a latin1 text holds a \u escape above U+007F: then it must be parsed from its UTF-8 decode. */
+export function hasWideEscape(text: string): boolean {
+  return text.includes('\\u') && WIDE_ESCAPE.test(text);
 }
 
 /** A string taken from a latin1 line, as the UTF-8 decode of its bytes. */
@@ -73,12 +87,12 @@ const transcodeWorks = ((): boolean => {
 })();
 
 /** A parsed value from a latin1 line with every string in it decoded (tool inputs are kept whole). */
-export function utf8Deep(v: unknown): unknown {
-  if (typeof v === 'string') return utf8Of(v);
-  if (Array.isArray(v)) return v.map(utf8Deep);
+export function utf8Deep(v: unknown, decode: (s: string) => string = utf8Of): unknown {
+  if (typeof v === 'string') return decode(v);
+  if (Array.isArray(v)) return v.map((x) => utf8Deep(x, decode));
   if (typeof v === 'object' && v !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, utf8Of(k), { value: utf8Deep(x), enumerable: true, writable: true, configurable: true });
+    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, decode(k), { value: utf8Deep(x, decode), enumerable: true, writable: true, configurable: true });
     return out;
   }
   return v;

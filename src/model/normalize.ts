@@ -2,7 +2,7 @@
 // Claude Code adds both often, and a reader that fails on them loses data.
 import type { EventContext, ModelEvent, Usage } from './events.js';
 import { REDACT_MARGIN, redactCut } from '../detection/redact.js';
-import { utf16Length, utf8Deep, utf8Of } from './line-text.js';
+import { hasWideEscape, utf16Length, utf8Deep, utf8Of } from './line-text.js';
 
 type Json = Record<string, unknown>;
 
@@ -18,8 +18,30 @@ let withText = false;
 // size of a tool's output, error text, stop reasons or turn ends, and measuring every tool output's
 // length in UTF-16 units was the largest cost of normalizing. Set per call, like `bytes`.
 let lean = false;
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? (bytes ? utf8Of(v) : v) : undefined);
-const len = (s: string): number => (bytes ? utf16Length(s) : s.length);
+// The latin1 line not yet looked at for wide escapes (see line-text.ts): looked at once, before the
+// first string taken from it is decoded or measured. One holding some is normalized again from its
+// UTF-8 decode (a string taken before held only ASCII, which both decodes read alike).
+let unchecked: string | undefined;
+class WideEscapes extends Error {}
+function checked(): void {
+  const t = unchecked;
+  if (t === undefined) return;
+  unchecked = undefined;
+  if (hasWideEscape(t)) throw new WideEscapes();
+}
+const NON_ASCII = /[^\x00-\x7f]/;
+/** A string taken from a latin1 line, decoded (see utf8Of). */
+const dec = (s: string): string => {
+  if (!NON_ASCII.test(s)) return s;
+  checked();
+  return utf8Of(s);
+};
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? (bytes ? dec(v) : v) : undefined);
+const len = (s: string): number => {
+  if (!bytes) return s.length;
+  checked();
+  return utf16Length(s);
+};
 
 /** What the file itself tells us when a line omits it (subagent files name the agent in their path). */
 export interface FileHints {
@@ -145,17 +167,17 @@ function keptText(content: unknown, max: number): string | undefined {
 function decodedStart(raw: string, keep: number): string {
   const first = keep + (keep >> 2) + 16;
   if (raw.length > first) {
-    const d = utf8Of(raw.slice(0, first));
+    const d = dec(raw.slice(0, first));
     if (d.trim().length > keep + 4) return d;
   }
-  return utf8Of(raw.slice(0, keep * 4));
+  return dec(raw.slice(0, keep * 4));
 }
 
 function firstLine(content: unknown): string | undefined {
   const text = typeof content === 'string' ? content : Array.isArray(content) ? content.map((b) => (isObj(b) && typeof b.text === 'string' ? b.text : '')).join('\n') : '';
   // Error text reaches span status messages and the trace sink's saved state: redacted here, once.
   // Decoded before trimming: a raw byte such as 0xA0 would pass for whitespace.
-  const line = (bytes ? utf8Of(text) : text).trim().split('\n', 1)[0];
+  const line = (bytes ? dec(text) : text).trim().split('\n', 1)[0];
   return line ? redactCut(line, 200) : undefined;
 }
 
@@ -165,22 +187,35 @@ function firstLine(content: unknown): string | undefined {
  * Returns false, adding nothing, for a line that cannot be normalized: the caller counts it as
  * malformed, like a line that is not JSON.
  */
-export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[], latin1 = false, text = false, ledgerOnly = false): boolean {
+export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[], latin1 = false, text = false, ledgerOnly = false, raw?: string): boolean {
   // Under its own guard: one line that cannot be normalized never costs the rest of the file.
   const before = out.length;
   bytes = latin1;
   withText = text;
   lean = ledgerOnly;
+  // `raw`: the latin1 text of the line, not yet looked at for wide escapes (lineTextUnchecked).
+  unchecked = latin1 ? raw : undefined;
   try {
     eventsOf(line, hints, fallbackKey, out);
     return true;
-  } catch {
+  } catch (err) {
     out.length = before;
-    return false;
+    if (!(err instanceof WideEscapes)) return false;
+    // Its decode is valid UTF-8 (checked before) and the same JSON: parsed again, as plain text.
+    bytes = false;
+    unchecked = undefined;
+    try {
+      eventsOf(JSON.parse(Buffer.from(raw!, 'latin1').toString('utf8')), hints, fallbackKey, out);
+      return true;
+    } catch {
+      out.length = before;
+      return false;
+    }
   } finally {
     bytes = false;
     withText = false;
     lean = false;
+    unchecked = undefined;
   }
 }
 
@@ -229,7 +264,7 @@ function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: Mod
     if (Array.isArray(message.content)) {
       for (const block of message.content) {
         if (isObj(block) && block.type === 'tool_use' && str(block.id) && str(block.name)) {
-          const input = isObj(block.input) ? (bytes ? (utf8Deep(block.input) as Json) : block.input) : {};
+          const input = isObj(block.input) ? (bytes ? (utf8Deep(block.input, dec) as Json) : block.input) : {};
           out.push({ kind: 'tool_use', ctx, ts, id: str(block.id)!, name: str(block.name)!, callKey: key, input });
         }
       }

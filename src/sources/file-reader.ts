@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import type { FileCheckpoint } from './checkpoint.js';
 import { classify, fingerprint, fingerprintOf, FINGERPRINT_BYTES } from './file-identity.js';
 import { readLineBytes } from './line-reader.js';
-import { lineText } from '../model/line-text.js';
+import { lineTextUnchecked } from '../model/line-text.js';
 import type { TranscriptFile } from './transcript-files.js';
 
 export interface ReaderOptions {
@@ -100,17 +100,19 @@ export class FileReader {
         };
         let parsed: unknown;
         let latin1 = false;
+        let text = '';
         try {
-          // Decoded as latin1 after a native UTF-8 check: see model/line-text.ts.
-          const t = lineText(buf, s, e);
+          // Decoded as latin1 after a native UTF-8 check (wide escapes: normalizeLine): see model/line-text.ts.
+          const t = lineTextUnchecked(buf, s, e);
           if (t === null) throw new Error('invalid UTF-8');
           latin1 = t.bytes;
-          parsed = JSON.parse(t.text);
+          text = t.text;
+          parsed = JSON.parse(text);
         } catch (err) {
           // V8 quotes a piece of the line in its message: that piece may hold a secret, so it is dropped.
           return bad(`malformed line (${(err as Error).message.replace(/, "[\s\S]*$/, ' (not valid JSON)').slice(0, 80)})`);
         }
-        if (!normalizeLine(parsed, file.hints, `${file.hints.sessionId}@${start}`, events, latin1, this.opts.text === true, this.opts.ledgerOnly === true)) return bad('a line that is not a transcript record (nested too deep)');
+        if (!normalizeLine(parsed, file.hints, `${file.hints.sessionId}@${start}`, events, latin1, this.opts.text === true, this.opts.ledgerOnly === true, text)) return bad('a line that is not a transcript record (nested too deep)');
         if (events.length > 0) lines.push({ start, events });
       },
       // cp.offset is a line boundary, so a catch-up slice stops exactly there.
