@@ -1,8 +1,8 @@
 // One time bucket of one project: what `stats` needs of the facts in a 15-minute slot and one cwd.
 // Additive numbers add across cells; distinct things (sessions, subagents, per-session reads) are
 // reference-counted sets, merged as unions at query time.
-import { bump, entry, type Counts } from './counts.js';
-import { activityOf, type Fact } from './facts.js';
+import { bump, type Counts } from './counts.js';
+import { activityOf, type Activity, type Fact } from './facts.js';
 
 export interface ModelTotals {
   /** Calls (API errors included). */
@@ -42,23 +42,25 @@ export const newCell = (): Cell => ({ n: 0, prompts: 0, compactions: 0, operatio
 
 export const newModelTotals = (): ModelTotals => ({ n: 0, apiErrors: 0, unpriced: 0, input: 0, output: 0, cacheCreation: 0, cacheCreation1h: 0, cacheRead: 0, nanoUsd: 0, savedNanoUsd: 0 });
 
-export function addToCell(c: Cell, f: Fact, sign: 1 | -1): void {
+/** `a`: the fact's activityOf, when the caller has it already. */
+export function addToCell(c: Cell, f: Fact, sign: 1 | -1, a: Activity | undefined = activityOf(f)): void {
   c.n += sign;
-  const a = activityOf(f);
   if (a) {
     bump(c.sessions, a.session, sign);
     if (a.agent) bump(c.agents, a.agent, sign);
   }
   switch (f.kind) {
     case 'call': {
-      const m = entry(c.models, f.model, newModelTotals);
+      let m = c.models.get(f.model);
+      if (m === undefined) c.models.set(f.model, (m = newModelTotals()));
       addModel(m, f, sign);
       if (m.n === 0) c.models.delete(f.model);
       return;
     }
     case 'tool': {
       c.operations += sign;
-      const t = entry(c.tools, f.name, () => ({ calls: 0, errors: 0 }));
+      let t = c.tools.get(f.name);
+      if (t === undefined) c.tools.set(f.name, (t = { calls: 0, errors: 0 }));
       t.calls += sign;
       if (f.isError) t.errors += sign;
       if (t.calls === 0) c.tools.delete(f.name);

@@ -177,7 +177,12 @@ export function factOf(c: LedgerChange, which: 'prev' | 'next', pricer: Pricer):
  * The session (and subagent, as `session/agent`) a fact shows active: model calls, tool calls and
  * user prompts do; compactions and subagent input prompts do not.
  */
-export function activityOf(f: Fact): { session: string; agent?: string } | undefined {
+export interface Activity {
+  session: string;
+  agent?: string;
+}
+
+export function activityOf(f: Fact): Activity | undefined {
   if (f.kind === 'call' || f.kind === 'tool') return { session: f.sessionId, agent: f.agentId ? `${f.sessionId}/${f.agentId}` : undefined };
   if (f.kind === 'prompt' && f.user) return { session: f.sessionId };
   return undefined;

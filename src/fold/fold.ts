@@ -4,7 +4,7 @@
 import type { Ledger, LedgerChange, Row } from '../state/ledger.js';
 import { applyRollups, foldRollupRows } from './rollup.js';
 import type { Pricer } from '../pricing/cost.js';
-import { factOf, projectOf, type Fact } from './facts.js';
+import { activityOf, factOf, projectOf, type Fact } from './facts.js';
 import { addToCell, mergeModel, newCell, newModelTotals, tokensOf, type Cell, type ModelTotals } from './cell.js';
 import { addToSeries, newSeries, settle, type Series } from './series.js';
 import { CHUNK_SLOTS, chunkOf, onSlotGrid, slotOf, slotRange } from './slot.js';
@@ -214,15 +214,19 @@ export class Fold {
     }
     const slot = slotOf(f.ts);
     this.dirtyChunks.add(chunkOf(slot));
-    const bySlot = entry(this.cells, slot, () => new Map<string, Cell>());
-    const cell = entry(bySlot, f.cwd, newCell);
-    addToCell(cell, f, sign);
+    let bySlot = this.cells.get(slot);
+    if (bySlot === undefined) this.cells.set(slot, (bySlot = new Map<string, Cell>()));
+    let cell = bySlot.get(f.cwd);
+    if (cell === undefined) bySlot.set(f.cwd, (cell = newCell()));
+    // The session and `session/agent` a fact shows active, built once for the bucket and the series.
+    const a = activityOf(f);
+    addToCell(cell, f, sign, a);
     if (cell.n === 0) {
       bySlot.delete(f.cwd);
       if (bySlot.size === 0) this.cells.delete(slot);
     }
     if (sign > 0 && f.ts > this.series.settledUpTo) settle(this.series, this.clock() - this.settleMs);
-    addToSeries(this.series, f, sign);
+    addToSeries(this.series, f, sign, a);
     if (f.kind === 'call' && this.budgetCache) {
       const b = this.budgetCache;
       const project = projectOf(f.cwd);

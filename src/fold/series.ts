@@ -1,7 +1,7 @@
 // The all-time side of the fold: one entry per metric series (label set), so a collection costs
 // O(series). Keys join label values with SEP; the metrics sink turns them into attributes.
 import { bump, entry, type Counts } from './counts.js';
-import { activityOf, projectOf, SEP, type CallFact, type Fact } from './facts.js';
+import { activityOf, projectOf, SEP, type Activity, type CallFact, type Fact } from './facts.js';
 import { newHist, observe, TOKEN_BOUNDARIES, TOOL_DURATION_BOUNDARIES, type Hist } from './histogram.js';
 import { addModel, newModelTotals, type ModelTotals } from './cell.js';
 
@@ -81,10 +81,10 @@ export const newSeries = (): Series => ({
   permissions: new Map(),
 });
 
-export function addToSeries(s: Series, f: Fact, sign: 1 | -1): void {
+/** `a`: the fact's activityOf, when the caller has it already. */
+export function addToSeries(s: Series, f: Fact, sign: 1 | -1, a: Activity | undefined = activityOf(f)): void {
   const project = projectOf(f.cwd);
   if (sign > 0) s.lastEventMs = Math.max(s.lastEventMs, f.kind === 'tool' && f.endTs !== undefined ? Math.max(f.ts, f.endTs) : f.ts);
-  const a = activityOf(f);
   if (a) {
     countIn(s.sessions, project, a.session, sign);
     if (a.agent) countIn(s.subagents, project, a.agent, sign);
@@ -136,15 +136,28 @@ function level(m: Counts, key: string, by: number): void {
 }
 
 function countIn(m: Map<string, Counts>, project: string, member: string, sign: number): void {
-  const c = entry(m, project, () => new Map());
+  let c = m.get(project);
+  if (c === undefined) m.set(project, (c = new Map()));
   bump(c, member, sign);
   if (c.size === 0) m.delete(project);
 }
 
 function histogram(m: Map<string, Hist>, key: string, bounds: readonly number[], units: number, scale: number, sign: 1 | -1): void {
-  const h = entry(m, key, () => newHist(bounds));
+  let h = m.get(key);
+  if (h === undefined) m.set(key, (h = newHist(bounds)));
   observe(h, bounds, units, scale, sign);
   if (h.count === 0) m.delete(key);
+}
+
+// The per-request histogram keys of a model (model + SEP + token type), built once per model name.
+const requestKeys = new Map<string, string[]>();
+function requestKeysOf(model: string): string[] {
+  let k = requestKeys.get(model);
+  if (k === undefined) {
+    if (requestKeys.size > 10_000) requestKeys.clear();
+    requestKeys.set(model, (k = TOKEN_TYPES.map((t) => model + SEP + t)));
+  }
+  return k;
 }
 
 /**
@@ -158,7 +171,8 @@ function perRequest(s: Series, f: CallFact, sign: 1 | -1): void {
     s.unsettled.set(f.key, { ts: f.ts, model: f.model, tokens: TOKEN_TYPES.map((t) => tokenOf(f, t)) });
     return;
   }
-  TOKEN_TYPES.forEach((type) => histogram(s.perRequest, f.model + SEP + type, TOKEN_BOUNDARIES, tokenOf(f, type), 1, sign));
+  const keys = requestKeysOf(f.model);
+  for (let i = 0; i < TOKEN_TYPES.length; i++) histogram(s.perRequest, keys[i]!, TOKEN_BOUNDARIES, tokenOf(f, TOKEN_TYPES[i]!), 1, sign);
 }
 
 /** Moves the settle line to `upTo` (never back) and lets the calls behind it into the histogram. */
@@ -168,6 +182,7 @@ export function settle(s: Series, upTo: number): void {
   for (const [key, u] of s.unsettled) {
     if (u.ts > upTo) continue;
     s.unsettled.delete(key);
-    TOKEN_TYPES.forEach((type, i) => histogram(s.perRequest, u.model + SEP + type, TOKEN_BOUNDARIES, u.tokens[i]!, 1, 1));
+    const keys = requestKeysOf(u.model);
+    for (let i = 0; i < TOKEN_TYPES.length; i++) histogram(s.perRequest, keys[i]!, TOKEN_BOUNDARIES, u.tokens[i]!, 1, 1);
   }
 }

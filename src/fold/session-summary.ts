@@ -3,7 +3,7 @@
 // without reading the ledger, and a bounded "recent sessions" view can be exported from it. Only
 // transcript facts count: hook estimates belong to sessions with no transcript here, which are not
 // sessions `ccotel sessions` can resume.
-import { bump, entry, type Counts } from './counts.js';
+import { bump, type Counts } from './counts.js';
 import { latestTs, type Fact } from './facts.js';
 
 export interface SessionModelTotals {
@@ -88,7 +88,8 @@ export const newSessionTotals = (sessionId: string): SessionTotals => ({
  */
 export function addToSessions(all: SessionSummaries, f: Fact, sign: 1 | -1, hit?: { key: string; value: string }): void {
   if (f.kind === 'estimate' || f.kind === 'hook' || !f.sessionId) return;
-  const s = entry(all, f.sessionId, () => newSessionTotals(f.sessionId));
+  let s = all.get(f.sessionId);
+  if (s === undefined) all.set(f.sessionId, (s = newSessionTotals(f.sessionId)));
   s.n += sign;
   if (sign > 0) {
     const last = latestTs(f);
@@ -98,39 +99,30 @@ export function addToSessions(all: SessionSummaries, f: Fact, sign: 1 | -1, hit?
       if (f.cwd) s.cwd = f.cwd;
     } else if (!s.cwd && f.cwd) s.cwd = f.cwd;
   }
-  const agent = (id: string): { calls: number; tools: number } => entry(s.subagents, id, () => ({ calls: 0, tools: 0 }));
-  const dropAgent = (id: string): void => {
-    const a = s.subagents.get(id);
-    if (a && a.calls === 0 && a.tools === 0) s.subagents.delete(id);
-  };
   switch (f.kind) {
     case 'call': {
       s.calls += sign;
       if (f.apiError) s.apiErrors += sign;
       s.tokens += sign * f.total;
       s.nanoUsd += sign * f.nanoUsd;
-      const m = entry(s.models, f.model, () => ({ calls: 0, tokens: 0, nanoUsd: 0 }));
+      let m = s.models.get(f.model);
+      if (m === undefined) s.models.set(f.model, (m = { calls: 0, tokens: 0, nanoUsd: 0 }));
       m.calls += sign;
       m.tokens += sign * f.total;
       m.nanoUsd += sign * f.nanoUsd;
       if (m.calls === 0) s.models.delete(f.model);
-      if (f.agentId) {
-        agent(f.agentId).calls += sign;
-        dropAgent(f.agentId);
-      }
+      if (f.agentId) agentOf(s, f.agentId).calls += sign;
       break;
     }
     case 'tool': {
       s.toolCalls += sign;
       if (f.isError) s.toolErrors += sign;
-      const t = entry(s.tools, f.name, () => ({ calls: 0, errors: 0 }));
+      let t = s.tools.get(f.name);
+      if (t === undefined) s.tools.set(f.name, (t = { calls: 0, errors: 0 }));
       t.calls += sign;
       if (f.isError) t.errors += sign;
       if (t.calls === 0) s.tools.delete(f.name);
-      if (f.agentId) {
-        agent(f.agentId).tools += sign;
-        dropAgent(f.agentId);
-      }
+      if (f.agentId) agentOf(s, f.agentId).tools += sign;
       break;
     }
     case 'prompt':
@@ -145,7 +137,17 @@ export function addToSessions(all: SessionSummaries, f: Fact, sign: 1 | -1, hit?
       else if (sign < 0 && hit) s.hits = s.hits.filter((h) => h.key !== hit.key);
       break;
   }
+  if ((f.kind === 'call' || f.kind === 'tool') && f.agentId) {
+    const a = s.subagents.get(f.agentId)!;
+    if (a.calls === 0 && a.tools === 0) s.subagents.delete(f.agentId);
+  }
   if (s.n === 0) all.delete(f.sessionId);
+}
+
+function agentOf(s: SessionTotals, id: string): { calls: number; tools: number } {
+  let a = s.subagents.get(id);
+  if (a === undefined) s.subagents.set(id, (a = { calls: 0, tools: 0 }));
+  return a;
 }
 
 // Saved in the fold's session parts (see fold-file.ts) as arrays, one per session: the names cost more than the numbers.

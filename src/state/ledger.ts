@@ -188,7 +188,20 @@ export class Ledger {
   private hitsByTool = new Map<string, HitRecord[]>();
   /** Sensitive-action rules, run once per new tool call (commands set the configured ones). */
   detect: Detector = (builtinDetector ??= createDetector());
-  private dirty = new Map<string, () => Row>();
+  /**
+   * Records changed since the last acknowledged batch, by record key, one map per row type: keys
+   * are the records' own (hashed once), and rows are built only when written.
+   */
+  private readonly dirty = {
+    S: new Map<string, SessionRecord>(),
+    U: new Map<string, UsageRecord>(),
+    T: new Map<string, ToolRecord>(),
+    P: new Map<string, PromptRecord>(),
+    C: new Map<string, CompactionRecord>(),
+    E: new Map<string, EstimateRecord>(),
+    K: new Map<string, HookRecord>(),
+    R: new Map<string, HitRecord>(),
+  };
   /** Tool results seen before their tool_use (a subagent's file can be read before its parent's). */
   private orphanResults = new Map<string, { endTs: number; isError: boolean }>();
   /** Agent label by `session/agentId`, from meta files, hooks, Task calls and stored records. */
@@ -223,17 +236,16 @@ export class Ledger {
     for (const next of this.hits.values()) yield { type: 'hit', next };
   }
 
-  /** Changes held back by batch(), one per record (keyed by type letter and record key). */
-  private held: Map<string, LedgerChange> | undefined;
+  /** Changes held back by batch(), one per record: by record key, a map per change type. */
+  private held: Record<LedgerChange['type'], Map<string, LedgerChange>> | undefined;
 
   private emit(c: LedgerChange, id: string): void {
-    const held = this.held;
-    if (held !== undefined) {
-      const k = c.type + id;
-      const first = held.get(k);
+    if (this.held !== undefined) {
+      const held = this.held[c.type];
+      const first = held.get(id);
       // From the version before the batch straight to the current one: the intermediate versions
       // (streamed copies, a tool call before its result) cancel out in the fold anyway.
-      if (first === undefined) held.set(k, c);
+      if (first === undefined) held.set(id, c);
       else first.next = c.next as never;
       return;
     }
@@ -249,12 +261,12 @@ export class Ledger {
    */
   batch(fn: () => void): void {
     if (this.held !== undefined || this.listeners.length === 0) return fn();
-    const held = (this.held = new Map());
+    const held = (this.held = { usage: new Map(), tool: new Map(), prompt: new Map(), compaction: new Map(), estimate: new Map(), hook: new Map(), hit: new Map() });
     try {
       fn();
     } finally {
       this.held = undefined;
-      for (const c of held.values()) for (const l of this.listeners) l(c);
+      for (const m of Object.values(held)) for (const c of m.values()) for (const l of this.listeners) l(c);
     }
   }
 
@@ -264,7 +276,7 @@ export class Ledger {
     if (!s || (ctx.cwd && s.cwd !== ctx.cwd) || (ctx.gitBranch && s.gitBranch !== ctx.gitBranch) || (ctx.version && s.version !== ctx.version)) {
       const rec: SessionRecord = { sessionId: ctx.sessionId, cwd: ctx.cwd || s?.cwd || '', gitBranch: ctx.gitBranch ?? s?.gitBranch, version: ctx.version ?? s?.version };
       this.sessions.set(ctx.sessionId, rec);
-      this.dirty.set(`S${ctx.sessionId}`, () => sessionRow(rec));
+      this.dirty.S.set(ctx.sessionId, rec);
     }
     switch (e.kind) {
       case 'model_call': {
@@ -382,7 +394,7 @@ export class Ledger {
           : { key: e.id, ts: e.ts, sessionId: ctx.sessionId, cwd: ctx.cwd, what: 'permission', a: e.detail.tool_name ?? 'unknown', b: e.detail.decision ?? 'unknown' };
       this.hookRecords.set(r.key, r);
       this.emit({ type: 'hook', next: r }, r.key);
-      this.dirty.set(`K${r.key}`, () => hookRow(r));
+      this.dirty.K.set(r.key, r);
     }
   }
 
@@ -450,36 +462,36 @@ export class Ledger {
     const prev = this.usage.get(r.key);
     this.usage.set(r.key, r);
     this.emit({ type: 'usage', prev, next: r }, r.key);
-    this.dirty.set(`U${r.key}`, () => usageRow(r));
+    this.dirty.U.set(r.key, r);
     this.markExact(r.sessionId);
   }
   private putEstimate(r: EstimateRecord): void {
     const prev = this.estimates.get(r.key);
     this.estimates.set(r.key, r);
     this.emit({ type: 'estimate', prev, next: r }, r.key);
-    this.dirty.set(`E${r.key}`, () => estimateRow(r));
+    this.dirty.E.set(r.key, r);
   }
   private putTool(r: ToolRecord): void {
     const prev = this.tools.get(r.id);
     this.tools.set(r.id, r);
     this.emit({ type: 'tool', prev, next: r }, r.id);
-    this.dirty.set(`T${r.id}`, () => toolRow(r));
+    this.dirty.T.set(r.id, r);
   }
   private putPrompt(r: PromptRecord): void {
     const prev = this.prompts.get(r.uuid);
     this.prompts.set(r.uuid, r);
     this.emit({ type: 'prompt', prev, next: r }, r.uuid);
-    this.dirty.set(`P${r.uuid}`, () => promptRow(r));
+    this.dirty.P.set(r.uuid, r);
   }
   private putCompaction(r: CompactionRecord): void {
     this.compactions.set(r.key, r);
     this.emit({ type: 'compaction', next: r }, r.key);
-    this.dirty.set(`C${r.key}`, () => compactionRow(r));
+    this.dirty.C.set(r.key, r);
   }
   private putHit(r: HitRecord): void {
     this.setHit(r);
     this.emit({ type: 'hit', next: r }, r.key);
-    this.dirty.set(`R${r.key}`, () => hitRow(r));
+    this.dirty.R.set(r.key, r);
   }
   private setHit(r: HitRecord): void {
     if (!this.hits.has(r.key)) {
@@ -532,7 +544,7 @@ export class Ledger {
     for (const c of changes) {
       const [letter, key, map] = this.locate(c);
       map.delete(key);
-      this.dirty.delete(letter + key);
+      this.dirty[letter].delete(key);
       this.pruned.add(letter + key);
     }
     this.rollups = rollups;
@@ -540,7 +552,7 @@ export class Ledger {
     this.horizon = { ms: Math.max(h?.ms ?? -Infinity, cutoffMs), records: (h?.records ?? 0) + changes.length, atMs: Date.now() };
   }
 
-  private locate(c: LedgerChange): [string, string, Map<string, unknown>] {
+  private locate(c: LedgerChange): [keyof Ledger['dirty'], string, Map<string, unknown>] {
     switch (c.type) {
       case 'usage':
         return ['U', c.next.key, this.usage];
@@ -570,15 +582,33 @@ export class Ledger {
    * record changed again after this call stays pending (ack only clears what this batch wrote).
    */
   pendingChanges(): PendingChanges {
-    if (this.dirty.size === 0) return { text: '', rows: 0, ack: () => {} };
-    const batch = new Map(this.dirty);
+    const d = this.dirty;
+    // Sessions first, like serializeAll. Each map is copied: what this batch wrote.
+    const types: Array<[Map<string, any>, (r: any) => Row]> = [
+      [d.S, sessionRow],
+      [d.U, usageRow],
+      [d.T, toolRow],
+      [d.P, promptRow],
+      [d.C, compactionRow],
+      [d.E, estimateRow],
+      [d.K, hookRow],
+      [d.R, hitRow],
+    ];
+    const batch: Array<[Map<string, unknown>, Map<string, unknown>]> = [];
     let text = '';
-    for (const row of batch.values()) text += JSON.stringify(row()) + '\n';
+    let rows = 0;
+    for (const [live, toRow] of types) {
+      if (live.size === 0) continue;
+      const copy = new Map(live);
+      batch.push([live, copy]);
+      rows += copy.size;
+      for (const r of copy.values()) text += JSON.stringify(toRow(r)) + '\n';
+    }
     return {
       text,
-      rows: batch.size,
+      rows,
       ack: () => {
-        for (const [k, row] of batch) if (this.dirty.get(k) === row) this.dirty.delete(k);
+        for (const [live, copy] of batch) for (const [k, r] of copy) if (live.get(k) === r) live.delete(k);
       },
     };
   }
