@@ -11,11 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-export const BIN_DIR = 'bin';
-
 export async function bundle(repo: string): Promise<void> {
   const dist = join(repo, 'dist');
-  const out = join(dist, BIN_DIR);
+  const out = join(dist, 'bin');
   rmSync(out, { recursive: true, force: true });
   await build({
     entryPoints: [join(dist, 'cli', 'main.js'), join(dist, 'sources', 'read-worker.js')],
