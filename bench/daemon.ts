@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { generateHistory, type Expected } from '../test/support/history-generator.js';
 import type { BenchContext, BenchRow, Measurement } from './run.js';
 
-const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+const CLI = join(import.meta.dirname, '..', 'dist', 'bin', 'main.js');
 
 /** The second bench shape: many files, most bytes in tool output. Scaled by BENCH_MB. */
 export function ensureDaemonHistory(repo: string, mb: number, seed: number): { root: string; dir: string; expected: Expected } {

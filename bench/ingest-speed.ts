@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { generateHistory, type Expected, type GenerateOptions } from '../test/support/history-generator.js';
 import { REPO } from './run.js';
 
-const CLI = join(REPO, 'dist', 'cli', 'main.js');
+const CLI = join(REPO, 'dist', 'bin', 'main.js');
 const CCUSAGE = join(REPO, 'node_modules', '@ccusage', 'ccusage-linux-x64', 'bin', 'ccusage');
 
 interface Shape {

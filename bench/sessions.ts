@@ -23,7 +23,7 @@ import { EMBEDDED_PRICES } from '../src/pricing/price-table.js';
 import { listJsonl } from '../test/support/history-generator.js';
 import { bestMs } from './best-time.js';
 
-const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+const CLI = join(import.meta.dirname, '..', 'dist', 'bin', 'main.js');
 const RUNS = Number(process.env.BENCH_SESSIONS_RUNS ?? 5);
 
 export const SESSIONS_TARGETS = { listMs: 50, searchMs: 300, showMs: 100 };

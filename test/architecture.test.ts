@@ -94,7 +94,7 @@ describe('architecture', () => {
       const log = join(dir, `load-${args[0]}.log`);
       await promisify(execFile)(process.execPath, ['--import', register, CLI, ...args], { env: { ...cliEnv(), CCOTEL_LOAD_LOG: log } }).catch(() => undefined);
       const loaded = readFileSync(log, 'utf8').split('\n');
-      expect(loaded.some((u) => u.includes('/dist/cli/main.js')), `${args.join(' ')} was traced`).toBe(true);
+      expect(loaded.some((u) => u.includes('/dist/bin/main.js')), `${args.join(' ')} was traced`).toBe(true);
       expect(loaded.filter((u) => /@opentelemetry|protobufjs|chokidar/.test(u)), args.join(' ')).toEqual([]);
     }
     // The same probe sees the SDK where it is used, so an empty list above is meaningful.

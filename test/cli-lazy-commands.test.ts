@@ -1,5 +1,7 @@
 // Start-up cost (issue 8): a command loads its own module only, `--version` none, and `--help`
-// still lists every command. Seen through a loader hook that records every module the CLI resolves.
+// still lists every command. Seen through a loader hook that records every module the CLI resolves,
+// on the program as tsc emitted it (one file per module, so each command's module has its name);
+// the linked program users run keeps each dynamic import a chunk of its own (scripts/bundle.ts).
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CLI, cliEnv, requireBuiltCli } from './support/ccotel-cli.js';
+import { CLI, CLI_MODULES, cliEnv, requireBuiltCli } from './support/ccotel-cli.js';
 
 const COMMANDS = ['audit', 'backfill', 'doctor', 'hooks', 'import-activity', 'prune', 'run', 'sessions', 'stats'];
 
@@ -23,7 +25,7 @@ describe('command modules load lazily', () => {
     const run = async (args: string[]): Promise<{ stdout: string; commands: string[] }> => {
       const log = join(dir, `load-${++runs}.log`);
       writeFileSync(log, '');
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', register, CLI, ...args], { env: { ...cliEnv(), CCOTEL_LOAD_LOG: log } });
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', register, CLI_MODULES, ...args], { env: { ...cliEnv(), CCOTEL_LOAD_LOG: log } });
       const loaded = readFileSync(log, 'utf8').split('\n');
       expect(loaded.some((u) => u.endsWith('/dist/cli/main.js')), `${args.join(' ')} was traced`).toBe(true);
       const commands = [...new Set(loaded.map((u) => /\/dist\/cli\/commands\/([\w-]+)\.js$/.exec(u)?.[1]).filter((c): c is string => c !== undefined))].sort();

@@ -2,8 +2,8 @@
 // manager: the signal goes to npm. SIGTERM and SIGINT to npm's pid must stop the daemon within a
 // few seconds with everything checkpointed, its port and state directory free for the next start;
 // an npm killed outright (SIGKILL, nothing forwarded) must not leave the daemon behind either.
-// npm builds into a copy of the repository (src, tsconfigs, package.json; node_modules linked), so
-// its build never rewrites the dist/ other tests are running.
+// npm builds into a copy of the repository (src, scripts, tsconfigs, package.json; node_modules
+// linked), so its build never rewrites the dist/ other tests are running.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -72,7 +72,7 @@ describe('npm start stops with its signal', () => {
     dir = mkdtempSync(join(tmpdir(), 'ccotel-npmstart-'));
     app = join(dir, 'app');
     mkdirSync(app);
-    for (const f of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src']) cpSync(join(REPO, f), join(app, f), { recursive: true });
+    for (const f of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scripts']) cpSync(join(REPO, f), join(app, f), { recursive: true });
     symlinkSync(join(REPO, 'node_modules'), join(app, 'node_modules'));
     root = join(dir, 'claude');
     writeSessions(root, CALLS);

@@ -37,11 +37,14 @@ describe('cold read with a worker thread reading ahead', () => {
   async function cold(workers: '0' | '1'): Promise<Cold> {
     const state = join(dir, `state-${workers}`);
     rmSync(state, { recursive: true, force: true });
-    const { stdout, stderr } = await run(process.execPath, statsArgs(root, state), { maxBuffer: 256 << 20, env: { ...cliEnv(), CCOTEL_WORKERS: workers } });
+    const { stdout, stderr } = await run(process.execPath, statsArgs(root, state, ['--log-level', 'debug']), { maxBuffer: 256 << 20, env: { ...cliEnv(), CCOTEL_WORKERS: workers } });
+    // The program users run (dist/bin/) must find its worker script: without it the read silently
+    // stays on one thread, and this test would compare the single-threaded read with itself.
+    expect(stderr.includes('a worker thread reads ahead'), stderr.slice(0, 2000)).toBe(workers === '1');
     const saved = JSON.parse(readFileSync(join(state, 'state.json'), 'utf8')) as { files: Cold['files'] };
     const files: Cold['files'] = {};
     for (const [path, cp] of Object.entries(saved.files)) files[path] = { offset: cp.offset, lines: cp.lines, malformed: cp.malformed, oversized: cp.oversized };
-    return { report: JSON.parse(stdout), warnings: stderr.split('\n').filter((l) => l.includes('warn')), files };
+    return { report: JSON.parse(stdout), warnings: stderr.split('\n').filter((l) => l.startsWith('warn')), files };
   }
 
   it('gives the generator totals, checkpoints and warnings of the single-threaded read', async () => {

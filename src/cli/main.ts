@@ -6,9 +6,12 @@ import type * as Commander from 'commander';
 import { UserError } from '../errors.js';
 import { stripUserInfo } from '../log.js';
 import { VERSION } from '../version.js';
+import { quickParse, type CommandSpec } from './command-spec.js';
 
-// commander through require (its CommonJS build): the ESM wrapper costs every command ~8 ms more.
-const { Command, CommanderError } = createRequire(import.meta.url)('commander') as typeof Commander;
+// commander through require (its CommonJS build: the ESM wrapper costs ~8 ms more), and only when
+// it is needed: `stats` and `sessions` read an ordinary command line without it (QUICK below).
+let commander: typeof Commander | undefined;
+const loadCommander = (): typeof Commander => (commander ??= createRequire(import.meta.url)('commander') as typeof Commander);
 type Command = Commander.Command;
 
 // Each command's module (and with it its whole dependency tree) loads only when that command runs:
@@ -27,6 +30,16 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
 };
 
 /**
+ * Commands whose ordinary command lines are read without loading commander (cli/command-spec.ts):
+ * the short readers, where commander's ~10 ms is a tenth of the answer. Help and mistakes still go
+ * through commander.
+ */
+const QUICK: Record<string, () => Promise<CommandSpec<never>>> = {
+  stats: async () => (await import('./commands/stats.js')).statsCommand,
+  sessions: async () => (await import('./commands/sessions.js')).sessionsCommand,
+};
+
+/**
  * The commands to register for these arguments (without node and the script): the named command
  * alone; none for `--version`; every one otherwise (`--help`, `help <cmd>`, no command, a typo that
  * commander answers with a suggestion). The program's own options take no value, so a command name
@@ -40,7 +53,7 @@ export function commandsFor(args: readonly string[]): string[] {
 }
 
 export async function buildProgram(args: readonly string[]): Promise<Command> {
-  const program = new Command()
+  const program = new (loadCommander().Command)()
     .name('ccotel')
     .description('Claude Code observability: exact cost and activity from transcripts, exported as OpenTelemetry traces and metrics')
     .version(VERSION)
@@ -63,11 +76,21 @@ Examples:
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    const program = await buildProgram(argv.slice(2));
+    const args = argv.slice(2);
+    const name = args[0] ?? '';
+    if (Object.hasOwn(QUICK, name)) {
+      const spec = await QUICK[name]!();
+      const quick = quickParse(args.slice(1), spec);
+      if (quick) {
+        await spec.run(quick.words, quick.o);
+        return 0;
+      }
+    }
+    const program = await buildProgram(args);
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (commander && err instanceof commander.CommanderError) return err.exitCode === 0 ? 0 : 2;
     if (err instanceof UserError) {
       process.stderr.write(stripUserInfo(`ccotel: ${err.message}\n`));
       return err.exitCode;

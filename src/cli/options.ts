@@ -2,22 +2,24 @@
 import type { Command } from 'commander';
 import { parseLogLevel, type LogLevel } from '../log.js';
 import type { CommonOptions } from '../config/settings.js';
+import { addOptions, type OptionSpec } from './command-spec.js';
 
 export interface GlobalOptions extends CommonOptions {
   logLevel?: string;
   quiet?: boolean;
 }
 
-const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
+export const COMMON_OPTIONS: readonly OptionSpec[] = [
+  { flags: '--claude-dir <dir>', description: 'Claude config directory holding projects/ (repeatable; default: $CLAUDE_CONFIG_DIR, else ~/.config/claude and ~/.claude)', repeat: true },
+  { flags: '--config <file>', description: 'config file (default: ~/.config/ccotel/config.yaml)' },
+  { flags: '--state-dir <dir>', description: 'where checkpoints live (default: $XDG_STATE_HOME/ccotel)' },
+  { flags: '--reset-state', description: 'forget checkpoints and rebuild from the transcripts (nothing is counted twice)' },
+  { flags: '--timezone <tz>', description: 'IANA time zone for day/week/month boundaries (default: local)' },
+  { flags: '--log-level <level>', description: 'debug | info | warn | error | silent', default: 'info' },
+];
 
 export function addCommonOptions(cmd: Command): Command {
-  return cmd
-    .option('--claude-dir <dir>', 'Claude config directory holding projects/ (repeatable; default: $CLAUDE_CONFIG_DIR, else ~/.config/claude and ~/.claude)', collect)
-    .option('--config <file>', 'config file (default: ~/.config/ccotel/config.yaml)')
-    .option('--state-dir <dir>', 'where checkpoints live (default: $XDG_STATE_HOME/ccotel)')
-    .option('--reset-state', 'forget checkpoints and rebuild from the transcripts (nothing is counted twice)')
-    .option('--timezone <tz>', 'IANA time zone for day/week/month boundaries (default: local)')
-    .addOption(cmd.createOption('--log-level <level>', 'debug | info | warn | error | silent').default('info'));
+  return addOptions(cmd, COMMON_OPTIONS);
 }
 
 export function logLevelOf(o: GlobalOptions): LogLevel {

@@ -158,7 +158,10 @@ export class IngestManager {
   }
 
   private startPool(): ReadPool | undefined {
-    return workersWanted() ? ReadPool.start(this.readerOpts, 1) : undefined;
+    if (!workersWanted()) return undefined;
+    const pool = ReadPool.start(this.readerOpts, 1);
+    this.log.debug(pool ? 'a worker thread reads ahead' : 'no built worker script (running from sources): reading on this thread');
+    return pool;
   }
 
   /** Plans a file ahead of its turn and has a worker read its first slice. */

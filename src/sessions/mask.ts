@@ -3,12 +3,23 @@
 // mixed with digits) is masked too. Searching for such a token is rare; leaking one is not an option.
 const TOKEN = /[A-Za-z0-9+/=_~.-]{16,}/g;
 
+const CAMEL = /^[A-Z]?[a-z]+(?:[A-Z][a-z]+)*$/;
+
 function looksRandom(t: string): boolean {
-  const digits = t.replace(/[^0-9]/g, '').length;
-  const letters = t.replace(/[^A-Za-z]/g, '').length;
+  // One pass over the characters (this runs on every long token of the index's text).
+  let digits = 0;
+  let letters = 0;
+  let upper = false;
+  let lower = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c >= 65 && c <= 90) (letters++, (upper = true));
+    else if (c >= 97 && c <= 122) (letters++, (lower = true));
+  }
   if (digits >= 1 && letters >= 2) return true;
   // Mixed case with no digit at all: random too when long (a generated password, a webhook path).
-  return t.length >= 16 && /[A-Z]/.test(t) && /[a-z]/.test(t) && !/^[A-Z]?[a-z]+(?:[A-Z][a-z]+)*$/.test(t);
+  return t.length >= 16 && upper && lower && !CAMEL.test(t);
 }
 
 export function maskTokens(text: string): string {

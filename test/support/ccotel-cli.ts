@@ -11,12 +11,15 @@ import type { Expected } from './history-generator.js';
 const execFileAsync = promisify(execFile);
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = join(REPO, 'dist', 'cli', 'main.js');
+/** The program users run: dist/ linked into chunks by scripts/bundle.ts (package.json "bin"). */
+export const CLI = join(REPO, 'dist', 'bin', 'main.js');
+/** The same program as tsc emitted it, one file per module: for tests that look at which modules load. */
+export const CLI_MODULES = join(REPO, 'dist', 'cli', 'main.js');
 /** The ccusage reference binary ($CCOTEL_CCUSAGE_BIN overrides, e.g. to check how a missing one is reported). */
 export const CCUSAGE = process.env['CCOTEL_CCUSAGE_BIN'] || join(REPO, 'node_modules', '@ccusage', 'ccusage-linux-x64', 'bin', 'ccusage');
 
 export function requireBuiltCli(): void {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npx tsc -p tsconfig.build.json) before these tests`);
+  for (const f of [CLI, CLI_MODULES]) if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` before these tests`);
 }
 
 export function statsArgs(root: string, stateDir: string, extra: readonly string[] = []): string[] {

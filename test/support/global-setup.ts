@@ -1,19 +1,21 @@
 // Vitest global setup: tests that spawn the CLI run dist/, so dist/ must be built from the current
-// src/. Rebuilds (tsc -p tsconfig.build.json) when dist/ is missing or any file under src/ (or the
-// tsconfigs) is newer than the newest file in dist/. --noEmitOnError: a failed build leaves dist/
-// stale, so the next run tries again instead of running half-broken output. Node on dist/ starts
-// faster than tsx, which matters for the tests that spawn the CLI dozens of times.
+// src/. Rebuilds (tsc -p tsconfig.build.json, then scripts/bundle.ts into dist/bin/) when dist/ is
+// missing, any file under src/ (or the tsconfigs, or the bundle script) is newer than the newest file
+// in dist/, or dist/bin/ is older than what tsc wrote (a bare tsc run). --noEmitOnError: a failed
+// build leaves dist/ stale, so the next run tries again instead of running half-broken output. Node
+// on dist/ starts faster than tsx, which matters for the tests that spawn the CLI dozens of times.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './ccotel-cli.js';
+import { bundle } from '../../scripts/bundle.js';
 
-/** Newest mtime (ms) of any file under `dir`, or -Infinity when it has none. */
-function newestMtime(dir: string): number {
+/** Newest mtime (ms) of any file under `dir` (but those under `skip`), or -Infinity when it has none. */
+function newestMtime(dir: string, skip?: string): number {
   let newest = -Infinity;
   if (!existsSync(dir)) return newest;
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!e.isFile()) continue;
+    if (!e.isFile() || (skip !== undefined && e.parentPath.startsWith(skip))) continue;
     newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
   }
   return newest;
@@ -23,11 +25,15 @@ function newestMtime(dir: string): number {
 export function staleReason(repo = REPO): string | undefined {
   const dist = newestMtime(join(repo, 'dist'));
   if (dist === -Infinity) return 'dist/ is missing';
-  const inputs = Math.max(newestMtime(join(repo, 'src')), ...['tsconfig.json', 'tsconfig.build.json'].map((f) => statSync(join(repo, f)).mtimeMs));
-  return inputs > dist ? 'src/ is newer than dist/' : undefined;
+  const inputs = Math.max(newestMtime(join(repo, 'src')), ...['tsconfig.json', 'tsconfig.build.json', join('scripts', 'bundle.ts')].map((f) => statSync(join(repo, f)).mtimeMs));
+  if (inputs > dist) return 'src/ is newer than dist/';
+  const bin = join(repo, 'dist', 'bin');
+  const main = join(bin, 'main.js');
+  if (!existsSync(main) || newestMtime(join(repo, 'dist'), bin) > statSync(main).mtimeMs) return 'dist/bin/ is older than dist/';
+  return undefined;
 }
 
-export default function setup(): void {
+export default async function setup(): Promise<void> {
   const reason = staleReason();
   if (!reason) return;
   const t0 = Date.now();
@@ -38,5 +44,6 @@ export default function setup(): void {
     const e = err as { stdout?: Buffer; stderr?: Buffer };
     throw new Error(`global setup: ${reason}, and \`tsc -p tsconfig.build.json\` failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
   }
+  await bundle(REPO);
   console.log(`[global-setup] ${reason}: rebuilt dist/ in ${Date.now() - t0} ms`);
 }

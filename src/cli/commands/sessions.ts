@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { checkTimeZone } from '../../calendar/time-range.js';
 import { createLogger, type Logger } from '../../log.js';
 import { UserError } from '../../errors.js';
-import { addCommonOptions, type GlobalOptions, logLevelOf } from '../options.js';
+import { COMMON_OPTIONS, type GlobalOptions, logLevelOf } from '../options.js';
+import { registerSpec, type CommandSpec } from '../command-spec.js';
 import { locate, type Located } from '../../config/locate.js';
 import { sessionRange } from '../../sessions/days.js';
 import { renderList, renderShow } from '../../sessions/render.js';
@@ -25,44 +26,49 @@ interface SessionsOptions extends GlobalOptions {
   rebuild?: boolean;
 }
 
-export function registerSessions(program: Command): void {
-  const cmd = program
-    .command('sessions')
-    .description('list, search and resume past sessions (prompts and answers indexed locally, redacted)')
-    .argument('[query...]', 'words that must all occur (case-insensitive); "quoted words" form one phrase')
-    .option('-n <count>', 'how many sessions to print (default 10)')
-    .option('--project <substring>', 'only projects whose path contains this')
-    .option('--since <day>', 'active on or after: today | yesterday | 7d | YYYY-MM-DD')
-    .option('--until <day>', 'active on or before: today | yesterday | 7d | YYYY-MM-DD')
-    .option('--all-text', 'search tool output too (the start of each result)')
-    .option('--show <id>', 'one session in detail (a unique start of its id is enough)')
-    .option('--json', 'print one JSON object (stable, documented in docs/sessions.md)')
-    .option('--rebuild', 'rebuild the index from the transcripts')
-    .addHelpText('after', `
+export const sessionsCommand: CommandSpec<SessionsOptions> = {
+  name: 'sessions',
+  description: 'list, search and resume past sessions (prompts and answers indexed locally, redacted)',
+  words: { name: 'query', description: 'words that must all occur (case-insensitive); "quoted words" form one phrase' },
+  options: [
+    { flags: '-n <count>', description: 'how many sessions to print (default 10)' },
+    { flags: '--project <substring>', description: 'only projects whose path contains this' },
+    { flags: '--since <day>', description: 'active on or after: today | yesterday | 7d | YYYY-MM-DD' },
+    { flags: '--until <day>', description: 'active on or before: today | yesterday | 7d | YYYY-MM-DD' },
+    { flags: '--all-text', description: 'search tool output too (the start of each result)' },
+    { flags: '--show <id>', description: 'one session in detail (a unique start of its id is enough)' },
+    { flags: '--json', description: 'print one JSON object (stable, documented in docs/sessions.md)' },
+    { flags: '--rebuild', description: 'rebuild the index from the transcripts' },
+    ...COMMON_OPTIONS,
+  ],
+  help: `
 Examples:
   $ ccotel sessions                          the 10 most recent sessions with resume lines
   $ ccotel sessions "flaky test" retry       sessions whose prompts or answers hold both
   $ ccotel sessions migration --since 7d --project api -n 3
-  $ ccotel sessions --show 3f2a1c`);
-  addCommonOptions(cmd);
-  cmd.action(async (words: string[], o: SessionsOptions) => {
-    const log = createLogger({ level: logLevelOf(o), json: false });
-    // Every flag is checked before anything is read or saved.
-    if (o.timezone) checkTimeZone(o.timezone);
-    const limit = o.n === undefined ? 10 : Number(o.n);
-    if (!Number.isInteger(limit) || limit < 1) throw new UserError(`-n must be a whole number of at least 1 (got "${o.n}")`);
-    if (o.show !== undefined && words.length > 0) throw new UserError('--show takes a session id; give the search words without --show');
-    if (o.show !== undefined && o.show.length < 4) throw new UserError('--show needs at least 4 characters of the session id');
-    sessionRange(o.since, o.until, Date.now(), o.timezone ?? 'UTC');
-    // Only where things are: asking the daemon needs neither prices nor the detection rules.
-    const settings = locate(o);
-    const q: SessionsQuery =
-      o.show !== undefined
-        ? { op: 'show', id: o.show }
-        : { op: 'list', limit, project: o.project, ...sessionRange(o.since, o.until, Date.now(), settings.timezone), query: words.length > 0 ? words.join(' ') : undefined, allText: o.allText === true };
-    const asked = o.rebuild ? undefined : await fromRunningDaemon(settings, q, log);
-    print(asked ?? (await readIndex(o, q, log)), o.json === true, settings.timezone);
-  });
+  $ ccotel sessions --show 3f2a1c`,
+  run: sessions,
+};
+
+export const registerSessions = (program: Command): void => void registerSpec(program, sessionsCommand);
+
+async function sessions(words: string[], o: SessionsOptions): Promise<void> {
+  const log = createLogger({ level: logLevelOf(o), json: false });
+  // Every flag is checked before anything is read or saved.
+  if (o.timezone) checkTimeZone(o.timezone);
+  const limit = o.n === undefined ? 10 : Number(o.n);
+  if (!Number.isInteger(limit) || limit < 1) throw new UserError(`-n must be a whole number of at least 1 (got "${o.n}")`);
+  if (o.show !== undefined && words.length > 0) throw new UserError('--show takes a session id; give the search words without --show');
+  if (o.show !== undefined && o.show.length < 4) throw new UserError('--show needs at least 4 characters of the session id');
+  sessionRange(o.since, o.until, Date.now(), o.timezone ?? 'UTC');
+  // Only where things are: asking the daemon needs neither prices nor the detection rules.
+  const settings = locate(o);
+  const q: SessionsQuery =
+    o.show !== undefined
+      ? { op: 'show', id: o.show }
+      : { op: 'list', limit, project: o.project, ...sessionRange(o.since, o.until, Date.now(), settings.timezone), query: words.length > 0 ? words.join(' ') : undefined, allText: o.allText === true };
+  const asked = o.rebuild ? undefined : await fromRunningDaemon(settings, q, log);
+  print(asked ?? (await readIndex(o, q, log)), o.json === true, settings.timezone);
 }
 
 async function fromRunningDaemon(settings: Located, q: SessionsQuery, log: Logger): Promise<SessionsAnswer | undefined> {

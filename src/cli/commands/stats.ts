@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { renderStats } from '../../stats/render.js';
 import { checkTimeZone, resolveRange } from '../../calendar/time-range.js';
 import { createLogger, type Logger } from '../../log.js';
-import { addCommonOptions, type GlobalOptions, logLevelOf } from '../options.js';
+import { COMMON_OPTIONS, type GlobalOptions, logLevelOf } from '../options.js';
+import { registerSpec, type CommandSpec } from '../command-spec.js';
 import { locate } from '../../config/locate.js';
 import { pricesFor } from '../../config/prices.js';
 import { askRunningDaemon } from '../ask-daemon.js';
@@ -20,50 +21,55 @@ interface StatsOptions extends GlobalOptions {
   json?: boolean;
 }
 
-export function registerStats(program: Command): void {
-  const cmd = program
-    .command('stats')
-    .description('report tokens, cost, tools, projects and quality signals from local history')
-    .option('--range <range>', 'today | week | month | all (calendar, in --timezone)', 'today')
-    .option('--date <YYYY-MM-DD>', 'a single day')
-    .option('--since <YYYY-MM-DD>', 'from this day (inclusive)')
-    .option('--until <YYYY-MM-DD>', 'to this day (inclusive)')
-    .option('--project <substring>', 'only projects whose path contains this')
-    .option('--json', 'print one JSON object (for scripts)')
-    .addHelpText('after', `
+export const statsCommand: CommandSpec<StatsOptions> = {
+  name: 'stats',
+  description: 'report tokens, cost, tools, projects and quality signals from local history',
+  options: [
+    { flags: '--range <range>', description: 'today | week | month | all (calendar, in --timezone)', default: 'today' },
+    { flags: '--date <YYYY-MM-DD>', description: 'a single day' },
+    { flags: '--since <YYYY-MM-DD>', description: 'from this day (inclusive)' },
+    { flags: '--until <YYYY-MM-DD>', description: 'to this day (inclusive)' },
+    { flags: '--project <substring>', description: 'only projects whose path contains this' },
+    { flags: '--json', description: 'print one JSON object (for scripts)' },
+    ...COMMON_OPTIONS,
+  ],
+  help: `
 Examples:
   $ ccotel stats                       today's activity
   $ ccotel stats --range week          this calendar week (Monday on)
   $ ccotel stats --range all --json    everything, as JSON
-  $ ccotel stats --since 2026-01-01 --until 2026-01-31 --project myrepo`);
-  addCommonOptions(cmd);
-  cmd.action(async (o: StatsOptions) => {
-    const log = createLogger({ level: logLevelOf(o), json: false });
-    // Every flag is checked before anything is read or saved.
-    if (o.timezone) checkTimeZone(o.timezone);
-    resolveRange(o, Date.now(), o.timezone ?? 'UTC');
-    if (!o.resetState && (await fromRunningDaemon(o, log))) return;
-    // The local read: what only it needs loads only here.
-    const [{ IngestSession }, { syncWithProgress }, { buildReport }, { inputSummary }, { emptyRangeHint }] = await Promise.all([
-      import('../../ingest/session.js'),
-      import('../progress.js'),
-      import('../../stats/report.js'),
-      import('../../stats/input-summary.js'),
-      import('../../stats/empty-range-hint.js'),
-    ]);
-    const session = await IngestSession.open(o, log, { allowReadOnly: true });
-    try {
-      await syncWithProgress(session);
-      const { settings, store } = session;
-      const now = Date.now();
-      const range = resolveRange(o, now, settings.timezone);
-      const report = buildReport(session.fold, { range, timezone: settings.timezone, project: o.project }, inputSummary(session.files.map((f) => f.path), store.files, session.fold), () => store.ledger);
-      const empty = report.requests + report.apiErrors + report.operations + report.prompts === 0;
-      print(report, o, log, empty ? emptyRangeHint(session.fold.sessions, range, now, settings.timezone, o.project) : undefined);
-    } finally {
-      await session.close();
-    }
-  });
+  $ ccotel stats --since 2026-01-01 --until 2026-01-31 --project myrepo`,
+  run: (_words, o) => stats(o),
+};
+
+export const registerStats = (program: Command): void => void registerSpec(program, statsCommand);
+
+async function stats(o: StatsOptions): Promise<void> {
+  const log = createLogger({ level: logLevelOf(o), json: false });
+  // Every flag is checked before anything is read or saved.
+  if (o.timezone) checkTimeZone(o.timezone);
+  resolveRange(o, Date.now(), o.timezone ?? 'UTC');
+  if (!o.resetState && (await fromRunningDaemon(o, log))) return;
+  // The local read: what only it needs loads only here.
+  const [{ IngestSession }, { syncWithProgress }, { buildReport }, { inputSummary }, { emptyRangeHint }] = await Promise.all([
+    import('../../ingest/session.js'),
+    import('../progress.js'),
+    import('../../stats/report.js'),
+    import('../../stats/input-summary.js'),
+    import('../../stats/empty-range-hint.js'),
+  ]);
+  const session = await IngestSession.open(o, log, { allowReadOnly: true });
+  try {
+    await syncWithProgress(session);
+    const { settings, store } = session;
+    const now = Date.now();
+    const range = resolveRange(o, now, settings.timezone);
+    const report = buildReport(session.fold, { range, timezone: settings.timezone, project: o.project }, inputSummary(session.files.map((f) => f.path), store.files, session.fold), () => store.ledger);
+    const empty = report.requests + report.apiErrors + report.operations + report.prompts === 0;
+    print(report, o, log, empty ? emptyRangeHint(session.fold.sessions, range, now, settings.timezone, o.project) : undefined);
+  } finally {
+    await session.close();
+  }
 }
 
 function print(report: StatsReport, o: StatsOptions, log: Logger, hint: string | undefined): void {

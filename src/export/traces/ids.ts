@@ -1,9 +1,11 @@
 // Deterministic trace and span ids: the same session, message or tool call always maps to the same
 // id, so a re-export after a crash or --reset-state lands as the same spans, not new ones.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 function hex(kind: string, key: string, chars: number): string {
-  const h = createHash('sha256').update(kind).update('\0').update(key).digest('hex').slice(0, chars);
+  // One-shot hash: the same digest as createHash().update(kind).update('\0').update(key), at a third
+  // of the cost (a backfill computes a few ids per span: ~0.4 s of 7.5 s before).
+  const h = hash('sha256', `${kind}\0${key}`, 'hex').slice(0, chars);
   // All-zero ids are invalid in OTLP; astronomically unlikely, but cheap to rule out.
   return /^0+$/.test(h) ? '1'.padStart(chars, '0') : h;
 }
