@@ -1,6 +1,10 @@
 // The trace sink: events → TraceBuilder → spans → exporter. flush() returns only when every span
 // derived so far was accepted (the exporter retries; see ../retry.ts); until then the ingest manager
-// waits (a bounded buffer) and no checkpoint moves, so nothing is lost.
+// waits (a bounded buffer) and no checkpoint moves, so nothing is lost. A full batch goes out as
+// soon as it is derived, while the reader goes on (like the SDK's batch span processor): a backfill
+// no longer stops reading for every round trip to the collector, and the commit's flush() waits only
+// for what is still on its way. Spans sent but not yet checkpointed when the process dies are sent
+// again by the next start, under the same ids (ids.ts).
 import type { ModelEvent } from '../../model/events.js';
 import type { EventSink } from '../../model/sink.js';
 import type { Resource } from '@opentelemetry/resources';
@@ -23,6 +27,10 @@ export class TraceSink implements EventSink {
   private queue: SpanData[] = [];
   /** The builder's state moved since the last snapshot (saves a clone per idle tick). */
   private changed = false;
+  /** Full batches on their way between commits (one at a time, from the queue's head). */
+  private sending: Promise<void> | undefined;
+  /** Why a send between commits failed: the next flush() throws it. */
+  private failed: { err: unknown } | undefined;
 
   constructor(
     readonly builder: TraceBuilder,
@@ -33,6 +41,10 @@ export class TraceSink implements EventSink {
   accept(events: readonly ModelEvent[]): void {
     this.builder.accept(events);
     this.changed = true;
+    this.take();
+    if (this.queue.length >= BATCH && !this.sending && !this.failed) {
+      this.sending = this.sendFullBatches().finally(() => (this.sending = undefined));
+    }
   }
 
   /**
@@ -76,17 +88,37 @@ export class TraceSink implements EventSink {
   }
 
   private async send(): Promise<void> {
+    // Into the queue first, failure or not: the queue is what snapshot() keeps as unsent.
     this.take();
-    while (this.queue.length > 0) {
-      const batch = this.queue.slice(0, BATCH);
-      await this.exporter.export(batch.map((s) => toReadableSpan(s, this.resource)));
-      this.queue.splice(0, batch.length);
-      this.spansSent += batch.length;
-      this.changed = true;
+    await this.sending;
+    if (this.failed) {
+      const { err } = this.failed;
+      this.failed = undefined;
+      throw err;
+    }
+    while (this.queue.length > 0) await this.sendBatch();
+  }
+
+  /** Between commits: only whole batches, and a failure waits for the next flush() to be thrown. */
+  private async sendFullBatches(): Promise<void> {
+    try {
+      while (this.queue.length >= BATCH) await this.sendBatch();
+    } catch (err) {
+      this.failed = { err };
     }
   }
 
+  /** The batch at the queue's head; it leaves the queue (and the saved unsent spans) once accepted. */
+  private async sendBatch(): Promise<void> {
+    const batch = this.queue.slice(0, BATCH);
+    await this.exporter.export(batch.map((s) => toReadableSpan(s, this.resource)));
+    this.queue.splice(0, batch.length);
+    this.spansSent += batch.length;
+    this.changed = true;
+  }
+
   async shutdown(): Promise<void> {
+    await this.sending;
     await this.exporter.shutdown();
   }
 }
