@@ -145,6 +145,18 @@ const estimateRow = (r: EstimateRecord): Row => ['E', r.key, r.ts, r.sessionId, 
 const hookRow = (r: HookRecord): Row => ['K', r.key, r.ts, r.sessionId, r.cwd, r.what, r.a, r.b ?? null];
 const compactionRow = (r: CompactionRecord): Row => ['C', r.key, r.ts, r.sessionId, r.cwd];
 const hitRow = (r: HitRecord): Row => ['R', r.key, r.toolId, r.ts, r.sessionId, r.agentId ?? null, r.cwd, r.tool, r.rule, r.severity, r.field, r.value];
+type Letter = 'S' | 'U' | 'T' | 'P' | 'C' | 'E' | 'K' | 'R';
+/** Each record type's row, in the order rows are written: sessions first, so a reader meets them early. */
+const ROWS: ReadonlyArray<readonly [Letter, (r: any) => Row]> = [
+  ['S', sessionRow],
+  ['U', usageRow],
+  ['T', toolRow],
+  ['P', promptRow],
+  ['C', compactionRow],
+  ['E', estimateRow],
+  ['K', hookRow],
+  ['R', hitRow],
+];
 
 /**
  * One record added or replaced by apply(), with the version it replaced: a usage record is replaced
@@ -552,7 +564,7 @@ export class Ledger {
     this.horizon = { ms: Math.max(h?.ms ?? -Infinity, cutoffMs), records: (h?.records ?? 0) + changes.length, atMs: Date.now() };
   }
 
-  private locate(c: LedgerChange): [keyof Ledger['dirty'], string, Map<string, unknown>] {
+  private locate(c: LedgerChange): [Letter, string, Map<string, unknown>] {
     switch (c.type) {
       case 'usage':
         return ['U', c.next.key, this.usage];
@@ -582,22 +594,12 @@ export class Ledger {
    * record changed again after this call stays pending (ack only clears what this batch wrote).
    */
   pendingChanges(): PendingChanges {
-    const d = this.dirty;
-    // Sessions first, like serializeAll. Each map is copied: what this batch wrote.
-    const types: Array<[Map<string, any>, (r: any) => Row]> = [
-      [d.S, sessionRow],
-      [d.U, usageRow],
-      [d.T, toolRow],
-      [d.P, promptRow],
-      [d.C, compactionRow],
-      [d.E, estimateRow],
-      [d.K, hookRow],
-      [d.R, hitRow],
-    ];
+    // Each map is copied: what this batch wrote.
     const batch: Array<[Map<string, unknown>, Map<string, unknown>]> = [];
     let text = '';
     let rows = 0;
-    for (const [live, toRow] of types) {
+    for (const [letter, toRow] of ROWS) {
+      const live: Map<string, unknown> = this.dirty[letter];
       if (live.size === 0) continue;
       const copy = new Map(live);
       batch.push([live, copy]);
@@ -636,18 +638,9 @@ export class Ledger {
     if (this.horizon) out += JSON.stringify(['Z', this.horizon.ms, this.horizon.records, this.horizon.atMs]) + '\n';
     for (const b64 of this.pruned.serialize()) out += JSON.stringify(['X', b64]) + '\n';
     for (const row of this.rollups) out += JSON.stringify(row) + '\n';
-    const maps: Array<[Map<string, any>, (r: any) => Row]> = [
-      [this.sessions, sessionRow],
-      [this.usage, usageRow],
-      [this.tools, toolRow],
-      [this.prompts, promptRow],
-      [this.compactions, compactionRow],
-      [this.estimates, estimateRow],
-      [this.hookRecords, hookRow],
-      [this.hits, hitRow],
-    ];
-    for (const [map, toRow] of maps) {
-      for (const r of map.values()) {
+    const records: Record<Letter, Map<string, unknown>> = { S: this.sessions, U: this.usage, T: this.tools, P: this.prompts, C: this.compactions, E: this.estimates, K: this.hookRecords, R: this.hits };
+    for (const [letter, toRow] of ROWS) {
+      for (const r of records[letter].values()) {
         out += JSON.stringify(toRow(r)) + '\n';
         if (out.length >= chunkChars) {
           yield out;
