@@ -3,12 +3,19 @@
 // nothing to go on).
 import { localDay, localMinute, namedRange, type RangeName, type TimeRange } from '../calendar/time-range.js';
 import type { SessionSummaries } from '../fold/session-summary.js';
+import type { StatsReport } from './report.js';
+
+/** The hint for a report whose range shows no activity (no call, error, tool call or prompt); else undefined. */
+export function emptyReportHint(report: Pick<StatsReport, 'requests' | 'apiErrors' | 'operations' | 'prompts'>, sessions: SessionSummaries, range: TimeRange, nowMs: number, tz: string, project?: string): string | undefined {
+  const empty = report.requests + report.apiErrors + report.operations + report.prompts === 0;
+  return empty ? emptyRangeHint(sessions, range, nowMs, tz, project) : undefined;
+}
 
 /**
  * From the fold's per-session totals (a session's latest event and cwd), so an empty range costs
  * no more than a full one: reading the ledger for this took a warm `stats` 200 ms on 145k records.
  */
-export function emptyRangeHint(sessions: SessionSummaries, range: TimeRange, nowMs: number, tz: string, project?: string): string | undefined {
+function emptyRangeHint(sessions: SessionSummaries, range: TimeRange, nowMs: number, tz: string, project?: string): string | undefined {
   let last = -Infinity;
   let inRange = false;
   for (const s of sessions.values()) {

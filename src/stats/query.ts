@@ -9,7 +9,7 @@ import type { FileCheckpoint } from '../sources/checkpoint.js';
 import type { TimeRange } from '../calendar/time-range.js';
 import { buildReport } from './report.js';
 import { inputSummary } from './input-summary.js';
-import { emptyRangeHint } from './empty-range-hint.js';
+import { emptyReportHint } from './empty-range-hint.js';
 import type { StatsAnswer, StatsQuestion } from './question.js';
 
 export interface DaemonView {
@@ -29,6 +29,5 @@ export function answerStats(raw: Record<string, unknown>, d: DaemonView): StatsA
   if (!onSlotGrid(range.startMs, range.endMs)) throw new Declined("the range is off the daemon's 15-minute aggregates");
   const present = Object.keys(d.checkpoints).filter((p) => d.present.has(p));
   const report = buildReport(d.fold, { range, timezone: q.timezone, project: q.project }, inputSummary(present, d.checkpoints, d.fold));
-  const empty = report.requests + report.apiErrors + report.operations + report.prompts === 0;
-  return { op: 'stats', report, hint: empty ? emptyRangeHint(d.fold.sessions, range, q.nowMs, q.timezone, q.project) : undefined };
+  return { op: 'stats', report, hint: emptyReportHint(report, d.fold.sessions, range, q.nowMs, q.timezone, q.project) };
 }

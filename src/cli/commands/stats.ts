@@ -51,7 +51,7 @@ async function stats(o: StatsOptions): Promise<void> {
   resolveRange(o, Date.now(), o.timezone ?? 'UTC');
   if (!o.resetState && (await fromRunningDaemon(o, log))) return;
   // The local read: what only it needs loads only here.
-  const [{ IngestSession }, { syncWithProgress }, { buildReport }, { inputSummary }, { emptyRangeHint }] = await Promise.all([
+  const [{ IngestSession }, { syncWithProgress }, { buildReport }, { inputSummary }, { emptyReportHint }] = await Promise.all([
     import('../../ingest/session.js'),
     import('../progress.js'),
     import('../../stats/report.js'),
@@ -65,8 +65,7 @@ async function stats(o: StatsOptions): Promise<void> {
     const now = Date.now();
     const range = resolveRange(o, now, settings.timezone);
     const report = buildReport(session.fold, { range, timezone: settings.timezone, project: o.project }, inputSummary(session.files.map((f) => f.path), store.files, session.fold), () => store.ledger);
-    const empty = report.requests + report.apiErrors + report.operations + report.prompts === 0;
-    print(report, o, log, empty ? emptyRangeHint(session.fold.sessions, range, now, settings.timezone, o.project) : undefined);
+    print(report, o, log, emptyReportHint(report, session.fold.sessions, range, now, settings.timezone, o.project));
   } finally {
     await session.close();
   }
