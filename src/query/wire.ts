@@ -12,6 +12,10 @@ export const MAX_REQUEST_BYTES = 4 << 20;
 
 export const querySocketPath = (stateDir: string): string => join(stateDir, QUERY_SOCKET);
 
+/** A range end on the wire: JSON has no ±Infinity, so an open end is null. */
+export const toWireMs = (t: number): number | null => (Number.isFinite(t) ? t : null);
+export const isWireMs = (x: unknown): x is number | null => x === null || (typeof x === 'number' && Number.isFinite(x));
+
 /** One question: `q` is the command's own (an object with an `op`). */
 export interface QueryRequest {
   v: number;

@@ -2,7 +2,7 @@
 // the report a local read would give, without walking the transcripts or loading the state. The
 // daemon declines (and the command reads the state itself) when it prices calls with another table
 // or the range is off its aggregates' 15-minute grid (only the ledger answers that exactly).
-import { Declined, NOT_A_QUESTION } from '../query/wire.js';
+import { Declined, isWireMs, NOT_A_QUESTION } from '../query/wire.js';
 import { onSlotGrid } from '../fold/slot.js';
 import type { Fold } from '../fold/fold.js';
 import type { FileCheckpoint } from '../sources/checkpoint.js';
@@ -21,9 +21,8 @@ export interface DaemonView {
 
 export function answerStats(raw: Record<string, unknown>, d: DaemonView): StatsAnswer {
   const q = raw as Partial<StatsQuestion>;
-  const ms = (x: unknown): x is number | null => x === null || (typeof x === 'number' && Number.isFinite(x));
   const text = (x: unknown): x is string => typeof x === 'string' && x.length <= 200;
-  if (!ms(q.startMs) || !ms(q.endMs) || !text(q.label) || !text(q.timezone) || !text(q.prices) || !(q.project === undefined || text(q.project)) || typeof q.nowMs !== 'number' || !Number.isFinite(q.nowMs)) throw new Declined(NOT_A_QUESTION);
+  if (!isWireMs(q.startMs) || !isWireMs(q.endMs) || !text(q.label) || !text(q.timezone) || !text(q.prices) || !(q.project === undefined || text(q.project)) || typeof q.nowMs !== 'number' || !Number.isFinite(q.nowMs)) throw new Declined(NOT_A_QUESTION);
   if (q.prices !== d.fold.pricer.fingerprint) throw new Declined('the daemon prices calls with another table');
   const range: TimeRange = { startMs: q.startMs ?? -Infinity, endMs: q.endMs ?? Infinity, label: q.label };
   if (!onSlotGrid(range.startMs, range.endMs)) throw new Declined("the range is off the daemon's 15-minute aggregates");

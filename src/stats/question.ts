@@ -2,6 +2,7 @@
 // it). Light: the asking command loads only this.
 import type { TimeRange } from '../calendar/time-range.js';
 import type { StatsReport } from './report.js';
+import { toWireMs } from '../query/wire.js';
 
 /** On the wire, open ends of a range (±Infinity, which JSON lacks) are null. */
 export interface StatsQuestion {
@@ -24,6 +25,5 @@ export interface StatsAnswer {
 }
 
 export function statsQuestion(range: TimeRange, timezone: string, project: string | undefined, prices: string, nowMs: number): StatsQuestion {
-  const end = (t: number): number | null => (Number.isFinite(t) ? t : null);
-  return { op: 'stats', startMs: end(range.startMs), endMs: end(range.endMs), label: range.label, timezone, project, prices, nowMs };
+  return { op: 'stats', startMs: toWireMs(range.startMs), endMs: toWireMs(range.endMs), label: range.label, timezone, project, prices, nowMs };
 }
