@@ -6,6 +6,9 @@ import { EMBEDDED_PRICES, type PriceTable } from '../pricing/price-table.js';
 import { UserError } from '../errors.js';
 import type { FileConfig } from './config.js';
 
+/** What a command says when the environment's flat rate prices every model. */
+export const FLAT_RATE_WARNING = 'CLAUDE_RATE_INPUT/CLAUDE_RATE_OUTPUT set: costs use that flat rate for every model';
+
 export function pricesFor(config: FileConfig, env: NodeJS.ProcessEnv = process.env): { pricer: Pricer; flatRate: boolean } {
   const { table, flatRate } = priceTable(config, env);
   return { pricer: new Pricer(table, { prefixKeys: new Set(Object.keys(config.pricing ?? {})) }), flatRate };

@@ -2,6 +2,8 @@
 // owed), one ingest manager over the sinks the command chose, a sync of all history, then either
 // following live sessions or finishing, and closing. Commands only choose sinks and present results.
 import { loadSettings, type CommonOptions, type Settings } from '../config/settings.js';
+import { FLAT_RATE_WARNING } from '../config/prices.js';
+import { missingNamedRoot } from '../sources/roots.js';
 import { listTranscripts, type TranscriptFile } from '../sources/transcript-files.js';
 import { StateInUseError, StateStore } from '../state/store.js';
 import { loadListing, saveListing } from '../state/listing-file.js';
@@ -42,10 +44,8 @@ export class IngestSession {
   static async open(o: CommonOptions, log: Logger, opts: OpenOptions): Promise<IngestSession> {
     const settings = loadSettings(o);
     opts.check?.(settings);
-    if (settings.flatRate) log.warn('CLAUDE_RATE_INPUT/CLAUDE_RATE_OUTPUT set: costs use that flat rate for every model');
-    // A folder the user named must exist: a typo would otherwise report zeros. The default
-    // locations may be missing (only one of them is usually in use).
-    const missing = settings.roots.find((r) => !r.exists && r.source !== 'default');
+    if (settings.flatRate) log.warn(FLAT_RATE_WARNING);
+    const missing = missingNamedRoot(settings.roots);
     if (missing) throw new UserError(`no Claude Code projects folder at ${missing.projectsDir} (from ${missing.source === 'flag' ? '--claude-dir or claudeDirs in the config file' : 'CLAUDE_CONFIG_DIR'}); check the path, or run \`ccotel doctor\``);
     if (!settings.roots.some((r) => r.exists)) {
       const where = settings.roots.map((r) => r.projectsDir).join(', ');

@@ -17,6 +17,12 @@ export interface Root {
 /** The projects folders that exist: what a daemon reads, and what `ccotel sessions` compares with it. */
 export const existingProjectDirs = (roots: readonly Root[]): string[] => roots.filter((r) => r.exists).map((r) => r.projectsDir);
 
+/**
+ * A folder the user named (flag, config or CLAUDE_CONFIG_DIR) that does not exist: a typo that would
+ * otherwise report zeros. The default locations may be missing (only one of them is usually in use).
+ */
+export const missingNamedRoot = (roots: readonly Root[]): Root | undefined => roots.find((r) => !r.exists && r.source !== 'default');
+
 /** The root whose projects folder holds this path, if any. */
 export function rootOf<R extends Pick<Root, 'projectsDir'>>(roots: readonly R[], path: string): R | undefined {
   return roots.find((r) => path.startsWith(r.projectsDir + sep));

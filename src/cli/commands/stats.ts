@@ -7,7 +7,8 @@ import { createLogger, type Logger } from '../../log.js';
 import { COMMON_OPTIONS, type GlobalOptions, logLevelOf } from '../options.js';
 import { registerSpec, type CommandSpec } from '../command-spec.js';
 import { locate } from '../../config/locate.js';
-import { pricesFor } from '../../config/prices.js';
+import { FLAT_RATE_WARNING, pricesFor } from '../../config/prices.js';
+import { missingNamedRoot } from '../../sources/roots.js';
 import { askRunningDaemon } from '../ask-daemon.js';
 import { statsQuestion, type StatsAnswer } from '../../stats/question.js';
 import type { StatsReport } from '../../stats/report.js';
@@ -85,13 +86,13 @@ function print(report: StatsReport, o: StatsOptions, log: Logger, hint: string |
 async function fromRunningDaemon(o: StatsOptions, log: Logger): Promise<boolean> {
   const located = locate(o);
   // A folder the user named that does not exist is reported by the local read, as always.
-  if (located.roots.some((r) => !r.exists && r.source !== 'default')) return false;
+  if (missingNamedRoot(located.roots)) return false;
   const { pricer, flatRate } = pricesFor(located.config);
   const now = Date.now();
   const q = statsQuestion(resolveRange(o, now, located.timezone), located.timezone, o.project, pricer.fingerprint, now);
   const asked = await askRunningDaemon<StatsAnswer>(located, q, ['stats'], log);
   if (!asked) return false;
-  if (flatRate) log.warn('CLAUDE_RATE_INPUT/CLAUDE_RATE_OUTPUT set: costs use that flat rate for every model');
+  if (flatRate) log.warn(FLAT_RATE_WARNING);
   log.debug(`answered by the running ccotel (pid ${asked.pid})`);
   print(asked.answer.report, o, log, asked.answer.hint);
   return true;
