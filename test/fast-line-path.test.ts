@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeLine } from '../src/model/normalize.js';
-import { countUtf16, lineText, lineTextUnchecked, utf16Length, utf8Of } from '../src/model/line-text.js';
+import { countUtf16, lineText, utf16Length, utf8Of } from '../src/model/line-text.js';
+import { eagerLineText } from './support/eager-line-text.js';
 import type { ModelEvent } from '../src/model/events.js';
 import { generateHistory, listJsonl } from './support/history-generator.js';
 
@@ -33,7 +34,7 @@ function fast(bytes: Buffer): string {
   const events: ModelEvent[] = [];
   const withText: ModelEvent[] = [];
   try {
-    const t = lineText(bytes, 0, bytes.length);
+    const t = eagerLineText(bytes, 0, bytes.length);
     if (t === null) throw new Error('invalid UTF-8');
     const line = JSON.parse(t.text);
     normalizeLine(line, hints, 'k', events, t.bytes);
@@ -54,7 +55,7 @@ function deferred(bytes: Buffer): string {
   const withText: ModelEvent[] = [];
   const lean: ModelEvent[] = [];
   try {
-    const t = lineTextUnchecked(bytes, 0, bytes.length);
+    const t = lineText(bytes, 0, bytes.length);
     if (t === null) throw new Error('invalid UTF-8');
     const line = JSON.parse(t.text);
     normalizeLine(line, hints, 'k', events, t.bytes, false, false, t.text);
@@ -97,7 +98,7 @@ function expectSame(lines: Buffer[]): { latin1: number; malformed: number } {
     const c = deferred(l);
     if (a !== c) diffs.push(`${l.toString('utf8').slice(0, 120)}\n  plain:    ${a.slice(0, 200)}\n  deferred: ${c.slice(0, 200)}`);
     if (a === 'malformed') malformed++;
-    if (lineText(l, 0, l.length)?.bytes) latin1++;
+    if (eagerLineText(l, 0, l.length)?.bytes) latin1++;
   }
   expect(diffs.slice(0, 5)).toEqual([]);
   return { latin1, malformed };

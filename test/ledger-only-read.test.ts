@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeLine } from '../src/model/normalize.js';
-import { lineText } from '../src/model/line-text.js';
+import { eagerLineText } from './support/eager-line-text.js';
 import type { ModelEvent } from '../src/model/events.js';
 import { Ledger } from '../src/state/ledger.js';
 import { generateHistory, listJsonl } from './support/history-generator.js';
@@ -33,7 +33,7 @@ function compare(files: string[]): { full: string; lean: string; refused: number
       s = nl + 1;
       if (nl === start) continue;
       lines++;
-      const t = lineText(buf, start, nl);
+      const t = eagerLineText(buf, start, nl);
       let parsed: unknown;
       try {
         if (t === null) throw new Error('invalid UTF-8');

@@ -19,19 +19,13 @@ const NON_ASCII_RUN = /[^\x00-\x7f]+/g;
 // the plain UTF-8 path. A false match (e.g. an escaped backslash before "u") is merely slower.
 const WIDE_ESCAPE = /\\u(?!00[0-7])/;
 
-/** The line's text, or null when its bytes are not valid UTF-8 (a malformed line). */
-export function lineText(buf: Buffer, start: number, end: number): LineText | null {
-  const t = lineTextUnchecked(buf, start, end);
-  if (t === null || !t.bytes || !hasWideEscape(t.text)) return t;
-  return { text: buf.toString('utf8', start, end), bytes: false };
-}
-
 /**
- * Like lineText, without looking for wide escapes: a latin1 text may hold some. The reader hands it
- * to normalizeLine with the text, which looks only when a string it keeps needs decoding (most
- * lines keep none: scanning every long line for backslashes cost as much as validating it).
+ * The line's text, or null when its bytes are not valid UTF-8 (a malformed line). A latin1 text may
+ * hold wide escapes: the reader hands it to normalizeLine with the text, which looks for them only
+ * when a string it keeps needs decoding (hasWideEscape; most lines keep none, and scanning every
+ * long line for backslashes cost as much as validating it).
  */
-export function lineTextUnchecked(buf: Buffer, start: number, end: number): LineText | null {
+export function lineText(buf: Buffer, start: number, end: number): LineText | null {
   const view = buf.subarray(start, end);
   if (isAscii(view)) return { text: buf.toString('latin1', start, end), bytes: false };
   if (!isUtf8(view)) return null;

@@ -193,7 +193,7 @@ export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: stri
   bytes = latin1;
   withText = text;
   lean = ledgerOnly;
-  // `raw`: the latin1 text of the line, not yet looked at for wide escapes (lineTextUnchecked).
+  // `raw`: the latin1 text of the line, not yet looked at for wide escapes (line-text.ts).
   unchecked = latin1 ? raw : undefined;
   try {
     eventsOf(line, hints, fallbackKey, out);

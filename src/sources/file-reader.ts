@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import type { FileCheckpoint } from './checkpoint.js';
 import { classify, fingerprint, fingerprintOf, FINGERPRINT_BYTES } from './file-identity.js';
 import { readLineBytes } from './line-reader.js';
-import { lineTextUnchecked } from '../model/line-text.js';
+import { lineText } from '../model/line-text.js';
 import type { TranscriptFile } from './transcript-files.js';
 
 export interface ReaderOptions {
@@ -103,7 +103,7 @@ export class FileReader {
         let text = '';
         try {
           // Decoded as latin1 after a native UTF-8 check (wide escapes: normalizeLine): see model/line-text.ts.
-          const t = lineTextUnchecked(buf, s, e);
+          const t = lineText(buf, s, e);
           if (t === null) throw new Error('invalid UTF-8');
           latin1 = t.bytes;
           text = t.text;
