@@ -12,8 +12,6 @@ import { isTypedPrompt, oneLine } from './prompt-kind.js';
 import { traceIdFor } from '../export/traces/ids.js';
 import { UserError } from '../errors.js';
 
-export { SESSIONS_SCHEMA };
-
 export interface SessionsContext {
   stateDir: string;
   /** The fold's per-session totals (cost, tools, subagents, hits). */
