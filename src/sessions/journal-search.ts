@@ -28,10 +28,10 @@ export function searchTerms(query: string): Query {
 /** Which of `kept` (transcript paths in listing order) hold every term; only the shown ones are decoded whole. */
 export function searchJournals(stateDir: string, q: Query, kept: readonly string[], limit: number, allText: boolean, pendingText?: readonly TextRow[]): Found {
   const files = indexFiles(stateDir);
-  const bytes = (allText ? [files.text, files.out] : [files.text]).map(readJournalBytes);
+  const raw = (allText ? [files.text, files.out] : [files.text]).map(readJournalBytes);
   // A term found nowhere (a raw miss in every journal): no session matches, no line pass needed.
-  if (surelyMissing(bytes, q, allText, pendingText)) return { total: 0, shown: [], matches: new Map() };
-  const journal = bytes.map(indexJournal);
+  if (surelyMissing(raw, q, allText, pendingText)) return { total: 0, shown: [], matches: new Map() };
+  const journal = raw.map(indexJournal);
   const holding = pathsHoldingAll(journal, q, new Set(kept), allText, pendingText);
   const hits = kept.filter((p) => holding.has(p));
   const shown = hits.slice(0, limit);
