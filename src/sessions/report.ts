@@ -24,6 +24,8 @@ export interface SessionsContext {
   jaegerUrl?: string;
   /** The daemon's: the listing journal folded once per version, not per question. */
   catalog?: CatalogCache;
+  /** The text journals a search reads, already read (text, then tool output with --all-text). */
+  journals?: readonly string[];
 }
 
 export interface Filter {
@@ -89,7 +91,7 @@ export function listSessions(ctx: SessionsContext, f: Filter, query?: string, al
   const { all, kept } = candidates(ctx, f);
   if (query === undefined) return { schema: SESSIONS_SCHEMA, query: null, terms: [], total: kept.length, sessions: rows(ctx, all, kept.slice(0, f.limit)) };
   const q = searchTerms(query);
-  const found = searchJournals(ctx.stateDir, q, kept.map((e) => e.path), f.limit, allText, ctx.pending?.text);
+  const found = searchJournals(ctx.stateDir, q, kept.map((e) => e.path), f.limit, allText, ctx.pending?.text, ctx.journals);
   const byPath = new Map(kept.map((e) => [e.path, e]));
   return foundList(query, q, found, rows(ctx, all, found.shown.map((p) => byPath.get(p)!)));
 }
