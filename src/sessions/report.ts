@@ -1,6 +1,6 @@
 // `ccotel sessions` answers (list, search, --show) as plain data. The JSON shape is an interface
 // (docs/sessions.md): fields are added, never renamed or removed, within one `schema`.
-import type { SessionSummaries } from '../fold/session-summary.js';
+import type { SessionTotals } from '../fold/session-summary.js';
 import { loadCatalog, loadSession, type CatalogCache, type Pending, type SessionEntry } from './catalog.js';
 import { resumeDirs, resumeLine } from './resume.js';
 import { usdOf } from './summary.js';
@@ -14,8 +14,8 @@ import { UserError } from '../errors.js';
 
 export interface SessionsContext {
   stateDir: string;
-  /** The fold's per-session totals (cost, tools, subagents, hits). */
-  totals: SessionSummaries;
+  /** The fold's per-session totals (cost, tools, subagents, hits), by session id. */
+  totals: { get(sessionId: string): SessionTotals | undefined };
   /** Transcripts that exist now (files gone since are not listed). */
   present: { has(path: string): boolean };
   pending?: Pending;

@@ -113,7 +113,7 @@ async function readIndex(o: SessionsOptions, q: SessionsQuery, log: Logger): Pro
     session.attach([sink]);
     await syncWithProgress(session, o.rebuild ? 'rebuilding the sessions index' : 'reading transcripts');
     const read = await journals?.done();
-    return answer({ stateDir: settings.stateDir, totals: session.fold.sessions, present: session.present(), pending: sink.pending(), here: process.cwd(), jaegerUrl: settings.config.jaeger?.url, journals: read }, q);
+    return answer({ stateDir: settings.stateDir, totals: { get: (id) => session.fold.sessionTotals(id) }, present: session.present(), pending: sink.pending(), here: process.cwd(), jaegerUrl: settings.config.jaeger?.url, journals: read }, q);
   } finally {
     await journals?.abandon();
     await session.close();
