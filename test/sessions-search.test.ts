@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendRowsAsync, type TextRow } from '../src/sessions/index-file.js';
 import { isCaseless, itemsOf, pathsHoldingAll, readTextJournal, surelyMissing } from '../src/sessions/text-scan.js';
-import { parseQuery } from '../src/sessions/search.js';
+import { matchItems, parseQuery } from '../src/sessions/search.js';
 import { prng } from './support/prng.js';
 
 
@@ -84,6 +84,10 @@ describe('search prefilter over the raw journal', () => {
             const want = naive(rows, query, within, allText);
             const got = pathsHoldingAll([j], parseQuery(query), within, allText);
             expect([...got].sort(), `${query} allText=${allText}`).toEqual([...want].sort());
+            // The snippets from the items that may hold a word are those from every item.
+            const every = itemsOf([j], got);
+            const maybe = itemsOf([j], got, [], parseQuery(query));
+            for (const p of got) expect(matchItems(maybe.get(p) ?? [], parseQuery(query), allText), `${query} ${p}`).toEqual(matchItems(every.get(p) ?? [], parseQuery(query), allText));
             // The shortcut for a term found nowhere is only taken when nothing matches.
             if (surelyMissing([j.raw], parseQuery(query), allText)) expect(naive(rows, query, new Set(paths), allText).size, query).toBe(0);
           }

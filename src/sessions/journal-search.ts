@@ -38,7 +38,7 @@ export function searchJournals(stateDir: string, q: Query, kept: readonly string
   const holding = pathsHoldingAll(journal, q, new Set(kept), allText, pendingText);
   const hits = kept.filter((p) => holding.has(p));
   const shown = hits.slice(0, limit);
-  const texts = itemsOf(journal, new Set(shown), pendingText);
+  const texts = itemsOf(journal, new Set(shown), pendingText, q);
   return { total: hits.length, shown, matches: new Map(shown.map((p) => [p, matchItems(texts.get(p) ?? [], q, allText) ?? []])) };
 }
 

@@ -364,8 +364,15 @@ export function pathsHoldingAll(journals: readonly TextJournal[], q: Query, path
   return holding ?? new Set();
 }
 
-/** Every live text item of the given paths (pending rows last), by path, each in time order. */
-export function itemsOf(journals: readonly TextJournal[], paths: ReadonlySet<string>, pending: readonly TextRow[] = []): Map<string, TextItem[]> {
+/**
+ * Every live text item of the given paths (pending rows last), by path, each in time order; with
+ * `q`, only those that may hold one of its words (every item that does).
+ */
+export function itemsOf(journals: readonly TextJournal[], paths: ReadonlySet<string>, pending: readonly TextRow[] = [], q?: Query): Map<string, TextItem[]> {
+  // With a query whose every word has a raw pattern, only rows whose bytes hit one are decoded:
+  // a row that hits none holds no word (a snippet shows only items holding one).
+  const raws = q?.terms.map((t) => rawPattern(t));
+  const only = raws?.every((r) => r !== undefined) ? raws.map((r) => new RegExp(r!.source)) : undefined;
   const byPath = new Map<string, Map<string, TextItem>>();
   const apply = (r: TextRow): void => {
     const path = r[1];
@@ -384,6 +391,7 @@ export function itemsOf(journals: readonly TextJournal[], paths: ReadonlySet<str
       if (!paths.has(path)) return;
       for (const [s, e] of liveRowsOf(j, p)) {
         if (j.raw.charCodeAt(s + 2) === K_F) continue;
+        if (only && !only.some((re) => re.test(j.raw.slice(s, e)))) continue;
         const r = decode(j, s, e);
         if (r) apply(r);
       }
