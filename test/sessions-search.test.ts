@@ -62,7 +62,9 @@ describe('search prefilter over the raw journal', () => {
         text = text.normalize('NFC');
         texts.push(text);
         const kind = r.pick(['p', 'a', 'o', 'f']);
-        rows.push(kind === 'f' ? ['f', path, `t${i}`, i, text, 'Read'] : [kind, path, `${kind === 'o' ? 't' : 'u'}${r.int(0, 300)}`, 1000 + i, text]);
+        // Some ids hold characters JSON escapes (a row's key is its id as decoded).
+        const id = `${kind === 'o' ? 't' : 'u'}${runs && r.chance(0.2) ? r.pick(['"', '\\', '\\"']) : ''}${r.int(0, 300)}`;
+        rows.push(kind === 'f' ? ['f', path, `t${i}`, i, text, 'Read'] : [kind, path, id, 1000 + i, text]);
       }
       // Written in several appends, as commits would.
       for (let at = 0; at < rows.length; at += 37) {

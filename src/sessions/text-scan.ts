@@ -48,8 +48,13 @@ function stringEnd(raw: string, i: number, end: number): number {
   return -1;
 }
 
-/** Raw bytes (as latin1) → the text they hold in UTF-8. */
-const utf8Of = (raw: string, start: number, end: number): string => Buffer.from(raw.slice(start, end), 'latin1').toString('utf8');
+const NON_ASCII = /[\x80-\xff]/;
+
+/** Raw bytes (as latin1) → the text they hold in UTF-8 (ASCII bytes are that text already). */
+function utf8Of(raw: string, start: number, end: number): string {
+  const bytes = raw.slice(start, end);
+  return NON_ASCII.test(bytes) ? Buffer.from(bytes, 'latin1').toString('utf8') : bytes;
+}
 
 /** A path as written in the journal (UTF-8 bytes as latin1, JSON-escaped) → the path. */
 function decodePath(written: string): string | undefined {
@@ -155,7 +160,11 @@ function idStartOf(j: TextJournal, p: number, s: number): number {
 /** The id of the row starting at `s` as written, with its closing quote (a row whose id starts so has exactly this id); undefined: none. */
 function idOf(j: TextJournal, p: number, s: number, e: number): string | undefined {
   const from = idStartOf(j, p, s);
-  const to = from < 0 ? -1 : stringEnd(j.raw, from, e);
+  if (from < 0) return undefined;
+  // Ids rarely hold an escape: the first quote ends one that has no backslash before it.
+  const quote = j.raw.indexOf('"', from);
+  const plain = quote >= 0 && quote < e && !j.raw.slice(from, quote).includes('\\');
+  const to = plain ? quote : stringEnd(j.raw, from, e);
   return to < 0 ? undefined : j.raw.slice(from, to + 1);
 }
 
@@ -321,7 +330,11 @@ export function pathsHoldingAll(journals: readonly TextJournal[], q: Query, path
     for (const j of journals) {
       // Per path, whether its rows may still add to this term: a candidate, not reset by a pending
       // X, not found already, not out on an earlier term.
-      const wants = Uint8Array.from(j.paths, (p) => (paths.has(p) && !pendingReset.has(p) && !found.has(p) && (!holding || holding.has(p)) ? 1 : 0));
+      const wants = new Uint8Array(j.paths.length);
+      for (let k = 0; k < wants.length; k++) {
+        const p = j.paths[k]!;
+        if (paths.has(p) && !pendingReset.has(p) && !found.has(p) && (!holding || holding.has(p))) wants[k] = 1;
+      }
       /** Checks the row at [s, e) of run r: whether the rest of its run can still add anything. */
       const check = (r: number, s: number, e: number): boolean => {
         const p = j.runPath[r]!;
