@@ -5,7 +5,8 @@
 // the thread pool cost more than the parsing itself on histories of many small files.
 import { closeSync, openSync, readSync } from 'node:fs';
 
-const CHUNK = 4 << 20;
+/** Bytes asked of each read. */
+export const CHUNK = 4 << 20;
 let shared: Buffer | undefined;
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -115,6 +116,9 @@ export async function readLineBytes(path: string, from: number, onLine: LineByte
       }
       pos += bytesRead;
       if (stop) break;
+      // A short read of a regular file is its end as of now: asking again would cost one more read
+      // per file (thousands on a cold read) for bytes appended since, which the next read gets anyway.
+      if (bytesRead < CHUNK) break;
     }
   } finally {
     closeSync(fd);
