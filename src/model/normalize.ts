@@ -51,39 +51,8 @@ export interface FileHints {
 
 export function parseTimestamp(v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
-  const t = v.length === 24 ? isoUtcMs(v) : Date.parse(v);
+  const t = Date.parse(v);
   return Number.isFinite(t) ? t : undefined;
-}
-
-/**
- * Milliseconds of `YYYY-MM-DDTHH:MM:SS.sssZ` (what Claude Code writes on every line), as Date.parse
- * gives them, read digit by digit: Date.parse's general parser was most of a line's normalizing
- * outside JSON.parse. Anything else (another form, a day past the 28th, an hour past 23...) is left
- * to Date.parse, so every answer is Date.parse's.
- */
-function isoUtcMs(v: string): number {
-  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58 || v.charCodeAt(19) !== 46 || v.charCodeAt(23) !== 90) return Date.parse(v);
-  const y = digits(v, 0, 4);
-  const mo = digits(v, 5, 2);
-  const d = digits(v, 8, 2);
-  const h = digits(v, 11, 2);
-  const mi = digits(v, 14, 2);
-  const sec = digits(v, 17, 2);
-  const ms = digits(v, 20, 3);
-  // (A negative part: a character that is not a digit.)
-  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 28 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return Date.parse(v);
-  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
-}
-
-/** The number written by `n` decimal digits at `at`, or -1 when one of them is not a digit. */
-function digits(v: string, at: number, n: number): number {
-  let x = 0;
-  for (let i = at; i < at + n; i++) {
-    const c = v.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    x = x * 10 + c;
-  }
-  return x;
 }
 
 // The cwd becomes a metric label and a span attribute: redacted like everything else that leaves.
