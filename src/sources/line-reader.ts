@@ -18,6 +18,12 @@ export interface LineReadOptions {
   maxBytes?: number;
   /** Also return a copy of the first this many bytes read (the file's fingerprint, read with the lines). */
   head?: number;
+  /**
+   * The file's size from a stat just taken: a short read at or past it is the file's end, so no
+   * further read is made only to meet it. Without it (or before it) reading goes on until a read
+   * gives nothing: a filesystem may return fewer bytes than asked in the middle of a file.
+   */
+  size?: number;
 }
 
 export interface LineReadResult {
@@ -116,9 +122,9 @@ export async function readLineBytes(path: string, from: number, onLine: LineByte
       }
       pos += bytesRead;
       if (stop) break;
-      // A short read of a regular file is its end as of now: asking again would cost one more read
-      // per file (thousands on a cold read) for bytes appended since, which the next read gets anyway.
-      if (bytesRead < CHUNK) break;
+      // A short read at the size just seen is the end as of now: asking again would cost one more
+      // read per file (thousands on a cold read) for bytes appended since, which the next read gets.
+      if (bytesRead < CHUNK && opts.size !== undefined && pos >= opts.size) break;
     }
   } finally {
     closeSync(fd);
