@@ -16,34 +16,22 @@ export interface LiteralScan {
 
 export function literalScan(groups: ReadonlyArray<readonly string[]>): LiteralScan {
   const words = Math.max(1, Math.ceil(groups.length / 32));
-  // Character classes: 0 for every character no literal holds, then one per (lowercased) character.
-  const cls = new Uint8Array(128);
-  let classes = 1;
-  for (const g of groups) {
-    for (const lit of g) {
-      // Checked before lowercasing: the Kelvin sign lowercases to `k`.
-      if (!/^[\x00-\x7f]+$/.test(lit)) throw new Error(`literal gate: ${JSON.stringify(lit)} is not ASCII (or empty)`);
-      for (const ch of lit.toLowerCase()) {
-        const c = ch.charCodeAt(0);
-        if (cls[c] === 0) cls[c] = classes++;
-      }
-    }
-  }
-  for (let c = 65; c <= 90; c++) cls[c] = cls[c + 32]!; // upper case takes the lower case's class
-  // The trie: goto[state * classes + class], 0 = none (the root is never a goto target).
+  // The trie over lowercased ASCII: goto[state * 128 + char], 0 = none (the root is never a target).
   const go: number[] = [];
   const out: number[][] = [];
   const node = (): number => {
     out.push(new Array<number>(words).fill(0));
-    for (let k = 0; k < classes; k++) go.push(0);
+    for (let c = 0; c < 128; c++) go.push(0);
     return out.length - 1;
   };
   node();
   groups.forEach((g, gi) => {
     for (const lit of g) {
+      // Checked before lowercasing: the Kelvin sign lowercases to `k`.
+      if (!/^[\x00-\x7f]+$/.test(lit)) throw new Error(`literal gate: ${JSON.stringify(lit)} is not ASCII (or empty)`);
       let s = 0;
       for (const ch of lit.toLowerCase()) {
-        const k = s * classes + cls[ch.charCodeAt(0)]!;
+        const k = s * 128 + ch.charCodeAt(0);
         if (go[k] === 0) go[k] = node();
         s = go[k]!;
       }
@@ -53,39 +41,39 @@ export function literalScan(groups: ReadonlyArray<readonly string[]>): LiteralSc
   // Breadth first: each state's failure link (its longest proper suffix that is a trie state), its
   // outputs joined with the suffix's, and missing moves taken from the suffix (a complete DFA).
   const states = out.length;
-  const delta = new Int32Array(states * classes);
-  const fail = new Array<number>(states).fill(0);
+  const delta = new Int32Array(states * 128);
+  const fail = new Int32Array(states);
   const queue: number[] = [];
-  for (let k = 1; k < classes; k++) {
-    const t = go[k]!;
-    delta[k] = t;
-    if (t !== 0) queue.push(t);
+  for (let c = 0; c < 128; c++) {
+    delta[c] = go[c]!;
+    if (go[c] !== 0) queue.push(go[c]!);
   }
   for (let qi = 0; qi < queue.length; qi++) {
     const s = queue[qi]!;
     for (let w = 0; w < words; w++) out[s]![w]! |= out[fail[s]!]![w]!;
-    for (let k = 1; k < classes; k++) {
-      const t = go[s * classes + k]!;
+    for (let c = 0; c < 128; c++) {
+      const t = go[s * 128 + c]!;
       if (t === 0) {
-        delta[s * classes + k] = delta[fail[s]! * classes + k]!;
+        delta[s * 128 + c] = delta[fail[s]! * 128 + c]!;
       } else {
-        fail[t] = delta[fail[s]! * classes + k]!;
-        delta[s * classes + k] = t;
+        fail[t] = delta[fail[s]! * 128 + c]!;
+        delta[s * 128 + c] = t;
         queue.push(t);
       }
     }
   }
-  // Class 0 (a character in no literal) leads to the root from everywhere: delta is 0 there already.
-  // The scan's table holds row offsets (state * classes), so a step is one add and one load, and
-  // `hit` is indexed by the same offset.
-  const step = new Int32Array(states * classes);
-  for (let i = 0; i < step.length; i++) step[i] = delta[i]! * classes;
-  const hit = new Uint8Array(states * classes);
-  const bits = new Uint32Array(states * words);
+  // The scan's table: upper case moves as lower case; each entry is the next row's offset
+  // (state * 128), bit-inverted (negative) when that state ends a literal, so a step is one load.
+  const hits = (t: number): boolean => out[t]!.some((x) => x !== 0);
+  const step = new Int32Array(states * 128);
   for (let s = 0; s < states; s++) {
-    for (let w = 0; w < words; w++) bits[s * words + w] = out[s]![w]! >>> 0;
-    hit[s * classes] = out[s]!.some((x) => x !== 0) ? 1 : 0;
+    for (let c = 0; c < 128; c++) {
+      const t = delta[s * 128 + (c >= 65 && c <= 90 ? c + 32 : c)]!;
+      step[s * 128 + c] = hits(t) ? ~(t * 128) : t * 128;
+    }
   }
+  const bits = new Uint32Array(states * words);
+  for (let s = 0; s < states; s++) for (let w = 0; w < words; w++) bits[s * words + w] = out[s]![w]! >>> 0;
   return {
     words,
     scan(text: string): Uint32Array {
@@ -93,9 +81,15 @@ export function literalScan(groups: ReadonlyArray<readonly string[]>): LiteralSc
       let row = 0;
       for (let i = 0, n = text.length; i < n; i++) {
         const c = text.charCodeAt(i);
-        row = step[row + (c < 128 ? cls[c]! : 0)]!;
-        if (hit[row] !== 0) {
-          const s = (row / classes) * words;
+        // A character in no literal (every non-ASCII one) leads back to the root.
+        if (c >= 128) {
+          row = 0;
+          continue;
+        }
+        row = step[row + c]!;
+        if (row < 0) {
+          row = ~row;
+          const s = (row >> 7) * words;
           for (let w = 0; w < words; w++) found[w]! |= bits[s + w]!;
         }
       }
