@@ -176,6 +176,8 @@ export class TraceBuilder {
    * holds ~50 sessions open (read in the last seconds) and a commit changes a few of them.
    */
   private sessionJson = new Map<string, string>();
+  /** digestsOf(): the sets of the reopened sessions seen last, by their `callsBefore` string. */
+  private digestSets = new Map<string, ReadonlySet<string>>();
   /** Wall-clock time of the last sweep of closed sessions past their retention. */
   private sweptAt = -Infinity;
 
@@ -356,9 +358,22 @@ export class TraceBuilder {
   private sent(s: Frozen<SessionState>, key: string): boolean {
     if (s.calls[key]) return true;
     if (!s.callsBefore) return false;
-    const d = callDigest(key);
-    for (let i = 0; i < s.callsBefore.length; i += DIGEST_CHARS) if (s.callsBefore.startsWith(d, i)) return true;
-    return false;
+    return this.digestsOf(s.callsBefore).has(callDigest(key));
+  }
+
+  /**
+   * The digests in a reopened session's `callsBefore`, as a set: every copy of every call of the
+   * session asks, and a long session's list has thousands. Kept for the string it was made from.
+   */
+  private digestsOf(callsBefore: string): ReadonlySet<string> {
+    let set = this.digestSets.get(callsBefore);
+    if (!set) {
+      const digests = new Set<string>();
+      for (let i = 0; i + DIGEST_CHARS <= callsBefore.length; i += DIGEST_CHARS) digests.add(callsBefore.slice(i, i + DIGEST_CHARS));
+      if (this.digestSets.size >= 64) this.digestSets.clear();
+      this.digestSets.set(callsBefore, (set = digests));
+    }
+    return set;
   }
 
   private openTool(sid: string, s: Editing, e: ToolUseEvent): void {
