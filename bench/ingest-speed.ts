@@ -12,6 +12,10 @@
 //   BENCH_EXPORT=0        skip the backfill into a real collector
 //   INGEST_BENCH_WORKERS=auto,1   ccotel runs per repetition, one per CCOTEL_WORKERS mode (auto: unset,
 //                         the default; 0: main thread only; 1: a worker thread reads ahead). Default: auto
+//
+// Beside them, two floors (bench/scan-floor.mjs, two threads, Node's start included): a process that
+// only reads the history and skips each JSON string with Buffer.indexOf, and one that only runs
+// JSON.parse on every line. They show how much of a ratio any reader written for Node must keep.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +25,7 @@ import { REPO } from './run.js';
 
 const CLI = join(REPO, 'dist', 'bin', 'main.js');
 const CCUSAGE = join(REPO, 'node_modules', '@ccusage', 'ccusage-linux-x64', 'bin', 'ccusage');
+const FLOOR = join(REPO, 'bench', 'scan-floor.mjs');
 
 interface Shape {
   name: string;
@@ -110,6 +115,9 @@ export interface ShapeResult {
   rssMB: number;
   ccusageRssMB: number;
   exact: boolean;
+  /** The floors' times over the ccusage run beside them (scan-floor.mjs scan and parse). */
+  scanRatios: number[];
+  parseRatios: number[];
   backfill?: { seconds: number; ratio: number; rssMB: number; spans: number };
 }
 
@@ -118,7 +126,7 @@ async function runShape(shape: Shape, reps: number, modes: readonly string[]): P
   const env = { ...process.env, CLAUDE_CONFIG_DIR: '', CLAUDE_RATE_INPUT: '', CLAUDE_RATE_OUTPUT: '', XDG_CONFIG_HOME: join(dir, 'no-config') };
   const ccEnv = { ...process.env, CLAUDE_CONFIG_DIR: root, TZ: 'UTC' };
   const results = modes.map(
-    (workers): ShapeResult => ({ shape: shape.name, workers, mb: expected.bytes / 1e6, files: expected.files, lines: expected.input.lines, ccotel: [], ccusage: [], ratios: [], cpuRatios: [], rssMB: 0, ccusageRssMB: 0, exact: true }),
+    (workers): ShapeResult => ({ shape: shape.name, workers, mb: expected.bytes / 1e6, files: expected.files, lines: expected.input.lines, ccotel: [], ccusage: [], ratios: [], cpuRatios: [], rssMB: 0, ccusageRssMB: 0, exact: true, scanRatios: [], parseRatios: [] }),
   );
   // Warm the page cache for both (the figures compare parsing, not the disk).
   await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
@@ -146,6 +154,14 @@ async function runShape(shape: Shape, reps: number, modes: readonly string[]): P
       r.ccusageRssMB = Math.max(r.ccusageRssMB, cc.rssMB ?? 0);
       process.stderr.write(`  ${shape.name} workers=${r.workers} #${i + 1}: ccotel ${f(ours.seconds)} s (cpu ${f(ours.cpu)}), ccusage ${f(cc.seconds)} s (cpu ${f(cc.cpu)}), ratio ${f(ours.seconds / cc.seconds)}, load ${loadavg()}\n`);
     }
+    // The floors, each right after a ccusage run of its own.
+    for (const [mode, into] of [['scan', 'scanRatios'], ['parse', 'parseRatios']] as const) {
+      const cc = await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
+      const floor = await measure(process.execPath, [FLOOR, mode, join(root, 'projects'), '2'], env);
+      if (floor.code !== 0) throw new Error(`${shape.name}: scan-floor ${mode} failed`);
+      for (const r of results) r[into].push(floor.seconds / cc.seconds);
+      process.stderr.write(`  ${shape.name} floor ${mode} #${i + 1}: ${f(floor.seconds)} s (cpu ${f(floor.cpu)}), ccusage ${f(cc.seconds)} s, ratio ${f(floor.seconds / cc.seconds)}\n`);
+    }
   }
   if (process.env.BENCH_EXPORT !== '0') {
     const { benchBackfill } = await import('./export.js');
@@ -161,7 +177,7 @@ async function runShape(shape: Shape, reps: number, modes: readonly string[]): P
 }
 
 export function printIngestTable(results: readonly ShapeResult[]): void {
-  const head = ['shape', 'workers', 'MB', 'files', 'ccotel cold s (min/med)', 'ccusage s (min/med)', 'ratio (min/med)', 'CPU ratio (med)', 'RSS MB', 'backfill s', 'backfill ratio', 'backfill RSS', 'met'];
+  const head = ['shape', 'workers', 'MB', 'files', 'ccotel cold s (min/med)', 'ccusage s (min/med)', 'ratio (min/med)', 'CPU ratio (med)', 'RSS MB', 'backfill s', 'backfill ratio', 'backfill RSS', 'floor: scan / parse ratio', 'met'];
   const rows = results.map((r) => {
     const met = median(r.ratios) <= 1 && r.rssMB < 200 && (!r.backfill || (r.backfill.ratio <= 1.5 && r.backfill.rssMB < 200)) && r.exact;
     return [
@@ -177,6 +193,7 @@ export function printIngestTable(results: readonly ShapeResult[]): void {
       r.backfill ? f(r.backfill.seconds) : '-',
       r.backfill ? f(r.backfill.ratio) : '-',
       r.backfill ? f(r.backfill.rssMB, 0) : '-',
+      `${f(median(r.scanRatios))} / ${f(median(r.parseRatios))}`,
       (met ? 'yes' : 'NO') + (r.exact ? '' : ' (TOTALS DIFFER)'),
     ];
   });
@@ -185,6 +202,7 @@ export function printIngestTable(results: readonly ShapeResult[]): void {
   process.stdout.write(`\ncold stats vs ccusage daily --json --offline (targets: ratio <= 1.0, backfill <= 1.5x ccusage, RSS < 200 MB); load ${loadavg()}, node ${process.version}\n\n`);
   process.stdout.write(line(head) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n');
   for (const row of rows) process.stdout.write(line(row) + '\n');
+  process.stdout.write(`\nfloor: a Node process (2 threads) that only reads the history and skips its JSON strings (scan), or only runs JSON.parse on every line (parse), over ccusage's time (medians)\n`);
 }
 
 export async function runIngestBench(): Promise<ShapeResult[]> {

@@ -1,0 +1,109 @@
+// What a Node process needs at the very least to go through a history, as a floor beside ccotel's
+// and ccusage's figures (bench/ingest-speed.ts): it reads every transcript and, per line, either
+//   scan    finds each JSON string's end with Buffer.indexOf (memchr) and skips it: decodes nothing,
+//           counts nothing, validates nothing (the least a parser that "skips long strings" does);
+//   parse   decodes the line and runs JSON.parse on it, keeping nothing.
+// Files are shared out between THREADS threads (default 2: ccotel's main thread and its reader).
+// Run as its own process, so Node's start-up is in the figure as it is in ccotel's and ccusage's.
+//
+// Plain JavaScript, so no loader (tsx) adds to the figure:
+//   node bench/scan-floor.mjs scan|parse <projects dir> [threads]
+import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
+
+function listJsonl(dir, out = []) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) listJsonl(p, out);
+    else if (e.name.endsWith('.jsonl')) out.push(p);
+  }
+  return out;
+}
+
+/** Skips the strings of buf[start, end): returns how many it found (so the work is not dead code). */
+function skipStrings(buf, start, end) {
+  let n = 0;
+  let p = start;
+  for (;;) {
+    const open = buf.indexOf(QUOTE, p);
+    if (open < 0 || open >= end) return n;
+    let close = open + 1;
+    for (;;) {
+      close = buf.indexOf(QUOTE, close);
+      if (close < 0 || close >= end) return n + 1;
+      let b = close - 1;
+      while (buf[b] === BACKSLASH) b--;
+      if ((close - 1 - b) % 2 === 0) break; // an even run of backslashes: the quote is not escaped
+      close++;
+    }
+    n++;
+    p = close + 1;
+  }
+}
+
+function run(mode, files) {
+  const buf = Buffer.allocUnsafe(1 << 22);
+  let found = 0;
+  for (const path of files) {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      let off = 0;
+      let carry = 0;
+      while (off < size) {
+        // A line longer than the buffer is cut there: a floor may skip what a reader must handle.
+        const n = readSync(fd, buf, carry, buf.length - carry, off);
+        if (n === 0) break;
+        off += n;
+        const end = carry + n;
+        let s = 0;
+        for (;;) {
+          const nl = buf.indexOf(NEWLINE, s);
+          if (nl < 0 || nl >= end) break;
+          if (mode === 'scan') found += skipStrings(buf, s, nl);
+          else {
+            try {
+              if (JSON.parse(buf.toString('utf8', s, nl)) !== null) found++;
+            } catch {
+              // a malformed line costs its attempt, as in any reader
+            }
+          }
+          s = nl + 1;
+        }
+        carry = end - s;
+        if (carry === buf.length) carry = 0;
+        else buf.copy(buf, 0, s, end);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return found;
+}
+
+if (isMainThread) {
+  const [mode, dir, threadsArg] = process.argv.slice(2);
+  if ((mode !== 'scan' && mode !== 'parse') || !dir) {
+    process.stderr.write('usage: node bench/scan-floor.mjs scan|parse <projects dir> [threads]\n');
+    process.exit(2);
+  }
+  const threads = Math.max(1, Number(threadsArg ?? 2));
+  const files = listJsonl(dir);
+  // Round robin: each thread gets files of every size.
+  const share = (t) => files.filter((_, i) => i % threads === t);
+  const others = Array.from({ length: threads - 1 }, (_, k) => new Promise((resolve, reject) => {
+    const w = new Worker(new URL(import.meta.url), { workerData: { mode, files: share(k + 1) } });
+    w.once('message', resolve).once('error', reject);
+  }));
+  const mine = run(mode, share(0));
+  const all = mine + (await Promise.all(others)).reduce((a, b) => a + b, 0);
+  process.stdout.write(`${all}\n`);
+} else {
+  const { mode, files } = workerData;
+  parentPort.postMessage(run(mode, files));
+}
