@@ -360,7 +360,7 @@ function scope(w: Writer, s: Scope): void {
   w.end(at, 1);
 }
 
-/** Bytes of the last request: the next one starts with room for as much. */
+/** Bytes of the last request: the next one starts with room for as much (up to 8 MB). */
 let lastSize = 1 << 16;
 
 /** The request the SDK's ProtobufTraceSerializer.serializeRequest would send for these spans. */
@@ -374,7 +374,7 @@ export function encodeTraceRequest(spans: readonly Span[]): Uint8Array {
     if (!list) scopes.set(s.instrumentationScope, (list = []));
     list.push(s);
   }
-  const w = new Writer(lastSize + 1024);
+  const w = new Writer(Math.min(lastSize, 8 << 20) + 1024);
   for (const [res, scopes] of byResource) {
     w.byte(tag(1, LEN));
     const rs = w.begin(3);
