@@ -178,6 +178,8 @@ export class TraceBuilder {
   private sessionJson = new Map<string, string>();
   /** digestsOf(): the sets of the reopened sessions seen last, by their `callsBefore` string. */
   private digestSets = new Map<string, ReadonlySet<string>>();
+  /** callSet(): each session's `calls` as a Set. */
+  private callSets = new WeakMap<object, Set<string>>();
   /** Wall-clock time of the last sweep of closed sessions past their retention. */
   private sweptAt = -Infinity;
 
@@ -356,9 +358,26 @@ export class TraceBuilder {
   }
 
   private sent(s: Frozen<SessionState>, key: string): boolean {
-    if (s.calls[key]) return true;
+    if (this.callSet(s.calls).has(key)) return true;
     if (!s.callsBefore) return false;
     return this.digestsOf(s.callsBefore).has(callDigest(key));
+  }
+
+  /**
+   * A session's `calls` keys as a Set, made from the object on first use: looking a fresh key string
+   * up in an object of thousands of keys costs several times a Set's lookup, once per copy of every
+   * call. Keyed by the object, so a restored or new session gets its own; markSent() adds to both.
+   */
+  private callSet(calls: Frozen<Record<string, 1>>): Set<string> {
+    let set = this.callSets.get(calls);
+    if (!set) this.callSets.set(calls, (set = new Set(Object.keys(calls))));
+    return set;
+  }
+
+  /** The one way a call is recorded as sent (the saved `calls` and its Set together). */
+  private markSent(s: Editing, key: string): void {
+    s.calls[key] = 1;
+    this.callSet(s.calls).add(key);
   }
 
   /**
@@ -516,7 +535,7 @@ export class TraceBuilder {
     const p = stream.pending!;
     stream.pending = undefined;
     if (this.sent(s, p.key)) return;
-    s.calls[p.key] = 1;
+    this.markSent(s, p.key);
     const rec = this.usageOf(p.key);
     const u = rec?.usage ?? p.usage;
     const model = rec?.model ?? p.model;
