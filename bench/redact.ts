@@ -2,7 +2,10 @@
 // command and, for every pattern, a long string built to make it backtrack. Prints µs per KB; the
 // bound is what keeps one huge tool call from stalling the daemon (it took 14 s before the overhaul).
 import { performance } from 'node:perf_hooks';
-import { redactSecrets, redactCut } from '../src/detection/redact.js';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUILTIN_PATTERNS, mayMatch, redactSecrets, redactCut } from '../src/detection/redact.js';
+import { regexGatedRedact, regexMayMatch } from '../test/support/redact-gate-regex.js';
 import { createDetector } from '../src/detection/engine.js';
 import { bestMs } from './best-time.js';
 
@@ -50,6 +53,43 @@ export function redactCases(): Array<[string, string]> {
   ];
 }
 
+/** Every string value of the real transcripts (test/fixtures/real), ~1.5 MB: what the gate sees in practice. */
+function transcriptText(): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.jsonl') ? [join(dir, n)] : []));
+  for (const f of files(join(import.meta.dirname, '..', 'test', 'fixtures', 'real'))) {
+    for (const line of readFileSync(f, 'utf8').split('\n')) {
+      try {
+        walk(JSON.parse(line));
+      } catch {
+        // a torn line
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The literal gate on transcript text, and redaction as a whole, against the regex gate it replaced
+ * (test/support/redact-gate-regex.ts, the differential test's reference): µs per KB, lower is better.
+ */
+function benchGate(rows: RedactBenchRow[]): void {
+  const texts = transcriptText();
+  const kb = texts.reduce((a, t) => a + t.length, 0) / 1024;
+  // A pattern with no `also` character, so the old gate cannot skip its scan.
+  const p = BUILTIN_PATTERNS.find((x) => x.also === undefined)!;
+  const per = (fn: (t: string) => unknown): number => (time(() => texts.forEach(fn)) * 1000) / kb;
+  rows.push({ name: 'literal gate, transcript text', kb, usPerKB: per((t) => mayMatch(t)(p)) });
+  rows.push({ name: '  (the regex gate it replaced)', kb, usPerKB: per((t) => regexMayMatch(t)(p)) });
+  rows.push({ name: 'redaction, transcript text', kb, usPerKB: per(redactSecrets) });
+  rows.push({ name: '  (with the regex gate)', kb, usPerKB: per(regexGatedRedact) });
+}
+
 function time(fn: () => void): number {
   fn(); // warm up the regex compilation
   return bestMs(fn, 3);
@@ -74,6 +114,7 @@ export function benchRedact(): RedactBenchRow[] {
   const content = rep('export const value = compute(a, b); // TODO\n', 1024 * 1024);
   const wms = time(() => detect({ name: 'Write', input: { file_path: '/home/dev/app/a.ts', content }, cwd: '/home/dev/app' }));
   rows.push({ name: 'rules on a 1 MB Write', kb: 1024, usPerKB: (wms * 1000) / 1024 });
+  benchGate(rows);
   return rows;
 }
 

@@ -80,6 +80,16 @@ benchCases.push({
   },
 });
 
+// The OTLP trace encoder (bench/otlp-encoder.ts) against the SDK serializer it replaced, bytes checked equal.
+benchCases.push({
+  name: 'OTLP trace encoding',
+  async run() {
+    const { benchOtlpEncoder } = await import('./otlp-encoder.js');
+    const r = await benchOtlpEncoder();
+    return { name: 'OTLP trace encoding (µs/span)', m: { seconds: (r.oursUs * r.spans) / 1e6, stdout: '', code: 0 }, note: `${r.spans} spans in batches of 512: ccotel ${r.oursUs.toFixed(2)} µs/span, SDK serializer ${r.sdkUs.toFixed(2)} (${(r.sdkUs / r.oursUs).toFixed(2)}x); bytes equal` };
+  },
+});
+
 // `ccotel audit` over the state `stats` just built (nothing new to read): the answer time.
 benchCases.push({
   name: 'ccotel audit warm',

@@ -201,6 +201,39 @@ describe('fold saved in parts', () => {
     });
   }
 
+  // Parts are written several at a time: a write failing while others are in flight (a full disk)
+  // must still leave only the parts the old manifest names, and the next commit saves everything.
+  for (const nth of [1, 3, 12]) {
+    it(`a part write failing (#${nth}) while others are in flight removes what was written; the retry saves all`, async () => {
+      const before = none();
+      const { dir, store } = await seeded(before);
+      const partsBefore = partFiles(dir);
+      const after = { ...before };
+      // Enough days and sessions that the snapshot writes more parts than are written at once.
+      const events: ModelEvent[] = [];
+      for (let k = 0; k < 300; k++) events.push(...turn(`s${(k * 7) % 500}`, START + (k % 40) * DAY + k * 1000, after));
+      for (const e of events) store.ledger.apply(e);
+      let hits = 0;
+      setFaultHook((p) => {
+        if (p === 'fold.part' && ++hits === nth) throw Object.assign(new Error('ENOSPC: injected'), { code: 'ENOSPC' });
+      });
+      await expect(store.commit()).rejects.toThrow(/ENOSPC/);
+      setFaultHook(undefined);
+      expect(hits, 'the failure stopped further part writes from starting').toBeLessThan(30);
+      expect(partFiles(dir), 'no part of the failed snapshot is left').toEqual(partsBefore);
+      // The commit is retried: the same changes, saved once.
+      await store.commit();
+      expect(partFiles(dir)).toEqual(manifest(dir).parts.map(([, n]) => n).sort());
+      store.close();
+      const r = await open(dir);
+      expect(r.source).toBe('saved');
+      expectTruth(r.fold, after, 'after the retried commit');
+      expectSessions(r.fold, after, 'after the retried commit');
+      expect(all(r.fold)).toEqual(all(Fold.of(r.store.ledger, { pricer })));
+      r.store.close();
+    });
+  }
+
   it('settle at a clean close folds the journal into the parts: the next open replays nothing', async () => {
     const truth = none();
     const { dir, store } = await seeded(truth);

@@ -1,9 +1,9 @@
 // Unit tests of the byte-range line reader (src/sources/line-reader.ts).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLines, type LineReadResult } from '../src/sources/line-reader.js';
+import { CHUNK, readLines, type LineReadResult } from '../src/sources/line-reader.js';
 
 const BIG = 64 << 20;
 let dir: string;
@@ -88,6 +88,36 @@ describe('readLines', () => {
     const p = file(Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n{"b":"\uFFFD"}\n'), Buffer.from([0xff, 0xfe, 0x0a])]));
     const { got } = await all(p);
     expect(got.map((g) => g.text)).toEqual([null, '{"b":"\uFFFD"}', null]);
+  });
+
+  // A read shorter than asked ends the file's reading (no extra read only to meet its end): files
+  // ending just before, at and just after a read's size, and a line ending exactly where one ends.
+  it('reads every line once at the sizes around a read of CHUNK bytes', async () => {
+    for (const size of [CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, 2 * CHUNK + 7]) {
+      const lines: string[] = [];
+      let used = 0;
+      for (let i = 0; used < size; i++) {
+        // The last line fills the file to exactly `size` bytes (its newline included).
+        const body = JSON.stringify({ i, pad: '' });
+        const want = Math.min(1000 + ((i * 7919) % 5000), size - used - 1);
+        const line = want > body.length + 2 ? JSON.stringify({ i, pad: 'p'.repeat(want - body.length) }) : 'x'.repeat(Math.max(0, size - used - 1));
+        lines.push(line);
+        used += line.length + 1;
+      }
+      const content = lines.map((l) => l + '\n').join('');
+      expect(content.length).toBe(size);
+      const path = file(content);
+      const { got, res } = await all(path);
+      const nonBlank = lines.filter((l) => l.length > 0);
+      expect(got.map((g) => g.text), `size ${size}`).toEqual(nonBlank);
+      expect(res.endOffset).toBe(size);
+      expect(res.pendingBytes).toBe(0);
+      expect(res.bytesRead).toBe(size);
+      // Appended after that read: the next read from its end gets exactly the new line.
+      appendFileSync(path, '{"late":1}\n');
+      const next = await all(path, res.endOffset);
+      expect(next.got.map((g) => g.text)).toEqual(['{"late":1}']);
+    }
   });
 
   it('maxBytes slices resume exactly: no line lost or repeated', async () => {

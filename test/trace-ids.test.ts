@@ -29,4 +29,15 @@ describe('trace and span ids', () => {
       }
     }
   });
+
+  it('stay the same when asked again, after many other keys (the recent ids kept)', () => {
+    const keys = Array.from({ length: 1500 }, (_, i) => `s-${(i * 7919) % 1100}`);
+    for (const round of [0, 1]) {
+      for (const s of round ? [...keys].reverse() : keys) {
+        expect(traceIdFor(s)).toBe(reference('trace', s, 32));
+        expect(sessionSpanId(s)).toBe(reference('session', s, 16));
+        expect(chatSpanId(s, 'm:r')).toBe(reference('chat', `${s}/m:r`, 16));
+      }
+    }
+  });
 });

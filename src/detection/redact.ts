@@ -11,6 +11,7 @@
 // Most text holds no secret, and each pattern would try every position of it. So a text is first
 // scanned once for the literals the patterns need (`any`, `also`): a pattern whose literals are not
 // there cannot match and is not run. On transcript text that halves the cost of redaction.
+import { literalScan, type LiteralScan } from './literal-gate.js';
 
 export interface SecretPattern {
   kind: string;
@@ -87,36 +88,38 @@ function patterns(): SecretPattern[] {
 /** The built-in patterns (the literal gate's test reads them). */
 export const BUILTIN_PATTERNS: readonly SecretPattern[] = BUILTIN;
 
-// The literal gate: one pass finds which of the patterns' literals a text holds. A lookahead at
-// every position captures the longest literal starting there (longest first in the alternation); a
-// shorter one starting there is a prefix of it, so "literal L is in the text" is "a captured
-// literal contains L". Ignoring case, as only ASCII letters match ASCII letters in these patterns.
-let gate: { re: RegExp; holding: Map<SecretPattern, ReadonlySet<string>> } | undefined;
+// The literal gate: one pass (literal-gate.ts) finds which patterns' literals a text holds, and which
+// of the `also` characters. Bits 0..n-1 are the built-in patterns (a literal of pattern i is there),
+// the bits after them the `also` characters.
+let gate: { scan: LiteralScan; bit: Map<SecretPattern, number>; alsoBit: Map<SecretPattern, number> } | undefined;
 
 function literalGate(): NonNullable<typeof gate> {
   if (gate) return gate;
-  const lits = [...new Set(BUILTIN.flatMap((p) => (p.any ?? []).map((l) => l.toLowerCase())))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  const re = new RegExp(`(?=(${lits.map((l) => l.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')}))`, 'gi');
-  // For each pattern: the captured literals that show one of its own is there.
-  const holding = new Map<SecretPattern, ReadonlySet<string>>();
-  for (const p of BUILTIN) if (p.any) holding.set(p, new Set(lits.filter((c) => p.any!.some((l) => c.includes(l.toLowerCase())))));
-  return (gate = { re, holding });
+  const bit = new Map<SecretPattern, number>();
+  const alsoBit = new Map<SecretPattern, number>();
+  const groups: string[][] = [];
+  for (const p of BUILTIN) if (p.any) bit.set(p, groups.push([...p.any]) - 1);
+  const chars = [...new Set(BUILTIN.flatMap((p) => (p.any && p.also !== undefined ? [p.also] : [])))];
+  for (const c of chars) {
+    // A letter would be found ignoring case, unlike text.includes (no pattern has one).
+    if (c.length !== 1 || /[A-Za-z]/.test(c)) throw new Error(`redaction: \`also\` must be one non-letter character, not ${JSON.stringify(c)}`);
+    groups.push([c]);
+  }
+  for (const p of BUILTIN) if (p.any && p.also !== undefined) alsoBit.set(p, bit.size + chars.indexOf(p.also));
+  return (gate = { scan: literalScan(groups), bit, alsoBit });
 }
 
 /** Whether each pattern can match `text`: false only when a literal every match holds is missing. */
 export function mayMatch(text: string): (p: SecretPattern) => boolean {
-  const { re, holding } = literalGate();
-  let seen: Set<string> | undefined;
+  const { scan, bit, alsoBit } = literalGate();
+  let found: Uint32Array | undefined;
+  const has = (b: number): boolean => (found![b >> 5]! & (1 << (b & 31))) !== 0;
   return (p) => {
-    const need = holding.get(p);
-    if (!need) return true; // the user's own patterns have no literals
-    if (p.also !== undefined && !text.includes(p.also)) return false;
-    if (!seen) {
-      seen = new Set();
-      for (const m of text.matchAll(re)) seen.add(m[1]!.toLowerCase());
-    }
-    for (const c of seen) if (need.has(c)) return true;
-    return false;
+    const b = bit.get(p);
+    if (b === undefined) return true; // the user's own patterns have no literals
+    found ??= scan.scan(text);
+    const a = alsoBit.get(p);
+    return has(b) && (a === undefined || has(a));
   };
 }
 

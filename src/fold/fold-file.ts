@@ -412,6 +412,36 @@ async function writePart(path: string, text: string): Promise<void> {
   }
 }
 
+// Part files written at once: one after the other, each part's open, write, fsync and close were
+// four thread-pool round trips in turn (a cold `stats` ends with ~40 parts: ~50 ms of waiting).
+// Bounded, so a history of many days never holds hundreds of descriptors open.
+const PART_WRITES_AT_ONCE = 8;
+
+/**
+ * Writes parts (`[name, text]`) into `dir`, several at a time. Each part's fault point is passed
+ * before its write starts, in order. Resolves once all are synced; on a failure, waits for the
+ * writes in flight and rejects with the first error, having pushed onto `written` every part that
+ * was completely written (the caller removes those).
+ */
+async function writeParts(dir: string, parts: ReadonlyArray<readonly [string, string]>, written: string[]): Promise<void> {
+  let next = 0;
+  let failed: { err: unknown } | undefined;
+  const lane = async (): Promise<void> => {
+    while (failed === undefined && next < parts.length) {
+      const [name, text] = parts[next++]!;
+      try {
+        faultPoint('fold.part');
+        await writePart(join(dir, name), text);
+        written.push(name);
+      } catch (err) {
+        failed ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PART_WRITES_AT_ONCE, parts.length) }, lane));
+  if (failed) throw failed.err;
+}
+
 /**
  * The fold for an open state: the saved one (manifest, parts and journal) when it covers the ledger
  * with the same prices, else rebuilt from the ledger. It then follows every ledger change; each
@@ -540,11 +570,7 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
     return async () => {
       const written: string[] = [];
       try {
-        for (const [, name, partText] of fresh) {
-          faultPoint('fold.part');
-          await writePart(join(dir, name), partText);
-          written.push(name);
-        }
+        await writeParts(dir, fresh.map(([, name, partText]) => [name, partText] as const), written);
         if (fresh.length > 0) await syncDir(dir);
         faultPoint('fold.manifest');
         await writeFileAtomic(path, text);
@@ -559,7 +585,7 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
       journalBytes = 0;
       await rm(journalPath, { force: true });
       faultPoint('fold.cleanup');
-      for (const name of superseded) await rm(join(dir, name), { force: true });
+      await Promise.all(superseded.map((name) => rm(join(dir, name), { force: true })));
     };
   };
   store.addCommitHook((ledgerBytes, ledgerId, bulk) => {

@@ -26,7 +26,8 @@ const WIDE_ESCAPE = /\\u(?!00[0-7])/;
  * long line for backslashes cost as much as validating it).
  */
 export function lineText(buf: Buffer, start: number, end: number): LineText | null {
-  const view = buf.subarray(start, end);
+  // The reader hands whole views (no CR to strip) of its chunk: no second view per line.
+  const view = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
   if (isAscii(view)) return { text: buf.toString('latin1', start, end), bytes: false };
   if (!isUtf8(view)) return null;
   return { text: buf.toString('latin1', start, end), bytes: true };

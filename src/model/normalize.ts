@@ -68,17 +68,30 @@ function cleanCwd(cwd: string): string {
   return c;
 }
 
+// The context of the last line, given again to the next line with the same one: consecutive lines
+// of a transcript almost always share it, and one object for them is fewer allocations here and, in
+// a read worker, one copy in the message instead of one per event (structured clone sends a
+// repeated object once). Contexts are never modified once made (the events of one line already
+// share theirs). One per kind of line: their properties come in different orders.
+let lastLineCtx: EventContext | undefined;
+let lastProgressCtx: EventContext | undefined;
+const sameCtx = (c: EventContext | undefined, sessionId: string, cwd: string, branch: string | undefined, version: string | undefined, agentId: string | undefined): c is EventContext =>
+  c !== undefined && c.sessionId === sessionId && c.cwd === cwd && c.gitBranch === branch && c.version === version && c.agentId === agentId;
+
 function contextOf(line: Json, hints: FileHints): EventContext | undefined {
   const sessionId = str(line.sessionId) ?? hints.sessionId;
   if (!sessionId) return undefined;
-  const ctx: EventContext = { sessionId, cwd: cleanCwd(str(line.cwd) ?? '') };
+  const cwd = cleanCwd(str(line.cwd) ?? '');
   const branch = str(line.gitBranch);
-  if (branch) ctx.gitBranch = branch;
   const version = str(line.version);
-  if (version) ctx.version = version;
   const agentId = line.isSidechain === true ? (str(line.agentId) ?? hints.agentId) : undefined;
+  // (str() gives undefined, never '', so an absent property and an undefined one compare alike.)
+  if (sameCtx(lastLineCtx, sessionId, cwd, branch, version, agentId || undefined)) return lastLineCtx;
+  const ctx: EventContext = { sessionId, cwd };
+  if (branch) ctx.gitBranch = branch;
+  if (version) ctx.version = version;
   if (agentId) ctx.agentId = agentId;
-  return ctx;
+  return (lastLineCtx = ctx);
 }
 
 export function usageOf(u: Json, speed?: unknown): Usage {
@@ -332,11 +345,17 @@ function agentProgress(line: Json, hints: FileHints, out: ModelEvent[]): void {
   const task = str(line.parentToolUseID);
   const agentId = str(data.agentId) ?? (task ? `task-${task}` : undefined);
   if (!sessionId || !agentId) return;
-  const ctx: EventContext = { sessionId, cwd: cleanCwd(str(line.cwd) ?? ''), agentId };
+  const cwd = cleanCwd(str(line.cwd) ?? '');
   const branch = str(line.gitBranch);
-  if (branch) ctx.gitBranch = branch;
   const version = str(line.version);
-  if (version) ctx.version = version;
+  let ctx: EventContext;
+  if (sameCtx(lastProgressCtx, sessionId, cwd, branch, version, agentId)) ctx = lastProgressCtx;
+  else {
+    ctx = { sessionId, cwd, agentId };
+    if (branch) ctx.gitBranch = branch;
+    if (version) ctx.version = version;
+    lastProgressCtx = ctx;
+  }
   const requestId = str(copy.requestId);
   const key = requestId ? `${messageId}:${requestId}` : messageId;
   const model = str(message.model) ?? 'unknown';

@@ -25,7 +25,12 @@ export function readAgentTypeSync(transcript: string): string | undefined {
     // One byte more than allowed: a file that grew past the limit since the stat is refused too.
     const buf = (shared ??= Buffer.allocUnsafe(MAX_BYTES + 1));
     let n = 0;
-    for (let r; n < buf.length && (r = readSync(fd, buf, n, buf.length - n, null)) > 0; ) n += r;
+    // Up to the size just seen (one read, not a second one only to meet the end), and on while the
+    // file keeps giving bytes: one that grew past the limit since the stat is still refused.
+    for (let r; n < buf.length && (r = readSync(fd, buf, n, buf.length - n, null)) > 0; ) {
+      n += r;
+      if (n === st.size) break;
+    }
     if (n > MAX_BYTES) return undefined;
     const o = JSON.parse(buf.toString('utf8', 0, n)) as { agentType?: unknown };
     return typeof o?.agentType === 'string' && o.agentType.length > 0 ? o.agentType : undefined;

@@ -120,6 +120,7 @@ export class FileReader {
         maxLineBytes: this.opts.maxLineBytes,
         maxBytes: catchUp ? Math.min(this.opts.sliceBytes, cp.offset - from) : this.opts.sliceBytes,
         head: pendingFingerprint ? FINGERPRINT_BYTES : undefined,
+        size: cp.size,
       },
     );
     // The same bytes fingerprint() reads: the first FINGERPRINT_BYTES of the file (all of a shorter one).

@@ -5,7 +5,8 @@
 // the thread pool cost more than the parsing itself on histories of many small files.
 import { closeSync, openSync, readSync } from 'node:fs';
 
-const CHUNK = 4 << 20;
+/** Bytes asked of each read. */
+export const CHUNK = 4 << 20;
 let shared: Buffer | undefined;
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -17,6 +18,12 @@ export interface LineReadOptions {
   maxBytes?: number;
   /** Also return a copy of the first this many bytes read (the file's fingerprint, read with the lines). */
   head?: number;
+  /**
+   * The file's size from a stat just taken: a short read at or past it is the file's end, so no
+   * further read is made only to meet it. Without it (or before it) reading goes on until a read
+   * gives nothing: a filesystem may return fewer bytes than asked in the middle of a file.
+   */
+  size?: number;
 }
 
 export interface LineReadResult {
@@ -115,6 +122,9 @@ export async function readLineBytes(path: string, from: number, onLine: LineByte
       }
       pos += bytesRead;
       if (stop) break;
+      // A short read at the size just seen is the end as of now: asking again would cost one more
+      // read per file (thousands on a cold read) for bytes appended since, which the next read gets.
+      if (bytesRead < CHUNK && opts.size !== undefined && pos >= opts.size) break;
     }
   } finally {
     closeSync(fd);

@@ -10,10 +10,29 @@ function hex(kind: string, key: string, chars: number): string {
   return /^0+$/.test(h) ? '1'.padStart(chars, '0') : h;
 }
 
-export const traceIdFor = (sessionId: string): string => hex('trace', sessionId, 32);
-export const sessionSpanId = (sessionId: string): string => hex('session', sessionId, 16);
+/**
+ * Every span asks for its session's trace id, a tool's link its call's chat span id again: the ids of
+ * the last few hundred keys are kept (a third of the hashing a backfill did).
+ */
+function recent(kind: string, chars: number): (key: string) => string {
+  const ids = new Map<string, string>();
+  return (key) => {
+    let id = ids.get(key);
+    if (id === undefined) {
+      if (ids.size >= 512) ids.clear();
+      ids.set(key, (id = hex(kind, key, chars)));
+    }
+    return id;
+  };
+}
+const traceIds = recent('trace', 32);
+const sessionIds = recent('session', 16);
+const chatIds = recent('chat', 16);
+
+export const traceIdFor = (sessionId: string): string => traceIds(sessionId);
+export const sessionSpanId = (sessionId: string): string => sessionIds(sessionId);
 export const turnSpanId = (sessionId: string, promptKey: string): string => hex('turn', `${sessionId}/${promptKey}`, 16);
-export const chatSpanId = (sessionId: string, callKey: string): string => hex('chat', `${sessionId}/${callKey}`, 16);
+export const chatSpanId = (sessionId: string, callKey: string): string => chatIds(`${sessionId}/${callKey}`);
 export const toolSpanId = (sessionId: string, toolUseId: string): string => hex('tool', `${sessionId}/${toolUseId}`, 16);
 export const agentSpanId = (sessionId: string, agentId: string): string => hex('agent', `${sessionId}/${agentId}`, 16);
 /** A short digest of a model call key: what a closed session keeps to never send that call twice. */

@@ -4,15 +4,28 @@ import { constants } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
+import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
+import { JsonTraceSerializer, ProtobufTraceSerializer, TraceExporterMetricsHelper } from '@opentelemetry/otlp-transformer';
+import { encodeTraceRequest } from './otlp-encoder.js';
 import { exporterConfig, type ExportTarget } from '../otlp-settings.js';
 import type { ReadableSpan } from './readable-span.js';
 import type { BatchExporter } from '../retry.js';
 import { displayUrl } from '../../log.js';
 
 export type SpanBatchExporter = BatchExporter<ReadableSpan>;
+
+/**
+ * The SDK's OTLP/HTTP protobuf trace exporter (its transport, retries, compression, headers and
+ * timeout), with ccotel's encoder (otlp-encoder.ts: the same bytes in half the time) as serializer.
+ */
+class ProtoExporter extends OTLPExporterBase<ReadableSpan[]> {
+  constructor(config: ReturnType<typeof exporterConfig>) {
+    const serializer = { serializeRequest: encodeTraceRequest, deserializeResponse: ProtobufTraceSerializer.deserializeResponse };
+    super(createOtlpHttpExportDelegate(convertLegacyHttpOptions(config, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }), serializer, 'otlp_http_span_exporter', TraceExporterMetricsHelper, undefined));
+  }
+}
 
 export function createOtlpSpanExporter(t: ExportTarget): SpanBatchExporter {
   const config = exporterConfig(t, 'traces');

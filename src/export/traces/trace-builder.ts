@@ -134,6 +134,15 @@ interface SessionState {
   events?: SpanEvent[];
 }
 
+/**
+ * A session got through TraceBuilder.edit(), which drops its cached JSON: the only kind the methods
+ * that change a session accept. Elsewhere a session is read as Frozen, so a change that would leave
+ * the saved state stale does not compile.
+ */
+declare const editing: unique symbol;
+type Editing = SessionState & { readonly [editing]: true };
+type Frozen<T> = T extends ReadonlyArray<infer U> ? ReadonlyArray<Frozen<U>> : T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
+
 export interface TraceBuilderState {
   sessions: Record<string, SessionState>;
   /**
@@ -162,6 +171,15 @@ export class TraceBuilder {
    * and most commits while following do not touch it (see snapshotJson).
    */
   private closedJson: string | undefined;
+  /**
+   * Each open session as `"id":{...}`, kept until the session changes (edit() drops it): a backfill
+   * holds ~50 sessions open (read in the last seconds) and a commit changes a few of them.
+   */
+  private sessionJson = new Map<string, string>();
+  /** digestsOf(): the sets of the reopened sessions seen last, by their `callsBefore` string. */
+  private digestSets = new Map<string, ReadonlySet<string>>();
+  /** callSet(): each session's `calls` as a Set. */
+  private callSets = new WeakMap<object, Set<string>>();
   /** Wall-clock time of the last sweep of closed sessions past their retention. */
   private sweptAt = -Infinity;
 
@@ -178,16 +196,24 @@ export class TraceBuilder {
     return structuredClone(this.state);
   }
   /**
-   * The state as JSON (what snapshot() gives, serialized), without cloning it: the open sessions
-   * are serialized each time, the closed ones only after they changed. So a commit while following
-   * costs the open sessions, not all of the last 60 days.
+   * The state as JSON (what snapshot() gives, serialized), without cloning it: each open session and
+   * the closed ones are serialized again only after they changed. So a commit costs the sessions it
+   * touched, not every open one, nor all of the last 60 days.
    */
   snapshotJson(): string {
     this.closedJson ??= JSON.stringify(this.state.closed);
-    return `{"sessions":${JSON.stringify(this.state.sessions)},"closed":${this.closedJson}}`;
+    const open: string[] = [];
+    // Object.keys: the order JSON.stringify gives the object's members.
+    for (const sid of Object.keys(this.state.sessions)) {
+      let j = this.sessionJson.get(sid);
+      if (j === undefined) this.sessionJson.set(sid, (j = `${JSON.stringify(sid)}:${JSON.stringify(this.state.sessions[sid])}`));
+      open.push(j);
+    }
+    return `{"sessions":{${open.join(',')}},"closed":${this.closedJson}}`;
   }
   restore(s: TraceBuilderState | undefined): void {
     this.closedJson = undefined;
+    this.sessionJson.clear();
     this.state = s && typeof s === 'object' && s.sessions ? structuredClone(s) : { sessions: {}, closed: {} };
     this.state.closed ??= {};
     for (const session of Object.values(this.state.sessions)) {
@@ -215,12 +241,22 @@ export class TraceBuilder {
     for (const e of events) this.apply(e);
   }
 
-  private session(e: ModelEvent): SessionState {
+  /** The open session `sid`, to change: its cached JSON goes (the one way to a writable session). */
+  private edit(sid: string): Editing {
+    this.sessionJson.delete(sid);
+    return this.state.sessions[sid] as Editing;
+  }
+
+  /** The open session `sid`, read only. */
+  private view(sid: string): Frozen<SessionState> {
+    return this.state.sessions[sid]!;
+  }
+
+  private session(e: ModelEvent): Editing {
     const id = e.ctx.sessionId;
-    let s = this.state.sessions[id];
-    if (!s) {
+    if (!this.state.sessions[id]) {
       const closed = this.state.closed[id];
-      s = {
+      this.state.sessions[id] = {
         cwd: e.ctx.cwd,
         start: e.ts,
         last: e.ts,
@@ -233,8 +269,8 @@ export class TraceBuilder {
         callsBefore: closed?.calls,
         totals: { toolCalls: 0, toolErrors: 0, compactions: 0 },
       };
-      this.state.sessions[id] = s;
     }
+    const s = this.edit(id);
     if (e.ctx.cwd && !e.ctx.agentId) s.cwd = e.ctx.cwd;
     if (e.ctx.gitBranch) s.branch = e.ctx.gitBranch;
     if (e.ctx.version) s.version = e.ctx.version;
@@ -317,19 +353,49 @@ export class TraceBuilder {
   }
 
   /** Main-stream spans hang off the open turn; with none (before the first prompt, after an idle close), off the root. */
-  private openTurnOrRoot(sid: string, s: SessionState): string {
+  private openTurnOrRoot(sid: string, s: Frozen<SessionState>): string {
     return s.turn && !s.turn.emitted ? s.turn.spanId : sessionSpanId(sid);
   }
 
-  private sent(s: SessionState, key: string): boolean {
-    if (s.calls[key]) return true;
+  private sent(s: Frozen<SessionState>, key: string): boolean {
+    if (this.callSet(s.calls).has(key)) return true;
     if (!s.callsBefore) return false;
-    const d = callDigest(key);
-    for (let i = 0; i < s.callsBefore.length; i += DIGEST_CHARS) if (s.callsBefore.startsWith(d, i)) return true;
-    return false;
+    return this.digestsOf(s.callsBefore).has(callDigest(key));
   }
 
-  private openTool(sid: string, s: SessionState, e: ToolUseEvent): void {
+  /**
+   * A session's `calls` keys as a Set, made from the object on first use: looking a fresh key string
+   * up in an object of thousands of keys costs several times a Set's lookup, once per copy of every
+   * call. Keyed by the object, so a restored or new session gets its own; markSent() adds to both.
+   */
+  private callSet(calls: Frozen<Record<string, 1>>): Set<string> {
+    let set = this.callSets.get(calls);
+    if (!set) this.callSets.set(calls, (set = new Set(Object.keys(calls))));
+    return set;
+  }
+
+  /** The one way a call is recorded as sent (the saved `calls` and its Set together). */
+  private markSent(s: Editing, key: string): void {
+    s.calls[key] = 1;
+    this.callSet(s.calls).add(key);
+  }
+
+  /**
+   * The digests in a reopened session's `callsBefore`, as a set: every copy of every call of the
+   * session asks, and a long session's list has thousands. Kept for the string it was made from.
+   */
+  private digestsOf(callsBefore: string): ReadonlySet<string> {
+    let set = this.digestSets.get(callsBefore);
+    if (!set) {
+      const digests = new Set<string>();
+      for (let i = 0; i + DIGEST_CHARS <= callsBefore.length; i += DIGEST_CHARS) digests.add(callsBefore.slice(i, i + DIGEST_CHARS));
+      if (this.digestSets.size >= 64) this.digestSets.clear();
+      this.digestSets.set(callsBefore, (set = digests));
+    }
+    return set;
+  }
+
+  private openTool(sid: string, s: Editing, e: ToolUseEvent): void {
     const known = s.tools[e.id];
     if ((known && known.fromTranscript) || s.toolsSent?.[e.id]) return;
     const { attrs, events } = this.toolDescription(sid, e.id, e.name, e.input, e.ts);
@@ -357,7 +423,7 @@ export class TraceBuilder {
    * hook timings); a prompt of a session with no transcript here opens a turn; the rest become span
    * events of the root span (docs/hooks.md).
    */
-  private applyHook(sid: string, s: SessionState, e: HookEvent, wall: number): void {
+  private applyHook(sid: string, s: Editing, e: HookEvent, wall: number): void {
     s.hooked = true;
     const tool = e.tool;
     const agentId = e.ctx.agentId;
@@ -424,7 +490,7 @@ export class TraceBuilder {
    * Sends a tool's span once its end is known and the other source (hook or transcript) has had its
    * chance to add what it knows; `force` sends with what is known now.
    */
-  private maybeEmitTool(sid: string, s: SessionState, id: string, force: boolean): void {
+  private maybeEmitTool(sid: string, s: Editing, id: string, force: boolean): void {
     const t = s.tools[id];
     if (!t) return;
     const end = t.hookEnd ?? t.resultEnd;
@@ -464,12 +530,12 @@ export class TraceBuilder {
     return [{ traceId: traceIdFor(sid), spanId: chatSpanId(sid, t.callKey), attributes: { 'ccotel.link.type': 'requested_by' } }];
   }
 
-  private emitCall(sid: string, s: SessionState, streamKey: string): void {
+  private emitCall(sid: string, s: Editing, streamKey: string): void {
     const stream = s.streams[streamKey]!;
     const p = stream.pending!;
     stream.pending = undefined;
     if (this.sent(s, p.key)) return;
-    s.calls[p.key] = 1;
+    this.markSent(s, p.key);
     const rec = this.usageOf(p.key);
     const u = rec?.usage ?? p.usage;
     const model = rec?.model ?? p.model;
@@ -491,7 +557,7 @@ export class TraceBuilder {
     this.push(s, { traceId: traceIdFor(sid), spanId: chatSpanId(sid, p.key), parentSpanId: p.parent, name: `chat ${model}`, kind: 'client', startMs: p.start, endMs: p.end, attributes, error });
   }
 
-  private emitIncompleteTool(sid: string, s: SessionState, id: string, end: number): void {
+  private emitIncompleteTool(sid: string, s: Editing, id: string, end: number): void {
     const t = s.tools[id]!;
     // Ended, but waiting for the other source: it goes out complete with what is known.
     if (t.hookEnd !== undefined || t.resultEnd !== undefined) return this.maybeEmitTool(sid, s, id, true);
@@ -501,7 +567,7 @@ export class TraceBuilder {
     this.push(s, { traceId: traceIdFor(sid), spanId: toolSpanId(sid, id), parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: Math.max(start, end), attributes: { ...t.attrs, 'ccotel.tool.incomplete': true }, links: t.callKey ? this.requestedBy(sid, t) : undefined, events: t.events });
   }
 
-  private closeTurn(sid: string, s: SessionState, end: number): void {
+  private closeTurn(sid: string, s: Editing, end: number): void {
     const t = s.turn;
     if (!t || t.emitted) return;
     const main = s.streams[''];
@@ -526,7 +592,7 @@ export class TraceBuilder {
   }
 
   /** Nothing in the turn is still running (a tool, a subagent, a call being streamed). */
-  private turnQuiet(s: SessionState): boolean {
+  private turnQuiet(s: Frozen<SessionState>): boolean {
     const id = s.turn?.spanId;
     if (s.streams['']?.pending?.parent === id) return false;
     return !Object.values(s.tools).some((t) => t.parent === id);
@@ -538,21 +604,24 @@ export class TraceBuilder {
    */
   tick(nowMs: number = this.wallClock(), final = false): void {
     const wall = this.wallClock();
-    for (const [sid, s] of Object.entries(this.state.sessions)) {
+    // Read through view(); a step that changes a session takes it from edit() (its saved JSON goes).
+    for (const sid of Object.keys(this.state.sessions)) {
+      const s = this.view(sid);
       const reading = !final && s.seenAt !== undefined && wall - s.seenAt < READING_GRACE_MS;
       for (const [id, t] of Object.entries(s.tools)) {
         if (t.hookEnd === undefined && t.resultEnd === undefined) continue;
-        t.endSeenAt ??= wall;
-        if (final || (!reading && wall - t.endSeenAt >= TOOL_MERGE_WAIT_MS)) this.maybeEmitTool(sid, s, id, true);
+        const endSeenAt = t.endSeenAt ?? wall;
+        if (t.endSeenAt === undefined) this.edit(sid).tools[id]!.endSeenAt = wall;
+        if (final || (!reading && wall - endSeenAt >= TOOL_MERGE_WAIT_MS)) this.maybeEmitTool(sid, this.edit(sid), id, true);
       }
       for (const [key, stream] of Object.entries(s.streams)) {
         const p = stream.pending;
         if (!p) continue;
         const quiet = p.seenAt > 0 && wall - p.seenAt >= READING_GRACE_MS && nowMs - p.end >= this.opts.callQuietMs;
-        if (final || quiet) this.emitCall(sid, s, key);
+        if (final || quiet) this.emitCall(sid, this.edit(sid), key);
       }
-      if (s.turn && !s.turn.emitted && !reading && nowMs - s.turn.last >= this.opts.turnIdleMs && this.turnQuiet(s)) this.closeTurn(sid, s, s.turn.last);
-      if (nowMs - s.last >= this.opts.sessionIdleMs && !reading) this.closeSession(sid, s);
+      if (s.turn && !s.turn.emitted && !reading && nowMs - s.turn.last >= this.opts.turnIdleMs && this.turnQuiet(s)) this.closeTurn(sid, this.edit(sid), s.turn.last);
+      if (nowMs - s.last >= this.opts.sessionIdleMs && !reading) this.closeSession(sid, this.edit(sid));
     }
     // Forget closed sessions by wall-clock age (event time would drop old history at once); once a
     // minute is plenty for a 60-day retention, and keeps a tick from walking all of them.
@@ -566,7 +635,7 @@ export class TraceBuilder {
     }
   }
 
-  private closeSession(sid: string, s: SessionState): void {
+  private closeSession(sid: string, s: Editing): void {
     for (const key of Object.keys(s.streams)) if (s.streams[key]!.pending) this.emitCall(sid, s, key);
     this.closeTurn(sid, s, s.last);
     for (const [id, t] of Object.entries(s.tools)) {
@@ -585,9 +654,10 @@ export class TraceBuilder {
     this.state.closed[sid] = { at: this.wallClock(), agents: Object.keys(s.agents), calls: digests || undefined };
     this.closedJson = undefined;
     delete this.state.sessions[sid];
+    this.sessionJson.delete(sid);
   }
 
-  private emitRoot(sid: string, s: SessionState): void {
+  private emitRoot(sid: string, s: Editing): void {
     // The ledger's final numbers for exactly the calls this trace holds (late copies included).
     const sum: Usage = { input: 0, output: 0, cacheRead: 0, cacheCreation: 0, cacheCreation1h: 0, cacheSplit: false, fast: false };
     let costUSD = 0;
@@ -621,7 +691,7 @@ export class TraceBuilder {
   }
 
   /** Sends a span and stretches its open ancestors (turn, root) to contain it. */
-  private push(s: SessionState, span: SpanData): void {
+  private push(s: Editing, span: SpanData): void {
     const t = s.turn;
     if (t && !t.emitted && span.parentSpanId === t.spanId) {
       t.childStart = Math.min(t.childStart ?? span.startMs, span.startMs);
