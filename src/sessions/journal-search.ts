@@ -32,7 +32,7 @@ export function searchTerms(query: string): Query {
 export function searchJournals(stateDir: string, q: Query, kept: readonly string[], limit: number, allText: boolean, pendingText?: readonly TextRow[], read?: readonly string[]): Found {
   const files = indexFiles(stateDir);
   const raw = read?.length === (allText ? 2 : 1) ? read : (allText ? [files.text, files.out] : [files.text]).map(readJournalBytes);
-  // A term found nowhere (a raw miss in every journal): no session matches, no line pass needed.
+  // A term found nowhere (a raw miss in every journal): no session matches, no run pass needed.
   if (surelyMissing(raw, q, allText, pendingText)) return { total: 0, shown: [], matches: new Map() };
   const journal = raw.map(indexJournal);
   const holding = pathsHoldingAll(journal, q, new Set(kept), allText, pendingText);
