@@ -141,6 +141,31 @@ describe('search prefilter, one case each', () => {
   });
 });
 
+describe('search prefilter, a transcript with more rows than a run holds', () => {
+  it('finds words past the cut, and a row replaced from the far side of it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccotel-search-'));
+    try {
+      const file = join(dir, 'text.ndjson');
+      const A = '/p/long.jsonl';
+      const rows: TextRow[] = Array.from({ length: 70_000 }, (_, i): TextRow => ['p', A, `u${i}`, i, i === 5 ? 'needle here' : i === 69_000 ? 'past the cut' : `filler ${i}`]);
+      rows.push(['p', A, 'u5', 70_001, 'replaced']); // u5's needle is no longer text a reader keeps
+      rows.push(['a', '/p/other.jsonl', 'x1', 70_002, 'needle too']);
+      await appendRowsAsync(file, rows);
+      const j = readTextJournal(file);
+      const all = new Set([A, '/p/other.jsonl']);
+      const find = (q: string) => [...pathsHoldingAll([j], parseQuery(q), all, false)].sort();
+      expect(find('needle')).toEqual(['/p/other.jsonl']);
+      expect(find('replaced')).toEqual([A]);
+      expect(find('"past the cut"')).toEqual([A]);
+      expect(find('filler')).toEqual([A]);
+      const items = itemsOf([j], new Set([A])).get(A)!;
+      expect([items.length, items.find((i) => i.id === 'u5')?.text]).toEqual([70_000, 'replaced']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('caseless scripts (searched by their bytes)', () => {
   it('hold no character with a case partner, and no character outside them folds into them', () => {
     for (let cp = 0; cp <= 0x10ffff; cp++) {

@@ -69,12 +69,13 @@ function decodePath(written: string): string | undefined {
 }
 
 /**
- * A run of rows: a row `["k","<path>"...` and every line after it that starts with the same kind-
- * less prefix, the path compared by a back-reference. The regex engine runs this as native code
- * from the first call, where a JavaScript pass per line (a path compare each) ran interpreted for
- * most of a command's one pass.
+ * A run of rows: a row `["k","<path>"...` and the lines after it that start as rows of the same
+ * path (any kind), the path compared by a back-reference. The regex engine runs this as native
+ * code from the first call, where a JavaScript pass per line (a path compare each) ran interpreted
+ * for most of a command's one pass. At most 65,536 rows a run: the engine's backtrack stack holds
+ * a few million (a longer run is just cut in two).
  */
-const RUN = /\["[a-zA-Z]","((?:[^"\\\n]|\\.)*)"[^\n]*(?:\n\["[a-zA-Z]","\1"[^\n]*)*/y;
+const RUN = /\["[a-zA-Z]","((?:[^"\\\n]|\\.)*)"[^\n]*(?:\n\["[a-zA-Z]","\1"[^\n]*){0,65535}/y;
 
 /** A journal's bytes as a latin1 string (one character per byte) for the raw patterns. */
 export function readJournalBytes(file: string): string {
