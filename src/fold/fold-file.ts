@@ -401,12 +401,18 @@ export interface AttachResult {
   settle: () => Promise<void>;
 }
 
-/** Writes a new part file: created exclusively (never through a planted file or link), synced. */
+/**
+ * Writes a new part file: created exclusively (never through a planted file or link), synced. A
+ * part it created but could not write or sync (a full disk) is removed: only whole parts stay.
+ */
 async function writePart(path: string, text: string): Promise<void> {
   const fh = await open(path, CREATE_EXCLUSIVE, 0o600);
   try {
     await fh.writeFile(text);
     await fh.sync();
+  } catch (err) {
+    await rm(path, { force: true }).catch(() => {});
+    throw err;
   } finally {
     await fh.close();
   }
