@@ -177,3 +177,40 @@ describe('caseless scripts (searched by their bytes)', () => {
     }
   });
 });
+
+describe('search prefilter, paths of many replaced rows and rows of a path that does not decode', () => {
+  it('finds exactly what a decode-everything search finds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccotel-search-'));
+    try {
+      const file = join(dir, 'text.ndjson');
+      const [A, B, C, D] = ['/p/a.jsonl', '/p/b.jsonl', '/p/c.jsonl', '/p/d.jsonl'];
+      const rows: TextRow[] = [];
+      // A: thousands of rows holding the word, all reset by an X; what follows does not hold it.
+      for (let i = 0; i < 3000; i++) rows.push(['p', A, `u${i}`, i, `foo ${i}`]);
+      rows.push(['X', A], ['p', A, 'u0', 3001, 'bar']);
+      // B: each row holding the word replaced by a later copy without it, but one.
+      for (let i = 0; i < 2000; i++) rows.push(['a', B, `k${i % 500}`, i, i < 1500 ? `foo ${i}` : `nope ${i}`]);
+      rows.push(['a', B, 'k7', 5000, 'foo at last']);
+      // C: the word only in replaced rows.
+      for (let i = 0; i < 1000; i++) rows.push(['p', C, `c${i % 10}`, i, i < 990 ? 'foo' : 'other']);
+      await appendRowsAsync(file, rows);
+      // Rows whose path does not decode (a foreign journal), then rows of a path that does.
+      appendFileSync(file, Array.from({ length: 3000 }, (_, i) => `["p","/p/bad\\qpath.jsonl","z${i}",${i},"foo"]\n`).join(''));
+      const tail: TextRow[] = [['p', D, 'd1', 1, 'foo and bar']];
+      await appendRowsAsync(file, tail);
+      const j = readTextJournal(file);
+      const all = new Set([A, B, C, D]);
+      const find = (q: string) => [...pathsHoldingAll([j], parseQuery(q), all, false)].sort();
+      const want = (q: string) => [...naive([...rows, ...tail], q, all, false)].sort();
+      expect(find('foo')).toEqual([B, D]);
+      expect(find('foo')).toEqual(want('foo'));
+      expect(find('bar')).toEqual([A, D]);
+      expect(find('nope')).toEqual(want('nope'));
+      expect(find('other')).toEqual([C]);
+      expect(j.paths).not.toContain('/p/bad\\qpath.jsonl');
+      expect(itemsOf([j], new Set([B]), [], parseQuery('foo')).get(B)?.map((i) => i.id)).toEqual(['k7']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

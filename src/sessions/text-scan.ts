@@ -31,6 +31,8 @@ export interface TextJournal {
   /** Per path: its first run, and the length of the path as written (the same in each of its rows). */
   firstRun: Int32Array;
   rawLen: Int32Array;
+  /** Per path found to hold a replaced row: the starts of its live rows (liveRow). */
+  settled: Map<number, Set<number>>;
 }
 
 const QUOTE = 34;
@@ -108,10 +110,11 @@ export function indexJournal(raw: string): TextJournal {
     let p = written === undefined ? undefined : byWritten.get(written);
     if (written !== undefined && p === undefined) {
       const decoded = decodePath(written);
+      // -1: a path that does not decode (a foreign journal); its rows are skipped, run by run.
+      p = decoded === undefined ? -1 : paths.length;
+      byWritten.set(written, p);
       if (decoded !== undefined) {
-        p = paths.length;
         paths.push(decoded);
-        byWritten.set(written, p);
         firstRun.push(-1);
         lastRun.push(-1);
         rawLen.push(written.length);
@@ -121,6 +124,11 @@ export function indexJournal(raw: string): TextJournal {
       // Not a row (a torn or foreign line): on to the next line.
       const nl = raw.indexOf('\n', at);
       at = nl < 0 ? raw.length : nl + 1;
+      continue;
+    }
+    if (p < 0) {
+      // Rows of a path that does not decode: all of this run, not again line by line.
+      at = RUN.lastIndex + 1;
       continue;
     }
     const r = runStart.length;
@@ -143,6 +151,7 @@ export function indexJournal(raw: string): TextJournal {
     paths,
     firstRun: Int32Array.from(firstRun),
     rawLen: Int32Array.from(rawLen),
+    settled: new Map(),
   };
 }
 
@@ -172,8 +181,21 @@ function idOf(j: TextJournal, p: number, s: number, e: number): string | undefin
 /**
  * Whether a reader keeps the row at `s` (run `r`, ending at `e`): no later row of its path is an X
  * row or has its key (kind and id). A row without an id (torn or foreign) is replaced only by an X.
+ * The first question about a path scans the rows after this one; once a path turns out to hold a
+ * replaced row, all of its rows are settled once (liveRowsOf), so a path of many replaced rows
+ * that hold a term costs one pass, not one per row.
  */
 function liveRow(j: TextJournal, r: number, s: number, e: number): boolean {
+  const p = j.runPath[r]!;
+  const settled = j.settled.get(p);
+  if (settled) return settled.has(s);
+  if (laterRowsKeep(j, r, s, e)) return true;
+  j.settled.set(p, new Set(liveRowsOf(j, p).map(([start]) => start)));
+  return false;
+}
+
+/** liveRow by a scan of the rows of the path after the one at `s`. */
+function laterRowsKeep(j: TextJournal, r: number, s: number, e: number): boolean {
   const p = j.runPath[r]!;
   const id = idOf(j, p, s, e);
   const kind = j.raw.charCodeAt(s + 2);
@@ -386,7 +408,7 @@ export function itemsOf(journals: readonly TextJournal[], paths: ReadonlySet<str
   // With a query whose every word has a raw pattern, only rows whose bytes hit one are decoded:
   // a row that hits none holds no word (a snippet shows only items holding one).
   const raws = q?.terms.map((t) => rawPattern(t));
-  const only = raws?.every((r) => r !== undefined) ? raws.map((r) => new RegExp(r!.source)) : undefined;
+  const only = raws && raws.length > 0 && raws.every((r) => r !== undefined) ? raws.map((r) => new RegExp(r!.source)) : undefined;
   const byPath = new Map<string, Map<string, TextItem>>();
   const apply = (r: TextRow): void => {
     const path = r[1];
