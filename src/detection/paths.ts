@@ -1,6 +1,7 @@
 // Paths for the rules: resolving what a tool was given against the session's cwd and home, the
 // credential-file catalogue, and the globs users write in allowlists.
 import { posix } from 'node:path';
+import { literalScan, type LiteralScan } from './literal-gate.js';
 
 /** `~`, `$HOME` and relative paths resolved against cwd, `..` folded. Undefined when it cannot be known. */
 export function resolvePath(p: string, cwd: string, home: string): string | undefined {
@@ -12,7 +13,29 @@ export function resolvePath(p: string, cwd: string, home: string): string | unde
     if (!cwd.startsWith('/')) return undefined;
     q = cwd + '/' + q;
   }
+  // Most paths tools are given are already normal: normalizing them would only copy them.
+  if (isNormal(q)) return q;
   return posix.normalize(q).replace(/(.)\/+$/, '$1');
+}
+
+/** An absolute path with no empty, `.` or `..` segment and no trailing `/` (or `/` itself): its own normal form. */
+function isNormal(q: string): boolean {
+  const n = q.length;
+  if (n === 1) return true;
+  // After each `/`: not another `/`, not the end, not a `.` or `..` segment.
+  for (let i = q.indexOf('/'); i >= 0; i = q.indexOf('/', i + 1)) {
+    const a = q.charCodeAt(i + 1); // NaN at the end
+    if (a !== a || a === 47) return false;
+    if (a === 46) {
+      const b = q.charCodeAt(i + 2);
+      if (b !== b || b === 47) return false;
+      if (b === 46) {
+        const c = q.charCodeAt(i + 3);
+        if (c !== c || c === 47) return false;
+      }
+    }
+  }
+  return true;
 }
 
 export const isInside = (path: string, dir: string): boolean => path === dir || path.startsWith(dir.endsWith('/') ? dir : dir + '/');
@@ -23,12 +46,27 @@ const CREDENTIAL_NAMES = new Set(['.netrc', '_netrc', '.npmrc', '.pypirc', '.git
 const CREDENTIAL_SUFFIXES = ['.aws/credentials', '.docker/config.json', '.kube/config', 'gh/hosts.yml', '.config/gcloud/', '.azure/', 'Library/Keychains/', '.gnupg/private-keys-v1.d/', '.password-store/'];
 
 /**
+ * Literals every credential path holds one of (compared ignoring case): the names, extensions and
+ * folders below. A test fails when one of the checks below gains a case these do not cover.
+ */
+export const CREDENTIAL_LITERALS: readonly string[] = [
+  '.env',
+  '.pem', '.key', '.p12', '.pfx', '.jks', '.ppk', // .keystore, .keychain and .keychain-db hold `.key`
+  'id_rsa', 'id_ed25519', 'id_ecdsa', 'id_dsa',
+  ...CREDENTIAL_NAMES,
+  ...CREDENTIAL_SUFFIXES,
+];
+let credentialScan: LiteralScan | undefined;
+
+/**
  * A path (or a glob of paths) naming a credential: `.env*` but not templates, keys and certificates,
  * SSH keys, cloud and package-registry credential files, keychains. Works on what was written
  * (relative or not): only the file name and the tail of the path matter.
  */
 export function isCredentialPath(p: string): boolean {
   if (p.length === 0 || p.length > 4096) return false;
+  // Most paths hold none of the literals a credential path holds: one scan says so.
+  if ((credentialScan ??= literalScan([CREDENTIAL_LITERALS])).scan(p)[0] === 0) return false;
   const path = p.replace(/\*+$/, ''); // a glob `.env*` or `**/id_rsa*` targets the files themselves
   const base = path.slice(path.lastIndexOf('/') + 1);
   if (base === '.env' || (base.startsWith('.env.') && !ENV_TEMPLATES.has(base))) return true;

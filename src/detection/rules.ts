@@ -3,7 +3,8 @@
 // hit, on which input field, with a short redacted value. Bash commands are tokenized
 // (./shell.ts): rules see the commands that run, not the raw string.
 import { baseName, PRINTERS, simpleCommands } from './shell.js';
-import { globMatcher, isCredentialPath, isInside, resolvePath } from './paths.js';
+import { CREDENTIAL_LITERALS, globMatcher, isCredentialPath, isInside, resolvePath } from './paths.js';
+import { literalScan, type LiteralScan } from './literal-gate.js';
 import { hostAllowed, hostOf } from './hosts.js';
 import { findSecretKinds, redactCut } from './redact.js';
 
@@ -34,8 +35,11 @@ export interface BuiltinRule {
   description: string;
   /** What an allowlist entry is for this rule (shown in errors and docs). */
   allowlistOf: string;
-  /** Compiles allowlist entries into a test of the value the rule would report (or its host, path, kind). */
-  check(call: ToolCall, env: RuleEnv, allow: readonly string[]): Match | undefined;
+  /**
+   * The rule's test of one call, with its allowlist (entries for the value the rule would report, or
+   * its host, path, kind) compiled once per detector, not once per call.
+   */
+  compile(env: RuleEnv, allow: readonly string[]): (call: ToolCall) => Match | undefined;
 }
 
 /** Longest value a hit keeps (the same cut as tool targets). */
@@ -63,6 +67,65 @@ function commandsOf(cmd: string): string[][] {
   return lastArgv;
 }
 
+// Most commands trip no rule, and tokenizing them is most of what the three command rules cost. So
+// a command is first scanned once (literal-gate.ts) for the literals each rule needs: a rule whose
+// literals are not there cannot match, and when none can, the command is not tokenized at all.
+//
+// Why a literal of the raw text is enough: every argument the tokenizer gives (unwrapped, re-split
+// by `bash -c` or `eval`, or a here-document body) is made of runs of the command's characters with
+// only quotes, backslashes and escaped newlines dropped between them, or whitespace put between them.
+// The scan is over the text with those four characters deleted (`'`, `"`, `\`, newline; no literal
+// holds one), so a literal inside an argument is inside the scanned text. The scan ignores case,
+// which can only find more.
+const CMD_GATE = {
+  // A credential path as an argument: see isCredentialPath.
+  path: CREDENTIAL_LITERALS,
+  // Credential stores (readsCredentialStore): the command's name and its subcommand.
+  auth: ['auth'],
+  gh: ['gh'], // gcloud holds no `gh`: a group of its own
+  gcloud: ['gcloud'],
+  az: ['get-access-token'],
+  security: ['security'],
+  securitySub: ['find-generic-password', 'find-internet-password', 'dump-keychain', 'export'],
+  secretTool: ['secret-tool'],
+  lookup: ['lookup'],
+  aws: ['aws'],
+  configure: ['configure'],
+  op: ['op'],
+  opSub: ['read', 'item'],
+  // isDestructive: the command's name or the argument that makes it destructive.
+  destructive: ['rm', 'push', '--hard', 'clean', 'branch', 'of=/dev/', '777', '+rwx', 'delete', 'destroy', 'mkfs', 'drop', 'truncate'],
+  // fetchHosts: the fetcher's name (`ncat` holds `nc`, `httpie` and `https` hold `http`, `xhs` holds `xh`).
+  fetch: ['curl', 'wget', 'http', 'xh', 'nc', 'netcat'],
+} satisfies Record<string, readonly string[]>;
+const CMD_BIT = Object.fromEntries(Object.keys(CMD_GATE).map((name, i) => [name, 1 << i])) as Record<keyof typeof CMD_GATE, number>;
+let cmdScan: LiteralScan | undefined;
+/** Bits of CMD_BIT for the rules that may match `cmd`: credential access, destructive, fetch. */
+const GATE_CRED = 1;
+const GATE_DESTRUCTIVE = 2;
+const GATE_FETCH = 4;
+let lastGated: string | undefined;
+let lastGate = 0;
+function commandGate(cmd: string): number {
+  if (cmd === lastGated) return lastGate;
+  cmdScan ??= literalScan(Object.values(CMD_GATE));
+  const head = cmd.length > TOKENIZE_MAX ? cmd.slice(0, TOKENIZE_MAX) : cmd;
+  const f = cmdScan.scan(head.replace(DROPPED, ''))[0]!;
+  const has = (b: number): boolean => (f & b) !== 0;
+  const store =
+    (has(CMD_BIT.auth) && (has(CMD_BIT.gh) || has(CMD_BIT.gcloud))) ||
+    has(CMD_BIT.az) ||
+    (has(CMD_BIT.security) && has(CMD_BIT.securitySub)) ||
+    (has(CMD_BIT.secretTool) && has(CMD_BIT.lookup)) ||
+    (has(CMD_BIT.aws) && has(CMD_BIT.configure)) ||
+    (has(CMD_BIT.op) && has(CMD_BIT.opSub));
+  lastGate = (store || has(CMD_BIT.path) ? GATE_CRED : 0) | (has(CMD_BIT.destructive) ? GATE_DESTRUCTIVE : 0) | (has(CMD_BIT.fetch) ? GATE_FETCH : 0);
+  lastGated = cmd;
+  return lastGate;
+}
+/** What the tokenizer may drop from inside an argument (see above). */
+const DROPPED = /['"\\\n]/g;
+
 const PATH_READERS: Record<string, string[]> = {
   Read: ['file_path'],
   NotebookRead: ['notebook_path'],
@@ -71,13 +134,17 @@ const PATH_READERS: Record<string, string[]> = {
 };
 const WRITERS: Record<string, string> = { Write: 'file_path', Edit: 'file_path', MultiEdit: 'file_path', NotebookEdit: 'notebook_path' };
 
+const NONE = (): boolean => false;
+
 function pathAllow(allow: readonly string[], env: RuleEnv): (p: string) => boolean {
+  if (allow.length === 0) return NONE;
   const ms = allow.map((g) => globMatcher(g, env.home));
   return (p) => ms.some((m) => m(p));
 }
 
 /** A `*` wildcard over a whole simple command (`rm -rf node_modules`, `rm -rf ./dist*`). */
 function commandAllow(allow: readonly string[]): (cmd: string) => boolean {
+  if (allow.length === 0) return NONE;
   const rs = allow.map((a) => new RegExp('^' + a.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$'));
   return (c) => rs.some((r) => r.test(c));
 }
@@ -102,8 +169,9 @@ const credentialAccess: BuiltinRule = {
   severity: 'critical',
   description: 'reads of credential files (.env, keys, cloud and registry credentials, keychains) and credential stores',
   allowlistOf: 'path globs (`**/test/fixtures/*.pem`)',
-  check(call, env, allow) {
+  compile(env, allow) {
     const allowed = pathAllow(allow, env);
+    return (call) => {
     const fields = PATH_READERS[call.name];
     if (fields) {
       for (const f of fields) {
@@ -116,7 +184,7 @@ const credentialAccess: BuiltinRule = {
       return undefined;
     }
     const cmd = commandOf(call);
-    if (!cmd) return undefined;
+    if (!cmd || (commandGate(cmd) & GATE_CRED) === 0) return undefined;
     for (const argv of commandsOf(cmd)) {
       if (PRINTERS.has(baseName(argv[0]!))) continue;
       if (readsCredentialStore(argv)) return { field: 'command', value: clip(cmd) };
@@ -128,6 +196,7 @@ const credentialAccess: BuiltinRule = {
       }
     }
     return undefined;
+    };
   },
 };
 
@@ -199,14 +268,16 @@ const destructiveCommand: BuiltinRule = {
   severity: 'warning',
   description: 'rm -rf, forced git push, git reset --hard, git clean -f, git branch -D, DROP/TRUNCATE, mkfs, dd to a device, chmod -R 777, kubectl delete, terraform destroy',
   allowlistOf: 'command patterns with * (`rm -rf node_modules`, `rm -rf ./dist*`)',
-  check(call, _env, allow) {
-    const cmd = commandOf(call);
-    if (!cmd) return undefined;
+  compile(_env, allow) {
     const allowed = commandAllow(allow);
-    for (const argv of commandsOf(cmd)) {
-      if (isDestructive(argv) && !allowed(argv.join(' '))) return { field: 'command', value: clip(cmd) };
-    }
-    return undefined;
+    return (call) => {
+      const cmd = commandOf(call);
+      if (!cmd || (commandGate(cmd) & GATE_DESTRUCTIVE) === 0) return undefined;
+      for (const argv of commandsOf(cmd)) {
+        if (isDestructive(argv) && !allowed(argv.join(' '))) return { field: 'command', value: clip(cmd) };
+      }
+      return undefined;
+    };
   },
 };
 
@@ -259,7 +330,7 @@ const externalFetch: BuiltinRule = {
   severity: 'info',
   description: 'WebFetch, WebSearch, and curl/wget/httpie/nc to a host not on the allowlist',
   allowlistOf: 'hosts, *.domains and IPv4 ranges (added to localhost, 127.0.0.0/8, ::1)',
-  check(call, _env, allow) {
+  compile: (_env, allow) => (call) => {
     if (call.name === 'WebSearch') {
       const q = str(call.input.query);
       return { field: 'query', value: q ? clip(q) : '' };
@@ -272,7 +343,7 @@ const externalFetch: BuiltinRule = {
       return { field: 'url', value: clip(url) };
     }
     const cmd = commandOf(call);
-    if (!cmd) return undefined;
+    if (!cmd || (commandGate(cmd) & GATE_FETCH) === 0) return undefined;
     for (const argv of commandsOf(cmd)) {
       const hosts = fetchHosts(argv);
       if (hosts?.some((h) => h === '?' || !hostAllowed(h, allow))) return { field: 'command', value: clip(cmd) };
@@ -288,16 +359,25 @@ const writeOutsideProject: BuiltinRule = {
   severity: 'warning',
   description: "Write/Edit/MultiEdit/NotebookEdit of a path outside the session's working directory (/tmp included)",
   allowlistOf: 'path globs (`/tmp/**`, `~/.claude/plans/**`)',
-  check(call, env, allow) {
-    const field = WRITERS[call.name];
-    if (!field || !call.cwd) return undefined;
-    const v = str(call.input[field]);
-    if (!v) return undefined;
-    const path = resolvePath(v, call.cwd, env.home);
-    const cwd = resolvePath(call.cwd, '/', env.home);
-    if (!path || !cwd || isInside(path, cwd)) return undefined;
-    if (pathAllow(allow, env)(path)) return undefined;
-    return { field, value: clip(path) };
+  compile(env, allow) {
+    const allowed = pathAllow(allow, env);
+    // Calls come session by session: the session's resolved cwd is kept from the call before.
+    let lastCwd: string | undefined;
+    let cwd: string | undefined;
+    return (call) => {
+      const field = WRITERS[call.name];
+      if (!field || !call.cwd) return undefined;
+      const v = str(call.input[field]);
+      if (!v) return undefined;
+      const path = resolvePath(v, call.cwd, env.home);
+      if (call.cwd !== lastCwd) {
+        cwd = resolvePath(call.cwd, '/', env.home);
+        lastCwd = call.cwd;
+      }
+      if (!path || !cwd || isInside(path, cwd)) return undefined;
+      if (allowed(path)) return undefined;
+      return { field, value: clip(path) };
+    };
   },
 };
 
@@ -338,7 +418,7 @@ const secretInCommand: BuiltinRule = {
   severity: 'critical',
   description: 'a credential in a Bash command, a WebFetch URL, or the content a Write/Edit puts into a file',
   allowlistOf: 'redaction kinds to ignore (`jwt`, `secret-assignment`)',
-  check(call, _env, allow) {
+  compile: (_env, allow) => (call) => {
     for (const [field, text] of payloads(call)) {
       const kinds = findSecretKinds(text).filter((k) => !allow.includes(k));
       if (kinds.length === 0) continue;
