@@ -1,7 +1,6 @@
 // Paths for the rules: resolving what a tool was given against the session's cwd and home, the
 // credential-file catalogue, and the globs users write in allowlists.
 import { posix } from 'node:path';
-import { literalScan, type LiteralScan } from './literal-gate.js';
 
 /** `~`, `$HOME` and relative paths resolved against cwd, `..` folded. Undefined when it cannot be known. */
 export function resolvePath(p: string, cwd: string, home: string): string | undefined {
@@ -56,7 +55,13 @@ export const CREDENTIAL_LITERALS: readonly string[] = [
   ...CREDENTIAL_NAMES,
   ...CREDENTIAL_SUFFIXES,
 ];
-let credentialScan: LiteralScan | undefined;
+
+/** A test of whether a text holds one of `literals`, ignoring ASCII case (a prefilter: it may only find more). */
+export function anyLiteral(literals: readonly string[]): RegExp {
+  return new RegExp(literals.map((l) => l.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'), 'i');
+}
+/** Whether a text holds one of CREDENTIAL_LITERALS (isCredentialPath's first step). */
+export const CREDENTIAL_GATE = anyLiteral(CREDENTIAL_LITERALS);
 
 /**
  * A path (or a glob of paths) naming a credential: `.env*` but not templates, keys and certificates,
@@ -66,7 +71,7 @@ let credentialScan: LiteralScan | undefined;
 export function isCredentialPath(p: string): boolean {
   if (p.length === 0 || p.length > 4096) return false;
   // Most paths hold none of the literals a credential path holds: one scan says so.
-  if ((credentialScan ??= literalScan([CREDENTIAL_LITERALS])).scan(p)[0] === 0) return false;
+  if (!CREDENTIAL_GATE.test(p)) return false;
   const path = p.replace(/\*+$/, ''); // a glob `.env*` or `**/id_rsa*` targets the files themselves
   const base = path.slice(path.lastIndexOf('/') + 1);
   if (base === '.env' || (base.startsWith('.env.') && !ENV_TEMPLATES.has(base))) return true;

@@ -3,8 +3,7 @@
 // hit, on which input field, with a short redacted value. Bash commands are tokenized
 // (./shell.ts): rules see the commands that run, not the raw string.
 import { baseName, PRINTERS, simpleCommands } from './shell.js';
-import { CREDENTIAL_LITERALS, globMatcher, isCredentialPath, isInside, resolvePath } from './paths.js';
-import { literalScan, type LiteralScan } from './literal-gate.js';
+import { anyLiteral, CREDENTIAL_GATE, globMatcher, isCredentialPath, isInside, resolvePath } from './paths.js';
 import { hostAllowed, hostOf } from './hosts.js';
 import { findSecretKinds, redactCut } from './redact.js';
 
@@ -68,63 +67,47 @@ function commandsOf(cmd: string): string[][] {
 }
 
 // Most commands trip no rule, and tokenizing them is most of what the three command rules cost. So
-// a command is first scanned once (literal-gate.ts) for the literals each rule needs: a rule whose
-// literals are not there cannot match, and when none can, the command is not tokenized at all.
+// a command is first searched for the literals each rule needs: a rule whose literals are not there
+// cannot match, and when none can, the command is not tokenized at all. (A regex of literals, not
+// literal-gate.ts's automaton: building an automaton costs a cold process ~5 ms, more than these
+// searches take over a whole history.)
 //
 // Why a literal of the raw text is enough: every argument the tokenizer gives (unwrapped, re-split
 // by `bash -c` or `eval`, or a here-document body) is made of runs of the command's characters with
 // only quotes, backslashes and escaped newlines dropped between them, or whitespace put between them.
-// The scan is over the text with those four characters deleted (`'`, `"`, `\`, newline; no literal
-// holds one), so a literal inside an argument is inside the scanned text. The scan ignores case,
+// The search is in the text with those four characters deleted (`'`, `"`, `\`, newline; no literal
+// holds one), so a literal inside an argument is inside the searched text. The search ignores case,
 // which can only find more.
-const CMD_GATE = {
-  // A credential path as an argument: see isCredentialPath.
-  path: CREDENTIAL_LITERALS,
-  // Credential stores (readsCredentialStore): the command's name and its subcommand.
-  auth: ['auth'],
-  gh: ['gh'], // gcloud holds no `gh`: a group of its own
-  gcloud: ['gcloud'],
-  az: ['get-access-token'],
-  security: ['security'],
-  securitySub: ['find-generic-password', 'find-internet-password', 'dump-keychain', 'export'],
-  secretTool: ['secret-tool'],
-  lookup: ['lookup'],
-  aws: ['aws'],
-  configure: ['configure'],
-  op: ['op'],
-  opSub: ['read', 'item'],
-  // isDestructive: the command's name or the argument that makes it destructive.
-  destructive: ['rm', 'push', '--hard', 'clean', 'branch', 'of=/dev/', '777', '+rwx', 'delete', 'destroy', 'mkfs', 'drop', 'truncate'],
-  // fetchHosts: the fetcher's name (`ncat` holds `nc`, `httpie` and `https` hold `http`, `xhs` holds `xh`).
-  fetch: ['curl', 'wget', 'http', 'xh', 'nc', 'netcat'],
-} satisfies Record<string, readonly string[]>;
-const CMD_BIT = Object.fromEntries(Object.keys(CMD_GATE).map((name, i) => [name, 1 << i])) as Record<keyof typeof CMD_GATE, number>;
-let cmdScan: LiteralScan | undefined;
-/** Bits of CMD_BIT for the rules that may match `cmd`: credential access, destructive, fetch. */
+/** isDestructive: the command's name or the argument that makes it destructive. */
+const DESTRUCTIVE_GATE = anyLiteral(['rm', 'push', '--hard', 'clean', 'branch', 'of=/dev/', '777', '+rwx', 'delete', 'destroy', 'mkfs', 'drop', 'truncate']);
+/** fetchHosts: the fetcher's name (`ncat` holds `nc`, `httpie` and `https` hold `http`, `xhs` holds `xh`). */
+const FETCH_GATE = anyLiteral(['curl', 'wget', 'http', 'xh', 'nc', 'netcat']);
+/** readsCredentialStore: a subcommand that reads a store, then (STORE_GATES) with its command's name. */
+const STORE_GATE = anyLiteral(['auth', 'get-access-token', 'find-generic-password', 'find-internet-password', 'dump-keychain', 'export', 'lookup', 'configure', 'read', 'item']);
+const STORE_GATES: ReadonlyArray<readonly [RegExp, RegExp]> = [
+  [anyLiteral(['gh', 'gcloud']), anyLiteral(['auth'])],
+  [anyLiteral(['az']), anyLiteral(['get-access-token'])],
+  [anyLiteral(['security']), anyLiteral(['find-generic-password', 'find-internet-password', 'dump-keychain', 'export'])],
+  [anyLiteral(['secret-tool']), anyLiteral(['lookup'])],
+  [anyLiteral(['aws']), anyLiteral(['configure'])],
+  [anyLiteral(['op']), anyLiteral(['read', 'item'])],
+];
+/** What the tokenizer may drop from inside an argument (see above). */
+const DROPPED = /['"\\\n]/g;
 const GATE_CRED = 1;
 const GATE_DESTRUCTIVE = 2;
 const GATE_FETCH = 4;
 let lastGated: string | undefined;
 let lastGate = 0;
+/** Which command rules may match `cmd` (GATE_* bits); kept for the call's next rule. */
 function commandGate(cmd: string): number {
   if (cmd === lastGated) return lastGate;
-  cmdScan ??= literalScan(Object.values(CMD_GATE));
-  const head = cmd.length > TOKENIZE_MAX ? cmd.slice(0, TOKENIZE_MAX) : cmd;
-  const f = cmdScan.scan(head.replace(DROPPED, ''))[0]!;
-  const has = (b: number): boolean => (f & b) !== 0;
-  const store =
-    (has(CMD_BIT.auth) && (has(CMD_BIT.gh) || has(CMD_BIT.gcloud))) ||
-    has(CMD_BIT.az) ||
-    (has(CMD_BIT.security) && has(CMD_BIT.securitySub)) ||
-    (has(CMD_BIT.secretTool) && has(CMD_BIT.lookup)) ||
-    (has(CMD_BIT.aws) && has(CMD_BIT.configure)) ||
-    (has(CMD_BIT.op) && has(CMD_BIT.opSub));
-  lastGate = (store || has(CMD_BIT.path) ? GATE_CRED : 0) | (has(CMD_BIT.destructive) ? GATE_DESTRUCTIVE : 0) | (has(CMD_BIT.fetch) ? GATE_FETCH : 0);
+  const text = (cmd.length > TOKENIZE_MAX ? cmd.slice(0, TOKENIZE_MAX) : cmd).replace(DROPPED, '');
+  const cred = CREDENTIAL_GATE.test(text) || (STORE_GATE.test(text) && STORE_GATES.some(([name, sub]) => name.test(text) && sub.test(text)));
+  lastGate = (cred ? GATE_CRED : 0) | (DESTRUCTIVE_GATE.test(text) ? GATE_DESTRUCTIVE : 0) | (FETCH_GATE.test(text) ? GATE_FETCH : 0);
   lastGated = cmd;
   return lastGate;
 }
-/** What the tokenizer may drop from inside an argument (see above). */
-const DROPPED = /['"\\\n]/g;
 
 const PATH_READERS: Record<string, string[]> = {
   Read: ['file_path'],
