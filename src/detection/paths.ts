@@ -45,8 +45,10 @@ const CREDENTIAL_NAMES = new Set(['.netrc', '_netrc', '.npmrc', '.pypirc', '.git
 const CREDENTIAL_SUFFIXES = ['.aws/credentials', '.docker/config.json', '.kube/config', 'gh/hosts.yml', '.config/gcloud/', '.azure/', 'Library/Keychains/', '.gnupg/private-keys-v1.d/', '.password-store/'];
 
 /**
- * Literals every credential path holds one of (compared ignoring case): the names, extensions and
- * folders below. A test fails when one of the checks below gains a case these do not cover.
+ * Literals every credential path holds one of (compared ignoring case): isCredentialPath's first
+ * step, and the rules' prefilter for commands. Each check in isCredentialPath must need one of them
+ * (a new extension or name goes here too; test/detection-engine-diff.test.ts compares with the
+ * engine before the prefilter).
  */
 export const CREDENTIAL_LITERALS: readonly string[] = [
   '.env',

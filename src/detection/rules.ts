@@ -155,30 +155,30 @@ const credentialAccess: BuiltinRule = {
   compile(env, allow) {
     const allowed = pathAllow(allow, env);
     return (call) => {
-    const fields = PATH_READERS[call.name];
-    if (fields) {
-      for (const f of fields) {
-        const v = str(call.input[f]);
-        if (!v || !isCredentialPath(v)) continue;
-        const resolved = resolvePath(v, call.cwd, env.home) ?? v;
-        if (allowed(resolved)) continue;
-        return { field: f, value: clip(v) };
+      const fields = PATH_READERS[call.name];
+      if (fields) {
+        for (const f of fields) {
+          const v = str(call.input[f]);
+          if (!v || !isCredentialPath(v)) continue;
+          const resolved = resolvePath(v, call.cwd, env.home) ?? v;
+          if (allowed(resolved)) continue;
+          return { field: f, value: clip(v) };
+        }
+        return undefined;
+      }
+      const cmd = commandOf(call);
+      if (!cmd || (commandGate(cmd) & GATE_CRED) === 0) return undefined;
+      for (const argv of commandsOf(cmd)) {
+        if (PRINTERS.has(baseName(argv[0]!))) continue;
+        if (readsCredentialStore(argv)) return { field: 'command', value: clip(cmd) };
+        for (const arg of argv.slice(1)) {
+          const v = arg.startsWith('-') && arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : arg;
+          if (!isCredentialPath(v)) continue;
+          if (allowed(resolvePath(v, call.cwd, env.home) ?? v)) continue;
+          return { field: 'command', value: clip(cmd) };
+        }
       }
       return undefined;
-    }
-    const cmd = commandOf(call);
-    if (!cmd || (commandGate(cmd) & GATE_CRED) === 0) return undefined;
-    for (const argv of commandsOf(cmd)) {
-      if (PRINTERS.has(baseName(argv[0]!))) continue;
-      if (readsCredentialStore(argv)) return { field: 'command', value: clip(cmd) };
-      for (const arg of argv.slice(1)) {
-        const v = arg.startsWith('-') && arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : arg;
-        if (!isCredentialPath(v)) continue;
-        if (allowed(resolvePath(v, call.cwd, env.home) ?? v)) continue;
-        return { field: 'command', value: clip(cmd) };
-      }
-    }
-    return undefined;
     };
   },
 };
