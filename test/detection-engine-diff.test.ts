@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDetector, type RuleConfig, type ToolCall } from '../src/detection/engine.js';
 import { createDetector as referenceDetector } from './support/detection-reference/engine.js';
+import { isCredentialPath, resolvePath } from '../src/detection/paths.js';
+import { isCredentialPath as referenceIsCredentialPath, resolvePath as referenceResolvePath } from './support/detection-reference/paths.js';
 import { loadToolCalls } from './support/tool-calls.js';
 import { writePlantedHistory } from './support/planted-history.js';
 import { prng, type Rng } from './support/prng.js';
@@ -333,6 +335,24 @@ describe('rule engine against its reference', () => {
       });
     }
   }
+
+  it('resolves and classifies paths as the reference does', () => {
+    const r = prng(99);
+    const odd = ['', '/', '//', '.', '..', '/.', '/..', '/./', '/../', 'a/', 'a//b', 'a/./b', 'a/../b', '.a', '..a', 'a.', 'a..', '...', '/...', ' ', '\t', '\u00a0', '\ufeff', 'é', '~', '~/', '$HOME', '${HOME}/'];
+    const paths = [...odd, ...odd.flatMap((a) => odd.map((b) => a + b))];
+    for (let i = 0; i < 20000; i++) paths.push(r.chance(0.5) ? credPath(r) : Array.from({ length: r.int(1, 6) }, () => r.pick(odd) + r.pick(['x', 'src', '.env', 'id_rsa', ''])).join(''));
+    let resolved = 0;
+    for (const p of paths) {
+      for (const cwd of ['/home/dev/app', '', 'rel', '/', '/a/../b/', '//x']) {
+        const want = referenceResolvePath(p, cwd, '/home/dev');
+        if (want !== undefined) resolved++;
+        expect(resolvePath(p, cwd, '/home/dev'), JSON.stringify([p, cwd])).toBe(want);
+      }
+      expect(isCredentialPath(p), JSON.stringify(p)).toBe(referenceIsCredentialPath(p));
+    }
+    expect(resolved).toBeGreaterThan(50000);
+    expect(paths.filter(referenceIsCredentialPath).length).toBeGreaterThan(2000);
+  });
 
   it('has a hit of the reference for every trigger command', () => {
     const ref = referenceDetector([], { home: '/home/dev' });
