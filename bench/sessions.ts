@@ -131,6 +131,8 @@ export async function benchSessions(ctx: Pick<BenchContext, 'root' | 'bytes' | '
       }
     };
     await answers('no daemon');
+    // What any answer without a daemon pays before it may trust the index (bench/walk-floor.mjs).
+    rows.push(await walkFloor(ctx, node));
     const daemon = await startDaemon(base, env, state);
     try {
       // Only figures the daemon answered count as such: checked, not assumed.
@@ -149,6 +151,28 @@ export async function benchSessions(ctx: Pick<BenchContext, 'root' | 'bytes' | '
   } finally {
     if (process.env.BENCH_KEEP_STATE !== '1') rmSync(state, { recursive: true, force: true });
   }
+}
+
+/**
+ * The least a command without a daemon does before it answers: a stat of every folder and transcript
+ * (has anything changed since the index was written?). walk-floor.mjs prints it timed in-process,
+ * as a fresh process (cold JIT) does it, beside a first walk that also reads every folder.
+ */
+async function walkFloor(ctx: Pick<BenchContext, 'root' | 'measure'>, node: Measurement): Promise<BenchRow> {
+  let best: { files: number; folders: number; walkMs: number; statMs: number } | undefined;
+  let proc: Measurement | undefined;
+  for (let i = 0; i < RUNS; i++) {
+    const m = await ctx.measure(process.execPath, [join(import.meta.dirname, 'walk-floor.mjs'), join(ctx.root, 'projects')]);
+    if (m.code !== 0) return { name: 'catch-up floor (stat of every folder and transcript)', m, note: 'walk-floor.mjs failed' };
+    const r = JSON.parse(m.stdout) as { files: number; folders: number; walkMs: number; statMs: number };
+    if (!best || r.statMs < best.statMs) best = r;
+    if (!proc || m.seconds < proc.seconds) proc = m;
+  }
+  return {
+    name: 'catch-up floor, no daemon (stat of everything)',
+    m: proc!,
+    note: `a stat of ${best!.folders} folders and ${best!.files} transcripts: ${best!.statMs.toFixed(0)} ms in-process; reading every folder too: ${best!.walkMs.toFixed(0)} ms; that process ${(ms(proc!) - ms(node)).toFixed(0)} ms beyond node -e ''`,
+  };
 }
 
 /** `ccotel run` on the bench state, once its query socket is up (after it caught up). */

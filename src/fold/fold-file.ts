@@ -21,7 +21,7 @@ import { Fold, LEGACY_START_MS, type Cells, type FoldOptions } from './fold.js';
 import type { Cell } from './cell.js';
 import { newSeries, type Series } from './series.js';
 import { arrToCell, cellToArr, fromPlain, toPlain, type Plain } from './plain.js';
-import { sessionsFromPlain, sessionsToPlain, type SessionSummaries } from './session-summary.js';
+import { sessionsFromPlain, sessionsToPlain, type SessionSummaries, type SessionTotals } from './session-summary.js';
 
 export const FOLD_FORMAT = 'ccotel-fold';
 // 2: cells and series count sensitive-action rule hits (an older fold is rebuilt from the ledger).
@@ -58,6 +58,8 @@ interface FoldFile {
   chunks: ReadonlyMap<number, () => Cells | undefined>;
   series: Series;
   sessions: () => SessionSummaries | undefined;
+  /** One session's totals from its bucket's part alone (see Deferred.session); absent: decode all. */
+  session?: (id: string) => SessionTotals | null | undefined;
 }
 
 /** What fold.json names besides the aggregates: enough to decide the start time of a rebuild. */
@@ -197,6 +199,7 @@ function parseManifest(f: Record<string, unknown> | undefined): Manifest | undef
 async function loadParts(dir: string, m: Manifest): Promise<{ file: FoldFile; bytes: Map<string, number> } | undefined> {
   const cellTexts: string[] = [];
   const sessionTexts: string[] = [];
+  const sessionParts = new Map<number, string>();
   const chunks = new Map<number, () => Cells | undefined>();
   let chunkIdsOk = true;
   const bytes = new Map<string, number>();
@@ -220,7 +223,10 @@ async function loadParts(dir: string, m: Manifest): Promise<{ file: FoldFile; by
       const chunk = Number(id.slice(1));
       if (Number.isInteger(chunk)) chunks.set(chunk, () => decodeCells([text]));
       else chunkIdsOk = false;
-    } else sessionTexts.push(text);
+    } else {
+      sessionTexts.push(text);
+      sessionParts.set(Number(id.slice(1)), text);
+    }
   }
   if (!chunkIdsOk) chunks.clear();
   const cells = (): Cells | undefined => decodeCells(cellTexts);
@@ -237,7 +243,25 @@ async function loadParts(dir: string, m: Manifest): Promise<{ file: FoldFile; by
       return undefined;
     }
   };
-  return { file: { ...m, cells, chunks, series: fromPlain(m.series) as Series, sessions }, bytes };
+  // A session lives in the part of its hash bucket (serializeParts): `sessions --show` and a
+  // listing's ten rows decode a few parts, not all. A part named otherwise: decode all.
+  const byBucket = new Map<number, SessionSummaries | undefined>();
+  const bucketIdsOk = [...sessionParts.keys()].every((b) => Number.isInteger(b) && b >= 0 && b < m.buckets) && sessionParts.size === sessionTexts.length;
+  const session = (id: string): SessionTotals | null | undefined => {
+    const b = bucketOf(id, m.buckets);
+    const text = sessionParts.get(b);
+    if (text === undefined) return null; // no part: no session in this bucket
+    if (!byBucket.has(b)) {
+      try {
+        byBucket.set(b, sessionsFromPlain(JSON.parse(text)));
+      } catch {
+        byBucket.set(b, undefined);
+      }
+    }
+    const part = byBucket.get(b);
+    return part === undefined ? undefined : (part.get(id) ?? null);
+  };
+  return { file: { ...m, cells, chunks, series: fromPlain(m.series) as Series, sessions, session: bucketIdsOk ? session : undefined }, bytes };
 }
 
 /** A fold file saved by another version of the counting rules. */
@@ -325,7 +349,7 @@ function decoded(f: FoldFile, o: FoldOptions): Fold | undefined {
 /** The saved fold, its bulk decoded on first use; `rebuild` replaces it when a part is damaged. */
 function restore(f: FoldFile, o: FoldOptions, rebuild: () => Fold): Fold {
   const fold = new Fold({ ...o, startMs: f.startMs });
-  fold.defer({ cells: f.cells, chunks: f.chunks, sessions: f.sessions, rebuild });
+  fold.defer({ cells: f.cells, chunks: f.chunks, sessions: f.sessions, session: f.session, rebuild });
   // A fold saved before hook series existed lacks them (they start empty: no hook records then).
   fold.series = { ...newSeries(), ...f.series };
   fold.dirty = false;

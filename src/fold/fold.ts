@@ -9,7 +9,7 @@ import { addToCell, mergeModel, newCell, newModelTotals, tokensOf, type Cell, ty
 import { addToSeries, newSeries, settle, type Series } from './series.js';
 import { CHUNK_SLOTS, chunkOf, onSlotGrid, slotOf, slotRange } from './slot.js';
 import { bump, entry, type Counts } from './counts.js';
-import { addToSessions, type SessionSummaries } from './session-summary.js';
+import { addToSessions, type SessionSummaries, type SessionTotals } from './session-summary.js';
 
 /**
  * Default start time of every cumulative series: a fixed instant before any Claude Code record
@@ -58,6 +58,8 @@ export interface Deferred {
   /** The saved chunks of time buckets (chunkOf), each decodable alone: a recent range needs few (none: decode whole). */
   chunks: ReadonlyMap<number, () => Cells | undefined>;
   sessions: () => SessionSummaries | undefined;
+  /** One session's totals without decoding the others: null none, undefined damaged (decode all). */
+  session?: (id: string) => SessionTotals | null | undefined;
   /** The fold anew from the ledger it covers, when a saved part turns out damaged. */
   rebuild: () => Fold;
 }
@@ -96,6 +98,16 @@ export class Fold {
     if (this.sessionsValue === undefined) this.decodePart('sessions');
     return this.sessionsValue!;
   }
+  /**
+   * One session's totals: while the saved totals are not decoded, from its saved part alone (a
+   * listing's rows and --show need a few sessions of thousands). A damaged part: the full decode.
+   */
+  sessionTotals(id: string): SessionTotals | undefined {
+    const one = this.sessionsValue === undefined ? this.deferred?.session?.(id) : undefined;
+    if (one === null) return undefined;
+    return one ?? this.sessions.get(id);
+  }
+
   set sessions(v: SessionSummaries) {
     this.sessionsValue = v;
     if (this.cellsValue !== undefined) this.deferred = undefined;

@@ -25,17 +25,20 @@ export function searchTerms(query: string): Query {
   return q;
 }
 
-/** Which of `kept` (transcript paths in listing order) hold every term; only the shown ones are decoded whole. */
-export function searchJournals(stateDir: string, q: Query, kept: readonly string[], limit: number, allText: boolean, pendingText?: readonly TextRow[]): Found {
+/**
+ * Which of `kept` (transcript paths in listing order) hold every term; only the shown ones are
+ * decoded whole. `read`: the journals' bytes already read (journal-read.ts), text then tool output.
+ */
+export function searchJournals(stateDir: string, q: Query, kept: readonly string[], limit: number, allText: boolean, pendingText?: readonly TextRow[], read?: readonly string[]): Found {
   const files = indexFiles(stateDir);
-  const bytes = (allText ? [files.text, files.out] : [files.text]).map(readJournalBytes);
-  // A term found nowhere (a raw miss in every journal): no session matches, no line pass needed.
-  if (surelyMissing(bytes, q, allText, pendingText)) return { total: 0, shown: [], matches: new Map() };
-  const journal = bytes.map(indexJournal);
+  const raw = read?.length === (allText ? 2 : 1) ? read : (allText ? [files.text, files.out] : [files.text]).map(readJournalBytes);
+  // A term found nowhere (a raw miss in every journal): no session matches, no run pass needed.
+  if (surelyMissing(raw, q, allText, pendingText)) return { total: 0, shown: [], matches: new Map() };
+  const journal = raw.map(indexJournal);
   const holding = pathsHoldingAll(journal, q, new Set(kept), allText, pendingText);
   const hits = kept.filter((p) => holding.has(p));
   const shown = hits.slice(0, limit);
-  const texts = itemsOf(journal, new Set(shown), pendingText);
+  const texts = itemsOf(journal, new Set(shown), pendingText, q);
   return { total: hits.length, shown, matches: new Map(shown.map((p) => [p, matchItems(texts.get(p) ?? [], q, allText) ?? []])) };
 }
 

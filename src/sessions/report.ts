@@ -1,6 +1,6 @@
 // `ccotel sessions` answers (list, search, --show) as plain data. The JSON shape is an interface
 // (docs/sessions.md): fields are added, never renamed or removed, within one `schema`.
-import type { SessionSummaries } from '../fold/session-summary.js';
+import type { SessionTotals } from '../fold/session-summary.js';
 import { loadCatalog, loadSession, type CatalogCache, type Pending, type SessionEntry } from './catalog.js';
 import { resumeDirs, resumeLine } from './resume.js';
 import { usdOf } from './summary.js';
@@ -14,8 +14,8 @@ import { UserError } from '../errors.js';
 
 export interface SessionsContext {
   stateDir: string;
-  /** The fold's per-session totals (cost, tools, subagents, hits). */
-  totals: SessionSummaries;
+  /** The fold's per-session totals (cost, tools, subagents, hits), by session id. */
+  totals: { get(sessionId: string): SessionTotals | undefined };
   /** Transcripts that exist now (files gone since are not listed). */
   present: { has(path: string): boolean };
   pending?: Pending;
@@ -24,6 +24,8 @@ export interface SessionsContext {
   jaegerUrl?: string;
   /** The daemon's: the listing journal folded once per version, not per question. */
   catalog?: CatalogCache;
+  /** The text journals a search reads, already read (text, then tool output with --all-text). */
+  journals?: readonly string[];
 }
 
 export interface Filter {
@@ -89,7 +91,7 @@ export function listSessions(ctx: SessionsContext, f: Filter, query?: string, al
   const { all, kept } = candidates(ctx, f);
   if (query === undefined) return { schema: SESSIONS_SCHEMA, query: null, terms: [], total: kept.length, sessions: rows(ctx, all, kept.slice(0, f.limit)) };
   const q = searchTerms(query);
-  const found = searchJournals(ctx.stateDir, q, kept.map((e) => e.path), f.limit, allText, ctx.pending?.text);
+  const found = searchJournals(ctx.stateDir, q, kept.map((e) => e.path), f.limit, allText, ctx.pending?.text, ctx.journals);
   const byPath = new Map(kept.map((e) => [e.path, e]));
   return foundList(query, q, found, rows(ctx, all, found.shown.map((p) => byPath.get(p)!)));
 }

@@ -14,8 +14,16 @@ export const folderOf = (cwd: string): string => cwd.replace(/[^A-Za-z0-9]/g, '-
  * every entry counts as a native witness.
  */
 export function resumeDirs(entries: readonly SessionEntry[], wanted: readonly SessionEntry[] = entries): Map<string, string | undefined> {
+  // Only the wanted entries' folders need a witness; a project's sessions share a few cwds, each encoded once.
+  const folders = new Set(wanted.map((e) => e.folder));
+  const encoded = new Map<string, string>();
   const native = new Map<string, string>();
-  for (const e of entries) if (e.cwd && folderOf(e.cwd) === e.folder) native.set(e.folder, e.cwd);
+  for (const e of entries) {
+    if (!e.cwd || !folders.has(e.folder)) continue;
+    let f = encoded.get(e.cwd);
+    if (f === undefined) encoded.set(e.cwd, (f = folderOf(e.cwd)));
+    if (f === e.folder) native.set(e.folder, e.cwd);
+  }
   // Only the entries shown (a listing's page, --show's copies), and each folder's guess looked up once.
   const guessed = new Map<string, string | undefined>();
   const out = new Map<string, string | undefined>();

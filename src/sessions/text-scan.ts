@@ -12,31 +12,25 @@ import type { TextRow } from './index-file.js';
 import type { Query } from './search.js';
 
 /**
- * The journal as read for one search: its bytes, and per line where it is, its kind, its path and
- * whether a reader keeps it. Held as a latin1 string (one character per byte: four times cheaper to
- * make than a UTF-8 decode, and byte offsets stay offsets) with typed arrays per line.
+ * The journal as read for one search: its bytes as a latin1 string (one character per byte: four
+ * times cheaper to make than a UTF-8 decode, and byte offsets stay offsets), cut into runs. A run
+ * is a stretch of consecutive rows of one transcript path (the sink appends a file's rows
+ * together, so a journal has a few runs per file, not one per row); its rows are found only when
+ * a search looks into it. A row is named by the offset its line starts at.
  */
 export interface TextJournal {
-  buf: Buffer;
   raw: string;
-  count: number;
-  starts: Int32Array;
-  ends: Int32Array;
-  kinds: Uint8Array;
-  pathIdx: Int32Array;
-  /** Where each row's id starts (-1: no id string, a torn or foreign row: never replaces or is replaced). */
-  idStart: Int32Array;
+  runs: number;
+  /** Per run: where its first row starts, where its last row ends (its newline, or the journal's end), its path. */
+  runStart: Int32Array;
+  runEnd: Int32Array;
+  runPath: Int32Array;
+  /** Per run: the next run of the same path (-1: none). */
+  nextRun: Int32Array;
   paths: string[];
-  /** Per path, its last X row (-1: none). */
-  lastReset: Int32Array;
-  /**
-   * Per row, whether a reader keeps it (after its path's last X row, and the last row with its
-   * key): 0 not known yet, 1 kept, 2 replaced. Settled a path at a time, for the paths a search
-   * meets (liveAt): hashing every row's key up front cost a third of the line pass.
-   */
-  live: Uint8Array;
-  /** The rows of each path, in order (built on first need). */
-  byPath?: { offsets: Int32Array; rows: Int32Array };
+  /** Per path: its first run, and the length of the path as written (the same in each of its rows). */
+  firstRun: Int32Array;
+  rawLen: Int32Array;
 }
 
 const QUOTE = 34;
@@ -54,9 +48,18 @@ function stringEnd(raw: string, i: number, end: number): number {
   return -1;
 }
 
+const NON_ASCII = /[\x80-\xff]/;
+
+/** Raw bytes (as latin1) → the text they hold in UTF-8 (ASCII bytes are that text already). */
+function utf8Of(raw: string, start: number, end: number): string {
+  const bytes = raw.slice(start, end);
+  return NON_ASCII.test(bytes) ? Buffer.from(bytes, 'latin1').toString('utf8') : bytes;
+}
+
 /** A path as written in the journal (UTF-8 bytes as latin1, JSON-escaped) → the path. */
-function decodePath(buf: Buffer, start: number, end: number): string | undefined {
-  const body = buf.toString('utf8', start, end);
+function decodePath(written: string): string | undefined {
+  if (!/[^\x20-\x7e]|\\/.test(written)) return written; // printable ASCII, no escape: as written
+  const body = Buffer.from(written, 'latin1').toString('utf8');
   if (!body.includes('\\')) return body;
   try {
     return JSON.parse(`"${body}"`) as string;
@@ -65,176 +68,164 @@ function decodePath(buf: Buffer, start: number, end: number): string | undefined
   }
 }
 
-function grow<T extends Int32Array | Uint8Array>(a: T, n: number): T {
-  if (n < a.length) return a;
-  const b = new (a.constructor as { new (n: number): T })(a.length * 2);
-  b.set(a);
-  return b;
-}
-
 /**
- * The line pass over the journal, one call per line: V8 optimizes a small function called often
- * sooner than it replaces a long-running loop on the stack, and a command makes this pass once.
+ * A run of rows: a row `["k","<path>"...` and the lines after it that start as rows of the same
+ * path (any kind), the path compared by a back-reference. The regex engine runs this as native
+ * code from the first call, where a JavaScript pass per line (a path compare each) ran interpreted
+ * for most of a command's one pass. At most 65,536 rows a run: the engine's backtrack stack holds
+ * a few million (a longer run is just cut in two).
  */
-class LineIndex {
-  starts: Int32Array;
-  ends: Int32Array;
-  kinds: Uint8Array;
-  pathIdx: Int32Array;
-  idStart: Int32Array;
-  readonly paths: string[] = [];
-  private readonly pathByRaw = new Map<string, number>();
-  readonly lastReset: number[] = [];
-  // The previous row's path: its raw length and where its bytes are (compared as bytes: a string
-  // startsWith on the journal's string is a runtime call that cost most of this pass).
-  private prevLen = 0;
-  private prevAt = 0;
-  private prevPath = -1;
-  n = 0;
+const RUN = /\["[a-zA-Z]","((?:[^"\\\n]|\\.)*)"[^\n]*(?:\n\["[a-zA-Z]","\1"[^\n]*){0,65535}/y;
 
-  constructor(
-    private readonly buf: Buffer,
-    private readonly raw: string,
-    size: number,
-  ) {
-    this.starts = new Int32Array(size);
-    this.ends = new Int32Array(size);
-    this.kinds = new Uint8Array(size);
-    this.pathIdx = new Int32Array(size);
-    this.idStart = new Int32Array(size);
-  }
-
-  private room(): void {
-    if (this.n < this.starts.length) return;
-    this.starts = grow(this.starts, this.n);
-    this.ends = grow(this.ends, this.n);
-    this.kinds = grow(this.kinds, this.n);
-    this.pathIdx = grow(this.pathIdx, this.n);
-    this.idStart = grow(this.idStart, this.n);
-  }
-
-  line(at: number, nl: number): void {
-    const raw = this.raw;
-    // ["k","<path>","<id>",...   (X rows: ["X","<path>"])
-    if (!(nl - at > 6 && raw.charCodeAt(at) === 91 && raw.charCodeAt(at + 1) === QUOTE && raw.charCodeAt(at + 3) === QUOTE)) return;
-    // Rows of one file come in runs: the previous row's path is tried first (no scan for its end).
-    const len = this.prevLen;
-    const same = this.prevPath >= 0 && at + 6 + len < nl && raw.charCodeAt(at + 6 + len) === QUOTE && this.buf.compare(this.buf, this.prevAt, this.prevAt + len, at + 6, at + 6 + len) === 0;
-    const pathEnd = same ? at + 6 + len : stringEnd(raw, at + 6, nl);
-    if (pathEnd < 0) return;
-    let p = this.prevPath;
-    if (!same) {
-      const r = raw.slice(at + 6, pathEnd);
-      let known = this.pathByRaw.get(r);
-      if (known === undefined) {
-        const decoded = decodePath(this.buf, at + 6, pathEnd);
-        if (decoded === undefined) return;
-        known = this.paths.length;
-        this.paths.push(decoded);
-        this.pathByRaw.set(r, known);
-      }
-      p = known;
-      this.prevLen = pathEnd - (at + 6);
-      this.prevAt = at + 6;
-      this.prevPath = p;
-    }
-    const kind = raw.charCodeAt(at + 2);
-    this.room();
-    const n = this.n++;
-    this.starts[n] = at;
-    this.ends[n] = nl;
-    this.kinds[n] = kind;
-    this.pathIdx[n] = p;
-    this.idStart[n] = kind !== K_X && raw.charCodeAt(pathEnd + 1) === 44 && raw.charCodeAt(pathEnd + 2) === QUOTE ? pathEnd + 3 : -1;
-    if (kind === K_X) this.lastReset[p] = n;
-  }
-}
-
-/** A journal's bytes, and the same as a latin1 string (one character per byte) for the raw patterns. */
-export interface JournalBytes {
-  buf: Buffer;
-  raw: string;
-}
-
-export function readJournalBytes(file: string): JournalBytes {
-  let buf: Buffer;
+/** A journal's bytes as a latin1 string (one character per byte) for the raw patterns. */
+export function readJournalBytes(file: string): string {
   try {
-    buf = readFileSync(file);
+    return readFileSync(file, 'latin1');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    buf = Buffer.alloc(0);
+    return '';
   }
-  return { buf, raw: buf.toString('latin1') };
 }
 
 export const readTextJournal = (file: string): TextJournal => indexJournal(readJournalBytes(file));
 
-/** The line pass: where each row is, its kind and path, and whether a reader keeps it. */
-export function indexJournal({ buf, raw }: JournalBytes): TextJournal {
-  // Rows average a few hundred bytes: sized once for most journals.
-  const x = new LineIndex(buf, raw, Math.max(1024, buf.length >> 7));
+/** The run pass: where each run of one path's rows is, and each path's runs in order. */
+export function indexJournal(raw: string): TextJournal {
+  const runStart: number[] = [];
+  const runEnd: number[] = [];
+  const runPath: number[] = [];
+  const nextRun: number[] = [];
+  const paths: string[] = [];
+  const firstRun: number[] = [];
+  const lastRun: number[] = [];
+  const rawLen: number[] = [];
+  const byWritten = new Map<string, number>();
   let at = 0;
   while (at < raw.length) {
-    let nl = raw.indexOf('\n', at);
-    if (nl < 0) nl = raw.length;
-    x.line(at, nl);
-    at = nl + 1;
+    RUN.lastIndex = at;
+    const m = RUN.exec(raw);
+    const written = m?.[1];
+    let p = written === undefined ? undefined : byWritten.get(written);
+    if (written !== undefined && p === undefined) {
+      const decoded = decodePath(written);
+      if (decoded !== undefined) {
+        p = paths.length;
+        paths.push(decoded);
+        byWritten.set(written, p);
+        firstRun.push(-1);
+        lastRun.push(-1);
+        rawLen.push(written.length);
+      }
+    }
+    if (p === undefined) {
+      // Not a row (a torn or foreign line): on to the next line.
+      const nl = raw.indexOf('\n', at);
+      at = nl < 0 ? raw.length : nl + 1;
+      continue;
+    }
+    const r = runStart.length;
+    runStart.push(at);
+    runEnd.push(RUN.lastIndex);
+    runPath.push(p);
+    nextRun.push(-1);
+    if (lastRun[p]! < 0) firstRun[p] = r;
+    else nextRun[lastRun[p]!] = r;
+    lastRun[p] = r;
+    at = RUN.lastIndex + 1;
   }
-  const lastReset = new Int32Array(x.paths.length).fill(-1);
-  x.lastReset.forEach((i, p) => (lastReset[p] = i));
-  return { buf, raw, count: x.n, starts: x.starts, ends: x.ends, kinds: x.kinds, pathIdx: x.pathIdx, idStart: x.idStart, paths: x.paths, lastReset, live: new Uint8Array(x.n) };
+  return {
+    raw,
+    runs: runStart.length,
+    runStart: Int32Array.from(runStart),
+    runEnd: Int32Array.from(runEnd),
+    runPath: Int32Array.from(runPath),
+    nextRun: Int32Array.from(nextRun),
+    paths,
+    firstRun: Int32Array.from(firstRun),
+    rawLen: Int32Array.from(rawLen),
+  };
 }
 
-/** The rows of every path, in order: one counting pass over the rows' paths. */
-function rowsByPath(j: TextJournal): { offsets: Int32Array; rows: Int32Array } {
-  if (j.byPath) return j.byPath;
-  const offsets = new Int32Array(j.paths.length + 1);
-  for (let i = 0; i < j.count; i++) offsets[j.pathIdx[i]! + 1]!++;
-  for (let p = 0; p < j.paths.length; p++) offsets[p + 1]! += offsets[p]!;
-  const fill = offsets.slice(0, j.paths.length);
-  const rows = new Int32Array(j.count);
-  for (let i = 0; i < j.count; i++) rows[fill[j.pathIdx[i]!]!++] = i;
-  return (j.byPath = { offsets, rows });
+/** The end of the row starting at `s` in run `r` (its newline, or the run's end). */
+function rowEnd(j: TextJournal, r: number, s: number): number {
+  const nl = j.raw.indexOf('\n', s);
+  return nl < 0 || nl > j.runEnd[r]! ? j.runEnd[r]! : nl;
 }
 
-/** Whether a reader keeps row `i` (its path is settled on first ask). */
-export function liveAt(j: TextJournal, i: number): boolean {
-  if (j.live[i] === 0) settle(j, j.pathIdx[i]!);
-  return j.live[i] === 1;
+/** Where the id of the row starting at `s` (path `p`) starts; -1: none (an X row, or a torn or foreign row). */
+function idStartOf(j: TextJournal, p: number, s: number): number {
+  const pathEnd = s + 6 + j.rawLen[p]!;
+  return j.raw.charCodeAt(s + 2) !== K_X && j.raw.charCodeAt(pathEnd + 1) === 44 && j.raw.charCodeAt(pathEnd + 2) === QUOTE ? pathEnd + 3 : -1;
+}
+
+/** The id of the row starting at `s` as written, with its closing quote (a row whose id starts so has exactly this id); undefined: none. */
+function idOf(j: TextJournal, p: number, s: number, e: number): string | undefined {
+  const from = idStartOf(j, p, s);
+  if (from < 0) return undefined;
+  // Ids rarely hold an escape: the first quote ends one that has no backslash before it.
+  const quote = j.raw.indexOf('"', from);
+  const plain = quote >= 0 && quote < e && !j.raw.slice(from, quote).includes('\\');
+  const to = plain ? quote : stringEnd(j.raw, from, e);
+  return to < 0 ? undefined : j.raw.slice(from, to + 1);
 }
 
 /**
- * Settles the rows of path `p`, last to first: an X row and every row before the path's last X are
- * replaced, and of the rows with one key (kind and id) only the last is kept.
+ * Whether a reader keeps the row at `s` (run `r`, ending at `e`): no later row of its path is an X
+ * row or has its key (kind and id). A row without an id (torn or foreign) is replaced only by an X.
  */
-function settle(j: TextJournal, p: number): void {
-  const { offsets, rows } = rowsByPath(j);
-  const reset = j.lastReset[p]!;
-  const seen = new Set<string>();
-  for (let k = offsets[p + 1]! - 1; k >= offsets[p]!; k--) {
-    const i = rows[k]!;
-    if (i <= reset) {
-      j.live[i] = 2;
-      continue;
-    }
-    const from = j.idStart[i]!;
-    const to = from < 0 ? -1 : stringEnd(j.raw, from, j.ends[i]!);
-    if (to < 0) {
-      j.live[i] = 1; // no id to be replaced by (a torn or foreign row: its decode fails or stands alone)
-      continue;
-    }
-    const key = String.fromCharCode(j.kinds[i]!) + j.raw.slice(from, to);
-    if (seen.has(key)) j.live[i] = 2;
-    else {
-      seen.add(key);
-      j.live[i] = 1;
+function liveRow(j: TextJournal, r: number, s: number, e: number): boolean {
+  const p = j.runPath[r]!;
+  const id = idOf(j, p, s, e);
+  const kind = j.raw.charCodeAt(s + 2);
+  const raw = j.raw;
+  for (let run = r, at = e + 1; run >= 0; run = j.nextRun[run]!, at = run >= 0 ? j.runStart[run]! : 0) {
+    const end = j.runEnd[run]!;
+    while (at < end) {
+      const k = raw.charCodeAt(at + 2);
+      if (k === K_X) return false;
+      if (id !== undefined && k === kind) {
+        const from = idStartOf(j, p, at);
+        if (from >= 0 && raw.startsWith(id, from)) return false;
+      }
+      const nl = raw.indexOf('\n', at);
+      at = nl < 0 ? raw.length : nl + 1;
     }
   }
+  return true;
 }
 
-function decode(j: TextJournal, i: number): TextRow | undefined {
+/** Every row of path `p` a reader keeps, in journal order: [start, end] of each, settled last to first. */
+function liveRowsOf(j: TextJournal, p: number): Array<[number, number]> {
+  const rows: Array<[number, number]> = [];
+  for (let r = j.firstRun[p]!; r >= 0; r = j.nextRun[r]!) {
+    for (let at = j.runStart[r]!; at < j.runEnd[r]!; ) {
+      const e = rowEnd(j, r, at);
+      rows.push([at, e]);
+      at = e + 1;
+    }
+  }
+  const seen = new Set<string>();
+  const live: Array<[number, number]> = [];
+  for (let k = rows.length - 1; k >= 0; k--) {
+    const [s, e] = rows[k]!;
+    const kind = j.raw.charCodeAt(s + 2);
+    if (kind === K_X) break; // it and every row before it are replaced
+    const id = idOf(j, p, s, e);
+    if (id === undefined) {
+      live.push([s, e]); // no id to be replaced by: its decode fails or stands alone
+      continue;
+    }
+    const key = String.fromCharCode(kind) + id;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    live.push([s, e]);
+  }
+  return live.reverse();
+}
+
+function decode(j: TextJournal, s: number, e: number): TextRow | undefined {
   try {
-    return JSON.parse(j.buf.toString('utf8', j.starts[i], j.ends[i])) as TextRow;
+    return JSON.parse(utf8Of(j.raw, s, e)) as TextRow;
   } catch {
     return undefined; // torn line (a kill mid-append)
   }
@@ -280,31 +271,32 @@ export function rawPattern(term: string): RegExp | undefined {
   return new RegExp(src, 'g');
 }
 
-/** Binary search: the line holding offset `at`. */
-function lineAt(j: TextJournal, at: number): number {
+/** Binary search: the run holding offset `at` (-1: before the first, or between runs). */
+function runAt(j: TextJournal, at: number): number {
   let lo = 0;
-  let hi = j.count - 1;
+  let hi = j.runs - 1;
+  if (hi < 0 || at < j.runStart[0]!) return -1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (j.starts[mid]! <= at) lo = mid;
+    if (j.runStart[mid]! <= at) lo = mid;
     else hi = mid - 1;
   }
-  return lo;
+  return at <= j.runEnd[lo]! ? lo : -1;
 }
 
 /**
  * Whether some term occurs in no text a search reads: its raw pattern hits none of the journals'
  * bytes (a raw miss is a real miss) and no pending row holds it. Then no session matches, and the
- * line pass over the journals is not needed.
+ * run pass over the journals is not needed.
  */
-export function surelyMissing(journals: readonly JournalBytes[], q: Query, allText: boolean, pending: readonly TextRow[] = []): boolean {
+export function surelyMissing(journals: readonly string[], q: Query, allText: boolean, pending: readonly TextRow[] = []): boolean {
   const texts = pending.filter((r) => r[0] === 'p' || r[0] === 'a' || (allText && r[0] === 'o')).map((r) => String(r[4]));
   return q.terms.some((term, t) => {
     const raw = rawPattern(term);
     if (!raw) return false;
     const inJournal = journals.some((j) => {
       raw.lastIndex = 0;
-      return raw.test(j.raw);
+      return raw.test(j);
     });
     return !inJournal && !texts.some((x) => q.res[t]!.test(x));
   });
@@ -315,7 +307,7 @@ export function surelyMissing(journals: readonly JournalBytes[], q: Query, allTe
  * every term, plus the pending rows a read-only reader holds in memory.
  */
 export function pathsHoldingAll(journals: readonly TextJournal[], q: Query, paths: ReadonlySet<string>, allText: boolean, pending: readonly TextRow[] = []): Set<string> {
-  const counts = (k: string): boolean => k === 'p' || k === 'a' || (allText && k === 'o');
+  const counts = (k: number): boolean => k === 112 || k === 97 || (allText && k === 111); // p, a, o
   // Pending rows: an X there also kills the path's journal rows.
   const pendingReset = new Set<string>();
   const pendingItems = new Map<string, string[]>();
@@ -324,7 +316,7 @@ export function pathsHoldingAll(journals: readonly TextJournal[], q: Query, path
     if (r[0] === 'X') {
       pendingReset.add(r[1]);
       pendingItems.delete(r[1]);
-    } else if (counts(r[0])) {
+    } else if (r[0] === 'p' || r[0] === 'a' || (allText && r[0] === 'o')) {
       let a = pendingItems.get(r[1]);
       if (!a) pendingItems.set(r[1], (a = []));
       a.push(String(r[4]));
@@ -336,35 +328,65 @@ export function pathsHoldingAll(journals: readonly TextJournal[], q: Query, path
     const found = new Set<string>();
     for (const [p, texts] of pendingItems) if (texts.some((x) => re.test(x))) found.add(p);
     const raw = rawPattern(q.terms[t]!);
-    const scan = (j: TextJournal): void => {
-      const check = (i: number): void => {
-        const path = j.paths[j.pathIdx[i]!]!;
-        if (!counts(String.fromCharCode(j.kinds[i]!)) || found.has(path) || !paths.has(path) || pendingReset.has(path) || !liveAt(j, i)) return;
-        if (holding && !holding.has(path)) return; // already out on an earlier term
-        const r = decode(j, i);
-        if (r && re.test(String(r[4]))) found.add(path);
+    for (const j of journals) {
+      // Per path, whether its rows may still add to this term: a candidate, not reset by a pending
+      // X, not found already, not out on an earlier term.
+      const wants = new Uint8Array(j.paths.length);
+      for (let k = 0; k < wants.length; k++) {
+        const p = j.paths[k]!;
+        if (paths.has(p) && !pendingReset.has(p) && !found.has(p) && (!holding || holding.has(p))) wants[k] = 1;
+      }
+      /** Checks the row at [s, e) of run r: whether the rest of its run can still add anything. */
+      const check = (r: number, s: number, e: number): boolean => {
+        const p = j.runPath[r]!;
+        if (!wants[p]) return false;
+        if (!counts(j.raw.charCodeAt(s + 2))) return true;
+        const row = decode(j, s, e);
+        if (!row || !re.test(String(row[4])) || !liveRow(j, r, s, e)) return true;
+        found.add(j.paths[p]!);
+        wants[p] = 0;
+        return false;
       };
       if (!raw) {
-        for (let i = 0; i < j.count; i++) check(i);
-        return;
+        for (let r = 0; r < j.runs; r++) {
+          for (let s = j.runStart[r]!; s < j.runEnd[r]!; ) {
+            const e = rowEnd(j, r, s);
+            if (!check(r, s, e)) break;
+            s = e + 1;
+          }
+        }
+        continue;
       }
       raw.lastIndex = 0;
       for (let m = raw.exec(j.raw); m; m = raw.exec(j.raw)) {
-        const i = lineAt(j, m.index);
-        check(i);
-        // The rest of this line adds nothing: go on from its end.
-        raw.lastIndex = Math.max(raw.lastIndex, j.ends[i]!);
+        const r = runAt(j, m.index);
+        if (r < 0) {
+          // In a line that is no row: on from its end.
+          const nl = j.raw.indexOf('\n', m.index);
+          raw.lastIndex = nl < 0 ? j.raw.length : nl;
+          continue;
+        }
+        const s = Math.max(j.runStart[r]!, j.raw.lastIndexOf('\n', m.index) + 1);
+        const e = rowEnd(j, r, s);
+        // On from the end of this row (the rest of it adds nothing), or of its run.
+        raw.lastIndex = Math.max(raw.lastIndex, check(r, s, e) ? e : j.runEnd[r]!);
       }
-    };
-    for (const j of journals) scan(j);
+    }
     holding = holding ? new Set([...holding].filter((p) => found.has(p))) : found;
     if (holding.size === 0) break;
   }
   return holding ?? new Set();
 }
 
-/** Every live text item of the given paths (pending rows last), by path, each in time order. */
-export function itemsOf(journals: readonly TextJournal[], paths: ReadonlySet<string>, pending: readonly TextRow[] = []): Map<string, TextItem[]> {
+/**
+ * Every live text item of the given paths (pending rows last), by path, each in time order; with
+ * `q`, only those that may hold one of its words (every item that does).
+ */
+export function itemsOf(journals: readonly TextJournal[], paths: ReadonlySet<string>, pending: readonly TextRow[] = [], q?: Query): Map<string, TextItem[]> {
+  // With a query whose every word has a raw pattern, only rows whose bytes hit one are decoded:
+  // a row that hits none holds no word (a snippet shows only items holding one).
+  const raws = q?.terms.map((t) => rawPattern(t));
+  const only = raws?.every((r) => r !== undefined) ? raws.map((r) => new RegExp(r!.source)) : undefined;
   const byPath = new Map<string, Map<string, TextItem>>();
   const apply = (r: TextRow): void => {
     const path = r[1];
@@ -379,13 +401,15 @@ export function itemsOf(journals: readonly TextJournal[], paths: ReadonlySet<str
     m.set(k + r[2], { k, id: String(r[2]), ts: Number(r[3]), text: String(r[4]) });
   };
   for (const j of journals) {
-    const wanted = new Uint8Array(j.paths.length);
-    j.paths.forEach((p, i) => paths.has(p) && (wanted[i] = 1));
-    for (let i = 0; i < j.count; i++) {
-      if (!wanted[j.pathIdx[i]!] || j.kinds[i] === K_F || !liveAt(j, i)) continue;
-      const r = decode(j, i);
-      if (r) apply(r);
-    }
+    j.paths.forEach((path, p) => {
+      if (!paths.has(path)) return;
+      for (const [s, e] of liveRowsOf(j, p)) {
+        if (j.raw.charCodeAt(s + 2) === K_F) continue;
+        if (only && !only.some((re) => re.test(j.raw.slice(s, e)))) continue;
+        const r = decode(j, s, e);
+        if (r) apply(r);
+      }
+    });
   }
   for (const r of pending) if (paths.has(r[1])) apply(r);
   const out = new Map<string, TextItem[]>();

@@ -94,22 +94,28 @@ async function fromRunningDaemon(settings: Located, q: SessionsQuery, log: Logge
 
 /** Without a daemon to ask: catch the index up with the transcripts, then answer from it. */
 async function readIndex(o: SessionsOptions, q: SessionsQuery, log: Logger): Promise<SessionsAnswer> {
-  const [{ IngestSession }, { syncWithProgress }, { SessionsSink }, { resetIndex }, { answer }] = await Promise.all([
+  const [{ IngestSession }, { syncWithProgress }, { SessionsSink }, { resetIndex }, { answer }, { JournalRead }] = await Promise.all([
     import('../../ingest/session.js'),
     import('../progress.js'),
     import('../../sessions/sessions-sink.js'),
     import('../../sessions/rebuild.js'),
     import('../../sessions/query.js'),
+    import('../../sessions/journal-read.js'),
   ]);
   const session = await IngestSession.open(o, log, { allowReadOnly: !o.rebuild });
+  // A search's journals are read while the transcripts are (what the catch-up appends, after it).
+  const search = q.op === 'list' && q.query !== undefined && !o.rebuild;
+  const journals = search ? JournalRead.start(session.settings.stateDir, q.allText) : undefined;
   try {
     const { settings, store } = session;
     if (o.rebuild) await resetIndex(store);
     const sink = new SessionsSink(settings.stateDir, store.readOnly);
     session.attach([sink]);
     await syncWithProgress(session, o.rebuild ? 'rebuilding the sessions index' : 'reading transcripts');
-    return answer({ stateDir: settings.stateDir, totals: session.fold.sessions, present: session.present(), pending: sink.pending(), here: process.cwd(), jaegerUrl: settings.config.jaeger?.url }, q);
+    const read = await journals?.done();
+    return answer({ stateDir: settings.stateDir, totals: { get: (id) => session.fold.sessionTotals(id) }, present: session.present(), pending: sink.pending(), here: process.cwd(), jaegerUrl: settings.config.jaeger?.url, journals: read }, q);
   } finally {
+    await journals?.abandon();
     await session.close();
   }
 }
