@@ -72,7 +72,7 @@ export const CREDENTIAL_GATE = anyLiteral(CREDENTIAL_LITERALS);
  */
 export function isCredentialPath(p: string): boolean {
   if (p.length === 0 || p.length > 4096) return false;
-  // Most paths hold none of the literals a credential path holds: one scan says so.
+  // Most paths hold none of the literals a credential path holds: one search says so.
   if (!CREDENTIAL_GATE.test(p)) return false;
   const path = p.replace(/\*+$/, ''); // a glob `.env*` or `**/id_rsa*` targets the files themselves
   const base = path.slice(path.lastIndexOf('/') + 1);

@@ -68,9 +68,9 @@ function commandsOf(cmd: string): string[][] {
 
 // Most commands trip no rule, and tokenizing them is most of what the three command rules cost. So
 // a command is first searched for the literals each rule needs: a rule whose literals are not there
-// cannot match, and when none can, the command is not tokenized at all. (A regex of literals, not
-// literal-gate.ts's automaton: building an automaton costs a cold process ~5 ms, more than these
-// searches take over a whole history.)
+// cannot match, and when none can, the command is not tokenized at all. (Regexes of literals, not
+// literal-gate.ts's automaton: building automata for these literals cost a cold process ~10 ms, more
+// than these searches take over a whole history; bench/detection.ts.)
 //
 // Why a literal of the raw text is enough: every argument the tokenizer gives (unwrapped, re-split
 // by `bash -c` or `eval`, or a here-document body) is made of runs of the command's characters with
