@@ -80,6 +80,18 @@ benchCases.push({
   },
 });
 
+// The rule engine on the bench history's tool calls (bench/detection.ts), against the engine before its prefilters.
+benchCases.push({
+  name: 'rule engine',
+  async run(ctx) {
+    const { benchDetection, printDetection } = await import('./detection.js');
+    const r = benchDetection(ctx.root);
+    printDetection(r);
+    const us = (ms: number): string => ((ms * 1000) / r.calls).toFixed(2);
+    return { name: 'rule engine, first pass over the tool calls', m: { seconds: r.firstPass.current / 1000, stdout: '', code: 0 }, note: `${r.calls} tool calls, ${r.hits} hits: first pass ${us(r.firstPass.current)} µs/call (before the prefilters ${us(r.firstPass.reference)}), warm ${us(r.warm.current)} (before ${us(r.warm.reference)})` };
+  },
+});
+
 // The OTLP trace encoder (bench/otlp-encoder.ts) against the SDK serializer it replaced, bytes checked equal.
 benchCases.push({
   name: 'OTLP trace encoding',

@@ -81,7 +81,13 @@ export function createDetector(config: readonly RuleConfig[] = [], env: RuleEnv 
     const severity = overrides.reduce<Severity>((s, r) => r.severity ?? s, b.severity);
     const allow = overrides.flatMap((r) => r.allowlist ?? []);
     if (b.id === 'external_fetch') allow.unshift(...DEFAULT_HOST_ALLOWLIST);
-    compiled.push({ id: b.id, severity, check: (call) => b.check(call, env, allow) });
+    let check: Compiled['check'];
+    try {
+      check = b.compile(env, allow);
+    } catch {
+      check = () => undefined; // as when the rule threw on every call: never a hit, never a stop
+    }
+    compiled.push({ id: b.id, severity, check });
   }
   for (const r of config) if (!BUILTIN_RULES.some((b) => b.id === r.id) && r.enabled !== false) compiled.push(userRule(r, env));
   return (call) => {

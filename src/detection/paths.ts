@@ -12,7 +12,29 @@ export function resolvePath(p: string, cwd: string, home: string): string | unde
     if (!cwd.startsWith('/')) return undefined;
     q = cwd + '/' + q;
   }
+  // Most paths tools are given are already normal: normalizing them would only copy them.
+  if (isNormal(q)) return q;
   return posix.normalize(q).replace(/(.)\/+$/, '$1');
+}
+
+/** An absolute path with no empty, `.` or `..` segment and no trailing `/` (or `/` itself): its own normal form. */
+function isNormal(q: string): boolean {
+  const n = q.length;
+  if (n === 1) return true;
+  // After each `/`: not another `/`, not the end, not a `.` or `..` segment.
+  for (let i = q.indexOf('/'); i >= 0; i = q.indexOf('/', i + 1)) {
+    const a = q.charCodeAt(i + 1); // NaN at the end
+    if (a !== a || a === 47) return false;
+    if (a === 46) {
+      const b = q.charCodeAt(i + 2);
+      if (b !== b || b === 47) return false;
+      if (b === 46) {
+        const c = q.charCodeAt(i + 3);
+        if (c !== c || c === 47) return false;
+      }
+    }
+  }
+  return true;
 }
 
 export const isInside = (path: string, dir: string): boolean => path === dir || path.startsWith(dir.endsWith('/') ? dir : dir + '/');
@@ -23,12 +45,35 @@ const CREDENTIAL_NAMES = new Set(['.netrc', '_netrc', '.npmrc', '.pypirc', '.git
 const CREDENTIAL_SUFFIXES = ['.aws/credentials', '.docker/config.json', '.kube/config', 'gh/hosts.yml', '.config/gcloud/', '.azure/', 'Library/Keychains/', '.gnupg/private-keys-v1.d/', '.password-store/'];
 
 /**
+ * Literals every credential path holds one of (compared ignoring case): isCredentialPath's first
+ * step, and the rules' prefilter for commands. Each check in isCredentialPath must need one of them
+ * (a new extension or name goes here too; test/detection-engine-diff.test.ts compares with the
+ * engine before the prefilter).
+ */
+export const CREDENTIAL_LITERALS: readonly string[] = [
+  '.env',
+  '.pem', '.key', '.p12', '.pfx', '.jks', '.ppk', // .keystore, .keychain and .keychain-db hold `.key`
+  'id_rsa', 'id_ed25519', 'id_ecdsa', 'id_dsa',
+  ...CREDENTIAL_NAMES,
+  ...CREDENTIAL_SUFFIXES,
+];
+
+/** A test of whether a text holds one of `literals`, ignoring ASCII case (a prefilter: it may only find more). */
+export function anyLiteral(literals: readonly string[]): RegExp {
+  return new RegExp(literals.map((l) => l.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'), 'i');
+}
+/** Whether a text holds one of CREDENTIAL_LITERALS (isCredentialPath's first step). */
+export const CREDENTIAL_GATE = anyLiteral(CREDENTIAL_LITERALS);
+
+/**
  * A path (or a glob of paths) naming a credential: `.env*` but not templates, keys and certificates,
  * SSH keys, cloud and package-registry credential files, keychains. Works on what was written
  * (relative or not): only the file name and the tail of the path matter.
  */
 export function isCredentialPath(p: string): boolean {
   if (p.length === 0 || p.length > 4096) return false;
+  // Most paths hold none of the literals a credential path holds: one search says so.
+  if (!CREDENTIAL_GATE.test(p)) return false;
   const path = p.replace(/\*+$/, ''); // a glob `.env*` or `**/id_rsa*` targets the files themselves
   const base = path.slice(path.lastIndexOf('/') + 1);
   if (base === '.env' || (base.startsWith('.env.') && !ENV_TEMPLATES.has(base))) return true;

@@ -3,7 +3,7 @@
 // hit, on which input field, with a short redacted value. Bash commands are tokenized
 // (./shell.ts): rules see the commands that run, not the raw string.
 import { baseName, PRINTERS, simpleCommands } from './shell.js';
-import { globMatcher, isCredentialPath, isInside, resolvePath } from './paths.js';
+import { anyLiteral, CREDENTIAL_GATE, globMatcher, isCredentialPath, isInside, resolvePath } from './paths.js';
 import { hostAllowed, hostOf } from './hosts.js';
 import { findSecretKinds, redactCut } from './redact.js';
 
@@ -34,8 +34,11 @@ export interface BuiltinRule {
   description: string;
   /** What an allowlist entry is for this rule (shown in errors and docs). */
   allowlistOf: string;
-  /** Compiles allowlist entries into a test of the value the rule would report (or its host, path, kind). */
-  check(call: ToolCall, env: RuleEnv, allow: readonly string[]): Match | undefined;
+  /**
+   * The rule's test of one call, with its allowlist (entries for the value the rule would report, or
+   * its host, path, kind) compiled once per detector, not once per call.
+   */
+  compile(env: RuleEnv, allow: readonly string[]): (call: ToolCall) => Match | undefined;
 }
 
 /** Longest value a hit keeps (the same cut as tool targets). */
@@ -63,6 +66,49 @@ function commandsOf(cmd: string): string[][] {
   return lastArgv;
 }
 
+// Most commands trip no rule, and tokenizing them is most of what the three command rules cost. So
+// a command is first searched for the literals each rule needs: a rule whose literals are not there
+// cannot match, and when none can, the command is not tokenized at all. (Regexes of literals, not
+// literal-gate.ts's automaton: building automata for these literals cost a cold process ~10 ms, more
+// than these searches take over a whole history; bench/detection.ts.)
+//
+// Why a literal of the raw text is enough: every argument the tokenizer gives (unwrapped, re-split
+// by `bash -c` or `eval`, or a here-document body) is made of runs of the command's characters with
+// only quotes, backslashes and escaped newlines dropped between them, or whitespace put between them.
+// The search is in the text with those four characters deleted (`'`, `"`, `\`, newline; no literal
+// holds one), so a literal inside an argument is inside the searched text. The search ignores case,
+// which can only find more.
+/** isDestructive: the command's name or the argument that makes it destructive. */
+const DESTRUCTIVE_GATE = anyLiteral(['rm', 'push', '--hard', 'clean', 'branch', 'of=/dev/', '777', '+rwx', 'delete', 'destroy', 'mkfs', 'drop', 'truncate']);
+/** fetchHosts: the fetcher's name (`ncat` holds `nc`, `httpie` and `https` hold `http`, `xhs` holds `xh`). */
+const FETCH_GATE = anyLiteral(['curl', 'wget', 'http', 'xh', 'nc', 'netcat']);
+/** readsCredentialStore: a subcommand that reads a store, then (STORE_GATES) with its command's name. */
+const STORE_GATE = anyLiteral(['auth', 'get-access-token', 'find-generic-password', 'find-internet-password', 'dump-keychain', 'export', 'lookup', 'configure', 'read', 'item']);
+const STORE_GATES: ReadonlyArray<readonly [RegExp, RegExp]> = [
+  [anyLiteral(['gh', 'gcloud']), anyLiteral(['auth'])],
+  [anyLiteral(['az']), anyLiteral(['get-access-token'])],
+  [anyLiteral(['security']), anyLiteral(['find-generic-password', 'find-internet-password', 'dump-keychain', 'export'])],
+  [anyLiteral(['secret-tool']), anyLiteral(['lookup'])],
+  [anyLiteral(['aws']), anyLiteral(['configure'])],
+  [anyLiteral(['op']), anyLiteral(['read', 'item'])],
+];
+/** What the tokenizer may drop from inside an argument (see above). */
+const DROPPED = /['"\\\n]/g;
+const GATE_CRED = 1;
+const GATE_DESTRUCTIVE = 2;
+const GATE_FETCH = 4;
+let lastGated: string | undefined;
+let lastGate = 0;
+/** Which command rules may match `cmd` (GATE_* bits); kept for the call's next rule. */
+function commandGate(cmd: string): number {
+  if (cmd === lastGated) return lastGate;
+  const text = (cmd.length > TOKENIZE_MAX ? cmd.slice(0, TOKENIZE_MAX) : cmd).replace(DROPPED, '');
+  const cred = CREDENTIAL_GATE.test(text) || (STORE_GATE.test(text) && STORE_GATES.some(([name, sub]) => name.test(text) && sub.test(text)));
+  lastGate = (cred ? GATE_CRED : 0) | (DESTRUCTIVE_GATE.test(text) ? GATE_DESTRUCTIVE : 0) | (FETCH_GATE.test(text) ? GATE_FETCH : 0);
+  lastGated = cmd;
+  return lastGate;
+}
+
 const PATH_READERS: Record<string, string[]> = {
   Read: ['file_path'],
   NotebookRead: ['notebook_path'],
@@ -71,13 +117,17 @@ const PATH_READERS: Record<string, string[]> = {
 };
 const WRITERS: Record<string, string> = { Write: 'file_path', Edit: 'file_path', MultiEdit: 'file_path', NotebookEdit: 'notebook_path' };
 
+const NONE = (): boolean => false;
+
 function pathAllow(allow: readonly string[], env: RuleEnv): (p: string) => boolean {
+  if (allow.length === 0) return NONE;
   const ms = allow.map((g) => globMatcher(g, env.home));
   return (p) => ms.some((m) => m(p));
 }
 
 /** A `*` wildcard over a whole simple command (`rm -rf node_modules`, `rm -rf ./dist*`). */
 function commandAllow(allow: readonly string[]): (cmd: string) => boolean {
+  if (allow.length === 0) return NONE;
   const rs = allow.map((a) => new RegExp('^' + a.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$'));
   return (c) => rs.some((r) => r.test(c));
 }
@@ -102,32 +152,34 @@ const credentialAccess: BuiltinRule = {
   severity: 'critical',
   description: 'reads of credential files (.env, keys, cloud and registry credentials, keychains) and credential stores',
   allowlistOf: 'path globs (`**/test/fixtures/*.pem`)',
-  check(call, env, allow) {
+  compile(env, allow) {
     const allowed = pathAllow(allow, env);
-    const fields = PATH_READERS[call.name];
-    if (fields) {
-      for (const f of fields) {
-        const v = str(call.input[f]);
-        if (!v || !isCredentialPath(v)) continue;
-        const resolved = resolvePath(v, call.cwd, env.home) ?? v;
-        if (allowed(resolved)) continue;
-        return { field: f, value: clip(v) };
+    return (call) => {
+      const fields = PATH_READERS[call.name];
+      if (fields) {
+        for (const f of fields) {
+          const v = str(call.input[f]);
+          if (!v || !isCredentialPath(v)) continue;
+          const resolved = resolvePath(v, call.cwd, env.home) ?? v;
+          if (allowed(resolved)) continue;
+          return { field: f, value: clip(v) };
+        }
+        return undefined;
+      }
+      const cmd = commandOf(call);
+      if (!cmd || (commandGate(cmd) & GATE_CRED) === 0) return undefined;
+      for (const argv of commandsOf(cmd)) {
+        if (PRINTERS.has(baseName(argv[0]!))) continue;
+        if (readsCredentialStore(argv)) return { field: 'command', value: clip(cmd) };
+        for (const arg of argv.slice(1)) {
+          const v = arg.startsWith('-') && arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : arg;
+          if (!isCredentialPath(v)) continue;
+          if (allowed(resolvePath(v, call.cwd, env.home) ?? v)) continue;
+          return { field: 'command', value: clip(cmd) };
+        }
       }
       return undefined;
-    }
-    const cmd = commandOf(call);
-    if (!cmd) return undefined;
-    for (const argv of commandsOf(cmd)) {
-      if (PRINTERS.has(baseName(argv[0]!))) continue;
-      if (readsCredentialStore(argv)) return { field: 'command', value: clip(cmd) };
-      for (const arg of argv.slice(1)) {
-        const v = arg.startsWith('-') && arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : arg;
-        if (!isCredentialPath(v)) continue;
-        if (allowed(resolvePath(v, call.cwd, env.home) ?? v)) continue;
-        return { field: 'command', value: clip(cmd) };
-      }
-    }
-    return undefined;
+    };
   },
 };
 
@@ -199,14 +251,16 @@ const destructiveCommand: BuiltinRule = {
   severity: 'warning',
   description: 'rm -rf, forced git push, git reset --hard, git clean -f, git branch -D, DROP/TRUNCATE, mkfs, dd to a device, chmod -R 777, kubectl delete, terraform destroy',
   allowlistOf: 'command patterns with * (`rm -rf node_modules`, `rm -rf ./dist*`)',
-  check(call, _env, allow) {
-    const cmd = commandOf(call);
-    if (!cmd) return undefined;
+  compile(_env, allow) {
     const allowed = commandAllow(allow);
-    for (const argv of commandsOf(cmd)) {
-      if (isDestructive(argv) && !allowed(argv.join(' '))) return { field: 'command', value: clip(cmd) };
-    }
-    return undefined;
+    return (call) => {
+      const cmd = commandOf(call);
+      if (!cmd || (commandGate(cmd) & GATE_DESTRUCTIVE) === 0) return undefined;
+      for (const argv of commandsOf(cmd)) {
+        if (isDestructive(argv) && !allowed(argv.join(' '))) return { field: 'command', value: clip(cmd) };
+      }
+      return undefined;
+    };
   },
 };
 
@@ -259,7 +313,7 @@ const externalFetch: BuiltinRule = {
   severity: 'info',
   description: 'WebFetch, WebSearch, and curl/wget/httpie/nc to a host not on the allowlist',
   allowlistOf: 'hosts, *.domains and IPv4 ranges (added to localhost, 127.0.0.0/8, ::1)',
-  check(call, _env, allow) {
+  compile: (_env, allow) => (call) => {
     if (call.name === 'WebSearch') {
       const q = str(call.input.query);
       return { field: 'query', value: q ? clip(q) : '' };
@@ -272,7 +326,7 @@ const externalFetch: BuiltinRule = {
       return { field: 'url', value: clip(url) };
     }
     const cmd = commandOf(call);
-    if (!cmd) return undefined;
+    if (!cmd || (commandGate(cmd) & GATE_FETCH) === 0) return undefined;
     for (const argv of commandsOf(cmd)) {
       const hosts = fetchHosts(argv);
       if (hosts?.some((h) => h === '?' || !hostAllowed(h, allow))) return { field: 'command', value: clip(cmd) };
@@ -288,16 +342,25 @@ const writeOutsideProject: BuiltinRule = {
   severity: 'warning',
   description: "Write/Edit/MultiEdit/NotebookEdit of a path outside the session's working directory (/tmp included)",
   allowlistOf: 'path globs (`/tmp/**`, `~/.claude/plans/**`)',
-  check(call, env, allow) {
-    const field = WRITERS[call.name];
-    if (!field || !call.cwd) return undefined;
-    const v = str(call.input[field]);
-    if (!v) return undefined;
-    const path = resolvePath(v, call.cwd, env.home);
-    const cwd = resolvePath(call.cwd, '/', env.home);
-    if (!path || !cwd || isInside(path, cwd)) return undefined;
-    if (pathAllow(allow, env)(path)) return undefined;
-    return { field, value: clip(path) };
+  compile(env, allow) {
+    const allowed = pathAllow(allow, env);
+    // Calls come session by session: the session's resolved cwd is kept from the call before.
+    let lastCwd: string | undefined;
+    let cwd: string | undefined;
+    return (call) => {
+      const field = WRITERS[call.name];
+      if (!field || !call.cwd) return undefined;
+      const v = str(call.input[field]);
+      if (!v) return undefined;
+      const path = resolvePath(v, call.cwd, env.home);
+      if (call.cwd !== lastCwd) {
+        cwd = resolvePath(call.cwd, '/', env.home);
+        lastCwd = call.cwd;
+      }
+      if (!path || !cwd || isInside(path, cwd)) return undefined;
+      if (allowed(path)) return undefined;
+      return { field, value: clip(path) };
+    };
   },
 };
 
@@ -338,7 +401,7 @@ const secretInCommand: BuiltinRule = {
   severity: 'critical',
   description: 'a credential in a Bash command, a WebFetch URL, or the content a Write/Edit puts into a file',
   allowlistOf: 'redaction kinds to ignore (`jwt`, `secret-assignment`)',
-  check(call, _env, allow) {
+  compile: (_env, allow) => (call) => {
     for (const [field, text] of payloads(call)) {
       const kinds = findSecretKinds(text).filter((k) => !allow.includes(k));
       if (kinds.length === 0) continue;
