@@ -44,19 +44,17 @@ const ENV_TEMPLATES = new Set(['.env.example', '.env.sample', '.env.template', '
 const CREDENTIAL_NAMES = new Set(['.netrc', '_netrc', '.npmrc', '.pypirc', '.git-credentials', '.pgpass', '.my.cnf', 'credentials.db', 'access_tokens.db', 'application_default_credentials.json', 'accessTokens.json', 'msal_token_cache.json', 'msal_token_cache.bin']);
 const CREDENTIAL_SUFFIXES = ['.aws/credentials', '.docker/config.json', '.kube/config', 'gh/hosts.yml', '.config/gcloud/', '.azure/', 'Library/Keychains/', '.gnupg/private-keys-v1.d/', '.password-store/'];
 
+const KEY_EXTENSIONS = ['pem', 'key', 'p12', 'pfx', 'jks', 'keystore', 'keychain', 'keychain-db', 'ppk'];
+const KEY_FILE = new RegExp(`\\.(${KEY_EXTENSIONS.join('|')})$`, 'i');
+const SSH_KEYS = ['id_rsa', 'id_ed25519', 'id_ecdsa', 'id_dsa'];
+
 /**
  * Literals every credential path holds one of (compared ignoring case): isCredentialPath's first
- * step, and the rules' prefilter for commands. Each check in isCredentialPath must need one of them
- * (a new extension or name goes here too; test/detection-engine-diff.test.ts compares with the
- * engine before the prefilter).
+ * step, and the rules' prefilter for commands. Made from the same lists as each check there, so a
+ * new extension or name is in both (test/detection-engine-diff.test.ts compares with the engine
+ * before the prefilter).
  */
-export const CREDENTIAL_LITERALS: readonly string[] = [
-  '.env',
-  '.pem', '.key', '.p12', '.pfx', '.jks', '.ppk', // .keystore, .keychain and .keychain-db hold `.key`
-  'id_rsa', 'id_ed25519', 'id_ecdsa', 'id_dsa',
-  ...CREDENTIAL_NAMES,
-  ...CREDENTIAL_SUFFIXES,
-];
+export const CREDENTIAL_LITERALS: readonly string[] = ['.env', ...KEY_EXTENSIONS.map((e) => '.' + e), ...SSH_KEYS, ...CREDENTIAL_NAMES, ...CREDENTIAL_SUFFIXES];
 
 /** A test of whether a text holds one of `literals`, ignoring ASCII case (a prefilter: it may only find more). */
 export function anyLiteral(literals: readonly string[]): RegExp {
@@ -77,8 +75,8 @@ export function isCredentialPath(p: string): boolean {
   const path = p.replace(/\*+$/, ''); // a glob `.env*` or `**/id_rsa*` targets the files themselves
   const base = path.slice(path.lastIndexOf('/') + 1);
   if (base === '.env' || (base.startsWith('.env.') && !ENV_TEMPLATES.has(base))) return true;
-  if (/\.(pem|key|p12|pfx|jks|keystore|keychain|keychain-db|ppk)$/i.test(base)) return true;
-  if (/^id_(rsa|ed25519|ecdsa|dsa)/.test(base)) return true;
+  if (KEY_FILE.test(base)) return true;
+  if (SSH_KEYS.some((k) => base.startsWith(k))) return true;
   if (CREDENTIAL_NAMES.has(base)) return true;
   const tail = '/' + path;
   return CREDENTIAL_SUFFIXES.some((s) => (s.endsWith('/') ? tail.includes('/' + s) : tail.endsWith('/' + s)));
