@@ -2,12 +2,11 @@
 // command and, for every pattern, a long string built to make it backtrack. Prints µs per KB; the
 // bound is what keeps one huge tool call from stalling the daemon (it took 14 s before the overhaul).
 import { performance } from 'node:perf_hooks';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { BUILTIN_PATTERNS, mayMatch, redactSecrets, redactCut } from '../src/detection/redact.js';
 import { regexGatedRedact, regexMayMatch } from '../test/support/redact-gate-regex.js';
 import { createDetector } from '../src/detection/engine.js';
 import { bestMs } from './best-time.js';
+import { fixtureStrings } from '../test/support/fixture-strings.js';
 
 export interface RedactBenchRow {
   name: string;
@@ -53,33 +52,12 @@ export function redactCases(): Array<[string, string]> {
   ];
 }
 
-/** Every string value of the real transcripts (test/fixtures/real), ~1.5 MB: what the gate sees in practice. */
-function transcriptText(): string[] {
-  const out: string[] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') out.push(v);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-  };
-  const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.jsonl') ? [join(dir, n)] : []));
-  for (const f of files(join(import.meta.dirname, '..', 'test', 'fixtures', 'real'))) {
-    for (const line of readFileSync(f, 'utf8').split('\n')) {
-      try {
-        walk(JSON.parse(line));
-      } catch {
-        // a torn line
-      }
-    }
-  }
-  return out;
-}
-
 /**
  * The literal gate on transcript text, and redaction as a whole, against the regex gate it replaced
  * (test/support/redact-gate-regex.ts, the differential test's reference): µs per KB, lower is better.
  */
 function benchGate(rows: RedactBenchRow[]): void {
-  const texts = transcriptText();
+  const texts = fixtureStrings();
   const kb = texts.reduce((a, t) => a + t.length, 0) / 1024;
   // A pattern with no `also` character, so the old gate cannot skip its scan.
   const p = BUILTIN_PATTERNS.find((x) => x.also === undefined)!;

@@ -4,12 +4,10 @@
 // only one of its pattern's list in some match, so dropping any literal fails), real transcript text
 // and planted secrets in mixed case and noise, every match of a pattern passes its gate; (2) the
 // redacted output equals the patterns run one after another without any gate.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_PATTERNS, mayMatch, redactSecrets, type SecretPattern } from '../src/detection/redact.js';
 import { SecretFactory } from './support/secrets.js';
-import { REPO } from './support/ccotel-cli.js';
+import { fixtureStrings } from './support/fixture-strings.js';
 
 const a = (n: number, c = 'a'): string => c.repeat(n);
 
@@ -68,32 +66,11 @@ const ALTERNATIVES: Array<[string, string, string]> = [
   ['basic-auth', 'xh', 'xh -a bob:pw example.com'],
 ];
 
-/** Every string value in the real transcripts (test/fixtures/real). */
-function fixtureText(): string[] {
-  const out: string[] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') out.push(v);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-  };
-  const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.jsonl') ? [join(dir, n)] : []));
-  for (const f of files(join(REPO, 'test', 'fixtures', 'real'))) {
-    for (const line of readFileSync(f, 'utf8').split('\n')) {
-      try {
-        walk(JSON.parse(line));
-      } catch {
-        // a torn line
-      }
-    }
-  }
-  return out;
-}
-
 function corpus(): string[] {
   const base = [...ALTERNATIVES.map(([, , t]) => t), ...[1, 2, 3].flatMap((seed) => new SecretFactory(seed).all().map((s) => s.text))];
   const flip = (t: string, seed: number): string => [...t].map((c, i) => ((i * 7 + seed) % 3 === 0 ? c.toUpperCase() : (i + seed) % 2 === 0 ? c.toLowerCase() : c)).join('');
   const noisy = base.flatMap((t, i) => [t.toUpperCase(), t.toLowerCase(), flip(t, i), `lorem ipsum ${t}\n${base[(i + 5) % base.length]} — dolor ${t}`]);
-  return [...base, ...noisy, ...fixtureText()];
+  return [...base, ...noisy, ...fixtureStrings()];
 }
 
 const fresh = (p: SecretPattern): RegExp => new RegExp(p.re.source, p.re.flags);

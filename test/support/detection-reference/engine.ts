@@ -1,12 +1,14 @@
 // The built-in rule engine as it was before its prefilters (a frozen copy of src/detection/engine.ts,
-// rules.ts, shell.ts, paths.ts and hosts.ts): the reference test/detection-engine-diff.test.ts holds
-// the engine to. Redaction (src/detection/redact.ts) is shared, not copied: it is not under test here.
+// rules.ts and paths.ts): the reference test/detection-engine-diff.test.ts holds the engine to.
+// Shared, not copied: redaction (src/detection/redact.ts), the shell tokenizer (shell.ts) and the host
+// allowlist (hosts.ts), which the prefilters did not change. A change to the tokenizer still meets
+// the reference: the rules' prefilters must then agree with the full check over the new tokenizer.
 // The rule engine: built-in rules (./rules.ts) with the user's overrides, disabled rules, extended
 // allowlists and own rules (config `rules:`, validated in ./rule-config.ts), applied once per tool
 // call at ingest. One call may trip several rules; each counts once.
 import { homedir } from 'node:os';
 import { BUILTIN_RULES, VALUE_MAX, type Match, type RuleEnv, type Severity, type ToolCall } from './rules.js';
-import { DEFAULT_HOST_ALLOWLIST } from './hosts.js';
+import { DEFAULT_HOST_ALLOWLIST } from '../../../src/detection/hosts.js';
 import { globMatcher, resolvePath } from './paths.js';
 import { redactCut } from '../../../src/detection/redact.js';
 

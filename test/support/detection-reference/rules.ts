@@ -2,9 +2,9 @@
 // use them. Each looks at one tool call (name, input, the session's cwd) and says whether it is a
 // hit, on which input field, with a short redacted value. Bash commands are tokenized
 // (./shell.ts): rules see the commands that run, not the raw string.
-import { baseName, PRINTERS, simpleCommands } from './shell.js';
+import { baseName, PRINTERS, simpleCommands } from '../../../src/detection/shell.js';
 import { globMatcher, isCredentialPath, isInside, resolvePath } from './paths.js';
-import { hostAllowed, hostOf } from './hosts.js';
+import { hostAllowed, hostOf } from '../../../src/detection/hosts.js';
 import { findSecretKinds, redactCut } from '../../../src/detection/redact.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
