@@ -2,8 +2,8 @@
 // device + inode, size, and a fingerprint of the first bytes.
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { Stats } from 'node:fs';
 import type { FileCheckpoint } from './checkpoint.js';
+import type { FileStat } from './transcript-files.js';
 
 export const FINGERPRINT_BYTES = 1024;
 
@@ -30,12 +30,12 @@ export type Change =
   | { kind: 'restart'; reason: 'new' | 'replaced' | 'truncated' };
 
 /** Same file, same size and time as at the checkpoint: nothing to read (no file bytes needed). */
-export function isUnchanged(st: Stats, cp: FileCheckpoint | undefined): boolean {
+export function isUnchanged(st: FileStat, cp: FileCheckpoint | undefined): boolean {
   return cp !== undefined && st.ino === cp.ino && st.dev === cp.dev && st.size >= cp.offset && st.size === cp.size && st.mtimeMs === cp.mtimeMs;
 }
 
 /** Decides what to read. Reads no file bytes when size, inode and mtime match the checkpoint. */
-export async function classify(path: string, st: Stats, cp: FileCheckpoint | undefined): Promise<Change> {
+export async function classify(path: string, st: FileStat, cp: FileCheckpoint | undefined): Promise<Change> {
   if (!cp) return { kind: 'restart', reason: 'new' };
   if (st.ino !== cp.ino || st.dev !== cp.dev) return { kind: 'restart', reason: 'replaced' };
   if (st.size < cp.offset) return { kind: 'restart', reason: 'truncated' };

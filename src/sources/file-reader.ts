@@ -2,7 +2,7 @@
 // whether the file was appended to, replaced or truncated, turns complete lines into events, and
 // returns them with the checkpoint it would move to. It never commits anything: the ingest manager
 // decides when that checkpoint becomes durable.
-import { statSync, type Stats } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { ModelEvent } from '../model/events.js';
 import { normalizeLine } from '../model/normalize.js';
 import type { Logger } from '../log.js';
@@ -10,7 +10,7 @@ import type { FileCheckpoint } from './checkpoint.js';
 import { classify, fingerprint, fingerprintOf, FINGERPRINT_BYTES } from './file-identity.js';
 import { readLineBytes } from './line-reader.js';
 import { lineText } from '../model/line-text.js';
-import type { TranscriptFile } from './transcript-files.js';
+import type { FileStat, TranscriptFile } from './transcript-files.js';
 
 export interface ReaderOptions {
   maxLineBytes: number;
@@ -59,7 +59,7 @@ export class FileReader {
    * Decides where to read from, with the listing's stat when given (else a fresh one). Throws fs
    * errors (ENOENT: gone). A stat a moment old only defers bytes appended since to the next read.
    */
-  async plan(path: string, cp: FileCheckpoint | undefined, known?: Stats): Promise<Plan> {
+  async plan(path: string, cp: FileCheckpoint | undefined, known?: FileStat): Promise<Plan> {
     const st = known ?? statSync(path);
     const change = await classify(path, st, cp);
     if (change.kind === 'unchanged') return { kind: 'unchanged' };

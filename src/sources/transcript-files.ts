@@ -8,11 +8,23 @@ import { rootOf, type Root } from './roots.js';
 import type { CachedNode, Entries, ListingCache } from './listing-cache.js';
 import type { FileHints } from '../model/normalize.js';
 
+/**
+ * What a sync needs of a file's stat: identity, size and modification time. The listing keeps these
+ * four numbers, not the Stats (eighteen fields and four Dates per file, all surviving to the end
+ * of the sync: on thousands of files most of a warm start's young-generation copying).
+ */
+export interface FileStat {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
 export interface TranscriptFile {
   path: string;
   hints: FileHints;
   /** The file's stat from the listing, so one sync does not stat every file three times. */
-  stat?: Stats;
+  stat?: FileStat;
 }
 
 /** Entries walked between two yields to the event loop (a daemon's rescan must not stall it). */
@@ -26,7 +38,7 @@ const YIELD_EVERY = 256;
  * the result is the same with or without it.
  */
 export async function listTranscripts(roots: readonly Root[], onError?: (path: string, err: Error) => void, cache?: ListingCache): Promise<TranscriptFile[]> {
-  const found: Array<{ path: string; projectsDir: string; st: Stats; linked: boolean }> = [];
+  const found: Array<{ path: string; projectsDir: string; st: FileStat; linked: boolean }> = [];
   const dirsSeen = new IdSet();
   const statOrUndefined = (path: string): Stats | undefined => {
     try {
@@ -72,7 +84,7 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
       const link = kind === L;
       const st = statOrUndefined(path);
       if (link && st?.isDirectory()) yield* walk(path, projectsDir, false, true, cache?.child(node, entry), depth + 1, entry);
-      else if (st?.isFile() && path.endsWith('.jsonl')) found.push({ path, projectsDir, st, linked: linked || link });
+      else if (st?.isFile() && path.endsWith('.jsonl')) found.push({ path, projectsDir, st: { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs }, linked: linked || link });
     }
   }
   const drive = async (it: Generator<void, void, undefined>): Promise<void> => {
@@ -170,7 +182,7 @@ function readEntries(dir: string): Entries {
 class IdSet {
   private readonly byDev = new Map<number, Set<number>>();
   /** False when already there. */
-  add(st: Stats): boolean {
+  add(st: { dev: number; ino: number }): boolean {
     let inos = this.byDev.get(st.dev);
     if (!inos) this.byDev.set(st.dev, (inos = new Set()));
     if (inos.has(st.ino)) return false;
