@@ -130,7 +130,7 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
     out.push({ path, hints: hintsIn(projectsDir, plain, path), stat: f.st });
   }
   // Main transcript before its subagents ('.' sorts before '/'), deterministic across runs.
-  out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  sortByPath(out);
   return out;
 }
 
@@ -152,13 +152,55 @@ function hintsIn(projectsDir: string, plain: boolean, path: string): FileHints {
   // basename(path, '.jsonl'), without its character-by-character loop in JS.
   const base = path.slice(path.lastIndexOf(sep) + 1);
   const name = base.length > JSONL.length && base.endsWith(JSONL) ? base.slice(0, -JSONL.length) : base;
-  if (!rel.includes('subagents')) return { sessionId: name }; // no such part: the split finds none
-  const parts = rel.split(sep);
-  const sub = parts.indexOf('subagents');
-  if (sub >= 2) return { sessionId: parts[sub - 1], agentId: name.startsWith('agent-') ? name.slice('agent-'.length) : name };
+  // The first part of rel that is exactly "subagents", found in the string (half of all files are
+  // subagents': no array of parts per file). Two parts or more before it: the one just before is
+  // the session (rel.split(sep) and indexOf('subagents') give the same; test/transcript-hints.test.ts).
+  const sub = partAt(rel, SUBAGENTS);
+  if (sub > 0) {
+    const end = sub - 1; // the separator before "subagents"
+    const start = end === 0 ? 0 : rel.lastIndexOf(sep, end - 1) + 1;
+    if (start > 0) return { sessionId: rel.slice(start, end), agentId: name.startsWith('agent-') ? name.slice('agent-'.length) : name };
+  }
   return { sessionId: name };
 }
 
+/** Where the first part of `rel` (split at the separator) equal to `part` starts, or -1. */
+function partAt(rel: string, part: string): number {
+  for (let at = rel.indexOf(part); at !== -1; at = rel.indexOf(part, at + 1)) {
+    const end = at + part.length;
+    if ((at === 0 || rel[at - 1] === sep) && (end === rel.length || rel[end] === sep)) return at;
+  }
+  return -1;
+}
+
+/** The reference the sort must match: plain string order of the paths. */
+const byPath = (a: TranscriptFile, b: TranscriptFile): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/**
+ * Sorts by path. The walk's order is already nearly that (only a session's folder comes before its
+ * own transcript, as 'x' < 'x.jsonl' while 'x.jsonl' < 'x/...'), so an insertion sort finishes in a
+ * few moves per file; past a budget of moves (an order far from sorted) the general sort takes over.
+ * Paths are unique, so either way gives the one sorted order.
+ */
+export function sortByPath(files: TranscriptFile[]): void {
+  let budget = 8 * files.length + 64;
+  for (let i = 1; i < files.length; i++) {
+    const f = files[i]!;
+    let j = i - 1;
+    if (!(files[j]!.path > f.path)) continue;
+    while (j >= 0 && files[j]!.path > f.path && budget-- > 0) {
+      files[j + 1] = files[j]!;
+      j--;
+    }
+    files[j + 1] = f;
+    if (budget <= 0) {
+      files.sort(byPath);
+      return;
+    }
+  }
+}
+
+const SUBAGENTS = 'subagents';
 const JSONL = '.jsonl';
 const D = 'd'.charCodeAt(0);
 const L = 'l'.charCodeAt(0);
@@ -181,12 +223,20 @@ function readEntries(dir: string): Entries {
 /** Device + inode pairs seen (numbers as keys: no string built per file). */
 class IdSet {
   private readonly byDev = new Map<number, Set<number>>();
+  /** The set of the last device added to (nearly always the only one): no map lookup per file. */
+  private lastDev = NaN;
+  private last: Set<number> | undefined;
   /** False when already there. */
   add(st: { dev: number; ino: number }): boolean {
-    let inos = this.byDev.get(st.dev);
-    if (!inos) this.byDev.set(st.dev, (inos = new Set()));
-    if (inos.has(st.ino)) return false;
-    inos.add(st.ino);
-    return true;
+    let inos = this.last;
+    if (st.dev !== this.lastDev || !inos) {
+      inos = this.byDev.get(st.dev);
+      if (!inos) this.byDev.set(st.dev, (inos = new Set()));
+      this.lastDev = st.dev;
+      this.last = inos;
+    }
+    // One hash lookup: the size grows only when the id is new.
+    const n = inos.size;
+    return inos.add(st.ino).size !== n;
   }
 }
