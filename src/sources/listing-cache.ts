@@ -28,17 +28,17 @@ export interface Entries {
   names: string[];
 }
 
-interface Folder extends Entries {
+/**
+ * A folder of the saved walk (its listing, and the row it was loaded from, saved again as is when
+ * the listing still holds), and its subfolders (and linked folders) walked, by entry name.
+ */
+export interface CachedNode extends Entries {
   dev: number;
   ino: number;
   ctimeMs: number;
   /** When the listing was taken (a time at or before the readdir). */
   listedMs: number;
-}
-
-/** A folder of the saved walk, and its subfolders (and linked folders) walked, by entry name. */
-export interface CachedNode {
-  folder: Folder;
+  row: Row;
   children?: Map<string, CachedNode>;
 }
 
@@ -46,7 +46,7 @@ export interface CachedNode {
  * A row of listing.json, in walk order: its depth below a walk root and its name (a walk root's
  * whole path at depth 0), then the folder.
  */
-type Row = [depth: number, name: string, dev: number, ino: number, ctimeMs: number, listedMs: number, kinds: string, names: string[]];
+export type Row = [depth: number, name: string, dev: number, ino: number, ctimeMs: number, listedMs: number, kinds: string, names: string[]];
 
 export class ListingCache {
   /** The walk's folders as rows, in walk order (what is saved). */
@@ -95,7 +95,7 @@ export class ListingCache {
           const n = names[k] as unknown;
           if (typeof n !== 'string' || n === '' || n.includes('/')) return ListingCache.empty();
         }
-        const node: CachedNode = { folder: { dev, ino, ctimeMs, listedMs, kinds, names: names as string[] } };
+        const node: CachedNode = { dev, ino, ctimeMs, listedMs, kinds, names: names as string[], row: row as Row };
         if (depth === 0) {
           roots.set(name, node);
         } else {
@@ -126,9 +126,10 @@ export class ListingCache {
    * still hold for its stat `st`; else undefined and the caller reads it and calls record().
    */
   lookup(node: CachedNode | undefined, depth: number, name: string, st: Stats): Entries | undefined {
-    const f = node?.folder;
+    const f = node;
     if (!f || f.dev !== st.dev || f.ino !== st.ino || f.ctimeMs !== st.ctimeMs || !(f.listedMs - f.ctimeMs >= RACY_MS)) return undefined;
-    this.next.push([depth, name, f.dev, f.ino, f.ctimeMs, f.listedMs, f.kinds, f.names]);
+    // The saved row is this one: a node is reached from its parent by its name, one level down.
+    this.next.push(f.row[0] === depth && f.row[1] === name ? f.row : [depth, name, f.dev, f.ino, f.ctimeMs, f.listedMs, f.kinds, f.names]);
     this.reused++;
     return f;
   }
