@@ -89,6 +89,8 @@ export class IngestManager {
   /** Subagent transcripts whose meta file named their type (read once). */
   private readonly metaRead = new Set<string>();
   private readonly commitEveryBytes: number;
+  /** Names of the sinks that keep their own position per file. */
+  private readonly positioned: readonly string[];
   /** During syncAll: files with a bad line named so far, and those only counted. */
   private badFiles: { shown: number; hidden: number } | undefined;
 
@@ -104,6 +106,7 @@ export class IngestManager {
     this.reader = new FileReader(log, this.readerOpts);
     this.commitEveryBytes = commitStepOverride() ?? (sinks.length > 0 ? COMMIT_EVERY_BYTES : COMMIT_EVERY_BYTES_WITHOUT_SINKS);
     for (const s of sinks) s.restore?.(store.sinks[s.name]);
+    this.positioned = sinks.map((s) => s.name).filter(isPositioned);
   }
 
   /** Brings every file up to date for the ledger and every sink, committing along the way. */
@@ -174,9 +177,16 @@ export class IngestManager {
     return { prep, slice, size };
   }
 
+  /**
+   * Read to the end by the ledger and every positioned sink, and unchanged since (readFrom() >= offset,
+   * spelled out: this runs once per transcript on every start).
+   */
   private upToDate(file: TranscriptFile): boolean {
     const cp = this.store.files[file.path];
-    return file.stat !== undefined && isUnchanged(file.stat, cp) && this.readFrom(normalize(cp!)) >= cp!.offset;
+    if (file.stat === undefined || !isUnchanged(file.stat, cp)) return false;
+    const offsets = normalize(cp!).sinks!;
+    for (const name of this.positioned) if ((offsets[name] ?? 0) < cp!.offset) return false;
+    return true;
   }
 
   private pendingBytes(file: TranscriptFile): number {
