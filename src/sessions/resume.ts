@@ -28,7 +28,8 @@ export function resumeDirs(entries: readonly SessionEntry[], wanted: readonly Se
   const guessed = new Map<string, string | undefined>();
   const out = new Map<string, string | undefined>();
   for (const e of wanted) {
-    let dir = native.get(e.folder);
+    // Its own cwd first: two cwds can encode to one folder (`/a/b-c`, `/a/b/c`).
+    let dir = e.cwd && encoded.get(e.cwd) === e.folder ? e.cwd : native.get(e.folder);
     if (dir === undefined) {
       if (!guessed.has(e.folder)) {
         const guess = e.folder.replace(/-/g, '/');
