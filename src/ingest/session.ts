@@ -94,8 +94,7 @@ export class IngestSession {
     } finally {
       await saved; // not after the lock is released
     }
-    // The listing's stats served this sync only (a later one must stat afresh); dropping them frees
-    // a Stats with four Dates per file for the daemon's whole life.
+    // The listing's stats served this sync only: a later one must stat afresh.
     this.files = this.files.map((f) => ({ path: f.path, hints: f.hints }));
     return manager;
   }

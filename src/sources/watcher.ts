@@ -46,8 +46,7 @@ export function watchTranscripts(
       present?.add(f.path);
       const prev = known.get(id);
       if (prev && prev.path !== f.path && sameFile(prev.path, id)) return prev;
-      // Kept without the listing's stat: a later change must stat afresh (and thousands of Stats
-      // with their four Dates each held no longer than one sync).
+      // Kept without the listing's stat: a later change must stat afresh.
       known.set(id, { path: f.path, hints: f.hints });
     } catch {
       // gone meanwhile: the reader reports nothing for a missing file
