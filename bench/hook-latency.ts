@@ -1,10 +1,11 @@
 // Wall time of one hooks/ccotel-hook.sh invocation as Claude Code makes it (spawn, a PostToolUse
 // payload with a 10 kB tool_response on stdin, wait for exit), 1,000 runs, next to `node -e ''`
 // (what a Node hook would cost at least). Target: p99 < 10 ms.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export interface Latency {
   p50: number;
@@ -65,5 +66,26 @@ export async function benchGuardLatency(script: string, runs = Number(process.en
     return await measure(script, [state, 'UserPromptSubmit'], payload, runs);
   } finally {
     rmSync(state, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The figures measured from a fresh, small Node process. Starting a child costs its parent time in
+ * proportion to the parent's memory (its page tables are copied): from `npm run bench`'s own
+ * process, after the daemon bench has grown it, every run would be slower than Claude Code's spawn.
+ */
+export function latencyInFreshProcess(which: 'hook' | 'guard', script: string): { hook: Latency; node?: Latency } {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', import.meta.filename, which, script], { encoding: 'utf8', env: process.env, maxBuffer: 1 << 20 });
+  return JSON.parse(out) as { hook: Latency; node?: Latency };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [which, script] = process.argv.slice(2);
+  if ((which !== 'hook' && which !== 'guard') || !script) {
+    process.stderr.write('usage: node --import tsx bench/hook-latency.ts hook|guard <script>\n');
+    process.exitCode = 2;
+  } else {
+    const r = which === 'hook' ? await benchHookLatency(script) : { hook: await benchGuardLatency(script) };
+    process.stdout.write(JSON.stringify(r) + '\n');
   }
 }
