@@ -203,8 +203,9 @@ describe('fold saved in parts', () => {
 
   // Parts are written several at a time: a write failing while others are in flight (a full disk)
   // must still leave only the parts the old manifest names, and the next commit saves everything.
-  for (const nth of [1, 3, 12]) {
-    it(`a part write failing (#${nth}) while others are in flight removes what was written; the retry saves all`, async () => {
+  // At `fold.part` the part's file is not created yet; at `fold.part.sync` it is, and written.
+  for (const [point, nth] of [['fold.part', 1], ['fold.part', 3], ['fold.part', 12], ['fold.part.sync', 1], ['fold.part.sync', 5]] as const) {
+    it(`a part write failing at ${point} (#${nth}) while others are in flight removes what was written; the retry saves all`, async () => {
       const before = none();
       const { dir, store } = await seeded(before);
       const partsBefore = partFiles(dir);
@@ -215,7 +216,7 @@ describe('fold saved in parts', () => {
       for (const e of events) store.ledger.apply(e);
       let hits = 0;
       setFaultHook((p) => {
-        if (p === 'fold.part' && ++hits === nth) throw Object.assign(new Error('ENOSPC: injected'), { code: 'ENOSPC' });
+        if (p === point && ++hits === nth) throw Object.assign(new Error('ENOSPC: injected'), { code: 'ENOSPC' });
       });
       await expect(store.commit()).rejects.toThrow(/ENOSPC/);
       setFaultHook(undefined);

@@ -409,6 +409,7 @@ async function writePart(path: string, text: string): Promise<void> {
   const fh = await open(path, CREATE_EXCLUSIVE, 0o600);
   try {
     await fh.writeFile(text);
+    faultPoint('fold.part.sync');
     await fh.sync();
   } catch (err) {
     await rm(path, { force: true }).catch(() => {});
