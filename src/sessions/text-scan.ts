@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { TextItem } from './catalog.js';
 import type { TextRow } from './index-file.js';
 import type { Query } from './search.js';
+import { utf8Of } from '../model/line-text.js';
 
 /**
  * The journal as read for one search: its bytes as a latin1 string (one character per byte: four
@@ -50,18 +51,10 @@ function stringEnd(raw: string, i: number, end: number): number {
   return -1;
 }
 
-const NON_ASCII = /[\x80-\xff]/;
-
-/** Raw bytes (as latin1) → the text they hold in UTF-8 (ASCII bytes are that text already). */
-function utf8Of(raw: string, start: number, end: number): string {
-  const bytes = raw.slice(start, end);
-  return NON_ASCII.test(bytes) ? Buffer.from(bytes, 'latin1').toString('utf8') : bytes;
-}
-
 /** A path as written in the journal (UTF-8 bytes as latin1, JSON-escaped) → the path. */
 function decodePath(written: string): string | undefined {
   if (!/[^\x20-\x7e]|\\/.test(written)) return written; // printable ASCII, no escape: as written
-  const body = Buffer.from(written, 'latin1').toString('utf8');
+  const body = utf8Of(written);
   if (!body.includes('\\')) return body;
   try {
     return JSON.parse(`"${body}"`) as string;
@@ -247,7 +240,7 @@ function liveRowsOf(j: TextJournal, p: number): Array<[number, number]> {
 
 function decode(j: TextJournal, s: number, e: number): TextRow | undefined {
   try {
-    return JSON.parse(utf8Of(j.raw, s, e)) as TextRow;
+    return JSON.parse(utf8Of(j.raw.slice(s, e))) as TextRow;
   } catch {
     return undefined; // torn line (a kill mid-append)
   }
