@@ -5,7 +5,8 @@
 // early read keeps its file open, so a journal replaced meanwhile (compaction renames a new file
 // over it) is told apart by its inode, and read again whole.
 import { open, type FileHandle } from 'node:fs/promises';
-import { constants, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { READ_NOFOLLOW } from '../state/atomic-file.js';
 import { indexFiles } from './index-file.js';
 import { readJournalBytes } from './text-scan.js';
 
@@ -20,7 +21,7 @@ interface Early {
 async function readEarly(path: string): Promise<Early> {
   let fh: FileHandle;
   try {
-    fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    fh = await open(path, READ_NOFOLLOW);
   } catch {
     return { path, ino: -1, dev: -1, bytes: Buffer.alloc(0) }; // none yet (or unreadable): read after the catch-up
   }
