@@ -177,16 +177,10 @@ export class IngestManager {
     return { prep, slice, size };
   }
 
-  /**
-   * Read to the end by the ledger and every positioned sink, and unchanged since (readFrom() >= offset,
-   * spelled out: this runs once per transcript on every start).
-   */
+  /** Read to the end by the ledger and every positioned sink, and unchanged since. */
   private upToDate(file: TranscriptFile): boolean {
     const cp = this.store.files[file.path];
-    if (file.stat === undefined || !isUnchanged(file.stat, cp)) return false;
-    const offsets = normalize(cp!).sinks!;
-    for (const name of this.positioned) if ((offsets[name] ?? 0) < cp!.offset) return false;
-    return true;
+    return file.stat !== undefined && isUnchanged(file.stat, cp) && this.readFrom(normalize(cp!)) >= cp!.offset;
   }
 
   private pendingBytes(file: TranscriptFile): number {
@@ -300,10 +294,14 @@ export class IngestManager {
     this.stopping = true;
   }
 
-  /** Where reading starts: the ledger's offset, or earlier for a sink that is behind. */
+  /**
+   * Where reading starts: the ledger's offset, or earlier for a sink that is behind. Only positioned
+   * sinks can be (the others read at the ledger's offset), so only they are looked at: this runs
+   * once per transcript on every start.
+   */
   private readFrom(cp: FileCheckpoint): number {
     let from = cp.offset;
-    for (const s of this.sinks) from = Math.min(from, sinkOffset(cp, s.name));
+    for (const name of this.positioned) from = Math.min(from, sinkOffset(cp, name));
     return from;
   }
 
