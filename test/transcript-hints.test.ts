@@ -1,10 +1,9 @@
 // hintsFor's fast path (a path under a normalized projects folder) and its relative() fallback give
 // the same session and agent ids, however the folder is spelled; and they equal the plain reference
-// (split the relative path, take the part before the first "subagents"). The listing's sort gives
-// plain string order whatever order it is handed.
+// (split the relative path, take the part before the first "subagents").
 import { normalize, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hintsFor, sortByPath, type TranscriptFile } from '../src/sources/transcript-files.js';
+import { hintsFor } from '../src/sources/transcript-files.js';
 
 /**
  * The definition, written the obvious way (the listing's code before it searched the string instead
@@ -53,43 +52,4 @@ describe('hintsFor', () => {
     walk([], 0);
     expect(checked).toBeGreaterThan(40_000);
   }
-});
-
-describe('sortByPath', () => {
-  /** A deterministic shuffle (xorshift), so a failure repeats. */
-  function shuffled<T>(xs: T[], seed: number): T[] {
-    const out = [...xs];
-    let s = seed;
-    for (let i = out.length - 1; i > 0; i--) {
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      const j = (s >>> 0) % (i + 1);
-      [out[i], out[j]] = [out[j]!, out[i]!];
-    }
-    return out;
-  }
-  const file = (path: string): TranscriptFile => ({ path, hints: {} });
-  // A walk's order: each session folder ('x') before its transcript ('x.jsonl'), names sorted per folder.
-  const walkOrder: string[] = [];
-  for (let p = 0; p < 20; p++) {
-    for (let s = 0; s < 30; s++) {
-      const session = `/r/projects/p${String(p).padStart(2, '0')}/s${String(s).padStart(2, '0')}`;
-      if (s % 3 === 0) for (let a = 0; a < s % 7; a++) walkOrder.push(`${session}/subagents/agent-${a}.jsonl`);
-      walkOrder.push(`${session}.jsonl`);
-    }
-  }
-  const sorted = [...walkOrder].sort();
-
-  it.each([
-    ['the walk order (a few moves per file)', walkOrder],
-    ['already sorted', sorted],
-    ['reversed (the budget runs out: the general sort)', [...sorted].reverse()],
-    ['shuffled', shuffled(sorted, 7)],
-    ['nearly sorted, one far move', [...sorted.slice(1), sorted[0]!]],
-  ])('%s', (_label, paths) => {
-    const files = paths.map(file);
-    sortByPath(files);
-    expect(files.map((f) => f.path)).toEqual(sorted);
-  });
 });

@@ -130,7 +130,7 @@ export async function listTranscripts(roots: readonly Root[], onError?: (path: s
     out.push({ path, hints: hintsIn(projectsDir, plain, path), stat: f.st });
   }
   // Main transcript before its subagents ('.' sorts before '/'), deterministic across runs.
-  sortByPath(out);
+  out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return out;
 }
 
@@ -171,33 +171,6 @@ function partAt(rel: string, part: string): number {
     if ((at === 0 || rel[at - 1] === sep) && (end === rel.length || rel[end] === sep)) return at;
   }
   return -1;
-}
-
-/** The reference the sort must match: plain string order of the paths. */
-const byPath = (a: TranscriptFile, b: TranscriptFile): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-
-/**
- * Sorts by path. The walk's order is already nearly that (only a session's folder comes before its
- * own transcript, as 'x' < 'x.jsonl' while 'x.jsonl' < 'x/...'), so an insertion sort finishes in a
- * few moves per file; past a budget of moves (an order far from sorted) the general sort takes over.
- * Paths are unique, so either way gives the one sorted order.
- */
-export function sortByPath(files: TranscriptFile[]): void {
-  let budget = 8 * files.length + 64;
-  for (let i = 1; i < files.length; i++) {
-    const f = files[i]!;
-    let j = i - 1;
-    if (!(files[j]!.path > f.path)) continue;
-    while (j >= 0 && files[j]!.path > f.path && budget-- > 0) {
-      files[j + 1] = files[j]!;
-      j--;
-    }
-    files[j + 1] = f;
-    if (budget <= 0) {
-      files.sort(byPath);
-      return;
-    }
-  }
 }
 
 const SUBAGENTS = 'subagents';
