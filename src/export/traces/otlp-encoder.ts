@@ -220,18 +220,8 @@ function anyValue(w: Writer, value: unknown): void {
   } else if (t === 'object' && value != null) {
     w.byte(tag(6, LEN));
     const at = w.begin(1);
-    const obj = value as Record<string, unknown>;
-    for (const k in obj) {
-      if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
-      w.byte(tag(1, LEN));
-      const kv = w.begin(1);
-      key(w, k);
-      w.byte(tag(2, LEN));
-      const v = w.begin(1);
-      anyValue(w, obj[k]);
-      w.end(v, 1);
-      w.end(kv, 1);
-    }
+    // A KeyValueList: its `values` (field 1) are key-value pairs, as a span's attributes are.
+    attributes(w, value as Attributes, 1);
     w.end(at, 1);
   }
 }
