@@ -26,11 +26,19 @@ const WIDE_ESCAPE = /\\u(?!00[0-7])/;
  * long line for backslashes cost as much as validating it).
  */
 export function lineText(buf: Buffer, start: number, end: number): LineText | null {
+  const encoding = lineEncoding(buf, start, end);
+  return encoding === null ? null : { text: buf.toString('latin1', start, end), bytes: encoding === 'bytes' };
+}
+
+/**
+ * What lineText would give, without the text: 'ascii', 'bytes' (valid UTF-8 with non-ASCII bytes: its
+ * strings are latin1 and go through utf8Of), or null when the bytes are not valid UTF-8.
+ */
+export function lineEncoding(buf: Buffer, start: number, end: number): 'ascii' | 'bytes' | null {
   // The reader hands whole views (no CR to strip) of its chunk: no second view per line.
   const view = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
-  if (isAscii(view)) return { text: buf.toString('latin1', start, end), bytes: false };
-  if (!isUtf8(view)) return null;
-  return { text: buf.toString('latin1', start, end), bytes: true };
+  if (isAscii(view)) return 'ascii';
+  return isUtf8(view) ? 'bytes' : null;
 }
 
 /** Whether a latin1 text holds a \u escape above U+007F: then it must be parsed from its UTF-8 decode. */

@@ -29,6 +29,11 @@ function checked(): void {
   unchecked = undefined;
   if (hasWideEscape(t)) throw new WideEscapes();
 }
+// The line's placeholder resolver (line-reduce.ts), when it was parsed with its long strings
+// replaced: every string read goes through own() first. Set per call, like `bytes`.
+let placeholders: ((s: string) => string) | undefined;
+/** A string as the line holds it (a placeholder resolved). */
+const own = (s: string): string => (placeholders !== undefined && s.charCodeAt(0) === 0 ? placeholders(s) : s);
 const NON_ASCII = /[^\x00-\x7f]/;
 /** A string taken from a latin1 line, decoded (see utf8Of). */
 const dec = (s: string): string => {
@@ -36,12 +41,14 @@ const dec = (s: string): string => {
   checked();
   return utf8Of(s);
 };
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? (bytes ? dec(v) : v) : undefined);
-const len = (s: string): number => {
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? (bytes ? dec(own(v)) : own(v)) : undefined);
+const len = (v: string): number => {
+  const s = own(v);
   if (!bytes) return s.length;
   checked();
   return utf16Length(s);
 };
+const time = (v: unknown): number | undefined => parseTimestamp(typeof v === 'string' ? own(v) : v);
 
 /** What the file itself tells us when a line omits it (subagent files name the agent in their path). */
 export interface FileHints {
@@ -155,11 +162,11 @@ export const TEXT_KEEP = { prompt: 8000, assistant: 4000, toolOutput: 1000 } as 
  */
 function keptText(content: unknown, max: number): string | undefined {
   let raw = '';
-  if (typeof content === 'string') raw = content;
+  if (typeof content === 'string') raw = own(content);
   else if (Array.isArray(content)) {
     for (const b of content) {
       if (!isObj(b)) continue;
-      if (b.type === 'text' && typeof b.text === 'string' && b.text) raw += (raw ? '\n' : '') + b.text;
+      if (b.type === 'text' && typeof b.text === 'string' && b.text) raw += (raw ? '\n' : '') + own(b.text);
       if (raw.length > (max + REDACT_MARGIN) * 4) break;
     }
   }
@@ -187,7 +194,7 @@ function decodedStart(raw: string, keep: number): string {
 }
 
 function firstLine(content: unknown): string | undefined {
-  const text = typeof content === 'string' ? content : Array.isArray(content) ? content.map((b) => (isObj(b) && typeof b.text === 'string' ? b.text : '')).join('\n') : '';
+  const text = typeof content === 'string' ? own(content) : Array.isArray(content) ? content.map((b) => (isObj(b) && typeof b.text === 'string' ? own(b.text) : '')).join('\n') : '';
   // Error text reaches span status messages and the trace sink's saved state: redacted here, once.
   // Decoded before trimming: a raw byte such as 0xA0 would pass for whitespace.
   const line = (bytes ? dec(text) : text).trim().split('\n', 1)[0];
@@ -200,10 +207,21 @@ function firstLine(content: unknown): string | undefined {
  * Returns false, adding nothing, for a line that cannot be normalized: the caller counts it as
  * malformed, like a line that is not JSON.
  */
-export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: string, out: ModelEvent[], latin1 = false, text = false, ledgerOnly = false, raw?: string): boolean {
+export function normalizeLine(
+  line: unknown,
+  hints: FileHints,
+  fallbackKey: string,
+  out: ModelEvent[],
+  latin1 = false,
+  text = false,
+  ledgerOnly = false,
+  raw?: string,
+  resolve?: (placeholder: string) => string,
+): boolean {
   // Under its own guard: one line that cannot be normalized never costs the rest of the file.
   const before = out.length;
   bytes = latin1;
+  placeholders = resolve;
   withText = text;
   lean = ledgerOnly;
   // `raw`: the latin1 text of the line, not yet looked at for wide escapes (line-text.ts).
@@ -217,6 +235,7 @@ export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: stri
     // Its decode is valid UTF-8 (checked before) and the same JSON: parsed again, as plain text.
     bytes = false;
     unchecked = undefined;
+    placeholders = undefined;
     try {
       eventsOf(JSON.parse(Buffer.from(raw!, 'latin1').toString('utf8')), hints, fallbackKey, out);
       return true;
@@ -226,6 +245,7 @@ export function normalizeLine(line: unknown, hints: FileHints, fallbackKey: stri
     }
   } finally {
     bytes = false;
+    placeholders = undefined;
     withText = false;
     lean = false;
     unchecked = undefined;
@@ -237,7 +257,7 @@ function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: Mod
   const type = line.type;
   if (type === 'progress') return agentProgress(line, hints, out);
   if (type === 'file-history-snapshot' || type === 'queue-operation' || type === 'summary') return;
-  const ts = parseTimestamp(line.timestamp);
+  const ts = time(line.timestamp);
   if (ts === undefined) return;
   const ctx = contextOf(line, hints);
   if (!ctx) return;
@@ -277,7 +297,7 @@ function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: Mod
     if (Array.isArray(message.content)) {
       for (const block of message.content) {
         if (isObj(block) && block.type === 'tool_use' && str(block.id) && str(block.name)) {
-          const input = isObj(block.input) ? (bytes ? (utf8Deep(block.input, dec) as Json) : block.input) : {};
+          const input = !isObj(block.input) ? {} : bytes ? (utf8Deep(block.input, (x) => dec(own(x))) as Json) : placeholders ? (utf8Deep(block.input, own) as Json) : block.input;
           out.push({ kind: 'tool_use', ctx, ts, id: str(block.id)!, name: str(block.name)!, callKey: key, input });
         }
       }
@@ -338,7 +358,7 @@ function agentProgress(line: Json, hints: FileHints, out: ModelEvent[]): void {
   const messageId = str(message.id);
   if (!messageId) return;
   // The copy's own time is the subagent line's time, so either copy yields the same record.
-  const ts = parseTimestamp(copy.timestamp) ?? parseTimestamp(line.timestamp);
+  const ts = time(copy.timestamp) ?? time(line.timestamp);
   if (ts === undefined) return;
   const sessionId = str(line.sessionId) ?? hints.sessionId;
   // Without data.agentId (older versions) the Task call that started the agent stands for it.

@@ -5,11 +5,12 @@
 import { statSync } from 'node:fs';
 import type { ModelEvent } from '../model/events.js';
 import { normalizeLine } from '../model/normalize.js';
+import { parseLine, placeholders } from '../model/line-reduce.js';
 import type { Logger } from '../log.js';
 import type { FileCheckpoint } from './checkpoint.js';
 import { classify, fingerprint, fingerprintOf, FINGERPRINT_BYTES } from './file-identity.js';
 import { readLineBytes } from './line-reader.js';
-import { lineText } from '../model/line-text.js';
+import { lineEncoding } from '../model/line-text.js';
 import type { FileStat, TranscriptFile } from './transcript-files.js';
 
 export interface ReaderOptions {
@@ -84,6 +85,8 @@ export class FileReader {
     const pendingFingerprint = cp.fp === '' && from === 0;
     const next: FileCheckpoint = { ...cp, sinks: { ...cp.sinks } };
     const lines: LineEvents[] = [];
+    const text = this.opts.text === true;
+    const ledgerOnly = this.opts.ledgerOnly === true;
     let warned = next.malformed > 0;
     let badLine: string | undefined;
     const res = await readLineBytes(
@@ -100,19 +103,19 @@ export class FileReader {
         };
         let parsed: unknown;
         let latin1 = false;
-        let text = '';
+        let raw: string | undefined;
         try {
           // Decoded as latin1 after a native UTF-8 check (wide escapes: normalizeLine): see model/line-text.ts.
-          const t = lineText(buf, s, e);
-          if (t === null) throw new Error('invalid UTF-8');
-          latin1 = t.bytes;
-          text = t.text;
-          parsed = JSON.parse(text);
+          const encoding = lineEncoding(buf, s, e);
+          if (encoding === null) throw new Error('invalid UTF-8');
+          latin1 = encoding === 'bytes';
+          parsed = parseLine(buf, s, e);
+          if (latin1) raw = buf.toString('latin1', s, e);
         } catch (err) {
           // V8 quotes a piece of the line in its message: that piece may hold a secret, so it is dropped.
           return bad(`malformed line (${(err as Error).message.replace(/, "[\s\S]*$/, ' (not valid JSON)').slice(0, 80)})`);
         }
-        if (!normalizeLine(parsed, file.hints, `${file.hints.sessionId}@${start}`, events, latin1, this.opts.text === true, this.opts.ledgerOnly === true, text)) return bad('a line that is not a transcript record (nested too deep)');
+        if (!normalizeLine(parsed, file.hints, `${file.hints.sessionId}@${start}`, events, latin1, text, ledgerOnly, raw, placeholders())) return bad('a line that is not a transcript record (nested too deep)');
         if (events.length > 0) lines.push({ start, events });
       },
       // cp.offset is a line boundary, so a catch-up slice stops exactly there.

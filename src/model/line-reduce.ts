@@ -1,0 +1,122 @@
+// Parses a transcript line without copying the bytes nothing reads. Most bytes of a transcript are
+// tool output, thinking text, signatures and progress copies; JSON.parse copied every one of them
+// into a string, to be collected again at once. Here a WebAssembly scan (string-scan.wat, 16 bytes
+// a step) checks every string as JSON.parse would and replaces each long string value by a short
+// placeholder; JSON.parse then reads the much shorter copy, and a placeholder the normalizer reads
+// is decoded from the line's bytes then (normalizeLine's `resolve`).
+//
+// Exact by construction: a placeholder stands for a string the scan checked valid, so the copy is
+// valid JSON exactly when the line is, and a restored string is decoded from the line's own bytes
+// by JSON.parse. Where the scan gives up (a control byte or bad escape in a string, a "\u0000"
+// escape, which marks placeholders) or WebAssembly is missing, the line is parsed whole, as before:
+// that path is the pure TypeScript one (CCOTEL_WASM=0 forces it).
+import { STRING_SCAN_WASM } from './string-scan-wasm.js';
+
+// Strings shorter than this (bytes, quotes included) stay: a placeholder read costs a decode from
+// the bytes, and short strings are most of what is read (ids, names, times, paths). At least 16,
+// the longest placeholder.
+const MIN_STRING = 64;
+// Spans per line; a line with more keeps its later strings.
+const SPANS = 8192;
+const TABLE = 0;
+const BASE = SPANS * 8;
+// Longer lines are parsed whole: the module's memory never shrinks, so it stays this small.
+const MAX_LINE = 4 << 20;
+// The scan reads up to 16 bytes past a line's end (masked).
+const SLACK = 16;
+
+interface Scanner {
+  memory: WebAssembly.Memory;
+  scan: (base: number, len: number, min: number, table: number, cap: number) => number;
+  count: WebAssembly.Global;
+  bytes: Buffer;
+  spans: Int32Array;
+}
+
+let scanner: Scanner | null | undefined;
+
+function load(): Scanner | null {
+  if (process.env.CCOTEL_WASM === '0') return null;
+  try {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(STRING_SCAN_WASM, 'base64')));
+    const x = instance.exports as unknown as Pick<Scanner, 'memory' | 'scan' | 'count'>;
+    return { memory: x.memory, scan: x.scan, count: x.count, bytes: Buffer.from(x.memory.buffer), spans: new Int32Array(x.memory.buffer, TABLE, SPANS * 2) };
+  } catch {
+    // No WebAssembly, or no SIMD in this runtime: every line is parsed whole.
+    return null;
+  }
+}
+
+/** Whether lines are read through the WebAssembly scan in this process. */
+export function stringScanAvailable(): boolean {
+  if (scanner === undefined) scanner = load();
+  return scanner !== null;
+}
+
+// The line parsed last with placeholders: the caller's buffer, read by resolve() until its next line.
+let lineBuf: Buffer = Buffer.alloc(0);
+let lineStart = 0;
+let lineReduced = false;
+
+/**
+ * The line buf[s, e) parsed, long strings possibly replaced by placeholders (see placeholders()).
+ * Throws JSON.parse's own error for a line that is not JSON.
+ */
+export function parseLine(buf: Buffer, s: number, e: number): unknown {
+  lineReduced = false;
+  const text = reducedText(buf, s, e);
+  if (text !== undefined) {
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      // The line is not JSON either: parsed whole below, for JSON.parse's own message.
+    }
+    if (v !== undefined) {
+      lineBuf = buf;
+      lineStart = s;
+      lineReduced = true;
+      return v;
+    }
+  }
+  return JSON.parse(buf.toString('latin1', s, e));
+}
+
+/**
+ * How to read the placeholders of the line parseLine returned last (valid until it is called again),
+ * or undefined when that line has none: then no string of it may be taken for one.
+ */
+export function placeholders(): ((placeholder: string) => string) | undefined {
+  return lineReduced ? resolve : undefined;
+}
+
+/** The line's text with long string values as placeholders, or undefined (nothing replaced, or the scan gave up). */
+function reducedText(buf: Buffer, s: number, e: number): string | undefined {
+  const len = e - s;
+  if (len < MIN_STRING || len > MAX_LINE) return undefined;
+  if (scanner === undefined) scanner = load();
+  const sc = scanner;
+  if (sc === null) return undefined;
+  if (sc.bytes.length < BASE + len + SLACK) grow(sc, BASE + len + SLACK);
+  buf.copy(sc.bytes, BASE, s, e);
+  const n = sc.scan(BASE, len, MIN_STRING, TABLE, SPANS);
+  if (n < 0 || (sc.count.value as number) === 0) return undefined;
+  return sc.bytes.toString('latin1', BASE, BASE + n);
+}
+
+function grow(sc: Scanner, bytes: number): void {
+  sc.memory.grow(Math.ceil((bytes - sc.memory.buffer.byteLength) / 65536));
+  sc.bytes = Buffer.from(sc.memory.buffer);
+  sc.spans = new Int32Array(sc.memory.buffer, TABLE, SPANS * 2);
+}
+
+/** The string a placeholder ("\0" and its span's number) stands for, decoded from the line's bytes. */
+function resolve(placeholder: string): string {
+  const spans = scanner!.spans;
+  const i = Number(placeholder.slice(1));
+  const a = lineStart + spans[2 * i]!;
+  const end = spans[2 * i + 1]!;
+  // The end's sign bit: the string holds an escape, decoded by JSON.parse.
+  const b = lineStart + (end & 0x7fffffff);
+  return end < 0 ? (JSON.parse(lineBuf.toString('latin1', a, b)) as string) : lineBuf.toString('latin1', a + 1, b - 1);
+}
