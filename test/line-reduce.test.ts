@@ -1,0 +1,323 @@
+// The WebAssembly string scan (src/model/string-scan.wat, model/line-reduce.ts) must change nothing
+// but speed. For every line — real transcripts, generated histories, hand-made edge cases, targeted
+// and random corruptions of them — parseLine must accept exactly what JSON.parse accepts (same error
+// message when not), its value with every placeholder resolved must deep-equal JSON.parse's, and
+// the normalizer must give the same events from it in all three of its modes. The reference is
+// always JSON.parse of the line's latin1 text (what the reader parsed before the scan).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { isDeepStrictEqual } from 'node:util';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { compileStringScan } from '../scripts/build-wasm.js';
+import { STRING_SCAN_WASM } from '../src/model/string-scan-wasm.js';
+import { parseLine, placeholders, stringScanAvailable } from '../src/model/line-reduce.js';
+import { normalizeLine } from '../src/model/normalize.js';
+import { lineEncoding } from '../src/model/line-text.js';
+import type { ModelEvent } from '../src/model/events.js';
+import { generateHistory, listJsonl } from './support/history-generator.js';
+import { cliEnv, reportDiffs, requireBuiltCli, statsArgs } from './support/ccotel-cli.js';
+import { prng } from './support/prng.js';
+import { bigLines, fuzzMutation, handLines, stringSpans, targetedMutations } from './support/line-reduce-corpus.js';
+
+const execFileAsync = promisify(execFile);
+const hints = { sessionId: 'hint-session' };
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'ccotel-line-reduce-'));
+  dirs.push(d);
+  return d;
+}
+
+/** A file's lines, split the way the reader does (LF, then a CR before it dropped; blank lines skipped). */
+function linesOf(file: string): Buffer[] {
+  const buf = readFileSync(file);
+  const out: Buffer[] = [];
+  let s = 0;
+  for (let nl = buf.indexOf(10); s < buf.length; nl = buf.indexOf(10, s)) {
+    let e = nl === -1 ? buf.length : nl;
+    const next = e + 1;
+    if (e > s && buf[e - 1] === 13) e--;
+    if (e > s) out.push(buf.subarray(s, e));
+    s = next;
+  }
+  return out;
+}
+
+const realLines = (): Buffer[] => listJsonl(join(__dirname, 'fixtures', 'real')).flatMap(linesOf);
+
+let generated: Buffer[] | undefined;
+/** Lines of small generated histories of both shapes, faults included ('heavy': long thinking, tool output, progress copies). */
+function generatedLines(): Buffer[] {
+  if (generated) return generated;
+  generated = [];
+  for (const [shape, seed] of [['heavy', 11], ['heavy', 12], ['bench', 13]] as const) {
+    const d = tmp();
+    generateHistory(d, { sessions: 3, seed, faults: true, shape, dropSubagentFiles: 0.3, longToolOutputs: 0.2 });
+    generated.push(...listJsonl(d).flatMap(linesOf));
+  }
+  return generated;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: string };
+const outcome = (f: () => unknown): Outcome => {
+  try {
+    return { ok: true, value: f() };
+  } catch (err) {
+    return { ok: false, error: `${(err as Error).constructor.name}: ${(err as Error).message}` };
+  }
+};
+
+/** The value with every placeholder resolved (strings only: keys are never replaced, so they are compared as they are). */
+function resolved(v: unknown, ph: (s: string) => string, count: { n: number }): unknown {
+  if (typeof v === 'string') {
+    if (v.charCodeAt(0) !== 0) return v;
+    count.n++;
+    return ph(v);
+  }
+  if (Array.isArray(v)) return v.map((x) => resolved(x, ph, count));
+  if (typeof v === 'object' && v !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: resolved(x, ph, count), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  return v;
+}
+
+/** normalizeLine's result in its three modes (default, text, ledger only), as the reader calls it. */
+function events(v: unknown, latin1: boolean, raw: string | undefined, ph: ((s: string) => string) | undefined): unknown[] {
+  const out: unknown[] = [];
+  for (const [text, lean] of [[false, false], [true, false], [false, true]]) {
+    const es: ModelEvent[] = [];
+    const ok = normalizeLine(v, hints, 'k@0', es, latin1, text, lean, raw, ph);
+    out.push(ok, es);
+  }
+  return out;
+}
+
+interface Tally {
+  lines: number;
+  accepted: number;
+  refused: number;
+  /** Accepted lines parsed with placeholders. */
+  reduced: number;
+  placeholders: number;
+  /** Accepted lines whose events were compared, and those of them with non-ASCII bytes. */
+  normalized: number;
+  latin1: number;
+  diffs: string[];
+}
+const tally = (): Tally => ({ lines: 0, accepted: 0, refused: 0, reduced: 0, placeholders: 0, normalized: 0, latin1: 0, diffs: [] });
+
+const show = (b: Buffer): string => JSON.stringify(b.toString('latin1').slice(0, 160));
+const cut = (x: unknown): string => (JSON.stringify(x) ?? String(x)).slice(0, 300);
+
+/**
+ * Claims 1-3 for one line: parseLine (of the line inside a larger buffer, as the reader hands it)
+ * accepts and refuses as JSON.parse does, with its message; resolved, its value is JSON.parse's;
+ * normalizeLine gives the same events from both.
+ */
+function check(line: Buffer, t: Tally): void {
+  t.lines++;
+  const text = line.toString('latin1');
+  const want = outcome(() => JSON.parse(text));
+  // Bytes around the line in the caller's buffer: resolve() must read the line's own bytes only.
+  const pre = Buffer.from('{"before":"\\"\\\\"}\n'.repeat(t.lines % 4));
+  const buf = Buffer.concat([pre, line, Buffer.from('\n"\\"\\u0000""}]')]);
+  const got = outcome(() => parseLine(buf, pre.length, pre.length + line.length));
+  const ph = placeholders();
+  if (want.ok !== got.ok || (!want.ok && !got.ok && want.error !== got.error)) {
+    t.diffs.push(`${show(line)}\n  JSON.parse: ${want.ok ? 'accepts' : want.error}\n  parseLine:  ${got.ok ? 'accepts' : got.error}`);
+    return;
+  }
+  if (!want.ok || !got.ok) {
+    t.refused++;
+    if (ph !== undefined) t.diffs.push(`${show(line)}\n  refused, yet placeholders() is defined`);
+    return;
+  }
+  t.accepted++;
+  const count = { n: 0 };
+  const value = ph === undefined ? got.value : resolved(got.value, ph, count);
+  if (ph !== undefined) t.reduced++;
+  t.placeholders += count.n;
+  if (!isDeepStrictEqual(value, want.value)) {
+    t.diffs.push(`${show(line)}\n  JSON.parse: ${cut(want.value)}\n  parseLine:  ${cut(value)}`);
+    return;
+  }
+  const encoding = lineEncoding(line, 0, line.length);
+  // Not UTF-8: the reader counts the line as malformed before parsing it.
+  if (encoding === null) return;
+  const latin1 = encoding === 'bytes';
+  const raw = latin1 ? text : undefined;
+  t.normalized++;
+  if (latin1) t.latin1++;
+  const a = events(want.value, latin1, raw, undefined);
+  // parseLine again: its resolver reads the line parsed last (nothing else was parsed since, but the
+  // check must not depend on that).
+  const again = parseLine(buf, pre.length, pre.length + line.length);
+  const b = events(again, latin1, raw, placeholders());
+  if (!isDeepStrictEqual(b, a)) t.diffs.push(`${show(line)}\n  events from JSON.parse: ${cut(a)}\n  events from parseLine:  ${cut(b)}`);
+}
+
+function checkAll(lines: Iterable<Buffer>): Tally {
+  const t = tally();
+  for (const l of lines) check(l, t);
+  expect(t.diffs.slice(0, 5)).toEqual([]);
+  return t;
+}
+
+describe('string scan line parser', () => {
+  it('the committed module is the compiled string-scan.wat (npm run wasm after editing it)', async () => {
+    expect(Buffer.from(await compileStringScan()).toString('base64')).toBe(STRING_SCAN_WASM);
+  });
+
+  it('is active in this test run (else the tests below would only see the JSON.parse fallback)', () => {
+    expect(stringScanAvailable()).toBe(true);
+    const line = Buffer.from(`{"a":"${'x'.repeat(100)}"}`);
+    const v = parseLine(line, 0, line.length) as { a: string };
+    expect(v.a).toBe('\u00000');
+    expect(placeholders()!(v.a)).toBe('x'.repeat(100));
+  });
+
+  it('replaces values from 64 bytes (quotes included) only, never keys', () => {
+    for (const n of [62, 63, 64, 65]) {
+      const s = 'y'.repeat(n - 2);
+      const line = Buffer.from(`{"${s}":"${s}","k":"${s}"}`);
+      const v = parseLine(line, 0, line.length) as Record<string, string>;
+      const ph = placeholders();
+      expect(ph === undefined).toBe(n < 64);
+      expect(Object.keys(v)).toEqual([s, 'k']);
+      if (ph) expect([ph(v[s]!), ph(v.k!)]).toEqual([s, s]);
+      else expect(v).toEqual(JSON.parse(line.toString()));
+    }
+  });
+
+  it('equals JSON.parse on every line of the real transcripts', () => {
+    const t = checkAll(realLines());
+    expect(t.accepted).toBe(t.lines);
+    // Most real lines with a message hold a long string; non-ASCII lines take the latin1 path.
+    expect(t.reduced).toBeGreaterThan(500);
+    expect(t.latin1).toBeGreaterThan(100);
+  });
+
+  it('equals JSON.parse on generated histories of both shapes, faults included', () => {
+    const t = checkAll(generatedLines());
+    expect(t.reduced).toBeGreaterThan(100);
+    expect(t.refused).toBeGreaterThan(0);
+    expect(t.latin1).toBeGreaterThan(0);
+  });
+
+  it('equals JSON.parse on hand-made lines: every depth, keys, escapes, 16-byte offsets, 63/64/65 bytes, > 8192 strings', () => {
+    const lines = handLines();
+    const t = checkAll(lines);
+    expect(t.accepted).toBe(t.lines);
+    expect(t.latin1).toBeGreaterThan(10);
+    // The 9000-string line: exactly the span table's 8192 become placeholders, the rest stay strings.
+    const many = lines.find((l) => l.toString('latin1', 0, 8) === '["s0-s0-')!;
+    const v = parseLine(many, 0, many.length) as string[];
+    const ph = placeholders()!;
+    expect(v.filter((s) => s.charCodeAt(0) === 0)).toHaveLength(8192);
+    expect(v.map((s) => (s.charCodeAt(0) === 0 ? ph(s) : s))).toEqual(JSON.parse(many.toString('latin1')));
+  });
+
+  it('equals JSON.parse on lines of 4 MiB and more (parsed whole above 4 MiB), and on short lines after them', () => {
+    const big = bigLines();
+    const t = tally();
+    for (const l of big) {
+      check(l, t);
+      // Stale bytes of the big line stay in the scan's memory past a short line's end.
+      for (const s of handLines().slice(0, 40)) check(s, t);
+    }
+    expect(t.diffs.slice(0, 5)).toEqual([]);
+    expect(t.accepted).toBe(t.lines);
+    expect(big.map((l) => l.length)).toEqual([4 << 20, (4 << 20) + 1, 5 << 20]);
+    parseLine(big[0]!, 0, big[0]!.length);
+    expect(placeholders()).toBeDefined();
+    parseLine(big[1]!, 0, big[1]!.length);
+    expect(placeholders()).toBeUndefined();
+  });
+
+  /** Lines to corrupt: real, generated and hand-made lines of moderate size holding long strings. */
+  function baseLines(): Buffer[] {
+    const pick = (ls: Buffer[], n: number): Buffer[] => {
+      const ok = ls.filter((l) => l.length < 30_000 && stringSpans(l).some(([a, b]) => b - a >= 64) && outcome(() => JSON.parse(l.toString('latin1'))).ok);
+      return Array.from({ length: Math.min(n, ok.length) }, (_, i) => ok[Math.floor((i * ok.length) / n)]!);
+    };
+    return [...pick(realLines(), 30), ...pick(generatedLines(), 20), ...pick(handLines(), 40)];
+  }
+
+  it('refuses what JSON.parse refuses, with its message, for lines corrupted inside long strings and between tokens', () => {
+    const bases = baseLines();
+    const t = tally();
+    for (const base of bases) {
+      // The valid line first: its bytes past the corrupted copies' ends stay in the scan's memory.
+      check(base, t);
+      for (const m of targetedMutations(base)) check(m, t);
+    }
+    expect(t.diffs.slice(0, 5)).toEqual([]);
+    expect(t.refused).toBeGreaterThan(5000);
+    // Some corruptions leave valid JSON (a \u0000 escape, a tab escaped...): those compare their values and events.
+    expect(t.accepted).toBeGreaterThan(500);
+  });
+
+  it('refuses and accepts as JSON.parse does under 4000 random byte mutations (seeded)', () => {
+    const r = prng(20261126);
+    const bases = baseLines();
+    const t = tally();
+    for (let i = 0; i < 4000; i++) {
+      const base = r.pick(bases);
+      if (i % 8 === 0) check(base, t);
+      check(fuzzMutation(base, r), t);
+    }
+    expect(t.diffs.slice(0, 5)).toEqual([]);
+    expect(t.refused).toBeGreaterThan(1000);
+    expect(t.accepted).toBeGreaterThan(1000);
+  });
+
+  it('with CCOTEL_WASM=0 parses every line whole, with no placeholders', async () => {
+    const prev = process.env.CCOTEL_WASM;
+    const lines = [...handLines().slice(0, 200), ...realLines().slice(0, 200), ...targetedMutations(handLines()[0]!)];
+    try {
+      process.env.CCOTEL_WASM = '0';
+      vi.resetModules();
+      const pure = await import('../src/model/line-reduce.js');
+      expect(pure.stringScanAvailable()).toBe(false);
+      const diffs: string[] = [];
+      for (const l of lines) {
+        const want = outcome(() => JSON.parse(l.toString('latin1')));
+        const got = outcome(() => pure.parseLine(l, 0, l.length));
+        if (!isDeepStrictEqual(got, want) || pure.placeholders() !== undefined) diffs.push(show(l));
+      }
+      expect(diffs.slice(0, 5)).toEqual([]);
+      // A fresh instance without the variable scans again: the variable is what turned it off.
+      delete process.env.CCOTEL_WASM;
+      vi.resetModules();
+      const scanning = await import('../src/model/line-reduce.js');
+      expect(scanning.stringScanAvailable()).toBe(true);
+    } finally {
+      if (prev === undefined) delete process.env.CCOTEL_WASM;
+      else process.env.CCOTEL_WASM = prev;
+      vi.resetModules();
+    }
+  });
+
+  it('stats --json of the built CLI is the same with CCOTEL_WASM=0 and by default, and matches the generator', async () => {
+    requireBuiltCli();
+    const d = tmp();
+    const root = join(d, 'claude');
+    const exp = generateHistory(root, { sessions: 8, seed: 5, faults: true, shape: 'heavy', dropSubagentFiles: 0.3 });
+    expect(exp.input.malformedLines).toBeGreaterThan(0);
+    const run = async (env: NodeJS.ProcessEnv, state: string) =>
+      (await execFileAsync(process.execPath, statsArgs(root, join(d, state)), { maxBuffer: 256 << 20, env: { ...cliEnv(), ...env } })).stdout;
+    const pure = await run({ CCOTEL_WASM: '0' }, 'state-pure');
+    const scanned = await run({ CCOTEL_WASM: '' }, 'state-scan');
+    expect(scanned).toBe(pure);
+    expect(reportDiffs(JSON.parse(scanned), exp)).toEqual([]);
+  });
+});
