@@ -280,6 +280,28 @@ describe('string scan line parser', () => {
     expect(t.accepted).toBeGreaterThan(1000);
   });
 
+  // KNOWN BUG (reported, not fixed here): with placeholders, normalize.ts copies a tool_use input
+  // through utf8Deep, which recurses; an ASCII line whose input nests some thousands of levels
+  // overflows the stack and the line is counted as malformed, while the JSON.parse path keeps
+  // block.input as it is and gives its events. `it.fails` until the copy walks without recursion
+  // (or is skipped for deep inputs): then make this a plain `it`.
+  it.fails('gives the same events for a tool input nested 100000 levels deep', () => {
+    const depth = 100_000;
+    const input = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    const line = Buffer.from(
+      `{"type":"assistant","sessionId":"s","timestamp":"2026-01-05T10:00:00.000Z","message":{"id":"m","model":"claude-x","usage":{"input_tokens":1},` +
+        `"content":[{"type":"text","text":"${'x'.repeat(100)}"},{"type":"tool_use","id":"t","name":"Bash","input":${input}}]}}`,
+    );
+    const a = events(JSON.parse(line.toString('latin1')), false, undefined, undefined);
+    const v = parseLine(line, 0, line.length);
+    expect(placeholders()).toBeDefined();
+    const b = events(v, false, undefined, placeholders());
+    // Compared shallowly: a deep compare of the inputs would overflow the stack itself.
+    const kinds = (x: unknown[]) => x.map((r) => (Array.isArray(r) ? (r as ModelEvent[]).map((e) => e.kind).join() : r));
+    expect(kinds(a)).toEqual([true, 'model_call,tool_use', true, 'model_call,tool_use,assistant_text', true, 'model_call,tool_use']);
+    expect(kinds(b)).toEqual(kinds(a));
+  });
+
   it('with CCOTEL_WASM=0 parses every line whole, with no placeholders', async () => {
     const prev = process.env.CCOTEL_WASM;
     const lines = [...handLines().slice(0, 200), ...realLines().slice(0, 200), ...targetedMutations(handLines()[0]!)];

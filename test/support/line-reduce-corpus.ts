@@ -35,7 +35,7 @@ function records(x: string): unknown[] {
   const sid = long(`sess-${x}-`);
   const base = { sessionId: sid, cwd: long(`/home/u/projects/${x}/`), gitBranch: long(`feature/${x}`), version: long('2.1.'), timestamp: '2026-01-05T10:00:00.000Z' };
   const usage = { input_tokens: 3, output_tokens: 5, cache_creation_input_tokens: 7, cache_read_input_tokens: 11, speed: long('fast') };
-  const input = { command: long(`ls ${x}`), [long('a long key ')]: { deep: [long(`deep ${x}`), 1, { [long('k2')]: long(`v2 ${x}`) }] }, short: 'ok' };
+  const input = { command: long(`ls ${x}`), [long('a long key ')]: { deep: [long(`deep ${x}`), 1, { [long('k2')]: long(`v2 ${x}`) }] }, short: 'ok', ['__proto__']: { polluted: long('p') } };
   return [
     {
       ...base,
@@ -130,7 +130,7 @@ export function handLines(): Buffer[] {
   out.push(`{"n":-0.5e+10,"t":true,"f":false,"z":null,"s":${L},"a":[1,2.5,-3E-2,${L},null],"o":{"p":{"q":${L}}}}`);
   // Transcript records: ASCII, non-ASCII bytes (UTF-8), and wide escapes (\u00e9: normalized from the decode).
   for (const x of ['ascii', 'caf\u00e9 \u{1f600} \u4e2d\u6587']) for (const r of records(x)) out.push(JSON.stringify(r));
-  for (const r of records('w')) out.push(JSON.stringify(r).replace(/\.\.\.\./g, '..\\u00e9.'));
+  for (const x of ['w', 'w \u00e9\u{1f600}']) for (const r of records(x)) out.push(JSON.stringify(r).replace(/\.\.\.\./g, '..\\u00e9.'));
   for (const r of records('e')) out.push(JSON.stringify(r).replace(/\.\.\.\./g, '.\\n\\"\\\\\\/.'));
   return out.map((s) => Buffer.from(s, s.includes('\u0080') || s.includes('\u00ff') ? 'latin1' : 'utf8'));
 }
