@@ -16,9 +16,10 @@
 //                         scan, src/model/line-reduce.ts); off, CCOTEL_WASM=0 (the pure TypeScript reader,
 //                         JSON.parse of every whole line). Default: on,off
 //
-// Beside them, two floors (bench/scan-floor.mjs, two threads, Node's start included): a process that
-// only reads the history and skips each JSON string with Buffer.indexOf, and one that only runs
-// JSON.parse on every line. They show how much of a ratio any reader written for Node must keep.
+// Beside them, three floors (bench/scan-floor.mjs, two threads, Node's start included): a process that
+// only reads the history and skips each JSON string with Buffer.indexOf, one that only runs
+// JSON.parse on every line, and one that only runs ccotel's parse (the WebAssembly string scan, then
+// JSON.parse of the reduced copy). They show how much of a ratio a reader written for Node must keep.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -128,6 +129,7 @@ export interface ShapeResult {
   /** The floors' times over the ccusage run beside them (scan-floor.mjs scan and parse). */
   scanRatios: number[];
   parseRatios: number[];
+  reduceRatios: number[];
   backfill?: { seconds: number; ratio: number; rssMB: number; spans: number };
 }
 
@@ -136,7 +138,7 @@ async function runShape(shape: Shape, reps: number, modes: readonly Mode[]): Pro
   const env = { ...process.env, CLAUDE_CONFIG_DIR: '', CLAUDE_RATE_INPUT: '', CLAUDE_RATE_OUTPUT: '', XDG_CONFIG_HOME: join(dir, 'no-config') };
   const ccEnv = { ...process.env, CLAUDE_CONFIG_DIR: root, TZ: 'UTC' };
   const results = modes.map(
-    (mode): ShapeResult => ({ shape: shape.name, mode, mb: expected.bytes / 1e6, files: expected.files, lines: expected.input.lines, ccotel: [], ccusage: [], ratios: [], cpuRatios: [], rssMB: 0, ccusageRssMB: 0, exact: true, scanRatios: [], parseRatios: [] }),
+    (mode): ShapeResult => ({ shape: shape.name, mode, mb: expected.bytes / 1e6, files: expected.files, lines: expected.input.lines, ccotel: [], ccusage: [], ratios: [], cpuRatios: [], rssMB: 0, ccusageRssMB: 0, exact: true, scanRatios: [], parseRatios: [], reduceRatios: [] }),
   );
   // Warm the page cache for both (the figures compare parsing, not the disk).
   await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
@@ -167,7 +169,7 @@ async function runShape(shape: Shape, reps: number, modes: readonly Mode[]): Pro
       process.stderr.write(`  ${shape.name} ${modeName(r.mode)} #${i + 1}: ccotel ${f(ours.seconds)} s (cpu ${f(ours.cpu)}), ccusage ${f(cc.seconds)} s (cpu ${f(cc.cpu)}), ratio ${f(ours.seconds / cc.seconds)}, load ${loadavg()}\n`);
     }
     // The floors, each right after a ccusage run of its own.
-    for (const [mode, into] of [['scan', 'scanRatios'], ['parse', 'parseRatios']] as const) {
+    for (const [mode, into] of [['scan', 'scanRatios'], ['parse', 'parseRatios'], ['reduce', 'reduceRatios']] as const) {
       const cc = await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
       const floor = await measure(process.execPath, [FLOOR, mode, join(root, 'projects'), '2'], env);
       if (floor.code !== 0) throw new Error(`${shape.name}: scan-floor ${mode} failed`);
@@ -189,7 +191,7 @@ async function runShape(shape: Shape, reps: number, modes: readonly Mode[]): Pro
 }
 
 export function printIngestTable(results: readonly ShapeResult[]): void {
-  const head = ['shape', 'mode', 'MB', 'files', 'ccotel cold s (min/med)', 'ccusage s (min/med)', 'ratio (min/med)', 'CPU ratio (med)', 'RSS MB', 'backfill s', 'backfill ratio', 'backfill RSS', 'floor: scan / parse ratio', 'met'];
+  const head = ['shape', 'mode', 'MB', 'files', 'ccotel cold s (min/med)', 'ccusage s (min/med)', 'ratio (min/med)', 'CPU ratio (med)', 'RSS MB', 'backfill s', 'backfill ratio', 'backfill RSS', 'floor: scan / parse / reduce', 'met'];
   const rows = results.map((r) => {
     const met = median(r.ratios) <= 1 && r.rssMB < 200 && (!r.backfill || (r.backfill.ratio <= 1.5 && r.backfill.rssMB < 200)) && r.exact;
     return [
@@ -205,7 +207,7 @@ export function printIngestTable(results: readonly ShapeResult[]): void {
       r.backfill ? f(r.backfill.seconds) : '-',
       r.backfill ? f(r.backfill.ratio) : '-',
       r.backfill ? f(r.backfill.rssMB, 0) : '-',
-      `${f(median(r.scanRatios))} / ${f(median(r.parseRatios))}`,
+      `${f(median(r.scanRatios))} / ${f(median(r.parseRatios))} / ${f(median(r.reduceRatios))}`,
       (met ? 'yes' : 'NO') + (r.exact ? '' : ' (TOTALS DIFFER)'),
     ];
   });
@@ -214,7 +216,9 @@ export function printIngestTable(results: readonly ShapeResult[]): void {
   process.stdout.write(`\ncold stats vs ccusage daily --json --offline (targets: ratio <= 1.0, backfill <= 1.5x ccusage, RSS < 200 MB); load ${loadavg()}, node ${process.version}\n\n`);
   process.stdout.write(line(head) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n');
   for (const row of rows) process.stdout.write(line(row) + '\n');
-  process.stdout.write(`\nfloor: a Node process (2 threads) that only reads the history and skips its JSON strings (scan), or only runs JSON.parse on every line (parse), over ccusage's time (medians)\n`);
+  process.stdout.write(
+    `\nfloor: a Node process (2 threads) that only reads the history and skips its JSON strings (scan), only runs JSON.parse on every line (parse), or only runs ccotel's parse: the WebAssembly string scan, then JSON.parse of the reduced copy (reduce); over ccusage's time (medians)\n`,
+  );
 }
 
 export async function runIngestBench(): Promise<ShapeResult[]> {
