@@ -12,10 +12,14 @@
 //   BENCH_EXPORT=0        skip the backfill into a real collector
 //   INGEST_BENCH_WORKERS=auto,1   ccotel runs per repetition, one per CCOTEL_WORKERS mode (auto: unset,
 //                         the default; 0: main thread only; 1: a worker thread reads ahead). Default: auto
+//   INGEST_BENCH_WASM=on,off      and per reader: on, the default (lines through the WebAssembly string
+//                         scan, src/model/line-reduce.ts); off, CCOTEL_WASM=0 (the pure TypeScript reader,
+//                         JSON.parse of every whole line). Default: on,off
 //
-// Beside them, two floors (bench/scan-floor.mjs, two threads, Node's start included): a process that
-// only reads the history and skips each JSON string with Buffer.indexOf, and one that only runs
-// JSON.parse on every line. They show how much of a ratio any reader written for Node must keep.
+// Beside them, three floors (bench/scan-floor.mjs, two threads, Node's start included): a process that
+// only reads the history and skips each JSON string with Buffer.indexOf, one that only runs
+// JSON.parse on every line, and one that only runs ccotel's parse (the WebAssembly string scan, then
+// JSON.parse of the reduced copy). They show how much of a ratio a reader written for Node must keep.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -101,10 +105,17 @@ function loadavg(): string {
   }
 }
 
+/** How ccotel runs: CCOTEL_WORKERS ('auto': unset) and whether the WebAssembly scan is on. */
+export interface Mode {
+  workers: string;
+  wasm: boolean;
+}
+const DEFAULT_MODE = (m: Mode): boolean => m.workers === 'auto' && m.wasm;
+const modeName = (m: Mode): string => `workers ${m.workers}${m.wasm ? '' : ', no wasm'}`;
+
 export interface ShapeResult {
   shape: string;
-  /** CCOTEL_WORKERS for the ccotel runs ('auto': unset). */
-  workers: string;
+  mode: Mode;
   mb: number;
   files: number;
   lines: number;
@@ -118,15 +129,16 @@ export interface ShapeResult {
   /** The floors' times over the ccusage run beside them (scan-floor.mjs scan and parse). */
   scanRatios: number[];
   parseRatios: number[];
+  reduceRatios: number[];
   backfill?: { seconds: number; ratio: number; rssMB: number; spans: number };
 }
 
-async function runShape(shape: Shape, reps: number, modes: readonly string[]): Promise<ShapeResult[]> {
+async function runShape(shape: Shape, reps: number, modes: readonly Mode[]): Promise<ShapeResult[]> {
   const { root, dir, expected } = ensure(shape);
   const env = { ...process.env, CLAUDE_CONFIG_DIR: '', CLAUDE_RATE_INPUT: '', CLAUDE_RATE_OUTPUT: '', XDG_CONFIG_HOME: join(dir, 'no-config') };
   const ccEnv = { ...process.env, CLAUDE_CONFIG_DIR: root, TZ: 'UTC' };
   const results = modes.map(
-    (workers): ShapeResult => ({ shape: shape.name, workers, mb: expected.bytes / 1e6, files: expected.files, lines: expected.input.lines, ccotel: [], ccusage: [], ratios: [], cpuRatios: [], rssMB: 0, ccusageRssMB: 0, exact: true, scanRatios: [], parseRatios: [] }),
+    (mode): ShapeResult => ({ shape: shape.name, mode, mb: expected.bytes / 1e6, files: expected.files, lines: expected.input.lines, ccotel: [], ccusage: [], ratios: [], cpuRatios: [], rssMB: 0, ccusageRssMB: 0, exact: true, scanRatios: [], parseRatios: [], reduceRatios: [] }),
   );
   // Warm the page cache for both (the figures compare parsing, not the disk).
   await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
@@ -137,8 +149,10 @@ async function runShape(shape: Shape, reps: number, modes: readonly string[]): P
       const state = join(dir, `state-speed-${process.pid}`);
       rmSync(state, { recursive: true, force: true });
       const modeEnv: NodeJS.ProcessEnv = { ...env };
-      if (r.workers === 'auto') delete modeEnv.CCOTEL_WORKERS;
-      else modeEnv.CCOTEL_WORKERS = r.workers;
+      if (r.mode.workers === 'auto') delete modeEnv.CCOTEL_WORKERS;
+      else modeEnv.CCOTEL_WORKERS = r.mode.workers;
+      if (r.mode.wasm) delete modeEnv.CCOTEL_WASM;
+      else modeEnv.CCOTEL_WASM = '0';
       const ours = await measure(process.execPath, [CLI, 'stats', '--range', 'all', '--json', '--timezone', 'UTC', '--claude-dir', root, '--state-dir', state], modeEnv);
       rmSync(state, { recursive: true, force: true });
       if (ours.code !== 0 || cc.code !== 0) throw new Error(`${shape.name}: a run failed (ccotel ${ours.code}, ccusage ${cc.code})`);
@@ -152,10 +166,10 @@ async function runShape(shape: Shape, reps: number, modes: readonly string[]): P
       r.cpuRatios.push(ours.cpu / cc.cpu);
       r.rssMB = Math.max(r.rssMB, ours.rssMB ?? 0);
       r.ccusageRssMB = Math.max(r.ccusageRssMB, cc.rssMB ?? 0);
-      process.stderr.write(`  ${shape.name} workers=${r.workers} #${i + 1}: ccotel ${f(ours.seconds)} s (cpu ${f(ours.cpu)}), ccusage ${f(cc.seconds)} s (cpu ${f(cc.cpu)}), ratio ${f(ours.seconds / cc.seconds)}, load ${loadavg()}\n`);
+      process.stderr.write(`  ${shape.name} ${modeName(r.mode)} #${i + 1}: ccotel ${f(ours.seconds)} s (cpu ${f(ours.cpu)}), ccusage ${f(cc.seconds)} s (cpu ${f(cc.cpu)}), ratio ${f(ours.seconds / cc.seconds)}, load ${loadavg()}\n`);
     }
     // The floors, each right after a ccusage run of its own.
-    for (const [mode, into] of [['scan', 'scanRatios'], ['parse', 'parseRatios']] as const) {
+    for (const [mode, into] of [['scan', 'scanRatios'], ['parse', 'parseRatios'], ['reduce', 'reduceRatios']] as const) {
       const cc = await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
       const floor = await measure(process.execPath, [FLOOR, mode, join(root, 'projects'), '2'], env);
       if (floor.code !== 0) throw new Error(`${shape.name}: scan-floor ${mode} failed`);
@@ -170,19 +184,19 @@ async function runShape(shape: Shape, reps: number, modes: readonly string[]): P
     const cc2 = await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
     const ref = Math.min(cc.seconds, cc2.seconds);
     // The backfill runs in the default mode: its figures go on that row.
-    const r = results.find((x) => x.workers === 'auto') ?? results[0]!;
+    const r = results.find((x) => DEFAULT_MODE(x.mode)) ?? results[0]!;
     r.backfill = { seconds: b.seconds, ratio: b.seconds / ref, rssMB: b.peakRssMB, spans: b.spans };
   }
   return results;
 }
 
 export function printIngestTable(results: readonly ShapeResult[]): void {
-  const head = ['shape', 'workers', 'MB', 'files', 'ccotel cold s (min/med)', 'ccusage s (min/med)', 'ratio (min/med)', 'CPU ratio (med)', 'RSS MB', 'backfill s', 'backfill ratio', 'backfill RSS', 'floor: scan / parse ratio', 'met'];
+  const head = ['shape', 'mode', 'MB', 'files', 'ccotel cold s (min/med)', 'ccusage s (min/med)', 'ratio (min/med)', 'CPU ratio (med)', 'RSS MB', 'backfill s', 'backfill ratio', 'backfill RSS', 'floor: scan / parse / reduce', 'met'];
   const rows = results.map((r) => {
     const met = median(r.ratios) <= 1 && r.rssMB < 200 && (!r.backfill || (r.backfill.ratio <= 1.5 && r.backfill.rssMB < 200)) && r.exact;
     return [
       r.shape,
-      r.workers,
+      modeName(r.mode),
       f(r.mb, 0),
       String(r.files),
       `${f(Math.min(...r.ccotel))} / ${f(median(r.ccotel))}`,
@@ -193,7 +207,7 @@ export function printIngestTable(results: readonly ShapeResult[]): void {
       r.backfill ? f(r.backfill.seconds) : '-',
       r.backfill ? f(r.backfill.ratio) : '-',
       r.backfill ? f(r.backfill.rssMB, 0) : '-',
-      `${f(median(r.scanRatios))} / ${f(median(r.parseRatios))}`,
+      `${f(median(r.scanRatios))} / ${f(median(r.parseRatios))} / ${f(median(r.reduceRatios))}`,
       (met ? 'yes' : 'NO') + (r.exact ? '' : ' (TOTALS DIFFER)'),
     ];
   });
@@ -202,7 +216,9 @@ export function printIngestTable(results: readonly ShapeResult[]): void {
   process.stdout.write(`\ncold stats vs ccusage daily --json --offline (targets: ratio <= 1.0, backfill <= 1.5x ccusage, RSS < 200 MB); load ${loadavg()}, node ${process.version}\n\n`);
   process.stdout.write(line(head) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n');
   for (const row of rows) process.stdout.write(line(row) + '\n');
-  process.stdout.write(`\nfloor: a Node process (2 threads) that only reads the history and skips its JSON strings (scan), or only runs JSON.parse on every line (parse), over ccusage's time (medians)\n`);
+  process.stdout.write(
+    `\nfloor: a Node process (2 threads) that only reads the history and skips its JSON strings (scan), only runs JSON.parse on every line (parse), or only runs ccotel's parse: the WebAssembly string scan, then JSON.parse of the reduced copy (reduce); over ccusage's time (medians)\n`,
+  );
 }
 
 export async function runIngestBench(): Promise<ShapeResult[]> {
@@ -213,7 +229,9 @@ export async function runIngestBench(): Promise<ShapeResult[]> {
   }
   if ((statSync(CCUSAGE).mode & 0o111) === 0) chmodSync(CCUSAGE, 0o755);
   const reps = Number(process.env.INGEST_BENCH_REPS ?? 5);
-  const modes = (process.env.INGEST_BENCH_WORKERS ?? 'auto').split(',');
+  const modes = (process.env.INGEST_BENCH_WORKERS ?? 'auto')
+    .split(',')
+    .flatMap((workers) => (process.env.INGEST_BENCH_WASM ?? 'on,off').split(',').map((w): Mode => ({ workers, wasm: w !== 'off' })));
   const results: ShapeResult[] = [];
   for (const s of shapes()) results.push(...(await runShape(s, reps, modes)));
   printIngestTable(results);

@@ -2,13 +2,16 @@
 // and ccusage's figures (bench/ingest-speed.ts): it reads every transcript and, per line, either
 //   scan    finds each JSON string's end with Buffer.indexOf (memchr) and skips it: decodes nothing,
 //           counts nothing, validates nothing (the least a parser that "skips long strings" does);
-//   parse   decodes the line and runs JSON.parse on it, keeping nothing.
+//   parse   decodes the line and runs JSON.parse on it, keeping nothing;
+//   reduce  ccotel's parse without the rest of ccotel: the WebAssembly string scan
+//           (src/model/string-scan.wat, its bytes read from string-scan-wasm.ts) copies the line with
+//           long string values as placeholders, and JSON.parse reads the copy.
 // Files are shared out between THREADS threads (default 2: ccotel's main thread and its reader).
 // Run as its own process, so Node's start-up is in the figure as it is in ccotel's and ccusage's.
 //
 // Plain JavaScript, so no loader (tsx) adds to the figure:
-//   node bench/scan-floor.mjs scan|parse <projects dir> [threads]
-import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+//   node bench/scan-floor.mjs scan|parse|reduce <projects dir> [threads]
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
@@ -46,8 +49,24 @@ function skipStrings(buf, start, end) {
   }
 }
 
+/** The scan of src/model/line-reduce.ts, loaded the same way (same constants). */
+function stringScan() {
+  const text = readFileSync(new URL('../src/model/string-scan-wasm.ts', import.meta.url), 'utf8');
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(/'([A-Za-z0-9+/=]+)'/.exec(text)[1], 'base64')));
+  const BASE = 8192 * 8;
+  exports.memory.grow(80); // room for a 4 MB line
+  const mem = Buffer.from(exports.memory.buffer);
+  return (buf, s, e) => {
+    if (e - s > 4 << 20) return buf.toString('latin1', s, e);
+    buf.copy(mem, BASE, s, e);
+    const n = exports.scan(BASE, e - s, 65, 0, 8192);
+    return n < 0 || exports.count.value === 0 ? buf.toString('latin1', s, e) : mem.toString('latin1', BASE, BASE + n);
+  };
+}
+
 function run(mode, files) {
   const buf = Buffer.allocUnsafe(1 << 22);
+  const reduced = mode === 'reduce' ? stringScan() : undefined;
   let found = 0;
   for (const path of files) {
     const fd = openSync(path, 'r');
@@ -68,7 +87,7 @@ function run(mode, files) {
           if (mode === 'scan') found += skipStrings(buf, s, nl);
           else {
             try {
-              if (JSON.parse(buf.toString('utf8', s, nl)) !== null) found++;
+              if (JSON.parse(reduced ? reduced(buf, s, nl) : buf.toString('utf8', s, nl)) !== null) found++;
             } catch {
               // a malformed line costs its attempt, as in any reader
             }
@@ -88,8 +107,8 @@ function run(mode, files) {
 
 if (isMainThread) {
   const [mode, dir, threadsArg] = process.argv.slice(2);
-  if ((mode !== 'scan' && mode !== 'parse') || !dir) {
-    process.stderr.write('usage: node bench/scan-floor.mjs scan|parse <projects dir> [threads]\n');
+  if (!['scan', 'parse', 'reduce'].includes(mode) || !dir) {
+    process.stderr.write('usage: node bench/scan-floor.mjs scan|parse|reduce <projects dir> [threads]\n');
     process.exit(2);
   }
   const threads = Math.max(1, Number(threadsArg ?? 2));

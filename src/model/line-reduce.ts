@@ -1,6 +1,6 @@
 // Parses a transcript line without copying the bytes nothing reads. Most bytes of a transcript are
 // tool output, thinking text, signatures and progress copies; JSON.parse copied every one of them
-// into a string, to be collected again at once. Here a WebAssembly scan (string-scan.wat, 16 bytes
+// into a string, to be collected again at once. Here a WebAssembly scan (string-scan.wat, 64 bytes
 // a step) checks every string as JSON.parse would and replaces each long string value by a short
 // placeholder; JSON.parse then reads the much shorter copy, and a placeholder the normalizer reads
 // is decoded from the line's bytes then (normalizeLine's `resolve`).
@@ -13,17 +13,17 @@
 import { STRING_SCAN_WASM } from './string-scan-wasm.js';
 
 // Strings shorter than this (bytes, quotes included) stay: a placeholder read costs a decode from
-// the bytes, and short strings are most of what is read (ids, names, times, paths). At least 16,
-// the longest placeholder.
-const MIN_STRING = 64;
+// the bytes, and short strings are most of what is read (ids, names, times, paths). Over 64: the
+// scan replaces only strings that do not fit in one of its 64-byte steps.
+const MIN_STRING = 65;
 // Spans per line; a line with more keeps its later strings.
 const SPANS = 8192;
 const TABLE = 0;
 const BASE = SPANS * 8;
 // Longer lines are parsed whole: the module's memory never shrinks, so it stays this small.
 const MAX_LINE = 4 << 20;
-// The scan reads up to 16 bytes past a line's end (masked).
-const SLACK = 16;
+// The scan reads up to 64 bytes past a line's end (masked).
+const SLACK = 64;
 
 interface Scanner {
   memory: WebAssembly.Memory;
@@ -114,9 +114,5 @@ function grow(sc: Scanner, bytes: number): void {
 function resolve(placeholder: string): string {
   const spans = scanner!.spans;
   const i = Number(placeholder.slice(1));
-  const a = lineStart + spans[2 * i]!;
-  const end = spans[2 * i + 1]!;
-  // The end's sign bit: the string holds an escape, decoded by JSON.parse.
-  const b = lineStart + (end & 0x7fffffff);
-  return end < 0 ? (JSON.parse(lineBuf.toString('latin1', a, b)) as string) : lineBuf.toString('latin1', a + 1, b - 1);
+  return JSON.parse(lineBuf.toString('latin1', lineStart + spans[2 * i]!, lineStart + spans[2 * i + 1]!)) as string;
 }
