@@ -114,17 +114,26 @@ export function handLines(): Buffer[] {
   let hi = '';
   for (let c = 0x7f; c <= 0xff; c++) hi += String.fromCharCode(c);
   out.push(`{"hi":"${hi}${hi}","k${hi}":1}`);
-  // String tokens of 62..66 bytes (placeholders from 64), at every offset of the scan's 16-byte steps,
-  // ending at the line's end too.
-  for (let pad = 0; pad < 32; pad++) {
-    for (let n = 60; n <= 68; n++) {
+  // String tokens around the placeholder threshold (65 bytes) and the scan's 64-byte steps, at every
+  // offset of a step, ending at the line's end too.
+  for (let pad = 0; pad < 130; pad++) {
+    for (const n of [62, 63, 64, 65, 66, 67, 127, 128, 129, 130]) {
       out.push(`{"k":${' '.repeat(pad)}${tok(n)}}`);
       out.push(`${' '.repeat(pad)}${tok(n)}`);
       out.push(`[${' '.repeat(pad)}"\\n${'w'.repeat(n - 4)}"]`);
     }
+    // Runs of backslashes and escaped quotes across a step's end (the scan carries them to the next step).
+    for (let k = 1; k <= 4; k++) {
+      const run = '\\\\'.repeat(k);
+      out.push(`["${'a'.repeat(pad)}${run}","${'b'.repeat(pad)}${run}\\"${'c'.repeat(70)}${run}"]`);
+      out.push(`{"${'a'.repeat(pad)}${run}\\"":"${'d'.repeat(pad)}\\u00e9${run}\\/${'e'.repeat(64)}\\"","x":${k}}`);
+    }
+    out.push(`{"a":"${'q'.repeat(pad)}\\u0041\\ud83d\\ude00${'r'.repeat(70)}"}`);
+    // A long key whose colon comes after whitespace running into the next step: it stays a key.
+    out.push(`{"${'q'.repeat(pad + 63)}"${' \t'.repeat(32 - (pad % 32))}:"${'r'.repeat(70)}"}`);
   }
-  // More long strings than the span table holds (8192): the later ones stay strings.
-  out.push(`[${Array.from({ length: 9000 }, (_, i) => tok(64 + (i % 7), `s${i}-`)).join(',')}]`);
+  // More long strings than the span table holds (8192): the later ones stay strings (all are 65 bytes or more).
+  out.push(`[${Array.from({ length: 9000 }, (_, i) => tok(65 + (i % 7), `s${i}-`)).join(',')}]`);
   out.push(`{${Array.from({ length: 8300 }, (_, i) => `"k${i}":"${i % 3 === 0 ? '\\t' : ''}${'v'.repeat(64)}${i}"`).join(',')}}`);
   // Numbers, literals and nesting around long strings.
   out.push(`{"n":-0.5e+10,"t":true,"f":false,"z":null,"s":${L},"a":[1,2.5,-3E-2,${L},null],"o":{"p":{"q":${L}}}}`);
@@ -161,9 +170,11 @@ export function targetedMutations(line: Buffer): Buffer[] {
   const spans = stringSpans(line);
   const longs = spans.filter(([a, b]) => b - a >= 64);
   const shorts = spans.filter(([a, b]) => b - a < 64);
-  const picks = [longs[0], longs[longs.length - 1], longs[longs.length >> 1]].filter((x) => x !== undefined);
+  const picks = [...new Set([longs[0], longs[longs.length - 1], longs[longs.length >> 1]])].filter((x) => x !== undefined);
   for (const [a, b] of picks) {
-    for (const at of [a + 1, a + 17, (a + b) >> 1, b - 1]) {
+    // Near its ends and middle, and at the scan's 64-byte step boundaries (the line sits 64-aligned).
+    const steps = [63, 64, 65, 127, 128].map((k) => a + 64 - (a % 64) + k - 64).filter((x) => x > a && x < b);
+    for (const at of [a + 1, a + 17, (a + b) >> 1, b - 1, ...steps]) {
       for (const c of [0x00, 0x01, 0x09, 0x0a, 0x0d, 0x1f]) ins(at, Buffer.from([c]));
       for (const e of ['\\x', '\\u12G4', '\\u00', '\\u0', '\\', '\\u0000', '\\U0041', '\\a', '\\\'', '\\ ', '\\u00e9', '"', '\\\\']) ins(at, e);
     }
