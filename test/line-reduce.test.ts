@@ -84,7 +84,9 @@ function resolved(v: unknown, ph: (s: string) => string, count: { n: number }): 
   if (Array.isArray(v)) return v.map((x) => resolved(x, ph, count));
   if (typeof v === 'object' && v !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: resolved(x, ph, count), enumerable: true, writable: true, configurable: true });
+    for (const [k, x] of Object.entries(v)) {
+      Object.defineProperty(out, k, { value: resolved(x, ph, count), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   return v;

@@ -1,5 +1,5 @@
 // Lines for test/line-reduce.test.ts: hand-made lines aimed at the string scan's edges (long strings
-// at every depth, as keys, with every escape, across its 16-byte steps, past its span table and its
+// at every depth, as keys, with every escape, across its 64-byte steps, past its span table and its
 // line size), and malformed lines made from valid ones by mutating them inside long strings and
 // between tokens. Every line is a Buffer of its bytes (UTF-8 where it holds non-ASCII text).
 import type { Rng } from './prng.js';
@@ -33,9 +33,20 @@ const ESCAPES = ['\\"', '\\\\', '\\/', '\\b', '\\f', '\\n', '\\r', '\\t', '\\u00
 /** Transcript-shaped records whose every string the normalizer reads is long (plus their ASCII/non-ASCII variants). */
 function records(x: string): unknown[] {
   const sid = long(`sess-${x}-`);
-  const base = { sessionId: sid, cwd: long(`/home/u/projects/${x}/`), gitBranch: long(`feature/${x}`), version: long('2.1.'), timestamp: '2026-01-05T10:00:00.000Z' };
+  const base = {
+    sessionId: sid,
+    cwd: long(`/home/u/projects/${x}/`),
+    gitBranch: long(`feature/${x}`),
+    version: long('2.1.'),
+    timestamp: '2026-01-05T10:00:00.000Z',
+  };
   const usage = { input_tokens: 3, output_tokens: 5, cache_creation_input_tokens: 7, cache_read_input_tokens: 11, speed: long('fast') };
-  const input = { command: long(`ls ${x}`), [long('a long key ')]: { deep: [long(`deep ${x}`), 1, { [long('k2')]: long(`v2 ${x}`) }] }, short: 'ok', ['__proto__']: { polluted: long('p') } };
+  const input = {
+    command: long(`ls ${x}`),
+    [long('a long key ')]: { deep: [long(`deep ${x}`), 1, { [long('k2')]: long(`v2 ${x}`) }] },
+    short: 'ok',
+    ['__proto__']: { polluted: long('p') },
+  };
   return [
     {
       ...base,
@@ -54,7 +65,12 @@ function records(x: string): unknown[] {
         ],
       },
     },
-    { ...base, type: 'assistant', isApiErrorMessage: true, message: { id: long('msg_e'), model: '<synthetic>', usage, content: [{ type: 'text', text: long(`  API Error ${x}\nsecond line`, 300) }] } },
+    {
+      ...base,
+      type: 'assistant',
+      isApiErrorMessage: true,
+      message: { id: long('msg_e'), model: '<synthetic>', usage, content: [{ type: 'text', text: long(`  API Error ${x}\nsecond line`, 300) }] },
+    },
     { ...base, type: 'assistant', message: { model: long('claude-opus-'), usage, content: long(`plain content ${x}`) } },
     {
       ...base,
@@ -64,13 +80,23 @@ function records(x: string): unknown[] {
       message: {
         content: [
           { type: 'tool_result', tool_use_id: long('toolu_'), content: long(`out ${x}`, 5000) },
-          { type: 'tool_result', tool_use_id: long('toolu_2'), is_error: true, content: [{ type: 'text', text: long(`\n  error ${x}\nmore`, 200) }, { type: 'text', text: long('t2') }] },
+          {
+            type: 'tool_result',
+            tool_use_id: long('toolu_2'),
+            is_error: true,
+            content: [{ type: 'text', text: long(`\n  error ${x}\nmore`, 200) }, { type: 'text', text: long('t2') }],
+          },
           { type: 'tool_result', tool_use_id: long('toolu_3'), content: [{ type: 'x', content: [{ type: 'text', text: long(`nested ${x}`) }] }] },
         ],
       },
     },
     { ...base, type: 'user', uuid: long('uuid-p-'), message: { content: long(`prompt ${x}`, 12000) } },
-    { ...base, type: 'user', uuid: long('uuid-q-'), message: { content: [{ type: 'text', text: long(`prompt block ${x}`) }, { type: 'image', source: long('data') }] } },
+    {
+      ...base,
+      type: 'user',
+      uuid: long('uuid-q-'),
+      message: { content: [{ type: 'text', text: long(`prompt block ${x}`) }, { type: 'image', source: long('data') }] },
+    },
     { ...base, type: 'system', subtype: 'compact_boundary', compactMetadata: { trigger: long(`auto ${x}`), preTokens: 1000 } },
     { ...base, type: 'system', subtype: 'turn_duration', durationMs: 1234 },
     {
@@ -80,10 +106,19 @@ function records(x: string): unknown[] {
       data: {
         type: 'agent_progress',
         agentId: long('agent-p'),
-        message: { timestamp: '2026-01-05T10:00:01.000Z', requestId: long('req_p'), message: { id: long('msg_p'), model: long('claude-haiku-'), usage, content: [{ type: 'text', text: long(x) }] } },
+        message: {
+          timestamp: '2026-01-05T10:00:01.000Z',
+          requestId: long('req_p'),
+          message: { id: long('msg_p'), model: long('claude-haiku-'), usage, content: [{ type: 'text', text: long(x) }] },
+        },
       },
     },
-    { ...base, type: 'progress', data: { type: 'agent_progress', message: { message: { id: long('msg_q'), model: 'claude-haiku-4-5', usage } } }, parentToolUseID: long('toolu_q') },
+    {
+      ...base,
+      type: 'progress',
+      data: { type: 'agent_progress', message: { message: { id: long('msg_q'), model: 'claude-haiku-4-5', usage } } },
+      parentToolUseID: long('toolu_q'),
+    },
     // A long timestamp (Date.parse takes this form too), read through own() like any string.
     { ...base, timestamp: 'Monday, January 5, 2026 10:00:00 GMT+0000 (Coordinated Universal Time)', type: 'user', message: { content: 'hi' } },
   ];
