@@ -54,7 +54,8 @@ export function stringScanAvailable(): boolean {
 }
 
 // The line parsed last with placeholders: the caller's buffer, read by resolve() until its next line.
-let lineBuf: Buffer = Buffer.alloc(0);
+const NO_LINE = Buffer.alloc(0);
+let lineBuf: Buffer = NO_LINE;
 let lineStart = 0;
 let lineReduced = false;
 
@@ -63,7 +64,9 @@ let lineReduced = false;
  * Throws JSON.parse's own error for a line that is not JSON.
  */
 export function parseLine(buf: Buffer, s: number, e: number): unknown {
+  // The last line's buffer is let go (a long line spanning chunks is a buffer of its own).
   lineReduced = false;
+  lineBuf = NO_LINE;
   const text = reducedText(buf, s, e);
   if (text !== undefined) {
     let v: unknown;

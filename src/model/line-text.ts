@@ -89,14 +89,30 @@ const transcodeWorks = ((): boolean => {
   }
 })();
 
-/** A parsed value from a latin1 line with every string in it decoded (tool inputs are kept whole). */
+/**
+ * A parsed value from a latin1 line with every string in it decoded (tool inputs are kept whole).
+ * Walked without recursion: JSON.parse builds values of any depth, and a tool input nested a few
+ * thousand levels must not cost its line.
+ */
 export function utf8Deep(v: unknown, decode: (s: string) => string = utf8Of): unknown {
   if (typeof v === 'string') return decode(v);
-  if (Array.isArray(v)) return v.map((x) => utf8Deep(x, decode));
-  if (typeof v === 'object' && v !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, decode(k), { value: utf8Deep(x, decode), enumerable: true, writable: true, configurable: true });
-    return out;
+  if (typeof v !== 'object' || v === null) return v;
+  // Each source container is copied into its target when popped; nested containers get an empty
+  // target at once (so order is kept) and are filled when their turn comes.
+  const shell = (x: object): unknown[] | Record<string, unknown> => (Array.isArray(x) ? [] : {});
+  const root = shell(v);
+  const stack: Array<[object, unknown[] | Record<string, unknown>]> = [[v, root]];
+  const copy = (x: unknown): unknown => {
+    if (typeof x === 'string') return decode(x);
+    if (typeof x !== 'object' || x === null) return x;
+    const t = shell(x);
+    stack.push([x, t]);
+    return t;
+  };
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [src, dst] = top;
+    if (Array.isArray(src)) for (const x of src) (dst as unknown[]).push(copy(x));
+    else for (const [k, x] of Object.entries(src)) Object.defineProperty(dst, decode(k), { value: copy(x), enumerable: true, writable: true, configurable: true });
   }
-  return v;
+  return root;
 }
