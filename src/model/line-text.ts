@@ -116,3 +116,25 @@ export function utf8Deep(v: unknown, decode: (s: string) => string = utf8Of): un
   }
   return root;
 }
+
+/**
+ * `v` with `f` applied to every string value in it, in place (keys are left as they are): for a value
+ * that is the caller's own parse result, where a copy would only cost allocations. Walked without
+ * recursion, like utf8Deep.
+ */
+export function mapStringsInPlace(v: unknown, f: (s: string) => string): unknown {
+  if (typeof v === 'string') return f(v);
+  if (typeof v !== 'object' || v === null) return v;
+  const stack: object[] = [v];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const o = top as Record<string, unknown>;
+    for (const k of Array.isArray(o) ? o.keys() : Object.keys(o)) {
+      const x = o[k];
+      if (typeof x === 'string') {
+        const y = f(x);
+        if (y !== x) o[k] = y;
+      } else if (typeof x === 'object' && x !== null) stack.push(x);
+    }
+  }
+  return v;
+}

@@ -2,7 +2,7 @@
 // Claude Code adds both often, and a reader that fails on them loses data.
 import type { EventContext, ModelEvent, Usage } from './events.js';
 import { REDACT_MARGIN, redactCut } from '../detection/redact.js';
-import { hasWideEscape, utf16Length, utf8Deep, utf8Of } from './line-text.js';
+import { hasWideEscape, mapStringsInPlace, utf16Length, utf8Deep, utf8Of } from './line-text.js';
 
 type Json = Record<string, unknown>;
 
@@ -297,7 +297,7 @@ function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: Mod
     if (Array.isArray(message.content)) {
       for (const block of message.content) {
         if (isObj(block) && block.type === 'tool_use' && str(block.id) && str(block.name)) {
-          const input = !isObj(block.input) ? {} : bytes ? (utf8Deep(block.input, (x) => dec(own(x))) as Json) : placeholders ? (utf8Deep(block.input, own) as Json) : block.input;
+          const input = !isObj(block.input) ? {} : bytes ? (utf8Deep(block.input, (x) => dec(own(x))) as Json) : placeholders ? (mapStringsInPlace(block.input, own) as Json) : block.input;
           out.push({ kind: 'tool_use', ctx, ts, id: str(block.id)!, name: str(block.name)!, callKey: key, input });
         }
       }
