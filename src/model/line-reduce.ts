@@ -29,6 +29,7 @@ interface Scanner {
   memory: WebAssembly.Memory;
   scan: (base: number, len: number, min: number, table: number, cap: number) => number;
   count: WebAssembly.Global;
+  wide: WebAssembly.Global;
   bytes: Buffer;
   spans: Int32Array;
 }
@@ -39,8 +40,8 @@ function load(): Scanner | null {
   if (process.env.CCOTEL_WASM === '0') return null;
   try {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(STRING_SCAN_WASM, 'base64')));
-    const x = instance.exports as unknown as Pick<Scanner, 'memory' | 'scan' | 'count'>;
-    return { memory: x.memory, scan: x.scan, count: x.count, bytes: Buffer.from(x.memory.buffer), spans: new Int32Array(x.memory.buffer, TABLE, SPANS * 2) };
+    const x = instance.exports as unknown as Pick<Scanner, 'memory' | 'scan' | 'count' | 'wide'>;
+    return { memory: x.memory, scan: x.scan, count: x.count, wide: x.wide, bytes: Buffer.from(x.memory.buffer), spans: new Int32Array(x.memory.buffer, TABLE, SPANS * 2) };
   } catch {
     // No WebAssembly, or no SIMD in this runtime: every line is parsed whole.
     return null;
@@ -58,6 +59,10 @@ const NO_LINE = Buffer.alloc(0);
 let lineBuf: Buffer = NO_LINE;
 let lineStart = 0;
 let lineReduced = false;
+let lineWide = false;
+// The line's placeholders decoded so far: the normalizer may read one string several times (a tool
+// output's length, then its text for the sessions index), and a decode copies the whole string.
+const decoded = new Map<string, string>();
 
 /**
  * The line buf[s, e) parsed, long strings possibly replaced by placeholders (see placeholders()).
@@ -67,6 +72,7 @@ export function parseLine(buf: Buffer, s: number, e: number): unknown {
   // The last line's buffer is let go (a long line spanning chunks is a buffer of its own).
   lineReduced = false;
   lineBuf = NO_LINE;
+  if (decoded.size > 0) decoded.clear();
   const text = reducedText(buf, s, e);
   if (text !== undefined) {
     let v: unknown;
@@ -79,6 +85,7 @@ export function parseLine(buf: Buffer, s: number, e: number): unknown {
       lineBuf = buf;
       lineStart = s;
       lineReduced = true;
+      lineWide = (scanner!.wide.value as number) !== 0;
       return v;
     }
   }
@@ -91,6 +98,15 @@ export function parseLine(buf: Buffer, s: number, e: number): unknown {
  */
 export function placeholders(): ((placeholder: string) => string) | undefined {
   return lineReduced ? resolve : undefined;
+}
+
+/**
+ * Whether the line parseLine returned last may hold a \u escape above U+007F, which a latin1 read
+ * must look for (model/line-text.ts): false only when the scan read it and saw none, so its text
+ * need not be made or searched.
+ */
+export function wideEscapesPossible(): boolean {
+  return !lineReduced || lineWide;
 }
 
 /** The line's text with long string values as placeholders, or undefined (nothing replaced, or the scan gave up). */
@@ -115,7 +131,12 @@ function grow(sc: Scanner, bytes: number): void {
 
 /** The string a placeholder ("\0" and its span's number) stands for, decoded from the line's bytes. */
 function resolve(placeholder: string): string {
-  const spans = scanner!.spans;
-  const i = Number(placeholder.slice(1));
-  return JSON.parse(lineBuf.toString('latin1', lineStart + spans[2 * i]!, lineStart + spans[2 * i + 1]!)) as string;
+  let s = decoded.get(placeholder);
+  if (s === undefined) {
+    const spans = scanner!.spans;
+    const i = Number(placeholder.slice(1));
+    s = JSON.parse(lineBuf.toString('latin1', lineStart + spans[2 * i]!, lineStart + spans[2 * i + 1]!)) as string;
+    decoded.set(placeholder, s);
+  }
+  return s;
 }

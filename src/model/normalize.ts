@@ -224,7 +224,8 @@ export function normalizeLine(
   placeholders = resolve;
   withText = text;
   lean = ledgerOnly;
-  // `raw`: the latin1 text of the line, not yet looked at for wide escapes (line-text.ts).
+  // `raw`: the latin1 text of the line, not yet looked at for wide escapes (line-text.ts); none when
+  // the caller knows it holds none (line-reduce.ts).
   unchecked = latin1 ? raw : undefined;
   try {
     eventsOf(line, hints, fallbackKey, out);

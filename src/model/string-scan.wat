@@ -6,24 +6,29 @@
 ;; and the caller parses the line whole, on a control byte or a bad escape in a string, a string
 ;; left open, or a \u0000 escape (the placeholders' mark).
 ;;
-;; (The 64-bit masks are written out where they are used: V8 does not inline calls between wasm
-;; functions by default, and a call per mask cost a third of the scan.)
-;;
 ;; It reads 64 bytes a step without a branch per byte, the way simdjson's first stage does: bit masks
 ;; of quotes, backslashes and control bytes; the escaped bytes from the runs of backslashes; the
 ;; bytes inside strings as the prefix XOR of the unescaped quotes. A string that fits in one step's
 ;; 64 bytes is never replaced (min > 64), so only the string left open by a step can be: a step
 ;; closes at most one of those, with its first closing quote.
+;;
+;; The 64-bit masks are written out where they are used: V8 does not inline calls between wasm
+;; functions by default, and a call per mask cost a third of the scan.
 (module
   (memory (export "memory") 2)
   ;; Number of spans written by the last scan.
   (global $count (export "count") (mut i32) (i32.const 0))
+  ;; 1 when the last scan saw a \u escape above U+007F. Such an escape in a line read as latin1
+  ;; decodes to a character that would pass for a raw byte (model/line-text.ts): the caller then
+  ;; reads the line as UTF-8 text instead, as it does when its own check finds one.
+  (global $wide (export "wide") (mut i32) (i32.const 0))
   ;; The copy's write position, the first byte not yet copied, the spans written (during a scan).
   (global $w (mut i32) (i32.const 0))
   (global $from (mut i32) (i32.const 0))
   (global $n (mut i32) (i32.const 0))
 
-  ;; The four hex digits of a \u escape whose 'u' is at p: valid, and not \u0000.
+  ;; The four hex digits of a \u escape whose 'u' is at p: 0 when not valid or \u0000, 2 when the
+  ;; escape is above U+007F (see $wide), else 1.
   (func $hex4 (param $p i32) (param $end i32) (result i32)
     (local $k i32) (local $c i32) (local $z i32)
     (if (i32.gt_u (i32.add (local.get $p) (i32.const 5)) (local.get $end)) (then (return (i32.const 0))))
@@ -37,7 +42,11 @@
       (local.set $z (i32.or (local.get $z) (i32.ne (local.get $c) (i32.const 48))))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br_if $hex (i32.lt_u (local.get $k) (i32.const 5))))
-    (local.get $z))
+    (if (i32.eqz (local.get $z)) (then (return (i32.const 0))))
+    ;; narrow: 0 0 then a digit 0-7
+    (i32.sub (i32.const 2) (i32.and
+      (i32.and (i32.eq (i32.load8_u offset=1 (local.get $p)) (i32.const 48)) (i32.eq (i32.load8_u offset=2 (local.get $p)) (i32.const 48)))
+      (i32.lt_u (i32.sub (i32.load8_u offset=3 (local.get $p)) (i32.const 48)) (i32.const 8)))))
 
   ;; The string [s, e) (quotes included), closed at e - 1: a value (no colon follows) is replaced
   ;; by a placeholder and its span recorded.
@@ -95,6 +104,7 @@
     (global.set $w (local.get $base))
     (global.set $from (local.get $base))
     (global.set $n (i32.const 0))
+    (global.set $wide (i32.const 0))
     (block $done
       (loop $step
         (br_if $done (i32.ge_u (local.get $r) (local.get $end)))
@@ -184,8 +194,9 @@
             (block $u_done
               (loop $each_u
                 (br_if $u_done (i64.eqz (local.get $u)))
-                (if (i32.eqz (call $hex4 (i32.add (local.get $r) (i32.wrap_i64 (i64.ctz (local.get $u)))) (local.get $end)))
-                  (then (return (i32.const -1))))
+                (local.set $p (call $hex4 (i32.add (local.get $r) (i32.wrap_i64 (i64.ctz (local.get $u)))) (local.get $end)))
+                (if (i32.eqz (local.get $p)) (then (return (i32.const -1))))
+                (if (i32.eq (local.get $p) (i32.const 2)) (then (global.set $wide (i32.const 1))))
                 (local.set $u (i64.and (local.get $u) (i64.sub (local.get $u) (i64.const 1))))
                 (br $each_u)))))
         ;; the string left open by an earlier step closes at this step's first closing quote

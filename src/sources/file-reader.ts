@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import type { ModelEvent } from '../model/events.js';
 import { normalizeLine } from '../model/normalize.js';
-import { parseLine, placeholders } from '../model/line-reduce.js';
+import { parseLine, placeholders, wideEscapesPossible } from '../model/line-reduce.js';
 import type { Logger } from '../log.js';
 import type { FileCheckpoint } from './checkpoint.js';
 import { classify, fingerprint, fingerprintOf, FINGERPRINT_BYTES } from './file-identity.js';
@@ -110,7 +110,9 @@ export class FileReader {
           if (encoding === null) throw new Error('invalid UTF-8');
           latin1 = encoding === 'bytes';
           parsed = parseLine(buf, s, e);
-          if (latin1) raw = buf.toString('latin1', s, e);
+          // The text normalizeLine searches for wide escapes (and parses again as UTF-8 if it finds
+          // one); without it, it takes the line to have none.
+          if (latin1 && wideEscapesPossible()) raw = buf.toString('latin1', s, e);
         } catch (err) {
           // V8 quotes a piece of the line in its message: that piece may hold a secret, so it is dropped.
           return bad(`malformed line (${(err as Error).message.replace(/, "[\s\S]*$/, ' (not valid JSON)').slice(0, 80)})`);
