@@ -13,7 +13,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { compileStringScan } from '../scripts/build-wasm.js';
 import { STRING_SCAN_WASM } from '../src/model/string-scan-wasm.js';
-import { parseLine, placeholders, stringScanAvailable, wideEscapesPossible } from '../src/model/line-reduce.js';
+import { parseLine, placeholders, stringScanAvailable, wideEscapesPossible, type Placeholders } from '../src/model/line-reduce.js';
 import { normalizeLine } from '../src/model/normalize.js';
 import { lineEncoding } from '../src/model/line-text.js';
 import type { ModelEvent } from '../src/model/events.js';
@@ -75,11 +75,11 @@ const outcome = (f: () => unknown): Outcome => {
 };
 
 /** The value with every placeholder resolved (strings only: keys are never replaced, so they are compared as they are). */
-function resolved(v: unknown, ph: (s: string) => string, count: { n: number }): unknown {
+function resolved(v: unknown, ph: Placeholders, count: { n: number }): unknown {
   if (typeof v === 'string') {
     if (v.charCodeAt(0) !== 0) return v;
     count.n++;
-    return ph(v);
+    return ph.text(v);
   }
   if (Array.isArray(v)) return v.map((x) => resolved(x, ph, count));
   if (typeof v === 'object' && v !== null) {
@@ -93,7 +93,7 @@ function resolved(v: unknown, ph: (s: string) => string, count: { n: number }): 
 }
 
 /** normalizeLine's result in its three modes (default, text, ledger only), as the reader calls it. */
-function events(v: unknown, latin1: boolean, raw: string | undefined, ph: ((s: string) => string) | undefined): unknown[] {
+function events(v: unknown, latin1: boolean, raw: string | undefined, ph: Placeholders | undefined): unknown[] {
   const out: unknown[] = [];
   for (const [text, lean] of [[false, false], [true, false], [false, true]]) {
     const es: ModelEvent[] = [];
@@ -185,7 +185,7 @@ describe('string scan line parser', () => {
     const line = Buffer.from(`{"a":"${'x'.repeat(100)}"}`);
     const v = parseLine(line, 0, line.length) as { a: string };
     expect(v.a).toBe('\u00000');
-    expect(placeholders()!(v.a)).toBe('x'.repeat(100));
+    expect(placeholders()!.text(v.a)).toBe('x'.repeat(100));
   });
 
   // MIN_STRING in line-reduce.ts: 65 bytes, quotes included (a string that fits in one 64-byte step stays).
@@ -197,7 +197,7 @@ describe('string scan line parser', () => {
       const ph = placeholders();
       expect(ph === undefined).toBe(n < 65);
       expect(Object.keys(v)).toEqual([s, 'k']);
-      if (ph) expect([ph(v[s]!), ph(v.k!)]).toEqual([s, s]);
+      if (ph) expect([ph.text(v[s]!), ph.text(v.k!)]).toEqual([s, s]);
       else expect(v).toEqual(JSON.parse(line.toString()));
     }
   });
@@ -227,7 +227,7 @@ describe('string scan line parser', () => {
     const v = parseLine(many, 0, many.length) as string[];
     const ph = placeholders()!;
     expect(v.filter((s) => s.charCodeAt(0) === 0)).toHaveLength(8192);
-    expect(v.map((s) => (s.charCodeAt(0) === 0 ? ph(s) : s))).toEqual(JSON.parse(many.toString('latin1')));
+    expect(v.map((s) => (s.charCodeAt(0) === 0 ? ph.text(s) : s))).toEqual(JSON.parse(many.toString('latin1')));
   });
 
   it('equals JSON.parse on lines of 4 MiB and more (parsed whole above 4 MiB), and on short lines after them', () => {
@@ -343,5 +343,109 @@ describe('string scan line parser', () => {
     const scanned = await run({ CCOTEL_WASM: '' }, 'state-scan');
     expect(scanned).toBe(pure);
     expect(reportDiffs(JSON.parse(scanned), exp)).toEqual([]);
+  });
+});
+
+// A placeholder's length is counted from its bytes (units), and the sessions index decodes only a
+// start of a long string (start): both must give what decoding the whole string gives.
+describe('placeholders read without decoding the whole string', () => {
+  // Pieces a long string is made of: plain text, whitespace, UTF-8 of every length, every escape,
+  // narrow and wide \u escapes, surrogate pairs and lone surrogates, runs of backslashes.
+  const ASCII_PIECES = ['abc', ' ', '   ', '\\n', '\\"', '\\\\', '\\/', '\\t', '\\u0041', '\\u00e9', '\\ud83d\\ude00', '\\uD800', '\\\\\\\\', 'x'.repeat(60)];
+  const UTF8_PIECES = ['é', '中', '😀', 'Ω'.repeat(30)];
+  const NARROW = (p: string): boolean => !/\\u(?!00[0-7])/.test(p);
+
+  /** A JSON string token's content of about `bytes` bytes, from `pieces`, seeded. */
+  function content(rand: () => number, pieces: readonly string[], bytes: number): string {
+    let out = '';
+    while (Buffer.byteLength(out) < bytes) out += pieces[Math.floor(rand() * pieces.length)]!;
+    return out;
+  }
+
+  /** A tool_result line whose output is `body` (JSON string content), and the events both paths give. */
+  function toolResult(body: string, lead = ''): Buffer {
+    return Buffer.from(
+      `{"type":"user","sessionId":"s","timestamp":"2026-01-05T10:00:00.000Z","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"${lead}${body}"}]}}`,
+    );
+  }
+  function prompt(body: string): Buffer {
+    return Buffer.from(`{"type":"user","sessionId":"s","timestamp":"2026-01-05T10:00:00.000Z","uuid":"u","message":{"role":"user","content":"${body}"}}`);
+  }
+
+  /** Events of the line through the JSON.parse path and through parseLine, as the reader calls them. */
+  function both(line: Buffer): [unknown[], unknown[]] {
+    const text = line.toString('latin1');
+    const latin1 = lineEncoding(line, 0, line.length) === 'bytes';
+    const a = events(JSON.parse(text), latin1, latin1 ? text : undefined, undefined);
+    const v = parseLine(line, 0, line.length);
+    expect(placeholders()).toBeDefined();
+    const b = events(v, latin1, latin1 && wideEscapesPossible() ? text : undefined, placeholders());
+    return [a, b];
+  }
+
+  it('units() equals the length of the decoded string, across 64-byte steps', () => {
+    const rand = prng(71).next;
+    for (let i = 0; i < 1500; i++) {
+      const pieces = i % 2 ? [...ASCII_PIECES, ...UTF8_PIECES].filter(NARROW) : ASCII_PIECES;
+      const body = content(rand, pieces, 65 + Math.floor(rand() * 400));
+      const line = Buffer.from(`{"k":"${body}"}`);
+      const v = parseLine(line, 0, line.length) as { k: string };
+      const ph = placeholders()!;
+      // The UTF-16 length of the UTF-8 decode, as .length of JSON.parse's string gives it.
+      expect(ph.units(v.k)).toBe((JSON.parse(line.toString('utf8')) as { k: string }).k.length);
+    }
+  });
+
+  it('start() gives the whole string or a start of it at least as long as asked', () => {
+    const rand = prng(72).next;
+    for (let i = 0; i < 400; i++) {
+      const body = content(rand, i % 2 ? [...ASCII_PIECES, ...UTF8_PIECES] : ASCII_PIECES, 2000 + Math.floor(rand() * 30000));
+      const line = Buffer.from(`{"k":"${body}"}`);
+      const v = parseLine(line, 0, line.length) as { k: string };
+      const whole = (JSON.parse(line.toString('latin1')) as { k: string }).k;
+      const atLeast = 500 + Math.floor(rand() * 8000);
+      const got = placeholders()!.start(v.k, atLeast);
+      expect(got === whole || (got.length >= atLeast && whole.startsWith(got))).toBe(true);
+    }
+    // Six bytes a character: the byte budget (two a character) decodes too few, so more is read.
+    for (const esc of ['\\u0041', '\\u00e9', '\\ud83d\\ude00']) {
+      const line = Buffer.from(`{"k":"${esc.repeat(4000)}"}`);
+      const v = parseLine(line, 0, line.length) as { k: string };
+      const got = placeholders()!.start(v.k, 3000);
+      expect(got.length).toBeGreaterThanOrEqual(3000);
+      expect((JSON.parse(line.toString('latin1')) as { k: string }).k.startsWith(got)).toBe(true);
+    }
+  });
+
+  it('gives the events of the JSON.parse path for long tool outputs and prompts', () => {
+    const rand = prng(73).next;
+    const diffs: string[] = [];
+    for (let i = 0; i < 240; i++) {
+      const utf8 = i % 3 === 1;
+      const pieces = utf8 ? [...ASCII_PIECES, ...UTF8_PIECES] : ASCII_PIECES;
+      // Around and far past the start budgets: keep is 1000 + 2048 characters for a tool output.
+      const body = content(rand, i % 4 === 0 ? pieces.filter(NARROW) : pieces, [100, 3000, 6100, 12200, 24400, 60000][i % 6]! + Math.floor(rand() * 200));
+      // Whitespace in front of and through the budget: the trimmed start falls short of keep.
+      const lead = i % 5 === 0 ? ' '.repeat(Math.floor(rand() * 14000)) : '';
+      for (const line of [toolResult(body, lead), prompt(lead + body)]) {
+        const [a, b] = both(line);
+        if (!isDeepStrictEqual(b, a)) diffs.push(`${show(line)}\n  ${cut(a)}\n  ${cut(b)}`);
+      }
+    }
+    expect(diffs.slice(0, 3)).toEqual([]);
+  });
+
+  it('cuts a start before an escape it would split, at every offset', () => {
+    // The budget is 2 bytes per character asked: for a tool output in a plain line, 6096 characters
+    // of 12192 bytes. An escape placed at each offset around that cut.
+    const diffs: string[] = [];
+    for (const esc of ['\\n', '\\\\', '\\"', '\\u0041', '\\ud83d\\ude00', '\\\\\\n']) {
+      for (let at = 12192 - 14; at <= 12192 + 2; at++) {
+        const body = 'a'.repeat(at - 1) + esc + 'b'.repeat(9000);
+        const [a, b] = both(toolResult(body));
+        if (!isDeepStrictEqual(b, a)) diffs.push(`${esc} at ${at}`);
+      }
+    }
+    expect(diffs).toEqual([]);
   });
 });

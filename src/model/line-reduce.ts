@@ -3,7 +3,8 @@
 // into a string, to be collected again at once. Here a WebAssembly scan (string-scan.wat, 64 bytes
 // a step) checks every string as JSON.parse would and replaces each long string value by a short
 // placeholder; JSON.parse then reads the much shorter copy, and a placeholder the normalizer reads
-// is decoded from the line's bytes then (normalizeLine's `resolve`).
+// is decoded from the line's bytes then (Placeholders: its text, its length counted without
+// decoding it, or only the start of it that the sessions index keeps).
 //
 // Exact by construction: a placeholder stands for a string the scan checked valid, so the copy is
 // valid JSON exactly when the line is, and a restored string is decoded from the line's own bytes
@@ -25,9 +26,20 @@ const MAX_LINE = 4 << 20;
 // The scan reads up to 64 bytes past a line's end (masked).
 const SLACK = 64;
 
+/** How the normalizer reads the placeholders of a line (a placeholder is a string starting with "\0"). */
+export interface Placeholders {
+  /** The string it stands for. */
+  text(placeholder: string): string;
+  /** That string's length in UTF-16 units, counted from the line's bytes without decoding it. */
+  units(placeholder: string): number;
+  /** That string, or a start of it at least `atLeast` characters long (decoding only that much). */
+  start(placeholder: string, atLeast: number): string;
+}
+
 interface Scanner {
   memory: WebAssembly.Memory;
   scan: (base: number, len: number, min: number, table: number, cap: number) => number;
+  units: (p: number, len: number) => number;
   count: WebAssembly.Global;
   wide: WebAssembly.Global;
   bytes: Buffer;
@@ -40,8 +52,8 @@ function load(): Scanner | null {
   if (process.env.CCOTEL_WASM === '0') return null;
   try {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(STRING_SCAN_WASM, 'base64')));
-    const x = instance.exports as unknown as Pick<Scanner, 'memory' | 'scan' | 'count' | 'wide'>;
-    return { memory: x.memory, scan: x.scan, count: x.count, wide: x.wide, bytes: Buffer.from(x.memory.buffer), spans: new Int32Array(x.memory.buffer, TABLE, SPANS * 2) };
+    const x = instance.exports as unknown as Pick<Scanner, 'memory' | 'scan' | 'units' | 'count' | 'wide'>;
+    return { memory: x.memory, scan: x.scan, units: x.units, count: x.count, wide: x.wide, bytes: Buffer.from(x.memory.buffer), spans: new Int32Array(x.memory.buffer, TABLE, SPANS * 2) };
   } catch {
     // No WebAssembly, or no SIMD in this runtime: every line is parsed whole.
     return null;
@@ -54,7 +66,7 @@ export function stringScanAvailable(): boolean {
   return scanner !== null;
 }
 
-// The line parsed last with placeholders: the caller's buffer, read by resolve() until its next line.
+// The line parsed last with placeholders: the caller's buffer, read by Placeholders until its next line.
 const NO_LINE = Buffer.alloc(0);
 let lineBuf: Buffer = NO_LINE;
 let lineStart = 0;
@@ -96,8 +108,8 @@ export function parseLine(buf: Buffer, s: number, e: number): unknown {
  * How to read the placeholders of the line parseLine returned last (valid until it is called again),
  * or undefined when that line has none: then no string of it may be taken for one.
  */
-export function placeholders(): ((placeholder: string) => string) | undefined {
-  return lineReduced ? resolve : undefined;
+export function placeholders(): Placeholders | undefined {
+  return lineReduced ? PLACEHOLDERS : undefined;
 }
 
 /**
@@ -129,14 +141,53 @@ function grow(sc: Scanner, bytes: number): void {
   sc.spans = new Int32Array(sc.memory.buffer, TABLE, SPANS * 2);
 }
 
-/** The string a placeholder ("\0" and its span's number) stands for, decoded from the line's bytes. */
-function resolve(placeholder: string): string {
+/** The span (offsets in lineBuf, quotes included) of a placeholder ("\0" and its span's number). */
+function span(placeholder: string): [number, number] {
+  const spans = scanner!.spans;
+  const i = Number(placeholder.slice(1));
+  return [lineStart + spans[2 * i]!, lineStart + spans[2 * i + 1]!];
+}
+
+function text(placeholder: string): string {
   let s = decoded.get(placeholder);
   if (s === undefined) {
-    const spans = scanner!.spans;
-    const i = Number(placeholder.slice(1));
-    s = JSON.parse(lineBuf.toString('latin1', lineStart + spans[2 * i]!, lineStart + spans[2 * i + 1]!)) as string;
+    const [a, b] = span(placeholder);
+    s = JSON.parse(lineBuf.toString('latin1', a, b)) as string;
     decoded.set(placeholder, s);
   }
   return s;
 }
+
+function units(placeholder: string): number {
+  const sc = scanner!;
+  const [a, b] = span(placeholder);
+  // The line's bytes in the module's memory were overwritten by its copy: this string's go there
+  // again (the memory already holds the whole line, and 64 bytes more).
+  lineBuf.copy(sc.bytes, BASE, a + 1, b - 1);
+  return sc.units(BASE, b - a - 2);
+}
+
+// A start of a long string is decoded from a byte budget of twice the characters asked (most
+// characters take one byte, an escaped newline two); the whole string when it is not much longer.
+const START_BYTES_PER_CHAR = 2;
+
+function start(placeholder: string, atLeast: number): string {
+  const known = decoded.get(placeholder);
+  if (known !== undefined) return known;
+  const [a, b] = span(placeholder);
+  let cut = a + 1 + atLeast * START_BYTES_PER_CHAR;
+  if (cut >= b - 1) return text(placeholder);
+  // Not inside an escape (at most 6 bytes): the last backslash before the cut, if it starts one
+  // (an odd run) that the cut would split, moves the cut before it. Hex digits are never backslashes.
+  for (let j = cut - 1; j > cut - 6; j--) {
+    if (lineBuf[j] !== 0x5c) continue;
+    let k = j;
+    while (lineBuf[k - 1] === 0x5c) k--;
+    if (((j - k) & 1) === 0 && j + (lineBuf[j + 1] === 0x75 ? 6 : 2) > cut) cut = j;
+    break;
+  }
+  const s = JSON.parse(lineBuf.toString('latin1', a, cut) + '"') as string;
+  return s.length >= atLeast ? s : text(placeholder);
+}
+
+const PLACEHOLDERS: Placeholders = { text, units, start };

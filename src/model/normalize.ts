@@ -3,6 +3,7 @@
 import type { EventContext, ModelEvent, Usage } from './events.js';
 import { REDACT_MARGIN, redactCut } from '../detection/redact.js';
 import { hasWideEscape, mapStringsInPlace, utf16Length, utf8Deep, utf8Of } from './line-text.js';
+import type { Placeholders } from './line-reduce.js';
 
 type Json = Record<string, unknown>;
 
@@ -29,11 +30,12 @@ function checked(): void {
   unchecked = undefined;
   if (hasWideEscape(t)) throw new WideEscapes();
 }
-// The line's placeholder resolver (line-reduce.ts), when it was parsed with its long strings
-// replaced: every string read goes through own() first. Set per call, like `bytes`.
-let placeholders: ((s: string) => string) | undefined;
+// The line's placeholders (line-reduce.ts), when it was parsed with its long strings replaced:
+// every string read goes through own() (or len(), keptText()) first. Set per call, like `bytes`.
+let placeholders: Placeholders | undefined;
+const isPlaceholder = (s: string): boolean => placeholders !== undefined && s.charCodeAt(0) === 0;
 /** A string as the line holds it (a placeholder resolved). */
-const own = (s: string): string => (placeholders !== undefined && s.charCodeAt(0) === 0 ? placeholders(s) : s);
+const own = (s: string): string => (isPlaceholder(s) ? placeholders!.text(s) : s);
 const NON_ASCII = /[^\x00-\x7f]/;
 /** A string taken from a latin1 line, decoded (see utf8Of). */
 const dec = (s: string): string => {
@@ -43,10 +45,10 @@ const dec = (s: string): string => {
 };
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? (bytes ? dec(own(v)) : own(v)) : undefined);
 const len = (v: string): number => {
-  const s = own(v);
-  if (!bytes) return s.length;
-  checked();
-  return utf16Length(s);
+  if (bytes) checked();
+  // A placeholder's length is counted from its bytes: a tool output's is read for every result.
+  if (isPlaceholder(v)) return placeholders!.units(v);
+  return bytes ? utf16Length(v) : v.length;
 };
 const time = (v: unknown): number | undefined => parseTimestamp(typeof v === 'string' ? own(v) : v);
 
@@ -161,19 +163,28 @@ export const TEXT_KEEP = { prompt: 8000, assistant: 4000, toolOutput: 1000 } as 
  * called when the sessions index asked for text.
  */
 function keptText(content: unknown, max: number): string | undefined {
+  const keep = max + REDACT_MARGIN;
   let raw = '';
-  if (typeof content === 'string') raw = own(content);
+  // Of a long string (a placeholder), only a start that decides the result is decoded: in a latin1
+  // line, decodedStart reads no more than keep * 4 characters; in a plain one, redactCut reads no
+  // more than `keep` characters of the trimmed text (checked below).
+  const long = typeof content === 'string' && isPlaceholder(content);
+  if (long) raw = placeholders!.start(content, bytes ? keep * 4 : keep * 2);
+  else if (typeof content === 'string') raw = content;
   else if (Array.isArray(content)) {
     for (const b of content) {
       if (!isObj(b)) continue;
       if (b.type === 'text' && typeof b.text === 'string' && b.text) raw += (raw ? '\n' : '') + own(b.text);
-      if (raw.length > (max + REDACT_MARGIN) * 4) break;
+      if (raw.length > keep * 4) break;
     }
   }
   if (!raw) return undefined;
   // Decoded before cutting (a cut could split a UTF-8 sequence), with a byte budget first so a huge
   // latin1 string is never decoded whole.
-  const t = (bytes ? decodedStart(raw, max + REDACT_MARGIN) : raw).trim();
+  let t = (bytes ? decodedStart(raw, keep) : raw).trim();
+  // A start of a plain string whose trimmed text falls short of `keep` (whitespace at its end, the
+  // string's own end) may trim differently from the whole: the whole is read.
+  if (long && !bytes && t.length < keep) t = own(content).trim();
   return t ? redactCut(t, max) : undefined;
 }
 
@@ -216,7 +227,7 @@ export function normalizeLine(
   text = false,
   ledgerOnly = false,
   raw?: string,
-  resolve?: (placeholder: string) => string,
+  resolve?: Placeholders,
 ): boolean {
   // Under its own guard: one line that cannot be normalized never costs the rest of the file.
   const before = out.length;

@@ -222,4 +222,57 @@
     (memory.copy (global.get $w) (global.get $from) (i32.sub (local.get $end) (global.get $from)))
     (global.set $count (global.get $n))
     (i32.sub (i32.add (global.get $w) (i32.sub (local.get $end) (global.get $from))) (local.get $base)))
+
+  ;; units(p, len): the UTF-16 length of what JSON.parse decodes from the content of a string the
+  ;; scan checked (the bytes between its quotes, valid UTF-8, 64 bytes readable past the end): each
+  ;; byte is a unit, but a UTF-8 continuation byte adds none and a 4-byte sequence's lead one more
+  ;; (a surrogate pair), an escape's backslash none, and a \u escape's four digits none.
+  (func (export "units") (param $p i32) (param $len i32) (result i32)
+    (local $r i32) (local $end i32) (local $n i64)
+    (local $b i64) (local $lim i64) (local $prev i64) (local $esc i64) (local $odd i64) (local $sum i64) (local $follows i64)
+    (local.set $r (local.get $p))
+    (local.set $end (i32.add (local.get $p) (local.get $len)))
+    (block $done
+      (loop $step
+        (br_if $done (i32.ge_u (local.get $r) (local.get $end)))
+        (local.set $lim (i64.const -1))
+        (if (i32.lt_u (i32.sub (local.get $end) (local.get $r)) (i32.const 64))
+          (then (local.set $lim (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.sub (local.get $end) (local.get $r)))) (i64.const 1)))))
+        (local.set $n (i64.add (local.get $n) (i64.popcnt (local.get $lim))))
+        (local.set $n (i64.sub (local.get $n) (i64.popcnt (i64.and (local.get $lim) (i64.or
+            (i64.or (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.and (v128.load offset=0 (local.get $r)) (i8x16.splat (i32.const 0xc0))) (i8x16.splat (i32.const 0x80)))))
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.and (v128.load offset=16 (local.get $r)) (i8x16.splat (i32.const 0xc0))) (i8x16.splat (i32.const 0x80))))) (i64.const 16)))
+            (i64.or (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.and (v128.load offset=32 (local.get $r)) (i8x16.splat (i32.const 0xc0))) (i8x16.splat (i32.const 0x80))))) (i64.const 32))
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.and (v128.load offset=48 (local.get $r)) (i8x16.splat (i32.const 0xc0))) (i8x16.splat (i32.const 0x80))))) (i64.const 48))))))))
+        (local.set $n (i64.add (local.get $n) (i64.popcnt (i64.and (local.get $lim) (i64.or
+            (i64.or (i64.extend_i32_u (i8x16.bitmask (i8x16.ge_u (v128.load offset=0 (local.get $r)) (i8x16.splat (i32.const 0xf0)))))
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.ge_u (v128.load offset=16 (local.get $r)) (i8x16.splat (i32.const 0xf0))))) (i64.const 16)))
+            (i64.or (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.ge_u (v128.load offset=32 (local.get $r)) (i8x16.splat (i32.const 0xf0))))) (i64.const 32))
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.ge_u (v128.load offset=48 (local.get $r)) (i8x16.splat (i32.const 0xf0))))) (i64.const 48))))))))
+        ;; escapes, as in scan: the backslashes that start one, and the 'u's they escape
+        (local.set $b (i64.and (local.get $lim) (i64.or
+            (i64.or (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=0 (local.get $r)) (i8x16.splat (i32.const 92)))))
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=16 (local.get $r)) (i8x16.splat (i32.const 92))))) (i64.const 16)))
+            (i64.or (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=32 (local.get $r)) (i8x16.splat (i32.const 92))))) (i64.const 32))
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=48 (local.get $r)) (i8x16.splat (i32.const 92))))) (i64.const 48))))))
+        (if (i64.ne (i64.or (local.get $b) (local.get $prev)) (i64.const 0))
+          (then
+            (local.set $b (i64.and (local.get $b) (i64.xor (local.get $prev) (i64.const -1))))
+            (local.set $follows (i64.or (i64.shl (local.get $b) (i64.const 1)) (local.get $prev)))
+            (local.set $odd (i64.and (local.get $b)
+              (i64.and (i64.const 0xAAAA_AAAA_AAAA_AAAA) (i64.xor (local.get $follows) (i64.const -1)))))
+            (local.set $sum (i64.add (local.get $odd) (local.get $b)))
+            (local.set $prev (i64.extend_i32_u (i64.lt_u (local.get $sum) (local.get $odd))))
+            (local.set $esc (i64.and
+              (i64.xor (i64.const 0x5555_5555_5555_5555) (i64.shl (local.get $sum) (i64.const 1)))
+              (local.get $follows)))
+            (local.set $n (i64.sub (local.get $n) (i64.popcnt (i64.and (local.get $b) (i64.xor (local.get $esc) (i64.const -1))))))
+            (local.set $n (i64.sub (local.get $n) (i64.shl (i64.popcnt (i64.and (i64.and (local.get $esc) (local.get $lim)) (i64.or
+            (i64.or (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=0 (local.get $r)) (i8x16.splat (i32.const 117)))))
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=16 (local.get $r)) (i8x16.splat (i32.const 117))))) (i64.const 16)))
+            (i64.or (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=32 (local.get $r)) (i8x16.splat (i32.const 117))))) (i64.const 32))
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=48 (local.get $r)) (i8x16.splat (i32.const 117))))) (i64.const 48)))))) (i64.const 2))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 64)))
+        (br $step)))
+    (i32.wrap_i64 (local.get $n)))
 )
