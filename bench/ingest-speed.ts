@@ -20,7 +20,7 @@
 // only reads the history and skips each JSON string with Buffer.indexOf, one that only runs
 // JSON.parse on every line, and one that only runs ccotel's parse (the WebAssembly string scan, then
 // JSON.parse of the reduced copy). They show how much of a ratio a reader written for Node must keep.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -72,14 +72,8 @@ interface Run {
   code: number | null;
 }
 
-/**
- * Runs a command under /usr/bin/time: wall time, CPU time and peak RSS. The dirty pages of the run
- * before (a ccotel run writes its state, then the bench removes it) are written back first: a
- * ccusage run right after a ccotel run was 20-30% slower than one after a floor run, which skewed
- * the ratio of whichever mode it was paired with.
- */
+/** Runs a command under /usr/bin/time: wall time, CPU time and peak RSS. */
 function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  spawnSync('sync');
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn('/usr/bin/time', ['-f', 'CCOTEL_TIME %M %U %S', cmd, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
