@@ -216,7 +216,8 @@ function firstLine(content: unknown): string | undefined {
  * Events of one transcript line. `fallbackKey` identifies the line when it carries usage but no
  * message id (such lines are not deduplicated, matching ccusage, but must stay stable across re-reads).
  * Returns false, adding nothing, for a line that cannot be normalized: the caller counts it as
- * malformed, like a line that is not JSON.
+ * malformed, like a line that is not JSON. `longStrings`: how to read the placeholders of a line
+ * parsed by line-reduce.ts (only then: no string of any other line may be taken for one).
  */
 export function normalizeLine(
   line: unknown,
@@ -227,12 +228,12 @@ export function normalizeLine(
   text = false,
   ledgerOnly = false,
   raw?: string,
-  resolve?: Placeholders,
+  longStrings?: Placeholders,
 ): boolean {
   // Under its own guard: one line that cannot be normalized never costs the rest of the file.
   const before = out.length;
   bytes = latin1;
-  placeholders = resolve;
+  placeholders = longStrings;
   withText = text;
   lean = ledgerOnly;
   // `raw`: the latin1 text of the line, not yet looked at for wide escapes (line-text.ts); none when
