@@ -8,8 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { isDeepStrictEqual } from 'node:util';
+import { isDeepStrictEqual, promisify } from 'node:util';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { compileStringScan } from '../scripts/build-wasm.js';
 import { STRING_SCAN_WASM } from '../src/model/string-scan-wasm.js';
@@ -92,12 +91,31 @@ function resolved(v: unknown, ph: Placeholders, count: { n: number }): unknown {
   return v;
 }
 
-/** normalizeLine's result in its three modes (default, text, ledger only), as the reader calls it. */
-function events(v: unknown, latin1: boolean, raw: string | undefined, ph: Placeholders | undefined): unknown[] {
+/** A parsed line with what the reader passes normalizeLine beside it. */
+interface Parsed {
+  value: unknown;
+  raw: string | undefined;
+  ph: Placeholders | undefined;
+}
+/** The reader's path before the scan: JSON.parse of the latin1 text, given as raw for a latin1 line. */
+const plainParse = (text: string, latin1: boolean) => (): Parsed => ({ value: JSON.parse(text), raw: latin1 ? text : undefined, ph: undefined });
+/** The reader's path now: parseLine, its placeholders, and the text only when wide escapes are possible. */
+const scanParse = (buf: Buffer, s: number, e: number, text: string, latin1: boolean) => (): Parsed => {
+  const value = parseLine(buf, s, e);
+  return { value, raw: latin1 && wideEscapesPossible() ? text : undefined, ph: placeholders() };
+};
+
+/**
+ * normalizeLine's result in its three modes (default, text, ledger only), as the reader calls it,
+ * each from a parse of its own (the placeholder path resolves a tool input in place: a value
+ * normalized once would reach the other modes already resolved).
+ */
+function events(parse: () => Parsed, latin1: boolean): unknown[] {
   const out: unknown[] = [];
   for (const [text, lean] of [[false, false], [true, false], [false, true]]) {
     const es: ModelEvent[] = [];
-    const ok = normalizeLine(v, hints, 'k@0', es, latin1, text, lean, raw, ph);
+    const p = parse();
+    const ok = normalizeLine(p.value, hints, 'k@0', es, latin1, text, lean, p.raw, p.ph);
     out.push(ok, es);
   }
   return out;
@@ -156,15 +174,10 @@ function check(line: Buffer, t: Tally): void {
   // Not UTF-8: the reader counts the line as malformed before parsing it.
   if (encoding === null) return;
   const latin1 = encoding === 'bytes';
-  const raw = latin1 ? text : undefined;
   t.normalized++;
   if (latin1) t.latin1++;
-  const a = events(want.value, latin1, raw, undefined);
-  // parseLine again: its resolver reads the line parsed last (nothing else was parsed since, but the
-  // check must not depend on that).
-  const again = parseLine(buf, pre.length, pre.length + line.length);
-  // The reader gives the latin1 text only when the scan could not rule out wide escapes.
-  const b = events(again, latin1, latin1 && wideEscapesPossible() ? text : undefined, placeholders());
+  const a = events(plainParse(text, latin1), latin1);
+  const b = events(scanParse(buf, pre.length, pre.length + line.length, text, latin1), latin1);
   if (!isDeepStrictEqual(b, a)) t.diffs.push(`${show(line)}\n  events from JSON.parse: ${cut(a)}\n  events from parseLine:  ${cut(b)}`);
 }
 
@@ -284,9 +297,10 @@ describe('string scan line parser', () => {
     expect(t.accepted).toBeGreaterThan(5000);
   });
 
-  // With placeholders, normalize.ts copies a tool_use input through utf8Deep to resolve them. When
-  // that copy recursed, an ASCII line whose input nests some thousands of levels overflowed the
-  // stack and was counted as malformed, while the JSON.parse path kept it.
+  // With placeholders, normalize.ts resolves a tool_use input's strings (in place in an ASCII line,
+  // through utf8Deep in a latin1 one). When that copy recursed, an ASCII line whose input nests some
+  // thousands of levels overflowed the stack and was counted as malformed, while the JSON.parse
+  // path kept it.
   it('gives the same events for a tool input nested 100000 levels deep', () => {
     const depth = 100_000;
     const input = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
@@ -294,10 +308,10 @@ describe('string scan line parser', () => {
       `{"type":"assistant","sessionId":"s","timestamp":"2026-01-05T10:00:00.000Z","message":{"id":"m","model":"claude-x","usage":{"input_tokens":1},` +
         `"content":[{"type":"text","text":"${'x'.repeat(100)}"},{"type":"tool_use","id":"t","name":"Bash","input":${input}}]}}`,
     );
-    const a = events(JSON.parse(line.toString('latin1')), false, undefined, undefined);
-    const v = parseLine(line, 0, line.length);
+    const a = events(plainParse(line.toString('latin1'), false), false);
+    parseLine(line, 0, line.length);
     expect(placeholders()).toBeDefined();
-    const b = events(v, false, undefined, placeholders());
+    const b = events(scanParse(line, 0, line.length, line.toString('latin1'), false), false);
     // Compared shallowly: a deep compare of the inputs would overflow the stack itself.
     const kinds = (x: unknown[]) => x.map((r) => (Array.isArray(r) ? (r as ModelEvent[]).map((e) => e.kind).join() : r));
     expect(kinds(a)).toEqual([true, 'model_call,tool_use', true, 'model_call,tool_use,assistant_text', true, 'model_call,tool_use']);
@@ -376,10 +390,10 @@ describe('placeholders read without decoding the whole string', () => {
   function both(line: Buffer): [unknown[], unknown[]] {
     const text = line.toString('latin1');
     const latin1 = lineEncoding(line, 0, line.length) === 'bytes';
-    const a = events(JSON.parse(text), latin1, latin1 ? text : undefined, undefined);
-    const v = parseLine(line, 0, line.length);
+    const a = events(plainParse(text, latin1), latin1);
+    parseLine(line, 0, line.length);
     expect(placeholders()).toBeDefined();
-    const b = events(v, latin1, latin1 && wideEscapesPossible() ? text : undefined, placeholders());
+    const b = events(scanParse(line, 0, line.length, text, latin1), latin1);
     return [a, b];
   }
 
