@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeLine } from '../src/model/normalize.js';
-import { countUtf16, lineText, utf16Length, utf8Of } from '../src/model/line-text.js';
-import { eagerLineText } from './support/eager-line-text.js';
+import { countUtf16, mapStringsInPlace, utf16Length, utf8Deep, utf8Of } from '../src/model/line-text.js';
+import { eagerLineText, lineText } from './support/eager-line-text.js';
 import type { ModelEvent } from '../src/model/events.js';
 import { generateHistory, listJsonl } from './support/history-generator.js';
+import { prng } from './support/prng.js';
 
 const hints = { sessionId: 'hint-session' };
 const strict = new TextDecoder('utf-8', { fatal: true });
@@ -202,5 +203,59 @@ describe('fast line path', () => {
       // The count used for short strings and where Node has no ICU (no transcode()).
       expect(countUtf16(latin1)).toBe(s.length);
     }
+  });
+});
+
+// utf8Deep decodes every string and key of a value parsed from a latin1 line; mapStringsInPlace maps
+// every string value of one in place. Both walk without recursion (a tool input may nest deeply).
+describe('deep string walks', () => {
+  /** Random JSON text: objects (non-ASCII and __proto__ keys among them), arrays, strings, numbers. */
+  function randomJson(rand: () => number, depth: number): string {
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const str = (): string => JSON.stringify(Array.from({ length: Math.floor(rand() * 6) }, () => pick(['a', 'é', '中', '😀', '\n', '"', ' ', 'ÿ'])).join(''));
+    const r = rand();
+    if (depth > 5 || r < 0.3) return pick([str(), String(Math.floor(rand() * 1000)), 'true', 'null']);
+    const n = Math.floor(rand() * 5);
+    if (r < 0.6) return `[${Array.from({ length: n }, () => randomJson(rand, depth + 1)).join(',')}]`;
+    const key = (): string => pick([str(), '"__proto__"', '"k"', '"ключ"']);
+    return `{${Array.from({ length: n }, () => `${key()}:${randomJson(rand, depth + 1)}`).join(',')}}`;
+  }
+
+  it('utf8Deep of the latin1 parse equals the UTF-8 parse, keys, order and duplicates included', () => {
+    const rand = prng(91).next;
+    for (let i = 0; i < 3000; i++) {
+      const bytes = Buffer.from(randomJson(rand, 0));
+      const want = JSON.parse(bytes.toString('utf8')) as unknown;
+      const got = utf8Deep(JSON.parse(bytes.toString('latin1')));
+      // JSON.stringify keeps key order; own __proto__ keys are kept as data properties by both.
+      expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+      expect(got).toStrictEqual(want);
+    }
+  });
+
+  it('mapStringsInPlace maps every string value as a JSON.parse reviver would, keys untouched', () => {
+    const rand = prng(92).next;
+    const f = (s: string): string => `<${s}>`;
+    for (let i = 0; i < 3000; i++) {
+      const text = randomJson(rand, 0);
+      const want = JSON.parse(text, (_k, v: unknown) => (typeof v === 'string' ? f(v) : v)) as unknown;
+      expect(mapStringsInPlace(JSON.parse(text), f)).toStrictEqual(want);
+    }
+  });
+
+  it('a latin1 line whose tool input nests 100,000 levels keeps its events (the walk does not recurse)', () => {
+    const depth = 100_000;
+    const line = Buffer.from(
+      `{"type":"assistant","sessionId":"s","cwd":"/tmp/é","timestamp":"2026-01-05T10:00:00.000Z","message":{"id":"m","model":"claude-x","usage":{"input_tokens":1},` +
+        `"content":[{"type":"tool_use","id":"t","name":"Bash","input":${'{"é":'.repeat(depth)}"ü"${'}'.repeat(depth)}}]}}`,
+    );
+    const text = line.toString('latin1');
+    const es: ModelEvent[] = [];
+    expect(normalizeLine(JSON.parse(text), hints, 'k', es, true, false, false, text)).toBe(true);
+    expect(es.map((e) => e.kind)).toEqual(['model_call', 'tool_use']);
+    // Down the decoded keys to the decoded leaf, without recursion.
+    let v = (es[1] as { input: unknown }).input as Record<string, unknown>;
+    for (let d = 1; d < depth; d++) v = v['é'] as Record<string, unknown>;
+    expect(v['é']).toBe('ü');
   });
 });

@@ -6,12 +6,6 @@
 // UTF-16 units from the bytes (`utf16Length`), so every figure equals what a UTF-8 decode gives.
 import { isAscii, isUtf8, transcode } from 'node:buffer';
 
-export interface LineText {
-  text: string;
-  /** The text holds raw bytes (latin1): strings taken from it go through utf8Of / utf16Length. */
-  bytes: boolean;
-}
-
 const NON_ASCII = /[^\x00-\x7f]/;
 const NON_ASCII_RUN = /[^\x00-\x7f]+/g;
 // A \u escape above U+007F decodes to a real character, which would then be mistaken for a raw
@@ -20,19 +14,11 @@ const NON_ASCII_RUN = /[^\x00-\x7f]+/g;
 const WIDE_ESCAPE = /\\u(?!00[0-7])/;
 
 /**
- * The line's text, or null when its bytes are not valid UTF-8 (a malformed line). A latin1 text may
- * hold wide escapes: the reader hands it to normalizeLine with the text, which looks for them only
- * when a string it keeps needs decoding (hasWideEscape; most lines keep none, and scanning every
- * long line for backslashes cost as much as validating it).
- */
-export function lineText(buf: Buffer, start: number, end: number): LineText | null {
-  const encoding = lineEncoding(buf, start, end);
-  return encoding === null ? null : { text: buf.toString('latin1', start, end), bytes: encoding === 'bytes' };
-}
-
-/**
- * What lineText would give, without the text: 'ascii', 'bytes' (valid UTF-8 with non-ASCII bytes: its
- * strings are latin1 and go through utf8Of), or null when the bytes are not valid UTF-8.
+ * How a line's bytes are read: 'ascii'; 'bytes' (valid UTF-8 with non-ASCII bytes: parsed from its
+ * latin1 text, every string kept goes through utf8Of); null when they are not valid UTF-8 (malformed).
+ * A latin1 text may hold wide escapes: normalizeLine looks for them only when a string it keeps needs
+ * decoding (hasWideEscape; most lines keep none, and scanning every long line for backslashes cost as
+ * much as validating it).
  */
 export function lineEncoding(buf: Buffer, start: number, end: number): 'ascii' | 'bytes' | null {
   // The reader hands whole views (no CR to strip) of its chunk: no second view per line.
