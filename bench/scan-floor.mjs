@@ -5,7 +5,8 @@
 //   parse   decodes the line and runs JSON.parse on it, keeping nothing;
 //   reduce  ccotel's parse without the rest of ccotel: the WebAssembly string scan
 //           (src/model/string-scan.wat, its bytes read from string-scan-wasm.ts) copies the line with
-//           long string values as placeholders, and JSON.parse reads the copy.
+//           long string values as placeholders, and JSON.parse reads the copy (without the reader's
+//           UTF-8 check, and a line over 4 MB read as latin1: a lower bound, like the others).
 // Files are shared out between THREADS threads (default 2: ccotel's main thread and its reader).
 // Run as its own process, so Node's start-up is in the figure as it is in ccotel's and ccusage's.
 //

@@ -81,7 +81,8 @@ const decoded = new Map<string, string>();
  * Throws JSON.parse's own error for a line that is not JSON.
  */
 export function parseLine(buf: Buffer, s: number, e: number): unknown {
-  // The last line's buffer is let go (a long line spanning chunks is a buffer of its own).
+  // The previous line's buffer is let go (a long line spanning chunks is a buffer of its own; the
+  // last line's stays until the next call, in this thread).
   lineReduced = false;
   lineBuf = NO_LINE;
   if (decoded.size > 0) decoded.clear();
@@ -168,7 +169,7 @@ function units(placeholder: string): number {
 }
 
 // A start of a long string is decoded from a byte budget of twice the characters asked (most
-// characters take one byte, an escaped newline two); the whole string when it is not much longer.
+// characters take one byte, an escaped newline two); the whole string when its bytes fit in that.
 const START_BYTES_PER_CHAR = 2;
 
 function start(placeholder: string, atLeast: number): string {

@@ -66,7 +66,7 @@
     (local.set $n (global.get $n))
     (memory.copy (local.get $w) (global.get $from) (i32.sub (local.get $s) (global.get $from)))
     (local.set $w (i32.add (local.get $w) (i32.sub (local.get $s) (global.get $from))))
-    ;; "\u0000 then the span's number in decimal, then the closing quote (at most 13 bytes, written
+    ;; "\u0000 then the span's number in decimal, then the closing quote (at most 12 bytes, written
     ;; over bytes already read: the string replaced is longer)
     (i32.store (local.get $w) (i32.const 0x3075_5c22))
     (i32.store (i32.add (local.get $w) (i32.const 4)) (i32.const 0x3030_3030))
