@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { FileCheckpoint } from './checkpoint.js';
 import type { ReaderOptions, Slice } from './file-reader.js';
 import type { TranscriptFile } from './transcript-files.js';
+import { unpackLines, type PackedLines } from './event-codec.js';
 
 export interface SliceJob {
   id: number;
@@ -22,7 +23,7 @@ export interface SliceJob {
   from: number;
 }
 
-export type SliceReply = { id: number; warnings: string[] } & ({ slice: Slice } | { error: { message: string; code?: string } } | { skipped: true });
+export type SliceReply = { id: number; warnings: string[] } & ({ slice: Omit<Slice, 'lines'>; packed: PackedLines } | { error: { message: string; code?: string } } | { skipped: true });
 
 /** Claims flags: who reads a job. */
 export const CLAIM = { open: 0, worker: 1, caller: 2 } as const;
@@ -102,7 +103,7 @@ export class ReadPool {
     const p = this.waiting.get(r.id);
     if (!p) return;
     this.waiting.delete(r.id);
-    if ('slice' in r) p.resolve({ slice: r.slice, warnings: r.warnings });
+    if ('slice' in r) p.resolve({ slice: { ...r.slice, lines: unpackLines(r.packed) }, warnings: r.warnings });
     else if ('skipped' in r) p.resolve(undefined);
     else p.reject(Object.assign(new Error(r.error.message), { code: r.error.code }));
   }

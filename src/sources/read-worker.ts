@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from '../log.js';
 import { FileReader, type ReaderOptions } from './file-reader.js';
 import { CLAIM, type SliceJob, type SliceReply } from './read-pool.js';
+import { packLines } from './event-codec.js';
 
 const { opts, claims } = workerData as { opts: ReaderOptions; claims: Int32Array };
 
@@ -17,7 +18,11 @@ parentPort!.on('message', (job: SliceJob) => {
   const warnings: string[] = [];
   const log: Logger = { debug() {}, info() {}, warn: (msg) => warnings.push(msg), error: (msg) => warnings.push(msg) };
   new FileReader(log, opts).readSlice(job.file, job.cp, job.from).then(
-    (slice) => parentPort!.postMessage({ id: job.id, slice, warnings } satisfies SliceReply),
+    ({ lines, ...slice }) => {
+      // The events go packed, their buffer moved rather than copied (event-codec.ts).
+      const packed = packLines(lines);
+      parentPort!.postMessage({ id: job.id, slice, packed, warnings } satisfies SliceReply, [packed.buffer]);
+    },
     (err: NodeJS.ErrnoException) => parentPort!.postMessage({ id: job.id, error: { message: err.message, code: err.code }, warnings } satisfies SliceReply),
   );
 });
