@@ -34,6 +34,14 @@ export interface PooledSlice {
   warnings: string[];
 }
 
+/** A worker's reply with a slice in it. */
+type Reply = Extract<SliceReply, { packed: PackedLines }>;
+
+// Unpacked when taken, not when it arrives: a reply waits for its turn behind up to a window of
+// files, and events made on arrival lived long enough to be promoted, then collected by the old
+// generation's GC (~90 ms more GC on the main thread over a 417 MB history).
+const unpack = (r: Reply): PooledSlice => ({ slice: { ...r.slice, lines: unpackLines(r.packed) }, warnings: r.warnings });
+
 const WORKER = new URL('./read-worker.js', import.meta.url);
 const YOUNG_MB = 8;
 // More slots than jobs ever in flight (the caller keeps a few files ahead).
@@ -49,7 +57,7 @@ export interface PooledJob {
 
 export class ReadPool {
   private readonly workers: Worker[] = [];
-  private readonly waiting = new Map<number, { resolve: (r: PooledSlice | undefined) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (r: Reply | undefined) => void; reject: (e: Error) => void }>();
   private readonly claims = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
   private nextId = 0;
   private turn = 0;
@@ -84,12 +92,12 @@ export class ReadPool {
     const slot = id % SLOTS;
     const w = this.workers[this.turn++ % this.workers.length]!;
     const job: SliceJob = { id, slot, file: { path: file.path, hints: file.hints }, cp, from };
-    const result = new Promise<PooledSlice | undefined>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    const result = new Promise<Reply | undefined>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     result.catch(() => {}); // surfaces through take(), or nowhere when taken back
     Atomics.store(this.claims, slot, CLAIM.open);
     w.postMessage(job);
     return {
-      take: () => (Atomics.compareExchange(this.claims, slot, CLAIM.open, CLAIM.caller) === CLAIM.open ? undefined : (result as Promise<PooledSlice>)),
+      take: () => (Atomics.compareExchange(this.claims, slot, CLAIM.open, CLAIM.caller) === CLAIM.open ? undefined : (result as Promise<Reply>).then(unpack)),
       started: () => Atomics.load(this.claims, slot) === CLAIM.worker,
     };
   }
@@ -103,7 +111,7 @@ export class ReadPool {
     const p = this.waiting.get(r.id);
     if (!p) return;
     this.waiting.delete(r.id);
-    if ('slice' in r) p.resolve({ slice: { ...r.slice, lines: unpackLines(r.packed) }, warnings: r.warnings });
+    if ('slice' in r) p.resolve(r);
     else if ('skipped' in r) p.resolve(undefined);
     else p.reject(Object.assign(new Error(r.error.message), { code: r.error.code }));
   }
