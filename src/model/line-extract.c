@@ -20,8 +20,9 @@ typedef uint32_t u32;
 #define MAX_DEPTH 48
 #define MAX_NODES 4096
 
-// Node i: parent node (-1 for the root), key id << 8 | flags << 4 | type, start, end (offsets in
-// the line; strings with their quotes, containers with their brackets). Numbers: value in nums[i].
+// Node i: parent node (-1 for the root); slot << 16 | key id << 10 | literal << 5 | flag << 4 | type
+// (slot and literal: strings, see known()); start, end (offsets in the line; strings with their
+// quotes, containers with their brackets). nums[i]: a number's value (when exact), a string's version.
 static i32 nodes[MAX_NODES * 4];
 static double nums[MAX_NODES];
 
@@ -145,6 +146,8 @@ static int object_kind(int ctx, int k) {
 }
 static int array_kind(int ctx, int k) { return (ctx == C_MSG || ctx == C_BLOCK) && k == K_content ? C_CONTENT : C_NONE; }
 
+static i32 err;
+
 static inline int is_ws(u8 c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 static inline int hexval(u8 c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -159,45 +162,90 @@ static inline int hexval(u8 c) {
 #define GIVE_UP_KEY -4
 #define GIVE_UP_NUL -5
 
-static i32 err;
+// 64 bytes at p as a bit mask: those where f gives a nonzero lane.
+#define MASK64(f) \
+  ((uint64_t)(u32)wasm_i8x16_bitmask(f(v0)) | (uint64_t)(u32)wasm_i8x16_bitmask(f(v1)) << 16 | (uint64_t)(u32)wasm_i8x16_bitmask(f(v2)) << 32 | \
+   (uint64_t)(u32)wasm_i8x16_bitmask(f(v3)) << 48)
+#define QUOTES(v) wasm_i8x16_eq(v, wasm_i8x16_splat('"'))
+#define BACKSLASHES(v) wasm_i8x16_eq(v, wasm_i8x16_splat('\\'))
+#define CONTROLS(v) wasm_u8x16_lt(v, wasm_i8x16_splat(' '))
+#define US(v) wasm_i8x16_eq(v, wasm_i8x16_splat('u'))
+// The bytes an escape may name (" / \ b f n r t u): where two nibble tables AND to nonzero (as in string-scan.wat).
+#define ESCAPABLE(v)                                                                                                   \
+  wasm_i8x16_ne(wasm_i8x16_splat(0), wasm_v128_and(wasm_i8x16_swizzle(wasm_i8x16_make(0, 0, 13, 0, 8, 8, 4, 0, 0, 0, 0, 0, 2, 0, 4, 1), wasm_v128_and(v, wasm_i8x16_splat(15))), \
+                wasm_i8x16_swizzle(wasm_i8x16_make(0, 0, 1, 0, 0, 2, 4, 8, 0, 0, 0, 0, 0, 0, 0, 0), wasm_u8x16_shr(v, 4))))
+#define ODD 0xAAAAAAAAAAAAAAAAull
+#define EVEN 0x5555555555555555ull
 
-// The string whose opening quote is at p (the line ends at end, where a '"' stands guard, with 15
+// The \u escape whose 'u' is at p: 0 when its four digits are not hex (err set), else 1 (wide set
+// above U+007F; a \u0000 gives up).
+static int hex4(const u8 *p) {
+  int u = 0;
+  for (int k = 1; k <= 4; k++) {
+    int h = hexval(p[k]);
+    if (h < 0) {
+      err = GIVE_UP_INVALID;
+      return 0;
+    }
+    u = u << 4 | h;
+  }
+  if (u == 0) {
+    err = GIVE_UP_NUL;
+    return 0;
+  }
+  if (u > 0x7f) wide = 1;
+  return 1;
+}
+
+// The string whose opening quote is at p (the line ends at end, where a '"' stands guard, with 64
 // readable bytes after it): its closing quote, or 0 (err set). *esc: it holds a backslash.
+// 64 bytes a step, as string-scan.wat reads them: the escaped bytes from the runs of backslashes
+// (simdjson's find_escaped), the closing quote the first quote not escaped.
 static const u8 *string_end(const u8 *p, const u8 *end, int *esc) {
-  const v128_t quote = wasm_i8x16_splat('"'), bs = wasm_i8x16_splat('\\'), sp = wasm_i8x16_splat(' ');
+  uint64_t prev = 0;
   p++;
+  {
+    // Most strings are short and plain (keys, ids, times): closed in their first 32 bytes, before any backslash or control byte.
+    v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + 16);
+    u32 q = (u32)wasm_i8x16_bitmask(QUOTES(v0)) | (u32)wasm_i8x16_bitmask(QUOTES(v1)) << 16;
+    u32 x = (u32)wasm_i8x16_bitmask(wasm_v128_or(BACKSLASHES(v0), CONTROLS(v0))) | (u32)wasm_i8x16_bitmask(wasm_v128_or(BACKSLASHES(v1), CONTROLS(v1))) << 16;
+    if (q && (x == 0 || (q & -q) < (x & -x))) {
+      const u8 *c = p + __builtin_ctz(q);
+      if (c < end) return c;
+    }
+  }
   for (;;) {
-    v128_t v = wasm_v128_load(p);
-    u32 m = wasm_i8x16_bitmask(wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(v, quote), wasm_i8x16_eq(v, bs)), wasm_u8x16_lt(v, sp)));
-    if (m == 0) {
-      p += 16;
-      continue;
+    v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + 16), v2 = wasm_v128_load(p + 32), v3 = wasm_v128_load(p + 48);
+    uint64_t q = MASK64(QUOTES), b = MASK64(BACKSLASHES), ctl = MASK64(CONTROLS);
+    uint64_t escaped = 0;
+    if (b | prev) {
+      b &= ~prev;
+      uint64_t follows = b << 1 | prev;
+      uint64_t odd = b & (ODD & ~follows);
+      uint64_t sum = odd + b;
+      prev = sum < odd;
+      escaped = (EVEN ^ (sum << 1)) & follows;
     }
-    p += __builtin_ctz(m);
-    u8 c = *p;
-    if (c == '"') {
-      if (p >= end) break;
-      return p;
+    uint64_t close = q & ~escaped;
+    // The bytes of the string in this step: up to its closing quote, or all 64.
+    uint64_t in = close ? (close & -close) - 1 : ~0ull;
+    if (ctl & in) break;
+    // (Backslashes after the closing quote belong to later strings.)
+    uint64_t e = escaped & in;
+    if (e) {
+      *esc = 1;
+      if (e & ~MASK64(ESCAPABLE)) break;
+      for (uint64_t u = e & MASK64(US); u; u &= u - 1)
+        if (!hex4(p + __builtin_ctzll(u))) return 0;
     }
-    if (c != '\\' || p + 2 > end) break;
-    *esc = 1;
-    c = p[1];
-    if (c == 'u') {
-      if (p + 6 > end) break;
-      int a = hexval(p[2]), b = hexval(p[3]), d = hexval(p[4]), e = hexval(p[5]);
-      if ((a | b | d | e) < 0) break;
-      int u = a << 12 | b << 8 | d << 4 | e;
-      if (u == 0) {
-        err = GIVE_UP_NUL;
-        return 0;
-      }
-      if (u > 0x7f) wide = 1;
-      p += 6;
-    } else if (c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r' || c == 't') {
-      p += 2;
-    } else {
-      break;
+    if (close) {
+      const u8 *c = p + __builtin_ctzll(close);
+      if (c >= end) break;
+      return c;
     }
+    p += 64;
+    // The guard at end was escaped: the string is left open.
+    if (p > end) break;
   }
   err = GIVE_UP_INVALID;
   return 0;
@@ -241,13 +289,55 @@ static const u8 *number_end(const u8 *p, const u8 *end, double *value, int *exac
   return p;
 }
 
+// Strings the normalizer compares with (line.type === 'progress'...): a string value equal to one is
+// given as that literal (id 1 on, the order of LITERALS in line-extract.ts); any other string it
+// reads through its placeholder reader, so it need not be decoded unless read.
+static const char *const literals[] = {"progress", "file-history-snapshot", "queue-operation", "summary", "system", "user", "assistant",
+                                       "compact_boundary", "turn_duration", "agent_progress", "tool_use", "tool_result", "text", "fast"};
+#define LITERAL_COUNT (int)(sizeof(literals) / sizeof(literals[0]))
+// The last short string seen at each (object kind, key), and a number for it that changes whenever
+// it does: most lines repeat the session, cwd, branch, version and model of the line before, and
+// the caller decodes a string again only when its number is not the one it decoded last.
+#define KEY_COUNT 40
+#define SLOTS (C_CONTENT + 1) * KEY_COUNT
+#define SHORT 64
+static u8 last[SLOTS][SHORT];
+static u8 last_len[SLOTS];
+static double version;
+
+// A string value without escapes, p[0, n), at key `key`: its literal's id (0 if none), and in
+// nums[node] its slot's version (-1 when too long to be kept).
+static double versions[SLOTS];
+static int known(const u8 *p, int n, int key, int slot, int node) {
+  if (n <= SHORT) {
+    u8 *l = last[slot];
+    if (last_len[slot] != n || !eq(p, (const char *)l, n)) {
+      for (int i = 0; i < n; i++) l[i] = p[i];
+      last_len[slot] = (u8)n;
+      versions[slot] = ++version;
+    }
+    nums[node] = versions[slot];
+  } else {
+    nums[node] = -1;
+  }
+  // Only these are compared without being read through the placeholder reader.
+  if (key != K_type && key != K_subtype && key != K_speed) return 0;
+  for (int i = 0; i < LITERAL_COUNT; i++) {
+    const char *lit = literals[i];
+    int k = 0;
+    while (k < n && lit[k] == (char)p[k]) k++;
+    if (k == n && !lit[k]) return i + 1;
+  }
+  return 0;
+}
+
 // One open object or array: its kind (C_NONE: nothing in it is read), its node (-1: none), whether it is an array.
 static u8 kinds[MAX_DEPTH];
 static u8 arrays[MAX_DEPTH];
 static i32 owners[MAX_DEPTH];
 
 /**
- * extract(line, len): the line is memory[line, line + len), with 16 bytes writable past its end.
+ * extract(line, len): the line is memory[line, line + len), with 64 bytes readable and 1 writable past its end.
  * Returns the number of nodes written, or a negative reason to give up.
  */
 i32 extract(u8 *line, i32 len) {
@@ -261,7 +351,7 @@ i32 extract(u8 *line, i32 len) {
   err = GIVE_UP_INVALID;
   // The value about to be read: recorded as a node (under `parent`, as key `key`) when `record`; an
   // object in it is of kind `okind`, an array `akind`.
-  int record = 1, parent = -1, key = 0, okind = C_ROOT, akind = C_NONE;
+  int record = 1, parent = -1, key = 0, okind = C_ROOT, akind = C_NONE, slot = 0;
 
 value:
   while (p < end && is_ws(*p)) p++;
@@ -278,7 +368,7 @@ value:
     if (c == '{' || c == '[') {
       if (depth == MAX_DEPTH) return GIVE_UP_DEPTH;
       int array = c == '[';
-      if (node >= 0) nodes[node * 4 + 1] = key << 8 | (array ? T_ARRAY : T_OBJECT);
+      if (node >= 0) nodes[node * 4 + 1] = key << 10 | (array ? T_ARRAY : T_OBJECT);
       kinds[depth] = (u8)(node >= 0 ? (array ? akind : okind) : C_NONE);
       arrays[depth] = (u8)array;
       owners[depth] = node;
@@ -299,9 +389,14 @@ value:
       int esc = 0;
       const u8 *q = string_end(p, end, &esc);
       if (!q) return err;
-      p = q + 1;
       type = T_STRING;
-      if (esc) flags = F_ESCAPED;
+      if (esc) {
+        flags = F_ESCAPED;
+        if (node >= 0) nums[node] = -1;
+      } else if (node >= 0) {
+        flags = known(p + 1, (int)(q - p - 1), key, slot, node) << 5;
+      }
+      p = q + 1;
     } else if (c == 't' && end - p >= 4 && eq(p, "true", 4)) {
       p += 4;
       type = T_TRUE;
@@ -326,7 +421,7 @@ value:
       return GIVE_UP_INVALID;
     }
     if (node >= 0) {
-      nodes[node * 4 + 1] = key << 8 | flags | type;
+      nodes[node * 4 + 1] = slot << 16 | key << 10 | flags | type;
       nodes[node * 4 + 3] = (i32)(p - line);
     }
   }
@@ -352,6 +447,7 @@ element:
   record = kinds[depth - 1] == C_CONTENT;
   parent = owners[depth - 1];
   key = 0;
+  slot = C_CONTENT * KEY_COUNT;
   okind = C_BLOCK;
   akind = C_NONE;
   goto value;
@@ -378,6 +474,7 @@ member:
     record = k >= 0;
     parent = owners[depth - 1];
     key = k;
+    slot = ctx * KEY_COUNT + k;
     okind = k >= 0 ? object_kind(ctx, k) : C_NONE;
     akind = k >= 0 ? array_kind(ctx, k) : C_NONE;
     goto value;

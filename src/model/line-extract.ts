@@ -23,6 +23,14 @@ const KEYS = [
   'trigger', 'preTokens', 'name', 'input', 'tool_use_id', 'is_error', 'text',
 ] as const;
 const K_INPUT = KEYS.indexOf('input');
+// Buffer's own latin1 decode (what toString('latin1') calls after checking its arguments: a third of
+// its cost for the short strings read here), where this Node has it.
+type Latin1 = { latin1Slice?: (start: number, end: number) => string };
+const latin1Of: (b: Buffer, start: number, end: number) => string =
+  typeof (Buffer.prototype as Latin1).latin1Slice === 'function' ? (b, start, end) => (b as Latin1).latin1Slice!(start, end) : (b, start, end) => b.toString('latin1', start, end);
+const K_TYPE = KEYS.indexOf('type');
+const K_SUBTYPE = KEYS.indexOf('subtype');
+const K_SPEED = KEYS.indexOf('speed');
 const T_STRING = 1;
 const T_NUMBER = 2;
 const T_TRUE = 3;
@@ -37,8 +45,8 @@ const MAX_NODES = 4096;
 const MIN_STRING = 65;
 // Longer lines are parsed as before: the module's memory never shrinks, so it stays this small.
 const MAX_LINE = 4 << 20;
-// The extractor writes a guard byte after the line and reads 15 more.
-const SLACK = 16;
+// The extractor writes a guard byte after the line and reads up to 64 bytes past its end.
+const SLACK = 64;
 
 interface Extractor {
   memory: WebAssembly.Memory;
@@ -99,7 +107,8 @@ const REASONS = ['invalid', 'invalid', 'depth', 'nodes', 'key', 'nul'] as const;
 // The line extracted last: its buffer and start, read by the placeholders during normalizeLine.
 let lineBuf: Buffer = Buffer.alloc(0);
 let lineStart = 0;
-const decoded = new Map<string, string>();
+// Long strings decoded in this line (a tool output may be read twice: its length, its first line).
+const decoded = new Map<number, string>();
 
 /**
  * The events of the line buf[s, e) (valid UTF-8; `latin1`: it holds non-ASCII bytes, as
@@ -135,57 +144,84 @@ export function extractEvents(buf: Buffer, s: number, e: number, latin1: boolean
   return normalizeLine(skeleton(x, buf, s, n), hints, fallbackKey, out, latin1, false, ledgerOnly, undefined, PLACEHOLDERS);
 }
 
-/** The line as JSON.parse gives it, restricted to the nodes the extractor recorded. */
+// Placeholders by node: "\0" and one character, the node's number plus 1 (never "\0" itself).
+const PH = Array.from({ length: MAX_NODES }, (_, i) => String.fromCharCode(0, i + 1));
+// The strings line-extract.c's known() names by number (its literals, in order).
+const LITERALS = ['', 'progress', 'file-history-snapshot', 'queue-operation', 'summary', 'system', 'user', 'assistant', 'compact_boundary', 'turn_duration', 'agent_progress', 'tool_use', 'tool_result', 'text', 'fast'];
+// The string decoded last at each slot, and its version (line-extract.c's known()).
+const SLOTS = 11 * 40;
+const slotText: string[] = new Array<string>(SLOTS).fill('');
+const slotVersion = new Float64Array(SLOTS).fill(-1);
+// The values of one line's nodes (a packed array of fixed size: cleared after each line, not shrunk).
+const vals: unknown[] = new Array<unknown>(MAX_NODES).fill(undefined);
+
+/**
+ * The line as JSON.parse gives it, restricted to the nodes the extractor recorded: strings other
+ * than the literals the normalizer compares with are placeholders (decoded when read, the only way
+ * the normalizer reads them); a string with an escape is decoded now, by JSON.parse of its token.
+ */
 function skeleton(x: Extractor, buf: Buffer, s: number, n: number): unknown {
   const nodes = x.nodes;
-  const vals: unknown[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const parent = nodes[4 * i]!;
     const w = nodes[4 * i + 1]!;
-    const a = s + nodes[4 * i + 2]!;
-    const b = s + nodes[4 * i + 3]!;
     const type = w & 15;
     let v: unknown;
-    if (type === T_STRING) v = b - a >= MIN_STRING ? `\0${i}` : w & F_FLAG ? JSON.parse(buf.toString('latin1', a, b)) : buf.toString('latin1', a + 1, b - 1);
-    else if (type === T_NUMBER) v = w & F_FLAG ? x.nums[i] : Number(buf.toString('latin1', a, b));
+    if (type === T_STRING) {
+      // With an escape, a string compared with a literal (or in a content array, key 0) is decoded now: the escape may spell the literal.
+      const k = (w >> 10) & 63;
+      if (w & F_FLAG) v = k === K_TYPE || k === K_SUBTYPE || k === K_SPEED ? JSON.parse(latin1Of(buf, s + nodes[4 * i + 2]!, s + nodes[4 * i + 3]!)) : PH[i];
+      // (The empty string stays itself: str() takes a placeholder for a nonempty string.)
+      else v = (w >> 5) & 31 ? LITERALS[(w >> 5) & 31] : nodes[4 * i + 3]! - nodes[4 * i + 2]! === 2 ? '' : PH[i];
+    }
+    else if (type === T_NUMBER) v = w & F_FLAG ? x.nums[i] : Number(latin1Of(buf, s + nodes[4 * i + 2]!, s + nodes[4 * i + 3]!));
     else if (type === T_TRUE) v = true;
     else if (type === T_FALSE) v = false;
     else if (type === T_NULL) v = null;
     // A tool input is read whole (its strings are decoded by normalizeLine); nothing else in an object is recorded but what is read.
-    else if (type === T_OBJECT) v = w >> 8 === K_INPUT ? JSON.parse(buf.toString('latin1', a, b)) : {};
+    else if (type === T_OBJECT) v = ((w >> 10) & 63) === K_INPUT ? JSON.parse(latin1Of(buf, s + nodes[4 * i + 2]!, s + nodes[4 * i + 3]!)) : {};
     else v = [];
     vals[i] = v;
     if (parent >= 0) {
       const p = vals[parent] as Record<string, unknown> | unknown[];
       if (Array.isArray(p)) p.push(v);
-      else p[KEYS[w >> 8]!] = v;
+      else p[KEYS[(w >> 10) & 63]!] = v;
     }
   }
-  return vals[0];
-}
-
-/** The span of a placeholder's string in lineBuf (quotes included), and whether it holds a backslash. */
-function node(placeholder: string): [number, number, boolean] {
-  const i = Number(placeholder.slice(1));
-  const nodes = extractor!.nodes;
-  return [lineStart + nodes[4 * i + 2]!, lineStart + nodes[4 * i + 3]!, (nodes[4 * i + 1]! & F_FLAG) !== 0];
+  const root = vals[0];
+  vals.fill(undefined, 0, n);
+  return root;
 }
 
 function text(placeholder: string): string {
-  let t = decoded.get(placeholder);
+  const i = placeholder.charCodeAt(1) - 1;
+  const x = extractor!;
+  const nodes = x.nodes;
+  const a = lineStart + nodes[4 * i + 2]! + 1;
+  const b = lineStart + nodes[4 * i + 3]! - 1;
+  const version = x.nums[i]!;
+  // A short string without escapes: decoded again only when it is not the one decoded last at its slot.
+  if (version >= 0) {
+    const slot = nodes[4 * i + 1]! >>> 16;
+    if (slotVersion[slot] === version) return slotText[slot]!;
+    const t = latin1Of(lineBuf, a, b);
+    slotVersion[slot] = version;
+    slotText[slot] = t;
+    return t;
+  }
+  let t = decoded.get(i);
   if (t === undefined) {
-    const [a, b, escaped] = node(placeholder);
-    t = escaped ? (JSON.parse(lineBuf.toString('latin1', a, b)) as string) : lineBuf.toString('latin1', a + 1, b - 1);
-    decoded.set(placeholder, t);
+    t = nodes[4 * i + 1]! & F_FLAG ? (JSON.parse(latin1Of(lineBuf, a - 1, b + 1)) as string) : latin1Of(lineBuf, a, b);
+    decoded.set(i, t);
   }
   return t;
 }
 
 function units(placeholder: string): number {
   const x = extractor!;
-  const [a, b] = node(placeholder);
+  const i = placeholder.charCodeAt(1) - 1;
   // The line is still in the module's memory, where extract() read it.
-  return x.units(x.heap + a - lineStart + 1, b - a - 2);
+  return x.units(x.heap + x.nodes[4 * i + 2]! + 1, x.nodes[4 * i + 3]! - x.nodes[4 * i + 2]! - 2);
 }
 
 const PLACEHOLDERS: Placeholders = { text, units, start: (p) => text(p) };
