@@ -205,12 +205,13 @@ static const u8 *string_end(const u8 *p, const u8 *end, int *esc) {
   uint64_t prev = 0;
   p++;
   {
-    // Most strings are short and plain (keys, ids, times): closed in their first 32 bytes, before any backslash or control byte.
-    v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + 16);
-    u32 q = (u32)wasm_i8x16_bitmask(QUOTES(v0)) | (u32)wasm_i8x16_bitmask(QUOTES(v1)) << 16;
-    u32 x = (u32)wasm_i8x16_bitmask(wasm_v128_or(BACKSLASHES(v0), CONTROLS(v0))) | (u32)wasm_i8x16_bitmask(wasm_v128_or(BACKSLASHES(v1), CONTROLS(v1))) << 16;
+    // Most strings are short and plain (keys, ids, times, paths): closed in their first 64 bytes, before any backslash or control byte.
+    v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + 16), v2 = wasm_v128_load(p + 32), v3 = wasm_v128_load(p + 48);
+    uint64_t q = MASK64(QUOTES);
+#define SPECIAL(v) wasm_v128_or(BACKSLASHES(v), CONTROLS(v))
+    uint64_t x = MASK64(SPECIAL);
     if (q && (x == 0 || (q & -q) < (x & -x))) {
-      const u8 *c = p + __builtin_ctz(q);
+      const u8 *c = p + __builtin_ctzll(q);
       if (c < end) return c;
     }
   }

@@ -156,6 +156,135 @@ const slotVersion = new Float64Array(SLOTS).fill(-1);
 const vals: unknown[] = new Array<unknown>(MAX_NODES).fill(undefined);
 
 /**
+ * o[KEYS[k]] = v, each key stored at a site of its own: one keyed store for every key of every
+ * object was megamorphic, and the skeleton's objects come in few shapes per key.
+ */
+function put(o: Record<string, unknown>, k: number, v: unknown): void {
+  switch (k) {
+    case 0:
+      o.type = v;
+      return;
+    case 1:
+      o.timestamp = v;
+      return;
+    case 2:
+      o.sessionId = v;
+      return;
+    case 3:
+      o.cwd = v;
+      return;
+    case 4:
+      o.gitBranch = v;
+      return;
+    case 5:
+      o.version = v;
+      return;
+    case 6:
+      o.isSidechain = v;
+      return;
+    case 7:
+      o.agentId = v;
+      return;
+    case 8:
+      o.subtype = v;
+      return;
+    case 9:
+      o.compactMetadata = v;
+      return;
+    case 10:
+      o.durationMs = v;
+      return;
+    case 11:
+      o.message = v;
+      return;
+    case 12:
+      o.requestId = v;
+      return;
+    case 13:
+      o.isApiErrorMessage = v;
+      return;
+    case 14:
+      o.uuid = v;
+      return;
+    case 15:
+      o.toolUseResult = v;
+      return;
+    case 16:
+      o.isMeta = v;
+      return;
+    case 17:
+      o.isCompactSummary = v;
+      return;
+    case 18:
+      o.data = v;
+      return;
+    case 19:
+      o.parentToolUseID = v;
+      return;
+    case 20:
+      o.usage = v;
+      return;
+    case 21:
+      o.id = v;
+      return;
+    case 22:
+      o.model = v;
+      return;
+    case 23:
+      o.stop_reason = v;
+      return;
+    case 24:
+      o.content = v;
+      return;
+    case 25:
+      o.cache_creation = v;
+      return;
+    case 26:
+      o.input_tokens = v;
+      return;
+    case 27:
+      o.output_tokens = v;
+      return;
+    case 28:
+      o.cache_creation_input_tokens = v;
+      return;
+    case 29:
+      o.cache_read_input_tokens = v;
+      return;
+    case 30:
+      o.speed = v;
+      return;
+    case 31:
+      o.ephemeral_5m_input_tokens = v;
+      return;
+    case 32:
+      o.ephemeral_1h_input_tokens = v;
+      return;
+    case 33:
+      o.trigger = v;
+      return;
+    case 34:
+      o.preTokens = v;
+      return;
+    case 35:
+      o.name = v;
+      return;
+    case 36:
+      o.input = v;
+      return;
+    case 37:
+      o.tool_use_id = v;
+      return;
+    case 38:
+      o.is_error = v;
+      return;
+    case 39:
+      o.text = v;
+      return;
+  }
+}
+
+/**
  * The line as JSON.parse gives it, restricted to the nodes the extractor recorded: strings other
  * than the literals the normalizer compares with are placeholders (decoded when read, the only way
  * the normalizer reads them); a string with an escape is decoded now, by JSON.parse of its token.
@@ -185,7 +314,7 @@ function skeleton(x: Extractor, buf: Buffer, s: number, n: number): unknown {
     if (parent >= 0) {
       const p = vals[parent] as Record<string, unknown> | unknown[];
       if (Array.isArray(p)) p.push(v);
-      else p[KEYS[(w >> 10) & 63]!] = v;
+      else put(p, (w >> 10) & 63, v);
     }
   }
   const root = vals[0];
