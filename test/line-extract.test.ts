@@ -336,6 +336,26 @@ describe('line extractor', () => {
     expect(t.extracted).toBeGreaterThan(5000);
   });
 
+  it('gives up on every structural and lexical error JSON.parse refuses, where keys are read and where they are not', () => {
+    const bad = [
+      '{"a":1 "b":2}', '{"a" 1}', '{"a":1,}', '{"a":1,,"b":2}', '{,"a":1}', '{"a":}', '{"a"::1}', '{"a":1}}', '{"a":1', '{"a":[1,2}', '{"a":[1 2]}', '{"a":[1,]}',
+      '{"a":[,1]}', '{a:1}', "{'a':1}", '{"a":tru}', '{"a":True}', '{"a":nul}', '{"a":+1}', '{"a":.5}', '{"a":1.}', '{"a":1e}', '{"a":1e+}', '{"a":-}', '{"a":01}',
+      '{"a":-01}', '{"a":0x1}', '{"a":NaN}', '{"a":Infinity}', '{"a":"\\x"}', '{"a":"\\u12"}', '{"a":"\\u12G4"}', '{"a":"\t"}', '{"a":"x}', '{"a":1}x', '{"a":1} {}', '[1]]',
+    ];
+    const lines: Buffer[] = [];
+    for (const b of bad) {
+      // At the root (keys read), inside message.usage (keys read) and inside a tool input (keys not read).
+      lines.push(Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","x":${b}}`));
+      lines.push(Buffer.from(`{"type":"assistant","sessionId":"s","timestamp":"${TS}","message":{"id":"m","usage":${b}}}`));
+      lines.push(Buffer.from(`{"type":"assistant","sessionId":"s","timestamp":"${TS}","message":{"id":"m","usage":{},"content":[{"type":"tool_use","id":"t","name":"n","input":${b}}]}}`));
+      lines.push(Buffer.from(b));
+    }
+    for (const l of lines) {
+      expect(() => JSON.parse(l.toString('latin1')), l.toString()).toThrow();
+      expect(extractEvents(l, 0, l.length, false, hints, 'k', [], true), l.toString()).toBeUndefined();
+    }
+  });
+
   it('numbers: every form JSON allows, read as JSON.parse reads them', () => {
     const nums = ['0', '-0', '1', '-1', '1.0', '1e2', '1E+2', '1e-2', '2.5e3', '0.5', '9007199254740991', '9007199254740992', '9007199254740993', '999999999999999', '1000000000000000', '12345678901234567890123', '1e308', '1e309', '-1e309', '5e-324', '0.000001'];
     const lines = nums.flatMap((n) =>
