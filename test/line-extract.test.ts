@@ -356,6 +356,30 @@ describe('line extractor', () => {
     }
   });
 
+  // A prompt's length is counted from its bytes (units() in line-extract.c), never decoded: it must
+  // be the UTF-16 length of JSON.parse's string, for every mix of UTF-8 and escapes, short or long.
+  it('counts prompt and tool output lengths as JSON.parse\'s strings have them', () => {
+    const pieces = ['abc', ' ', '\\n', '\\"', '\\\\', '\\/', '\\t', '\\u0041', '\\u00e9', '\\ud83d\\ude00', '\\uD800', 'x'.repeat(60), 'é', '中', '😀', 'Ω'.repeat(30)];
+    const rand = prng(91).next;
+    const lines: Buffer[] = [];
+    for (let i = 0; i < 600; i++) {
+      let body = '';
+      const bytes = [1, 10, 40, 63, 64, 65, 200, 3000][i % 8]!;
+      // Even-numbered lines without wide escapes (latin1 lines with them are given up on).
+      while (Buffer.byteLength(body) < bytes) {
+        const p = pieces[Math.floor(rand() * pieces.length)]!;
+        if (i % 2 === 0 && /\\u(?!00[0-7])/.test(p)) continue;
+        body += p;
+      }
+      lines.push(Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","uuid":"u","message":{"content":"${body}"}}`));
+      lines.push(Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","message":{"content":[{"type":"tool_result","tool_use_id":"t","content":"${body}"}]}}`));
+      lines.push(Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","message":{"content":[{"type":"text","text":"${body}"},{"content":[{"text":"${body}"}]}]}}`));
+    }
+    const t = checkAll(lines);
+    expect(t.events).toBeGreaterThan(1500);
+    expect(t.extracted).toBeGreaterThan(lines.length);
+  });
+
   it('numbers: every form JSON allows, read as JSON.parse reads them', () => {
     const nums = ['0', '-0', '1', '-1', '1.0', '1e2', '1E+2', '1e-2', '2.5e3', '0.5', '9007199254740991', '9007199254740992', '9007199254740993', '999999999999999', '1000000000000000', '12345678901234567890123', '1e308', '1e309', '-1e309', '5e-324', '0.000001'];
     const lines = nums.flatMap((n) =>

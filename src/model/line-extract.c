@@ -198,11 +198,15 @@ static int hex4(const u8 *p) {
 }
 
 // The string whose opening quote is at p (the line ends at end, where a '"' stands guard, with 64
-// readable bytes after it): its closing quote, or 0 (err set). *esc: it holds a backslash.
+// readable bytes after it): its closing quote, or 0 (err set). `escaped`: it holds a backslash.
+// (Results in globals, not through pointers: a local whose address is taken lives on the stack in
+// linear memory, moved at every call.)
+static int escaped_string;
 // 64 bytes a step, as string-scan.wat reads them: the escaped bytes from the runs of backslashes
 // (simdjson's find_escaped), the closing quote the first quote not escaped.
-static const u8 *string_end(const u8 *p, const u8 *end, int *esc) {
+static const u8 *string_end(const u8 *p, const u8 *end) {
   uint64_t prev = 0;
+  escaped_string = 0;
   p++;
   {
     // Most strings are short and plain (keys, ids, times, paths): closed in their first 64 bytes, before any backslash or control byte.
@@ -234,7 +238,7 @@ static const u8 *string_end(const u8 *p, const u8 *end, int *esc) {
     // (Backslashes after the closing quote belong to later strings.)
     uint64_t e = escaped & in;
     if (e) {
-      *esc = 1;
+      escaped_string = 1;
       if (e & ~MASK64(ESCAPABLE)) break;
       for (uint64_t u = e & MASK64(US); u; u &= u - 1)
         if (!hex4(p + __builtin_ctzll(u))) return 0;
@@ -252,9 +256,11 @@ static const u8 *string_end(const u8 *p, const u8 *end, int *esc) {
   return 0;
 }
 
-// The number starting at p (JSON's grammar): its end, or 0. *value: exact for a plain integer of at
-// most 15 digits (then *exact is 1).
-static const u8 *number_end(const u8 *p, const u8 *end, double *value, int *exact) {
+// The number starting at p (JSON's grammar): its end, or 0. number_value: exact for a plain integer
+// of at most 15 digits (then number_exact is 1).
+static double number_value;
+static int number_exact;
+static const u8 *number_end(const u8 *p, const u8 *end) {
   const u8 *s = p;
   int neg = 0;
   if (*p == '-') {
@@ -271,22 +277,22 @@ static const u8 *number_end(const u8 *p, const u8 *end, double *value, int *exac
     return 0;
   }
   int digits = (int)(p - s) - neg;
-  *exact = 1;
+  number_exact = 1;
   if (p < end && *p == '.') {
     p++;
     if (p >= end || *p < '0' || *p > '9') return 0;
     while (p < end && *p >= '0' && *p <= '9') p++;
-    *exact = 0;
+    number_exact = 0;
   }
   if (p < end && (*p == 'e' || *p == 'E')) {
     p++;
     if (p < end && (*p == '+' || *p == '-')) p++;
     if (p >= end || *p < '0' || *p > '9') return 0;
     while (p < end && *p >= '0' && *p <= '9') p++;
-    *exact = 0;
+    number_exact = 0;
   }
-  if (digits > 15) *exact = 0;
-  if (*exact) *value = neg ? -(double)v : (double)v;
+  if (digits > 15) number_exact = 0;
+  if (number_exact) number_value = neg ? -(double)v : (double)v;
   return p;
 }
 
@@ -387,8 +393,8 @@ value:
     }
     int type, flags = 0;
     if (c == '"') {
-      int esc = 0;
-      const u8 *q = string_end(p, end, &esc);
+      const u8 *q = string_end(p, end);
+      int esc = escaped_string;
       if (!q) return err;
       type = T_STRING;
       if (esc) {
@@ -408,15 +414,13 @@ value:
       p += 4;
       type = T_NULL;
     } else if (c == '-' || (c >= '0' && c <= '9')) {
-      double v = 0;
-      int exact = 0;
-      const u8 *q = number_end(p, end, &v, &exact);
+      const u8 *q = number_end(p, end);
       if (!q) return GIVE_UP_INVALID;
       p = q;
       type = T_NUMBER;
-      if (node >= 0 && exact) {
+      if (node >= 0 && number_exact) {
         flags = F_EXACT;
-        nums[node] = v;
+        nums[node] = number_value;
       }
     } else {
       return GIVE_UP_INVALID;
@@ -458,8 +462,8 @@ member:
   while (p < end && is_ws(*p)) p++;
   if (p >= end || *p != '"') return GIVE_UP_INVALID;
   {
-    int esc = 0;
-    const u8 *q = string_end(p, end, &esc);
+    const u8 *q = string_end(p, end);
+    int esc = escaped_string;
     if (!q) return err;
     int ctx = kinds[depth - 1];
     int k = -1;
