@@ -209,14 +209,22 @@ static const u8 *string_end(const u8 *p, const u8 *end) {
   escaped_string = 0;
   p++;
   {
-    // Most strings are short and plain (keys, ids, times, paths): closed in their first 64 bytes, before any backslash or control byte.
-    v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + 16), v2 = wasm_v128_load(p + 32), v3 = wasm_v128_load(p + 48);
-    uint64_t q = MASK64(QUOTES);
+    // Most strings are short and plain (keys, ids, times, paths): closed in their first 16 (or 64)
+    // bytes, before any backslash or control byte.
+    v128_t v0 = wasm_v128_load(p);
 #define SPECIAL(v) wasm_v128_or(BACKSLASHES(v), CONTROLS(v))
-    uint64_t x = MASK64(SPECIAL);
-    if (q && (x == 0 || (q & -q) < (x & -x))) {
-      const u8 *c = p + __builtin_ctzll(q);
+    u32 q16 = (u32)wasm_i8x16_bitmask(QUOTES(v0)), x16 = (u32)wasm_i8x16_bitmask(SPECIAL(v0));
+    if (q16 && (x16 == 0 || (q16 & -q16) < (x16 & -x16))) {
+      const u8 *c = p + __builtin_ctz(q16);
       if (c < end) return c;
+    }
+    if (!(q16 | x16)) {
+      v128_t v1 = wasm_v128_load(p + 16), v2 = wasm_v128_load(p + 32), v3 = wasm_v128_load(p + 48);
+      uint64_t q = MASK64(QUOTES), x = MASK64(SPECIAL);
+      if (q && (x == 0 || (q & -q) < (x & -x))) {
+        const u8 *c = p + __builtin_ctzll(q);
+        if (c < end) return c;
+      }
     }
   }
   for (;;) {
