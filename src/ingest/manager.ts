@@ -51,15 +51,19 @@ const commitStepOverride = (): number | undefined => {
   return Number.isFinite(mb) && mb > 0 ? mb * (1 << 20) : undefined;
 };
 
-// CCOTEL_WORKERS=1: a worker thread reads and normalizes the next files while this thread applies
-// the current one. Off by default: measured on a shared 2-core machine it saved no wall time (the
-// second core was busy), cost about a fifth more CPU (events cross threads by structured clone) and
-// raised peak RSS by ~55 MB on a 417 MB history. `npm run bench` with INGEST_BENCH_WORKERS=0,1
-// compares both on a quiet machine. Results are identical either way (test/read-workers.test.ts).
+// CCOTEL_WORKERS=1: a worker thread reads and normalizes files ahead while this thread applies them
+// in order (it reads itself those the worker has not started: read-worker.ts takes the newest job
+// first, so the two rarely wait for each other). Off by default: on this 2-core machine it saves
+// little wall time and costs a third more CPU. Reading is bound by memory traffic and allocation,
+// and two threads each read about 1.35x faster than one thread alone, not 2x (measured with
+// nothing else running); the ledger and fold stay on this thread. `npm run bench` with
+// INGEST_BENCH_WORKERS=0,1 compares both. Results are identical either way
+// (test/read-workers.test.ts).
 const workersWanted = (): boolean => process.env.CCOTEL_WORKERS === '1';
-// How far ahead the worker reads: enough to keep it busy, bounded so prefetched events stay small.
-const PREFETCH_FILES = 4;
-const PREFETCH_BYTES = 8 << 20;
+// How far ahead the worker may read: far enough that it works ahead of this thread rather than on
+// the file this thread needs next, bounded so prefetched events stay small (peak RSS).
+const PREFETCH_FILES = 32;
+const PREFETCH_BYTES = 32 << 20;
 // A read of history names the first few files with a bad line; the rest are counted and summed up
 // in one line at the end (each file's count is in its checkpoint, and `stats` reports the total).
 export const BAD_FILES_SHOWN = 5;
