@@ -1,7 +1,7 @@
 // A transcript line's events without JSON.parse of the line. The WebAssembly extractor (compiled
 // from line-extract.c) validates the whole line as JSON.parse would and records the values at the
-// paths normalize.ts reads; from them a skeleton of the line is built (those paths only, long strings
-// as placeholders read from the line's bytes, tool inputs parsed from their own spans) and given to
+// paths normalize.ts reads; from them a skeleton of the line is built (those paths only, strings as
+// placeholders decoded from the line's bytes when read, tool inputs parsed from their own spans) and given to
 // normalizeLine, so the events come from the one implementation of the rules, and are the events of
 // JSON.parse's whole value: normalizeLine reads nothing the skeleton leaves out.
 //
@@ -40,9 +40,6 @@ const T_OBJECT = 6;
 // (T_ARRAY = 7.) Flag: a string holds a backslash; a number's value is in nums.
 const F_FLAG = 16;
 const MAX_NODES = 4096;
-// Strings from this many bytes (quotes included) are placeholders, read only if normalize reads
-// them: most long strings are tool output and prompt text whose length alone is read, if anything.
-const MIN_STRING = 65;
 // Longer lines are parsed as before: the module's memory never shrinks, so it stays this small.
 const MAX_LINE = 4 << 20;
 // The extractor writes a guard byte after the line and reads up to 64 bytes past its end.
@@ -107,7 +104,7 @@ const REASONS = ['invalid', 'invalid', 'depth', 'nodes', 'key', 'nul'] as const;
 // The line extracted last: its buffer and start, read by the placeholders during normalizeLine.
 let lineBuf: Buffer = Buffer.alloc(0);
 let lineStart = 0;
-// Long strings decoded in this line (a tool output may be read twice: its length, its first line).
+// Strings too long for a slot (see text()) decoded in this line: a tool output may be read twice.
 const decoded = new Map<number, string>();
 
 /**
@@ -302,8 +299,7 @@ function skeleton(x: Extractor, buf: Buffer, s: number, n: number): unknown {
       if (w & F_FLAG) v = k === K_TYPE || k === K_SUBTYPE || k === K_SPEED ? JSON.parse(latin1Of(buf, s + nodes[4 * i + 2]!, s + nodes[4 * i + 3]!)) : PH[i];
       // (The empty string stays itself: str() takes a placeholder for a nonempty string.)
       else v = (w >> 5) & 31 ? LITERALS[(w >> 5) & 31] : nodes[4 * i + 3]! - nodes[4 * i + 2]! === 2 ? '' : PH[i];
-    }
-    else if (type === T_NUMBER) v = w & F_FLAG ? x.nums[i] : Number(latin1Of(buf, s + nodes[4 * i + 2]!, s + nodes[4 * i + 3]!));
+    } else if (type === T_NUMBER) v = w & F_FLAG ? x.nums[i] : Number(latin1Of(buf, s + nodes[4 * i + 2]!, s + nodes[4 * i + 3]!));
     else if (type === T_TRUE) v = true;
     else if (type === T_FALSE) v = false;
     else if (type === T_NULL) v = null;
