@@ -14,6 +14,8 @@ import { extractCounts, extractEvents, lineExtractAvailable } from '../src/model
 import { normalizeLine } from '../src/model/normalize.js';
 import { lineEncoding } from '../src/model/line-text.js';
 import type { ModelEvent } from '../src/model/events.js';
+import type { ReaderOptions, Slice } from '../src/sources/file-reader.js';
+import type { FileCheckpoint } from '../src/sources/checkpoint.js';
 import { generateHistory, listJsonl } from './support/history-generator.js';
 import { prng } from './support/prng.js';
 import { fuzzMutation, handLines, stringSpans, targetedMutations } from './support/line-reduce-corpus.js';
@@ -427,5 +429,71 @@ describe('line extractor', () => {
   it('counts its give-ups', () => {
     expect(extractCounts.lines).toBeGreaterThan(0);
     expect(stringSpans(Buffer.from('"a"')).length).toBe(1);
+  });
+});
+
+// The reader with the extractor (and the string scan) against the reader of the pure TypeScript path
+// (CCOTEL_WASM=0: every line JSON.parse'd whole), slice by slice, in each of its modes: the same
+// lines, events, checkpoints and first-bad-line warning.
+describe('FileReader with the extractor', () => {
+  const log = { debug() {}, info() {}, warn() {}, error() {} };
+  const MODES: Record<string, ReaderOptions> = {
+    ledger: { maxLineBytes: 64 << 20, sliceBytes: 1 << 20, ledgerOnly: true },
+    full: { maxLineBytes: 64 << 20, sliceBytes: 1 << 20 },
+    text: { maxLineBytes: 64 << 20, sliceBytes: 1 << 20, text: true },
+  };
+  const fresh = (): FileCheckpoint => ({ dev: 0, ino: 0, size: 1 << 30, mtimeMs: 0, offset: 0, lines: 0, malformed: 0, oversized: 0, fp: '', fpLen: 0, sinks: {} });
+
+  async function readAll(mod: typeof import('../src/sources/file-reader.js'), path: string, opts: ReaderOptions): Promise<Slice[]> {
+    const out: Slice[] = [];
+    const reader = new mod.FileReader(log, opts);
+    let cp = fresh();
+    for (let from = 0, more = true; more; ) {
+      const slice = await reader.readSlice({ path, hints: { sessionId: 'hint', agentId: 'hint-agent' } }, cp, from);
+      out.push(slice);
+      cp = slice.next;
+      from = slice.end;
+      more = slice.more;
+    }
+    return out;
+  }
+
+  it('reads every generated and real transcript as the pure TypeScript path does, in each mode', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'ccotel-line-extract-reader-'));
+    dirs.push(d);
+    generateHistory(join(d, 'a'), { sessions: 6, seed: 4343, faults: true, shape: 'heavy', dropSubagentFiles: 0.3, longToolOutputs: 0.2 });
+    generateHistory(join(d, 'b'), { sessions: 4, seed: 78, faults: true });
+    const files = [...listJsonl(join(d, 'a')), ...listJsonl(join(d, 'b')), ...listJsonl(join(__dirname, 'fixtures', 'real'))];
+    const prev = process.env.CCOTEL_WASM;
+    try {
+      process.env.CCOTEL_WASM = '0';
+      vi.resetModules();
+      const pure = await import('../src/sources/file-reader.js');
+      // The modules decide on their first use whether WebAssembly is on: decided now, with the variable set.
+      expect((await import('../src/model/line-extract.js')).lineExtractAvailable()).toBe(false);
+      expect((await import('../src/model/line-reduce.js')).stringScanAvailable()).toBe(false);
+      delete process.env.CCOTEL_WASM;
+      vi.resetModules();
+      const fast = await import('../src/sources/file-reader.js');
+      const counts = await import('../src/model/line-extract.js');
+      expect(counts.lineExtractAvailable()).toBe(true);
+      let events = 0;
+      for (const [mode, opts] of Object.entries(MODES)) {
+        for (const path of files) {
+          const want = await readAll(pure, path, opts);
+          const got = await readAll(fast, path, opts);
+          expect(diff(got, want), `${mode} ${path}`).toBeUndefined();
+          events += want.reduce((a, sl) => a + sl.lines.reduce((b, l) => b + l.events.length, 0), 0);
+        }
+      }
+      expect(events).toBeGreaterThan(3000);
+      // The extractor read the lines of the ledger and full modes (the text mode keeps the parse).
+      expect(counts.extractCounts.lines).toBeGreaterThan(1000);
+      expect(counts.extractCounts.gaveUp).toBeLessThan(counts.extractCounts.lines / 20);
+    } finally {
+      if (prev === undefined) delete process.env.CCOTEL_WASM;
+      else process.env.CCOTEL_WASM = prev;
+      vi.resetModules();
+    }
   });
 });
