@@ -3,8 +3,8 @@
 // exactly as JSON.parse does (strings, escapes, numbers, literals, structure, nothing after the
 // value), and records, in document order, the values at the paths normalize.ts reads: a node per
 // value with its parent, its key, its type and its byte span (numbers: their value when exact). The
-// caller builds from them a skeleton of the line (only those paths, long strings as placeholders)
-// that normalizeLine turns into the same events as it does JSON.parse's whole value.
+// caller builds from them a skeleton of the line (only those paths, strings as placeholders decoded
+// when read) that normalizeLine turns into the same events as it does JSON.parse's whole value.
 //
 // It gives up (a negative result: the caller parses the line as before) on anything it does not
 // read exactly: invalid JSON (JSON.parse then gives its own message), nesting deeper than MAX_DEPTH,
