@@ -18,7 +18,7 @@ import type { ReaderOptions, Slice } from '../src/sources/file-reader.js';
 import type { FileCheckpoint } from '../src/sources/checkpoint.js';
 import { generateHistory, listJsonl } from './support/history-generator.js';
 import { prng } from './support/prng.js';
-import { fuzzMutation, handLines, stringSpans, targetedMutations } from './support/line-reduce-corpus.js';
+import { bigLines, fuzzMutation, handLines, stringSpans, targetedMutations } from './support/line-reduce-corpus.js';
 
 const hints = { sessionId: 'hint-session', agentId: 'hint-agent' };
 
@@ -380,6 +380,31 @@ describe('line extractor', () => {
     const t = checkAll(lines);
     expect(t.events).toBeGreaterThan(1500);
     expect(t.extracted).toBeGreaterThan(lines.length);
+  });
+
+  it('at its limits: lines of 4 MiB and more, more nodes than its table, nesting at its depth limit; short lines after long ones', () => {
+    const t = tally();
+    const before = { ...extractCounts };
+    for (const l of bigLines()) {
+      check(l, t);
+      // Stale bytes of the long line stay in the module's memory past a short line's end.
+      for (const s of handLines().slice(0, 40)) check(s, t);
+    }
+    // 5000 content blocks: more nodes than the table holds (a give-up), and 1000 (read).
+    for (const blocks of [5000, 1000]) {
+      const content = Array.from({ length: blocks }, (_, i) => ({ type: 'tool_result', tool_use_id: `t${i}`, content: 'x' }));
+      check(Buffer.from(JSON.stringify({ type: 'user', sessionId: 's', timestamp: TS, message: { content } })), t);
+    }
+    // Nesting (48 open at most): a value 47 and 48 levels under the root, and a root array 48 and 49 deep.
+    for (const d of [47, 48]) check(Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","x":${'['.repeat(d)}${']'.repeat(d)},"message":{"content":"hi"}}`), t);
+    for (const d of [48, 49]) check(Buffer.from(`${'['.repeat(d)}${']'.repeat(d)}`), t);
+    expect(t.diffs.slice(0, 5)).toEqual([]);
+    expect(t.valid).toBe(t.utf8);
+    // Each line is read in two modes: the lines over 4 MiB (two), the 5000-block line, the 48-deep
+    // value and the 49-deep array are given up on twice each.
+    expect(extractCounts.long - before.long).toBe(4);
+    expect(extractCounts.nodes - before.nodes).toBe(2);
+    expect(extractCounts.depth - before.depth).toBe(4);
   });
 
   it('numbers: every form JSON allows, read as JSON.parse reads them', () => {

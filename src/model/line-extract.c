@@ -197,8 +197,9 @@ static int hex4(const u8 *p) {
   return 1;
 }
 
-// The string whose opening quote is at p (the line ends at end, where a '"' stands guard, with 64
-// readable bytes after it): its closing quote, or 0 (err set). `escaped`: it holds a backslash.
+// The string whose opening quote is at p (the line ends at end, where a '"' stands guard, with 68
+// readable bytes after it: a step may start at end, and a \u escape's digits run 4 bytes past it):
+// its closing quote, or 0 (err set). `escaped`: it holds a backslash.
 // (Results in globals, not through pointers: a local whose address is taken lives on the stack in
 // linear memory, moved at every call.)
 static int escaped_string;
@@ -352,7 +353,7 @@ static u8 arrays[MAX_DEPTH];
 static i32 owners[MAX_DEPTH];
 
 /**
- * extract(line, len): the line is memory[line, line + len), with 64 bytes readable and 1 writable past its end.
+ * extract(line, len): the line is memory[line, line + len), with 68 bytes readable and 1 writable past its end.
  * Returns the number of nodes written, or a negative reason to give up.
  */
 i32 extract(u8 *line, i32 len) {

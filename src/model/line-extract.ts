@@ -42,8 +42,9 @@ const F_FLAG = 16;
 const MAX_NODES = 4096;
 // Longer lines are parsed as before: the module's memory never shrinks, so it stays this small.
 const MAX_LINE = 4 << 20;
-// The extractor writes a guard byte after the line and reads up to 64 bytes past its end.
-const SLACK = 64;
+// The extractor writes a guard byte after the line and reads up to 68 bytes past its end (a step of
+// 64 bytes from the end, and the 4 digits of a \u escape in it).
+const SLACK = 80;
 
 interface Extractor {
   memory: WebAssembly.Memory;
