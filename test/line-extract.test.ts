@@ -146,7 +146,14 @@ function ser(v: unknown, ws = ''): string {
 }
 
 const TS = '2026-01-05T10:00:00.000Z';
-const USAGE = { input_tokens: 3, cache_creation_input_tokens: 70, cache_read_input_tokens: 11, cache_creation: { ephemeral_5m_input_tokens: 30, ephemeral_1h_input_tokens: 40 }, output_tokens: 5, speed: 'fast' };
+const USAGE = {
+  input_tokens: 3,
+  cache_creation_input_tokens: 70,
+  cache_read_input_tokens: 11,
+  cache_creation: { ephemeral_5m_input_tokens: 30, ephemeral_1h_input_tokens: 40 },
+  output_tokens: 5,
+  speed: 'fast',
+};
 /** Transcript records with every path the normalizer reads present (inputs to the edits below). */
 function records(): Record<string, unknown>[] {
   const base = { parentUuid: null, isSidechain: true, agentId: 'a1', cwd: '/home/u/p', sessionId: 'S', version: '2.1.3', gitBranch: 'main', timestamp: TS, uuid: 'u1' };
@@ -192,7 +199,12 @@ function records(): Record<string, unknown>[] {
       data: {
         type: 'agent_progress',
         agentId: 'agent-p',
-        message: { timestamp: TS, requestId: 'req_p', isApiErrorMessage: false, message: { id: 'msg_p', model: 'claude-haiku-4-5', stop_reason: 'end_turn', usage: USAGE, content: [{ type: 'text', text: 'x' }] } },
+        message: {
+          timestamp: TS,
+          requestId: 'req_p',
+          isApiErrorMessage: false,
+          message: { id: 'msg_p', model: 'claude-haiku-4-5', stop_reason: 'end_turn', usage: USAGE, content: [{ type: 'text', text: 'x' }] },
+        },
       },
     },
   ];
@@ -291,7 +303,8 @@ describe('line extractor', () => {
       let content: unknown = [{ type: 'text', text: `depth ${d} é` }];
       for (let i = 0; i < d; i++) content = [{ type: 'x', content }, { text: 'side' }];
       lines.push(Buffer.from(JSON.stringify({ type: 'user', sessionId: 's', timestamp: TS, uuid: 'u', message: { content } })));
-      lines.push(Buffer.from(JSON.stringify({ type: 'user', sessionId: 's', timestamp: TS, message: { content: [{ type: 'tool_result', tool_use_id: 't', is_error: true, content }] } })));
+      const result = { type: 'tool_result', tool_use_id: 't', is_error: true, content };
+      lines.push(Buffer.from(JSON.stringify({ type: 'user', sessionId: 's', timestamp: TS, message: { content: [result] } })));
     }
     const t = checkAll(lines);
     expect(t.extracted).toBeGreaterThan(80);
@@ -349,7 +362,8 @@ describe('line extractor', () => {
       // At the root (keys read), inside message.usage (keys read) and inside a tool input (keys not read).
       lines.push(Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","x":${b}}`));
       lines.push(Buffer.from(`{"type":"assistant","sessionId":"s","timestamp":"${TS}","message":{"id":"m","usage":${b}}}`));
-      lines.push(Buffer.from(`{"type":"assistant","sessionId":"s","timestamp":"${TS}","message":{"id":"m","usage":{},"content":[{"type":"tool_use","id":"t","name":"n","input":${b}}]}}`));
+      const tool = `{"type":"tool_use","id":"t","name":"n","input":${b}}`;
+      lines.push(Buffer.from(`{"type":"assistant","sessionId":"s","timestamp":"${TS}","message":{"id":"m","usage":{},"content":[${tool}]}}`));
       lines.push(Buffer.from(b));
     }
     for (const l of lines) {
@@ -408,7 +422,8 @@ describe('line extractor', () => {
   });
 
   it('numbers: every form JSON allows, read as JSON.parse reads them', () => {
-    const nums = ['0', '-0', '1', '-1', '1.0', '1e2', '1E+2', '1e-2', '2.5e3', '0.5', '9007199254740991', '9007199254740992', '9007199254740993', '999999999999999', '1000000000000000', '12345678901234567890123', '1e308', '1e309', '-1e309', '5e-324', '0.000001'];
+    const nums = ['0', '-0', '1', '-1', '1.0', '1e2', '1E+2', '1e-2', '2.5e3', '0.5', '9007199254740991', '9007199254740992', '9007199254740993'];
+    nums.push('999999999999999', '1000000000000000', '12345678901234567890123', '1e308', '1e309', '-1e309', '5e-324', '0.000001');
     const lines = nums.flatMap((n) =>
       ['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens'].map((k) =>
         Buffer.from(`{"type":"assistant","sessionId":"s","timestamp":"${TS}","message":{"id":"m","usage":{"${k}":${n},"cache_creation":{"ephemeral_1h_input_tokens":${n}}}}}`),
@@ -428,7 +443,8 @@ describe('line extractor', () => {
     ].map((s) => Buffer.from(s));
     for (const l of lines) expect(extractEvents(l, 0, l.length, false, hints, 'k', [], true)).toBeUndefined();
     // A key with an escape where no key is read (a tool input) is no reason to give up.
-    const ok = Buffer.from(`{"type":"assistant","sessionId":"s","timestamp":"${TS}","message":{"id":"m","usage":{},"content":[{"type":"tool_use","id":"t","name":"n","input":{"\\u0041\\n":"\\u00e9"}}]}}`);
+    const tool = '{"type":"tool_use","id":"t","name":"n","input":{"\\u0041\\n":"\\u00e9"}}';
+    const ok = Buffer.from(`{"type":"assistant","sessionId":"s","timestamp":"${TS}","message":{"id":"m","usage":{},"content":[${tool}]}}`);
     const out: ModelEvent[] = [];
     expect(extractEvents(ok, 0, ok.length, false, hints, 'k', out, true)).toBe(true);
     expect((out[1] as { input: unknown }).input).toEqual({ 'A\n': 'é' });

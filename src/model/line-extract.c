@@ -171,9 +171,11 @@ static inline int hexval(u8 c) {
 #define CONTROLS(v) wasm_u8x16_lt(v, wasm_i8x16_splat(' '))
 #define US(v) wasm_i8x16_eq(v, wasm_i8x16_splat('u'))
 // The bytes an escape may name (" / \ b f n r t u): where two nibble tables AND to nonzero (as in string-scan.wat).
-#define ESCAPABLE(v)                                                                                                   \
-  wasm_i8x16_ne(wasm_i8x16_splat(0), wasm_v128_and(wasm_i8x16_swizzle(wasm_i8x16_make(0, 0, 13, 0, 8, 8, 4, 0, 0, 0, 0, 0, 2, 0, 4, 1), wasm_v128_and(v, wasm_i8x16_splat(15))), \
-                wasm_i8x16_swizzle(wasm_i8x16_make(0, 0, 1, 0, 0, 2, 4, 8, 0, 0, 0, 0, 0, 0, 0, 0), wasm_u8x16_shr(v, 4))))
+#define LOW_NIBBLES wasm_i8x16_make(0, 0, 13, 0, 8, 8, 4, 0, 0, 0, 0, 0, 2, 0, 4, 1)
+#define HIGH_NIBBLES wasm_i8x16_make(0, 0, 1, 0, 0, 2, 4, 8, 0, 0, 0, 0, 0, 0, 0, 0)
+#define ESCAPABLE(v)                                                                                                \
+  wasm_i8x16_ne(wasm_i8x16_splat(0), wasm_v128_and(wasm_i8x16_swizzle(LOW_NIBBLES, wasm_v128_and(v, wasm_i8x16_splat(15))), \
+                                                   wasm_i8x16_swizzle(HIGH_NIBBLES, wasm_u8x16_shr(v, 4))))
 #define ODD 0xAAAAAAAAAAAAAAAAull
 #define EVEN 0x5555555555555555ull
 

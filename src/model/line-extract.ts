@@ -27,7 +27,9 @@ const K_INPUT = KEYS.indexOf('input');
 // its cost for the short strings read here), where this Node has it.
 type Latin1 = { latin1Slice?: (start: number, end: number) => string };
 const latin1Of: (b: Buffer, start: number, end: number) => string =
-  typeof (Buffer.prototype as Latin1).latin1Slice === 'function' ? (b, start, end) => (b as Latin1).latin1Slice!(start, end) : (b, start, end) => b.toString('latin1', start, end);
+  typeof (Buffer.prototype as Latin1).latin1Slice === 'function'
+    ? (b, start, end) => (b as Latin1).latin1Slice!(start, end)
+    : (b, start, end) => b.toString('latin1', start, end);
 const K_TYPE = KEYS.indexOf('type');
 const K_SUBTYPE = KEYS.indexOf('subtype');
 const K_SPEED = KEYS.indexOf('speed');
@@ -114,7 +116,16 @@ const decoded = new Map<number, string>();
  * default or ledger-only mode: normalizeLine's result, or undefined when the extractor gave up (the
  * caller parses the line, and nothing was added to `out`).
  */
-export function extractEvents(buf: Buffer, s: number, e: number, latin1: boolean, hints: FileHints, fallbackKey: string, out: ModelEvent[], ledgerOnly: boolean): boolean | undefined {
+export function extractEvents(
+  buf: Buffer,
+  s: number,
+  e: number,
+  latin1: boolean,
+  hints: FileHints,
+  fallbackKey: string,
+  out: ModelEvent[],
+  ledgerOnly: boolean,
+): boolean | undefined {
   if (extractor === undefined) extractor = load();
   const x = extractor;
   if (x === null) return undefined;
@@ -145,7 +156,10 @@ export function extractEvents(buf: Buffer, s: number, e: number, latin1: boolean
 // Placeholders by node: "\0" and one character, the node's number plus 1 (never "\0" itself).
 const PH = Array.from({ length: MAX_NODES }, (_, i) => String.fromCharCode(0, i + 1));
 // The strings line-extract.c's known() names by number (its literals, in order).
-const LITERALS = ['', 'progress', 'file-history-snapshot', 'queue-operation', 'summary', 'system', 'user', 'assistant', 'compact_boundary', 'turn_duration', 'agent_progress', 'tool_use', 'tool_result', 'text', 'fast'];
+const LITERALS = [
+  '', 'progress', 'file-history-snapshot', 'queue-operation', 'summary', 'system', 'user', 'assistant', 'compact_boundary', 'turn_duration', 'agent_progress',
+  'tool_use', 'tool_result', 'text', 'fast',
+];
 // The string decoded last at each slot, and its version (line-extract.c's known()).
 const SLOTS = 11 * 40;
 const slotText: string[] = new Array<string>(SLOTS).fill('');
