@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import type { ModelEvent } from '../model/events.js';
 import { normalizeLine } from '../model/normalize.js';
 import { parseLine, placeholders, wideEscapesPossible } from '../model/line-reduce.js';
+import { extractEvents } from '../model/line-extract.js';
 import type { Logger } from '../log.js';
 import type { FileCheckpoint } from './checkpoint.js';
 import { classify, fingerprint, fingerprintOf, FINGERPRINT_BYTES } from './file-identity.js';
@@ -104,11 +105,20 @@ export class FileReader {
         let parsed: unknown;
         let latin1 = false;
         let raw: string | undefined;
+        const fallbackKey = `${file.hints.sessionId}@${start}`;
         try {
           // Decoded as latin1 after a native UTF-8 check (wide escapes: normalizeLine): see model/line-text.ts.
           const encoding = lineEncoding(buf, s, e);
           if (encoding === null) throw new Error('invalid UTF-8');
           latin1 = encoding === 'bytes';
+          // Most lines never reach JSON.parse: their events come from the extractor (model/line-extract.ts),
+          // which gives up, adding nothing, on any line it does not read exactly.
+          const extracted = text ? undefined : extractEvents(buf, s, e, latin1, file.hints, fallbackKey, events, ledgerOnly);
+          if (extracted !== undefined) {
+            if (!extracted) return bad('a line that is not a transcript record (nested too deep)');
+            if (events.length > 0) lines.push({ start, events });
+            return;
+          }
           parsed = parseLine(buf, s, e);
           // The text normalizeLine searches for wide escapes (and parses again as UTF-8 if it finds
           // one); without it, it takes the line to have none.
@@ -117,7 +127,7 @@ export class FileReader {
           // V8 quotes a piece of the line in its message: that piece may hold a secret, so it is dropped.
           return bad(`malformed line (${(err as Error).message.replace(/, "[\s\S]*$/, ' (not valid JSON)').slice(0, 80)})`);
         }
-        if (!normalizeLine(parsed, file.hints, `${file.hints.sessionId}@${start}`, events, latin1, text, ledgerOnly, raw, placeholders())) return bad('a line that is not a transcript record (nested too deep)');
+        if (!normalizeLine(parsed, file.hints, fallbackKey, events, latin1, text, ledgerOnly, raw, placeholders())) return bad('a line that is not a transcript record (nested too deep)');
         if (events.length > 0) lines.push({ start, events });
       },
       // cp.offset is a line boundary, so a catch-up slice stops exactly there.

@@ -1,0 +1,367 @@
+// A transcript line's events without JSON.parse of the line. The WebAssembly extractor (compiled
+// from line-extract.c) validates the whole line as JSON.parse would and records the values at the
+// paths normalize.ts reads; from them a skeleton of the line is built (those paths only, strings as
+// placeholders decoded from the line's bytes when read, tool inputs parsed from their own spans) and given to
+// normalizeLine, so the events come from the one implementation of the rules, and are the events of
+// JSON.parse's whole value: normalizeLine reads nothing the skeleton leaves out.
+//
+// Where the extractor gives up (invalid JSON, which JSON.parse must word; nesting past its limit; a
+// key spelled with an escape; a \u0000 escape; a \u escape above U+007F in a line read as latin1;
+// a line over MAX_LINE) the caller parses the line as before. The sessions index's text mode is not
+// read here. CCOTEL_WASM=0 turns it off, as it does the string scan.
+import { LINE_EXTRACT_WASM } from './line-extract-wasm.js';
+import { normalizeLine, type FileHints } from './normalize.js';
+import type { ModelEvent } from './events.js';
+import type { Placeholders } from './line-reduce.js';
+
+/** Key names by id: the order of line-extract.c's K_ enum. */
+const KEYS = [
+  'type', 'timestamp', 'sessionId', 'cwd', 'gitBranch', 'version', 'isSidechain', 'agentId', 'subtype', 'compactMetadata',
+  'durationMs', 'message', 'requestId', 'isApiErrorMessage', 'uuid', 'toolUseResult', 'isMeta', 'isCompactSummary', 'data',
+  'parentToolUseID', 'usage', 'id', 'model', 'stop_reason', 'content', 'cache_creation', 'input_tokens', 'output_tokens',
+  'cache_creation_input_tokens', 'cache_read_input_tokens', 'speed', 'ephemeral_5m_input_tokens', 'ephemeral_1h_input_tokens',
+  'trigger', 'preTokens', 'name', 'input', 'tool_use_id', 'is_error', 'text',
+] as const;
+const K_INPUT = KEYS.indexOf('input');
+// Buffer's own latin1 decode (what toString('latin1') calls after checking its arguments: a third of
+// its cost for the short strings read here), where this Node has it.
+type Latin1 = { latin1Slice?: (start: number, end: number) => string };
+const latin1Of: (b: Buffer, start: number, end: number) => string =
+  typeof (Buffer.prototype as Latin1).latin1Slice === 'function'
+    ? (b, start, end) => (b as Latin1).latin1Slice!(start, end)
+    : (b, start, end) => b.toString('latin1', start, end);
+const K_TYPE = KEYS.indexOf('type');
+const K_SUBTYPE = KEYS.indexOf('subtype');
+const K_SPEED = KEYS.indexOf('speed');
+const T_STRING = 1;
+const T_NUMBER = 2;
+const T_TRUE = 3;
+const T_FALSE = 4;
+const T_NULL = 5;
+const T_OBJECT = 6;
+// (T_ARRAY = 7.) Flag: a string holds a backslash; a number's value is in nums.
+const F_FLAG = 16;
+const MAX_NODES = 4096;
+// Longer lines are parsed as before: the module's memory never shrinks, so it stays this small.
+const MAX_LINE = 4 << 20;
+// The extractor writes a guard byte after the line and reads up to 68 bytes past its end (a step of
+// 64 bytes from the end, and the 4 digits of a \u escape in it).
+const SLACK = 80;
+
+interface Extractor {
+  memory: WebAssembly.Memory;
+  extract: (line: number, len: number) => number;
+  units: (p: number, len: number) => number;
+  wide: () => number;
+  nodesAt: number;
+  numsAt: number;
+  heap: number;
+  bytes: Buffer;
+  nodes: Int32Array;
+  nums: Float64Array;
+}
+
+let extractor: Extractor | null | undefined;
+
+function load(): Extractor | null {
+  if (process.env.CCOTEL_WASM === '0') return null;
+  try {
+    const x = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(LINE_EXTRACT_WASM, 'base64'))).exports as Record<string, unknown>;
+    const memory = x.memory as WebAssembly.Memory;
+    const ex: Extractor = {
+      memory,
+      extract: x.extract as Extractor['extract'],
+      units: x.units as Extractor['units'],
+      wide: x.wide_seen as Extractor['wide'],
+      nodesAt: (x.nodes_at as () => number)(),
+      numsAt: (x.nums_at as () => number)(),
+      heap: (x.heap_at as () => number)(),
+      bytes: Buffer.alloc(0),
+      nodes: new Int32Array(0),
+      nums: new Float64Array(0),
+    };
+    views(ex);
+    return ex;
+  } catch {
+    // No WebAssembly, or no SIMD in this runtime: lines are parsed.
+    return null;
+  }
+}
+
+function views(x: Extractor): void {
+  x.bytes = Buffer.from(x.memory.buffer);
+  x.nodes = new Int32Array(x.memory.buffer, x.nodesAt, MAX_NODES * 4);
+  x.nums = new Float64Array(x.memory.buffer, x.numsAt, MAX_NODES);
+}
+
+/** Whether lines are read through the extractor in this process. */
+export function lineExtractAvailable(): boolean {
+  if (extractor === undefined) extractor = load();
+  return extractor !== null;
+}
+
+/** Lines read through the extractor, and those it gave up on (by reason), since the process started. */
+export const extractCounts = { lines: 0, gaveUp: 0, invalid: 0, depth: 0, nodes: 0, key: 0, nul: 0, wide: 0, long: 0 };
+const REASONS = ['invalid', 'invalid', 'depth', 'nodes', 'key', 'nul'] as const;
+
+// The line extracted last: its buffer and start, read by the placeholders during normalizeLine.
+let lineBuf: Buffer = Buffer.alloc(0);
+let lineStart = 0;
+// Strings too long for a slot (see text()) decoded in this line: a tool output may be read twice.
+const decoded = new Map<number, string>();
+
+/**
+ * The events of the line buf[s, e) (valid UTF-8; `latin1`: it holds non-ASCII bytes, as
+ * lineEncoding says), as normalizeLine gives them for JSON.parse of the line's latin1 text in the
+ * default or ledger-only mode: normalizeLine's result, or undefined when the extractor gave up (the
+ * caller parses the line, and nothing was added to `out`).
+ */
+export function extractEvents(
+  buf: Buffer,
+  s: number,
+  e: number,
+  latin1: boolean,
+  hints: FileHints,
+  fallbackKey: string,
+  out: ModelEvent[],
+  ledgerOnly: boolean,
+): boolean | undefined {
+  if (extractor === undefined) extractor = load();
+  const x = extractor;
+  if (x === null) return undefined;
+  extractCounts.lines++;
+  const len = e - s;
+  if (len > MAX_LINE) {
+    extractCounts.gaveUp++;
+    extractCounts.long++;
+    return undefined;
+  }
+  if (x.bytes.length < x.heap + len + SLACK) {
+    x.memory.grow(Math.ceil((x.heap + len + SLACK - x.memory.buffer.byteLength) / 65536));
+    views(x);
+  }
+  buf.copy(x.bytes, x.heap, s, e);
+  const n = x.extract(x.heap, len);
+  if (n < 0 || (latin1 && x.wide() !== 0)) {
+    extractCounts.gaveUp++;
+    extractCounts[n < 0 ? REASONS[-n]! : 'wide']++;
+    return undefined;
+  }
+  lineBuf = buf;
+  lineStart = s;
+  if (decoded.size > 0) decoded.clear();
+  return normalizeLine(skeleton(x, buf, s, n), hints, fallbackKey, out, latin1, false, ledgerOnly, undefined, PLACEHOLDERS);
+}
+
+// Placeholders by node: "\0" and one character, the node's number plus 1 (never "\0" itself).
+const PH = Array.from({ length: MAX_NODES }, (_, i) => String.fromCharCode(0, i + 1));
+// The strings line-extract.c's known() names by number (its literals, in order).
+const LITERALS = [
+  '', 'progress', 'file-history-snapshot', 'queue-operation', 'summary', 'system', 'user', 'assistant', 'compact_boundary', 'turn_duration', 'agent_progress',
+  'tool_use', 'tool_result', 'text', 'fast',
+];
+// The string decoded last at each slot, and its version (line-extract.c's known()).
+const SLOTS = 11 * 40;
+const slotText: string[] = new Array<string>(SLOTS).fill('');
+const slotVersion = new Float64Array(SLOTS).fill(-1);
+// The values of one line's nodes (a packed array of fixed size: cleared after each line, not shrunk).
+const vals: unknown[] = new Array<unknown>(MAX_NODES).fill(undefined);
+
+/**
+ * o[KEYS[k]] = v, each key stored at a site of its own: one keyed store for every key of every
+ * object was megamorphic, and the skeleton's objects come in few shapes per key.
+ */
+function put(o: Record<string, unknown>, k: number, v: unknown): void {
+  switch (k) {
+    case 0:
+      o.type = v;
+      return;
+    case 1:
+      o.timestamp = v;
+      return;
+    case 2:
+      o.sessionId = v;
+      return;
+    case 3:
+      o.cwd = v;
+      return;
+    case 4:
+      o.gitBranch = v;
+      return;
+    case 5:
+      o.version = v;
+      return;
+    case 6:
+      o.isSidechain = v;
+      return;
+    case 7:
+      o.agentId = v;
+      return;
+    case 8:
+      o.subtype = v;
+      return;
+    case 9:
+      o.compactMetadata = v;
+      return;
+    case 10:
+      o.durationMs = v;
+      return;
+    case 11:
+      o.message = v;
+      return;
+    case 12:
+      o.requestId = v;
+      return;
+    case 13:
+      o.isApiErrorMessage = v;
+      return;
+    case 14:
+      o.uuid = v;
+      return;
+    case 15:
+      o.toolUseResult = v;
+      return;
+    case 16:
+      o.isMeta = v;
+      return;
+    case 17:
+      o.isCompactSummary = v;
+      return;
+    case 18:
+      o.data = v;
+      return;
+    case 19:
+      o.parentToolUseID = v;
+      return;
+    case 20:
+      o.usage = v;
+      return;
+    case 21:
+      o.id = v;
+      return;
+    case 22:
+      o.model = v;
+      return;
+    case 23:
+      o.stop_reason = v;
+      return;
+    case 24:
+      o.content = v;
+      return;
+    case 25:
+      o.cache_creation = v;
+      return;
+    case 26:
+      o.input_tokens = v;
+      return;
+    case 27:
+      o.output_tokens = v;
+      return;
+    case 28:
+      o.cache_creation_input_tokens = v;
+      return;
+    case 29:
+      o.cache_read_input_tokens = v;
+      return;
+    case 30:
+      o.speed = v;
+      return;
+    case 31:
+      o.ephemeral_5m_input_tokens = v;
+      return;
+    case 32:
+      o.ephemeral_1h_input_tokens = v;
+      return;
+    case 33:
+      o.trigger = v;
+      return;
+    case 34:
+      o.preTokens = v;
+      return;
+    case 35:
+      o.name = v;
+      return;
+    case 36:
+      o.input = v;
+      return;
+    case 37:
+      o.tool_use_id = v;
+      return;
+    case 38:
+      o.is_error = v;
+      return;
+    case 39:
+      o.text = v;
+      return;
+  }
+}
+
+/**
+ * The line as JSON.parse gives it, restricted to the nodes the extractor recorded: strings other
+ * than the literals the normalizer compares with are placeholders (decoded when read, the only way
+ * the normalizer reads them); a string with an escape is decoded now, by JSON.parse of its token.
+ */
+function skeleton(x: Extractor, buf: Buffer, s: number, n: number): unknown {
+  const nodes = x.nodes;
+  for (let i = 0; i < n; i++) {
+    const parent = nodes[4 * i]!;
+    const w = nodes[4 * i + 1]!;
+    const type = w & 15;
+    let v: unknown;
+    if (type === T_STRING) {
+      // With an escape, a string compared with a literal (or in a content array, key 0) is decoded now: the escape may spell the literal.
+      const k = (w >> 10) & 63;
+      if (w & F_FLAG) v = k === K_TYPE || k === K_SUBTYPE || k === K_SPEED ? JSON.parse(latin1Of(buf, s + nodes[4 * i + 2]!, s + nodes[4 * i + 3]!)) : PH[i];
+      // (The empty string stays itself: str() takes a placeholder for a nonempty string.)
+      else v = (w >> 5) & 31 ? LITERALS[(w >> 5) & 31] : nodes[4 * i + 3]! - nodes[4 * i + 2]! === 2 ? '' : PH[i];
+    } else if (type === T_NUMBER) v = w & F_FLAG ? x.nums[i] : Number(latin1Of(buf, s + nodes[4 * i + 2]!, s + nodes[4 * i + 3]!));
+    else if (type === T_TRUE) v = true;
+    else if (type === T_FALSE) v = false;
+    else if (type === T_NULL) v = null;
+    // A tool input is read whole (its strings are decoded by normalizeLine); nothing else in an object is recorded but what is read.
+    else if (type === T_OBJECT) v = ((w >> 10) & 63) === K_INPUT ? JSON.parse(latin1Of(buf, s + nodes[4 * i + 2]!, s + nodes[4 * i + 3]!)) : {};
+    else v = [];
+    vals[i] = v;
+    if (parent >= 0) {
+      const p = vals[parent] as Record<string, unknown> | unknown[];
+      if (Array.isArray(p)) p.push(v);
+      else put(p, (w >> 10) & 63, v);
+    }
+  }
+  const root = vals[0];
+  vals.fill(undefined, 0, n);
+  return root;
+}
+
+function text(placeholder: string): string {
+  const i = placeholder.charCodeAt(1) - 1;
+  const x = extractor!;
+  const nodes = x.nodes;
+  const a = lineStart + nodes[4 * i + 2]! + 1;
+  const b = lineStart + nodes[4 * i + 3]! - 1;
+  const version = x.nums[i]!;
+  // A short string without escapes: decoded again only when it is not the one decoded last at its slot.
+  if (version >= 0) {
+    const slot = nodes[4 * i + 1]! >>> 16;
+    if (slotVersion[slot] === version) return slotText[slot]!;
+    const t = latin1Of(lineBuf, a, b);
+    slotVersion[slot] = version;
+    slotText[slot] = t;
+    return t;
+  }
+  let t = decoded.get(i);
+  if (t === undefined) {
+    t = nodes[4 * i + 1]! & F_FLAG ? (JSON.parse(latin1Of(lineBuf, a - 1, b + 1)) as string) : latin1Of(lineBuf, a, b);
+    decoded.set(i, t);
+  }
+  return t;
+}
+
+function units(placeholder: string): number {
+  const x = extractor!;
+  const i = placeholder.charCodeAt(1) - 1;
+  // The line is still in the module's memory, where extract() read it.
+  return x.units(x.heap + x.nodes[4 * i + 2]! + 1, x.nodes[4 * i + 3]! - x.nodes[4 * i + 2]! - 2);
+}
+
+const PLACEHOLDERS: Placeholders = { text, units, start: (p) => text(p) };

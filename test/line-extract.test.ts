@@ -1,0 +1,535 @@
+// The line extractor (src/model/line-extract.c, model/line-extract.ts) must change nothing but
+// speed: for every line, its events equal those normalizeLine gives for JSON.parse of the line's
+// latin1 text (what the reader did before it), in the default and the ledger-only mode, compared
+// strictly (property order and undefined-valued properties counted), or it gives up and adds
+// nothing. A line JSON.parse refuses never yields events. The reference is always normalizeLine of
+// JSON.parse's whole value.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { clangAvailable, compileLineExtract } from '../scripts/build-wasm.js';
+import { LINE_EXTRACT_WASM } from '../src/model/line-extract-wasm.js';
+import { extractCounts, extractEvents, lineExtractAvailable } from '../src/model/line-extract.js';
+import { normalizeLine } from '../src/model/normalize.js';
+import { lineEncoding } from '../src/model/line-text.js';
+import type { ModelEvent } from '../src/model/events.js';
+import type { ReaderOptions, Slice } from '../src/sources/file-reader.js';
+import type { FileCheckpoint } from '../src/sources/checkpoint.js';
+import { generateHistory, listJsonl } from './support/history-generator.js';
+import { prng } from './support/prng.js';
+import { bigLines, fuzzMutation, handLines, targetedMutations } from './support/line-reduce-corpus.js';
+
+const hints = { sessionId: 'hint-session', agentId: 'hint-agent' };
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A file's lines, split the way the reader does (LF, then a CR before it dropped; blank lines skipped). */
+function linesOf(file: string): Buffer[] {
+  const buf = readFileSync(file);
+  const out: Buffer[] = [];
+  let s = 0;
+  for (let nl = buf.indexOf(10); s < buf.length; nl = buf.indexOf(10, s)) {
+    let e = nl === -1 ? buf.length : nl;
+    const next = e + 1;
+    if (e > s && buf[e - 1] === 13) e--;
+    if (e > s) out.push(buf.subarray(s, e));
+    s = next;
+  }
+  return out;
+}
+
+const realLines = (): Buffer[] => listJsonl(join(__dirname, 'fixtures', 'real')).flatMap(linesOf);
+
+let generated: Buffer[] | undefined;
+/** Lines of small generated histories of both shapes, faults included. */
+function generatedLines(): Buffer[] {
+  if (generated) return generated;
+  generated = [];
+  for (const [shape, seed] of [['heavy', 11], ['heavy', 12], ['bench', 13]] as const) {
+    const d = mkdtempSync(join(tmpdir(), 'ccotel-line-extract-'));
+    dirs.push(d);
+    generateHistory(d, { sessions: 3, seed, faults: true, shape, dropSubagentFiles: 0.3, longToolOutputs: 0.2 });
+    generated.push(...listJsonl(d).flatMap(linesOf));
+  }
+  return generated;
+}
+
+/** The first difference between two values, property order and undefined-valued properties counted (as test/event-codec.test.ts). */
+function diff(a: unknown, b: unknown, at = '$'): string | undefined {
+  if (typeof a !== typeof b) return `${at}: ${typeof a} vs ${typeof b}`;
+  if (a === null || b === null || typeof a !== 'object') return Object.is(a, b) ? undefined : `${at}: ${String(a)} vs ${String(b)}`;
+  if (Array.isArray(a) !== Array.isArray(b)) return `${at}: array vs not`;
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  if (ka.join('\0') !== kb.join('\0')) return `${at}: keys ${ka.join(',')} vs ${kb.join(',')}`;
+  for (const k of ka) {
+    const d = diff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+interface Tally {
+  lines: number;
+  /** Lines that are UTF-8 (the reader refuses others before parsing). */
+  utf8: number;
+  /** Lines JSON.parse accepts (and valid UTF-8: the reader refuses others before parsing). */
+  valid: number;
+  /** Valid lines the extractor read (per mode), and those it gave up on. */
+  extracted: number;
+  gaveUp: number;
+  events: number;
+  diffs: string[];
+}
+const tally = (): Tally => ({ lines: 0, utf8: 0, valid: 0, extracted: 0, gaveUp: 0, events: 0, diffs: [] });
+const show = (b: Buffer): string => JSON.stringify(b.toString('latin1').slice(0, 200));
+
+/** One line through both paths, in both modes. */
+function check(line: Buffer, t: Tally): void {
+  t.lines++;
+  // The reader refuses a line that is not UTF-8 before either path sees it.
+  const encoding = lineEncoding(line, 0, line.length);
+  if (encoding === null) return;
+  t.utf8++;
+  const latin1 = encoding === 'bytes';
+  const text = line.toString('latin1');
+  let value: unknown;
+  let valid = true;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    valid = false;
+  }
+  if (valid) t.valid++;
+  // Bytes around the line in the caller's buffer: only the line's own are read.
+  const pre = Buffer.from('{"type":"user","x":"\\u0000"}\n'.repeat(t.lines % 3));
+  const buf = Buffer.concat([pre, line, Buffer.from('\n"}]\\"\\u')]);
+  for (const lean of [false, true]) {
+    const got: ModelEvent[] = [];
+    const ok = extractEvents(buf, pre.length, pre.length + line.length, latin1, hints, 'k@0', got, lean);
+    if (ok === undefined) {
+      if (got.length > 0) t.diffs.push(`${show(line)}\n  gave up after adding events`);
+      if (valid) t.gaveUp++;
+      continue;
+    }
+    if (!valid) {
+      t.diffs.push(`${show(line)}\n  JSON.parse refuses it, the extractor read it (${ok}, ${got.length} events)`);
+      continue;
+    }
+    t.extracted++;
+    const want: ModelEvent[] = [];
+    // The reader's path without the extractor: JSON.parse of the latin1 text, the text given as raw.
+    const wantOk = normalizeLine(JSON.parse(text), hints, 'k@0', want, latin1, false, lean, latin1 ? text : undefined);
+    t.events += want.length;
+    const d = ok !== wantOk ? `normalizeLine ${wantOk}, extractor ${ok}` : diff(got, want);
+    if (d) t.diffs.push(`${show(line)}\n  ${lean ? 'ledger' : 'full'}: ${d}`);
+  }
+}
+
+function checkAll(lines: Iterable<Buffer>): Tally {
+  const t = tally();
+  for (const l of lines) check(l, t);
+  expect(t.diffs.slice(0, 5)).toEqual([]);
+  if (process.env.CCOTEL_EXTRACT_TALLY) console.log(JSON.stringify({ ...t, diffs: t.diffs.length }));
+  return t;
+}
+
+/** A JSON text of a value with `ws` between every token (JSON.stringify cannot put it everywhere). */
+function ser(v: unknown, ws = ''): string {
+  if (Array.isArray(v)) return `[${ws}${v.map((x) => ser(x, ws)).join(`${ws},${ws}`)}${ws}]`;
+  if (typeof v === 'object' && v !== null) return `{${ws}${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}${ws}:${ws}${ser(x, ws)}`).join(`${ws},${ws}`)}${ws}}`;
+  return JSON.stringify(v);
+}
+
+const TS = '2026-01-05T10:00:00.000Z';
+const USAGE = {
+  input_tokens: 3,
+  cache_creation_input_tokens: 70,
+  cache_read_input_tokens: 11,
+  cache_creation: { ephemeral_5m_input_tokens: 30, ephemeral_1h_input_tokens: 40 },
+  output_tokens: 5,
+  speed: 'fast',
+};
+/** Transcript records with every path the normalizer reads present (inputs to the edits below). */
+function records(): Record<string, unknown>[] {
+  const base = { parentUuid: null, isSidechain: true, agentId: 'a1', cwd: '/home/u/p', sessionId: 'S', version: '2.1.3', gitBranch: 'main', timestamp: TS, uuid: 'u1' };
+  return [
+    {
+      ...base,
+      type: 'assistant',
+      requestId: 'req_1',
+      isApiErrorMessage: false,
+      message: {
+        id: 'msg_1',
+        model: 'claude-sonnet-4-5',
+        stop_reason: 'tool_use',
+        usage: USAGE,
+        content: [
+          { type: 'thinking', thinking: 'hmm', signature: 'sig' },
+          { type: 'text', text: 'answer' },
+          { type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'ls', n: [1, { a: 'b' }] } },
+        ],
+      },
+    },
+    { ...base, type: 'assistant', isApiErrorMessage: true, message: { id: 'msg_e', model: '<synthetic>', usage: USAGE, content: [{ type: 'text', text: ' API Error\nmore' }] } },
+    {
+      ...base,
+      type: 'user',
+      toolUseResult: { agentId: 'ag-9' },
+      message: {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_1', content: 'output text' },
+          { type: 'tool_result', tool_use_id: 'toolu_2', is_error: true, content: [{ type: 'text', text: '\n error line\nmore' }, { type: 'x', content: [{ text: 'deep' }] }] },
+        ],
+      },
+    },
+    { ...base, type: 'user', isMeta: false, isCompactSummary: false, message: { role: 'user', content: 'a prompt' } },
+    { ...base, type: 'user', message: { role: 'user', content: [{ type: 'text', text: 'block prompt' }, { type: 'x', content: 'c' }, { content: [{ text: 'n' }] }] } },
+    { ...base, type: 'system', subtype: 'compact_boundary', compactMetadata: { trigger: 'auto', preTokens: 1000 } },
+    { ...base, type: 'system', subtype: 'turn_duration', durationMs: 1234 },
+    {
+      ...base,
+      type: 'progress',
+      parentToolUseID: 'toolu_p',
+      data: {
+        type: 'agent_progress',
+        agentId: 'agent-p',
+        message: {
+          timestamp: TS,
+          requestId: 'req_p',
+          isApiErrorMessage: false,
+          message: { id: 'msg_p', model: 'claude-haiku-4-5', stop_reason: 'end_turn', usage: USAGE, content: [{ type: 'text', text: 'x' }] },
+        },
+      },
+    },
+  ];
+}
+
+// Values put at each path: every JSON type, numbers num() takes or refuses, escapes, long strings,
+// and the strings the normalizer compares with.
+const ALT = [
+  '"x"', '""', '0', '7', '-3', '1.5', '1e2', '-0', '1E400', '123456789012345678901', '9007199254740993', '0.1e-5', 'true', 'false', 'null', '{}', '[]',
+  '{"a":[1,{"b":"c"}],"text":"t"}', '["x",{"text":"t"},[{"content":"c"}]]', '"\\u0041\\u00e9\\ud83d\\ude00\\n"', `"${'L'.repeat(100)}"`, `"${'\\t'.repeat(40)}é"`,
+  '"tool_use"', '"tool_result"', '"text"', '"fast"', '"<synthetic>"', `"${TS}"`, '"compact_boundary"', '"agent_progress"', '"progress"', '"assistant"', '"user"',
+];
+
+/** Every [path of an object, key] of a value (array elements by index). */
+function memberPaths(v: unknown, at: Array<string | number> = [], out: Array<[Array<string | number>, string]> = []): Array<[Array<string | number>, string]> {
+  if (Array.isArray(v)) v.forEach((x, i) => memberPaths(x, [...at, i], out));
+  else if (typeof v === 'object' && v !== null) {
+    for (const [k, x] of Object.entries(v)) {
+      out.push([at, k]);
+      if (k !== 'input') memberPaths(x, [...at, k], out);
+    }
+  }
+  return out;
+}
+
+/** The record's text with the member `key` of the object at `path` edited: its value replaced, or a duplicate put before or after it. */
+function edited(rec: unknown, path: Array<string | number>, key: string, alt: string, how: 'replace' | 'before' | 'after'): string {
+  const walk = (v: unknown, depth: number): string => {
+    if (Array.isArray(v)) return `[${v.map((x, i) => (depth < path.length && path[depth] === i ? walk(x, depth + 1) : ser(x))).join(',')}]`;
+    if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+    const here = depth === path.length;
+    const members = Object.entries(v).map(([k, x]) => {
+      const own = `${JSON.stringify(k)}:${depth < path.length && path[depth] === k ? walk(x, depth + 1) : ser(x)}`;
+      if (!here || k !== key) return own;
+      const dup = `${JSON.stringify(k)}:${alt}`;
+      return how === 'replace' ? dup : how === 'before' ? `${dup},${own}` : `${own},${dup}`;
+    });
+    return `{${members.join(',')}}`;
+  };
+  return walk(rec, 0);
+}
+
+function editedLines(): Buffer[] {
+  const out: string[] = [];
+  for (const rec of records()) {
+    out.push(ser(rec), ser(rec, ' \t\r\n '));
+    for (const [path, key] of memberPaths(rec)) for (const alt of ALT) for (const how of ['replace', 'before', 'after'] as const) out.push(edited(rec, path, key, alt, how));
+  }
+  return out.map((s) => Buffer.from(s));
+}
+
+describe('line extractor', () => {
+  it.skipIf(!clangAvailable())('the committed module is the compiled line-extract.c (npm run wasm after editing it)', () => {
+    expect(Buffer.from(compileLineExtract()).toString('base64')).toBe(LINE_EXTRACT_WASM);
+  });
+
+  it('is active in this test run (else every line below would be a give-up)', () => {
+    expect(lineExtractAvailable()).toBe(true);
+    const line = Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","uuid":"u","message":{"content":"hello"}}`);
+    const out: ModelEvent[] = [];
+    expect(extractEvents(line, 0, line.length, false, hints, 'k', out, true)).toBe(true);
+    expect(out).toEqual([{ kind: 'prompt', ctx: { sessionId: 's', cwd: '' }, ts: Date.parse(TS), uuid: 'u', chars: 5 }]);
+  });
+
+  it('gives the events of JSON.parse on every real transcript line, giving up on few', () => {
+    const t = checkAll(realLines());
+    expect(t.valid).toBe(t.lines);
+    expect(t.events).toBeGreaterThan(1000);
+    expect(t.gaveUp).toBeLessThan(t.extracted / 100);
+  });
+
+  it('gives the events of JSON.parse on generated histories of both shapes, faults included, giving up on few', () => {
+    const t = checkAll(generatedLines());
+    expect(t.valid).toBeLessThan(t.lines);
+    expect(t.gaveUp).toBeLessThan(t.extracted / 100);
+  });
+
+  it('gives the events of JSON.parse with every value at every path replaced or duplicated (the last duplicate wins)', () => {
+    const lines = editedLines();
+    const t = checkAll(lines);
+    expect(t.lines).toBeGreaterThan(10_000);
+    expect(t.valid).toBe(t.lines);
+    // ASCII lines, shallow, no key spelled with an escape, no \u0000: none is given up on.
+    expect(t.gaveUp).toBe(0);
+  });
+
+  it('gives the events of JSON.parse on the string scan\'s hand-made lines (escapes, non-ASCII, 64-byte steps)', () => {
+    const t = checkAll(handLines());
+    expect(t.valid).toBe(t.utf8);
+    expect(t.extracted).toBeGreaterThan(t.utf8);
+  });
+
+  it('gives the events of JSON.parse for content nested at every depth, and gives up past its limit', () => {
+    const lines: Buffer[] = [];
+    for (let d = 1; d <= 70; d++) {
+      let content: unknown = [{ type: 'text', text: `depth ${d} é` }];
+      for (let i = 0; i < d; i++) content = [{ type: 'x', content }, { text: 'side' }];
+      lines.push(Buffer.from(JSON.stringify({ type: 'user', sessionId: 's', timestamp: TS, uuid: 'u', message: { content } })));
+      const result = { type: 'tool_result', tool_use_id: 't', is_error: true, content };
+      lines.push(Buffer.from(JSON.stringify({ type: 'user', sessionId: 's', timestamp: TS, message: { content: [result] } })));
+    }
+    const t = checkAll(lines);
+    expect(t.extracted).toBeGreaterThan(80);
+    expect(t.gaveUp).toBeGreaterThan(0);
+  });
+
+  /** Valid lines of moderate size to corrupt. */
+  function baseLines(): Buffer[] {
+    const ok = (l: Buffer): boolean => {
+      try {
+        JSON.parse(l.toString('latin1'));
+        return l.length < 30_000;
+      } catch {
+        return false;
+      }
+    };
+    const pick = (ls: Buffer[], n: number): Buffer[] => {
+      const good = ls.filter(ok);
+      return Array.from({ length: Math.min(n, good.length) }, (_, i) => good[Math.floor((i * good.length) / n)]!);
+    };
+    return [...pick(realLines(), 40), ...pick(generatedLines(), 30), ...pick(editedLines(), 30)];
+  }
+
+  it('never reads a line JSON.parse refuses: targeted corruptions of strings, numbers and structure', () => {
+    const t = tally();
+    for (const base of baseLines()) {
+      check(base, t);
+      for (const m of targetedMutations(base)) check(m, t);
+    }
+    expect(t.diffs.slice(0, 5)).toEqual([]);
+    expect(t.lines - t.valid).toBeGreaterThan(5000);
+  });
+
+  it('never reads a line JSON.parse refuses, and agrees on those it accepts, under 20000 random byte mutations (seeded)', () => {
+    const r = prng(20261127);
+    const bases = baseLines();
+    const t = tally();
+    for (let i = 0; i < 20_000; i++) {
+      const base = r.pick(bases);
+      check(fuzzMutation(base, r), t);
+    }
+    expect(t.diffs.slice(0, 5)).toEqual([]);
+    expect(t.lines - t.valid).toBeGreaterThan(5000);
+    expect(t.extracted).toBeGreaterThan(5000);
+  });
+
+  it('gives up on every structural and lexical error JSON.parse refuses, where keys are read and where they are not', () => {
+    const bad = [
+      '{"a":1 "b":2}', '{"a" 1}', '{"a":1,}', '{"a":1,,"b":2}', '{,"a":1}', '{"a":}', '{"a"::1}', '{"a":1}}', '{"a":1', '{"a":[1,2}', '{"a":[1 2]}', '{"a":[1,]}',
+      '{"a":[,1]}', '{a:1}', "{'a':1}", '{"a":tru}', '{"a":True}', '{"a":nul}', '{"a":+1}', '{"a":.5}', '{"a":1.}', '{"a":1e}', '{"a":1e+}', '{"a":-}', '{"a":01}',
+      '{"a":-01}', '{"a":0x1}', '{"a":NaN}', '{"a":Infinity}', '{"a":"\\x"}', '{"a":"\\u12"}', '{"a":"\\u12G4"}', '{"a":"\t"}', '{"a":"x}', '{"a":1}x', '{"a":1} {}', '[1]]',
+    ];
+    const lines: Buffer[] = [];
+    for (const b of bad) {
+      // At the root (keys read), inside message.usage (keys read) and inside a tool input (keys not read).
+      lines.push(Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","x":${b}}`));
+      lines.push(Buffer.from(`{"type":"assistant","sessionId":"s","timestamp":"${TS}","message":{"id":"m","usage":${b}}}`));
+      const tool = `{"type":"tool_use","id":"t","name":"n","input":${b}}`;
+      lines.push(Buffer.from(`{"type":"assistant","sessionId":"s","timestamp":"${TS}","message":{"id":"m","usage":{},"content":[${tool}]}}`));
+      lines.push(Buffer.from(b));
+    }
+    for (const l of lines) {
+      expect(() => JSON.parse(l.toString('latin1')), l.toString()).toThrow();
+      expect(extractEvents(l, 0, l.length, false, hints, 'k', [], true), l.toString()).toBeUndefined();
+    }
+  });
+
+  // A prompt's length is counted from its bytes (units() in line-extract.c), never decoded: it must
+  // be the UTF-16 length of JSON.parse's string, for every mix of UTF-8 and escapes, short or long.
+  it('counts prompt and tool output lengths as JSON.parse\'s strings have them', () => {
+    const pieces = ['abc', ' ', '\\n', '\\"', '\\\\', '\\/', '\\t', '\\u0041', '\\u00e9', '\\ud83d\\ude00', '\\uD800', 'x'.repeat(60), 'é', '中', '😀', 'Ω'.repeat(30)];
+    const rand = prng(91).next;
+    const lines: Buffer[] = [];
+    for (let i = 0; i < 600; i++) {
+      let body = '';
+      const bytes = [1, 10, 40, 63, 64, 65, 200, 3000][i % 8]!;
+      // Even-numbered lines without wide escapes (latin1 lines with them are given up on).
+      while (Buffer.byteLength(body) < bytes) {
+        const p = pieces[Math.floor(rand() * pieces.length)]!;
+        if (i % 2 === 0 && /\\u(?!00[0-7])/.test(p)) continue;
+        body += p;
+      }
+      lines.push(Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","uuid":"u","message":{"content":"${body}"}}`));
+      lines.push(Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","message":{"content":[{"type":"tool_result","tool_use_id":"t","content":"${body}"}]}}`));
+      lines.push(Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","message":{"content":[{"type":"text","text":"${body}"},{"content":[{"text":"${body}"}]}]}}`));
+    }
+    const t = checkAll(lines);
+    expect(t.events).toBeGreaterThan(1500);
+    expect(t.extracted).toBeGreaterThan(lines.length);
+  });
+
+  it('at its limits: lines of 4 MiB and more, more nodes than its table, nesting at its depth limit; short lines after long ones', () => {
+    const t = tally();
+    const before = { ...extractCounts };
+    for (const l of bigLines()) {
+      check(l, t);
+      // Stale bytes of the long line stay in the module's memory past a short line's end.
+      for (const s of handLines().slice(0, 40)) check(s, t);
+    }
+    // 5000 content blocks: more nodes than the table holds (a give-up), and 1000 (read).
+    for (const blocks of [5000, 1000]) {
+      const content = Array.from({ length: blocks }, (_, i) => ({ type: 'tool_result', tool_use_id: `t${i}`, content: 'x' }));
+      check(Buffer.from(JSON.stringify({ type: 'user', sessionId: 's', timestamp: TS, message: { content } })), t);
+    }
+    // Nesting (48 open at most): a value 47 and 48 levels under the root, and a root array 48 and 49 deep.
+    for (const d of [47, 48]) check(Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","x":${'['.repeat(d)}${']'.repeat(d)},"message":{"content":"hi"}}`), t);
+    for (const d of [48, 49]) check(Buffer.from(`${'['.repeat(d)}${']'.repeat(d)}`), t);
+    expect(t.diffs.slice(0, 5)).toEqual([]);
+    expect(t.valid).toBe(t.utf8);
+    // Each line is read in two modes: the lines over 4 MiB (two), the 5000-block line, the 48-deep
+    // value and the 49-deep array are given up on twice each.
+    expect(extractCounts.long - before.long).toBe(4);
+    expect(extractCounts.nodes - before.nodes).toBe(2);
+    expect(extractCounts.depth - before.depth).toBe(4);
+  });
+
+  it('numbers: every form JSON allows, read as JSON.parse reads them', () => {
+    const nums = ['0', '-0', '1', '-1', '1.0', '1e2', '1E+2', '1e-2', '2.5e3', '0.5', '9007199254740991', '9007199254740992', '9007199254740993'];
+    nums.push('999999999999999', '1000000000000000', '12345678901234567890123', '1e308', '1e309', '-1e309', '5e-324', '0.000001');
+    const lines = nums.flatMap((n) =>
+      ['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens'].map((k) =>
+        Buffer.from(`{"type":"assistant","sessionId":"s","timestamp":"${TS}","message":{"id":"m","usage":{"${k}":${n},"cache_creation":{"ephemeral_1h_input_tokens":${n}}}}}`),
+      ),
+    );
+    lines.push(...nums.map((n) => Buffer.from(`{"type":"system","subtype":"compact_boundary","sessionId":"s","timestamp":"${TS}","compactMetadata":{"preTokens":${n}}}`)));
+    const t = checkAll(lines);
+    expect(t.gaveUp).toBe(0);
+    expect(t.extracted).toBe(2 * lines.length);
+  });
+
+  it('gives up on a key spelled with an escape where keys are read, and a \\u0000 escape anywhere', () => {
+    const lines = [
+      `{"\\u0074ype":"user","sessionId":"s","timestamp":"${TS}","message":{"content":"hi"}}`,
+      `{"type":"user","sessionId":"s","timestamp":"${TS}","message":{"con\\u0074ent":"hi"}}`,
+      `{"type":"user","sessionId":"s","timestamp":"${TS}","message":{"content":"h\\u0000i"}}`,
+    ].map((s) => Buffer.from(s));
+    for (const l of lines) expect(extractEvents(l, 0, l.length, false, hints, 'k', [], true)).toBeUndefined();
+    // A key with an escape where no key is read (a tool input) is no reason to give up.
+    const tool = '{"type":"tool_use","id":"t","name":"n","input":{"\\u0041\\n":"\\u00e9"}}';
+    const ok = Buffer.from(`{"type":"assistant","sessionId":"s","timestamp":"${TS}","message":{"id":"m","usage":{},"content":[${tool}]}}`);
+    const out: ModelEvent[] = [];
+    expect(extractEvents(ok, 0, ok.length, false, hints, 'k', out, true)).toBe(true);
+    expect((out[1] as { input: unknown }).input).toEqual({ 'A\n': 'é' });
+    checkAll([...lines, ok]);
+  });
+
+  it('with CCOTEL_WASM=0 is off', async () => {
+    const prev = process.env.CCOTEL_WASM;
+    try {
+      process.env.CCOTEL_WASM = '0';
+      vi.resetModules();
+      const pure = await import('../src/model/line-extract.js');
+      expect(pure.lineExtractAvailable()).toBe(false);
+      const l = Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","message":{"content":"hi"}}`);
+      expect(pure.extractEvents(l, 0, l.length, false, hints, 'k', [], true)).toBeUndefined();
+    } finally {
+      if (prev === undefined) delete process.env.CCOTEL_WASM;
+      else process.env.CCOTEL_WASM = prev;
+      vi.resetModules();
+    }
+  });
+});
+
+// The reader with the extractor (and the string scan) against the reader of the pure TypeScript path
+// (CCOTEL_WASM=0: every line JSON.parse'd whole), slice by slice, in each of its modes: the same
+// lines, events, checkpoints and first-bad-line warning.
+describe('FileReader with the extractor', () => {
+  const log = { debug() {}, info() {}, warn() {}, error() {} };
+  const MODES: Record<string, ReaderOptions> = {
+    ledger: { maxLineBytes: 64 << 20, sliceBytes: 1 << 20, ledgerOnly: true },
+    full: { maxLineBytes: 64 << 20, sliceBytes: 1 << 20 },
+    text: { maxLineBytes: 64 << 20, sliceBytes: 1 << 20, text: true },
+  };
+  const fresh = (): FileCheckpoint => ({ dev: 0, ino: 0, size: 1 << 30, mtimeMs: 0, offset: 0, lines: 0, malformed: 0, oversized: 0, fp: '', fpLen: 0, sinks: {} });
+
+  async function readAll(mod: typeof import('../src/sources/file-reader.js'), path: string, opts: ReaderOptions): Promise<Slice[]> {
+    const out: Slice[] = [];
+    const reader = new mod.FileReader(log, opts);
+    let cp = fresh();
+    for (let from = 0, more = true; more; ) {
+      const slice = await reader.readSlice({ path, hints: { sessionId: 'hint', agentId: 'hint-agent' } }, cp, from);
+      out.push(slice);
+      cp = slice.next;
+      from = slice.end;
+      more = slice.more;
+    }
+    return out;
+  }
+
+  it('reads every generated and real transcript as the pure TypeScript path does, in each mode', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'ccotel-line-extract-reader-'));
+    dirs.push(d);
+    generateHistory(join(d, 'a'), { sessions: 6, seed: 4343, faults: true, shape: 'heavy', dropSubagentFiles: 0.3, longToolOutputs: 0.2 });
+    generateHistory(join(d, 'b'), { sessions: 4, seed: 78, faults: true });
+    const files = [...listJsonl(join(d, 'a')), ...listJsonl(join(d, 'b')), ...listJsonl(join(__dirname, 'fixtures', 'real'))];
+    const prev = process.env.CCOTEL_WASM;
+    try {
+      process.env.CCOTEL_WASM = '0';
+      vi.resetModules();
+      const pure = await import('../src/sources/file-reader.js');
+      // The modules decide on their first use whether WebAssembly is on: decided now, with the variable set.
+      expect((await import('../src/model/line-extract.js')).lineExtractAvailable()).toBe(false);
+      expect((await import('../src/model/line-reduce.js')).stringScanAvailable()).toBe(false);
+      delete process.env.CCOTEL_WASM;
+      vi.resetModules();
+      const fast = await import('../src/sources/file-reader.js');
+      const counts = await import('../src/model/line-extract.js');
+      expect(counts.lineExtractAvailable()).toBe(true);
+      let events = 0;
+      for (const [mode, opts] of Object.entries(MODES)) {
+        for (const path of files) {
+          const want = await readAll(pure, path, opts);
+          const got = await readAll(fast, path, opts);
+          expect(diff(got, want), `${mode} ${path}`).toBeUndefined();
+          events += want.reduce((a, sl) => a + sl.lines.reduce((b, l) => b + l.events.length, 0), 0);
+        }
+      }
+      expect(events).toBeGreaterThan(3000);
+      // The extractor read the lines of the ledger and full modes (the text mode keeps the parse).
+      expect(counts.extractCounts.lines).toBeGreaterThan(1000);
+      expect(counts.extractCounts.gaveUp).toBeLessThan(counts.extractCounts.lines / 20);
+    } finally {
+      if (prev === undefined) delete process.env.CCOTEL_WASM;
+      else process.env.CCOTEL_WASM = prev;
+      vi.resetModules();
+    }
+  });
+});
