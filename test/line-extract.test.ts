@@ -541,18 +541,22 @@ describe('line extractor in text mode: the kept text of long prompts, answers an
     for (let i = 0; i < 500; i++) {
       const kind = KINDS[i % 3]!;
       const latin1 = i % 2 === 1;
-      const pieces = latin1 ? [...ASCII, ...UTF8] : ASCII;
+      // Some without a backslash: their start is their bytes, not decoded.
+      const plain = (p: string): boolean => Math.floor(i / 4) % 3 !== 1 || !p.includes('\\');
+      const pieces = (latin1 ? [...ASCII, ...UTF8] : ASCII).filter(plain);
+      const leads = (latin1 ? LEADS : LEADS.filter((l) => !/[^\x00-\x7f]/.test(l))).filter(plain);
       const cut = cutAt(kind, latin1);
       // Around the cut, around keep, and far past it.
       const bytes = [cut - 40, cut, cut + 40, cut >> 1, cut >> 2, 3 * cut][Math.floor(rand() * 6)]! + Math.floor(rand() * 64);
-      let body = '';
+      // (A latin1 line starts with a non-ASCII character, so the budget is the one worked out above.)
+      let body = latin1 ? 'é' : '';
       // Whitespace in front of and through the budget: the trimmed start falls short of keep.
-      if (i % 4 === 0) {
-        const lead = LEADS[Math.floor(rand() * LEADS.length)]!;
+      if (Math.floor(i / 2) % 2 === 0) {
+        const lead = leads[Math.floor(rand() * leads.length)]!;
         const n = [1, cut >> 3, cut >> 2, cut >> 1, cut][Math.floor(rand() * 5)]! / Math.max(1, Buffer.byteLength(lead));
-        body = lead.repeat(Math.floor(n));
+        body += lead.repeat(Math.floor(n));
       }
-      for (let b = Buffer.byteLength(body); b < bytes; ) {
+      for (let b = Buffer.byteLength(body), end = b + bytes; b < end; ) {
         const piece = pieces[Math.floor(rand() * pieces.length)]!;
         body += piece;
         b += Buffer.byteLength(piece);
@@ -560,6 +564,19 @@ describe('line extractor in text mode: the kept text of long prompts, answers an
       check(lineOf(kind, body), t);
       // Whitespace only.
       if (i % 25 === 0) check(lineOf(kind, ' '.repeat(bytes)), t);
+    }
+    // Whitespace of 1, 2 and 6 bytes a character through and past the budget, then text: the start
+    // decoded from the budget falls short of the characters asked (or its trimmed text of keep).
+    for (const kind of KINDS) {
+      for (const latin1 of [false, true]) {
+        const keep = TEXT_KEEP[kind] + REDACT_MARGIN;
+        for (const lead of [' ', '\\n', '\\u0020', '\\t ']) {
+          for (const chars of [keep - 1, keep + 1, keep * 1.5, keep * 2 - 1, keep * 2 + 3, keep * 3, keep * 4 + 1, keep * 5]) {
+            const body = (latin1 ? 'é' : '') + lead.repeat(chars / (lead === '\\t ' ? 2 : 1)) + 'text after the whitespace '.repeat(keep / 8);
+            check(lineOf(kind, body), t);
+          }
+        }
+      }
     }
     expect(t.diffs.slice(0, 5)).toEqual([]);
     expect(t.gaveUp).toBe(0);
