@@ -410,6 +410,21 @@ describe('line extractor', () => {
     expect(t.extracted).toBeGreaterThan(lines.length);
   });
 
+  // units() counts 64 bytes a step, an escape's bytes taken off by count: an escape, a run of
+  // backslashes or a UTF-8 sequence across a step's end, and a string ending at every offset.
+  it('counts lengths as JSON.parse\'s strings have them with escapes and UTF-8 across the 64-byte steps', () => {
+    const lines: Buffer[] = [];
+    for (const piece of ['\\n', '\\\\', '\\\\\\\\\\"', '\\u0041', '\\ud83d\\ude00', '😀', '中', 'é', '\\\\\\u0041']) {
+      for (let at = 0; at < 140; at++) {
+        const body = 'a'.repeat(at) + piece + 'b'.repeat(at % 7);
+        lines.push(Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","uuid":"u","message":{"content":"${body}"}}`));
+      }
+    }
+    const t = checkAll(lines);
+    expect(t.gaveUp).toBe(0);
+    expect(t.events).toBe(lines.length * MODES.length);
+  });
+
   it('at its limits: lines of 4 MiB and more, more nodes than its table, nesting at its depth limit; short lines after long ones', () => {
     const t = tally();
     const before = { ...extractCounts };
