@@ -37,11 +37,12 @@ describe('readLines', () => {
   });
 
   it('skips blank and whitespace-only lines but counts them as lines', async () => {
-    const p = file('\n{"a":1}\n   \n\t\r\n\r\n{"b":2}\n');
+    // One-byte lines too: a blank check that skipped a line's first byte would drop "x" and " y".
+    const p = file('\n{"a":1}\n   \n\t\r\n\r\n{"b":2}\nx\n y\r\n');
     const { got, res } = await all(p);
-    expect(got.map((g) => g.text)).toEqual(['{"a":1}', '{"b":2}']);
-    expect(got.map((g) => g.index)).toEqual([1, 5]);
-    expect(res.lines).toBe(6);
+    expect(got.map((g) => g.text)).toEqual(['{"a":1}', '{"b":2}', 'x', ' y']);
+    expect(got.map((g) => g.index)).toEqual([1, 5, 6, 7]);
+    expect(res.lines).toBe(8);
   });
 
   it('never emits a torn (unterminated) last line, and resumes it once complete', async () => {

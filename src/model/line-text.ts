@@ -21,7 +21,7 @@ const WIDE_ESCAPE = /\\u(?!00[0-7])/;
  * much as validating it).
  */
 export function lineEncoding(buf: Buffer, start: number, end: number): 'ascii' | 'bytes' | null {
-  // The reader hands whole views (no CR to strip) of its chunk: no second view per line.
+  // The reader hands its chunk with the line's bounds: the one view of the line made for the checks.
   const view = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
   if (isAscii(view)) return 'ascii';
   return isUtf8(view) ? 'bytes' : null;

@@ -105,17 +105,19 @@ export async function readLineBytes(path: string, from: number, onLine: LineByte
           result.oversized.push(lineStart);
           skipping = false;
         } else {
-          let line: Buffer;
           if (carryLen > 0) {
             carry.push(buf.subarray(i, nl));
-            line = Buffer.concat(carry, carryLen + (nl - i));
+            const line = Buffer.concat(carry, carryLen + (nl - i));
             carry = [];
             carryLen = 0;
+            if (line.length > opts.maxLineBytes) result.oversized.push(lineStart);
+            else emitBytes(line, 0, line.length, lineStart, result.lines, onLine);
+          } else if (nl - i > opts.maxLineBytes) {
+            result.oversized.push(lineStart);
           } else {
-            line = buf.subarray(i, nl);
+            // The chunk itself, with the line's bounds: no view per line.
+            emitBytes(buf, i, nl, lineStart, result.lines, onLine);
           }
-          if (line.length > opts.maxLineBytes) result.oversized.push(lineStart);
-          else emitBytes(line, lineStart, result.lines, onLine);
         }
         result.lines++;
         result.endOffset = lineEndAbs;
@@ -139,21 +141,22 @@ export async function readLineBytes(path: string, from: number, onLine: LineByte
   return result;
 }
 
-function emitBytes(line: Buffer, start: number, index: number, onLine: LineBytesFn): void {
-  let end = line.length;
-  if (end > 0 && line[end - 1] === CR) end--;
-  if (end === 0) return;
+/** The line buf[s, e) (its newline excluded) to onLine, without a trailing CR; blank lines are skipped. */
+function emitBytes(buf: Buffer, s: number, e: number, start: number, index: number, onLine: LineBytesFn): void {
+  let end = e;
+  if (end > s && buf[end - 1] === CR) end--;
+  if (end === s) return;
   // Blank lines (only whitespace) carry nothing. A JSON line starts with '{': the loop ends at once.
   let blank = true;
-  for (let k = 0; k < end; k++) {
-    const c = line[k]!;
+  for (let k = s; k < end; k++) {
+    const c = buf[k]!;
     if (c !== 0x20 && c !== 0x09 && c !== CR) {
       blank = false;
       break;
     }
   }
   if (blank) return;
-  onLine(line, 0, end, start, index);
+  onLine(buf, s, end, start, index);
 }
 
 function emit(line: Buffer, start: number, index: number, onLine: (text: string | null, start: number, lineIndex: number) => void): void {
