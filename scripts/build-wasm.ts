@@ -16,7 +16,7 @@ const C_OUT = fileURLToPath(new URL('../src/model/line-extract-wasm.ts', import.
 // Debian's clang-14 and lld-14 (packages clang-14 lld-14): one pinned compiler, so a compile gives
 // the committed bytes exactly.
 export const CLANG = '/usr/lib/llvm-14/bin/clang';
-const C_EXPORTS = ['extract', 'units', 'nodes_at', 'nums_at', 'wide_seen', 'heap_at'];
+const C_EXPORTS = ['extract', 'units', 'nodes_at', 'nums_at', 'wide_seen', 'nonascii_seen', 'heap_at'];
 
 /** The .wat's module, compiled. */
 export async function compileStringScan(): Promise<Uint8Array> {

@@ -101,10 +101,10 @@ const MODES = [
 /** One line through both paths, in each mode. */
 function check(line: Buffer, t: Tally): void {
   t.lines++;
-  // The reader refuses a line that is not UTF-8 before either path sees it.
+  // The reader refuses a line that is not UTF-8: the extractor says so (null) or gives up (the
+  // reader's own check then refuses it), never reads it.
   const encoding = lineEncoding(line, 0, line.length);
-  if (encoding === null) return;
-  t.utf8++;
+  if (encoding !== null) t.utf8++;
   const latin1 = encoding === 'bytes';
   const text = line.toString('latin1');
   let value: unknown;
@@ -114,13 +114,22 @@ function check(line: Buffer, t: Tally): void {
   } catch {
     valid = false;
   }
-  if (valid) t.valid++;
+  if (valid && encoding !== null) t.valid++;
   // Bytes around the line in the caller's buffer: only the line's own are read.
   const pre = Buffer.from('{"type":"user","x":"\\u0000"}\n'.repeat(t.lines % 3));
   const buf = Buffer.concat([pre, line, Buffer.from('\n"}]\\"\\u')]);
   for (const [mode, lean, withText] of MODES) {
     const got: ModelEvent[] = [];
-    const ok = extractEvents(buf, pre.length, pre.length + line.length, latin1, hints, 'k@0', got, lean, withText);
+    const ok = extractEvents(buf, pre.length, pre.length + line.length, hints, 'k@0', got, lean, withText);
+    if (encoding === null) {
+      if (ok !== null && ok !== undefined) t.diffs.push(`${show(line)}\n  not UTF-8, the extractor read it (${ok})`);
+      if (got.length > 0) t.diffs.push(`${show(line)}\n  not UTF-8, the extractor added events`);
+      continue;
+    }
+    if (ok === null) {
+      t.diffs.push(`${show(line)}\n  valid UTF-8, the extractor refused it as not UTF-8`);
+      continue;
+    }
     if (ok === undefined) {
       if (got.length > 0) t.diffs.push(`${show(line)}\n  gave up after adding events`);
       if (valid) t.gaveUp++;
@@ -276,7 +285,7 @@ describe('line extractor', () => {
     expect(lineExtractAvailable()).toBe(true);
     const line = Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","uuid":"u","message":{"content":"hello"}}`);
     const out: ModelEvent[] = [];
-    expect(extractEvents(line, 0, line.length, false, hints, 'k', out, true)).toBe(true);
+    expect(extractEvents(line, 0, line.length, hints, 'k', out, true)).toBe(true);
     expect(out).toEqual([{ kind: 'prompt', ctx: { sessionId: 's', cwd: '' }, ts: Date.parse(TS), uuid: 'u', chars: 5 }]);
   });
 
@@ -382,7 +391,7 @@ describe('line extractor', () => {
     }
     for (const l of lines) {
       expect(() => JSON.parse(l.toString('latin1')), l.toString()).toThrow();
-      expect(extractEvents(l, 0, l.length, false, hints, 'k', [], true), l.toString()).toBeUndefined();
+      expect(extractEvents(l, 0, l.length, hints, 'k', [], true), l.toString()).toBeUndefined();
     }
   });
 
@@ -470,12 +479,12 @@ describe('line extractor', () => {
       `{"type":"user","sessionId":"s","timestamp":"${TS}","message":{"con\\u0074ent":"hi"}}`,
       `{"type":"user","sessionId":"s","timestamp":"${TS}","message":{"content":"h\\u0000i"}}`,
     ].map((s) => Buffer.from(s));
-    for (const l of lines) expect(extractEvents(l, 0, l.length, false, hints, 'k', [], true)).toBeUndefined();
+    for (const l of lines) expect(extractEvents(l, 0, l.length, hints, 'k', [], true)).toBeUndefined();
     // A key with an escape where no key is read (a tool input) is no reason to give up.
     const tool = '{"type":"tool_use","id":"t","name":"n","input":{"\\u0041\\n":"\\u00e9"}}';
     const ok = Buffer.from(`{"type":"assistant","sessionId":"s","timestamp":"${TS}","message":{"id":"m","usage":{},"content":[${tool}]}}`);
     const out: ModelEvent[] = [];
-    expect(extractEvents(ok, 0, ok.length, false, hints, 'k', out, true)).toBe(true);
+    expect(extractEvents(ok, 0, ok.length, hints, 'k', out, true)).toBe(true);
     expect((out[1] as { input: unknown }).input).toEqual({ 'A\n': 'é' });
     checkAll([...lines, ok]);
   });
@@ -488,7 +497,7 @@ describe('line extractor', () => {
       const pure = await import('../src/model/line-extract.js');
       expect(pure.lineExtractAvailable()).toBe(false);
       const l = Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","message":{"content":"hi"}}`);
-      expect(pure.extractEvents(l, 0, l.length, false, hints, 'k', [], true)).toBeUndefined();
+      expect(pure.extractEvents(l, 0, l.length, hints, 'k', [], true)).toBeUndefined();
     } finally {
       if (prev === undefined) delete process.env.CCOTEL_WASM;
       else process.env.CCOTEL_WASM = prev;

@@ -45,10 +45,14 @@ enum {
 
 // 1 when the last extract saw a \u escape above U+007F (see line-reduce.ts's `wide`).
 static i32 wide;
+// 1 when the last extract saw a byte above 0x7F (in valid JSON only strings hold one): the caller
+// then checks the line's UTF-8, and needs no pass of its own over the bytes of an ASCII line.
+static i32 nonascii;
 
 i32 nodes_at(void) { return (i32)(uintptr_t)nodes; }
 i32 nums_at(void) { return (i32)(uintptr_t)nums; }
 i32 wide_seen(void) { return wide; }
+i32 nonascii_seen(void) { return nonascii; }
 extern u8 __heap_base;
 i32 heap_at(void) { return (i32)(uintptr_t)&__heap_base; }
 
@@ -170,6 +174,8 @@ static inline int hexval(u8 c) {
 #define BACKSLASHES(v) wasm_i8x16_eq(v, wasm_i8x16_splat('\\'))
 #define CONTROLS(v) wasm_u8x16_lt(v, wasm_i8x16_splat(' '))
 #define US(v) wasm_i8x16_eq(v, wasm_i8x16_splat('u'))
+// A lane's high bit is its byte's: bytes above 0x7F.
+#define HIGH_BITS(v) (v)
 // The bytes an escape may name (" / \ b f n r t u): where two nibble tables AND to nonzero (as in string-scan.wat).
 #define LOW_NIBBLES wasm_i8x16_make(0, 0, 13, 0, 8, 8, 4, 0, 0, 0, 0, 0, 2, 0, 4, 1)
 #define HIGH_NIBBLES wasm_i8x16_make(0, 0, 1, 0, 0, 2, 4, 8, 0, 0, 0, 0, 0, 0, 0, 0)
@@ -219,14 +225,20 @@ static const u8 *string_end(const u8 *p, const u8 *end) {
     u32 q16 = (u32)wasm_i8x16_bitmask(QUOTES(v0)), x16 = (u32)wasm_i8x16_bitmask(SPECIAL(v0));
     if (q16 && (x16 == 0 || (q16 & -q16) < (x16 & -x16))) {
       const u8 *c = p + __builtin_ctz(q16);
-      if (c < end) return c;
+      if (c < end) {
+        nonascii |= ((u32)wasm_i8x16_bitmask(v0) & ((q16 & -q16) - 1)) != 0;
+        return c;
+      }
     }
     if (!(q16 | x16)) {
       v128_t v1 = wasm_v128_load(p + 16), v2 = wasm_v128_load(p + 32), v3 = wasm_v128_load(p + 48);
       uint64_t q = MASK64(QUOTES), x = MASK64(SPECIAL);
       if (q && (x == 0 || (q & -q) < (x & -x))) {
         const u8 *c = p + __builtin_ctzll(q);
-        if (c < end) return c;
+        if (c < end) {
+          nonascii |= (MASK64(HIGH_BITS) & ((q & -q) - 1)) != 0;
+          return c;
+        }
       }
     }
   }
@@ -246,6 +258,7 @@ static const u8 *string_end(const u8 *p, const u8 *end) {
     // The bytes of the string in this step: up to its closing quote, or all 64.
     uint64_t in = close ? (close & -close) - 1 : ~0ull;
     if (ctl & in) break;
+    nonascii |= (MASK64(HIGH_BITS) & in) != 0;
     // (Backslashes after the closing quote belong to later strings.)
     uint64_t e = escaped & in;
     if (e) {
@@ -366,6 +379,7 @@ i32 extract(u8 *line, i32 len) {
   int depth = 0;
   int count = 0;
   wide = 0;
+  nonascii = 0;
   err = GIVE_UP_INVALID;
   // The value about to be read: recorded as a node (under `parent`, as key `key`) when `record`; an
   // object in it is of kind `okind`, an array `akind`.

@@ -11,6 +11,7 @@
 // skeleton is the same (the text read is at paths the other modes read too: content, text blocks,
 // uuid); only a start of a long text is decoded, as line-reduce.ts decodes it. CCOTEL_WASM=0 turns
 // it off, as it does the string scan.
+import { isUtf8 } from 'node:buffer';
 import { LINE_EXTRACT_WASM } from './line-extract-wasm.js';
 import { normalizeLine, type FileHints } from './normalize.js';
 import type { ModelEvent } from './events.js';
@@ -55,6 +56,7 @@ interface Extractor {
   extract: (line: number, len: number) => number;
   units: (p: number, len: number) => number;
   wide: () => number;
+  nonascii: () => number;
   nodesAt: number;
   numsAt: number;
   heap: number;
@@ -75,6 +77,7 @@ function load(): Extractor | null {
       extract: x.extract as Extractor['extract'],
       units: x.units as Extractor['units'],
       wide: x.wide_seen as Extractor['wide'],
+      nonascii: x.nonascii_seen as Extractor['nonascii'],
       nodesAt: (x.nodes_at as () => number)(),
       numsAt: (x.nums_at as () => number)(),
       heap: (x.heap_at as () => number)(),
@@ -140,22 +143,22 @@ let lineBase = 0;
 const decoded = new Map<number, string>();
 
 /**
- * The events of the line buf[s, e) (valid UTF-8; `latin1`: it holds non-ASCII bytes, as
- * lineEncoding says), as normalizeLine gives them for JSON.parse of the line's latin1 text in the
- * ledger-only, default or text (`withText`) mode: normalizeLine's result, or undefined when the
- * extractor gave up (the caller parses the line, and nothing was added to `out`).
+ * The events of the line buf[s, e), as normalizeLine gives them for JSON.parse of the line's latin1
+ * text in the ledger-only, default or text (`withText`) mode (a line with non-ASCII bytes is read
+ * as latin1 text, see line-text.ts): normalizeLine's result; null when the line is not valid UTF-8;
+ * undefined when the extractor gave up (the caller parses the line, and nothing was added to `out`).
+ * The module reports whether the line holds a byte above 0x7F: only such a line's UTF-8 is checked.
  */
 export function extractEvents(
   buf: Buffer,
   s: number,
   e: number,
-  latin1: boolean,
   hints: FileHints,
   fallbackKey: string,
   out: ModelEvent[],
   ledgerOnly: boolean,
   withText = false,
-): boolean | undefined {
+): boolean | null | undefined {
   if (extractor === undefined) extractor = load();
   const x = extractor;
   if (x === null) return undefined;
@@ -180,10 +183,19 @@ export function extractEvents(
     buf.copy(x.bytes, base, s, e);
   }
   const n = x.extract(base, len);
-  if (n < 0 || (latin1 && x.wide() !== 0)) {
+  if (n < 0) {
     extractCounts.gaveUp++;
-    extractCounts[n < 0 ? REASONS[-n]! : 'wide']++;
+    extractCounts[REASONS[-n]!]++;
     return undefined;
+  }
+  const latin1 = x.nonascii() !== 0;
+  if (latin1) {
+    if (!isUtf8(buf.subarray(s, e))) return null;
+    if (x.wide() !== 0) {
+      extractCounts.gaveUp++;
+      extractCounts.wide++;
+      return undefined;
+    }
   }
   lineBuf = buf;
   lineStart = s;

@@ -107,18 +107,20 @@ export class FileReader {
         let raw: string | undefined;
         const fallbackKey = `${file.hints.sessionId}@${start}`;
         try {
-          // Decoded as latin1 after a native UTF-8 check (wide escapes: normalizeLine): see model/line-text.ts.
-          const encoding = lineEncoding(buf, s, e);
-          if (encoding === null) throw new Error('invalid UTF-8');
-          latin1 = encoding === 'bytes';
           // Most lines never reach JSON.parse: their events come from the extractor (model/line-extract.ts),
-          // which gives up, adding nothing, on any line it does not read exactly.
-          const extracted = extractEvents(buf, s, e, latin1, file.hints, fallbackKey, events, ledgerOnly, text);
+          // which gives up, adding nothing, on any line it does not read exactly (and checks the UTF-8
+          // of a line with non-ASCII bytes itself).
+          const extracted = extractEvents(buf, s, e, file.hints, fallbackKey, events, ledgerOnly, text);
+          if (extracted === null) throw new Error('invalid UTF-8');
           if (extracted !== undefined) {
             if (!extracted) return bad('a line that is not a transcript record (nested too deep)');
             if (events.length > 0) lines.push({ start, events });
             return;
           }
+          // Decoded as latin1 after a native UTF-8 check (wide escapes: normalizeLine): see model/line-text.ts.
+          const encoding = lineEncoding(buf, s, e);
+          if (encoding === null) throw new Error('invalid UTF-8');
+          latin1 = encoding === 'bytes';
           parsed = parseLine(buf, s, e);
           // The text normalizeLine searches for wide escapes (and parses again as UTF-8 if it finds
           // one); without it, it takes the line to have none.
