@@ -351,15 +351,15 @@ export class IngestManager {
    * holds what it could not deliver: the checkpoints move, and the next start sends exactly that.
    */
   async commit(opts: { bulk?: boolean } = {}): Promise<void> {
+    // All sinks at once: the trace sink waits on the collector, the sessions index on its fsyncs,
+    // and neither needs the other. Every one must be done before the checkpoints move.
+    const flushed = await Promise.allSettled(this.sinks.map(async (s) => s.flush()));
     let failure: unknown;
-    for (const s of this.sinks) {
-      try {
-        await s.flush();
-      } catch (err) {
-        failure ??= err;
-      }
+    this.sinks.forEach((s, i) => {
+      const r = flushed[i]!;
+      if (r.status === 'rejected') failure ??= r.reason;
       if (s.snapshot) this.store.setSinkState(s.name, s.snapshot());
-    }
+    });
     await this.store.commit(opts);
     if (failure !== undefined) throw failure;
   }
