@@ -1,5 +1,6 @@
 // A commit flushes every sink at once (the trace sink waits on the collector while the sessions
-// index waits on its fsyncs), and still moves no checkpoint before every sink's output is safe.
+// index waits on its fsyncs) and writes the ledger meanwhile, and still moves no checkpoint before
+// every sink's output is safe (ledger rows past state.json's length are cut when the state is opened).
 // Truth: the transcript's byte length (its checkpoint once read) and state.json as parsed from disk.
 import { existsSync, readFileSync, statSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,14 +48,16 @@ async function setup(name: string) {
   const [file] = await listTranscripts(resolveRoots([claude]));
   // A new state directory has no state.json until its first commit.
   const onDisk = (): number | undefined => (existsSync(join(state, 'state.json')) ? (JSON.parse(readFileSync(join(state, 'state.json'), 'utf8')) as { files: Record<string, { offset: number }> }).files[path]?.offset : undefined);
-  return { store, file: file!, size: statSync(path).size, onDisk };
+  const ledgerSize = (): number => (existsSync(join(state, 'ledger.ndjson')) ? statSync(join(state, 'ledger.ndjson')).size : 0);
+  return { store, file: file!, size: statSync(path).size, onDisk, ledgerSize };
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
 describe('a commit flushes its sinks', () => {
   it('all at once, and moves the checkpoint only after the last one is done', async () => {
-    const { store, file, size, onDisk } = await setup('commit-flush');
+    const { store, file, size, onDisk, ledgerSize } = await setup('commit-flush');
+    const ledgerBefore = ledgerSize();
     const a = gatedSink('a');
     const b = gatedSink('b');
     const manager = new IngestManager(store, [a, b], log);
@@ -62,8 +65,9 @@ describe('a commit flushes its sinks', () => {
     let done = false;
     const commit = manager.commit().then(() => (done = true));
     await settle();
-    // The second sink is flushing while the first has not finished.
+    // The second sink is flushing while the first has not finished, and the ledger is written meanwhile.
     expect([a.started, b.started]).toEqual([1, 1]);
+    expect(ledgerSize()).toBeGreaterThan(ledgerBefore);
     a.release();
     await settle();
     expect(done).toBe(false);
