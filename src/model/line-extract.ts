@@ -7,12 +7,14 @@
 //
 // Where the extractor gives up (invalid JSON, which JSON.parse must word; nesting past its limit; a
 // key spelled with an escape; a \u0000 escape; a \u escape above U+007F in a line read as latin1;
-// a line over MAX_LINE) the caller parses the line as before. The sessions index's text mode is not
-// read here. CCOTEL_WASM=0 turns it off, as it does the string scan.
+// a line over MAX_LINE) the caller parses the line as before. In the sessions index's text mode the
+// skeleton is the same (the text read is at paths the other modes read too: content, text blocks,
+// uuid); only a start of a long text is decoded, as line-reduce.ts decodes it. CCOTEL_WASM=0 turns
+// it off, as it does the string scan.
 import { LINE_EXTRACT_WASM } from './line-extract-wasm.js';
 import { normalizeLine, type FileHints } from './normalize.js';
 import type { ModelEvent } from './events.js';
-import type { Placeholders } from './line-reduce.js';
+import { stringStart, type Placeholders } from './line-reduce.js';
 
 /** Key names by id: the order of line-extract.c's K_ enum. */
 const KEYS = [
@@ -113,8 +115,8 @@ const decoded = new Map<number, string>();
 /**
  * The events of the line buf[s, e) (valid UTF-8; `latin1`: it holds non-ASCII bytes, as
  * lineEncoding says), as normalizeLine gives them for JSON.parse of the line's latin1 text in the
- * default or ledger-only mode: normalizeLine's result, or undefined when the extractor gave up (the
- * caller parses the line, and nothing was added to `out`).
+ * ledger-only, default or text (`withText`) mode: normalizeLine's result, or undefined when the
+ * extractor gave up (the caller parses the line, and nothing was added to `out`).
  */
 export function extractEvents(
   buf: Buffer,
@@ -125,6 +127,7 @@ export function extractEvents(
   fallbackKey: string,
   out: ModelEvent[],
   ledgerOnly: boolean,
+  withText = false,
 ): boolean | undefined {
   if (extractor === undefined) extractor = load();
   const x = extractor;
@@ -150,7 +153,7 @@ export function extractEvents(
   lineBuf = buf;
   lineStart = s;
   if (decoded.size > 0) decoded.clear();
-  return normalizeLine(skeleton(x, buf, s, n), hints, fallbackKey, out, latin1, false, ledgerOnly, undefined, PLACEHOLDERS);
+  return normalizeLine(skeleton(x, buf, s, n), hints, fallbackKey, out, latin1, withText, ledgerOnly, undefined, PLACEHOLDERS);
 }
 
 // Placeholders by node: "\0" and one character, the node's number plus 1 (never "\0" itself).
@@ -364,4 +367,16 @@ function units(placeholder: string): number {
   return x.units(x.heap + x.nodes[4 * i + 2]! + 1, x.nodes[4 * i + 3]! - x.nodes[4 * i + 2]! - 2);
 }
 
-const PLACEHOLDERS: Placeholders = { text, units, start: (p) => text(p) };
+// The sessions index keeps only a start of a long prompt, answer or tool output: that start is
+// decoded as line-reduce.ts decodes it (the same cut, so the same events as its placeholders give).
+function start(placeholder: string, atLeast: number): string {
+  const i = placeholder.charCodeAt(1) - 1;
+  const known = decoded.get(i);
+  if (known !== undefined) return known;
+  const nodes = extractor!.nodes;
+  const a = lineStart + nodes[4 * i + 2]!;
+  const b = lineStart + nodes[4 * i + 3]!;
+  return stringStart(lineBuf, a, b, atLeast, (nodes[4 * i + 1]! & F_FLAG) === 0) ?? text(placeholder);
+}
+
+const PLACEHOLDERS: Placeholders = { text, units, start };

@@ -172,23 +172,34 @@ function units(placeholder: string): number {
 // characters take one byte, an escaped newline two); the whole string when its bytes fit in that.
 const START_BYTES_PER_CHAR = 2;
 
+/**
+ * A start of the JSON string buf[a, b) (quotes included; checked valid, as JSON.parse would) at
+ * least `atLeast` characters long, decoded from its first atLeast * 2 bytes; undefined when the
+ * whole string is to be decoded instead (it fits in that budget, or that start falls short).
+ * `plain`: the string holds no backslash (its bytes are its latin1 text). Shared by line-extract.ts.
+ */
+export function stringStart(buf: Buffer, a: number, b: number, atLeast: number, plain = false): string | undefined {
+  let cut = a + 1 + atLeast * START_BYTES_PER_CHAR;
+  if (cut >= b - 1) return undefined;
+  if (plain) return buf.toString('latin1', a + 1, cut);
+  // Not inside an escape (at most 6 bytes): the last backslash before the cut, if it starts one
+  // (an odd run) that the cut would split, moves the cut before it. Hex digits are never backslashes.
+  for (let j = cut - 1; j > cut - 6; j--) {
+    if (buf[j] !== 0x5c) continue;
+    let k = j;
+    while (buf[k - 1] === 0x5c) k--;
+    if (((j - k) & 1) === 0 && j + (buf[j + 1] === 0x75 ? 6 : 2) > cut) cut = j;
+    break;
+  }
+  const s = JSON.parse(buf.toString('latin1', a, cut) + '"') as string;
+  return s.length >= atLeast ? s : undefined;
+}
+
 function start(placeholder: string, atLeast: number): string {
   const known = decoded.get(placeholder);
   if (known !== undefined) return known;
   const [a, b] = span(placeholder);
-  let cut = a + 1 + atLeast * START_BYTES_PER_CHAR;
-  if (cut >= b - 1) return text(placeholder);
-  // Not inside an escape (at most 6 bytes): the last backslash before the cut, if it starts one
-  // (an odd run) that the cut would split, moves the cut before it. Hex digits are never backslashes.
-  for (let j = cut - 1; j > cut - 6; j--) {
-    if (lineBuf[j] !== 0x5c) continue;
-    let k = j;
-    while (lineBuf[k - 1] === 0x5c) k--;
-    if (((j - k) & 1) === 0 && j + (lineBuf[j + 1] === 0x75 ? 6 : 2) > cut) cut = j;
-    break;
-  }
-  const s = JSON.parse(lineBuf.toString('latin1', a, cut) + '"') as string;
-  return s.length >= atLeast ? s : text(placeholder);
+  return stringStart(lineBuf, a, b, atLeast) ?? text(placeholder);
 }
 
 const PLACEHOLDERS: Placeholders = { text, units, start };

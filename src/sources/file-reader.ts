@@ -113,7 +113,7 @@ export class FileReader {
           latin1 = encoding === 'bytes';
           // Most lines never reach JSON.parse: their events come from the extractor (model/line-extract.ts),
           // which gives up, adding nothing, on any line it does not read exactly.
-          const extracted = text ? undefined : extractEvents(buf, s, e, latin1, file.hints, fallbackKey, events, ledgerOnly);
+          const extracted = extractEvents(buf, s, e, latin1, file.hints, fallbackKey, events, ledgerOnly, text);
           if (extracted !== undefined) {
             if (!extracted) return bad('a line that is not a transcript record (nested too deep)');
             if (events.length > 0) lines.push({ start, events });
