@@ -96,6 +96,31 @@ function views(x: Extractor): void {
   x.nums = new Float64Array(x.memory.buffer, x.numsAt, MAX_NODES);
 }
 
+// The reader's chunk may live in the module's memory (readerChunk): a line read there is extracted
+// where it lies instead of being copied in (a copy of every line cost ~40 ms over a 417 MB history).
+// Room for that chunk and for a copied line (one spanning chunks, up to MAX_LINE) is made at once,
+// so the memory never grows after: growing would detach the reader's view of its chunk.
+let chunkBytes = 0;
+const scratchOf = (x: Extractor): number => x.heap + chunkBytes;
+
+/**
+ * A buffer of `bytes` (plus the slack the extractor reads past a line) in the module's memory, for
+ * the reader to read its chunks into; undefined without the extractor. One per thread: the same one
+ * on every call.
+ */
+export function readerChunk(bytes: number): Buffer | undefined {
+  if (!lineExtractAvailable()) return undefined;
+  const x = extractor!;
+  if (chunkBytes === 0) {
+    chunkBytes = bytes + SLACK;
+    const need = scratchOf(x) + MAX_LINE + SLACK;
+    if (x.memory.buffer.byteLength < need) x.memory.grow(Math.ceil((need - x.memory.buffer.byteLength) / 65536));
+    views(x);
+  }
+  if (chunkBytes !== bytes + SLACK) return undefined;
+  return x.bytes.subarray(x.heap, x.heap + bytes);
+}
+
 /** Whether lines are read through the extractor in this process. */
 export function lineExtractAvailable(): boolean {
   if (extractor === undefined) extractor = load();
@@ -109,6 +134,8 @@ const REASONS = ['invalid', 'invalid', 'depth', 'nodes', 'key', 'nul'] as const;
 // The line extracted last: its buffer and start, read by the placeholders during normalizeLine.
 let lineBuf: Buffer = Buffer.alloc(0);
 let lineStart = 0;
+// Where the module read it (its units() reads there).
+let lineBase = 0;
 // Strings too long for a slot (see text()) decoded in this line: a tool output may be read twice.
 const decoded = new Map<number, string>();
 
@@ -139,12 +166,20 @@ export function extractEvents(
     extractCounts.long++;
     return undefined;
   }
-  if (x.bytes.length < x.heap + len + SLACK) {
-    x.memory.grow(Math.ceil((x.heap + len + SLACK - x.memory.buffer.byteLength) / 65536));
-    views(x);
+  let base: number;
+  if (buf.buffer === x.memory.buffer && chunkBytes > 0) {
+    // In the reader's chunk (readerChunk): the guard byte written after it is the line's own
+    // newline (or CR), which the reader has passed.
+    base = buf.byteOffset + s;
+  } else {
+    base = scratchOf(x);
+    if (x.bytes.length < base + len + SLACK) {
+      x.memory.grow(Math.ceil((base + len + SLACK - x.memory.buffer.byteLength) / 65536));
+      views(x);
+    }
+    buf.copy(x.bytes, base, s, e);
   }
-  buf.copy(x.bytes, x.heap, s, e);
-  const n = x.extract(x.heap, len);
+  const n = x.extract(base, len);
   if (n < 0 || (latin1 && x.wide() !== 0)) {
     extractCounts.gaveUp++;
     extractCounts[n < 0 ? REASONS[-n]! : 'wide']++;
@@ -152,6 +187,7 @@ export function extractEvents(
   }
   lineBuf = buf;
   lineStart = s;
+  lineBase = base;
   if (decoded.size > 0) decoded.clear();
   return normalizeLine(skeleton(x, buf, s, n), hints, fallbackKey, out, latin1, withText, ledgerOnly, undefined, PLACEHOLDERS);
 }
@@ -364,7 +400,7 @@ function units(placeholder: string): number {
   const x = extractor!;
   const i = placeholder.charCodeAt(1) - 1;
   // The line is still in the module's memory, where extract() read it.
-  return x.units(x.heap + x.nodes[4 * i + 2]! + 1, x.nodes[4 * i + 3]! - x.nodes[4 * i + 2]! - 2);
+  return x.units(lineBase + x.nodes[4 * i + 2]! + 1, x.nodes[4 * i + 3]! - x.nodes[4 * i + 2]! - 2);
 }
 
 // The sessions index keeps only a start of a long prompt, answer or tool output: that start is

@@ -6,11 +6,11 @@ import { statSync } from 'node:fs';
 import type { ModelEvent } from '../model/events.js';
 import { normalizeLine } from '../model/normalize.js';
 import { parseLine, placeholders, wideEscapesPossible } from '../model/line-reduce.js';
-import { extractEvents } from '../model/line-extract.js';
+import { extractEvents, readerChunk } from '../model/line-extract.js';
 import type { Logger } from '../log.js';
 import type { FileCheckpoint } from './checkpoint.js';
 import { classify, fingerprint, fingerprintOf, FINGERPRINT_BYTES } from './file-identity.js';
-import { readLineBytes } from './line-reader.js';
+import { CHUNK, readLineBytes } from './line-reader.js';
 import { lineEncoding } from '../model/line-text.js';
 import type { FileStat, TranscriptFile } from './transcript-files.js';
 
@@ -136,6 +136,8 @@ export class FileReader {
         maxBytes: catchUp ? Math.min(this.opts.sliceBytes, cp.offset - from) : this.opts.sliceBytes,
         head: pendingFingerprint ? FINGERPRINT_BYTES : undefined,
         size: cp.size,
+        // Read into the extractor's memory: lines are extracted where they lie, not copied there.
+        chunk: readerChunk(CHUNK),
       },
     );
     // The same bytes fingerprint() reads: the first FINGERPRINT_BYTES of the file (all of a shorter one).

@@ -24,6 +24,12 @@ export interface LineReadOptions {
    * gives nothing: a filesystem may return fewer bytes than asked in the middle of a file.
    */
   size?: number;
+  /**
+   * Read into this buffer (at least CHUNK bytes) instead of the reader's own: the line extractor's
+   * memory, so lines are extracted where they were read (model/line-extract.ts readerChunk). The
+   * callback may then overwrite the byte after a line (its newline), never anything before it.
+   */
+  chunk?: Buffer;
 }
 
 export interface LineReadResult {
@@ -62,7 +68,7 @@ export type LineBytesFn = (buf: Buffer, s: number, e: number, start: number, lin
 export async function readLineBytes(path: string, from: number, onLine: LineBytesFn, opts: LineReadOptions): Promise<LineReadResult> {
   const fd = openSync(path, 'r');
   // One buffer for all reads: lines are copied out (decoded, or concatenated) before it is reused.
-  const buf = (shared ??= Buffer.allocUnsafe(CHUNK));
+  const buf = opts.chunk ?? (shared ??= Buffer.allocUnsafe(CHUNK));
   const result: LineReadResult = { endOffset: from, bytesRead: 0, lines: 0, oversized: [], pendingBytes: 0 };
   // Pieces of a line that spans chunks; `skipping` drops an oversized line until its newline.
   let carry: Buffer[] = [];
