@@ -351,16 +351,24 @@ export class IngestManager {
    * holds what it could not deliver: the checkpoints move, and the next start sends exactly that.
    */
   async commit(opts: { bulk?: boolean } = {}): Promise<void> {
+    // All sinks at once: the trace sink waits on the collector, the sessions index on its fsyncs,
+    // and neither needs the other. The ledger is written meanwhile; the checkpoints (state.json)
+    // move only once every sink is done and has handed over its state.
     let failure: unknown;
-    for (const s of this.sinks) {
-      try {
-        await s.flush();
-      } catch (err) {
-        failure ??= err;
-      }
-      if (s.snapshot) this.store.setSinkState(s.name, s.snapshot());
-    }
-    await this.store.commit(opts);
+    const flushed = Promise.allSettled(this.sinks.map(async (s) => s.flush()))
+      .then((results) =>
+        this.sinks.forEach((s, i) => {
+          const r = results[i]!;
+          if (r.status === 'rejected') failure ??= r.reason;
+          if (s.snapshot) this.store.setSinkState(s.name, s.snapshot());
+        }),
+      )
+      .catch((err: unknown) => void (failure ??= err));
+    const stored = this.store.commit({ ...opts, ready: flushed });
+    // A failed ledger write is thrown below, after the sinks are done (never unhandled meanwhile).
+    stored.catch(() => {});
+    await flushed;
+    await stored;
     if (failure !== undefined) throw failure;
   }
 }

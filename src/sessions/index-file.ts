@@ -3,8 +3,7 @@
 // to read in a few ms; `text.ndjson` holds the redacted prompt, answer and tool-output text only a
 // search or --show reads. Rows are keyed, and a later row replaces an earlier one with the same key,
 // so bytes delivered twice (a crash between the index write and the checkpoint) change nothing.
-import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSync, constants } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
+import { closeSync, existsSync, fstatSync, fsync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync, constants } from 'node:fs';
 import { join } from 'node:path';
 
 /** A row: ['F', path, sessionId, cwd] | ['W', path, firstTs, lastTs] | ['q', path, uuid, ts, short] | ['X', path]. */
@@ -42,22 +41,29 @@ export function indexFiles(stateDir: string): IndexFiles {
 /**
  * Appends rows durably (fsync: the checkpoint written next must never cover rows that are lost),
  * without blocking: an fsync takes 10-40 ms on a busy disk, which the daemon's event loop must not
- * wait out on every commit while following.
+ * wait out on every commit while following. Only the fsync leaves the thread: the open, the look at
+ * the last byte and the write (into the page cache) take microseconds, while each await costs a turn
+ * of the loop, which a backfill keeps busy (a commit's trace encoding runs meanwhile).
  */
 export async function appendRowsAsync(path: string, rows: readonly unknown[]): Promise<void> {
   if (rows.length === 0) return;
-  await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });
-  const fh = await open(path, APPEND, 0o600);
+  const data = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+  const fd = openSync(path, APPEND, 0o600);
   try {
     // A torn last line (a kill mid-append) must not swallow the first row written after it.
-    const { size } = await fh.stat();
+    const { size } = fstatSync(fd);
     const last = Buffer.alloc(1);
-    const torn = size > 0 && (await fh.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== 10;
-    await fh.write((torn ? '\n' : '') + rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    await fh.sync();
+    const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10;
+    writeAllSync(fd, Buffer.from((torn ? '\n' : '') + data, 'utf8'));
+    await new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
+}
+
+function writeAllSync(fd: number, buf: Buffer): void {
+  for (let at = 0; at < buf.length; ) at += writeSync(fd, buf, at, buf.length - at);
 }
 
 /**

@@ -100,8 +100,9 @@ export class SessionsSink implements EventSink {
     this.writing.text = text;
     try {
       // Tool output goes to its own journal (most of the bytes; only --all-text reads it); X rows to both.
-      await appendRowsAsync(this.files.out, text.filter((r) => r[0] === 'o' || r[0] === 'X'));
-      await appendRowsAsync(this.files.text, text.filter((r) => r[0] !== 'o'));
+      // Both at once (their fsyncs overlap); the listing only after both.
+      const done = await Promise.allSettled([appendRowsAsync(this.files.out, text.filter((r) => r[0] === 'o' || r[0] === 'X')), appendRowsAsync(this.files.text, text.filter((r) => r[0] !== 'o'))]);
+      for (const d of done) if (d.status === 'rejected') throw d.reason;
     } catch (err) {
       this.text = [...text, ...this.text];
       throw err;

@@ -408,20 +408,23 @@ export class StateStore {
    * synced, then state.json (checkpoints) is replaced. All or nothing: on failure the ledger is cut
    * back, state.json is untouched, the changes stay pending, and a StateWriteError (a UserError
    * naming the path and errno) is thrown; calling commit() again retries. In read-only mode nothing
-   * is written. Commits run one at a time.
+   * is written. Commits run one at a time. With `ready` (the sinks' flush, which never rejects), the
+   * ledger is written meanwhile and state.json only once it resolved.
    */
-  commit(opts: { bulk?: boolean } = {}): Promise<void> {
-    const run = this.queue.then(() => this.commitNow(opts.bulk === true));
+  commit(opts: { bulk?: boolean; ready?: Promise<void> } = {}): Promise<void> {
+    const run = this.queue.then(() => this.commitNow(opts.bulk === true, opts.ready));
     this.queue = run.catch(() => {});
     return run;
   }
 
-  private async commitNow(bulk: boolean): Promise<void> {
+  private async commitNow(bulk: boolean, ready: Promise<void> | undefined): Promise<void> {
     if (this.readOnly) return;
     // An unparsed ledger has no changes (they only happen after it loads).
     const batch = this.ledgerLoaded ? this.records.pendingChanges() : NO_CHANGES;
     const data = Buffer.from(batch.text, 'utf8');
     const writes = this.commitHooks.map((hook) => hook(this.ledgerBytes + data.length, this.ledgerId, bulk));
+    // Nothing for the ledger: the sinks' states (set once they are ready) may be all that moved.
+    if (batch.rows === 0) await ready;
     // The daemon commits on every tick; write (and fsync) only what moved.
     if (batch.rows === 0 && !this.dirty) {
       for (const write of writes) await write?.();
@@ -431,6 +434,9 @@ export class StateStore {
     if (batch.rows > 0) end = await this.writeLedgerAt(this.ledgerBytes, data);
     try {
       for (const write of writes) await write?.();
+      // Ledger rows past state.json's ledgerBytes are cut when the state is next opened: they may be
+      // written while the sinks flush, but the checkpoints move only once every sink is done.
+      await ready;
       faultPoint('commit.state');
       await this.saveState({ ledgerBytes: end, ledgerRows: this.ledgerRows + batch.rows });
     } catch (err) {
@@ -496,7 +502,7 @@ export class StateStore {
   prune(cutoffMs: number, changes: readonly LedgerChange[], rollups: Row[]): Promise<{ bytesBefore: number; bytesAfter: number }> {
     const run = this.queue.then(async () => {
       if (this.readOnly) throw new UserError(`state directory ${this.dir} is in use by another ccotel process; stop it to prune the ledger`);
-      await this.commitNow(false); // pending changes first: a prune only rewrites what is durable
+      await this.commitNow(false, undefined); // pending changes first: a prune only rewrites what is durable
       const bytesBefore = this.ledgerBytes;
       faultPoint('prune.begin');
       this.ledger.pruneOlder(cutoffMs, changes, rollups);
