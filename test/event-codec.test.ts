@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateHistory, listJsonl } from './support/history-generator.js';
 import { FileReader, type LineEvents, type ReaderOptions } from '../src/sources/file-reader.js';
 import { packLines, unpackLines } from '../src/sources/event-codec.js';
+import { strictDiff } from './support/strict-diff.js';
 import type { FileCheckpoint } from '../src/sources/checkpoint.js';
 import type { EventContext, ModelEvent } from '../src/model/events.js';
 
@@ -21,20 +22,8 @@ const MODES: Record<string, ReaderOptions> = {
 };
 const fresh = (): FileCheckpoint => ({ dev: 0, ino: 0, size: 1 << 30, mtimeMs: 0, offset: 0, lines: 0, malformed: 0, oversized: 0, fp: '', fpLen: 0, sinks: {} });
 
-/** The first difference between two values, property order and undefined-valued properties counted. */
-function diff(a: unknown, b: unknown, at = '$'): string | undefined {
-  if (typeof a !== typeof b) return `${at}: ${typeof a} vs ${typeof b}`;
-  if (a === null || b === null || typeof a !== 'object') return Object.is(a, b) ? undefined : `${at}: ${String(a)} vs ${String(b)}`;
-  if (Array.isArray(a) !== Array.isArray(b)) return `${at}: array vs not`;
-  const ka = Object.keys(a as object);
-  const kb = Object.keys(b as object);
-  if (ka.join('\0') !== kb.join('\0')) return `${at}: keys ${ka.join(',')} vs ${kb.join(',')}`;
-  for (const k of ka) {
-    const d = diff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`);
-    if (d) return d;
-  }
-  return undefined;
-}
+const diff = strictDiff;
+
 
 /** Through the codec and a real structured clone with the buffer transferred, as the worker sends it. */
 function roundTrip(lines: LineEvents[]): LineEvents[] {

@@ -4,7 +4,7 @@
 // strictly (property order and undefined-valued properties counted), or it gives up and adds
 // nothing. A line JSON.parse refuses never yields events. The reference is always normalizeLine of
 // JSON.parse's whole value.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -19,6 +19,8 @@ import type { ReaderOptions, Slice } from '../src/sources/file-reader.js';
 import type { FileCheckpoint } from '../src/sources/checkpoint.js';
 import { generateHistory, listJsonl } from './support/history-generator.js';
 import { prng } from './support/prng.js';
+import { generatedLines as generatedHistoryLines, realLines } from './support/transcript-lines.js';
+import { strictDiff } from './support/strict-diff.js';
 import { bigLines, fuzzMutation, handLines, targetedMutations } from './support/line-reduce-corpus.js';
 
 const hints = { sessionId: 'hint-session', agentId: 'hint-agent' };
@@ -28,51 +30,15 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** A file's lines, split the way the reader does (LF, then a CR before it dropped; blank lines skipped). */
-function linesOf(file: string): Buffer[] {
-  const buf = readFileSync(file);
-  const out: Buffer[] = [];
-  let s = 0;
-  for (let nl = buf.indexOf(10); s < buf.length; nl = buf.indexOf(10, s)) {
-    let e = nl === -1 ? buf.length : nl;
-    const next = e + 1;
-    if (e > s && buf[e - 1] === 13) e--;
-    if (e > s) out.push(buf.subarray(s, e));
-    s = next;
-  }
-  return out;
-}
-
-const realLines = (): Buffer[] => listJsonl(join(__dirname, 'fixtures', 'real')).flatMap(linesOf);
-
 let generated: Buffer[] | undefined;
-/** Lines of small generated histories of both shapes, faults included. */
-function generatedLines(): Buffer[] {
-  if (generated) return generated;
-  generated = [];
-  for (const [shape, seed] of [['heavy', 11], ['heavy', 12], ['bench', 13]] as const) {
+const generatedLines = (): Buffer[] =>
+  (generated ??= generatedHistoryLines(() => {
     const d = mkdtempSync(join(tmpdir(), 'ccotel-line-extract-'));
     dirs.push(d);
-    generateHistory(d, { sessions: 3, seed, faults: true, shape, dropSubagentFiles: 0.3, longToolOutputs: 0.2 });
-    generated.push(...listJsonl(d).flatMap(linesOf));
-  }
-  return generated;
-}
+    return d;
+  }));
+const diff = strictDiff;
 
-/** The first difference between two values, property order and undefined-valued properties counted (as test/event-codec.test.ts). */
-function diff(a: unknown, b: unknown, at = '$'): string | undefined {
-  if (typeof a !== typeof b) return `${at}: ${typeof a} vs ${typeof b}`;
-  if (a === null || b === null || typeof a !== 'object') return Object.is(a, b) ? undefined : `${at}: ${String(a)} vs ${String(b)}`;
-  if (Array.isArray(a) !== Array.isArray(b)) return `${at}: array vs not`;
-  const ka = Object.keys(a as object);
-  const kb = Object.keys(b as object);
-  if (ka.join('\0') !== kb.join('\0')) return `${at}: keys ${ka.join(',')} vs ${kb.join(',')}`;
-  for (const k of ka) {
-    const d = diff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`);
-    if (d) return d;
-  }
-  return undefined;
-}
 
 interface Tally {
   lines: number;

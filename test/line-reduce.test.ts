@@ -5,7 +5,7 @@
 // the normalizer must give the same events from it in all three of its modes. The reference is
 // always JSON.parse of the line's latin1 text (what the reader parsed before the scan).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual, promisify } from 'node:util';
@@ -16,9 +16,10 @@ import { parseLine, placeholders, stringScanAvailable, wideEscapesPossible, type
 import { normalizeLine } from '../src/model/normalize.js';
 import { lineEncoding } from '../src/model/line-text.js';
 import type { ModelEvent } from '../src/model/events.js';
-import { generateHistory, listJsonl } from './support/history-generator.js';
+import { generateHistory } from './support/history-generator.js';
 import { cliEnv, reportDiffs, requireBuiltCli, statsArgs } from './support/ccotel-cli.js';
 import { prng } from './support/prng.js';
+import { generatedLines as generatedHistoryLines, realLines } from './support/transcript-lines.js';
 import { bigLines, fuzzMutation, handLines, stringSpans, targetedMutations } from './support/line-reduce-corpus.js';
 
 const execFileAsync = promisify(execFile);
@@ -34,35 +35,8 @@ function tmp(): string {
   return d;
 }
 
-/** A file's lines, split the way the reader does (LF, then a CR before it dropped; blank lines skipped). */
-function linesOf(file: string): Buffer[] {
-  const buf = readFileSync(file);
-  const out: Buffer[] = [];
-  let s = 0;
-  for (let nl = buf.indexOf(10); s < buf.length; nl = buf.indexOf(10, s)) {
-    let e = nl === -1 ? buf.length : nl;
-    const next = e + 1;
-    if (e > s && buf[e - 1] === 13) e--;
-    if (e > s) out.push(buf.subarray(s, e));
-    s = next;
-  }
-  return out;
-}
-
-const realLines = (): Buffer[] => listJsonl(join(__dirname, 'fixtures', 'real')).flatMap(linesOf);
-
 let generated: Buffer[] | undefined;
-/** Lines of small generated histories of both shapes, faults included ('heavy': long thinking, tool output, progress copies). */
-function generatedLines(): Buffer[] {
-  if (generated) return generated;
-  generated = [];
-  for (const [shape, seed] of [['heavy', 11], ['heavy', 12], ['bench', 13]] as const) {
-    const d = tmp();
-    generateHistory(d, { sessions: 3, seed, faults: true, shape, dropSubagentFiles: 0.3, longToolOutputs: 0.2 });
-    generated.push(...listJsonl(d).flatMap(linesOf));
-  }
-  return generated;
-}
+const generatedLines = (): Buffer[] => (generated ??= generatedHistoryLines(tmp));
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: string };
 const outcome = (f: () => unknown): Outcome => {
