@@ -280,6 +280,44 @@ describe('line extractor', () => {
     expect(t.gaveUp).toBe(0);
   });
 
+  it('skips progress and snapshot lines only where JSON.parse\'s value yields nothing: types spelled with escapes, duplicated, or of another kind', () => {
+    // A line the extractor deems to yield nothing gets no skeleton (line-extract.ts yieldsNothing):
+    // each variant below must still give JSON.parse's events, agent_progress copies among them.
+    const yields = (l: Buffer): number => {
+      const out: ModelEvent[] = [];
+      normalizeLine(JSON.parse(l.toString('latin1')), hints, 'k', out);
+      return out.length;
+    };
+    const agent = generatedLines().find((l) => l.includes('"type":"agent_progress"') && l.includes('"type":"progress"') && yields(l) > 0)!.toString('latin1');
+    const hook = generatedLines().find((l) => l.includes('"type":"hook_progress"'))!.toString('latin1');
+    const data = agent.slice(agent.indexOf('"data":') + 7);
+    // A prompt line with a hook's data: a type spelled with an escape is not taken for progress.
+    const prompt = generatedLines().find((l) => l.includes('"type":"user"') && !l.includes('"data":') && yields(l) > 0)!.toString('latin1');
+    const variants = [
+      agent,
+      agent.replace('"type":"agent_progress"', '"type":"agent\\u005fprogress"'),
+      agent.replace('"type":"agent_progress"', '"type":"hook_progress","type":"agent_progress"'),
+      agent.replace('"type":"agent_progress"', '"type":"agent_progress","type":"hook_progress"'),
+      agent.replace('"type":"agent_progress"', '"type":["agent_progress"]'),
+      agent.replace('"data":', '"data":{"type":"hook_progress"},"data":'),
+      agent.replace('"data":', '"data":null,"data":'),
+      agent.replace('"type":"progress"', '"type":"progr\\u0065ss"'),
+      agent.replace('"type":"progress"', '"type":"file-history-snapshot","type":"progress"'),
+      agent.replace('"type":"progress"', '"type":"progress","type":"summary"'),
+      hook,
+      hook.replace('"type":"hook_progress"', '"type":"agent\\u005fprogress"'),
+      hook.replace(/}$/, `,"data":${data}`),
+      hook.replace('"type":"progress"', '"type":"queue-operation"'),
+      hook.replace('"type":"progress"', '"type":"queue\\u002doperation"'),
+      prompt.replace('"type":"user"', '"type":"\\u0075ser"').replace(/}$/, ',"data":{"type":"hook_progress"}}'),
+    ].map((l) => Buffer.from(l, 'latin1'));
+    const t = checkAll(variants);
+    expect(t.valid).toBe(variants.length);
+    expect(t.gaveUp).toBe(0);
+    // The agent_progress copies among them were counted, not skipped.
+    expect(t.events).toBeGreaterThanOrEqual(7 * MODES.length);
+  });
+
   it('gives the events of JSON.parse on the string scan\'s hand-made lines (escapes, non-ASCII, 64-byte steps)', () => {
     const t = checkAll(handLines());
     expect(t.valid).toBe(t.utf8);

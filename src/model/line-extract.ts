@@ -197,11 +197,52 @@ export function extractEvents(
       return undefined;
     }
   }
+  // A third of a history's lines are progress lines of hooks and commands: no events, no skeleton.
+  if (yieldsNothing(x.nodes, n)) return true;
   lineBuf = buf;
   lineStart = s;
   lineBase = base;
   if (decoded.size > 0) decoded.clear();
   return normalizeLine(skeleton(x, buf, s, n), hints, fallbackKey, out, latin1, withText, ledgerOnly, undefined, PLACEHOLDERS);
+}
+
+const K_DATA = KEYS.indexOf('data');
+const L_PROGRESS = 1;
+const L_SUMMARY = 4; // file-history-snapshot, queue-operation and summary are 2 to 4
+const L_AGENT_PROGRESS = 10;
+
+/**
+ * The last value of key `k` in object node `parent` (as JSON.parse keeps the last duplicate):
+ * its node, or -1.
+ */
+function lastChild(nodes: Int32Array, n: number, parent: number, k: number): number {
+  let found = -1;
+  for (let i = parent + 1; i < n; i++) if (nodes[4 * i] === parent && ((nodes[4 * i + 1]! >> 10) & 63) === k) found = i;
+  return found;
+}
+
+/** A plain string node's literal (LITERALS), 0 for any other string, -1 for another value or an escaped string (it may spell one). */
+function literalOf(nodes: Int32Array, i: number): number {
+  if (i < 0) return -1;
+  const w = nodes[4 * i + 1]!;
+  return (w & 15) === T_STRING && (w & F_FLAG) === 0 ? (w >> 5) & 31 : -1;
+}
+
+/**
+ * Whether normalize.ts returns at once, with no event, for the line these nodes record: a `progress`
+ * line whose `data` is not an agent_progress object, or a file-history-snapshot, queue-operation or
+ * summary line (its eventsOf's first tests). False whenever unsure: the skeleton is built then.
+ */
+function yieldsNothing(nodes: Int32Array, n: number): boolean {
+  if (n === 0 || (nodes[1]! & 15) !== T_OBJECT) return false;
+  const type = literalOf(nodes, lastChild(nodes, n, 0, K_TYPE));
+  if (type > L_PROGRESS && type <= L_SUMMARY) return true;
+  if (type !== L_PROGRESS) return false;
+  const data = lastChild(nodes, n, 0, K_DATA);
+  if (data < 0 || (nodes[4 * data + 1]! & 15) !== T_OBJECT) return true;
+  const dataType = lastChild(nodes, n, data, K_TYPE);
+  // (An escaped string may spell agent_progress: only a plain one, or no string at all, rules it out.)
+  return dataType < 0 ? true : literalOf(nodes, dataType) === -1 ? (nodes[4 * dataType + 1]! & 15) !== T_STRING : literalOf(nodes, dataType) !== L_AGENT_PROGRESS;
 }
 
 // Placeholders by node: "\0" and one character, the node's number plus 1 (never "\0" itself).
