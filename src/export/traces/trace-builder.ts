@@ -572,8 +572,11 @@ export class TraceBuilder {
     if (!t || t.emitted) return;
     const main = s.streams[''];
     if (main?.pending?.parent === t.spanId) this.emitCall(sid, s, '');
-    // A tool of this turn with no result was interrupted: it ends with the turn.
-    for (const [id, tool] of Object.entries(s.tools)) if (tool.parent === t.spanId) this.emitIncompleteTool(sid, s, id, Math.max(end, t.last));
+    // A tool of this turn with no result was interrupted: it ends with the turn. Not a tool a hook
+    // opened whose transcript lines are yet to be read: hooks and transcripts are read on their own
+    // schedules, so a PreToolUse can come before the prompt that starts its turn; its tool_use line
+    // names its turn, and its result and failure hook its end.
+    for (const [id, tool] of Object.entries(s.tools)) if (tool.parent === t.spanId && !(tool.expectTranscript && !tool.fromTranscript)) this.emitIncompleteTool(sid, s, id, Math.max(end, t.last));
     t.emitted = true;
     const attributes: Record<string, AttrValue> = { 'gen_ai.conversation.id': sid, 'ccotel.turn.index': t.index, 'ccotel.prompt.chars': t.chars, ...this.vcsAttributes(s.cwd, t.branch) };
     this.push(s, { traceId: traceIdFor(sid), spanId: t.spanId, parentSpanId: sessionSpanId(sid), name: 'turn', kind: 'internal', startMs: Math.min(t.start, t.childStart ?? t.start), endMs: Math.max(t.start, end, t.childEnd ?? end), attributes, events: t.events });
