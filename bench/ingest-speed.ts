@@ -13,14 +13,16 @@
 //   BENCH_EXPORT=0        skip the backfill into a real collector
 //   INGEST_BENCH_WORKERS=auto,1   ccotel runs per repetition, one per CCOTEL_WORKERS mode (auto: unset,
 //                         the default; 0: main thread only; 1: a worker thread reads ahead). Default: auto
-//   INGEST_BENCH_WASM=on,off      and per reader: on, the default (lines through the WebAssembly string
-//                         scan, src/model/line-reduce.ts); off, CCOTEL_WASM=0 (the pure TypeScript reader,
-//                         JSON.parse of every whole line). Default: on,off
+//   INGEST_BENCH_WASM=on,off      and per reader: on, the default (lines through the WebAssembly line
+//                         extractor, src/model/line-extract.ts, the string scan of line-reduce.ts as its
+//                         fallback); off, CCOTEL_WASM=0 (the pure TypeScript reader, JSON.parse of every
+//                         whole line). Default: on,off
 //
 // Beside them, three floors (bench/scan-floor.mjs, two threads, Node's start included): a process that
 // only reads the history and skips each JSON string with Buffer.indexOf, one that only runs
-// JSON.parse on every line, and one that only runs ccotel's parse (the WebAssembly string scan, then
-// JSON.parse of the reduced copy). They show how much of a ratio a reader written for Node must keep.
+// JSON.parse on every line, and one that only runs the string scan's parse (the WebAssembly string
+// scan, then JSON.parse of the reduced copy: ccotel's parse before the line extractor, now its
+// fallback). They show how much of a ratio a reader written for Node must keep.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -230,7 +232,7 @@ export function printIngestTable(results: readonly ShapeResult[]): void {
   process.stdout.write(line(head) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n');
   for (const row of rows) process.stdout.write(line(row) + '\n');
   process.stdout.write(
-    `\nfloor: a Node process (2 threads) that only reads the history and skips its JSON strings (scan), only runs JSON.parse on every line (parse), or only runs ccotel's parse: the WebAssembly string scan, then JSON.parse of the reduced copy (reduce); over ccusage's time (medians)\n`,
+    `\nfloor: a Node process (2 threads) that only reads the history and skips its JSON strings (scan), only runs JSON.parse on every line (parse), or only runs the string scan's parse, the line extractor's fallback: the WebAssembly string scan, then JSON.parse of the reduced copy (reduce); over ccusage's time (medians)\n`,
   );
 }
 

@@ -3,7 +3,8 @@
 //   scan    finds each JSON string's end with Buffer.indexOf (memchr) and skips it: decodes nothing,
 //           counts nothing, validates nothing (the least a parser that "skips long strings" does);
 //   parse   decodes the line and runs JSON.parse on it, keeping nothing;
-//   reduce  ccotel's parse without the rest of ccotel: the WebAssembly string scan
+//   reduce  the string scan's parse (ccotel's before the line extractor, src/model/line-extract.ts,
+//           now its fallback), without the rest of ccotel: the WebAssembly string scan
 //           (src/model/string-scan.wat, its bytes read from string-scan-wasm.ts) copies the line with
 //           long string values as placeholders, and JSON.parse reads the copy (without the reader's
 //           UTF-8 check, and a line over 4 MB read as latin1: a lower bound, like the others).
