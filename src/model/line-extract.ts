@@ -241,8 +241,10 @@ function yieldsNothing(nodes: Int32Array, n: number): boolean {
   const data = lastChild(nodes, n, 0, K_DATA);
   if (data < 0 || (nodes[4 * data + 1]! & 15) !== T_OBJECT) return true;
   const dataType = lastChild(nodes, n, data, K_TYPE);
-  // (An escaped string may spell agent_progress: only a plain one, or no string at all, rules it out.)
-  return dataType < 0 ? true : literalOf(nodes, dataType) === -1 ? (nodes[4 * dataType + 1]! & 15) !== T_STRING : literalOf(nodes, dataType) !== L_AGENT_PROGRESS;
+  if (dataType < 0) return true;
+  // Not a string, or a plain one other than agent_progress (an escaped one may spell it).
+  const w = nodes[4 * dataType + 1]!;
+  return (w & 15) !== T_STRING || ((w & F_FLAG) === 0 && literalOf(nodes, dataType) !== L_AGENT_PROGRESS);
 }
 
 // Placeholders by node: "\0" and one character, the node's number plus 1 (never "\0" itself).
