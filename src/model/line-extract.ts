@@ -16,6 +16,7 @@ import { LINE_EXTRACT_WASM } from './line-extract-wasm.js';
 import { normalizeLine, type FileHints } from './normalize.js';
 import type { ModelEvent } from './events.js';
 import { stringStart, type Placeholders } from './line-reduce.js';
+import { latin1Of } from './line-text.js';
 
 /** Key names by id: the order of line-extract.c's K_ enum. */
 const KEYS = [
@@ -26,13 +27,6 @@ const KEYS = [
   'trigger', 'preTokens', 'name', 'input', 'tool_use_id', 'is_error', 'text',
 ] as const;
 const K_INPUT = KEYS.indexOf('input');
-// Buffer's own latin1 decode (what toString('latin1') calls after checking its arguments: a third of
-// its cost for the short strings read here), where this Node has it.
-type Latin1 = { latin1Slice?: (start: number, end: number) => string };
-const latin1Of: (b: Buffer, start: number, end: number) => string =
-  typeof (Buffer.prototype as Latin1).latin1Slice === 'function'
-    ? (b, start, end) => (b as Latin1).latin1Slice!(start, end)
-    : (b, start, end) => b.toString('latin1', start, end);
 const K_TYPE = KEYS.indexOf('type');
 const K_SUBTYPE = KEYS.indexOf('subtype');
 const K_SPEED = KEYS.indexOf('speed');

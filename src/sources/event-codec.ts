@@ -11,6 +11,7 @@
 // undefined-valued ones included (test/event-codec.test.ts).
 import type { EventContext, ModelEvent, Usage } from '../model/events.js';
 import type { LineEvents } from './file-reader.js';
+import { latin1Of } from '../model/line-text.js';
 
 export interface PackedLines {
   /** Words, then numbers (8-aligned), then string bytes: sizes in `words`, `numbers`, `bytes`. */
@@ -48,11 +49,10 @@ const N_UNDEFINED = 0;
 const N_SET = 1;
 
 type Str = string | undefined;
-// Buffer's own codec methods (Node has had them since 0.x; @types/node leaves them out): no
-// encoding switch per call, which counts at a million strings.
+// Buffer's own UTF-8 methods (Node has had them since 0.x; @types/node leaves them out): no
+// encoding switch per call, which counts at a million strings. ASCII strings go through latin1Of.
 interface RawBuffer {
   utf8Write(s: string, offset: number): number;
-  latin1Slice(start: number, end: number): string;
   utf8Slice(start: number, end: number): string;
 }
 const raw = (b: Buffer): RawBuffer => b as unknown as RawBuffer;
@@ -238,7 +238,7 @@ export function unpackLines(p: PackedLines): LineEvents[] {
   const words = new Uint32Array(p.buffer, 0, p.words);
   const numAt = (p.words * 4 + 7) & ~7;
   const nums = new Float64Array(p.buffer, numAt, p.numbers);
-  const bytes = raw(Buffer.from(p.buffer, numAt + p.numbers * 8, p.bytes));
+  const bytes = Buffer.from(p.buffer, numAt + p.numbers * 8, p.bytes);
   const objects = p.objects;
   let w = 0;
   let n = 0;
@@ -248,7 +248,7 @@ export function unpackLines(p: PackedLines): LineEvents[] {
     if (tag === S_UNDEFINED) return undefined;
     if (tag === S_OBJECT) return objects[words[w++]!] as string;
     const len = words[w++]!;
-    const s = tag === S_ASCII ? bytes.latin1Slice(b, b + len) : bytes.utf8Slice(b, b + len);
+    const s = tag === S_ASCII ? latin1Of(bytes, b, b + len) : raw(bytes).utf8Slice(b, b + len);
     b += len;
     return s;
   };
