@@ -13,7 +13,7 @@ import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { open, readdir, readFile, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Ledger, type ChangeListener, type LedgerChange, type PruneHorizon, type Row } from './ledger.js';
+import { Ledger, type ChangeListener, type LedgerChange, type PendingChanges, type PruneHorizon, type Row } from './ledger.js';
 import { StateLock } from './lock.js';
 import { CREATE_EXCLUSIVE, READ_NOFOLLOW, syncDir, writeFileAtomic } from './atomic-file.js';
 import { ensureTrustedDir } from './dir-trust.js';
@@ -75,6 +75,18 @@ export interface OpenOptions {
  */
 export type CommitHook = (ledgerBytes: number, ledgerId: string | undefined, bulk: boolean) => (() => Promise<void>) | undefined;
 
+/** What a commit makes durable, taken when it starts (StateStore.capture). */
+interface Captured {
+  batch: PendingChanges;
+  data: Buffer;
+  writes: Array<(() => Promise<void>) | undefined>;
+  /** Checkpoint moves this commit covers. */
+  cpMoves: number;
+  /** The checkpoints' JSON (undefined: none moved, nor any ledger row; taken at save time if needed). */
+  files: string | undefined;
+  orphans: StateFile['orphans'];
+}
+
 export interface StateInfo {
   /** Bytes of all files in the state directory. */
   dirBytes: number;
@@ -107,10 +119,20 @@ export class StateStore {
   private compactRetryRows = 0;
   /** Open repaired or adopted the ledger: state.json must record it. */
   private repaired = false;
-  /** state.json is rewritten only when a checkpoint or a sink's state moved since the last save. */
-  private dirty = false;
+  /**
+   * state.json is rewritten only when a checkpoint or a sink's state moved since the last save. Moves
+   * are counted, and a save records the counts it covers: reading may move checkpoints while an
+   * overlapped commit writes (those stay unsaved), and a sink may hand over its state while the
+   * previous commit writes state.json.
+   */
+  private cpMoves = 0;
+  private savedCpMoves = 0;
+  private sinkMoves = 0;
+  private savedSinkMoves = 0;
   private lock: StateLock | undefined;
   private queue: Promise<void> = Promise.resolve();
+  /** Commits called and not yet settled (0: a commit called now captures at once). */
+  private running = 0;
   private compaction: CompactionPolicy = DEFAULT_COMPACTION;
   private warn: (msg: string) => void = (msg) => process.stderr.write(`warn: ${msg}\n`);
 
@@ -410,23 +432,59 @@ export class StateStore {
    * naming the path and errno) is thrown; calling commit() again retries. In read-only mode nothing
    * is written. Commits run one at a time. With `ready` (the sinks' flush, which never rejects), the
    * ledger is written meanwhile and state.json only once it resolved.
+   *
+   * What a commit makes durable is taken when it starts: at once, synchronously, when no other
+   * commit is running (see `idle`): the ledger's pending rows, what the commit hooks save, the
+   * checkpoints and the orphan results. So the caller may go on applying events and moving
+   * checkpoints while it writes (`overlapped`, the ingest manager reading on): those belong to the
+   * next commit. An overlapped commit leaves compaction (which rewrites every current record) to
+   * the next commit nothing overlaps.
    */
-  commit(opts: { bulk?: boolean; ready?: Promise<void> } = {}): Promise<void> {
-    const run = this.queue.then(() => this.commitNow(opts.bulk === true, opts.ready));
-    this.queue = run.catch(() => {});
+  commit(opts: { bulk?: boolean; ready?: Promise<void>; overlapped?: boolean } = {}): Promise<void> {
+    // An async function runs synchronously up to its first await: capture() happens now when idle.
+    const start = async (): Promise<void> => this.write(this.capture(opts.bulk === true, opts.overlapped === true), opts);
+    const run = this.running === 0 ? start() : this.queue.then(start);
+    this.running++;
+    const settled = run.then(
+      () => void this.running--,
+      () => void this.running--,
+    );
+    this.queue = settled;
     return run;
   }
 
-  private async commitNow(bulk: boolean, ready: Promise<void> | undefined): Promise<void> {
-    if (this.readOnly) return;
+  /** No commit is running: one called now takes what it saves at once, synchronously. */
+  get idle(): boolean {
+    return this.running === 0;
+  }
+
+  /** The ledger is due for compaction, which only a commit nothing overlaps does. */
+  get compactionDue(): boolean {
+    return !this.readOnly && this.shouldCompact();
+  }
+
+  /** What one commit makes durable, taken at its start. */
+  private capture(bulk: boolean, overlapped: boolean): Captured | undefined {
+    if (this.readOnly) return undefined;
     // An unparsed ledger has no changes (they only happen after it loads).
     const batch = this.ledgerLoaded ? this.records.pendingChanges() : NO_CHANGES;
     const data = Buffer.from(batch.text, 'utf8');
     const writes = this.commitHooks.map((hook) => hook(this.ledgerBytes + data.length, this.ledgerId, bulk));
+    const cpMoves = this.cpMoves;
+    const moved = cpMoves !== this.savedCpMoves || batch.rows > 0;
+    // The checkpoints as JSON now when reading goes on meanwhile (it moves them) or they moved;
+    // otherwise (a commit of sink states alone, nothing overlapping) at save time, as they are now.
+    const files = moved || overlapped ? this.filesText() : undefined;
+    return { batch, data, writes, cpMoves, files, orphans: this.records.exportOrphans() };
+  }
+
+  private async write(c: Captured | undefined, opts: { ready?: Promise<void>; overlapped?: boolean }): Promise<void> {
+    if (!c) return;
+    const { batch, data, writes } = c;
     // Nothing for the ledger: the sinks' states (set once they are ready) may be all that moved.
-    if (batch.rows === 0) await ready;
+    if (batch.rows === 0) await opts.ready;
     // The daemon commits on every tick; write (and fsync) only what moved.
-    if (batch.rows === 0 && !this.dirty) {
+    if (batch.rows === 0 && c.cpMoves === this.savedCpMoves && this.sinkMoves === this.savedSinkMoves) {
       for (const write of writes) await write?.();
       return;
     }
@@ -436,9 +494,9 @@ export class StateStore {
       for (const write of writes) await write?.();
       // Ledger rows past state.json's ledgerBytes are cut when the state is next opened: they may be
       // written while the sinks flush, but the checkpoints move only once every sink is done.
-      await ready;
+      await opts.ready;
       faultPoint('commit.state');
-      await this.saveState({ ledgerBytes: end, ledgerRows: this.ledgerRows + batch.rows });
+      await this.saveState({ ledgerBytes: end, ledgerRows: this.ledgerRows + batch.rows }, c);
     } catch (err) {
       if (end !== this.ledgerBytes) await truncate(this.ledgerPath, this.ledgerBytes).catch(() => {});
       throw stateWriteError(this.statePath, this.dir, err);
@@ -446,7 +504,7 @@ export class StateStore {
     this.ledgerBytes = end;
     this.ledgerRows += batch.rows;
     batch.ack();
-    if (this.shouldCompact()) await this.compact();
+    if (!opts.overlapped && this.shouldCompact()) await this.compact();
   }
 
   /** Writes `data` at `pos` (over whatever an earlier failed write left there); returns the new end. */
@@ -502,16 +560,17 @@ export class StateStore {
   prune(cutoffMs: number, changes: readonly LedgerChange[], rollups: Row[]): Promise<{ bytesBefore: number; bytesAfter: number }> {
     const run = this.queue.then(async () => {
       if (this.readOnly) throw new UserError(`state directory ${this.dir} is in use by another ccotel process; stop it to prune the ledger`);
-      await this.commitNow(false, undefined); // pending changes first: a prune only rewrites what is durable
+      await this.write(this.capture(false, false), {}); // pending changes first: a prune only rewrites what is durable
       const bytesBefore = this.ledgerBytes;
       faultPoint('prune.begin');
       this.ledger.pruneOlder(cutoffMs, changes, rollups);
       await this.compact(true);
       return { bytesBefore, bytesAfter: this.ledgerBytes };
     });
+    this.running++;
     this.queue = run.then(
-      () => {},
-      () => {},
+      () => void this.running--,
+      () => void this.running--,
     );
     return run;
   }
@@ -581,22 +640,32 @@ export class StateStore {
     return { dirBytes, ledgerBytes: this.ledgerBytes, ledgerRows: this.ledgerRows, records: ledger.recordCount, lastCompactionMs: this.lastCompactionMs, prune: ledger.horizon };
   }
 
-  private async saveState(over: Partial<Pick<StateFile, 'ledgerBytes' | 'ledgerRows' | 'ledgerId'>> = {}): Promise<void> {
-    const text = this.stateText({
-      format: STATE_FORMAT,
-      version: STATE_VERSION,
-      ledgerBytes: over.ledgerBytes ?? this.ledgerBytes,
-      ledgerRows: over.ledgerRows ?? this.ledgerRows,
-      ledgerId: 'ledgerId' in over ? over.ledgerId : this.ledgerId,
-      lastCompactionMs: this.lastCompactionMs,
-      orphans: this.records.exportOrphans(),
-    });
+  /**
+   * Replaces state.json. `taken`: what a commit took at its start (the checkpoints as JSON, the
+   * orphans, the count of checkpoint moves they cover); without it, what is current.
+   */
+  private async saveState(over: Partial<Pick<StateFile, 'ledgerBytes' | 'ledgerRows' | 'ledgerId'>> = {}, taken?: Pick<Captured, 'files' | 'orphans' | 'cpMoves'>): Promise<void> {
+    const cpMoves = taken?.files !== undefined ? taken.cpMoves : this.cpMoves;
+    const sinkMoves = this.sinkMoves;
+    const text = this.stateText(
+      {
+        format: STATE_FORMAT,
+        version: STATE_VERSION,
+        ledgerBytes: over.ledgerBytes ?? this.ledgerBytes,
+        ledgerRows: over.ledgerRows ?? this.ledgerRows,
+        ledgerId: 'ledgerId' in over ? over.ledgerId : this.ledgerId,
+        lastCompactionMs: this.lastCompactionMs,
+        orphans: taken ? taken.orphans : this.records.exportOrphans(),
+      },
+      taken?.files ?? this.filesText(),
+    );
     try {
       await writeFileAtomic(this.statePath, text);
     } catch (err) {
       throw stateWriteError(this.statePath, this.dir, err);
     }
-    this.dirty = false;
+    this.savedCpMoves = Math.max(this.savedCpMoves, cpMoves);
+    this.savedSinkMoves = Math.max(this.savedSinkMoves, sinkMoves);
   }
 
   /** Where each file's reading stands (change it with setCheckpoint). */
@@ -611,7 +680,7 @@ export class StateStore {
   /** Records where a file's reading stands; durable at the next commit. */
   setCheckpoint(path: string, cp: FileCheckpoint): void {
     this.checkpoints[path] = cp;
-    this.dirty = true;
+    this.cpMoves++;
   }
 
   /**
@@ -621,7 +690,7 @@ export class StateStore {
   setSinkState(name: string, state: unknown): void {
     if (state === undefined) return;
     this.sinkJson.set(name, state instanceof SerializedState ? state.json : JSON.stringify(state));
-    this.dirty = true;
+    this.sinkMoves++;
   }
 
   /**
@@ -629,13 +698,7 @@ export class StateStore {
    * did not change, so a commit while following costs what changed plus one join, not a stringify
    * of every checkpoint and of the trace builder's 60 days of closed sessions.
    */
-  private stateText(state: Omit<StateFile, 'files' | 'sinks'>): string {
-    const files: string[] = [];
-    for (const [path, cp] of Object.entries(this.checkpoints)) {
-      let c = this.checkpointJson.get(path);
-      if (c?.cp !== cp) this.checkpointJson.set(path, (c = { cp, json: JSON.stringify(path) + ':' + JSON.stringify(cp) }));
-      files.push(c.json);
-    }
+  private stateText(state: Omit<StateFile, 'files' | 'sinks'>, files: string): string {
     const sinks: string[] = [];
     for (const name of new Set([...Object.keys(this.sinks), ...this.sinkJson.keys()])) {
       let json = this.sinkJson.get(name);
@@ -643,7 +706,18 @@ export class StateStore {
       if (json !== undefined) sinks.push(JSON.stringify(name) + ':' + json);
     }
     const head = JSON.stringify(state);
-    return `${head.slice(0, -1)},"files":{${files.join(',')}},"sinks":{${sinks.join(',')}}}`;
+    return `${head.slice(0, -1)},"files":{${files}},"sinks":{${sinks.join(',')}}}`;
+  }
+
+  /** The checkpoints' part of state.json, from cached JSON of those that did not move. */
+  private filesText(): string {
+    const files: string[] = [];
+    for (const [path, cp] of Object.entries(this.checkpoints)) {
+      let c = this.checkpointJson.get(path);
+      if (c?.cp !== cp) this.checkpointJson.set(path, (c = { cp, json: JSON.stringify(path) + ':' + JSON.stringify(cp) }));
+      files.push(c.json);
+    }
+    return files.join(',');
   }
 
   close(): void {
