@@ -21,6 +21,8 @@ export const isSubagentPath = (path: string): boolean => /[\\/]subagents[\\/]/.t
 export class SessionsSink implements EventSink {
   readonly name = 'sessions';
   readonly wantsText = true;
+  /** flush() takes the rows it writes when it is called (ingest/manager.ts). */
+  readonly takesAtFlush = true;
   private readonly files: IndexFiles;
   private meta: MetaRow[] = [];
   private text: TextRow[] = [];
@@ -95,9 +97,15 @@ export class SessionsSink implements EventSink {
     // Appends are asynchronous (their fsync must not block the daemon's loop): rows added while a
     // write is under way stay for the next flush, and a failed write keeps its rows (rows are keyed,
     // so writing one twice changes nothing).
+    // Both journals' rows are taken now, when the commit starts: reading may go on while they are
+    // written (ingest/manager.ts), and rows of lines read meanwhile belong to the next commit's
+    // checkpoints (written now, a kill before those move would have them written twice).
     const text = this.text;
+    const meta = this.meta;
     this.text = [];
+    this.meta = [];
     this.writing.text = text;
+    this.writing.meta = meta;
     try {
       // Tool output goes to its own journal (most of the bytes; only --all-text reads it); X rows to both.
       // Both at once (their fsyncs overlap); the listing only after both.
@@ -105,13 +113,12 @@ export class SessionsSink implements EventSink {
       for (const d of done) if (d.status === 'rejected') throw d.reason;
     } catch (err) {
       this.text = [...text, ...this.text];
+      this.meta = [...meta, ...this.meta];
+      this.writing.meta = [];
       throw err;
     } finally {
       this.writing.text = [];
     }
-    const meta = this.meta;
-    this.meta = [];
-    this.writing.meta = meta;
     try {
       await appendRowsAsync(this.files.meta, meta);
     } catch (err) {
@@ -120,9 +127,11 @@ export class SessionsSink implements EventSink {
     } finally {
       this.writing.meta = [];
     }
-    // Every row this process holds is on disk: the journals may be rewritten now. A compaction that
-    // fails (a full disk) leaves the journals as they were; it is only a saving, never worth a commit.
-    if (this.text.length > 0 || this.meta.length > 0) return;
+    // Every row this flush took is on disk: the journals may be rewritten now (rows accepted since,
+    // while reading went on, are appended by the next flush after whatever this rewrites; waiting
+    // for a flush with none would leave a backfill's first look at the text journals to its end,
+    // when they are largest). A compaction that fails (a full disk) leaves the journals as they
+    // were; it is only a saving, never worth a commit.
     try {
       this.compaction.afterFlush();
     } catch {

@@ -1,10 +1,11 @@
 // The trace sink: events → TraceBuilder → spans → exporter. flush() returns only when every span
-// derived so far was accepted (the exporter retries; see ../retry.ts); until then the ingest manager
-// waits (a bounded buffer) and no checkpoint moves, so nothing is lost. A full batch goes out as
-// soon as it is derived, while the reader goes on (like the SDK's batch span processor): a backfill
-// no longer stops reading for every round trip to the collector, and the commit's flush() waits only
-// for what is still on its way. Spans sent but not yet checkpointed when the process dies are sent
-// again by the next start, under the same ids (ids.ts).
+// derived before it was called was accepted (the exporter retries; see ../retry.ts); until then no
+// checkpoint moves past their lines, so nothing is lost. What flush() sends and what the snapshot()
+// after it saves are taken when it is called: the ingest manager may read on meanwhile (a commit of
+// history overlaps reading), and those events belong to the next commit. A full batch goes out as
+// soon as it is derived, while the reader goes on (like the SDK's batch span processor), one send at
+// a time. Spans sent but not yet checkpointed when the process dies are sent again by the next
+// start, under the same ids (ids.ts).
 import type { ModelEvent } from '../../model/events.js';
 import type { EventSink } from '../../model/sink.js';
 import type { Resource } from '@opentelemetry/resources';
@@ -16,6 +17,13 @@ import { SerializedState } from '../../state/serialized-state.js';
 
 const BATCH = 512;
 
+interface Taken {
+  builder: string;
+  /** The builder's state moved since the last take. */
+  moved: boolean;
+  upTo: number;
+}
+
 interface SavedState {
   builder: TraceBuilderState | undefined;
   unsent: SpanData[];
@@ -23,14 +31,29 @@ interface SavedState {
 
 export class TraceSink implements EventSink {
   readonly name = 'traces';
+  /** flush() takes what it sends, and what snapshot() saves, when it is called (ingest/manager.ts). */
+  readonly takesAtFlush = true;
   spansSent = 0;
+  /** Spans derived and not yet accepted, oldest first: the queue's head is span number `accepted`. */
   private queue: SpanData[] = [];
+  private accepted = 0;
   /** The builder's state moved since the last snapshot (saves a clone per idle tick). */
   private changed = false;
-  /** Full batches on their way between commits (one at a time, from the queue's head). */
+  /** The sender: one batch at a time from the queue's head, full batches only unless a flush asks. */
   private sending: Promise<void> | undefined;
-  /** Why a send between commits failed: the next flush() throws it. */
-  private failed: { err: unknown } | undefined;
+  /** Partial batches go out too until this many spans (from the first) are accepted (flush()). */
+  private sendTo = 0;
+  /**
+   * Why a send failed. Nothing is sent until a flush() has thrown it and the next flush() comes: a
+   * commit whose flush failed may have let reading go on (ingest/manager.ts), and what is read after
+   * its checkpoints must not reach the collector before they move past it.
+   */
+  private failed: { err: unknown; thrown: boolean } | undefined;
+  /** What the last flush() took: the builder's state then and how many spans it must see accepted. */
+  private taken: Taken | undefined;
+  /** The builder's state as last taken, and how many unsent spans the last snapshot named. */
+  private builderJson: string | undefined;
+  private savedUnsent = 0;
 
   constructor(
     readonly builder: TraceBuilder,
@@ -42,33 +65,68 @@ export class TraceSink implements EventSink {
     this.builder.accept(events);
     this.changed = true;
     this.take();
-    if (this.queue.length >= BATCH && !this.sending && !this.failed) {
-      this.sending = this.sendFullBatches().finally(() => (this.sending = undefined));
-    }
+    if (this.queue.length >= BATCH) this.pump();
   }
 
   /**
    * The builder's open state and the spans derived but not yet accepted: saved together with the
-   * checkpoints, so an interrupted flush resends exactly what the collector did not take.
+   * checkpoints, so an interrupted flush resends exactly what the collector did not take. After a
+   * flush(), the builder's state when flush() was called and those of the spans it took that are
+   * not accepted (reading may have gone on meanwhile: that belongs to the next commit).
    */
   snapshot(): unknown {
-    if (!this.changed) return undefined;
-    this.changed = false;
-    // As JSON at once (no clone): the builder re-serializes its closed sessions only when they changed.
-    return new SerializedState(`{"builder":${this.builder.snapshotJson()},"unsent":${JSON.stringify(this.queue satisfies SavedState['unsent'])}}`);
+    const t = this.taken ?? this.takeState();
+    this.taken = undefined;
+    const unsent = this.queue.slice(0, Math.max(0, t.upTo - this.accepted));
+    if (!t.moved && unsent.length === 0 && this.savedUnsent === 0) return undefined;
+    this.savedUnsent = unsent.length;
+    return new SerializedState(`{"builder":${t.builder},"unsent":${JSON.stringify(unsent satisfies SavedState['unsent'])}}`);
   }
+
+  /** The builder's state now, as JSON, and how many spans are derived so far. */
+  private takeState(): Taken {
+    const moved = this.changed;
+    // As JSON at once (no clone): the builder re-serializes its closed sessions only when they changed.
+    if (moved || this.builderJson === undefined) this.builderJson = this.builder.snapshotJson();
+    this.changed = false;
+    return { builder: this.builderJson, moved, upTo: this.accepted + this.queue.length };
+  }
+
   restore(state: unknown): void {
     // State saved before unsent spans were kept is the builder's state itself.
     const s = state as Partial<SavedState> | undefined;
     const saved = s && 'builder' in s ? s : { builder: state as TraceBuilderState | undefined, unsent: [] };
     this.builder.restore(saved.builder);
     this.queue = [...(saved.unsent ?? [])];
+    this.accepted = 0;
+    this.sendTo = 0;
+    this.builderJson = undefined;
+    this.savedUnsent = this.queue.length;
   }
 
-  /** Sends what time has completed (quiet calls, idle turns and sessions). */
+  /**
+   * Sends what time has completed (quiet calls, idle turns and sessions) and every span derived so
+   * far; resolves once they are accepted. What it sends and what the next snapshot() saves are taken
+   * now: events accepted meanwhile are the next flush's (their full batches still go out meanwhile).
+   */
   async flush(): Promise<void> {
     this.builder.tick();
-    await this.send();
+    this.take();
+    this.taken = this.takeState();
+    const upTo = this.taken.upTo;
+    // A failure the last flush threw: this one tries again. One since: thrown now, its spans unsent.
+    if (this.failed?.thrown) this.failed = undefined;
+    this.sendTo = Math.max(this.sendTo, upTo);
+    for (;;) {
+      const f = this.failed;
+      if (f) {
+        f.thrown = true;
+        throw f.err;
+      }
+      if (this.accepted >= upTo) return;
+      this.pump();
+      await this.sending;
+    }
   }
 
   /**
@@ -84,27 +142,21 @@ export class TraceSink implements EventSink {
   private take(): void {
     const spans = this.builder.drain();
     if (spans.length > 0) this.changed = true;
-    this.queue.push(...spans);
+    for (const s of spans) this.queue.push(s);
   }
 
-  private async send(): Promise<void> {
-    // Into the queue first, failure or not: the queue is what snapshot() keeps as unsent.
-    this.take();
-    await this.sending;
-    if (this.failed) {
-      const { err } = this.failed;
-      this.failed = undefined;
-      throw err;
-    }
-    while (this.queue.length > 0) await this.sendBatch();
+  /** Starts the sender unless it runs, failed, or has nothing to send. */
+  private pump(): void {
+    if (this.sending || this.failed) return;
+    if (this.queue.length < BATCH && this.accepted >= this.sendTo) return;
+    this.sending = this.sendWhileDue().finally(() => (this.sending = undefined));
   }
 
-  /** Between commits: only whole batches, and a failure waits for the next flush() to be thrown. */
-  private async sendFullBatches(): Promise<void> {
+  private async sendWhileDue(): Promise<void> {
     try {
-      while (this.queue.length >= BATCH) await this.sendBatch();
+      while (this.queue.length >= BATCH || (this.queue.length > 0 && this.accepted < this.sendTo)) await this.sendBatch();
     } catch (err) {
-      this.failed = { err };
+      this.failed = { err, thrown: false };
     }
   }
 
@@ -113,8 +165,8 @@ export class TraceSink implements EventSink {
     const batch = this.queue.slice(0, BATCH);
     await this.exporter.export(batch.map((s) => toReadableSpan(s, this.resource)));
     this.queue.splice(0, batch.length);
+    this.accepted += batch.length;
     this.spansSent += batch.length;
-    this.changed = true;
   }
 
   async shutdown(): Promise<void> {
