@@ -14,6 +14,7 @@ import { ReadPool, type PooledJob } from '../sources/read-pool.js';
 import type { TranscriptFile } from '../sources/transcript-files.js';
 import { readAgentTypeSync } from '../sources/agent-meta.js';
 import { isUnchanged } from '../sources/file-identity.js';
+import { faultPoint } from '../state/fault-points.js';
 
 /**
  * Sinks that keep their own read position per file. A command that runs without them (stats) may
@@ -35,6 +36,15 @@ export interface IngestCounters {
 }
 
 export type ProgressFn = (done: number, total: number) => void;
+
+/**
+ * A sink whose flush() takes, when it is called, what it makes safe and what its snapshot() after
+ * it saves (TraceSink, SessionsSink): a commit can then let reading go on while it writes.
+ */
+type TakingSink = EventSink & { readonly takesAtFlush?: boolean };
+
+// CCOTEL_COMMIT_OVERLAP=0: reading waits for every commit of history (to measure what overlapping saves).
+const overlapWanted = (): boolean => process.env.CCOTEL_COMMIT_OVERLAP !== '0';
 
 // How much work a kill may lose at most while reading history: half a second, or some MB when
 // reading faster than that. A commit of a large history costs ~10-20 ms (ledger and state.json
@@ -97,6 +107,10 @@ export class IngestManager {
   private readonly positioned: readonly string[];
   /** During syncAll: files with a bad line named so far, and those only counted. */
   private badFiles: { shown: number; hidden: number } | undefined;
+  /** Every sink takes what it flushes when flush() is called: commits of history may overlap reading. */
+  private readonly overlap: boolean;
+  /** The commit reading went on from (at most one): the next commit, and syncAll's end, wait for it. */
+  private inFlight: Promise<void> | undefined;
 
   constructor(
     private readonly store: StateStore,
@@ -111,6 +125,7 @@ export class IngestManager {
     this.commitEveryBytes = commitStepOverride() ?? (sinks.length > 0 ? COMMIT_EVERY_BYTES : COMMIT_EVERY_BYTES_WITHOUT_SINKS);
     for (const s of sinks) s.restore?.(store.sinks[s.name]);
     this.positioned = sinks.map((s) => s.name).filter(isPositioned);
+    this.overlap = overlapWanted() && sinks.every((s) => (s as TakingSink).takesAtFlush === true);
   }
 
   /** Brings every file up to date for the ledger and every sink, committing along the way. */
@@ -151,10 +166,14 @@ export class IngestManager {
         // Checkpoint every few MB or half second, so a killed run keeps its progress
         // (per file would rewrite state.json once per file: quadratic on large histories).
         if (done - committedAt.bytes >= this.commitEveryBytes || Date.now() - committedAt.time >= COMMIT_EVERY_MS) {
-          await this.commit({ bulk: true });
+          await this.commitBehind();
           committedAt = { bytes: done, time: Date.now() };
         }
       }
+    } catch (err) {
+      // The commit under way still ends before the state is closed; reading's own failure wins.
+      await this.settle().catch(() => {});
+      throw err;
     } finally {
       this.prefetched.clear();
       this.badFiles = undefined;
@@ -253,7 +272,7 @@ export class IngestManager {
       // Catching a sink up ends at the ledger's offset; what follows is read as new bytes.
       if (!slice.more && pos >= cp.offset) break;
       if (this.stopping) break;
-      await this.commit({ bulk: true });
+      await this.commitBehind();
     }
   }
 
@@ -351,6 +370,40 @@ export class IngestManager {
    * holds what it could not deliver: the checkpoints move, and the next start sends exactly that.
    */
   async commit(opts: { bulk?: boolean } = {}): Promise<void> {
+    await this.settle();
+    await this.startCommit(opts, false);
+  }
+
+  /**
+   * A commit while reading history: it takes, synchronously, everything it makes durable (the
+   * ledger's pending rows, the checkpoints, each sink's output and state: see StateStore.commit and
+   * TakingSink), then writes while reading goes on. At most one is under way: this first waits for
+   * the one before, and throws its error. So a commit whose sinks wait on the collector or on fsyncs
+   * no longer stops the reader, and state.json still names only bytes whose ledger rows, spans and
+   * index rows that commit made safe.
+   */
+  private async commitBehind(): Promise<void> {
+    await this.settle();
+    // Another commit on the store's queue (the hook spool's) would take its changes later, not now;
+    // a compaction writes every current record, so reading waits for it.
+    if (!this.overlap || !this.store.idle || this.store.compactionDue) return this.startCommit({ bulk: true }, false);
+    const read = this.counters.bytesRead;
+    const run = this.startCommit({ bulk: true }, true).then(() => {
+      // For tests: a kill here finds state.json written by a commit that reading went past.
+      if (this.counters.bytesRead > read) faultPoint('commit.overlapped');
+    });
+    run.catch(() => {}); // thrown by settle()
+    this.inFlight = run;
+  }
+
+  /** Waits for the commit reading went on from, and throws its error. */
+  private async settle(): Promise<void> {
+    const run = this.inFlight;
+    this.inFlight = undefined;
+    await run;
+  }
+
+  private async startCommit(opts: { bulk?: boolean }, overlapped: boolean): Promise<void> {
     // All sinks at once: the trace sink waits on the collector, the sessions index on its fsyncs,
     // and neither needs the other. The ledger is written meanwhile; the checkpoints (state.json)
     // move only once every sink is done and has handed over its state.
@@ -364,7 +417,7 @@ export class IngestManager {
         }),
       )
       .catch((err: unknown) => void (failure ??= err));
-    const stored = this.store.commit({ ...opts, ready: flushed });
+    const stored = this.store.commit({ ...opts, ready: flushed, overlapped });
     // A failed ledger write is thrown below, after the sinks are done (never unhandled meanwhile).
     stored.catch(() => {});
     await flushed;
