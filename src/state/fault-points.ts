@@ -1,6 +1,7 @@
 // Named points in the state's write paths where tests make I/O fail or the process die, to prove
 // that a failure at any of them loses and doubles nothing. Inert unless a test sets a hook or
-// CCOTEL_TEST_FAULT ("<point>" = SIGKILL there, "<point>=ENOSPC" = that errno there; several comma-separated).
+// CCOTEL_TEST_FAULT ("<point>" = SIGKILL there, "<point>=ENOSPC" = that errno there, "<point>@3" = at
+// its third pass only; several comma-separated).
 type FaultHook = (point: string) => void;
 
 let hook: FaultHook | undefined = fromEnv(process.env.CCOTEL_TEST_FAULT);
@@ -21,15 +22,16 @@ export function errnoError(code: string, point: string): NodeJS.ErrnoException {
 
 function fromEnv(spec: string | undefined): FaultHook | undefined {
   if (!spec) return undefined;
-  const rules = new Map<string, string | undefined>();
+  const rules = new Map<string, { code: string | undefined; pass: number }>();
   for (const part of spec.split(',')) {
-    const [point, code] = part.split('=');
-    if (point) rules.set(point.trim(), code?.trim() || undefined);
+    const [at, code] = part.split('=');
+    const [point, pass] = (at ?? '').split('@');
+    if (point) rules.set(point.trim(), { code: code?.trim() || undefined, pass: Number(pass ?? 1) });
   }
   return (point) => {
-    if (!rules.has(point)) return;
-    const code = rules.get(point);
-    if (code) throw errnoError(code, point);
+    const rule = rules.get(point);
+    if (!rule || --rule.pass > 0) return;
+    if (rule.code) throw errnoError(rule.code, point);
     process.kill(process.pid, 'SIGKILL');
   };
 }
