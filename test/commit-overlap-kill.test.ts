@@ -88,7 +88,7 @@ describe('SIGKILL after a commit that reading went past', () => {
 
     const col = await startCollector();
     onCleanup(() => col.stop());
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: col.endpoint, CCOTEL_COMMIT_MB: '1' };
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: col.endpoint, CCOTEL_COMMIT_MB: '1', CCOTEL_COMMIT_OVERLAP: '1' };
     const state = await tempDir('state');
     const killed = await backfill(root, state, { ...env, CCOTEL_TEST_FAULT: 'commit.overlapped@8' });
     // Killed at the fault point (its 8th pass, some MB in): a commit had written state.json while the

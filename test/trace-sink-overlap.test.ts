@@ -28,15 +28,18 @@ useCleanups();
 const log = createLogger({ level: 'silent', json: false });
 const ROOT_SPAN = 'invoke_agent claude-code';
 
-// Commits every MB (read when a manager is made), so an 8 MB history has several overlapped commits.
-let step: string | undefined;
+// Commits overlapping reading, every MB (read when a manager is made): an 8 MB history has several.
+const ENV = { CCOTEL_COMMIT_MB: '1', CCOTEL_COMMIT_OVERLAP: '1' };
+let saved: Record<string, string | undefined> = {};
 beforeEach(() => {
-  step = process.env.CCOTEL_COMMIT_MB;
-  process.env.CCOTEL_COMMIT_MB = '1';
+  saved = Object.fromEntries(Object.keys(ENV).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, ENV);
 });
 afterEach(() => {
-  if (step === undefined) delete process.env.CCOTEL_COMMIT_MB;
-  else process.env.CCOTEL_COMMIT_MB = step;
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
 });
 
 /** An exporter answering after a few ms; with `failCall`, that call (1-based) fails. */
