@@ -50,7 +50,12 @@ const len = (v: string): number => {
   if (isPlaceholder(v)) return placeholders!.units(v);
   return bytes ? utf16Length(v) : v.length;
 };
-const time = (v: unknown): number | undefined => parseTimestamp(typeof v === 'string' ? own(v) : v);
+const time = (v: unknown): number | undefined => {
+  if (typeof v !== 'string') return undefined;
+  // Most lines' times are read from their bytes, never decoded (line-extract.ts).
+  const t = isPlaceholder(v) ? placeholders!.time?.(v) : undefined;
+  return t ?? parseTimestamp(own(v));
+};
 
 /** What the file itself tells us when a line omits it (subagent files name the agent in their path). */
 export interface FileHints {
