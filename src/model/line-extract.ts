@@ -487,4 +487,6 @@ function time(placeholder: string): number | undefined {
 }
 const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
 
-const PLACEHOLDERS: Placeholders = { text, units, start, time };
+// (skeleton() gives tool inputs as JSON.parse does, and a line with a \u0000 escape, which could
+// spell a placeholder, is given up on.)
+const PLACEHOLDERS: Placeholders = { text, units, start, time, wholeInputs: true };

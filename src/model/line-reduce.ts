@@ -36,6 +36,8 @@ export interface Placeholders {
   start(placeholder: string, atLeast: number): string;
   /** Date.parse of that string when it is read from its bytes at once (plain UTC ISO times), else undefined. */
   time?(placeholder: string): number | undefined;
+  /** Tool inputs were parsed whole: none of their strings is a placeholder. */
+  wholeInputs?: boolean;
 }
 
 interface Scanner {
