@@ -640,7 +640,7 @@ describe('line extractor in text mode: the kept text of long prompts, answers an
     }
     expect(t.diffs.slice(0, 5)).toEqual([]);
     expect(t.gaveUp).toBe(0);
-    expect(t.texts).toBeGreaterThan(400);
+    expect(t.texts).toBe(432);
   });
 
   it('keeps the text of text blocks mixed with other blocks, strings and non-objects, long or not', () => {
@@ -677,6 +677,27 @@ describe('line extractor in text mode: the kept text of long prompts, answers an
     expect(t.diffs.slice(0, 5)).toEqual([]);
     expect(t.gaveUp).toBe(0);
     expect(t.texts).toBeGreaterThan(150);
+  });
+
+  it('keeps the text of long text blocks whose start is mostly whitespace, with escapes, around every budget', () => {
+    const t = tally();
+    // Whitespace runs (spaces, newlines and tabs, one or two bytes each in the line) at the start or after a short word, long
+    // enough to fill the part of a block that is decoded first, then text: the kept text must be the
+    // whole block's (trimmed, cut and redacted as one).
+    for (const kind of KINDS) {
+      for (const ws of [' ', '\n', '\t ']) {
+        for (const run of [500, 3000, 6100, 7000, 13_000, 20_000]) {
+          for (const head of ['', 'x', 'word '.repeat(250), 'word '.repeat(700)]) {
+            const text = head + ws.repeat(run) + 'tail API_KEY=abcdefgh12345678 ' + 'z'.repeat(9000);
+            check(lineOf(kind, [{ type: 'text', text: 'short' }, { type: 'text', text }]), t);
+            check(lineOf(kind, [{ type: 'text', text }, { type: 'text', text: 'after' }]), t);
+          }
+        }
+      }
+    }
+    expect(t.diffs.slice(0, 5)).toEqual([]);
+    expect(t.gaveUp).toBe(0);
+    expect(t.texts).toBe(432);
   });
 
   it('keeps no answer of an API error line, and gives its first line as the error text', () => {

@@ -179,7 +179,20 @@ function keptText(content: unknown, max: number): string | undefined {
   else if (Array.isArray(content)) {
     for (const b of content) {
       if (!isObj(b)) continue;
-      if (b.type === 'text' && typeof b.text === 'string' && b.text) raw += (raw ? '\n' : '') + own(b.text);
+      if (b.type === 'text' && typeof b.text === 'string' && b.text) {
+        const sep = raw ? '\n' : '';
+        // A long block (a tool's output) is decoded only as far as decides the result: once the
+        // trimmed text runs past `keep`, its first `keep` characters (all redactCut reads) are
+        // those of the whole, and nothing after them counts.
+        if (!bytes && isPlaceholder(b.text)) {
+          const joined = raw + sep + placeholders!.start(b.text, keep * 2);
+          if (joined.trim().length > keep) {
+            raw = joined;
+            break;
+          }
+        }
+        raw += sep + own(b.text);
+      }
       if (raw.length > keep * 4) break;
     }
   }
