@@ -163,6 +163,9 @@ function textLength(content: unknown, measure = true): number {
 /** What the sessions index keeps of one text (characters): enough to search and show, bounded. */
 export const TEXT_KEEP = { prompt: 8000, assistant: 4000, toolOutput: 1000 } as const;
 
+// Characters of a long text decoded past those kept: room for leading whitespace, which trim() drops.
+const START_SLACK = 64;
+
 /**
  * The text of a content value (a string, or its `text` blocks), decoded, cut and redacted. Only
  * called when the sessions index asked for text.
@@ -172,9 +175,10 @@ function keptText(content: unknown, max: number): string | undefined {
   let raw = '';
   // Of a long string (a placeholder), only a start that decides the result is decoded: in a latin1
   // line, decodedStart reads no more than keep * 4 characters; in a plain one, redactCut reads no
-  // more than `keep` characters of the trimmed text (checked below).
+  // more than `keep` characters of the trimmed text (checked below: a start whose leading
+  // whitespace leaves fewer is read whole).
   const long = typeof content === 'string' && isPlaceholder(content);
-  if (long) raw = placeholders!.start(content, bytes ? keep * 4 : keep * 2);
+  if (long) raw = placeholders!.start(content, bytes ? keep * 4 : keep + START_SLACK);
   else if (typeof content === 'string') raw = content;
   else if (Array.isArray(content)) {
     for (const b of content) {
@@ -185,7 +189,7 @@ function keptText(content: unknown, max: number): string | undefined {
         // trimmed text runs past `keep`, its first `keep` characters (all redactCut reads) are
         // those of the whole, and nothing after them counts.
         if (!bytes && isPlaceholder(b.text)) {
-          const joined = raw + sep + placeholders!.start(b.text, keep * 2);
+          const joined = raw + sep + placeholders!.start(b.text, keep + START_SLACK);
           if (joined.trim().length > keep) {
             raw = joined;
             break;
