@@ -1,17 +1,19 @@
 // Links the compiled modules (dist/, from tsc) into dist/bin/, the program users run: `npm run build`.
 // Why: Node 20's ES module loader costs about a quarter of a millisecond per file (resolve, read,
 // link), and a command touches 50-200 of our small files. Linked into a few chunks, `ccotel
-// sessions` without a daemon starts ~20 ms sooner. Packages stay in node_modules (external).
+// sessions` without a daemon starts ~20 ms sooner.
 //
 // Two programs from the same modules, and main.js, a launcher that picks one by the command name:
 // - cli.js and its chunks: every command. Each command's module is still loaded only when that
 //   command runs: every dynamic import() stays a chunk of its own (code splitting), so `--help` and
-//   `doctor` never load the OpenTelemetry SDK.
+//   `doctor` never load the OpenTelemetry SDK. Packages are linked in as well (CommonJS ones
+//   wrapped, `require` given by the banner), chokidar aside: it stays in node_modules.
 // - quick.js and its q-* chunks: the short readers (cli/quick-commands.ts) alone. Linked without the
 //   other commands, their code falls into far fewer chunks: a cold `stats` loads 12 files instead of
 //   ~40 (callgrind: 720 -> 670 M instructions for `stats` on an empty history, ~15 ms), and one
 //   beside a running daemon no more than before (its local read, cli/stats-local.ts, is one import()).
-//   All in one file was tried: as fast cold, but 6-8% more instructions beside a daemon. What
+//   All in one file was tried: as fast cold, but 6-8% more instructions beside a daemon. Packages
+//   stay in node_modules (commander, yaml and zod load through createRequire when needed). What
 //   quick.js must not hold (the other commands, and any import() that reaches a package: the SDK,
 //   chokidar) is replaced by a module that throws, and the build fails if a quick chunk imports a
 //   package up front. Nothing crosses between the two programs: each has its own copy of every
@@ -24,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { QUICK_COMMANDS } from '../src/cli/quick-commands.js';
 
-const COMMON = { bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' } as const;
+const COMMON = { bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' } as const;
 const STUB = 'ccotel-not-in-quick-program';
 
 export async function bundle(repo: string): Promise<void> {
@@ -38,6 +40,10 @@ export async function bundle(repo: string): Promise<void> {
     entryPoints: { cli: join(dist, 'cli', 'main.js'), 'read-worker': join(dist, 'sources', 'read-worker.js') },
     outdir: out,
     splitting: true,
+    // The OpenTelemetry SDK is hundreds of small CommonJS files: resolving, reading and compiling
+    // them one by one cost `backfill` and `run` ~0.15 s of CPU before any work (0.31 -> 0.17 s).
+    external: ['chokidar', 'fsevents'],
+    banner: { js: "import { createRequire as __ccotelRequire } from 'node:module'; const require = __ccotelRequire(import.meta.url);" },
     entryNames: '[name]',
     chunkNames: '[name]-[hash]',
     metafile: true,
@@ -46,6 +52,7 @@ export async function bundle(repo: string): Promise<void> {
     ...common,
     entryPoints: { quick: join(dist, 'cli', 'main.js') },
     outdir: out,
+    packages: 'external',
     splitting: true,
     entryNames: '[name]',
     chunkNames: 'q-[name]-[hash]',
@@ -89,7 +96,11 @@ function leaveOut(dist: string, heavy: ReadonlySet<string>): Plugin {
   };
 }
 
-/** Absolute paths of the modules (dynamic import targets of the split build) that load a package up front. */
+/**
+ * Absolute paths of the modules (dynamic import targets of the split build) that load a package up
+ * front: a chunk that links one in (an input under node_modules/) or imports one, or statically
+ * imports such a chunk.
+ */
 function reachesPackage(meta: Metafile, repo: string): Set<string> {
   const outputs = meta.outputs;
   const memo = new Map<string, boolean>();
@@ -97,7 +108,10 @@ function reachesPackage(meta: Metafile, repo: string): Set<string> {
     const known = memo.get(file);
     if (known !== undefined) return known;
     memo.set(file, false); // a cycle adds nothing
-    const r = outputs[file]!.imports.some((i) => i.kind === 'import-statement' && (i.external ? !i.path.startsWith('node:') : reaches(i.path)));
+    const o = outputs[file]!;
+    const r =
+      Object.keys(o.inputs).some((input) => input.includes('node_modules/')) ||
+      o.imports.some((i) => i.kind === 'import-statement' && (i.external ? !i.path.startsWith('node:') : reaches(i.path)));
     memo.set(file, r);
     return r;
   };
