@@ -18,7 +18,7 @@ import { SerializedState } from '../../state/serialized-state.js';
 const BATCH = 512;
 
 interface Taken {
-  builder: string;
+  builder: string | undefined;
   /** The builder's state moved since the last take. */
   moved: boolean;
   upTo: number;
@@ -51,8 +51,7 @@ export class TraceSink implements EventSink {
   private failed: { err: unknown; thrown: boolean } | undefined;
   /** What the last flush() took: the builder's state then and how many spans it must see accepted. */
   private taken: Taken | undefined;
-  /** The builder's state as last taken, and how many unsent spans the last snapshot named. */
-  private builderJson: string | undefined;
+  /** How many unsent spans the last snapshot named. */
   private savedUnsent = 0;
 
   constructor(
@@ -78,18 +77,23 @@ export class TraceSink implements EventSink {
     const t = this.taken ?? this.takeState();
     this.taken = undefined;
     const unsent = this.queue.slice(0, Math.max(0, t.upTo - this.accepted));
-    if (!t.moved && unsent.length === 0 && this.savedUnsent === 0) return undefined;
+    // Without the builder's JSON, nothing moved and nothing is or was unsent (see takeState).
+    if (t.builder === undefined || (!t.moved && unsent.length === 0 && this.savedUnsent === 0)) return undefined;
     this.savedUnsent = unsent.length;
     return new SerializedState(`{"builder":${t.builder},"unsent":${JSON.stringify(unsent satisfies SavedState['unsent'])}}`);
   }
 
-  /** The builder's state now, as JSON, and how many spans are derived so far. */
+  /**
+   * The builder's state now, as JSON, and how many spans are derived so far. The JSON only when a
+   * snapshot may save it (the builder moved, or there are or were unsent spans): an idle tick takes
+   * none.
+   */
   private takeState(): Taken {
     const moved = this.changed;
     // As JSON at once (no clone): the builder re-serializes its closed sessions only when they changed.
-    if (moved || this.builderJson === undefined) this.builderJson = this.builder.snapshotJson();
+    const builder = moved || this.queue.length > 0 || this.savedUnsent > 0 ? this.builder.snapshotJson() : undefined;
     this.changed = false;
-    return { builder: this.builderJson, moved, upTo: this.accepted + this.queue.length };
+    return { builder, moved, upTo: this.accepted + this.queue.length };
   }
 
   restore(state: unknown): void {
@@ -100,7 +104,6 @@ export class TraceSink implements EventSink {
     this.queue = [...(saved.unsent ?? [])];
     this.accepted = 0;
     this.sendTo = 0;
-    this.builderJson = undefined;
     this.savedUnsent = this.queue.length;
   }
 
