@@ -6,8 +6,9 @@ function hex(kind: string, key: string, chars: number): string {
   // One-shot hash: the same digest as createHash().update(kind).update('\0').update(key), at a third
   // of the cost (a backfill computes a few ids per span: ~0.4 s of 7.5 s before).
   const h = hash('sha256', `${kind}\0${key}`, 'hex').slice(0, chars);
-  // All-zero ids are invalid in OTLP; astronomically unlikely, but cheap to rule out.
-  return /^0+$/.test(h) ? '1'.padStart(chars, '0') : h;
+  // All-zero ids are invalid in OTLP; astronomically unlikely, but cheap to rule out (the pattern
+  // only for the one id in 16 that starts with a zero).
+  return h.charCodeAt(0) === 48 && /^0+$/.test(h) ? '1'.padStart(chars, '0') : h;
 }
 
 /**
@@ -27,12 +28,31 @@ function recent(kind: string, chars: number): (key: string) => string {
 }
 const traceIds = recent('trace', 32);
 const sessionIds = recent('session', 16);
-const chatIds = recent('chat', 16);
+
+/**
+ * Chat span ids of the recent calls, by session, then call key: asked by the call's span and again
+ * by each tool call it made. Two maps, not one keyed by `session/call`: a key made for each
+ * question had to be copied and hashed again each time, which cost more than the map lookups.
+ */
+const chatIds = new Map<string, Map<string, string>>();
+function chatId(sessionId: string, callKey: string): string {
+  let calls = chatIds.get(sessionId);
+  if (calls === undefined) {
+    if (chatIds.size >= 64) chatIds.clear();
+    chatIds.set(sessionId, (calls = new Map()));
+  }
+  let id = calls.get(callKey);
+  if (id === undefined) {
+    if (calls.size >= 512) calls.clear();
+    calls.set(callKey, (id = hex('chat', `${sessionId}/${callKey}`, 16)));
+  }
+  return id;
+}
 
 export const traceIdFor = (sessionId: string): string => traceIds(sessionId);
 export const sessionSpanId = (sessionId: string): string => sessionIds(sessionId);
 export const turnSpanId = (sessionId: string, promptKey: string): string => hex('turn', `${sessionId}/${promptKey}`, 16);
-export const chatSpanId = (sessionId: string, callKey: string): string => chatIds(`${sessionId}/${callKey}`);
+export const chatSpanId = (sessionId: string, callKey: string): string => chatId(sessionId, callKey);
 export const toolSpanId = (sessionId: string, toolUseId: string): string => hex('tool', `${sessionId}/${toolUseId}`, 16);
 export const agentSpanId = (sessionId: string, agentId: string): string => hex('agent', `${sessionId}/${agentId}`, 16);
 /** A short digest of a model call key: what a closed session keeps to never send that call twice. */
