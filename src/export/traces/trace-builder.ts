@@ -539,7 +539,10 @@ export class TraceBuilder {
       const name = String(t.attrs['gen_ai.agent.name'] ?? a.type ?? 'subagent');
       agentSpan = { ...subagentSpan(sid, agent, a, spanId, name, [start, end2]), error: t.isError ? 'subagent failed' : undefined };
     }
-    const attributes: Record<string, AttrValue> = { ...t.attrs, 'ccotel.tool.result.chars': t.resultChars ?? 0 };
+    // The tool left the state above: its attributes become the span's without a copy (same order
+    // as a spread: an existing key keeps its place, a new one goes last).
+    const attributes = t.attrs;
+    attributes['ccotel.tool.result.chars'] = t.resultChars ?? 0;
     if (hookTimed) attributes['ccotel.tool.timing'] = 'hook';
     const error = t.isError ? (t.errorText ? redactSecrets(t.errorText) : 'tool returned an error') : undefined;
     this.push(s, { traceId: traceIdFor(sid), spanId, parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: end2, attributes, links: t.callKey ? this.requestedBy(sid, t) : undefined, events: t.events, error });
@@ -568,9 +571,9 @@ export class TraceBuilder {
       'gen_ai.request.model': model,
       'gen_ai.response.model': model,
       'gen_ai.response.id': p.messageId,
-      ...usageAttributes(u),
-      'ccotel.cost.usd': usd,
     };
+    usageAttributes(u, attributes);
+    attributes['ccotel.cost.usd'] = usd;
     if (p.stopReason) attributes['gen_ai.response.finish_reasons'] = [p.stopReason];
     if (u.fast) attributes['ccotel.request.speed'] = 'fast';
     const error = apiError ? redactSecrets(p.errorText ?? 'API error') : undefined;
@@ -584,7 +587,9 @@ export class TraceBuilder {
     delete s.tools[id];
     (s.toolsSent ??= {})[id] = 1;
     const start = t.hookStart ?? t.start;
-    this.push(s, { traceId: traceIdFor(sid), spanId: toolSpanId(sid, id), parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: Math.max(start, end), attributes: { ...t.attrs, 'ccotel.tool.incomplete': true }, links: t.callKey ? this.requestedBy(sid, t) : undefined, events: t.events });
+    // (Its attributes are the span's, as in maybeEmitTool.)
+    t.attrs['ccotel.tool.incomplete'] = true;
+    this.push(s, { traceId: traceIdFor(sid), spanId: toolSpanId(sid, id), parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: Math.max(start, end), attributes: t.attrs, links: t.callKey ? this.requestedBy(sid, t) : undefined, events: t.events });
   }
 
   private closeTurn(sid: string, s: Editing, end: number): void {
