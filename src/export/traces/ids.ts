@@ -30,30 +30,35 @@ const traceIds = recent('trace', 32);
 const sessionIds = recent('session', 16);
 
 /**
- * Chat span ids of the recent calls, by session, then call key: asked by the call's span and again
- * by each tool call it made. Two maps, not one keyed by `session/call`: a key made for each
- * question had to be copied and hashed again each time, which cost more than the map lookups.
+ * Span ids of a session's recent keys, by session, then key. Chat span ids are asked by the call's
+ * span and again by each tool call it made; a subagent's by each of its calls and tools. Two maps,
+ * not one keyed by `session/key`: a key made for each question had to be copied and hashed again
+ * each time, which cost more than the map lookups.
  */
-const chatIds = new Map<string, Map<string, string>>();
-function chatId(sessionId: string, callKey: string): string {
-  let calls = chatIds.get(sessionId);
-  if (calls === undefined) {
-    if (chatIds.size >= 64) chatIds.clear();
-    chatIds.set(sessionId, (calls = new Map()));
-  }
-  let id = calls.get(callKey);
-  if (id === undefined) {
-    if (calls.size >= 512) calls.clear();
-    calls.set(callKey, (id = hex('chat', `${sessionId}/${callKey}`, 16)));
-  }
-  return id;
+function recentOfSession(kind: string): (sessionId: string, key: string) => string {
+  const sessions = new Map<string, Map<string, string>>();
+  return (sessionId, key) => {
+    let ids = sessions.get(sessionId);
+    if (ids === undefined) {
+      if (sessions.size >= 64) sessions.clear();
+      sessions.set(sessionId, (ids = new Map()));
+    }
+    let id = ids.get(key);
+    if (id === undefined) {
+      if (ids.size >= 512) ids.clear();
+      ids.set(key, (id = hex(kind, `${sessionId}/${key}`, 16)));
+    }
+    return id;
+  };
 }
+const chatIds = recentOfSession('chat');
+const agentIds = recentOfSession('agent');
 
 export const traceIdFor = (sessionId: string): string => traceIds(sessionId);
 export const sessionSpanId = (sessionId: string): string => sessionIds(sessionId);
 export const turnSpanId = (sessionId: string, promptKey: string): string => hex('turn', `${sessionId}/${promptKey}`, 16);
-export const chatSpanId = (sessionId: string, callKey: string): string => chatId(sessionId, callKey);
+export const chatSpanId = (sessionId: string, callKey: string): string => chatIds(sessionId, callKey);
 export const toolSpanId = (sessionId: string, toolUseId: string): string => hex('tool', `${sessionId}/${toolUseId}`, 16);
-export const agentSpanId = (sessionId: string, agentId: string): string => hex('agent', `${sessionId}/${agentId}`, 16);
+export const agentSpanId = (sessionId: string, agentId: string): string => agentIds(sessionId, agentId);
 /** A short digest of a model call key: what a closed session keeps to never send that call twice. */
 export const callDigest = (callKey: string): string => hex('call', callKey, 12);
