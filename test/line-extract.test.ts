@@ -477,6 +477,38 @@ describe('line extractor', () => {
     expect(t.extracted).toBe(MODES.length * lines.length);
   });
 
+  it('timestamps: read from their bytes as Date.parse reads them, every other form left to Date.parse', () => {
+    const rnd = prng(7);
+    const pick = (n: number): number => Math.floor(rnd.next() * n);
+    const two = (n: number): string => String(n).padStart(2, '0');
+    const stamps: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const y = [1969, 1970, 1999, 2000, 2024, 2025, 2026, 2100][pick(8)]!;
+      // Out-of-range fields on purpose (month 0 and 13, day 0 to 32, hour 24, minute and second 60).
+      stamps.push(`${y}-${two(pick(14))}-${two(pick(33))}T${two(pick(25))}:${two(pick(61))}:${two(pick(61))}.${String(pick(1000)).padStart(3, '0')}Z`);
+    }
+    // Every day of a leap and a common February, and month ends.
+    for (const y of [2024, 2025]) for (let d = 25; d <= 31; d++) for (const m of ['02', '04', '12']) stamps.push(`${y}-${m}-${two(d)}T23:59:59.999Z`);
+    stamps.push(
+      '2026-01-05T10:00:00Z', '2026-01-05T10:00:00.5Z', '2026-01-05T10:00:00.12Z', '2026-01-05T10:00:00.1234Z', '2026-01-05T10:00:00.000z',
+      '2026-01-05t10:00:00.000Z', '2026-01-05 10:00:00.000Z', '2026-01-05T10:00:00.000+00:00', '2026-01-05T10:00:00.000-05:00', '2026-01-05T10:00:00.000',
+      '0025-01-05T10:00:00.000Z', '+02026-01-05T10:00:00.000Z', '2026-1-05T10:00:00.000Z', '2026-01-05T10:00:00,000Z', '2026-01-05T1a:00:00.000Z',
+      '2026-01-05T10:00:00.00aZ', '2026-01-05T10:00:00.000Z ', ' 2026-01-05T10:00:00.000Z', 'Mon, 05 Jan 2026 10:00:00 GMT', 'yesterday',
+      '2026-01-05T10:00:00.000ZZ', '2026-01-05T10:00:0.0000Z', '2026/01/05T10:00:00.000Z', '2026-01-05T10-00-00.000Z',
+    );
+    const lines = stamps.flatMap((ts) => [
+      `{"type":"user","sessionId":"s","uuid":"u","timestamp":"${ts}","message":{"content":"hi"}}`,
+      `{"type":"assistant","sessionId":"s","timestamp":"${ts}","requestId":"r","message":{"id":"m","model":"x","usage":{"input_tokens":1}}}`,
+      // An escaped digit: decoded, then Date.parse.
+      `{"type":"user","sessionId":"s","uuid":"u","timestamp":"${ts.replace(/\d/, (c) => `\\u003${c}`)}","message":{"content":"hi"}}`,
+    ]);
+    const t = checkAll(lines.map((l) => Buffer.from(l)));
+    expect(t.gaveUp).toBe(0);
+    // The comparison above is only as good as its times: most of them are real ones.
+    const read = stamps.filter((ts) => Number.isFinite(Date.parse(ts))).length;
+    expect(read).toBeGreaterThan(stamps.length / 2);
+  });
+
   it('gives up on a key spelled with an escape where keys are read, and a \\u0000 escape anywhere', () => {
     const lines = [
       `{"\\u0074ype":"user","sessionId":"s","timestamp":"${TS}","message":{"content":"hi"}}`,
@@ -645,6 +677,27 @@ describe('line extractor in text mode: the kept text of long prompts, answers an
     expect(t.diffs.slice(0, 5)).toEqual([]);
     expect(t.gaveUp).toBe(0);
     expect(t.texts).toBeGreaterThan(150);
+  });
+
+  it('keeps the text of long text blocks whose start is mostly whitespace, around every budget', () => {
+    const t = tally();
+    // Whitespace runs (spaces, newlines and tabs: one or two bytes each in the line) at the start or
+    // after a short word, long enough to fill the part of a block that is decoded first, then text:
+    // the kept text must be the whole block's (trimmed, cut and redacted as one).
+    for (const kind of KINDS) {
+      for (const ws of [' ', '\n', '\t ']) {
+        for (const run of [500, 3000, 6100, 7000, 13_000, 20_000]) {
+          for (const head of ['', 'x', 'word '.repeat(250), 'word '.repeat(700)]) {
+            const text = head + ws.repeat(run) + 'tail API_KEY=abcdefgh12345678 ' + 'z'.repeat(9000);
+            check(lineOf(kind, [{ type: 'text', text: 'short' }, { type: 'text', text }]), t);
+            check(lineOf(kind, [{ type: 'text', text }, { type: 'text', text: 'after' }]), t);
+          }
+        }
+      }
+    }
+    expect(t.diffs.slice(0, 5)).toEqual([]);
+    expect(t.gaveUp).toBe(0);
+    expect(t.texts).toBe(432);
   });
 
   it('keeps no answer of an API error line, and gives its first line as the error text', () => {

@@ -464,4 +464,29 @@ function start(placeholder: string, atLeast: number): string {
   return stringStart(lineBuf, a, b, atLeast, (nodes[4 * i + 1]! & F_FLAG) === 0) ?? text(placeholder);
 }
 
-const PLACEHOLDERS: Placeholders = { text, units, start };
+// Date.parse of a plain `YYYY-MM-DDTHH:MM:SS.mmmZ` string (what every transcript line's timestamp is),
+// read from its bytes; undefined for any other form or a day past the 28th (Date.parse decides then:
+// its rules for days, years below 1970 and other forms are left to it).
+const D = (c: number): number => c - 48;
+function time(placeholder: string): number | undefined {
+  const i = placeholder.charCodeAt(1) - 1;
+  const nodes = extractor!.nodes;
+  const a = lineStart + nodes[4 * i + 2]! + 1;
+  if (nodes[4 * i + 3]! - nodes[4 * i + 2]! !== 26 || nodes[4 * i + 1]! & F_FLAG) return undefined;
+  const b = lineBuf;
+  if (b[a + 4] !== 45 || b[a + 7] !== 45 || b[a + 10] !== 84 || b[a + 13] !== 58 || b[a + 16] !== 58 || b[a + 19] !== 46 || b[a + 23] !== 90) return undefined;
+  for (const k of DIGITS) if (b[a + k]! - 48 > 9 || b[a + k]! < 48) return undefined;
+  const year = D(b[a]!) * 1000 + D(b[a + 1]!) * 100 + D(b[a + 2]!) * 10 + D(b[a + 3]!);
+  const month = D(b[a + 5]!) * 10 + D(b[a + 6]!);
+  const day = D(b[a + 8]!) * 10 + D(b[a + 9]!);
+  const hour = D(b[a + 11]!) * 10 + D(b[a + 12]!);
+  const minute = D(b[a + 14]!) * 10 + D(b[a + 15]!);
+  const second = D(b[a + 17]!) * 10 + D(b[a + 18]!);
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, D(b[a + 20]!) * 100 + D(b[a + 21]!) * 10 + D(b[a + 22]!));
+}
+const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+
+// (skeleton() gives tool inputs as JSON.parse does, and a line with a \u0000 escape, which could
+// spell a placeholder, is given up on.)
+const PLACEHOLDERS: Placeholders = { text, units, start, time, wholeInputs: true };

@@ -34,6 +34,10 @@ export interface Placeholders {
   units(placeholder: string): number;
   /** That string, or a start of it at least `atLeast` characters long (decoding only that much). */
   start(placeholder: string, atLeast: number): string;
+  /** Date.parse of that string when it is read from its bytes at once (plain UTC ISO times), else undefined. */
+  time?(placeholder: string): number | undefined;
+  /** Tool inputs were parsed whole: none of their strings is a placeholder. */
+  wholeInputs?: boolean;
 }
 
 interface Scanner {

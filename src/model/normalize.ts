@@ -50,7 +50,12 @@ const len = (v: string): number => {
   if (isPlaceholder(v)) return placeholders!.units(v);
   return bytes ? utf16Length(v) : v.length;
 };
-const time = (v: unknown): number | undefined => parseTimestamp(typeof v === 'string' ? own(v) : v);
+const time = (v: unknown): number | undefined => {
+  if (typeof v !== 'string') return undefined;
+  // Most lines' times are read from their bytes, never decoded (line-extract.ts).
+  const t = isPlaceholder(v) ? placeholders!.time?.(v) : undefined;
+  return t ?? parseTimestamp(own(v));
+};
 
 /** What the file itself tells us when a line omits it (subagent files name the agent in their path). */
 export interface FileHints {
@@ -158,6 +163,9 @@ function textLength(content: unknown, measure = true): number {
 /** What the sessions index keeps of one text (characters): enough to search and show, bounded. */
 export const TEXT_KEEP = { prompt: 8000, assistant: 4000, toolOutput: 1000 } as const;
 
+// Characters of a long text decoded past those kept: room for leading whitespace, which trim() drops.
+const START_SLACK = 64;
+
 /**
  * The text of a content value (a string, or its `text` blocks), decoded, cut and redacted. Only
  * called when the sessions index asked for text.
@@ -167,14 +175,28 @@ function keptText(content: unknown, max: number): string | undefined {
   let raw = '';
   // Of a long string (a placeholder), only a start that decides the result is decoded: in a latin1
   // line, decodedStart reads no more than keep * 4 characters; in a plain one, redactCut reads no
-  // more than `keep` characters of the trimmed text (checked below).
+  // more than `keep` characters of the trimmed text (checked below: a start whose leading
+  // whitespace leaves fewer is read whole).
   const long = typeof content === 'string' && isPlaceholder(content);
-  if (long) raw = placeholders!.start(content, bytes ? keep * 4 : keep * 2);
+  if (long) raw = placeholders!.start(content, bytes ? keep * 4 : keep + START_SLACK);
   else if (typeof content === 'string') raw = content;
   else if (Array.isArray(content)) {
     for (const b of content) {
       if (!isObj(b)) continue;
-      if (b.type === 'text' && typeof b.text === 'string' && b.text) raw += (raw ? '\n' : '') + own(b.text);
+      if (b.type === 'text' && typeof b.text === 'string' && b.text) {
+        const sep = raw ? '\n' : '';
+        // A long block (a tool's output) is decoded only as far as decides the result: once the
+        // trimmed text runs past `keep`, its first `keep` characters (all redactCut reads) are
+        // those of the whole, and nothing after them counts.
+        if (!bytes && isPlaceholder(b.text)) {
+          const joined = raw + sep + placeholders!.start(b.text, keep + START_SLACK);
+          if (joined.trim().length > keep) {
+            raw = joined;
+            break;
+          }
+        }
+        raw += sep + own(b.text);
+      }
       if (raw.length > keep * 4) break;
     }
   }
@@ -310,7 +332,7 @@ function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: Mod
     if (Array.isArray(message.content)) {
       for (const block of message.content) {
         if (isObj(block) && block.type === 'tool_use' && str(block.id) && str(block.name)) {
-          const input = !isObj(block.input) ? {} : bytes ? (utf8Deep(block.input, (x) => dec(own(x))) as Json) : placeholders ? (mapStringsInPlace(block.input, own) as Json) : block.input;
+          const input = !isObj(block.input) ? {} : bytes ? (utf8Deep(block.input, (x) => dec(own(x))) as Json) : placeholders && !placeholders.wholeInputs ? (mapStringsInPlace(block.input, own) as Json) : block.input;
           out.push({ kind: 'tool_use', ctx, ts, id: str(block.id)!, name: str(block.name)!, callKey: key, input });
         }
       }

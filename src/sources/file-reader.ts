@@ -90,22 +90,26 @@ export class FileReader {
     const ledgerOnly = this.opts.ledgerOnly === true;
     let warned = next.malformed > 0;
     let badLine: string | undefined;
+    let events: ModelEvent[] = [];
+    const badAt = (index: number, what: string): void => {
+      if (catchUp) return;
+      next.malformed++;
+      if (warned) return;
+      warned = true;
+      badLine = `${file.path}:${next.lines + index + 1}: skipping ${what}; further bad lines in this file are only counted`;
+    };
+    const keyPrefix = `${file.hints.sessionId}@`;
     const res = await readLineBytes(
       file.path,
       from,
       (buf, s, e, start, index) => {
-        const events: ModelEvent[] = [];
-        const bad = (what: string): void => {
-          if (catchUp) return;
-          next.malformed++;
-          if (warned) return;
-          warned = true;
-          badLine = `${file.path}:${next.lines + index + 1}: skipping ${what}; further bad lines in this file are only counted`;
-        };
+        // (Per line only what must be: the events array is new only once the last one was kept; a
+        // line that went bad halfway leaves nothing in it.)
+        if (events.length > 0) events.length = 0;
         let parsed: unknown;
         let latin1 = false;
         let raw: string | undefined;
-        const fallbackKey = `${file.hints.sessionId}@${start}`;
+        const fallbackKey = keyPrefix + start;
         try {
           // Most lines never reach JSON.parse: their events come from the extractor (model/line-extract.ts),
           // which gives up, adding nothing, on any line it does not read exactly (and checks the UTF-8
@@ -113,8 +117,11 @@ export class FileReader {
           const extracted = extractEvents(buf, s, e, file.hints, fallbackKey, events, ledgerOnly, text);
           if (extracted === null) throw new Error('invalid UTF-8');
           if (extracted !== undefined) {
-            if (!extracted) return bad('a line that is not a transcript record (nested too deep)');
-            if (events.length > 0) lines.push({ start, events });
+            if (!extracted) return badAt(index, 'a line that is not a transcript record (nested too deep)');
+            if (events.length > 0) {
+              lines.push({ start, events });
+              events = [];
+            }
             return;
           }
           // Decoded as latin1 after a native UTF-8 check (wide escapes: normalizeLine): see model/line-text.ts.
@@ -127,10 +134,13 @@ export class FileReader {
           if (latin1 && wideEscapesPossible()) raw = buf.toString('latin1', s, e);
         } catch (err) {
           // V8 quotes a piece of the line in its message: that piece may hold a secret, so it is dropped.
-          return bad(`malformed line (${(err as Error).message.replace(/, "[\s\S]*$/, ' (not valid JSON)').slice(0, 80)})`);
+          return badAt(index, `malformed line (${(err as Error).message.replace(/, "[\s\S]*$/, ' (not valid JSON)').slice(0, 80)})`);
         }
-        if (!normalizeLine(parsed, file.hints, fallbackKey, events, latin1, text, ledgerOnly, raw, placeholders())) return bad('a line that is not a transcript record (nested too deep)');
-        if (events.length > 0) lines.push({ start, events });
+        if (!normalizeLine(parsed, file.hints, fallbackKey, events, latin1, text, ledgerOnly, raw, placeholders())) return badAt(index, 'a line that is not a transcript record (nested too deep)');
+        if (events.length > 0) {
+          lines.push({ start, events });
+          events = [];
+        }
       },
       // cp.offset is a line boundary, so a catch-up slice stops exactly there.
       {
