@@ -95,7 +95,7 @@ function spanData(r: Rng): SpanData {
   };
 }
 
-/** spanData() with the rarer shapes: an own `error.type`, events and links with no attributes, an end before the start, sub-millisecond times. */
+/** spanData() with the rarer shapes: an own `error.type`, events and links with no attributes, an end before the start, sub-millisecond times, no attributes at all. */
 function edgeSpanData(r: Rng): SpanData {
   const d = spanData(r);
   if (r.chance(0.3)) d.attributes = { ...d.attributes, 'error.type': 'own', after: 1 };
@@ -108,6 +108,8 @@ function edgeSpanData(r: Rng): SpanData {
     d.endMs += 0.7654321;
   }
   if (r.chance(0.2)) d.name = r.pick(['execute_tool Read', 'chat x']);
+  // Saved unsent spans are read back from JSON: one with no attributes must still be sent as before.
+  if (r.chance(0.03)) delete (d as Partial<SpanData>).attributes;
   return d;
 }
 
@@ -188,7 +190,9 @@ describe('OTLP trace encoder', () => {
       }
       // The SDK's own serializers (http/json, the local files) read the same fields from ours.
       expect(Buffer.from(ProtobufTraceSerializer.serializeRequest(ours)!).equals(want)).toBe(true);
-      expect(Buffer.from(JsonTraceSerializer.serializeRequest(ours)!).equals(Buffer.from(JsonTraceSerializer.serializeRequest(plain)!))).toBe(true);
+      // (The SDK's JSON serializer throws on a span with no attributes; the protobuf one skips them.)
+      const json = (spans: ReadableSpan[]): Buffer => Buffer.from(JsonTraceSerializer.serializeRequest(spans.filter((_, i) => data[i]!.attributes))!);
+      expect(json(ours).equals(json(plain))).toBe(true);
       fast += data.length;
     }
     expect(fast).toBeGreaterThan(5000);

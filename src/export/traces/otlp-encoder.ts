@@ -337,7 +337,7 @@ function spanData(w: Writer, d: SpanData): void {
 }
 
 /** A failed span whose own attributes name `error.type`: the spread in toReadableSpan keeps its place, spanData() would not. */
-const ownErrorType = (d: SpanData): boolean => !!d.error && Object.prototype.hasOwnProperty.call(d.attributes, 'error.type');
+const ownErrorType = (d: SpanData): boolean => !!d.error && d.attributes != null && Object.prototype.hasOwnProperty.call(d.attributes, 'error.type');
 
 function span(w: Writer, s: Span): void {
   if (s instanceof ExportSpan && !ownErrorType(s.data)) return spanData(w, s.data);
