@@ -7,6 +7,7 @@ import { UserError } from '../errors.js';
 import { stripUserInfo } from '../log.js';
 import { VERSION } from '../version.js';
 import { quickParse, type CommandSpec } from './command-spec.js';
+import { QUICK_COMMANDS, type QuickCommand } from './quick-commands.js';
 
 // commander through require (its CommonJS build: the ESM wrapper costs ~8 ms more), and only when
 // it is needed: `stats` and `sessions` read an ordinary command line without it (QUICK below).
@@ -34,7 +35,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
  * the short readers, where commander's ~10 ms is a tenth of the answer. Help and mistakes still go
  * through commander.
  */
-const QUICK: Record<string, () => Promise<CommandSpec<never>>> = {
+const QUICK: Record<QuickCommand, () => Promise<CommandSpec<never>>> = {
   stats: async () => (await import('./commands/stats.js')).statsCommand,
   sessions: async () => (await import('./commands/sessions.js')).sessionsCommand,
 };
@@ -79,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
     const args = argv.slice(2);
     const name = args[0] ?? '';
     if (Object.hasOwn(QUICK, name)) {
-      const spec = await QUICK[name]!();
+      const spec = await QUICK[name as QuickCommand]();
       const quick = quickParse(args.slice(1), spec);
       if (quick) {
         await spec.run(quick.words, quick.o);
@@ -109,7 +110,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 // Short readers exit as soon as their output is written. Node's natural exit first waits for V8's
 // background tasks (optimizing compiles, GC), 20–40 ms that a warm `stats` or `sessions` has no use
 // for. Their actions await everything they start (state closed, lock released), so nothing is cut.
-const EXIT_WHEN_DONE = new Set(['stats', 'sessions']);
+const EXIT_WHEN_DONE = new Set<string>(QUICK_COMMANDS);
 
 main(process.argv).then((code) => {
   // A command may already have set a non-zero exit code (doctor's failed checks).

@@ -94,14 +94,7 @@ async function fromRunningDaemon(settings: Located, q: SessionsQuery, log: Logge
 
 /** Without a daemon to ask: catch the index up with the transcripts, then answer from it. */
 async function readIndex(o: SessionsOptions, q: SessionsQuery, log: Logger): Promise<SessionsAnswer> {
-  const [{ IngestSession }, { syncWithProgress }, { SessionsSink }, { resetIndex }, { answer }, { JournalRead }] = await Promise.all([
-    import('../../ingest/session.js'),
-    import('../progress.js'),
-    import('../../sessions/sessions-sink.js'),
-    import('../../sessions/rebuild.js'),
-    import('../../sessions/query.js'),
-    import('../../sessions/journal-read.js'),
-  ]);
+  const { IngestSession, syncWithProgress, SessionsSink, resetIndex, answer, JournalRead } = await import('../sessions-local.js');
   const session = await IngestSession.open(o, log, { allowReadOnly: !o.rebuild });
   // A search's journals are read while the transcripts are (what the catch-up appends, after it).
   const search = q.op === 'list' && q.query !== undefined && !o.rebuild;

@@ -52,13 +52,7 @@ async function stats(o: StatsOptions): Promise<void> {
   resolveRange(o, Date.now(), o.timezone ?? 'UTC');
   if (!o.resetState && (await fromRunningDaemon(o, log))) return;
   // The local read: what only it needs loads only here.
-  const [{ IngestSession }, { syncWithProgress }, { buildReport }, { inputSummary }, { emptyReportHint }] = await Promise.all([
-    import('../../ingest/session.js'),
-    import('../progress.js'),
-    import('../../stats/report.js'),
-    import('../../stats/input-summary.js'),
-    import('../../stats/empty-range-hint.js'),
-  ]);
+  const { IngestSession, syncWithProgress, buildReport, inputSummary, emptyReportHint } = await import('../stats-local.js');
   const session = await IngestSession.open(o, log, { allowReadOnly: true });
   try {
     await syncWithProgress(session);
