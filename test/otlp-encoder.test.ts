@@ -3,13 +3,16 @@
 // lone surrogates, strings around the 127/16383-byte length steps, ints past 32 bits and negative,
 // doubles, arrays, byte and map values, events, links, trace state, several resources and scopes),
 // the bytes must be identical. The collector tests check what a real collector makes of them.
+// toReadableSpan's spans (encoded straight from their SpanData) are held to the SDK's bytes for the
+// plain ReadableSpan objects it used to build (`plainSpan` below, kept here as the reference).
 import { describe, expect, it } from 'vitest';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { TraceFlags, SpanKind } from '@opentelemetry/api';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { TraceFlags, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { encodeTraceRequest } from '../src/export/traces/otlp-encoder.js';
 import { toReadableSpan, type ReadableSpan } from '../src/export/traces/readable-span.js';
-import type { AttrValue, SpanData } from '../src/export/traces/span-data.js';
+import { SCOPE, hrTime } from '../src/export/scope.js';
+import type { AttrValue, SpanData, SpanEvent } from '../src/export/traces/span-data.js';
 import { prng, type Rng } from './support/prng.js';
 
 const hex = (r: Rng, n: number): string => Array.from({ length: n }, () => '0123456789abcdef'[r.int(0, 15)]).join('');
@@ -50,6 +53,31 @@ function attrs(r: Rng, n: number): Record<string, AttrValue> {
   return a;
 }
 
+/** The plain ReadableSpan toReadableSpan built for a SpanData before it read its fields lazily (the reference). */
+function plainSpan(s: SpanData, resource: Resource): ReadableSpan {
+  const ctx = { traceId: s.traceId, spanId: s.spanId, traceFlags: TraceFlags.SAMPLED };
+  const end = Math.max(s.startMs, s.endMs);
+  return {
+    name: s.name,
+    kind: s.kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL,
+    spanContext: () => ctx,
+    parentSpanContext: s.parentSpanId ? { traceId: s.traceId, spanId: s.parentSpanId, traceFlags: TraceFlags.SAMPLED } : undefined,
+    startTime: hrTime(s.startMs),
+    endTime: hrTime(end),
+    duration: hrTime(end - s.startMs),
+    status: s.error ? { code: SpanStatusCode.ERROR, message: s.error } : { code: SpanStatusCode.UNSET },
+    attributes: s.error ? { ...s.attributes, 'error.type': s.name.startsWith('execute_tool') ? 'tool_error' : 'api_error' } : s.attributes,
+    links: (s.links ?? []).map((l) => ({ context: { traceId: l.traceId, spanId: l.spanId, traceFlags: TraceFlags.SAMPLED }, attributes: l.attributes ?? {} })),
+    events: (s.events ?? []).map((e) => ({ name: e.name, time: hrTime(e.timeMs), attributes: e.attributes ?? {} })),
+    ended: true,
+    resource,
+    instrumentationScope: SCOPE,
+    droppedAttributesCount: 0,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+  } as ReadableSpan;
+}
+
 function spanData(r: Rng): SpanData {
   const start = r.pick([0, 1_750_000_000_123.5, Date.parse('2026-01-05T10:00:00Z') + r.int(0, 1e9), 4_102_444_800_000]);
   return {
@@ -63,8 +91,26 @@ function spanData(r: Rng): SpanData {
     attributes: attrs(r, r.int(0, 16)),
     links: r.chance(0.3) ? Array.from({ length: r.int(1, 2) }, () => ({ traceId: hex(r, 32), spanId: hex(r, 16), attributes: r.chance(0.5) ? attrs(r, 2) : undefined })) : undefined,
     events: r.chance(0.3) ? Array.from({ length: r.int(1, 3) }, () => ({ name: text(r).slice(0, 60) || 'e', timeMs: start + r.int(0, 1000), attributes: attrs(r, r.int(0, 5)) })) : undefined,
-    error: r.chance(0.2) ? text(r) : undefined,
+    error: r.chance(0.2) ? text(r) : r.chance(0.02) ? '' : undefined,
   };
+}
+
+/** spanData() with the rarer shapes: an own `error.type`, events and links with no attributes, an end before the start, sub-millisecond times, no attributes at all. */
+function edgeSpanData(r: Rng): SpanData {
+  const d = spanData(r);
+  if (r.chance(0.3)) d.attributes = { ...d.attributes, 'error.type': 'own', after: 1 };
+  if (r.chance(0.3)) d.events = [{ name: 'bare', timeMs: d.startMs } as SpanEvent];
+  if (r.chance(0.3)) d.links = [{ traceId: hex(r, 32), spanId: hex(r, 16) }];
+  if (r.chance(0.2)) d.endMs = d.startMs - r.int(1, 5000);
+  if (r.chance(0.3)) {
+    // Sub-millisecond times: nanoseconds are rounded, not cut.
+    d.startMs += 0.1234567;
+    d.endMs += 0.7654321;
+  }
+  if (r.chance(0.2)) d.name = r.pick(['execute_tool Read', 'chat x']);
+  // Saved unsent spans are read back from JSON: one with no attributes must still be sent as before.
+  if (r.chance(0.03)) delete (d as Partial<SpanData>).attributes;
+  return d;
 }
 
 /** Spans in shapes toReadableSpan never makes: byte and map values, trace state, remote parents, unset kind. */
@@ -102,7 +148,7 @@ describe('OTLP trace encoder', () => {
       const r = prng(seed);
       const batch: ReadableSpan[] = [];
       for (let i = r.pick([0, 1, 2, 50, 512]); i > 0; i--) {
-        const s = toReadableSpan(spanData(r), r.chance(0.9) ? resources[0]! : resources[1]!);
+        const s = plainSpan(spanData(r), r.chance(0.9) ? resources[0]! : resources[1]!);
         const withScope = r.chance(0.9) ? s : ({ ...s, instrumentationScope: r.pick(scopes) } as ReadableSpan);
         batch.push(r.chance(0.1) ? exotic(r, withScope) : withScope);
       }
@@ -115,8 +161,40 @@ describe('OTLP trace encoder', () => {
   it('writes a span past 16 KB and a resource past 2 MB of spans the same way', () => {
     const r = prng(99);
     const res = resourceFromAttributes({ 'service.name': 'ccotel' });
-    const big = toReadableSpan({ ...spanData(r), attributes: { 'ccotel.big': 'z'.repeat(70_000), 'ccotel.utf8': '日'.repeat(30_000) } }, res);
+    const data = { ...spanData(r), attributes: { 'ccotel.big': 'z'.repeat(70_000), 'ccotel.utf8': '日'.repeat(30_000) } };
+    const big = plainSpan(data, res);
     same([big]);
     same(Array.from({ length: 40 }, () => big));
+    // The same from its SpanData.
+    const want = Buffer.from(ProtobufTraceSerializer.serializeRequest(Array.from({ length: 40 }, () => big))!);
+    expect(Buffer.from(encodeTraceRequest(Array.from({ length: 40 }, () => toReadableSpan(data, res)))).equals(want)).toBe(true);
+  });
+
+  it("encodes toReadableSpan's spans from their SpanData as the SDK encodes the plain spans, mixed with plain ones", () => {
+    const resources = [resourceFromAttributes({ 'service.name': 'ccotel' }), resourceFromAttributes({ 'service.name': 'other' })];
+    let fast = 0;
+    for (let seed = 100; seed <= 160; seed++) {
+      const r = prng(seed);
+      const data: SpanData[] = [];
+      for (let i = r.pick([1, 2, 50, 512]); i > 0; i--) data.push(edgeSpanData(r));
+      const res = data.map(() => (r.chance(0.9) ? resources[0]! : resources[1]!));
+      const plain = data.map((d, i) => plainSpan(d, res[i]!));
+      // Some spans of a batch plain, the rest ours: grouping by resource and scope must not care.
+      const ours = data.map((d, i) => (r.chance(0.2) ? plain[i]! : toReadableSpan(d, res[i]!)));
+      const want = Buffer.from(ProtobufTraceSerializer.serializeRequest(plain)!);
+      const got = Buffer.from(encodeTraceRequest(ours));
+      if (!got.equals(want)) {
+        let i = 0;
+        while (i < got.length && got[i] === want[i]) i++;
+        expect.fail(`seed ${seed}: bytes differ at ${i} of ${want.length} (got ${got.length})`);
+      }
+      // The SDK's own serializers (http/json, the local files) read the same fields from ours.
+      expect(Buffer.from(ProtobufTraceSerializer.serializeRequest(ours)!).equals(want)).toBe(true);
+      // (The SDK's JSON serializer throws on a span with no attributes; the protobuf one skips them.)
+      const json = (spans: ReadableSpan[]): Buffer => Buffer.from(JsonTraceSerializer.serializeRequest(spans.filter((_, i) => data[i]!.attributes))!);
+      expect(json(ours).equals(json(plain))).toBe(true);
+      fast += data.length;
+    }
+    expect(fast).toBeGreaterThan(5000);
   });
 });

@@ -91,7 +91,7 @@ function withHooks(events: readonly ModelEvent[], r: Rng): ModelEvent[] {
 const fresh = (b: TraceBuilder): string => JSON.stringify(b.snapshot());
 
 /** One run: returns how many commits saw open sessions, and how many of those had an unchanged one. */
-function run(all: readonly ModelEvent[], usage: Map<string, UsageRecord>, seed: number): { commits: number; reused: number; restarts: number } {
+function run(all: readonly ModelEvent[], usage: Map<string, UsageRecord>, seed: number): { commits: number; reused: number; restarts: number; swept: number; reclosed: number } {
   const r = prng(seed);
   let wall = Date.parse('2030-01-01T00:00:00Z');
   const opts = { ...DEFAULT_TRACE_OPTIONS, sessionIdleMs: r.pick([60_000, 30 * 60_000]), turnIdleMs: r.pick([20_000, 5 * 60_000]) };
@@ -100,6 +100,10 @@ function run(all: readonly ModelEvent[], usage: Map<string, UsageRecord>, seed: 
   let commits = 0;
   let reused = 0;
   let restarts = 0;
+  // Closed sessions forgotten by the retention sweep, and closed again after reopening (both rewrite the cached closed JSON).
+  let swept = 0;
+  let reclosed = 0;
+  let closedBefore: TraceBuilderState['closed'] = {};
   let last = new Map<string, string>();
   let older: string | undefined;
   const commit = (i: number): void => {
@@ -112,7 +116,11 @@ function run(all: readonly ModelEvent[], usage: Map<string, UsageRecord>, seed: 
       const stale = Object.keys(t.sessions).filter((sid) => JSON.stringify(a.sessions[sid]) !== JSON.stringify(t.sessions[sid]));
       expect.fail(`seed ${seed}, event ${i}: saved state differs from a fresh serialization (sessions ${stale.join(', ') || '(order or closed)'})`);
     }
-    const now = new Map(Object.entries((JSON.parse(saved) as TraceBuilderState).sessions).map(([k, v]) => [k, JSON.stringify(v)]));
+    const parsed = JSON.parse(saved) as TraceBuilderState;
+    if (Object.keys(closedBefore).some((sid) => !parsed.closed[sid])) swept++;
+    if (Object.entries(parsed.closed).some(([sid, c]) => closedBefore[sid] !== undefined && closedBefore[sid]!.at !== c.at)) reclosed++;
+    closedBefore = parsed.closed;
+    const now = new Map(Object.entries(parsed.sessions).map(([k, v]) => [k, JSON.stringify(v)]));
     if (now.size > 1) commits++;
     if ([...now].some(([k, v]) => last.get(k) === v)) reused++;
     last = now;
@@ -134,7 +142,8 @@ function run(all: readonly ModelEvent[], usage: Map<string, UsageRecord>, seed: 
     for (let k = r.int(1, 5); k > 0; k--) {
       const step = r.int(0, 3);
       if (step === 0) {
-        wall += r.pick([0, 5, 300, 2500, 15_000, 200_000]);
+        // Now and then past the 60 days closed sessions are kept.
+        wall += r.chance(0.01) ? 61 * 86_400_000 : r.pick([0, 5, 300, 2500, 15_000, 200_000]);
         // Event time now and then, so calls go quiet, then turns idle, then sessions, in separate ticks.
         b.tick(r.chance(0.3) ? wall : all[Math.min(i, all.length - 1)]!.ts + r.int(0, 40 * 60_000), r.chance(0.02));
       } else if (step === 1) b.drain();
@@ -143,7 +152,7 @@ function run(all: readonly ModelEvent[], usage: Map<string, UsageRecord>, seed: 
   }
   b.tick(wall, true);
   expect(b.snapshotJson()).toBe(fresh(b));
-  return { commits, reused, restarts };
+  return { commits, reused, restarts, swept, reclosed };
 }
 
 describe('trace builder saved state', () => {
@@ -155,6 +164,8 @@ describe('trace builder saved state', () => {
       let commits = 0;
       let reused = 0;
       let restarts = 0;
+      let swept = 0;
+      let reclosed = 0;
       for (const [k, src] of sources.entries()) {
         for (let seed = 1; seed <= 12; seed++) {
           const events = withHooks(src.events, prng(seed * 7 + k));
@@ -163,12 +174,16 @@ describe('trace builder saved state', () => {
           commits += got.commits;
           reused += got.reused;
           restarts += got.restarts;
+          swept += got.swept;
+          reclosed += got.reclosed;
         }
       }
       // The runs did exercise the cache: commits with several open sessions, some unchanged.
       expect(commits).toBeGreaterThan(100);
       expect(reused).toBeGreaterThan(50);
       expect(restarts).toBeGreaterThan(10);
+      expect(swept).toBeGreaterThan(5);
+      expect(reclosed).toBeGreaterThan(5);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

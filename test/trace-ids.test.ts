@@ -39,5 +39,30 @@ describe('trace and span ids', () => {
         expect(chatSpanId(s, 'm:r')).toBe(reference('chat', `${s}/m:r`, 16));
       }
     }
+    // Many calls of a few sessions, interleaved, then asked again: the chat ids kept per session.
+    const calls = Array.from({ length: 3000 }, (_, i) => [`s-${i % 3}`, `msg_01U2CVySaRqUuCAyLZhm${(i * 7919) % 1300}:req_011ChU0kT6wfT7Md0oa0cF${i % 7}`] as const);
+    for (const round of [0, 1]) {
+      for (const [s, k] of round ? [...calls].reverse() : calls) {
+        expect(chatSpanId(s, k)).toBe(reference('chat', `${s}/${k}`, 16));
+        expect(agentSpanId(s, k)).toBe(reference('agent', `${s}/${k}`, 16));
+      }
+    }
+    // A session and call key that join to the same text are the same id (the key is hashed joined).
+    expect(chatSpanId('a/b', 'c')).toBe(chatSpanId('a', 'b/c'));
+    // Each kind its own ids, whatever the other kinds cached.
+    expect(agentSpanId('s-0', 'k')).toBe(reference('agent', 's-0/k', 16));
+    expect(chatSpanId('s-0', 'k')).toBe(reference('chat', 's-0/k', 16));
+  });
+
+  it('keep ids that start with zeros (only an all-zero digest is replaced)', () => {
+    // The all-zero check looks only at ids starting with a zero: those must come out as hashed.
+    let found = 0;
+    for (let i = 0; found < 20 && i < 200_000; i++) {
+      const want = reference('tool', `s/${i}`, 16);
+      if (!want.startsWith('00')) continue;
+      found++;
+      expect(toolSpanId('s', String(i))).toBe(want);
+    }
+    expect(found).toBe(20);
   });
 });

@@ -32,12 +32,12 @@ export function toolAttributes(name: string, id: string, sessionId: string, targ
  * gen_ai.usage.input_tokens as ALL input tokens, cached ones included; the two cache attributes say
  * how much of it was read from or written to the cache. ccotel.usage.input_tokens.uncached is the rest.
  */
-export function usageAttributes(u: Pick<Usage, 'input' | 'output' | 'cacheRead' | 'cacheCreation'>): Record<string, AttrValue> {
-  return {
-    'gen_ai.usage.input_tokens': u.input + u.cacheRead + u.cacheCreation,
-    'gen_ai.usage.output_tokens': u.output,
-    'gen_ai.usage.cache_read.input_tokens': u.cacheRead,
-    'gen_ai.usage.cache_creation.input_tokens': u.cacheCreation,
-    'ccotel.usage.input_tokens.uncached': u.input,
-  };
+export function usageAttributes(u: Pick<Usage, 'input' | 'output' | 'cacheRead' | 'cacheCreation'>, into: Record<string, AttrValue> = {}): Record<string, AttrValue> {
+  // Added to `into` (a chat span's attributes), not spread from a new object: one object less a call.
+  into['gen_ai.usage.input_tokens'] = u.input + u.cacheRead + u.cacheCreation;
+  into['gen_ai.usage.output_tokens'] = u.output;
+  into['gen_ai.usage.cache_read.input_tokens'] = u.cacheRead;
+  into['gen_ai.usage.cache_creation.input_tokens'] = u.cacheCreation;
+  into['ccotel.usage.input_tokens.uncached'] = u.input;
+  return into;
 }

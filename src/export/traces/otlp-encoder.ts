@@ -6,7 +6,8 @@
 //
 // A message's length is written in front of it: room for the usual size is left, and the bytes are
 // moved when the length needs fewer or more (varints are minimal, as the SDK's).
-import type { ReadableSpan } from './readable-span.js';
+import { ExportSpan, errorType, type ReadableSpan } from './readable-span.js';
+import type { SpanData } from './span-data.js';
 
 type Span = ReadableSpan;
 type Attributes = Span['attributes'];
@@ -158,8 +159,13 @@ function hexBytes(w: Writer, hex: string): void {
 
 /** Nanoseconds since the epoch of an HrTime as fixed64, computed as the SDK does (exact below 2^64). */
 function hrTime64(w: Writer, t: readonly [number, number]): void {
-  const seconds = t[0];
-  const nanos = t[1];
+  nanos64(w, t[0], t[1]);
+}
+
+/** Epoch milliseconds as hrTime64 writes the HrTime scope.ts's hrTime() makes of them (no array). */
+const msTime64 = (w: Writer, ms: number): void => nanos64(w, Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6));
+
+function nanos64(w: Writer, seconds: number, nanos: number): void {
   const lowPart = (seconds & 0xffff) * 1e9;
   const highPart = ((seconds / 0x10000) >>> 0) * 1e9;
   const low = (lowPart >>> 0) + ((((highPart & 0xffff) * 0x10000) >>> 0) + nanos);
@@ -243,7 +249,98 @@ function attributes(w: Writer, attrs: Attributes, field: number): void {
 
 const spanFlags = (traceFlags: number, isRemote: boolean | undefined): number => (traceFlags & 0xff) | 0x100 | (isRemote ? 0x200 : 0);
 
+// Span flags of every span and link toReadableSpan makes: sampled, parent not remote.
+const LOCAL_SAMPLED = spanFlags(1, undefined);
+
+/**
+ * The bytes span() writes for toReadableSpan(d), read from the SpanData itself (readable-span.ts):
+ * kind internal or client, sampled, no trace state, nothing dropped, `error.type` added last to a
+ * failed span's attributes and its text as the status message.
+ */
+function spanData(w: Writer, d: SpanData): void {
+  const at = w.begin(2);
+  w.byte(tag(1, LEN));
+  hexBytes(w, d.traceId);
+  w.byte(tag(2, LEN));
+  hexBytes(w, d.spanId);
+  if (d.parentSpanId) {
+    w.byte(tag(4, LEN));
+    hexBytes(w, d.parentSpanId);
+  }
+  w.byte(tag(5, LEN));
+  w.string(d.name);
+  w.byte(tag(6, VARINT));
+  w.byte(d.kind === 'client' ? 3 : 1);
+  w.byte(tag(7, I64));
+  msTime64(w, d.startMs);
+  w.byte(tag(8, I64));
+  msTime64(w, Math.max(d.startMs, d.endMs));
+  if (d.attributes) attributes(w, d.attributes, 9);
+  if (d.error) {
+    w.byte(tag(9, LEN));
+    const kv = w.begin(1);
+    key(w, 'error.type');
+    w.byte(tag(2, LEN));
+    const v = w.begin(1);
+    anyValue(w, errorType(d));
+    w.end(v, 1);
+    w.end(kv, 1);
+  }
+  w.byte(tag(10, VARINT));
+  w.byte(0);
+  if (d.events) {
+    for (const e of d.events) {
+      w.byte(tag(11, LEN));
+      const ev = w.begin(2);
+      w.byte(tag(1, I64));
+      msTime64(w, e.timeMs);
+      w.byte(tag(2, LEN));
+      w.string(e.name);
+      if (e.attributes) attributes(w, e.attributes, 3);
+      w.byte(tag(4, VARINT));
+      w.byte(0);
+      w.end(ev, 2);
+    }
+  }
+  w.byte(tag(12, VARINT));
+  w.byte(0);
+  if (d.links) {
+    for (const l of d.links) {
+      w.byte(tag(13, LEN));
+      const lk = w.begin(1);
+      w.byte(tag(1, LEN));
+      hexBytes(w, l.traceId);
+      w.byte(tag(2, LEN));
+      hexBytes(w, l.spanId);
+      if (l.attributes) attributes(w, l.attributes, 4);
+      w.byte(tag(5, VARINT));
+      w.byte(0);
+      w.byte(tag(6, I32));
+      w.fixed32(LOCAL_SAMPLED);
+      w.end(lk, 1);
+    }
+  }
+  w.byte(tag(14, VARINT));
+  w.byte(0);
+  w.byte(tag(15, LEN));
+  const st = w.begin(1);
+  if (d.error) {
+    w.byte(tag(2, LEN));
+    w.string(d.error);
+  }
+  w.byte(tag(3, VARINT));
+  w.byte(d.error ? 2 : 0);
+  w.end(st, 1);
+  w.varint((16 << 3) | I32);
+  w.fixed32(LOCAL_SAMPLED);
+  w.end(at, 2);
+}
+
+/** A failed span whose own attributes name `error.type`: the spread in toReadableSpan keeps its place, spanData() would not. */
+const ownErrorType = (d: SpanData): boolean => !!d.error && d.attributes != null && Object.prototype.hasOwnProperty.call(d.attributes, 'error.type');
+
 function span(w: Writer, s: Span): void {
+  if (s instanceof ExportSpan && !ownErrorType(s.data)) return spanData(w, s.data);
   const at = w.begin(2);
   const ctx = s.spanContext();
   w.byte(tag(1, LEN));

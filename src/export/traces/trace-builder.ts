@@ -172,6 +172,12 @@ export class TraceBuilder {
    */
   private closedJson: string | undefined;
   /**
+   * Each closed session as `"id":{...}`, kept until it is closed again or forgotten (setClosed,
+   * the sweep): a backfill closes a few sessions a commit, and closedJson is put together again
+   * from these instead of stringifying every closed session each time.
+   */
+  private closedEntryJson = new Map<string, string>();
+  /**
    * Each open session as `"id":{...}`, kept until the session changes (edit() drops it): a backfill
    * holds ~50 sessions open (read in the last seconds) and a commit changes a few of them.
    */
@@ -201,18 +207,32 @@ export class TraceBuilder {
    * touched, not every open one, nor all of the last 60 days.
    */
   snapshotJson(): string {
-    this.closedJson ??= JSON.stringify(this.state.closed);
-    const open: string[] = [];
-    // Object.keys: the order JSON.stringify gives the object's members.
+    this.closedJson ??= this.joinedClosed();
+    // Object.keys: the order JSON.stringify gives the object's members. The pieces are concatenated,
+    // not joined: the store copies the whole state into its buffer once anyway (a join copied ~1 MB
+    // more a commit in a backfill).
+    let open = '';
     for (const sid of Object.keys(this.state.sessions)) {
       let j = this.sessionJson.get(sid);
       if (j === undefined) this.sessionJson.set(sid, (j = `${JSON.stringify(sid)}:${JSON.stringify(this.state.sessions[sid])}`));
-      open.push(j);
+      open = open === '' ? j : `${open},${j}`;
     }
-    return `{"sessions":{${open.join(',')}},"closed":${this.closedJson}}`;
+    return `{"sessions":{${open}},"closed":${this.closedJson}}`;
+  }
+
+  /** JSON.stringify(state.closed), from each closed session's cached JSON. */
+  private joinedClosed(): string {
+    let out = '';
+    for (const sid of Object.keys(this.state.closed)) {
+      let j = this.closedEntryJson.get(sid);
+      if (j === undefined) this.closedEntryJson.set(sid, (j = `${JSON.stringify(sid)}:${JSON.stringify(this.state.closed[sid])}`));
+      out = out === '' ? j : `${out},${j}`;
+    }
+    return `{${out}}`;
   }
   restore(s: TraceBuilderState | undefined): void {
     this.closedJson = undefined;
+    this.closedEntryJson.clear();
     this.sessionJson.clear();
     this.state = s && typeof s === 'object' && s.sessions ? structuredClone(s) : { sessions: {}, closed: {} };
     this.state.closed ??= {};
@@ -519,7 +539,10 @@ export class TraceBuilder {
       const name = String(t.attrs['gen_ai.agent.name'] ?? a.type ?? 'subagent');
       agentSpan = { ...subagentSpan(sid, agent, a, spanId, name, [start, end2]), error: t.isError ? 'subagent failed' : undefined };
     }
-    const attributes: Record<string, AttrValue> = { ...t.attrs, 'ccotel.tool.result.chars': t.resultChars ?? 0 };
+    // The tool left the state above: its attributes become the span's without a copy (same order
+    // as a spread: an existing key keeps its place, a new one goes last).
+    const attributes = t.attrs;
+    attributes['ccotel.tool.result.chars'] = t.resultChars ?? 0;
     if (hookTimed) attributes['ccotel.tool.timing'] = 'hook';
     const error = t.isError ? (t.errorText ? redactSecrets(t.errorText) : 'tool returned an error') : undefined;
     this.push(s, { traceId: traceIdFor(sid), spanId, parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: end2, attributes, links: t.callKey ? this.requestedBy(sid, t) : undefined, events: t.events, error });
@@ -548,9 +571,9 @@ export class TraceBuilder {
       'gen_ai.request.model': model,
       'gen_ai.response.model': model,
       'gen_ai.response.id': p.messageId,
-      ...usageAttributes(u),
-      'ccotel.cost.usd': usd,
     };
+    usageAttributes(u, attributes);
+    attributes['ccotel.cost.usd'] = usd;
     if (p.stopReason) attributes['gen_ai.response.finish_reasons'] = [p.stopReason];
     if (u.fast) attributes['ccotel.request.speed'] = 'fast';
     const error = apiError ? redactSecrets(p.errorText ?? 'API error') : undefined;
@@ -564,7 +587,9 @@ export class TraceBuilder {
     delete s.tools[id];
     (s.toolsSent ??= {})[id] = 1;
     const start = t.hookStart ?? t.start;
-    this.push(s, { traceId: traceIdFor(sid), spanId: toolSpanId(sid, id), parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: Math.max(start, end), attributes: { ...t.attrs, 'ccotel.tool.incomplete': true }, links: t.callKey ? this.requestedBy(sid, t) : undefined, events: t.events });
+    // (Its attributes are the span's, as in maybeEmitTool.)
+    t.attrs['ccotel.tool.incomplete'] = true;
+    this.push(s, { traceId: traceIdFor(sid), spanId: toolSpanId(sid, id), parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: Math.max(start, end), attributes: t.attrs, links: t.callKey ? this.requestedBy(sid, t) : undefined, events: t.events });
   }
 
   private closeTurn(sid: string, s: Editing, end: number): void {
@@ -633,6 +658,7 @@ export class TraceBuilder {
       for (const [sid, c] of Object.entries(this.state.closed)) {
         if (wall - c.at <= CLOSED_RETENTION_MS) continue;
         delete this.state.closed[sid];
+        this.closedEntryJson.delete(sid);
         this.closedJson = undefined;
       }
     }
@@ -655,6 +681,7 @@ export class TraceBuilder {
     if (!s.rootEmitted) this.emitRoot(sid, s);
     const digests = (s.callsBefore ?? '') + Object.keys(s.calls).map(callDigest).join('');
     this.state.closed[sid] = { at: this.wallClock(), agents: Object.keys(s.agents), calls: digests || undefined };
+    this.closedEntryJson.delete(sid);
     this.closedJson = undefined;
     delete this.state.sessions[sid];
     this.sessionJson.delete(sid);
