@@ -13,6 +13,12 @@ export interface EventSink {
   restart?(path: string): void;
   flush(): Promise<void>;
   /**
+   * flush() takes, when it is called, what it makes safe and what the snapshot() after it saves:
+   * events accepted while it runs belong to the next flush (a commit of history may then overlap
+   * reading: ingest/manager.ts, CCOTEL_COMMIT_OVERLAP).
+   */
+  readonly takesAtFlush?: boolean;
+  /**
    * State to checkpoint together with the byte offsets (what is still open, and what flush() could
    * not deliver), and its restore. undefined: unchanged since the last snapshot.
    */
