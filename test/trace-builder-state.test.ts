@@ -9,49 +9,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StateStore } from '../src/state/store.js';
-import { IngestManager } from '../src/ingest/manager.js';
-import { listTranscripts } from '../src/sources/transcript-files.js';
-import { resolveRoots } from '../src/sources/roots.js';
 import { TraceBuilder, DEFAULT_TRACE_OPTIONS, type TraceBuilderState } from '../src/export/traces/trace-builder.js';
 import { Pricer } from '../src/pricing/cost.js';
 import { EMBEDDED_PRICES } from '../src/pricing/price-table.js';
 import { parseHookPayload } from '../src/model/hook-payload.js';
-import type { EventSink } from '../src/model/sink.js';
 import type { HookEvent, ModelEvent } from '../src/model/events.js';
 import type { UsageRecord } from '../src/state/ledger.js';
-import { silentLogger } from '../src/log.js';
 import { generateHistory } from './support/history-generator.js';
+import { eventsOf } from './support/recorded-events.js';
 import { prng, type Rng } from './support/prng.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
-
-/** A sink that only records the events, in the order the ingest manager hands them over. */
-class Recorder implements EventSink {
-  readonly name = 'traces';
-  events: ModelEvent[] = [];
-  accept(e: readonly ModelEvent[]): void {
-    this.events.push(...e);
-  }
-  async flush(): Promise<void> {}
-}
-
-/** Events of a transcript tree, and the ledger's usage records the builder reads (copied out). */
-async function eventsOf(root: string): Promise<{ events: ModelEvent[]; usage: Map<string, UsageRecord> }> {
-  const state = mkdtempSync(join(tmpdir(), 'ccotel-tbs-'));
-  try {
-    const store = await StateStore.open(state, { allowReadOnly: false });
-    const rec = new Recorder();
-    const manager = new IngestManager(store, [rec], silentLogger);
-    await manager.syncAll(await listTranscripts(resolveRoots([root])));
-    const usage = new Map<string, UsageRecord>();
-    for (const e of rec.events) if (e.kind === 'model_call') usage.set(e.key, store.ledger.usage.get(e.key)!);
-    store.close();
-    return { events: rec.events, usage };
-  } finally {
-    rmSync(state, { recursive: true, force: true });
-  }
-}
 
 function hook(r: Rng, seq: number, ts: number, payload: Record<string, unknown>): HookEvent {
   const p = parseHookPayload(`${ts}.${seq}`, ts, JSON.stringify({ transcript_path: '/t.jsonl', ...payload }), () => r.chance(0.7));

@@ -12,46 +12,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { StateStore } from '../src/state/store.js';
-import { IngestManager } from '../src/ingest/manager.js';
-import { listTranscripts } from '../src/sources/transcript-files.js';
-import { resolveRoots } from '../src/sources/roots.js';
 import { TraceBuilder, DEFAULT_TRACE_OPTIONS } from '../src/export/traces/trace-builder.js';
 import { encodeTraceRequest } from '../src/export/traces/otlp-encoder.js';
 import { toReadableSpan } from '../src/export/traces/readable-span.js';
 import type { SpanData } from '../src/export/traces/span-data.js';
 import type { Pricer } from '../src/pricing/cost.js';
-import type { EventSink } from '../src/model/sink.js';
 import type { ModelEvent, Usage } from '../src/model/events.js';
 import type { UsageRecord } from '../src/state/ledger.js';
-import { silentLogger } from '../src/log.js';
 import { generateHistory } from './support/history-generator.js';
+import { eventsOf } from './support/recorded-events.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
-
-class Recorder implements EventSink {
-  readonly name = 'traces';
-  events: ModelEvent[] = [];
-  accept(e: readonly ModelEvent[]): void {
-    this.events.push(...e);
-  }
-  async flush(): Promise<void> {}
-}
-
-async function eventsOf(root: string): Promise<{ events: ModelEvent[]; usage: Map<string, UsageRecord> }> {
-  const state = mkdtempSync(join(tmpdir(), 'ccotel-pin-'));
-  try {
-    const store = await StateStore.open(state, { allowReadOnly: false });
-    const rec = new Recorder();
-    await new IngestManager(store, [rec], silentLogger).syncAll(await listTranscripts(resolveRoots([root])));
-    const usage = new Map<string, UsageRecord>();
-    for (const e of rec.events) if (e.kind === 'model_call') usage.set(e.key, store.ledger.usage.get(e.key)!);
-    store.close();
-    return { events: rec.events, usage };
-  } finally {
-    rmSync(state, { recursive: true, force: true });
-  }
-}
 
 // Not the price table (its updates must not move these digests): a fixed rule.
 const pricer = { cost: (_model: string, u: Usage, apiError = false) => ({ usd: apiError ? 0 : (u.input * 3 + u.output * 15 + u.cacheRead * 0.3 + u.cacheCreation * 3.75) / 1e6, priced: true }) } as unknown as Pricer;
