@@ -185,6 +185,19 @@ static inline int hexval(u8 c) {
 #define ODD 0xAAAAAAAAAAAAAAAAull
 #define EVEN 0x5555555555555555ull
 
+// The bytes escaped by the backslashes `b` of a 64-byte step (simdjson's find_escaped): the byte
+// after each run's odd backslashes. *prev carries a run's last escape into the next step. (Inlined:
+// `prev` stays a register, not a stack slot in linear memory.)
+static inline uint64_t escaped_bytes(uint64_t b, uint64_t *prev) {
+  if (!(b | *prev)) return 0;
+  b &= ~*prev;
+  uint64_t follows = b << 1 | *prev;
+  uint64_t odd = b & (ODD & ~follows);
+  uint64_t sum = odd + b;
+  *prev = sum < odd;
+  return (EVEN ^ (sum << 1)) & follows;
+}
+
 // The \u escape whose 'u' is at p: 0 when its four digits are not hex (err set), else 1 (wide set
 // above U+007F; a \u0000 gives up).
 static int hex4(const u8 *p) {
@@ -245,15 +258,7 @@ static const u8 *string_end(const u8 *p, const u8 *end) {
   for (;;) {
     v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + 16), v2 = wasm_v128_load(p + 32), v3 = wasm_v128_load(p + 48);
     uint64_t q = MASK64(QUOTES), b = MASK64(BACKSLASHES), ctl = MASK64(CONTROLS);
-    uint64_t escaped = 0;
-    if (b | prev) {
-      b &= ~prev;
-      uint64_t follows = b << 1 | prev;
-      uint64_t odd = b & (ODD & ~follows);
-      uint64_t sum = odd + b;
-      prev = sum < odd;
-      escaped = (EVEN ^ (sum << 1)) & follows;
-    }
+    uint64_t escaped = escaped_bytes(b, &prev);
     uint64_t close = q & ~escaped;
     // The bytes of the string in this step: up to its closing quote, or all 64.
     uint64_t in = close ? (close & -close) - 1 : ~0ull;
@@ -531,15 +536,7 @@ i32 units(const u8 *p, i32 len) {
     v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + 16), v2 = wasm_v128_load(p + 32), v3 = wasm_v128_load(p + 48);
     uint64_t live = end - p >= 64 ? ~0ull : (1ull << (end - p)) - 1;
     uint64_t b = MASK64(BACKSLASHES) & live;
-    uint64_t escaped = 0;
-    if (b | prev) {
-      b &= ~prev;
-      uint64_t follows = b << 1 | prev;
-      uint64_t odd = b & (ODD & ~follows);
-      uint64_t sum = odd + b;
-      prev = sum < odd;
-      escaped = (EVEN ^ (sum << 1)) & follows;
-    }
+    uint64_t escaped = escaped_bytes(b, &prev);
     // (Continuation bytes 0x80-0xBF are -128..-65 as signed bytes.)
     n += __builtin_popcountll(live) - __builtin_popcountll(MASK64(CONTINUATIONS) & live) + __builtin_popcountll(MASK64(FOUR_BYTE_LEADS) & live);
     if (escaped) n -= __builtin_popcountll(escaped) + 4 * __builtin_popcountll(escaped & MASK64(US));
