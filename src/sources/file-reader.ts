@@ -91,6 +91,12 @@ export class FileReader {
     let warned = next.malformed > 0;
     let badLine: string | undefined;
     let events: ModelEvent[] = [];
+    // A line's events are kept in `lines`; the next line gets a new array.
+    const keep = (start: number): void => {
+      if (events.length === 0) return;
+      lines.push({ start, events });
+      events = [];
+    };
     const badAt = (index: number, what: string): void => {
       if (catchUp) return;
       next.malformed++;
@@ -118,11 +124,7 @@ export class FileReader {
           if (extracted === null) throw new Error('invalid UTF-8');
           if (extracted !== undefined) {
             if (!extracted) return badAt(index, 'a line that is not a transcript record (nested too deep)');
-            if (events.length > 0) {
-              lines.push({ start, events });
-              events = [];
-            }
-            return;
+            return keep(start);
           }
           // Decoded as latin1 after a native UTF-8 check (wide escapes: normalizeLine): see model/line-text.ts.
           const encoding = lineEncoding(buf, s, e);
@@ -137,10 +139,7 @@ export class FileReader {
           return badAt(index, `malformed line (${(err as Error).message.replace(/, "[\s\S]*$/, ' (not valid JSON)').slice(0, 80)})`);
         }
         if (!normalizeLine(parsed, file.hints, fallbackKey, events, latin1, text, ledgerOnly, raw, placeholders())) return badAt(index, 'a line that is not a transcript record (nested too deep)');
-        if (events.length > 0) {
-          lines.push({ start, events });
-          events = [];
-        }
+        keep(start);
       },
       // cp.offset is a line boundary, so a catch-up slice stops exactly there.
       {
