@@ -5,7 +5,8 @@
 // build leaves dist/ stale, so the next run tries again instead of running half-broken output. Node
 // on dist/ starts faster than tsx, which matters for the tests that spawn the CLI dozens of times.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './ccotel-cli.js';
 import { bundle } from '../../scripts/bundle.js';
@@ -33,7 +34,24 @@ export function staleReason(repo = REPO): string | undefined {
   return undefined;
 }
 
-export default async function setup(): Promise<void> {
+/**
+ * One temporary folder for the whole run, removed at its end: the test processes (forked after this
+ * runs) and everything they start inherit it as TMPDIR. Many tests leave what they made in tmpdir()
+ * (a collector's output alone is 0.5-1 GB), and runs piled up tens of GB in /tmp.
+ */
+function runTempDir(): () => void {
+  const dir = mkdtempSync(join(tmpdir(), 'ccotel-test-run-'));
+  process.env.TMPDIR = dir;
+  return () => rmSync(dir, { recursive: true, force: true });
+}
+
+export default async function setup(): Promise<() => void> {
+  const teardown = runTempDir();
+  await rebuild();
+  return teardown;
+}
+
+async function rebuild(): Promise<void> {
   const reason = staleReason();
   if (!reason) return;
   const t0 = Date.now();
