@@ -5,7 +5,7 @@
 // build leaves dist/ stale, so the next run tries again instead of running half-broken output. Node
 // on dist/ starts faster than tsx, which matters for the tests that spawn the CLI dozens of times.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './ccotel-cli.js';
@@ -41,6 +41,8 @@ export function staleReason(repo = REPO): string | undefined {
  */
 function runTempDir(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'ccotel-test-run-'));
+  // As /tmp is: tests that run the CLI as another user (nobody) reach their folders in it.
+  chmodSync(dir, 0o1777);
   process.env.TMPDIR = dir;
   return () => rmSync(dir, { recursive: true, force: true });
 }
