@@ -23,6 +23,7 @@
 // JSON.parse on every line, and one that only runs the string scan's parse (the WebAssembly string
 // scan, then JSON.parse of the reduced copy: ccotel's parse before the line extractor, now its
 // fallback). They show how much of a ratio a reader written for Node must keep.
+import './temp-root.js';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -11,6 +11,7 @@
 //
 // The history is cached in .bench/history-<MB>mb-seed<SEED>/ (git-ignored) and reused when present.
 // All figures are with the files in the page cache (they were just written or read).
+import './temp-root.js';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
