@@ -18,11 +18,12 @@
 //                         fallback); off, CCOTEL_WASM=0 (the pure TypeScript reader, JSON.parse of every
 //                         whole line). Default: on,off
 //
-// Beside them, three floors (bench/scan-floor.mjs, two threads, Node's start included): a process that
-// only reads the history and skips each JSON string with Buffer.indexOf, one that only runs
-// JSON.parse on every line, and one that only runs the string scan's parse (the WebAssembly string
-// scan, then JSON.parse of the reduced copy: ccotel's parse before the line extractor, now its
-// fallback). They show how much of a ratio a reader written for Node must keep.
+// Beside them, floors (bench/scan-floor.mjs, Node's start included): a process that only reads the
+// history and skips each JSON string with Buffer.indexOf, one that only runs JSON.parse on every
+// line (both on two threads), and one that only runs ccotel's line extractor (the WebAssembly module
+// of src/model/line-extract.ts: each line validated and its fields located, nothing built from
+// them), on two threads and on one (ccotel reads on one). They show how much of a ratio a reader
+// written for Node must keep before it does any work of its own.
 import './temp-root.js';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -133,19 +134,25 @@ export interface ShapeResult {
   rssMB: number;
   ccusageRssMB: number;
   exact: boolean;
-  /** The floors' times over the ccusage run beside them (scan-floor.mjs scan and parse). */
-  scanRatios: number[];
-  parseRatios: number[];
-  reduceRatios: number[];
+  /** Each floor's times over the ccusage run beside it (FLOORS). */
+  floors: Record<string, number[]>;
   backfill?: { seconds: number; ratio: number; rssMB: number; spans: number };
 }
+
+/** The floors run beside each repetition (bench/scan-floor.mjs mode and threads). */
+const FLOORS = [
+  { name: 'scan', mode: 'scan', threads: 2 },
+  { name: 'parse', mode: 'parse', threads: 2 },
+  { name: 'extract', mode: 'extract', threads: 2 },
+  { name: 'extract/1', mode: 'extract', threads: 1 },
+] as const;
 
 async function runShape(shape: Shape, reps: number, modes: readonly Mode[]): Promise<ShapeResult[]> {
   const { root, dir, expected } = ensure(shape);
   const env = { ...process.env, CLAUDE_CONFIG_DIR: '', CLAUDE_RATE_INPUT: '', CLAUDE_RATE_OUTPUT: '', XDG_CONFIG_HOME: join(dir, 'no-config') };
   const ccEnv = { ...process.env, CLAUDE_CONFIG_DIR: root, TZ: 'UTC' };
   const results = modes.map(
-    (mode): ShapeResult => ({ shape: shape.name, mode, mb: expected.bytes / 1e6, files: expected.files, lines: expected.input.lines, ccotel: [], ccusage: [], ratios: [], cpuRatios: [], ccotelCpu: [], ccusageCpu: [], rssMB: 0, ccusageRssMB: 0, exact: true, scanRatios: [], parseRatios: [], reduceRatios: [] }),
+    (mode): ShapeResult => ({ shape: shape.name, mode, mb: expected.bytes / 1e6, files: expected.files, lines: expected.input.lines, ccotel: [], ccusage: [], ratios: [], cpuRatios: [], ccotelCpu: [], ccusageCpu: [], rssMB: 0, ccusageRssMB: 0, exact: true, floors: {} }),
   );
   // Warm the page cache for both (the figures compare parsing, not the disk).
   await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
@@ -176,12 +183,12 @@ async function runShape(shape: Shape, reps: number, modes: readonly Mode[]): Pro
       process.stderr.write(`  ${shape.name} ${modeName(r.mode)} #${i + 1}: ccotel ${f(ours.seconds)} s (cpu ${f(ours.cpu)}), ccusage ${f(cc.seconds)} s (cpu ${f(cc.cpu)}), ratio ${f(ours.seconds / cc.seconds)}, load ${loadavg()}\n`);
     }
     // The floors, each right after a ccusage run of its own.
-    for (const [mode, into] of [['scan', 'scanRatios'], ['parse', 'parseRatios'], ['reduce', 'reduceRatios']] as const) {
+    for (const { name, mode, threads } of FLOORS) {
       const cc = await measure(CCUSAGE, ['daily', '--json', '--offline'], ccEnv);
-      const floor = await measure(process.execPath, [FLOOR, mode, join(root, 'projects'), '2'], env);
-      if (floor.code !== 0) throw new Error(`${shape.name}: scan-floor ${mode} failed`);
-      for (const r of results) r[into].push(floor.seconds / cc.seconds);
-      process.stderr.write(`  ${shape.name} floor ${mode} #${i + 1}: ${f(floor.seconds)} s (cpu ${f(floor.cpu)}), ccusage ${f(cc.seconds)} s, ratio ${f(floor.seconds / cc.seconds)}\n`);
+      const floor = await measure(process.execPath, [FLOOR, mode, join(root, 'projects'), String(threads)], env);
+      if (floor.code !== 0) throw new Error(`${shape.name}: scan-floor ${name} failed`);
+      for (const r of results) (r.floors[name] ??= []).push(floor.seconds / cc.seconds);
+      process.stderr.write(`  ${shape.name} floor ${name} #${i + 1}: ${f(floor.seconds)} s (cpu ${f(floor.cpu)}), ccusage ${f(cc.seconds)} s, ratio ${f(floor.seconds / cc.seconds)}\n`);
     }
   }
   // Every mode over the same reference, the median of all ccusage runs of the shape: the ccusage
@@ -207,7 +214,7 @@ async function runShape(shape: Shape, reps: number, modes: readonly Mode[]): Pro
 }
 
 export function printIngestTable(results: readonly ShapeResult[]): void {
-  const head = ['shape', 'mode', 'MB', 'files', 'ccotel cold s (min/med)', 'ccusage s (min/med)', 'ratio (min/med)', 'CPU ratio (med)', 'RSS MB', 'backfill s', 'backfill ratio', 'backfill RSS', 'floor: scan / parse / reduce', 'met'];
+  const head = ['shape', 'mode', 'MB', 'files', 'ccotel cold s (min/med)', 'ccusage s (min/med)', 'ratio (min/med)', 'CPU ratio (med)', 'RSS MB', 'backfill s', 'backfill ratio', 'backfill RSS', `floor: ${FLOORS.map((x) => x.name).join(' / ')}`, 'met'];
   const rows = results.map((r) => {
     const met = median(r.ratios) <= 1 && r.rssMB < 200 && (!r.backfill || (r.backfill.ratio <= 1.5 && r.backfill.rssMB < 200)) && r.exact;
     return [
@@ -223,7 +230,7 @@ export function printIngestTable(results: readonly ShapeResult[]): void {
       r.backfill ? f(r.backfill.seconds) : '-',
       r.backfill ? f(r.backfill.ratio) : '-',
       r.backfill ? f(r.backfill.rssMB, 0) : '-',
-      `${f(median(r.scanRatios))} / ${f(median(r.parseRatios))} / ${f(median(r.reduceRatios))}`,
+      FLOORS.map((x) => f(median(r.floors[x.name] ?? []))).join(' / '),
       (met ? 'yes' : 'NO') + (r.exact ? '' : ' (TOTALS DIFFER)'),
     ];
   });
@@ -233,7 +240,7 @@ export function printIngestTable(results: readonly ShapeResult[]): void {
   process.stdout.write(line(head) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n');
   for (const row of rows) process.stdout.write(line(row) + '\n');
   process.stdout.write(
-    `\nfloor: a Node process (2 threads) that only reads the history and skips its JSON strings (scan), only runs JSON.parse on every line (parse), or only runs the string scan's parse, the line extractor's fallback: the WebAssembly string scan, then JSON.parse of the reduced copy (reduce); over ccusage's time (medians)\n`,
+    `\nfloor: a Node process that only reads the history and skips its JSON strings (scan, 2 threads), only runs JSON.parse on every line (parse, 2 threads), or only runs ccotel's line extractor, validating each line and locating its fields (extract on 2 threads, extract/1 on one, as ccotel reads); over ccusage's time (medians)\n`,
   );
 }
 

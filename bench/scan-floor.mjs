@@ -7,15 +7,20 @@
 //           now its fallback), without the rest of ccotel: the WebAssembly string scan
 //           (src/model/string-scan.wat, its bytes read from string-scan-wasm.ts) copies the line with
 //           long string values as placeholders, and JSON.parse reads the copy (without the reader's
-//           UTF-8 check, and a line over 4 MB read as latin1: a lower bound, like the others).
+//           UTF-8 check, and a line over 4 MB read as latin1: a lower bound, like the others);
+//   extract ccotel's line extractor alone (src/model/line-extract.c, its bytes read from
+//           line-extract-wasm.ts): chunks read into the module's memory, every line validated as
+//           JSON.parse would and its fields located, a line with non-ASCII bytes UTF-8-checked;
+//           no skeleton, no events, no ledger. What ccotel's parse costs before any of its own work.
 // Files are shared out between THREADS threads (default 2: ccotel's main thread and its reader).
 // Run as its own process, so Node's start-up is in the figure as it is in ccotel's and ccusage's.
 //
 // Plain JavaScript, so no loader (tsx) adds to the figure:
-//   node bench/scan-floor.mjs scan|parse|reduce <projects dir> [threads]
+//   node bench/scan-floor.mjs scan|parse|reduce|extract <projects dir> [threads]
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isUtf8 } from 'node:buffer';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -66,8 +71,25 @@ function stringScan() {
   };
 }
 
+/**
+ * The line extractor of src/model/line-extract.ts, loaded the same way: returns the buffer to read
+ * chunks into (in the module's memory, with the slack it reads past a line) and the per-line call.
+ */
+function lineExtractor(bytes) {
+  const text = readFileSync(new URL('../src/model/line-extract-wasm.ts', import.meta.url), 'utf8');
+  const x = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(/'([A-Za-z0-9+/=]+)'/.exec(text)[1], 'base64'))).exports;
+  const heap = x.heap_at();
+  const need = heap + bytes + 80;
+  if (x.memory.buffer.byteLength < need) x.memory.grow(Math.ceil((need - x.memory.buffer.byteLength) / 65536));
+  const buf = Buffer.from(x.memory.buffer, heap, bytes);
+  // The guard byte after the line is its own newline, overwritten (the reader has passed it).
+  const extract = (s, e) => x.extract(heap + s, e - s) >= 0 && (x.nonascii_seen() === 0 || isUtf8(buf.subarray(s, e)));
+  return { buf, extract };
+}
+
 function run(mode, files) {
-  const buf = Buffer.allocUnsafe(1 << 22);
+  const ex = mode === 'extract' ? lineExtractor(1 << 22) : undefined;
+  const buf = ex ? ex.buf : Buffer.allocUnsafe(1 << 22);
   const reduced = mode === 'reduce' ? stringScan() : undefined;
   let found = 0;
   for (const path of files) {
@@ -87,7 +109,9 @@ function run(mode, files) {
           const nl = buf.indexOf(NEWLINE, s);
           if (nl < 0 || nl >= end) break;
           if (mode === 'scan') found += skipStrings(buf, s, nl);
-          else {
+          else if (ex) {
+            if (ex.extract(s, nl)) found++;
+          } else {
             try {
               if (JSON.parse(reduced ? reduced(buf, s, nl) : buf.toString('utf8', s, nl)) !== null) found++;
             } catch {
@@ -109,8 +133,8 @@ function run(mode, files) {
 
 if (isMainThread) {
   const [mode, dir, threadsArg] = process.argv.slice(2);
-  if (!['scan', 'parse', 'reduce'].includes(mode) || !dir) {
-    process.stderr.write('usage: node bench/scan-floor.mjs scan|parse|reduce <projects dir> [threads]\n');
+  if (!['scan', 'parse', 'reduce', 'extract'].includes(mode) || !dir) {
+    process.stderr.write('usage: node bench/scan-floor.mjs scan|parse|reduce|extract <projects dir> [threads]\n');
     process.exit(2);
   }
   const threads = Math.max(1, Number(threadsArg ?? 2));
