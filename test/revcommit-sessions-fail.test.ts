@@ -3,7 +3,7 @@
 // could not write: the index keeps its own read position per file (ingest/manager.ts), and once
 // state.json names it, those lines are never handed to the index again. Truth: the keyed rows of the
 // same history indexed by one backfill that never failed.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,12 @@ function keyedRows(state: string): string[] {
   return rows.sort();
 }
 
+/** `ccotel sessions --json`: the listing a user sees (a listing row lost would drop its session). */
+function listing(root: string, state: string): unknown {
+  const args = [CLI, 'sessions', '--json', '-n', '1000', '--timezone', 'UTC', '--claude-dir', root, '--state-dir', state];
+  return JSON.parse(execFileSync(process.execPath, args, { env: cliEnv(), encoding: 'utf8', maxBuffer: 64 << 20 }));
+}
+
 describe('a sessions index append that fails', () => {
   beforeAll(() => requireBuiltCli());
 
@@ -63,6 +69,7 @@ describe('a sessions index append that fails', () => {
       expect(ref.code, ref.output).toBe(0);
       const want = keyedRows(refState);
       expect(want.length).toBeGreaterThan(50);
+      expect(JSON.stringify(listing(root, refState)).split('"sessionId"').length - 1).toBe(12);
 
       const state = await tempDir('state');
       const failing = join(state, 'sessions', journal!);
@@ -75,6 +82,7 @@ describe('a sessions index append that fails', () => {
       const again = await backfill(root, state, env);
       expect(again.code, again.output).toBe(0);
       expect(keyedRows(state)).toEqual(want);
+      expect(listing(root, state)).toEqual(listing(root, refState));
     }, 120_000);
   }
 });
