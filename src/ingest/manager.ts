@@ -262,7 +262,11 @@ export class IngestManager {
       this.deliver(slice.lines, cp, file.path);
       const next = slice.next;
       for (const s of this.sinks) if (isPositioned(s.name)) next.sinks![s.name] = Math.max(next.sinks![s.name] ?? 0, slice.end);
-      this.store.setCheckpoint(file.path, next);
+      // A checkpoint inside the file (complete lines follow) names the size read so far: one whose
+      // size and mtime match the file is read no further (isUnchanged; a torn last line waits there),
+      // so a run that ends here (Ctrl-C, a kill or a failed commit after this one) would leave the
+      // rest of an unchanged file unread for good.
+      this.store.setCheckpoint(file.path, slice.more ? { ...next, size: next.offset } : next);
       cp = next;
       const progressed = slice.end > pos;
       pos = slice.end;
