@@ -110,6 +110,8 @@ export class IngestManager {
   private readonly overlap: boolean;
   /** The commit reading went on from (at most one): the next commit, and syncAll's end, wait for it. */
   private inFlight: Promise<void> | undefined;
+  /** Failures of commits between slices: the caller's, never taken for a read error (syncFile). */
+  private readonly commitErrors = new WeakSet<object>();
 
   constructor(
     private readonly store: StateStore,
@@ -220,8 +222,9 @@ export class IngestManager {
     try {
       await this.readNew(file, onBytes);
     } catch (err) {
-      // Failures of the state or the sinks (a commit between slices) are the caller's to handle.
-      if (err instanceof UserError || (err as NodeJS.ErrnoException).code === undefined) throw err;
+      // Failures of the state or the sinks (a commit between slices) are the caller's to handle: a
+      // sink's I/O error (the sessions index on a full disk) has an errno code like a read's.
+      if (err instanceof UserError || (err as NodeJS.ErrnoException).code === undefined || this.commitErrors.has(err as object)) throw err;
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // deleted meanwhile; its records stay counted
       this.log.warn(`cannot read ${file.path}: ${(err as Error).message}`);
     }
@@ -275,7 +278,10 @@ export class IngestManager {
       // Catching a sink up ends at the ledger's offset; what follows is read as new bytes.
       if (!slice.more && pos >= cp.offset) break;
       if (this.stopping) break;
-      await this.commitBehind();
+      await this.commitBehind().catch((err: unknown) => {
+        if (typeof err === 'object' && err !== null) this.commitErrors.add(err);
+        throw err;
+      });
     }
   }
 
