@@ -85,4 +85,22 @@ describe('a sessions index append that fails', () => {
       expect(listing(root, state)).toEqual(listing(root, refState));
     }, 120_000);
   }
+
+  it('has --rebuild drop the rows it saved (the re-read brings them back once)', async () => {
+    const root = await tempDir('root');
+    generateHistory(root, { sessions: 6, seed: 32 });
+    const refState = await tempDir('ref-state');
+    expect((await backfill(root, refState)).code).toBe(0);
+    const want = keyedRows(refState);
+    expect(want.length).toBeGreaterThan(20);
+
+    const state = await tempDir('state');
+    const failing = join(state, 'sessions', 'text.ndjson');
+    mkdirSync(failing, { recursive: true, mode: 0o700 });
+    expect((await backfill(root, state)).code).not.toBe(0);
+    rmdirSync(failing);
+    const args = [CLI, 'sessions', '--rebuild', '--json', '--timezone', 'UTC', '--claude-dir', root, '--state-dir', state];
+    execFileSync(process.execPath, args, { env: cliEnv(), encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(keyedRows(state)).toEqual(want);
+  }, 120_000);
 });
