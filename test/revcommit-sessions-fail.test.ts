@@ -77,6 +77,9 @@ describe('a sessions index append that fails', () => {
       const failed = await backfill(root, state, env);
       expect(failed.code, failed.output).not.toBe(0);
       expect(failed.output).toMatch(/EISDIR/);
+      // One line naming the journal, as for the ledger: a full disk is not an internal error.
+      expect(failed.output).toContain(`cannot write ${failing}`);
+      expect(failed.output).not.toMatch(/internal error/);
 
       rmdirSync(failing);
       const again = await backfill(root, state, env);

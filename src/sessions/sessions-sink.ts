@@ -11,6 +11,7 @@ import { summarizeToolTarget } from '../model/tool-target.js';
 import { FILE_TOOLS } from './summary.js';
 import { CompactionTrigger } from './compact.js';
 import { refreshCatalogSnapshot } from './catalog-snapshot.js';
+import { stateWriteError } from '../state/state-errors.js';
 
 /** Characters of a prompt kept in the listing's journal (the full text is in the text journal). */
 export const SHORT_PROMPT = 200;
@@ -122,11 +123,12 @@ export class SessionsSink implements EventSink {
     try {
       // Both at once (their fsyncs overlap); the listing only after both.
       const done = await Promise.allSettled([appendRowsAsync(this.files.out, out), appendRowsAsync(this.files.text, main)]);
-      const failed = done.find((d): d is PromiseRejectedResult => d.status === 'rejected');
-      if (failed) {
+      const failed = done.findIndex((d) => d.status === 'rejected');
+      if (failed !== -1) {
         this.unwritten = { out: done[0]!.status === 'rejected' ? out : [], text: done[1]!.status === 'rejected' ? main : [], meta };
         this.writing.meta = [];
-        throw failed.reason;
+        // A full disk is the user's to fix (one line, as for the ledger), not an internal error.
+        throw stateWriteError(failed === 0 ? this.files.out : this.files.text, this.stateDir, (done[failed] as PromiseRejectedResult).reason);
       }
     } finally {
       this.writing.text = [];
@@ -135,7 +137,7 @@ export class SessionsSink implements EventSink {
       await appendRowsAsync(this.files.meta, meta);
     } catch (err) {
       this.unwritten = { out: [], text: [], meta };
-      throw err;
+      throw stateWriteError(this.files.meta, this.stateDir, err);
     } finally {
       this.writing.meta = [];
     }
