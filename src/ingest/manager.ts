@@ -112,6 +112,8 @@ export class IngestManager {
   private inFlight: Promise<void> | undefined;
   /** Failures of commits between slices: the caller's, never taken for a read error (syncFile). */
   private readonly commitErrors = new WeakSet<object>();
+  /** A checkpoint moved after the last commit took them (see uncommittedReads). */
+  private readSinceCommit = false;
 
   constructor(
     private readonly store: StateStore,
@@ -270,6 +272,7 @@ export class IngestManager {
       // so a run that ends here (Ctrl-C, a kill or a failed commit after this one) would leave the
       // rest of an unchanged file unread for good.
       this.store.setCheckpoint(file.path, slice.more ? { ...next, size: next.offset } : next);
+      this.readSinceCommit = true;
       cp = next;
       const progressed = slice.end > pos;
       pos = slice.end;
@@ -319,6 +322,15 @@ export class IngestManager {
     if (type === undefined) return; // older versions write none; it may still appear
     this.metaRead.add(file.path);
     this.store.ledger.noteAgentType(sessionId, agentId, type);
+  }
+
+  /**
+   * Checkpoints moved in memory that no commit has taken: after a failed commit that reading went
+   * past (CCOTEL_COMMIT_OVERLAP), they name lines whose spans and index rows no sink has made safe.
+   * A commit of the store alone (the fold's settle at close) must not save them.
+   */
+  get uncommittedReads(): boolean {
+    return this.readSinceCommit;
   }
 
   /** Ends syncAll() after the file in progress (its last commit still happens): Ctrl-C. */
@@ -416,6 +428,7 @@ export class IngestManager {
     // All sinks at once: the trace sink waits on the collector, the sessions index on its fsyncs,
     // and neither needs the other. The ledger is written meanwhile; the checkpoints (state.json)
     // move only once every sink is done and has handed over its state.
+    this.readSinceCommit = false; // every sink's flush and the store take what was read, now
     let failure: unknown;
     const flushed = Promise.allSettled(this.sinks.map(async (s) => s.flush()))
       .then((results) =>
