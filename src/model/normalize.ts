@@ -197,33 +197,38 @@ function keptText(content: unknown, max: number): string | undefined {
         }
         raw += sep + own(b.text);
       }
-      if (raw.length > keep * 4) break;
+      // (Characters: in a latin1 line, those of the decode, not bytes, which would stop the join at
+      // other blocks than a UTF-8 decode's.)
+      if (raw.length > keep * 4 && (!bytes || (checked(), utf16Length(raw) > keep * 4))) break;
     }
   }
   if (!raw) return undefined;
   // Decoded before cutting (a cut could split a UTF-8 sequence), with a byte budget first so a huge
   // latin1 string is never decoded whole.
   let t = (bytes ? decodedStart(raw, keep) : raw).trim();
-  // A start of a plain string whose trimmed text falls short of `keep` (whitespace at its end, the
-  // string's own end) may trim differently from the whole: the whole is read.
-  if (long && !bytes && t.length < keep) t = own(content).trim();
+  // A start of a long string whose trimmed text falls short of `keep` (whitespace at its end, the
+  // string's own end; in a latin1 line, a character cut at the budget too) may trim differently from
+  // the whole: the whole is read.
+  if (long && t.length < keep + (bytes ? 5 : 0)) t = (bytes ? decodedStart(own(content), keep) : own(content)).trim();
   return t ? redactCut(t, max) : undefined;
 }
 
 /**
  * The start of a latin1 string's UTF-8 decode, long enough that its first `keep` characters after
- * trim() are those of the decode of its first 4 * keep bytes (the budget a character needs at most).
- * Mostly ASCII text needs little more than `keep` bytes: those are tried first, and used when, trimmed,
- * they still run more than a few characters past `keep` (so neither a sequence split at the cut nor
- * whitespace trimmed at its end reaches them).
+ * trim() are those of the whole string's decode after trim(). A start is used when, trimmed, it still
+ * runs more than a few characters past `keep` (so neither a sequence split at the cut nor whitespace
+ * trimmed at its end reaches them): mostly ASCII text needs little more than `keep` bytes, tried
+ * first, then 4 * keep bytes (the budget a character needs at most); else the whole is decoded.
  */
 function decodedStart(raw: string, keep: number): string {
-  const first = keep + (keep >> 2) + 16;
-  if (raw.length > first) {
-    const d = dec(raw.slice(0, first));
+  for (const budget of [keep + (keep >> 2) + 16, keep * 4]) {
+    if (raw.length <= budget) break;
+    const d = dec(raw.slice(0, budget));
     if (d.trim().length > keep + 4) return d;
   }
-  return dec(raw.slice(0, keep * 4));
+  // Whitespace fills the budgets (or the string fits in them): trimmed, their decode could fall
+  // short of what the whole string keeps, so the whole is decoded.
+  return dec(raw);
 }
 
 function firstLine(content: unknown): string | undefined {
