@@ -204,7 +204,7 @@ function keptText(content: unknown, max: number): string | undefined {
   }
   if (!raw) return undefined;
   // Decoded before cutting (a cut could split a UTF-8 sequence), with a byte budget first so a huge
-  // latin1 string is never decoded whole.
+  // latin1 string is not decoded whole (unless whitespace fills the budget).
   let t = (bytes ? decodedStart(raw, keep) : raw).trim();
   // A start of a long string whose trimmed text falls short of `keep` (whitespace at its end, the
   // string's own end; in a latin1 line, a character cut at the budget too) may trim differently from
