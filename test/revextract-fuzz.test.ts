@@ -228,7 +228,9 @@ function oddTimestamp(r: Rng): string {
     '2026-01-05T10:00:00.000+00:00', '2026-01-05T10:00:00.000-05:00', '2026-01-05T10:00:00.000', '0025-01-05T10:00:00.000Z', '+002026-01-05T10:00:00.000Z',
     '2026-1-05T10:00:00.000Z', '2026-01-05T10:00:00,000Z', '2026-01-05T1a:00:00.000Z', ' 2026-01-05T10:00:00.000Z', '2026-01-05T10:00:00.000Z ', 'Mon, 05 Jan 2026 10:00:00 GMT',
     'yesterday', '', '2026-01-05T10:00:00.000ZZ', '2026-01-05T10:00:0.0000Z', '2026/01/05T10:00:00.000Z', '2026-01-05T10-00-00.000Z', '2026-01-05T10:00:00.00\u00e9Z',
-    '2026-01-05T10:00:00.000\u00e9', '２０２６-01-05T10:00:00.000Z', '-271821-04-20T00:00:00.000Z', '275760-09-13T00:00:00.001Z',
+    '2026-01-05T10:00:00.000\u00e9', '２０２６-01-05T10:00:00.000Z',
+    // Forms Date.parse takes with non-ASCII whitespace in them (decoded, not read as latin1).
+    '5 Jan 2026\u00a010:00', '2026-01-05\u3000', 'Jan\u20005 2026 10:00:00 GMT', '\u00a0Mon, 05 Jan 2026 10:00:00 GMT', 'Jan 5 2026 (é)', '-271821-04-20T00:00:00.000Z', '275760-09-13T00:00:00.001Z',
   ]);
 }
 
@@ -550,6 +552,16 @@ describe('regressions found by the fuzz', () => {
     const texts = lines.map((l) => (eventsOf(l, true)[0] as { text?: string }).text);
     // (Cut to the kept length, as the whole text is.)
     expect(texts).toEqual([`é${' '.repeat(999)}…`, 'é tail', `é${' '.repeat(999)}…`, `é${'\n'.repeat(7999)}…`]);
+  });
+
+  // A timestamp Date.parse reads only from a string's decode (non-ASCII whitespace in a form it
+  // takes): in a latin1 line it was given the string's latin1 text, so the line had no time and no events.
+  it('a timestamp with non-ASCII whitespace in a non-ASCII line is read from its UTF-8 decode', () => {
+    const lines = ['5 Jan 2026\u00a010:00', '2026-01-05\u3000'].map((ts) => Buffer.from(`{"type":"user","sessionId":"s","uuid":"u","timestamp":"${ts}","message":{"content":"é"}}`));
+    const t = tally();
+    for (const l of lines) check(l, t);
+    expect(t.diffs).toEqual([]);
+    expect(lines.map((l) => eventsOf(l).map((ev) => ev.ts))).toEqual([[Date.UTC(2026, 0, 5, 10)], [Date.UTC(2026, 0, 5)]]);
   });
 
   // The text blocks of a content array are joined until the join is longer than 4 * keep characters;

@@ -54,7 +54,8 @@ const time = (v: unknown): number | undefined => {
   if (typeof v !== 'string') return undefined;
   // Most lines' times are read from their bytes, never decoded (line-extract.ts).
   const t = isPlaceholder(v) ? placeholders!.time?.(v) : undefined;
-  return t ?? parseTimestamp(own(v));
+  // (Decoded like any string kept: Date.parse takes some non-ASCII whitespace, which latin1 text misspells.)
+  return t ?? parseTimestamp(bytes ? dec(own(v)) : own(v));
 };
 
 /** What the file itself tells us when a line omits it (subagent files name the agent in their path). */
