@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { extractEvents, lineExtractAvailable } from '../src/model/line-extract.js';
+import { extractCounts, extractEvents, lineExtractAvailable } from '../src/model/line-extract.js';
 import { normalizeLine, TEXT_KEEP } from '../src/model/normalize.js';
 import { REDACT_MARGIN } from '../src/detection/redact.js';
 import { lineEncoding } from '../src/model/line-text.js';
@@ -136,9 +136,10 @@ const usage = (): Record<string, unknown> => ({
 });
 
 /** Transcript records with every path the normalizer reads present, in ASCII or with non-ASCII text (`x`). */
-function records(x: string): Record<string, unknown>[] {
-  const base = () => ({ parentUuid: null, isSidechain: true, agentId: `a1${x}`, cwd: `/home/u/p${x}`, sessionId: `S${x}`, version: '2.1.3', gitBranch: `main${x}`, timestamp: TS, uuid: `u1${x}` });
-  const input = { command: `ls ${x} /tmp`, n: [1, { a: 'b', deep: { more: [null, true, 1.5, { k: `v${x}` }] } }], __proto__x: { p: 'q' }, [`k${x}`]: [[], {}] };
+function records(x: string): unknown[] {
+  // (Keys nothing reads, next to those read: empty, non-ASCII, one character off.)
+  const base = () => ({ parentUuid: null, isSidechain: true, agentId: `a1${x}`, cwd: `/home/u/p${x}`, sessionId: `S${x}`, version: '2.1.3', gitBranch: `main${x}`, timestamp: TS, uuid: `u1${x}`, '': 1, [`typ${x}`]: 'user', types: 'system' });
+  const input = { command: `ls ${x} /tmp`, n: [1, { a: 'b', deep: { more: [null, true, 1.5, { k: `v${x}` }] } }], ['__proto__']: { p: 'q' }, [`k${x}`]: [[], {}], '': '' };
   return [
     {
       ...base(),
@@ -194,6 +195,8 @@ function records(x: string): Record<string, unknown>[] {
     { ...base(), type: 'progress', data: { type: 'hook_progress', hookName: 'h' } },
     { type: 'file-history-snapshot', messageId: 'm', snapshot: {} },
     { type: 'summary', summary: `s${x}`, leafUuid: 'l' },
+    // Values that are not records.
+    'progress', [{ ...base(), type: 'user', message: { content: 'in an array' } }], 42, null, `${x}`,
   ];
 }
 
@@ -257,7 +260,7 @@ function mutate(v: unknown, r: Rng, level: number): unknown {
       if (key === 'timestamp' && r.chance(0.3 * level)) return oddTimestamp(r);
       if (r.chance(0.1 * level)) return x + r.pick(NON_ASCII);
       if (r.chance(0.04 * level)) return LITERALS.includes(x) ? r.pick(LITERALS) : x.slice(0, r.int(0, x.length));
-      if (r.chance(0.03 * level)) return x + r.pick(['\ud800', '\udfff', '\ud83d', 'a\ude00']);
+      if (r.chance(0.03 * level)) return x + r.pick(['\ud800', '\udfff', '\ud83d', 'a\ude00', '\u0000', '\u0001\u001f']);
     }
     return x;
   };
@@ -313,7 +316,7 @@ function strTok(s: string, p: number, r: Rng): string {
       continue;
     }
     const short: Record<string, string> = { '"': '\\"', '\\': '\\\\', '/': '\\/', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-    out += short[ch] !== undefined && r.chance(0.6) ? short[ch] : c === 0 ? '\\u0001' : hex4(c, r);
+    out += short[ch] !== undefined && r.chance(0.6) ? short[ch] : hex4(c, r);
   }
   return out + '"';
 }
@@ -455,11 +458,11 @@ describe('line extractor against JSON.parse: a seeded differential fuzz', () => 
     const bases = [...records(''), ...records(' é中😀'), ...records('\u00a0\u2028')];
     const t = tally();
     for (let i = 0; i < 6000; i++) check(fuzzLine(r.pick(bases), r), t);
-    if (process.env.CCOTEL_EXTRACT_TALLY) console.log(JSON.stringify({ ...t, diffs: t.diffs.length }));
+    if (process.env.CCOTEL_EXTRACT_TALLY) console.log(JSON.stringify({ ...t, diffs: t.diffs.length }), JSON.stringify(extractCounts));
     expect(t.diffs.slice(0, 5)).toEqual([]);
     expect(t.valid).toBe(t.lines);
     expect(t.extracted).toBeGreaterThan(3 * 6000 * 0.5);
-    expect(t.events).toBeGreaterThan(8000);
+    expect(t.events).toBeGreaterThan(6000);
     expect(t.texts).toBeGreaterThan(700);
   });
 
@@ -469,7 +472,7 @@ describe('line extractor against JSON.parse: a seeded differential fuzz', () => 
     expect(bases.length).toBeGreaterThan(1000);
     const t = tally();
     for (let i = 0; i < 2500; i++) check(fuzzLine(r.pick(bases), r), t);
-    if (process.env.CCOTEL_EXTRACT_TALLY) console.log(JSON.stringify({ ...t, diffs: t.diffs.length }));
+    if (process.env.CCOTEL_EXTRACT_TALLY) console.log(JSON.stringify({ ...t, diffs: t.diffs.length }), JSON.stringify(extractCounts));
     expect(t.diffs.slice(0, 5)).toEqual([]);
     expect(t.valid).toBe(t.lines);
     expect(t.events).toBeGreaterThan(1500);
@@ -480,7 +483,7 @@ describe('line extractor against JSON.parse: a seeded differential fuzz', () => 
     const bases = [...records(''), ...records(' é中😀')];
     const t = tally();
     for (let i = 0; i < 4000; i++) check(fuzzMutation(fuzzLine(r.pick(bases), r), r), t);
-    if (process.env.CCOTEL_EXTRACT_TALLY) console.log(JSON.stringify({ ...t, diffs: t.diffs.length }));
+    if (process.env.CCOTEL_EXTRACT_TALLY) console.log(JSON.stringify({ ...t, diffs: t.diffs.length }), JSON.stringify(extractCounts));
     expect(t.diffs.slice(0, 5)).toEqual([]);
     expect(t.lines - t.valid).toBeGreaterThan(1000);
     expect(t.extracted).toBeGreaterThan(1000);
@@ -489,17 +492,23 @@ describe('line extractor against JSON.parse: a seeded differential fuzz', () => 
   it('keeps the text JSON.parse\'s strings give when a kept start is cut next to an escape, a surrogate pair, a UTF-8 sequence or whitespace', () => {
     const t = tally();
     for (const l of budgetLines(prng(31337))) check(l, t);
-    if (process.env.CCOTEL_EXTRACT_TALLY) console.log(JSON.stringify({ ...t, diffs: t.diffs.length }));
+    if (process.env.CCOTEL_EXTRACT_TALLY) console.log(JSON.stringify({ ...t, diffs: t.diffs.length }), JSON.stringify(extractCounts));
     expect(t.diffs.slice(0, 5)).toEqual([]);
     expect(t.texts).toBeGreaterThan(1000);
   });
 
   it('at its limits: lines of 4 MiB and one byte more, and tables of nodes around 4096', () => {
     const t = tally();
+    const before = { ...extractCounts };
     for (const fill of ['a', 'é', '\\n', '\\u0041']) for (const bytes of [MAX_LINE - 1, MAX_LINE, MAX_LINE + 1]) check(sizedLine(bytes, fill), t, false);
     for (const l of nodeLines()) check(l, t);
-    if (process.env.CCOTEL_EXTRACT_TALLY) console.log(JSON.stringify({ ...t, diffs: t.diffs.length }));
+    if (process.env.CCOTEL_EXTRACT_TALLY) console.log(JSON.stringify({ ...t, diffs: t.diffs.length }), JSON.stringify(extractCounts));
     expect(t.diffs.slice(0, 5)).toEqual([]);
+    // In each mode: the four lines of MAX_LINE + 1 bytes; the lines of more than 4096 nodes (7 + 4n
+    // for n = 1023 to 1026, 8 + 4n for the same n: 4096 at n = 1022, read; 7 + 3n for n = 1364 to
+    // 1368: 4096 at n = 1363, read).
+    expect(extractCounts.long - before.long).toBe(3 * 4);
+    expect(extractCounts.nodes - before.nodes).toBe(3 * (4 + 4 + 5));
     expect(t.valid).toBe(t.lines);
   });
 });
@@ -602,20 +611,11 @@ describe('FileReader on fuzzed lines', () => {
     return out;
   }
 
-  it('reads a file of fuzzed lines as the pure TypeScript path does, in each mode', async () => {
-    const r = prng(9090);
-    const bases = [...records(''), ...records(' é中😀'), ...realValues().slice(0, 300)];
-    const lines: Buffer[] = [];
-    for (let i = 0; i < 1500; i++) {
-      const l = fuzzLine(r.pick(bases), r, false);
-      lines.push(r.chance(0.1) ? fuzzMutation(l, r).filter((c) => c !== 10) as Buffer : l);
-    }
-    lines.push(...budgetLines(prng(5)).filter((_, i) => i % 20 === 0));
-    const d = mkdtempSync(join(tmpdir(), 'ccotel-revextract-'));
-    dirs.push(d);
-    const path = join(d, 's.jsonl');
-    writeFileSync(path, Buffer.concat(lines.flatMap((l, i) => [l, Buffer.from(i % 7 === 0 ? '\r\n' : '\n')])));
+  /** Each file read by the reader with and without WebAssembly, in each mode: the same slices. Their events, counted. */
+  async function compareReaders(paths: string[]): Promise<{ events: number; malformed: number }> {
     const prev = process.env.CCOTEL_WASM;
+    let events = 0;
+    let malformed = 0;
     try {
       process.env.CCOTEL_WASM = '0';
       vi.resetModules();
@@ -627,28 +627,75 @@ describe('FileReader on fuzzed lines', () => {
       vi.resetModules();
       const fast = await import('../src/sources/file-reader.js');
       expect((await import('../src/model/line-extract.js')).lineExtractAvailable()).toBe(true);
-      let events = 0;
-      for (const [mode, opts] of Object.entries(OPTS)) {
-        const want = await readAll(pure, path, opts);
-        const got = await readAll(fast, path, opts);
-        const d = strictDiff(got, want);
-        if (d !== undefined) {
-          // The first line whose events differ, shown.
-          const byStart = (sl: Slice[]): Map<number, unknown> => new Map(sl.flatMap((x) => x.lines.map((l) => [l.start, l.events] as const)));
-          const [g, w] = [byStart(got), byStart(want)];
-          const at = [...new Set([...g.keys(), ...w.keys()])].sort((a, b) => a - b).find((k) => strictDiff(g.get(k), w.get(k)) !== undefined);
-          const file = readFileSync(path);
-          const line = at === undefined ? '' : file.toString('latin1', at, file.indexOf(10, at));
-          expect.fail(`${mode}: ${d}\n  at byte ${at}: ${clip(JSON.stringify(line), 2000)}\n  ${clip(String(strictDiff(g.get(at!), w.get(at!))), 300)}`);
+      for (const path of paths) {
+        for (const [mode, opts] of Object.entries(OPTS)) {
+          const want = await readAll(pure, path, opts);
+          const got = await readAll(fast, path, opts);
+          const d = strictDiff(got, want);
+          if (d !== undefined) {
+            // The first line whose events differ, shown.
+            const byStart = (sl: Slice[]): Map<number, unknown> => new Map(sl.flatMap((x) => x.lines.map((l) => [l.start, l.events] as const)));
+            const [g, w] = [byStart(got), byStart(want)];
+            const at = [...new Set([...g.keys(), ...w.keys()])].sort((a, b) => a - b).find((k) => strictDiff(g.get(k), w.get(k)) !== undefined);
+            const file = readFileSync(path);
+            const line = at === undefined ? '' : file.toString('latin1', at, file.indexOf(10, at));
+            expect.fail(`${mode}: ${d}\n  at byte ${at}: ${clip(JSON.stringify(line), 2000)}\n  ${clip(String(strictDiff(g.get(at!), w.get(at!))), 300)}`);
+          }
+          events += want.reduce((a, sl) => a + sl.lines.reduce((b, l) => b + l.events.length, 0), 0);
+          malformed += want[want.length - 1]!.next.malformed;
         }
-        events += want.reduce((a, sl) => a + sl.lines.reduce((b, l) => b + l.events.length, 0), 0);
-        expect(want[want.length - 1]!.next.malformed).toBeGreaterThan(50);
       }
-      expect(events).toBeGreaterThan(1500);
     } finally {
       if (prev === undefined) delete process.env.CCOTEL_WASM;
       else process.env.CCOTEL_WASM = prev;
       vi.resetModules();
     }
+    return { events, malformed };
+  }
+
+  const fileOf = (name: string, lines: Buffer[]): string => {
+    const d = mkdtempSync(join(tmpdir(), 'ccotel-revextract-'));
+    dirs.push(d);
+    const path = join(d, name);
+    writeFileSync(path, Buffer.concat(lines.flatMap((l, i) => [l, Buffer.from(i % 7 === 0 ? '\r\n' : '\n')])));
+    return path;
+  };
+
+  it('reads a file of fuzzed lines as the pure TypeScript path does, in each mode', async () => {
+    const r = prng(9090);
+    const bases = [...records(''), ...records(' é中😀'), ...realValues().slice(0, 300)];
+    const lines: Buffer[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const l = fuzzLine(r.pick(bases), r, false);
+      lines.push(r.chance(0.1) ? (fuzzMutation(l, r).filter((c) => c !== 10) as Buffer) : l);
+    }
+    lines.push(...budgetLines(prng(5)).filter((_, i) => i % 20 === 0));
+    const { events, malformed } = await compareReaders([fileOf('s.jsonl', lines)]);
+    expect(events).toBeGreaterThan(1500);
+    expect(malformed).toBeGreaterThan(3 * 50);
+  });
+
+  // The reader reads 4 MiB chunks into the extractor's memory and extracts a line where it lies (the
+  // byte after it overwritten by the extractor's guard); a line spanning chunks is copied. Lines
+  // whose newline falls around a chunk's end, and lines of 4 MiB and one byte more (given up on).
+  it('reads lines around its chunks\' ends and at the extractor\'s size limit as the pure TypeScript path does', async () => {
+    const CHUNK = 4 << 20;
+    const small = (i: number): Buffer =>
+      Buffer.from(`{"type":"user","sessionId":"s","timestamp":"${TS}","uuid":"u${i}","message":{"content":[{"type":"tool_result","tool_use_id":"t${i}","content":"out é ${i}"}]}}`);
+    const paths: string[] = [];
+    for (let lf = CHUNK - 3; lf <= CHUNK + 2; lf++) {
+      for (const cr of [false, true]) {
+        // A first line whose newline is the file's byte `lf` (a CR before it, or not), then short lines.
+        const first = sizedLine(lf - (cr ? 1 : 0), lf % 2 ? 'ab ' : 'é');
+        const d = mkdtempSync(join(tmpdir(), 'ccotel-revextract-'));
+        dirs.push(d);
+        paths.push(join(d, `c${lf - CHUNK}${cr ? 'r' : ''}.jsonl`));
+        writeFileSync(paths[paths.length - 1]!, Buffer.concat([first, Buffer.from(cr ? '\r\n' : '\n'), ...Array.from({ length: 5 }, (_, i) => Buffer.from(`${small(i)}\n`))]));
+      }
+    }
+    paths.push(fileOf('big.jsonl', [small(0), sizedLine(MAX_LINE, 'a'), small(1), sizedLine(MAX_LINE + 1, '\\n'), small(2), sizedLine(MAX_LINE - 1, 'é'), small(3)]));
+    const { events } = await compareReaders(paths);
+    // Every line yields its one event (a prompt or a tool result), in each mode.
+    expect(events).toBe(3 * (12 * 6 + 7));
   });
 });
