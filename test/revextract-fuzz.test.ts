@@ -26,6 +26,9 @@ import { strictDiff } from './support/strict-diff.js';
 import { fuzzMutation } from './support/line-reduce-corpus.js';
 
 const hints = { sessionId: 'hint-session', agentId: 'hint-agent' };
+// A longer or another run, by hand: CCOTEL_FUZZ_SCALE=20 CCOTEL_FUZZ_SEED=7 (the counts asserted below scale with it).
+const SCALE = Number(process.env.CCOTEL_FUZZ_SCALE ?? 1);
+const SEED = Number(process.env.CCOTEL_FUZZ_SEED ?? 0);
 const MODES = [
   ['full', false, false],
   ['ledger', true, false],
@@ -454,10 +457,10 @@ describe('line extractor against JSON.parse: a seeded differential fuzz', () => 
   });
 
   it('gives the events of JSON.parse for hand-made records re-serialized with escapes, duplicates, odd numbers and times, whitespace, non-ASCII text', () => {
-    const r = prng(20261126);
+    const r = prng(SEED ^ 20261126);
     const bases = [...records(''), ...records(' é中😀'), ...records('\u00a0\u2028')];
     const t = tally();
-    for (let i = 0; i < 6000; i++) check(fuzzLine(r.pick(bases), r), t);
+    for (let i = 0; i < 6000 * SCALE; i++) check(fuzzLine(r.pick(bases), r), t);
     if (process.env.CCOTEL_EXTRACT_TALLY) console.log(JSON.stringify({ ...t, diffs: t.diffs.length }), JSON.stringify(extractCounts));
     expect(t.diffs.slice(0, 5)).toEqual([]);
     expect(t.valid).toBe(t.lines);
@@ -467,11 +470,11 @@ describe('line extractor against JSON.parse: a seeded differential fuzz', () => 
   });
 
   it('gives the events of JSON.parse for real transcript lines re-serialized the same way', () => {
-    const r = prng(4242);
+    const r = prng(SEED ^ 4242);
     const bases = realValues();
     expect(bases.length).toBeGreaterThan(1000);
     const t = tally();
-    for (let i = 0; i < 2500; i++) check(fuzzLine(r.pick(bases), r), t);
+    for (let i = 0; i < 2500 * SCALE; i++) check(fuzzLine(r.pick(bases), r), t);
     if (process.env.CCOTEL_EXTRACT_TALLY) console.log(JSON.stringify({ ...t, diffs: t.diffs.length }), JSON.stringify(extractCounts));
     expect(t.diffs.slice(0, 5)).toEqual([]);
     expect(t.valid).toBe(t.lines);
@@ -479,10 +482,10 @@ describe('line extractor against JSON.parse: a seeded differential fuzz', () => 
   });
 
   it('refuses exactly the lines JSON.parse refuses: fuzzed lines with random byte corruptions', () => {
-    const r = prng(777);
+    const r = prng(SEED ^ 777);
     const bases = [...records(''), ...records(' é中😀')];
     const t = tally();
-    for (let i = 0; i < 4000; i++) check(fuzzMutation(fuzzLine(r.pick(bases), r), r), t);
+    for (let i = 0; i < 4000 * SCALE; i++) check(fuzzMutation(fuzzLine(r.pick(bases), r), r), t);
     if (process.env.CCOTEL_EXTRACT_TALLY) console.log(JSON.stringify({ ...t, diffs: t.diffs.length }), JSON.stringify(extractCounts));
     expect(t.diffs.slice(0, 5)).toEqual([]);
     expect(t.lines - t.valid).toBeGreaterThan(1000);
@@ -662,10 +665,10 @@ describe('FileReader on fuzzed lines', () => {
   };
 
   it('reads a file of fuzzed lines as the pure TypeScript path does, in each mode', async () => {
-    const r = prng(9090);
+    const r = prng(SEED ^ 9090);
     const bases = [...records(''), ...records(' é中😀'), ...realValues().slice(0, 300)];
     const lines: Buffer[] = [];
-    for (let i = 0; i < 1500; i++) {
+    for (let i = 0; i < 1500 * SCALE; i++) {
       const l = fuzzLine(r.pick(bases), r, false);
       lines.push(r.chance(0.1) ? (fuzzMutation(l, r).filter((c) => c !== 10) as Buffer) : l);
     }

@@ -182,8 +182,11 @@ function keptText(content: unknown, max: number): string | undefined {
   if (long) raw = placeholders!.start(content, bytes ? keep * 4 : keep + START_SLACK);
   else if (typeof content === 'string') raw = content;
   else if (Array.isArray(content)) {
+    // In a latin1 line, once its bytes pass the bound below: the join's length in UTF-16 units of its decode.
+    let units = -1;
     for (const b of content) {
       if (!isObj(b)) continue;
+      let piece = '';
       if (b.type === 'text' && typeof b.text === 'string' && b.text) {
         const sep = raw ? '\n' : '';
         // A long block (a tool's output) is decoded only as far as decides the result: once the
@@ -196,11 +199,17 @@ function keptText(content: unknown, max: number): string | undefined {
             break;
           }
         }
-        raw += sep + own(b.text);
+        piece = sep + own(b.text);
+        raw += piece;
       }
-      // (Characters: in a latin1 line, those of the decode, not bytes, which would stop the join at
-      // other blocks than a UTF-8 decode's.)
-      if (raw.length > keep * 4 && (!bytes || (checked(), utf16Length(raw) > keep * 4))) break;
+      if (raw.length > keep * 4) {
+        if (!bytes) break;
+        // Characters in a latin1 line too (those of the decode), not bytes: a byte count stopped the
+        // join at other blocks than a UTF-8 decode's. Counted once, then block by block.
+        checked();
+        units = units < 0 ? utf16Length(raw) : units + utf16Length(piece);
+        if (units > keep * 4) break;
+      }
     }
   }
   if (!raw) return undefined;
@@ -210,7 +219,8 @@ function keptText(content: unknown, max: number): string | undefined {
   // A start of a long string whose trimmed text falls short of `keep` (whitespace at its end, the
   // string's own end; in a latin1 line, a character cut at the budget too) may trim differently from
   // the whole: the whole is read.
-  if (long && t.length < keep + (bytes ? 5 : 0)) t = (bytes ? decodedStart(own(content), keep) : own(content)).trim();
+  // (A latin1 start is at least keep * 4 characters long: a shorter one is the whole string.)
+  if (long && (bytes ? raw.length >= keep * 4 && t.length < keep + 5 : t.length < keep)) t = (bytes ? decodedStart(own(content), keep) : own(content)).trim();
   return t ? redactCut(t, max) : undefined;
 }
 
