@@ -110,6 +110,10 @@ export class IngestManager {
   private readonly overlap: boolean;
   /** The commit reading went on from (at most one): the next commit, and syncAll's end, wait for it. */
   private inFlight: Promise<void> | undefined;
+  /** Failures of commits between slices: the caller's, never taken for a read error (syncFile). */
+  private readonly commitErrors = new WeakSet<object>();
+  /** A checkpoint moved after the last commit took them (see uncommittedReads). */
+  private readSinceCommit = false;
 
   constructor(
     private readonly store: StateStore,
@@ -220,8 +224,9 @@ export class IngestManager {
     try {
       await this.readNew(file, onBytes);
     } catch (err) {
-      // Failures of the state or the sinks (a commit between slices) are the caller's to handle.
-      if (err instanceof UserError || (err as NodeJS.ErrnoException).code === undefined) throw err;
+      // Failures of the state or the sinks (a commit between slices) are the caller's to handle: a
+      // sink's I/O error (the sessions index on a full disk) has an errno code like a read's.
+      if (err instanceof UserError || (err as NodeJS.ErrnoException).code === undefined || this.commitErrors.has(err as object)) throw err;
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // deleted meanwhile; its records stay counted
       this.log.warn(`cannot read ${file.path}: ${(err as Error).message}`);
     }
@@ -262,7 +267,12 @@ export class IngestManager {
       this.deliver(slice.lines, cp, file.path);
       const next = slice.next;
       for (const s of this.sinks) if (isPositioned(s.name)) next.sinks![s.name] = Math.max(next.sinks![s.name] ?? 0, slice.end);
-      this.store.setCheckpoint(file.path, next);
+      // A checkpoint inside the file (complete lines follow) names the size read so far: one whose
+      // size and mtime match the file is read no further (isUnchanged; a torn last line waits there),
+      // so a run that ends here (Ctrl-C, a kill or a failed commit after this one) would leave the
+      // rest of an unchanged file unread for good.
+      this.store.setCheckpoint(file.path, slice.more ? { ...next, size: next.offset } : next);
+      this.readSinceCommit = true;
       cp = next;
       const progressed = slice.end > pos;
       pos = slice.end;
@@ -271,7 +281,10 @@ export class IngestManager {
       // Catching a sink up ends at the ledger's offset; what follows is read as new bytes.
       if (!slice.more && pos >= cp.offset) break;
       if (this.stopping) break;
-      await this.commitBehind();
+      await this.commitBehind().catch((err: unknown) => {
+        if (typeof err === 'object' && err !== null) this.commitErrors.add(err);
+        throw err;
+      });
     }
   }
 
@@ -309,6 +322,15 @@ export class IngestManager {
     if (type === undefined) return; // older versions write none; it may still appear
     this.metaRead.add(file.path);
     this.store.ledger.noteAgentType(sessionId, agentId, type);
+  }
+
+  /**
+   * Checkpoints moved in memory that no commit has taken: after a failed commit that reading went
+   * past (CCOTEL_COMMIT_OVERLAP), they name lines whose spans and index rows no sink has made safe.
+   * A commit of the store alone (the fold's settle at close) must not save them.
+   */
+  get uncommittedReads(): boolean {
+    return this.readSinceCommit;
   }
 
   /** Ends syncAll() after the file in progress (its last commit still happens): Ctrl-C. */
@@ -406,6 +428,7 @@ export class IngestManager {
     // All sinks at once: the trace sink waits on the collector, the sessions index on its fsyncs,
     // and neither needs the other. The ledger is written meanwhile; the checkpoints (state.json)
     // move only once every sink is done and has handed over its state.
+    this.readSinceCommit = false; // every sink's flush and the store take what was read, now
     let failure: unknown;
     const flushed = Promise.allSettled(this.sinks.map(async (s) => s.flush()))
       .then((results) =>

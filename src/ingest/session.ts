@@ -125,7 +125,9 @@ export class IngestSession {
     try {
       await this.follower?.stop();
       // Best effort: a journal left behind is replayed (and folded in) by the next start instead.
-      await this.settleFold().catch((err: Error) => this.log.warn(`could not save the aggregates at exit: ${err.message}`));
+      // Not after a failed commit that reading went past: the settle, a commit of the store alone,
+      // would save checkpoints past lines whose spans and index rows no sink made safe.
+      if (!this.manager?.uncommittedReads) await this.settleFold().catch((err: Error) => this.log.warn(`could not save the aggregates at exit: ${err.message}`));
     } finally {
       this.store.close();
     }

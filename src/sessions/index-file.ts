@@ -5,6 +5,7 @@
 // so bytes delivered twice (a crash between the index write and the checkpoint) change nothing.
 import { closeSync, existsSync, fstatSync, fsync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync, constants } from 'node:fs';
 import { join } from 'node:path';
+import { faultPoint } from '../state/fault-points.js';
 
 /** A row: ['F', path, sessionId, cwd] | ['W', path, firstTs, lastTs] | ['q', path, uuid, ts, short] | ['X', path]. */
 export type MetaRow = [string, string, ...(string | number)[]];
@@ -55,6 +56,7 @@ export async function appendRowsAsync(path: string, rows: readonly unknown[]): P
     const { size } = fstatSync(fd);
     const last = Buffer.alloc(1);
     const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10;
+    faultPoint('index.append');
     writeAllSync(fd, Buffer.from((torn ? '\n' : '') + data, 'utf8'));
     await new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
   } finally {

@@ -11,6 +11,7 @@ import { summarizeToolTarget } from '../model/tool-target.js';
 import { FILE_TOOLS } from './summary.js';
 import { CompactionTrigger } from './compact.js';
 import { refreshCatalogSnapshot } from './catalog-snapshot.js';
+import { stateWriteError } from '../state/state-errors.js';
 
 /** Characters of a prompt kept in the listing's journal (the full text is in the text journal). */
 export const SHORT_PROMPT = 200;
@@ -28,6 +29,14 @@ export class SessionsSink implements EventSink {
   private text: TextRow[] = [];
   /** Rows of the append under way (flush). */
   private readonly writing: { meta: MetaRow[]; text: TextRow[] } = { meta: [], text: [] };
+  /**
+   * Rows a flush took and could not write, per journal: the next flush writes them first, and
+   * snapshot() saves them with the checkpoints, which move past their lines all the same (the
+   * commit saves the trace sink's unsent spans with them), so a run that ends here loses none.
+   */
+  private unwritten: Unwritten | undefined;
+  /** The last snapshot named unwritten rows: the next one clears them. */
+  private savedUnwritten = false;
   private readonly compaction: CompactionTrigger;
   /** Paths whose file row this process wrote (with the cwd it named). */
   private readonly known = new Map<string, string>();
@@ -95,35 +104,40 @@ export class SessionsSink implements EventSink {
     if (this.readOnly) return;
     // Text first: a listing never names a session whose text a crash lost (re-read either way).
     // Appends are asynchronous (their fsync must not block the daemon's loop): rows added while a
-    // write is under way stay for the next flush, and a failed write keeps its rows (rows are keyed,
-    // so writing one twice changes nothing).
-    // Both journals' rows are taken now, when the commit starts: reading may go on while they are
-    // written (ingest/manager.ts), and rows of lines read meanwhile belong to the next commit's
-    // checkpoints (written now, a kill before those move would have them written twice).
+    // write is under way stay for the next flush. Both journals' rows are taken now, when the
+    // commit starts: reading may go on while they are written (ingest/manager.ts), and rows of lines
+    // read meanwhile belong to the next commit's checkpoints (written now, a kill before those move
+    // would have them written twice). A journal whose append failed keeps its rows (unwritten);
+    // one whose append succeeded does not get them again.
+    const u = this.unwritten;
+    this.unwritten = undefined;
     const text = this.text;
-    const meta = this.meta;
+    const meta = [...(u?.meta ?? []), ...this.meta];
     this.text = [];
     this.meta = [];
-    this.writing.text = text;
+    this.writing.text = u ? [...unwrittenView(u), ...text] : text;
     this.writing.meta = meta;
+    // Tool output goes to its own journal (most of the bytes; only --all-text reads it); X rows to both.
+    const out = [...(u?.out ?? []), ...text.filter(isOutRow)];
+    const main = [...(u?.text ?? []), ...text.filter((r) => r[0] !== 'o')];
     try {
-      // Tool output goes to its own journal (most of the bytes; only --all-text reads it); X rows to both.
       // Both at once (their fsyncs overlap); the listing only after both.
-      const done = await Promise.allSettled([appendRowsAsync(this.files.out, text.filter((r) => r[0] === 'o' || r[0] === 'X')), appendRowsAsync(this.files.text, text.filter((r) => r[0] !== 'o'))]);
-      for (const d of done) if (d.status === 'rejected') throw d.reason;
-    } catch (err) {
-      this.text = [...text, ...this.text];
-      this.meta = [...meta, ...this.meta];
-      this.writing.meta = [];
-      throw err;
+      const done = await Promise.allSettled([appendRowsAsync(this.files.out, out), appendRowsAsync(this.files.text, main)]);
+      const failed = done.findIndex((d) => d.status === 'rejected');
+      if (failed !== -1) {
+        this.unwritten = { out: done[0]!.status === 'rejected' ? out : [], text: done[1]!.status === 'rejected' ? main : [], meta };
+        this.writing.meta = [];
+        // A full disk is the user's to fix (one line, as for the ledger), not an internal error.
+        throw stateWriteError(failed === 0 ? this.files.out : this.files.text, this.stateDir, (done[failed] as PromiseRejectedResult).reason);
+      }
     } finally {
       this.writing.text = [];
     }
     try {
       await appendRowsAsync(this.files.meta, meta);
     } catch (err) {
-      this.meta = [...meta, ...this.meta];
-      throw err;
+      this.unwritten = { out: [], text: [], meta };
+      throw stateWriteError(this.files.meta, this.stateDir, err);
     } finally {
       this.writing.meta = [];
     }
@@ -151,6 +165,43 @@ export class SessionsSink implements EventSink {
     // Rows being appended count as pending until the append is done: a question asked meanwhile
     // may find part of them on disk, or none (a row read twice changes nothing: rows are keyed).
     const { meta, text } = this.writing;
+    const u = this.unwritten;
+    if (u) return { meta: [...u.meta, ...this.meta], text: [...unwrittenView(u), ...this.text] };
     return { meta: meta.length > 0 ? [...meta, ...this.meta] : this.meta, text: text.length > 0 ? [...text, ...this.text] : this.text };
   }
+
+  /** What the last flush could not write (saved with the checkpoints), or that none is left. */
+  snapshot(): unknown {
+    const u = this.unwritten;
+    if (u) {
+      this.savedUnwritten = true;
+      return { unwritten: u } satisfies SavedState;
+    }
+    if (!this.savedUnwritten) return undefined;
+    this.savedUnwritten = false;
+    return {} satisfies SavedState;
+  }
+
+  restore(state: unknown): void {
+    const u = (state as SavedState | undefined)?.unwritten;
+    if (!u) return;
+    this.unwritten = { out: u.out ?? [], text: u.text ?? [], meta: u.meta ?? [] };
+    this.savedUnwritten = true;
+  }
 }
+
+/** Rows for the tool-output journal: tool output, and X rows (which go to both). */
+const isOutRow = (r: TextRow): boolean => r[0] === 'o' || r[0] === 'X';
+
+interface Unwritten {
+  out: TextRow[];
+  text: TextRow[];
+  meta: MetaRow[];
+}
+
+interface SavedState {
+  unwritten?: Unwritten;
+}
+
+/** Unwritten text rows as one list for a reader (pending()): the text journal's, then tool output. */
+const unwrittenView = (u: Unwritten): TextRow[] => [...u.text, ...u.out.filter((r) => r[0] === 'o')];
