@@ -1,13 +1,15 @@
 // A differential fuzz of the line extractor (src/model/line-extract.ts + line-extract.c) against
-// JSON.parse: transcript-shaped lines (hand-made records with every path the normalizer reads, and
-// real fixture lines) re-serialized with seeded mutations the other tests make few of: escapes of
-// every kind in keys and values (literals the normalizer compares with included), duplicate keys at
-// every read path, odd numbers and timestamps, whitespace between tokens, long texts whose kept start
-// is cut near an escape or a UTF-8 sequence, nested tool inputs, non-ASCII lines with and without
-// wide escapes, lines at the extractor's size and node limits, and byte corruptions. Each line is
-// read in the three modes (ledger-only, default, text) and compared strictly with normalizeLine of
-// JSON.parse's value: its latin1 text (what the reader parses) and, independently, its UTF-8 text.
-// A line is rejected exactly when JSON.parse (or the UTF-8 check) rejects it.
+// JSON.parse: transcript-shaped lines (hand-made records with every path the normalizer reads, real
+// fixture lines, lines of generated histories) re-serialized with seeded mutations the other tests
+// make few of: escapes of every kind in keys and values (literals the normalizer compares with
+// included), duplicate keys at every read path, odd numbers and timestamps, whitespace between tokens,
+// long texts whose kept start is cut near an escape or a UTF-8 sequence, nested tool inputs, non-ASCII
+// lines with and without wide escapes, lines at the extractor's size and node limits, and byte
+// corruptions. Each line is read in the three modes (ledger-only, default, text) through the extractor
+// or, where it gives up, the string scan's path (line-reduce.ts) as the reader does, and compared
+// strictly with normalizeLine of JSON.parse's value: of its latin1 text (what the reader parses) and,
+// independently, of its UTF-8 text. A line is refused exactly when JSON.parse (or the UTF-8 check)
+// refuses it. Files of such lines are read by the reader with and without WebAssembly.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +23,7 @@ import type { ModelEvent } from '../src/model/events.js';
 import type { ReaderOptions, Slice } from '../src/sources/file-reader.js';
 import type { FileCheckpoint } from '../src/sources/checkpoint.js';
 import { prng, type Rng } from './support/prng.js';
-import { realLines } from './support/transcript-lines.js';
+import { generatedLines, realLines } from './support/transcript-lines.js';
 import { strictDiff } from './support/strict-diff.js';
 import { fuzzMutation } from './support/line-reduce-corpus.js';
 
@@ -53,7 +55,7 @@ const tally = (): Tally => ({ lines: 0, valid: 0, extracted: 0, gaveUp: 0, event
 const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n >> 1)}…(${s.length})…${s.slice(-(n >> 1))}` : s);
 const show = (b: Buffer): string => clip(JSON.stringify(b.toString('latin1')), 300);
 
-/** normalizeLine of JSON.parse of `text`: its events, or null when the line is malformed (JSON.parse or normalizeLine refuse it). */
+/** normalizeLine of a JSON.parse value: its events, or null when normalizeLine refuses the line. */
 function reference(value: unknown, latin1: boolean, lean: boolean, withText: boolean, raw?: string): ModelEvent[] | null {
   const out: ModelEvent[] = [];
   return normalizeLine(value, hints, 'k@0', out, latin1, withText, lean, raw) ? out : null;
@@ -203,10 +205,17 @@ function records(x: string): unknown[] {
   ];
 }
 
-/** Real fixture lines of moderate size, parsed (as UTF-8). */
-function realValues(): unknown[] {
+/** Real fixture lines (and lines of small generated histories, faults included) of moderate size, parsed (as UTF-8). */
+function realValues(withGenerated = false): unknown[] {
   const out: unknown[] = [];
-  for (const l of realLines()) {
+  const generated = withGenerated
+    ? generatedLines(() => {
+        const d = mkdtempSync(join(tmpdir(), 'ccotel-revextract-history-'));
+        dirs.push(d);
+        return d;
+      })
+    : [];
+  for (const l of [...realLines(), ...generated]) {
     if (l.length > 40_000) continue;
     try {
       out.push(JSON.parse(l.toString('utf8')));
@@ -469,10 +478,10 @@ describe('line extractor against JSON.parse: a seeded differential fuzz', () => 
     expect(t.texts).toBeGreaterThan(700);
   });
 
-  it('gives the events of JSON.parse for real transcript lines re-serialized the same way', () => {
+  it('gives the events of JSON.parse for real and generated transcript lines re-serialized the same way', () => {
     const r = prng(SEED ^ 4242);
-    const bases = realValues();
-    expect(bases.length).toBeGreaterThan(1000);
+    const bases = realValues(true);
+    expect(bases.length).toBeGreaterThan(2000);
     const t = tally();
     for (let i = 0; i < 2500 * SCALE; i++) check(fuzzLine(r.pick(bases), r), t);
     if (process.env.CCOTEL_EXTRACT_TALLY) console.log(JSON.stringify({ ...t, diffs: t.diffs.length }), JSON.stringify(extractCounts));
