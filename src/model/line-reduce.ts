@@ -136,8 +136,30 @@ function reducedText(buf: Buffer, s: number, e: number): string | undefined {
   if (sc.bytes.length < BASE + len + SLACK) grow(sc, BASE + len + SLACK);
   buf.copy(sc.bytes, BASE, s, e);
   const n = sc.scan(BASE, len, MIN_STRING, TABLE, SPANS);
-  if (n < 0 || (sc.count.value as number) === 0) return undefined;
+  const count = sc.count.value as number;
+  if (n < 0 || count === 0 || spellsLiteral(buf, s, count)) return undefined;
   return sc.bytes.toString('latin1', BASE, BASE + n);
+}
+
+// The strings normalize.ts compares values with (line.type === 'progress', b.type === 'tool_result',
+// speed === 'fast'...) instead of reading them through own(): a placeholder equals none of them.
+const LITERALS = new Set(['progress', 'file-history-snapshot', 'queue-operation', 'summary', 'system', 'user', 'assistant', 'compact_boundary', 'turn_duration', 'agent_progress', 'tool_use', 'tool_result', 'text', 'fast']);
+// A replaced string spelling one is all escapes or nearly (a literal is ASCII, of 21 characters at
+// most, and an escape takes 6 bytes at most): its token holds a backslash and 128 bytes at most.
+const LITERAL_TOKEN = 2 + 6 * 21;
+
+/** Whether a string the scan replaced (of the line buf[s, ...)) spells a literal: then the line is parsed whole. */
+function spellsLiteral(buf: Buffer, s: number, count: number): boolean {
+  const spans = scanner!.spans;
+  for (let i = 0; i < count; i++) {
+    const a = s + spans[2 * i]!;
+    const b = s + spans[2 * i + 1]!;
+    if (b - a > LITERAL_TOKEN) continue;
+    let k = a + 1;
+    while (k < b && buf[k] !== 0x5c) k++;
+    if (k < b && LITERALS.has(JSON.parse(buf.toString('latin1', a, b)) as string)) return true;
+  }
+  return false;
 }
 
 function grow(sc: Scanner, bytes: number): void {

@@ -54,7 +54,8 @@ const time = (v: unknown): number | undefined => {
   if (typeof v !== 'string') return undefined;
   // Most lines' times are read from their bytes, never decoded (line-extract.ts).
   const t = isPlaceholder(v) ? placeholders!.time?.(v) : undefined;
-  return t ?? parseTimestamp(own(v));
+  // (Decoded like any string kept: Date.parse takes some non-ASCII whitespace, which latin1 text misspells.)
+  return t ?? parseTimestamp(bytes ? dec(own(v)) : own(v));
 };
 
 /** What the file itself tells us when a line omits it (subagent files name the agent in their path). */
@@ -181,8 +182,11 @@ function keptText(content: unknown, max: number): string | undefined {
   if (long) raw = placeholders!.start(content, bytes ? keep * 4 : keep + START_SLACK);
   else if (typeof content === 'string') raw = content;
   else if (Array.isArray(content)) {
+    // In a latin1 line, once its bytes pass the bound below: the join's length in UTF-16 units of its decode.
+    let units = -1;
     for (const b of content) {
       if (!isObj(b)) continue;
+      let piece = '';
       if (b.type === 'text' && typeof b.text === 'string' && b.text) {
         const sep = raw ? '\n' : '';
         // A long block (a tool's output) is decoded only as far as decides the result: once the
@@ -195,35 +199,47 @@ function keptText(content: unknown, max: number): string | undefined {
             break;
           }
         }
-        raw += sep + own(b.text);
+        piece = sep + own(b.text);
+        raw += piece;
       }
-      if (raw.length > keep * 4) break;
+      if (raw.length > keep * 4) {
+        if (!bytes) break;
+        // Characters in a latin1 line too (those of the decode), not bytes: a byte count stopped the
+        // join at other blocks than a UTF-8 decode's. Counted once, then block by block.
+        checked();
+        units = units < 0 ? utf16Length(raw) : units + utf16Length(piece);
+        if (units > keep * 4) break;
+      }
     }
   }
   if (!raw) return undefined;
   // Decoded before cutting (a cut could split a UTF-8 sequence), with a byte budget first so a huge
-  // latin1 string is never decoded whole.
+  // latin1 string is not decoded whole (unless whitespace fills the budget).
   let t = (bytes ? decodedStart(raw, keep) : raw).trim();
-  // A start of a plain string whose trimmed text falls short of `keep` (whitespace at its end, the
-  // string's own end) may trim differently from the whole: the whole is read.
-  if (long && !bytes && t.length < keep) t = own(content).trim();
+  // A start of a long string whose trimmed text falls short of `keep` (whitespace at its end, the
+  // string's own end; in a latin1 line, a character cut at the budget too) may trim differently from
+  // the whole: the whole is read.
+  // (A latin1 start is at least keep * 4 characters long: a shorter one is the whole string.)
+  if (long && (bytes ? raw.length >= keep * 4 && t.length < keep + 5 : t.length < keep)) t = (bytes ? decodedStart(own(content), keep) : own(content)).trim();
   return t ? redactCut(t, max) : undefined;
 }
 
 /**
  * The start of a latin1 string's UTF-8 decode, long enough that its first `keep` characters after
- * trim() are those of the decode of its first 4 * keep bytes (the budget a character needs at most).
- * Mostly ASCII text needs little more than `keep` bytes: those are tried first, and used when, trimmed,
- * they still run more than a few characters past `keep` (so neither a sequence split at the cut nor
- * whitespace trimmed at its end reaches them).
+ * trim() are those of the whole string's decode after trim(). A start is used when, trimmed, it still
+ * runs more than a few characters past `keep` (so neither a sequence split at the cut nor whitespace
+ * trimmed at its end reaches them): mostly ASCII text needs little more than `keep` bytes, tried
+ * first, then 4 * keep bytes (the budget a character needs at most); else the whole is decoded.
  */
 function decodedStart(raw: string, keep: number): string {
-  const first = keep + (keep >> 2) + 16;
-  if (raw.length > first) {
-    const d = dec(raw.slice(0, first));
+  for (const budget of [keep + (keep >> 2) + 16, keep * 4]) {
+    if (raw.length <= budget) break;
+    const d = dec(raw.slice(0, budget));
     if (d.trim().length > keep + 4) return d;
   }
-  return dec(raw.slice(0, keep * 4));
+  // Whitespace fills the budgets (or the string fits in them): trimmed, their decode could fall
+  // short of what the whole string keeps, so the whole is decoded.
+  return dec(raw);
 }
 
 function firstLine(content: unknown): string | undefined {
