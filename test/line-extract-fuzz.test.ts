@@ -210,7 +210,7 @@ function realValues(withGenerated = false): unknown[] {
   const out: unknown[] = [];
   const generated = withGenerated
     ? generatedLines(() => {
-        const d = mkdtempSync(join(tmpdir(), 'ccotel-revextract-history-'));
+        const d = mkdtempSync(join(tmpdir(), 'ccotel-extract-fuzz-history-'));
         dirs.push(d);
         return d;
       })
@@ -666,7 +666,7 @@ describe('FileReader on fuzzed lines', () => {
   }
 
   const fileOf = (name: string, lines: Buffer[]): string => {
-    const d = mkdtempSync(join(tmpdir(), 'ccotel-revextract-'));
+    const d = mkdtempSync(join(tmpdir(), 'ccotel-extract-fuzz-'));
     dirs.push(d);
     const path = join(d, name);
     writeFileSync(path, Buffer.concat(lines.flatMap((l, i) => [l, Buffer.from(i % 7 === 0 ? '\r\n' : '\n')])));
@@ -699,7 +699,7 @@ describe('FileReader on fuzzed lines', () => {
       for (const cr of [false, true]) {
         // A first line whose newline is the file's byte `lf` (a CR before it, or not), then short lines.
         const first = sizedLine(lf - (cr ? 1 : 0), lf % 2 ? 'ab ' : 'é');
-        const d = mkdtempSync(join(tmpdir(), 'ccotel-revextract-'));
+        const d = mkdtempSync(join(tmpdir(), 'ccotel-extract-fuzz-'));
         dirs.push(d);
         paths.push(join(d, `c${lf - CHUNK}${cr ? 'r' : ''}.jsonl`));
         writeFileSync(paths[paths.length - 1]!, Buffer.concat([first, Buffer.from(cr ? '\r\n' : '\n'), ...Array.from({ length: 5 }, (_, i) => Buffer.from(`${small(i)}\n`))]));
