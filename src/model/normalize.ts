@@ -203,7 +203,8 @@ function keptText(content: unknown, max: number): string | undefined {
         raw += piece;
       }
       if (raw.length > keep * 4) {
-        if (!bytes) break;
+        // (A UTF-8 sequence decodes to at least a unit per 3 bytes: past 12 * keep bytes, nothing to count.)
+        if (!bytes || raw.length > keep * 12) break;
         // Characters in a latin1 line too (those of the decode), not bytes: a byte count stopped the
         // join at other blocks than a UTF-8 decode's. Counted once, then block by block.
         checked();
