@@ -4,13 +4,14 @@
 // strictly (property order and undefined-valued properties counted), or it gives up and adds
 // nothing. A line JSON.parse refuses never yields events. The reference is always normalizeLine of
 // JSON.parse's whole value.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { clangAvailable, compileLineExtract } from '../scripts/build-wasm.js';
 import { LINE_EXTRACT_WASM } from '../src/model/line-extract-wasm.js';
 import { extractCounts, extractEvents, lineExtractAvailable } from '../src/model/line-extract.js';
+import { COMPARED_LITERALS } from '../src/model/compared-literals.js';
 import { normalizeLine, TEXT_KEEP } from '../src/model/normalize.js';
 import { REDACT_MARGIN } from '../src/detection/redact.js';
 import { lineEncoding } from '../src/model/line-text.js';
@@ -243,6 +244,14 @@ function editedLines(): Buffer[] {
 }
 
 describe('line extractor', () => {
+  it("names the normalizer's compared literals by the numbers line-extract.ts gives them", () => {
+    // The C module returns a literal's number (1 on); line-extract.ts turns it back into the string.
+    const c = readFileSync(new URL('../src/model/line-extract.c', import.meta.url), 'utf8');
+    const list = /static const char \*const literals\[\] = \{([^}]*)\}/.exec(c)?.[1];
+    expect(list, 'literals[] in line-extract.c').toBeDefined();
+    expect([...list!.matchAll(/"([^"]*)"/g)].map((m) => m[1])).toEqual([...COMPARED_LITERALS]);
+  });
+
   it.skipIf(!clangAvailable())('the committed module is the compiled line-extract.c (npm run wasm after editing it)', () => {
     expect(Buffer.from(compileLineExtract()).toString('base64')).toBe(LINE_EXTRACT_WASM);
   });

@@ -12,6 +12,7 @@
 // uuid); only a start of a long text is decoded, as line-reduce.ts decodes it. CCOTEL_WASM=0 turns
 // it off, as it does the string scan.
 import { isUtf8 } from 'node:buffer';
+import { COMPARED_LITERALS } from './compared-literals.js';
 import { LINE_EXTRACT_WASM } from './line-extract-wasm.js';
 import { normalizeLine, type FileHints } from './normalize.js';
 import type { ModelEvent } from './events.js';
@@ -243,11 +244,8 @@ function yieldsNothing(nodes: Int32Array, n: number): boolean {
 
 // Placeholders by node: "\0" and one character, the node's number plus 1 (never "\0" itself).
 const PH = Array.from({ length: MAX_NODES }, (_, i) => String.fromCharCode(0, i + 1));
-// The strings line-extract.c's known() names by number (its literals, in order).
-const LITERALS = [
-  '', 'progress', 'file-history-snapshot', 'queue-operation', 'summary', 'system', 'user', 'assistant', 'compact_boundary', 'turn_duration', 'agent_progress',
-  'tool_use', 'tool_result', 'text', 'fast',
-];
+// The strings line-extract.c's known() names by number (0: none).
+const LITERALS: readonly string[] = ['', ...COMPARED_LITERALS];
 // The string decoded last at each slot, and its version (line-extract.c's known()).
 const SLOTS = 11 * 40;
 const slotText: string[] = new Array<string>(SLOTS).fill('');

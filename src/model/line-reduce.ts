@@ -11,6 +11,7 @@
 // by JSON.parse. Where the scan gives up (a control byte or bad escape in a string, a "\u0000"
 // escape, which marks placeholders) or WebAssembly is missing, the line is parsed whole, as before:
 // that path is the pure TypeScript one (CCOTEL_WASM=0 forces it).
+import { COMPARED_LITERALS } from './compared-literals.js';
 import { STRING_SCAN_WASM } from './string-scan-wasm.js';
 
 // Strings shorter than this (bytes, quotes included) stay: a placeholder read costs a decode from
@@ -141,9 +142,8 @@ function reducedText(buf: Buffer, s: number, e: number): string | undefined {
   return sc.bytes.toString('latin1', BASE, BASE + n);
 }
 
-// The strings normalize.ts compares values with (line.type === 'progress', b.type === 'tool_result',
-// speed === 'fast'...) instead of reading them through own(): a placeholder equals none of them.
-const LITERALS = new Set(['progress', 'file-history-snapshot', 'queue-operation', 'summary', 'system', 'user', 'assistant', 'compact_boundary', 'turn_duration', 'agent_progress', 'tool_use', 'tool_result', 'text', 'fast']);
+// A placeholder equals none of the strings normalize.ts compares values with (compared-literals.ts).
+const LITERALS: ReadonlySet<string> = new Set(COMPARED_LITERALS);
 // A replaced string spelling one is all escapes or nearly (a literal is ASCII, of 21 characters at
 // most, and an escape takes 6 bytes at most): its token holds a backslash and 128 bytes at most.
 const LITERAL_TOKEN = 2 + 6 * 21;
