@@ -15,6 +15,12 @@ export interface FileCheckpoint {
   fp: string;
   fpLen: number;
   /**
+   * sha256 (hex) of the tailLen bytes just before offset: tells a file rewritten in place with the
+   * same first bytes (and at least as long) from an appended one. Absent in older state: not checked.
+   */
+  tail?: string;
+  tailLen?: number;
+  /**
    * Offset up to which each exporting sink (traces) has consumed this file; it may lag `offset` when a
    * command without that sink (stats) read the bytes first. Absent in state written before sinks kept
    * their own offsets: they are then caught up with `offset`.

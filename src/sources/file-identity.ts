@@ -6,6 +6,8 @@ import type { FileCheckpoint } from './checkpoint.js';
 import type { FileStat } from './transcript-files.js';
 
 export const FINGERPRINT_BYTES = 1024;
+/** Bytes before a checkpoint's offset whose print it keeps (a line's end: rewritten content differs there). */
+export const TAIL_BYTES = 64;
 
 export async function fingerprint(path: string, len: number): Promise<{ fp: string; fpLen: number }> {
   const fd = openSync(path, 'r');
@@ -23,10 +25,15 @@ export function fingerprintOf(head: Uint8Array): { fp: string; fpLen: number } {
   return { fp: createHash('sha256').update(head).digest('hex'), fpLen: head.length };
 }
 
+/** The print of the bytes just before a checkpoint's offset. */
+export function tailPrintOf(tail: Uint8Array): { tail: string; tailLen: number } {
+  return { tail: createHash('sha256').update(tail).digest('hex'), tailLen: tail.length };
+}
+
 export type Change =
   | { kind: 'unchanged' }
   | { kind: 'appended'; from: number }
-  /** Replaced (new inode or different first bytes) or truncated: read again from 0. */
+  /** Replaced (new inode, different first bytes or different bytes before the offset) or truncated: read again from 0. */
   | { kind: 'restart'; reason: 'new' | 'replaced' | 'truncated' };
 
 /** Same file, same size and time as at the checkpoint: nothing to read (no file bytes needed). */
@@ -40,9 +47,26 @@ export async function classify(path: string, st: FileStat, cp: FileCheckpoint | 
   if (st.ino !== cp.ino || st.dev !== cp.dev) return { kind: 'restart', reason: 'replaced' };
   if (st.size < cp.offset) return { kind: 'restart', reason: 'truncated' };
   if (isUnchanged(st, cp)) return { kind: 'unchanged' };
-  if (cp.fpLen > 0) {
-    const now = await fingerprint(path, cp.fpLen);
-    if (now.fpLen !== cp.fpLen || now.fp !== cp.fp) return { kind: 'restart', reason: 'replaced' };
+  // One open for both prints: this runs on every append of a followed file.
+  const tailLen = cp.tail !== undefined && cp.tailLen !== undefined && cp.tailLen <= cp.offset ? cp.tailLen : 0;
+  if (cp.fpLen > 0 || tailLen > 0) {
+    const fd = openSync(path, 'r');
+    try {
+      if (cp.fpLen > 0) {
+        const head = Buffer.alloc(cp.fpLen);
+        const now = fingerprintOf(head.subarray(0, readSync(fd, head, 0, cp.fpLen, 0)));
+        if (now.fpLen !== cp.fpLen || now.fp !== cp.fp) return { kind: 'restart', reason: 'replaced' };
+      }
+      // Truncated and written again (same inode) with the same first bytes, to at least the offset:
+      // the bytes before the offset differ. Read on from there, the lines rewritten before it would be lost.
+      if (tailLen > 0) {
+        const tail = Buffer.alloc(tailLen);
+        const n = readSync(fd, tail, 0, tailLen, cp.offset - tailLen);
+        if (n !== tailLen || tailPrintOf(tail).tail !== cp.tail) return { kind: 'restart', reason: 'replaced' };
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
   return st.size > cp.offset ? { kind: 'appended', from: cp.offset } : { kind: 'unchanged' };
 }

@@ -9,7 +9,7 @@ import { parseLine, placeholders, wideEscapesPossible } from '../model/line-redu
 import { extractEvents, readerChunk } from '../model/line-extract.js';
 import type { Logger } from '../log.js';
 import type { FileCheckpoint } from './checkpoint.js';
-import { classify, fingerprint, fingerprintOf, FINGERPRINT_BYTES } from './file-identity.js';
+import { classify, fingerprint, fingerprintOf, FINGERPRINT_BYTES, TAIL_BYTES, tailPrintOf } from './file-identity.js';
 import { CHUNK, readLineBytes } from './line-reader.js';
 import { lineEncoding } from '../model/line-text.js';
 import type { FileStat, TranscriptFile } from './transcript-files.js';
@@ -146,6 +146,7 @@ export class FileReader {
         maxLineBytes: this.opts.maxLineBytes,
         maxBytes: catchUp ? Math.min(this.opts.sliceBytes, cp.offset - from) : this.opts.sliceBytes,
         head: pendingFingerprint ? FINGERPRINT_BYTES : undefined,
+        tail: catchUp ? undefined : TAIL_BYTES,
         size: cp.size,
         // Read into the extractor's memory: lines are extracted where they lie, not copied there.
         chunk: readerChunk(CHUNK),
@@ -160,6 +161,7 @@ export class FileReader {
         this.log.warn(`${file.path}: skipping a line over ${this.opts.maxLineBytes} bytes at byte ${at}`);
       }
       next.offset = res.endOffset;
+      if (res.tail) Object.assign(next, tailPrintOf(res.tail));
     }
     const more = res.endOffset < cp.size && res.pendingBytes === 0 && res.lines > 0;
     const slice: Slice = { lines, next, end: res.endOffset, bytesRead: res.bytesRead, more };

@@ -18,6 +18,8 @@ export interface LineReadOptions {
   maxBytes?: number;
   /** Also return a copy of the first this many bytes read (the file's fingerprint, read with the lines). */
   head?: number;
+  /** Also return the last this many bytes before endOffset, when it moved (the checkpoint's tail print). */
+  tail?: number;
   /**
    * The file's size from a stat just taken: a short read at or past it is the file's end, so no
    * further read is made only to meet it. Without it (or before it) reading goes on until a read
@@ -43,6 +45,8 @@ export interface LineReadResult {
   pendingBytes: number;
   /** With opts.head: the first bytes read (fewer when the file is shorter). */
   head?: Buffer;
+  /** With opts.tail, when endOffset moved: the bytes just before it (fewer near the file's start). */
+  tail?: Buffer;
 }
 
 /**
@@ -133,6 +137,12 @@ export async function readLineBytes(path: string, from: number, onLine: LineByte
       // A short read at the size just seen is the end as of now: asking again would cost one more
       // read per file (thousands on a cold read) for bytes appended since, which the next read gets.
       if (bytesRead < CHUNK && opts.size !== undefined && pos >= opts.size) break;
+    }
+    // Read again rather than taken from the chunk: the callback may have overwritten newlines there.
+    if (opts.tail !== undefined && result.endOffset > from) {
+      const at = Math.max(0, result.endOffset - opts.tail);
+      const tail = Buffer.alloc(result.endOffset - at);
+      result.tail = tail.subarray(0, readSync(fd, tail, 0, tail.length, at));
     }
   } finally {
     closeSync(fd);
