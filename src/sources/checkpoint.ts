@@ -15,7 +15,7 @@ export interface FileCheckpoint {
   fp: string;
   fpLen: number;
   /**
-   * sha256 (hex) of the tailLen bytes just before offset: tells a file rewritten in place with the
+   * sha256 (hex, first 16 digits) of the tailLen bytes just before offset: tells a file rewritten in place with the
    * same first bytes (and at least as long) from an appended one. Absent in older state: not checked.
    */
   tail?: string;
