@@ -53,6 +53,20 @@ export function watchTranscripts(
     }
     return f;
   };
+  // chokidar drops a file's change events for 50 ms after one it reported (and fs.watch events
+  // within 5 ms of another): a line written just after the read its event caused would wait for the
+  // next rescan (30 s). So each event is followed by one more look once that window has passed.
+  const trailing = new Map<string, NodeJS.Timeout>();
+  const onEvent = (path: string): void => {
+    handle(path);
+    clearTimeout(trailing.get(path));
+    const t = setTimeout(() => {
+      trailing.delete(path);
+      handle(path);
+    }, TRAILING_MS);
+    t.unref();
+    trailing.set(path, t);
+  };
   const handle = (path: string): void => {
     if (!path.endsWith('.jsonl')) return;
     let real = path;
@@ -72,7 +86,7 @@ export function watchTranscripts(
       if (watched.has(r.projectsDir) || !existsSync(r.projectsDir)) continue;
       if (!watcher) {
         watcher = watch(r.projectsDir, { ignoreInitial: true, persistent: true, ignorePermissionErrors: true });
-        watcher.on('add', handle).on('change', handle).on('unlink', (path) => present?.delete(path)).on('ready', () => void rescan('all').finally(markReady)).on('error', (err) => log.warn(`watcher error: ${(err as Error).message}`));
+        watcher.on('add', onEvent).on('change', onEvent).on('unlink', (path) => present?.delete(path)).on('ready', () => void rescan('all').finally(markReady)).on('error', (err) => log.warn(`watcher error: ${(err as Error).message}`));
       } else {
         watcher.add(r.projectsDir);
       }
@@ -126,10 +140,15 @@ export function watchTranscripts(
       markReady();
       clearInterval(timer);
       clearInterval(startup);
+      for (const t of trailing.values()) clearTimeout(t);
+      trailing.clear();
       await watcher?.close();
     },
   };
 }
+
+/** After chokidar's change throttle (50 ms), with room for the stat it makes before reporting. */
+const TRAILING_MS = 100;
 
 /** The path still names that device+inode (inodes are reused after a delete). */
 function sameFile(path: string, id: string): boolean {
