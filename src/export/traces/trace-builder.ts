@@ -586,6 +586,8 @@ export class TraceBuilder {
     if (t.hookEnd !== undefined || t.resultEnd !== undefined) return this.maybeEmitTool(sid, s, id, true);
     delete s.tools[id];
     (s.toolsSent ??= {})[id] = 1;
+    // A call with no result is still one of the session's calls (as in the session gauge, docs/metrics.md).
+    s.totals.toolCalls++;
     const start = t.hookStart ?? t.start;
     // (Its attributes are the span's, as in maybeEmitTool.)
     t.attrs['ccotel.tool.incomplete'] = true;
