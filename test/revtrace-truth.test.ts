@@ -38,6 +38,8 @@ interface TruthTool {
 }
 interface TruthSession {
   turns: number;
+  /** compact_boundary lines, by time (a copy has the same). */
+  compactions: Set<string>;
   calls: Map<string, TruthCall>;
   tools: Map<string, TruthTool>;
   /** Subagent id → the Task call that started it (undefined: none, hangs off the root). */
@@ -78,7 +80,7 @@ function truthOf(root: string): Map<string, TruthSession> {
   const sessions = new Map<string, TruthSession>();
   const get = (sid: string): TruthSession => {
     let s = sessions.get(sid);
-    if (!s) sessions.set(sid, (s = { turns: 0, calls: new Map(), tools: new Map(), agents: new Map() }));
+    if (!s) sessions.set(sid, (s = { turns: 0, compactions: new Set(), calls: new Map(), tools: new Map(), agents: new Map() }));
     return s;
   };
   const files = listJsonl(root);
@@ -112,6 +114,7 @@ function truthOf(root: string): Map<string, TruthSession> {
       if (agentId && !s.agents.has(agentId)) s.agents.set(agentId, undefined);
       if (o.type === 'system') {
         if (o.subtype === 'turn_duration' && !agentId) turn = 0;
+        if (o.subtype === 'compact_boundary') s.compactions.add(o.timestamp);
         continue;
       }
       const m = o.message;
@@ -152,7 +155,7 @@ function truthOf(root: string): Map<string, TruthSession> {
 const ns = (x: string): bigint => BigInt(x);
 
 /** Every difference between the spans of one backfill and the truth (empty = equal). */
-function traceDiffs(spans: FlatSpan[], truth: Map<string, TruthSession>): string[] {
+function traceDiffs(spans: FlatSpan[], truth: Map<string, TruthSession>, reopened: ReadonlySet<string> = new Set()): string[] {
   const out: string[] = [];
   const bySession = new Map<string, FlatSpan[]>();
   for (const sp of spans) {
@@ -251,12 +254,14 @@ function traceDiffs(spans: FlatSpan[], truth: Map<string, TruthSession>): string
       if ((sp.status.code === 2) !== c.apiError) out.push(`${sid}: call ${key}: error status ${sp.status.code}, api error ${c.apiError}`);
       for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += c[k];
     }
-    const ra = root.attributes;
+    // A session that goes on after its root was sent: the root keeps what it said then (docs/traces.md).
+    const rootFinal = !reopened.has(sid);
+    const ra = rootFinal ? root.attributes : {};
     const gotSum = { input: ra['ccotel.usage.input_tokens.uncached'], output: ra['gen_ai.usage.output_tokens'], cacheRead: ra['gen_ai.usage.cache_read.input_tokens'], cacheCreation: ra['gen_ai.usage.cache_creation.input_tokens'] };
-    if (JSON.stringify(gotSum) !== JSON.stringify(sum)) out.push(`${sid}: root usage ${JSON.stringify(gotSum)}, want ${JSON.stringify(sum)}`);
-    const gotCounts = { turns: ra['ccotel.session.turns'], calls: ra['ccotel.session.model_calls'], tools: ra['ccotel.session.tool_calls'], errors: ra['ccotel.session.tool_errors'] };
-    const wantCounts = { turns: t.turns, calls: t.calls.size, tools: t.tools.size, errors: [...t.tools.values()].filter((x) => x.isError === true).length };
-    if (JSON.stringify(gotCounts) !== JSON.stringify(wantCounts)) out.push(`${sid}: root counts ${JSON.stringify(gotCounts)}, want ${JSON.stringify(wantCounts)}`);
+    if (rootFinal && JSON.stringify(gotSum) !== JSON.stringify(sum)) out.push(`${sid}: root usage ${JSON.stringify(gotSum)}, want ${JSON.stringify(sum)}`);
+    const gotCounts = { turns: ra['ccotel.session.turns'], calls: ra['ccotel.session.model_calls'], tools: ra['ccotel.session.tool_calls'], errors: ra['ccotel.session.tool_errors'], compactions: ra['ccotel.session.compactions'] };
+    const wantCounts = { turns: t.turns, calls: t.calls.size, tools: t.tools.size, errors: [...t.tools.values()].filter((x) => x.isError === true).length, compactions: t.compactions.size };
+    if (rootFinal && JSON.stringify(gotCounts) !== JSON.stringify(wantCounts)) out.push(`${sid}: root counts ${JSON.stringify(gotCounts)}, want ${JSON.stringify(wantCounts)}`);
     // Every span inside its parent's time range.
     for (const sp of uniq) {
       if (!sp.parentSpanId) continue;
@@ -265,6 +270,7 @@ function traceDiffs(spans: FlatSpan[], truth: Map<string, TruthSession>): string
         out.push(`${sid}: ${sp.name} ${sp.spanId}: dangling parent`);
         continue;
       }
+      if (p === root && !rootFinal) continue;
       if (ns(sp.startTimeUnixNano) < ns(p.startTimeUnixNano) || ns(sp.endTimeUnixNano) > ns(p.endTimeUnixNano)) out.push(`${sid}: ${sp.name} ${sp.spanId} [${sp.startTimeUnixNano}, ${sp.endTimeUnixNano}] outside its parent ${p.name} [${p.startTimeUnixNano}, ${p.endTimeUnixNano}]`);
       if (ns(sp.endTimeUnixNano) < ns(sp.startTimeUnixNano)) out.push(`${sid}: ${sp.name} ends before it starts`);
     }
@@ -447,5 +453,54 @@ describe('hand-built sessions against the transcripts (real collector)', () => {
     const r = await backfill(root, await tempDir('state'), col);
     expect(r.code, r.out.slice(-2000)).toBe(0);
     expect(traceDiffs(await spansOf(col), truth)).toEqual([]);
+  }, 120_000);
+  it('a resumed session: the new file starts with copies of the old session\'s lines', async () => {
+    const root = await tempDir('root');
+    const a = new Lines('sess-a');
+    a.prompt(0, 'first').reply(1, 'a1', 10, [['E1', 'Bash', { command: 'make' }]]).result(2, 'E1', true).reply(3, 'a2', 20).system(4, 'turn_duration', { durationMs: 4000 });
+    a.system(4.5, 'compact_boundary', { compactMetadata: { trigger: 'manual', preTokens: 9000 } });
+    a.prompt(5, 'second').reply(6, 'a3', 10, [['E3', 'Read', { file_path: '/home/dev/app/x.ts' }]]); // the session was quit mid-tool
+    const b = new Lines('sess-b');
+    for (const o of a.out) b.raw(o); // Claude Code copies the history, old session id included
+    b.raw({ ...a.out[0], uuid: 'late-result', timestamp: iso(3000), type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'E3', content: 'interrupted', is_error: true }] } });
+    b.prompt(3001, 'third').reply(3002, 'b1', 10, [['E2', 'Read', { file_path: '/home/dev/app/y.ts' }]]).result(3003, 'E2').reply(3004, 'b2', 20);
+    writeTranscript(root, 'sess-a', a);
+    writeTranscript(root, 'sess-b', b);
+    const truth = truthOf(root);
+    expect([...truth.keys()].sort()).toEqual(['sess-a', 'sess-b']);
+    expect({ a: truth.get('sess-a')!.turns, b: truth.get('sess-b')!.turns, aTools: [...truth.get('sess-a')!.tools.keys()] }).toEqual({ a: 2, b: 1, aTools: ['E1', 'E3'] });
+    const col = await startCollector();
+    onCleanup(() => col.stop());
+    const r = await backfill(root, await tempDir('state'), col);
+    expect(r.code, r.out.slice(-2000)).toBe(0);
+    expect(traceDiffs(await spansOf(col), truth)).toEqual([]);
+  }, 120_000);
+
+  it('a resumed session read after the old one was closed, and the old one going on: one turn per prompt, numbered on', async () => {
+    const root = await tempDir('root');
+    const a = new Lines('sess-a');
+    a.prompt(0, 'first').reply(1, 'a1', 10, [['E1', 'Bash', { command: 'make' }]]).result(2, 'E1', true).reply(3, 'a2', 20).system(4, 'turn_duration', { durationMs: 4000 });
+    a.prompt(5, 'second').reply(6, 'a3', 10, [['E3', 'Task', { subagent_type: 'Explore' }]]).result(7, 'E3', false, { status: 'completed', agentId: 'ag1' }).reply(8, 'a4', 5);
+    const ag = new Lines('sess-a', 'ag1');
+    ag.prompt(6.1, 'explore').reply(6.2, 'g1', 3, [['G1', 'Glob', { pattern: '*' }]]).result(6.3, 'G1').reply(6.4, 'g2', 4);
+    writeTranscript(root, 'sess-a', a);
+    writeTranscript(root, 'sess-a', ag, 'sess-a');
+    const col = await startCollector();
+    onCleanup(() => col.stop());
+    const state = await tempDir('state');
+    const r1 = await backfill(root, state, col);
+    expect(r1.code, r1.out.slice(-2000)).toBe(0);
+    // Later: a resumed copy (old lines first, old session id), and the old session itself going on.
+    const b = new Lines('sess-b');
+    for (const o of a.out) b.raw(o);
+    b.prompt(3001, 'third').reply(3002, 'b1', 10, [['E2', 'Read', { file_path: '/home/dev/app/y.ts' }]]).result(3003, 'E2').reply(3004, 'b2', 20);
+    writeTranscript(root, 'sess-b', b);
+    a.prompt(5000, 'fourth').reply(5001, 'a5', 10, [['E5', 'Grep', { pattern: 'x' }]]).result(5002, 'E5').reply(5003, 'a6', 5);
+    writeTranscript(root, 'sess-a', a);
+    const truth = truthOf(root);
+    expect({ a: truth.get('sess-a')!.turns, b: truth.get('sess-b')!.turns, aTools: [...truth.get('sess-a')!.tools.keys()].sort() }).toEqual({ a: 3, b: 1, aTools: ['E1', 'E3', 'E5', 'G1'] });
+    const r2 = await backfill(root, state, col);
+    expect(r2.code, r2.out.slice(-2000)).toBe(0);
+    expect(traceDiffs(await spansOf(col), truth, new Set(['sess-a']))).toEqual([]);
   }, 120_000);
 });

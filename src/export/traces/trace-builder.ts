@@ -12,7 +12,7 @@ import type { Pricer } from '../../pricing/cost.js';
 import type { UsageRecord } from '../../state/ledger.js';
 import { summarizeToolTarget } from '../../model/tool-target.js';
 import { redactSecrets } from '../../detection/redact.js';
-import { agentSpanId, callDigest, chatSpanId, sessionSpanId, toolSpanId, traceIdFor, turnSpanId } from './ids.js';
+import { agentSpanId, callDigest, chatSpanId, promptDigest, sessionSpanId, toolSpanId, traceIdFor, turnSpanId } from './ids.js';
 import type { AttrValue, SpanData, SpanEvent } from './span-data.js';
 import { toolAttributes, GENAI_PROVIDER, usageAttributes } from './attributes.js';
 import { applySubagentHook, isSubagentHook, subagentSpan, type AgentState } from './hook-spans.js';
@@ -125,6 +125,13 @@ interface SessionState {
   calls: Record<string, 1>;
   /** Digests of calls sent before the session was last closed (it was reopened). */
   callsBefore?: string;
+  /**
+   * Digests of the prompts that opened a turn (before a close too): a resumed session's file starts
+   * with copies of the earlier lines, old session id included, and a copy must not open a turn again.
+   */
+  prompts?: string;
+  /** Times of the compactions counted (the copies of a resumed session's file have the same). */
+  compactedAt?: number[];
   totals: { toolCalls: number; toolErrors: number; compactions: number };
   /** Hook events arrive for this session: tool spans wait for the hook's timings. */
   hooked?: boolean;
@@ -151,7 +158,7 @@ export interface TraceBuilderState {
    * main one, a late copy of a response) add spans under the same root, never a second root, a
    * second span for the same subagent or a second span for the same model call.
    */
-  closed: Record<string, { at: number; agents: string[]; calls?: string }>;
+  closed: Record<string, { at: number; agents: string[]; calls?: string; prompts?: string; turns?: number }>;
 }
 
 const CLOSED_RETENTION_MS = 60 * 86_400_000;
@@ -280,13 +287,15 @@ export class TraceBuilder {
         cwd: e.ctx.cwd,
         start: e.ts,
         last: e.ts,
-        turns: 0,
+        // A reopened session's turns go on numbering from where they were.
+        turns: closed?.turns ?? 0,
         rootEmitted: closed !== undefined,
         streams: {},
         tools: {},
         agents: Object.fromEntries((closed?.agents ?? []).map((a) => [a, { first: Infinity, last: -Infinity, linked: true }])),
         calls: {},
         callsBefore: closed?.calls,
+        prompts: closed?.prompts,
         totals: { toolCalls: 0, toolErrors: 0, compactions: 0 },
       };
     }
@@ -356,16 +365,19 @@ export class TraceBuilder {
         this.applyHook(sid, s, e, wall);
         break;
       case 'prompt':
-        if (!agentId) {
+        if (!agentId && this.firstPrompt(s, e.uuid)) {
           this.closeTurn(sid, s, s.turn?.last ?? e.ts);
           s.turns++;
           s.turn = { spanId: turnSpanId(sid, e.uuid), start: e.ts, last: e.ts, index: s.turns, chars: e.chars, emitted: false, branch: e.ctx.gitBranch };
         }
         break;
       case 'turn_end':
-        if (!agentId && s.turn) this.closeTurn(sid, s, e.ts);
+        // (An older one is a copy of an earlier turn's end: it does not end this turn.)
+        if (!agentId && s.turn && e.ts >= s.turn.start) this.closeTurn(sid, s, e.ts);
         break;
       case 'compaction':
+        if (s.compactedAt?.includes(e.ts)) break;
+        (s.compactedAt ??= []).push(e.ts);
         s.totals.compactions++;
         break;
     }
@@ -375,6 +387,15 @@ export class TraceBuilder {
   /** Main-stream spans hang off the open turn; with none (before the first prompt, after an idle close), off the root. */
   private openTurnOrRoot(sid: string, s: Frozen<SessionState>): string {
     return s.turn && !s.turn.emitted ? s.turn.spanId : sessionSpanId(sid);
+  }
+
+  /** Records a main-stream prompt; false for a copy of one seen before (a resumed session's file). */
+  private firstPrompt(s: Editing, uuid: string): boolean {
+    const d = promptDigest(uuid);
+    const seen = s.prompts ?? '';
+    for (let i = 0; i + DIGEST_CHARS <= seen.length; i += DIGEST_CHARS) if (seen.startsWith(d, i)) return false;
+    s.prompts = seen + d;
+    return true;
   }
 
   private sent(s: Frozen<SessionState>, key: string): boolean {
@@ -418,6 +439,8 @@ export class TraceBuilder {
   private openTool(sid: string, s: Editing, e: ToolUseEvent): void {
     const known = s.tools[e.id];
     if ((known && known.fromTranscript) || s.toolsSent?.[e.id]) return;
+    // A copy of a tool call of a closed session (a resumed session's file): its call was sent, so was it.
+    if (s.callsBefore && this.digestsOf(s.callsBefore).has(callDigest(e.callKey))) return;
     const { attrs, events } = this.toolDescription(sid, e.id, e.name, e.input, e.ts);
     // Siblings of the chat span that asked for them (a child would start after its parent ended).
     const parent = e.ctx.agentId ? agentSpanId(sid, e.ctx.agentId) : this.openTurnOrRoot(sid, s);
@@ -682,7 +705,7 @@ export class TraceBuilder {
     }
     if (!s.rootEmitted) this.emitRoot(sid, s);
     const digests = (s.callsBefore ?? '') + Object.keys(s.calls).map(callDigest).join('');
-    this.state.closed[sid] = { at: this.wallClock(), agents: Object.keys(s.agents), calls: digests || undefined };
+    this.state.closed[sid] = { at: this.wallClock(), agents: Object.keys(s.agents), calls: digests || undefined, prompts: s.prompts, turns: s.turns || undefined };
     this.closedEntryJson.delete(sid);
     this.closedJson = undefined;
     delete this.state.sessions[sid];
