@@ -280,7 +280,8 @@ function traceDiffs(spans: FlatSpan[], truth: Map<string, TruthSession>, reopene
 
 async function backfill(root: string, state: string, col: Collector, killWhen?: () => boolean): Promise<{ code: number | null; signal: string | null; out: string }> {
   const child = spawn(process.execPath, [CLI, 'backfill', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC'], {
-    env: { ...cliEnv(), OTEL_EXPORTER_OTLP_ENDPOINT: col.endpoint },
+    // Small commits: the kills land between checkpoints of one backfill.
+    env: { ...cliEnv(), OTEL_EXPORTER_OTLP_ENDPOINT: col.endpoint, CCOTEL_COMMIT_MB: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -308,6 +309,37 @@ describe('traces against the transcripts (real collector)', () => {
     requireBuiltCli();
     await ensureCollectorBinary();
   }, 600_000);
+
+  it('SIGKILLed backfills, then one to the end: no span missing, none sent twice with other content', async () => {
+    const root = await tempDir('root');
+    generateHistory(root, { sessions: 40, seed: 32, faults: true, shape: 'heavy', dropSubagentFiles: 0.3, targetBytes: 24e6 });
+    const truth = truthOf(root);
+    const col = await startCollector();
+    onCleanup(() => col.stop());
+    const state = await tempDir('state');
+    const offsets = (): number => {
+      try {
+        const st = JSON.parse(readFileSync(join(state, 'state.json'), 'utf8')) as { files: Record<string, { offset: number }> };
+        return Object.values(st.files).reduce((a, f) => a + f.offset, 0);
+      } catch {
+        return 0;
+      }
+    };
+    const bytes = listJsonl(root).reduce((a, f) => a + readFileSync(f).length, 0);
+    const killed: number[] = [];
+    for (const share of [0.15, 0.45, 0.75]) {
+      const r = await backfill(root, state, col, () => offsets() >= share * bytes);
+      if (r.signal === 'SIGKILL') killed.push(offsets());
+      else expect(r.code, r.out.slice(-2000)).toBe(0);
+    }
+    // The kills landed mid-history (else this test says nothing about restarts).
+    expect(killed.length, `killed at ${killed} of ${bytes}`).toBeGreaterThanOrEqual(2);
+    const r = await backfill(root, state, col);
+    expect(r.code, r.out.slice(-2000)).toBe(0);
+    const spans = await spansOf(col);
+    console.log(`[revtrace] kills at ${killed.map((k) => (k / bytes).toFixed(2))} of ${(bytes / 1e6).toFixed(1)} MB; ${spans.length} spans received, ${new Set(spans.map((x) => x.spanId)).size} distinct`);
+    expect(traceDiffs(spans, truth)).toEqual([]);
+  }, 300_000);
 
   it('generated history (heavy, faults, dropped subagent files): every span where the transcript says', async () => {
     const root = await tempDir('root');
