@@ -278,8 +278,8 @@ function traceDiffs(spans: FlatSpan[], truth: Map<string, TruthSession>, reopene
   return out;
 }
 
-async function backfill(root: string, state: string, col: Collector, killWhen?: () => boolean): Promise<{ code: number | null; signal: string | null; out: string }> {
-  const child = spawn(process.execPath, [CLI, 'backfill', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC'], {
+async function backfill(root: string, state: string, col: Collector, killWhen?: () => boolean, extra: string[] = []): Promise<{ code: number | null; signal: string | null; out: string }> {
+  const child = spawn(process.execPath, [CLI, 'backfill', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC', ...extra], {
     // Small commits: the kills land between checkpoints of one backfill.
     env: { ...cliEnv(), OTEL_EXPORTER_OTLP_ENDPOINT: col.endpoint, CCOTEL_COMMIT_MB: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -371,9 +371,11 @@ class Lines {
   constructor(
     readonly sessionId: string,
     readonly agentId?: string,
+    /** Time 0 of the ts arguments (ms). */
+    readonly t0 = T0,
   ) {}
   private base(ts: number): J {
-    const o: J = { sessionId: this.sessionId, cwd: '/home/dev/app', version: '2.1.42', gitBranch: 'main', isSidechain: this.agentId !== undefined, userType: 'external', timestamp: iso(ts), uuid: `${this.sessionId}-${this.agentId ?? 'm'}-${this.n++}` };
+    const o: J = { sessionId: this.sessionId, cwd: '/home/dev/app', version: '2.1.42', gitBranch: 'main', isSidechain: this.agentId !== undefined, userType: 'external', timestamp: new Date(this.t0 + ts * 1000).toISOString(), uuid: `${this.sessionId}-${this.agentId ?? 'm'}-${this.n++}` };
     if (this.agentId) o.agentId = this.agentId;
     return o;
   }
@@ -449,7 +451,7 @@ describe('hand-built sessions against the transcripts (real collector)', () => {
     y.reply(10, 'y2', 11);
     z.reply(10.5, 'z2', 12);
     const progressOf = (l: Lines, task: string): void => {
-      for (const o of l.out) if (o.type === 'assistant') m.progress((Date.parse(o.timestamp) - T0) / 1000, l.agentId!, task, o);
+      for (const o of l.out) if (o.type === 'assistant') m.progress((Date.parse(o.timestamp) - m.t0) / 1000, l.agentId!, task, o);
     };
     progressOf(x, 'T1');
     progressOf(y, 'T2');
@@ -534,5 +536,37 @@ describe('hand-built sessions against the transcripts (real collector)', () => {
     const r2 = await backfill(root, state, col);
     expect(r2.code, r2.out.slice(-2000)).toBe(0);
     expect(traceDiffs(await spansOf(col), truth, new Set(['sess-a']))).toEqual([]);
+  }, 120_000);
+
+  it('a session still open after a backfill goes on in the next ones: one trace, one root, every span in place', async () => {
+    const root = await tempDir('root');
+    const t0 = Date.now() - 10 * 60_000; // recent: the default 30 min idle keeps it open
+    const m = new Lines('sess-live', undefined, t0);
+    const sub = new Lines('sess-live', 'alive1', t0);
+    m.prompt(0, 'first').reply(1, 'l1', 10, [['L1', 'Bash', { command: 'npm test' }], ['LT', 'Task', { subagent_type: 'Explore' }]]).result(2, 'L1', true);
+    sub.prompt(3, 'explore').reply(4, 'g1', 5, [['LG', 'Grep', { pattern: 'x' }]]); // running when the first backfill reads it
+    writeTranscript(root, 'sess-live', m);
+    writeTranscript(root, 'sess-live', sub, 'sess-live');
+    const col = await startCollector();
+    onCleanup(() => col.stop());
+    const state = await tempDir('state');
+    const r1 = await backfill(root, state, col);
+    expect(r1.code, r1.out.slice(-2000)).toBe(0);
+    // More lines: the subagent's tool ends, the Task returns, a second turn.
+    sub.result(60, 'LG').reply(61, 'g2', 7);
+    m.result(62, 'LT', false, { status: 'completed', agentId: 'alive1' }).reply(63, 'l2', 20).system(64, 'turn_duration', { durationMs: 64000 });
+    m.prompt(120, 'second').reply(121, 'l3', 10, [['L3', 'Read', { file_path: '/home/dev/app/a.ts' }]]);
+    writeTranscript(root, 'sess-live', m);
+    writeTranscript(root, 'sess-live', sub, 'sess-live');
+    const r2 = await backfill(root, state, col);
+    expect(r2.code, r2.out.slice(-2000)).toBe(0);
+    m.result(180, 'L3').reply(181, 'l4', 30);
+    writeTranscript(root, 'sess-live', m);
+    // The last one closes it (idle for a second): its root goes out with everything.
+    const r3 = await backfill(root, state, col, undefined, ['--session-idle', '1s']);
+    expect(r3.code, r3.out.slice(-2000)).toBe(0);
+    const truth = truthOf(root);
+    expect({ turns: truth.get('sess-live')!.turns, tools: [...truth.get('sess-live')!.tools.keys()].sort(), agents: Object.fromEntries(truth.get('sess-live')!.agents) }).toEqual({ turns: 2, tools: ['L1', 'L3', 'LG', 'LT'], agents: { alive1: 'LT' } });
+    expect(traceDiffs(await spansOf(col), truth)).toEqual([]);
   }, 120_000);
 });
