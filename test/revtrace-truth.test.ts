@@ -569,4 +569,26 @@ describe('hand-built sessions against the transcripts (real collector)', () => {
     expect({ turns: truth.get('sess-live')!.turns, tools: [...truth.get('sess-live')!.tools.keys()].sort(), agents: Object.fromEntries(truth.get('sess-live')!.agents) }).toEqual({ turns: 2, tools: ['L1', 'L3', 'LG', 'LT'], agents: { alive1: 'LT' } });
     expect(traceDiffs(await spansOf(col), truth)).toEqual([]);
   }, 120_000);
+
+  it('a Task cut short (its result names no subagent): the subagent that ran still hangs off that Task', async () => {
+    const root = await tempDir('root');
+    const S = 'sess-cut';
+    const m = new Lines(S);
+    const z = new Lines(S, 'acut9');
+    m.prompt(0, 'go').reply(1, 'c1', 10, [['T9', 'Task', { subagent_type: 'Explore' }], ['B9', 'Bash', { command: 'false' }]]);
+    z.prompt(2, 'explore').reply(3, 'z1', 5, [['Z1', 'Read', { file_path: '/home/dev/app/z.ts' }]]).result(4, 'Z1').reply(5, 'z2', 6);
+    for (const o of z.out) if (o.type === 'assistant') m.progress((Date.parse(o.timestamp) - m.t0) / 1000, 'acut9', 'T9', o);
+    // One call of the batch failed: Claude Code cancels its siblings, the Task's result is a plain string.
+    m.result(6, 'B9', true).result(6.1, 'T9', true, 'Sibling tool call errored' as unknown as J);
+    m.reply(7, 'c2', 20);
+    writeTranscript(root, S, m);
+    writeTranscript(root, S, z, S);
+    const truth = truthOf(root);
+    expect(Object.fromEntries(truth.get(S)!.agents)).toEqual({ acut9: 'T9' });
+    const col = await startCollector();
+    onCleanup(() => col.stop());
+    const r = await backfill(root, await tempDir('state'), col);
+    expect(r.code, r.out.slice(-2000)).toBe(0);
+    expect(traceDiffs(await spansOf(col), truth)).toEqual([]);
+  }, 120_000);
 });

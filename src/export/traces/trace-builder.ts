@@ -12,6 +12,7 @@ import type { Pricer } from '../../pricing/cost.js';
 import type { UsageRecord } from '../../state/ledger.js';
 import { summarizeToolTarget } from '../../model/tool-target.js';
 import { redactSecrets } from '../../detection/redact.js';
+import { isAgentTool } from '../../model/agent-type.js';
 import { agentSpanId, callDigest, chatSpanId, promptDigest, sessionSpanId, toolSpanId, traceIdFor, turnSpanId } from './ids.js';
 import type { AttrValue, SpanData, SpanEvent } from './span-data.js';
 import { toolAttributes, GENAI_PROVIDER, usageAttributes } from './attributes.js';
@@ -324,6 +325,7 @@ export class TraceBuilder {
       const a = (s.agents[agentId] ??= { first: e.ts, last: e.ts, linked: false });
       a.first = Math.min(a.first, e.ts);
       a.last = Math.max(a.last, e.ts);
+      if (e.kind === 'model_call' && e.parentToolUseId) a.task ??= e.parentToolUseId;
     }
     const streamKey = agentId ?? '';
     const stream = (s.streams[streamKey] ??= {});
@@ -552,7 +554,9 @@ export class TraceBuilder {
     let start = t.hookStart ?? t.start;
     let end2 = Math.max(start, end);
     let agentSpan: SpanData | undefined;
-    const agent = t.resultAgentId;
+    // A Task cut short (interrupted, or a sibling call failed) has a result that names no subagent:
+    // the one whose copies in the parent name this call ran for it.
+    const agent = t.resultAgentId ?? (isAgentTool(t.name) ? this.agentOfTask(s, id) : undefined);
     if (agent && !(s.agents[agent]?.linked)) {
       const a = (s.agents[agent] ??= { first: start, last: end2, linked: false });
       a.linked = true;
@@ -570,6 +574,12 @@ export class TraceBuilder {
     const error = t.isError ? (t.errorText ? redactSecrets(t.errorText) : 'tool returned an error') : undefined;
     this.push(s, { traceId: traceIdFor(sid), spanId, parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: end2, attributes, links: t.callKey ? this.requestedBy(sid, t) : undefined, events: t.events, error });
     if (agentSpan) this.push(s, agentSpan);
+  }
+
+  /** The unlinked subagent that the agent_progress copies tie to Task call `toolId`. */
+  private agentOfTask(s: Frozen<SessionState>, toolId: string): string | undefined {
+    for (const [agentId, a] of Object.entries(s.agents)) if (a.task === toolId && !a.linked) return agentId;
+    return undefined;
   }
 
   private requestedBy(sid: string, t: OpenTool): SpanData['links'] {
