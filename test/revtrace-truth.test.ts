@@ -591,4 +591,47 @@ describe('hand-built sessions against the transcripts (real collector)', () => {
     expect(r.code, r.out.slice(-2000)).toBe(0);
     expect(traceDiffs(await spansOf(col), truth)).toEqual([]);
   }, 120_000);
+
+  it('sensitive actions: one ccotel.sensitive event per rule hit on the tool span, main and subagent, copies included once', async () => {
+    const root = await tempDir('root');
+    const S = 'sess-sens';
+    const m = new Lines(S);
+    const sub = new Lines(S, 'asens1');
+    // Rule hits as docs/security.md defines them, written down by hand.
+    const want: Record<string, string[]> = { R1: ['credential_access'], B1: ['destructive_command'], B2: [], F1: ['external_fetch'], W1: ['write_outside_project'], T1: [], SR: ['credential_access'], SG: [] };
+    m.prompt(0, 'go').reply(1, 's1', 10, [
+      ['R1', 'Read', { file_path: '/home/dev/app/.env' }],
+      ['B1', 'Bash', { command: 'rm -rf build' }],
+      ['B2', 'Bash', { command: 'ls' }],
+      ['F1', 'WebFetch', { url: 'https://example.com/doc', prompt: 'read' }],
+      ['W1', 'Write', { file_path: '/etc/hosts', content: '127.0.0.1 x' }],
+      ['T1', 'Task', { subagent_type: 'Explore' }],
+    ]);
+    sub.prompt(2, 'look').reply(3, 'q1', 5, [['SR', 'Read', { file_path: '/home/dev/.ssh/id_rsa' }], ['SG', 'Grep', { pattern: 'x' }]]).result(4, 'SR').result(4.5, 'SG').reply(5, 'q2', 5);
+    for (const id of ['R1', 'B1', 'B2', 'F1', 'W1']) m.result(6, id);
+    m.result(7, 'T1', false, { status: 'completed', agentId: 'asens1' }).reply(8, 's2', 5);
+    writeTranscript(root, S, m);
+    writeTranscript(root, S, sub, S);
+    const b = new Lines('sess-sens-resumed');
+    for (const o of m.out) b.raw(o); // a resumed copy: the same calls, read twice
+    b.prompt(100, 'more').reply(101, 's3', 5);
+    writeTranscript(root, 'sess-sens-resumed', b);
+    const col = await startCollector();
+    onCleanup(() => col.stop());
+    const r = await backfill(root, await tempDir('state'), col);
+    expect(r.code, r.out.slice(-2000)).toBe(0);
+    const spans = await spansOf(col);
+    expect(traceDiffs(spans, truthOf(root))).toEqual([]);
+    const byId = new Map<string, FlatSpan>();
+    for (const sp of spans) if (sp.name.startsWith('execute_tool ')) byId.set(sp.spanId, sp);
+    const got: Record<string, string[]> = {};
+    for (const sp of byId.values()) {
+      const id = String(sp.attributes['gen_ai.tool.call.id']);
+      expect(got[id], `one span for ${id}`).toBeUndefined();
+      const rules = sp.events.filter((e) => e.name === 'ccotel.sensitive').map((e) => String(e.attributes['ccotel.sensitive.rule']));
+      got[id] = rules.sort();
+      expect(sp.attributes['ccotel.sensitive.rules'] ?? [], id).toEqual(rules);
+    }
+    expect(got).toEqual(want);
+  }, 120_000);
 });
