@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { onCleanup, tempDir, useCleanups } from './support/temp.js';
 import { ensureCollectorBinary, startCollector, type Collector, type FlatSpan } from './support/collector.js';
 import { CLI, cliEnv, requireBuiltCli } from './support/ccotel-cli.js';
-import { generateHistory, listJsonl } from './support/history-generator.js';
+import { generateHistory, HistoryGenerator, listJsonl } from './support/history-generator.js';
 
 useCleanups();
 
@@ -341,6 +341,36 @@ describe('traces against the transcripts (real collector)', () => {
     expect(traceDiffs(spans, truth)).toEqual([]);
   }, 300_000);
 
+  it('generated history read, then more turns appended (torn lines completed) and read: closed sessions go on in their traces', async () => {
+    const root = await tempDir('root');
+    const gen = new HistoryGenerator(root, { sessions: 8, seed: 33, faults: true, shape: 'heavy', dropSubagentFiles: 0.3 });
+    gen.generate();
+    const before = truthOf(root);
+    const col = await startCollector();
+    onCleanup(() => col.stop());
+    const state = await tempDir('state');
+    const r1 = await backfill(root, state, col);
+    expect(r1.code, r1.out.slice(-2000)).toBe(0);
+    gen.appendMore({ sessions: 5, turns: 3, newSessions: 2 });
+    const truth = truthOf(root);
+    const r2 = await backfill(root, state, col);
+    expect(r2.code, r2.out.slice(-2000)).toBe(0);
+    // The sessions that went on (their roots were sent by the first backfill, and keep what they said).
+    const reopened = new Set(gen.sessionPaths().slice(0, 8).map((p) => p.slice(p.lastIndexOf(sep) + 1, -'.jsonl'.length)));
+    // A torn last line completed after its session was closed: the call's span went out with the
+    // usage on disk then (spans are immutable; the ledger and the root's totals take the late copy).
+    let torn = 0;
+    for (const sid of reopened) {
+      for (const [key, c] of before.get(sid)!.calls) {
+        const now = truth.get(sid)!.calls.get(key)!;
+        if (total(now) !== total(c)) torn++;
+        Object.assign(now, { input: c.input, output: c.output, cacheRead: c.cacheRead, cacheCreation: c.cacheCreation });
+      }
+    }
+    expect(torn, 'responses whose last copy was torn at the first read').toBeGreaterThan(0);
+    expect(traceDiffs(await spansOf(col), truth, reopened)).toEqual([]);
+  }, 180_000);
+
   it('generated history (heavy, faults, dropped subagent files): every span where the transcript says', async () => {
     const root = await tempDir('root');
     generateHistory(root, { sessions: 12, seed: 31, faults: true, shape: 'heavy', dropSubagentFiles: 0.3 });
@@ -633,5 +663,28 @@ describe('hand-built sessions against the transcripts (real collector)', () => {
       expect(sp.attributes['ccotel.sensitive.rules'] ?? [], id).toEqual(rules);
     }
     expect(got).toEqual(want);
+  }, 120_000);
+
+  it('a response still being written when a backfill runs (its last copy torn): its chat span waits for the full usage', async () => {
+    const root = await tempDir('root');
+    const t0 = Date.now() - 20_000; // being written now: its last complete copy is seconds old
+    const m = new Lines('sess-torn', undefined, t0);
+    m.prompt(0, 'go').reply(1, 'w1', 10, [['WB', 'Bash', { command: 'make' }]]).result(2, 'WB').reply(3, 'w2', 4).reply(4, 'w2', 900);
+    const text = m.text();
+    const cut = text.lastIndexOf('"output_tokens"'); // the last copy, written up to its usage
+    writeTranscript(root, 'sess-torn', m);
+    const path = join(root, 'projects', '-home-dev-app', 'sess-torn.jsonl');
+    writeFileSync(path, text.slice(0, cut));
+    const col = await startCollector();
+    onCleanup(() => col.stop());
+    const state = await tempDir('state');
+    const r1 = await backfill(root, state, col);
+    expect(r1.code, r1.out.slice(-2000)).toBe(0);
+    writeFileSync(path, text); // the line is complete now
+    const r2 = await backfill(root, state, col, undefined, ['--session-idle', '1s']);
+    expect(r2.code, r2.out.slice(-2000)).toBe(0);
+    const truth = truthOf(root);
+    expect(truth.get('sess-torn')!.calls.get('w2:req_w2')!.output).toBe(900);
+    expect(traceDiffs(await spansOf(col), truth)).toEqual([]);
   }, 120_000);
 });

@@ -663,9 +663,11 @@ export class TraceBuilder {
 
   /**
    * Completes what time has completed: quiet model calls, idle turns and idle sessions (event time
-   * vs now). `final` completes every pending call (end of a one-shot backfill: all of it is on disk).
+   * vs now). `final` completes every pending call (end of a one-shot backfill: all of it is on disk),
+   * but with `keepRecent` not one whose last copy is younger than the quiet period: it may still be
+   * streaming (its next copy torn, or not written yet), and its session stays open for the rest.
    */
-  tick(nowMs: number = this.wallClock(), final = false): void {
+  tick(nowMs: number = this.wallClock(), final = false, keepRecent = false): void {
     const wall = this.wallClock();
     // Read through view(); a step that changes a session takes it from edit() (its saved JSON goes).
     for (const sid of Object.keys(this.state.sessions)) {
@@ -680,8 +682,9 @@ export class TraceBuilder {
       for (const [key, stream] of Object.entries(s.streams)) {
         const p = stream.pending;
         if (!p) continue;
-        const quiet = p.seenAt > 0 && wall - p.seenAt >= READING_GRACE_MS && nowMs - p.end >= this.opts.callQuietMs;
-        if (final || quiet) this.emitCall(sid, this.edit(sid), key);
+        const old = nowMs - p.end >= this.opts.callQuietMs;
+        const quiet = p.seenAt > 0 && wall - p.seenAt >= READING_GRACE_MS && old;
+        if ((final && (old || !keepRecent)) || quiet) this.emitCall(sid, this.edit(sid), key);
       }
       if (s.turn && !s.turn.emitted && !reading && nowMs - s.turn.last >= this.opts.turnIdleMs && this.turnQuiet(s)) this.closeTurn(sid, this.edit(sid), s.turn.last);
       if (nowMs - s.last >= this.opts.sessionIdleMs && !reading) this.closeSession(sid, this.edit(sid));
