@@ -687,4 +687,27 @@ describe('hand-built sessions against the transcripts (real collector)', () => {
     expect(truth.get('sess-torn')!.calls.get('w2:req_w2')!.output).toBe(900);
     expect(traceDiffs(await spansOf(col), truth)).toEqual([]);
   }, 120_000);
+
+  it('a subagent file read after its session was closed (its calls known from the copies): its tools still get their spans', async () => {
+    const root = await tempDir('root');
+    const S = 'sess-latesub';
+    const m = new Lines(S);
+    const x = new Lines(S, 'alate1');
+    m.prompt(0, 'go').reply(1, 'k1', 10, [['KT', 'Task', { subagent_type: 'Explore' }]]);
+    x.prompt(2, 'explore').reply(3, 'x1', 5, [['XR', 'Read', { file_path: '/home/dev/app/a.ts' }], ['XB', 'Bash', { command: 'git status' }]]).result(4, 'XR').result(4.5, 'XB', true).reply(5, 'x2', 6);
+    for (const o of x.out) if (o.type === 'assistant') m.progress((Date.parse(o.timestamp) - m.t0) / 1000, 'alate1', 'KT', o);
+    m.result(6, 'KT', false, { status: 'completed', agentId: 'alate1' }).reply(7, 'k2', 20);
+    writeTranscript(root, S, m);
+    const col = await startCollector();
+    onCleanup(() => col.stop());
+    const state = await tempDir('state');
+    const r1 = await backfill(root, state, col);
+    expect(r1.code, r1.out.slice(-2000)).toBe(0);
+    writeTranscript(root, S, x, S); // copied in later (another machine's backup, a sync)
+    const r2 = await backfill(root, state, col);
+    expect(r2.code, r2.out.slice(-2000)).toBe(0);
+    const truth = truthOf(root);
+    expect([...truth.get(S)!.tools.keys()].sort()).toEqual(['KT', 'XB', 'XR']);
+    expect(traceDiffs(await spansOf(col), truth, new Set([S]))).toEqual([]);
+  }, 120_000);
 });

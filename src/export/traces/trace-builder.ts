@@ -441,8 +441,10 @@ export class TraceBuilder {
   private openTool(sid: string, s: Editing, e: ToolUseEvent): void {
     const known = s.tools[e.id];
     if ((known && known.fromTranscript) || s.toolsSent?.[e.id]) return;
-    // A copy of a tool call of a closed session (a resumed session's file): its call was sent, so was it.
-    if (s.callsBefore && this.digestsOf(s.callsBefore).has(callDigest(e.callKey))) return;
+    // A copy of a main-stream tool call of a closed session (a resumed session's file): its call was
+    // sent, so was it. Not a subagent's: its calls may have been sent from the copies in the parent,
+    // and its own file, read after the session closed, is the only record of its tool calls.
+    if (!e.ctx.agentId && s.callsBefore && this.digestsOf(s.callsBefore).has(callDigest(e.callKey))) return;
     const { attrs, events } = this.toolDescription(sid, e.id, e.name, e.input, e.ts);
     // Siblings of the chat span that asked for them (a child would start after its parent ended).
     const parent = e.ctx.agentId ? agentSpanId(sid, e.ctx.agentId) : this.openTurnOrRoot(sid, s);
