@@ -6,10 +6,10 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { onCleanup, tempDir, useCleanups } from './support/temp.js';
+import { onCleanup, probablyFreePort, tempDir, useCleanups } from './support/temp.js';
 import { ensureCollectorBinary, startCollector } from './support/collector.js';
 import { requireBuiltCli } from './support/ccotel-cli.js';
-import { runCli } from './support/cli-process.js';
+import { runCli, startCli } from './support/cli-process.js';
 import { encodeCwd } from './support/hand-transcripts.js';
 import { runHook } from './support/hook-script.js';
 import { SecretFactory } from './support/secrets.js';
@@ -32,11 +32,49 @@ let blobs: Array<[string, string]> = [];
 let inputs: Array<[string, string]> = [];
 
 /** "<field> in <output>" for each planted token found in an output (`fold`: ignoring case). */
-function leaks(planted: Record<string, string>, fold = false): string[] {
+function leaks(planted: Record<string, string>, fold = false, outputs = blobs): string[] {
   const found: string[] = [];
   const norm = (t: string): string => (fold ? t.toLowerCase() : t);
-  for (const [field, s] of Object.entries(planted)) for (const [name, text] of blobs) if (norm(text).includes(norm(s))) found.push(`${field} in ${name}`);
+  for (const [field, s] of Object.entries(planted)) for (const [name, text] of outputs) if (norm(text).includes(norm(s))) found.push(`${field} in ${name}`);
   return found;
+}
+
+/** The planted session: a main transcript, a subagent's and its meta file; `t(field)` gives the field's token. */
+function writeTranscripts(root: string, t: (field: string) => string): void {
+  const cwd = `/home/dev/${t('transcript cwd')}/shop`;
+  const sid = 'f1e1d000-0000-4000-8000-000000000001';
+  const dir = join(root, 'projects', encodeCwd(cwd));
+  mkdirSync(join(dir, sid, 'subagents'), { recursive: true });
+  const file = join(dir, `${sid}.jsonl`);
+  const t0 = Date.parse('2026-03-02T09:00:00Z');
+  const iso = (ms: number): string => new Date(t0 + ms).toISOString();
+  const base = { sessionId: sid, cwd, version: '2.1.0', gitBranch: `fix/${t('gitBranch')}`, isSidechain: false, userType: 'external' };
+  const w = (p: string, o: object): void => appendFileSync(p, JSON.stringify(o) + '\n');
+  const usage = { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+  const agentId = 'a1b2c3d4';
+  w(file, { ...base, type: 'user', uuid: 'u1', parentUuid: null, timestamp: iso(0), message: { role: 'user', content: `<command-name>/deploy</command-name>\n<command-args>${t('slash command args')}</command-args>` } });
+  w(file, { ...base, type: 'assistant', uuid: 'a1', parentUuid: 'u1', requestId: 'req_1', timestamp: iso(100), message: { id: 'msg_1', type: 'message', role: 'assistant', model: `claude.${t('model')}`, content: [
+    // MCP tool names are user-defined (the server's name in the user's config).
+    { type: 'tool_use', id: 'toolu_mcp', name: `mcp.acme.${t('MCP tool name')}`, input: { q: 'x' } },
+    { type: 'tool_use', id: 'toolu_task', name: 'Task', input: { subagent_type: t('Task subagent_type'), description: 'd', prompt: 'p' } },
+    { type: 'tool_use', id: 'toolu_grep', name: 'Grep', input: { pattern: t('Grep pattern'), path: `/home/dev/${t('Grep path')}` } },
+    { type: 'tool_use', id: 'toolu_ws', name: 'WebSearch', input: { query: t('WebSearch query') } },
+    { type: 'tool_use', id: 'toolu_bad', name: 'Bash', input: { command: 'ls' } },
+  ], stop_reason: 'tool_use', usage } });
+  w(file, { ...base, type: 'user', uuid: 'r1', parentUuid: 'a1', timestamp: iso(500), message: { role: 'user', content: [
+    { type: 'tool_result', tool_use_id: 'toolu_mcp', content: 'ok', is_error: false },
+    { type: 'tool_result', tool_use_id: 'toolu_task', content: 'done', is_error: false },
+    { type: 'tool_result', tool_use_id: 'toolu_grep', content: 'ok', is_error: false },
+    { type: 'tool_result', tool_use_id: 'toolu_ws', content: 'ok', is_error: false },
+    { type: 'tool_result', tool_use_id: 'toolu_bad', content: `error: token ${t('tool error text')} rejected`, is_error: true },
+  ] }, toolUseResult: { agentId } });
+  w(file, { ...base, type: 'system', subtype: 'compact_boundary', uuid: 'c1', timestamp: iso(600), compactMetadata: { trigger: t('compaction trigger'), preTokens: 1000 } });
+  w(file, { ...base, type: 'user', uuid: 'cs', parentUuid: 'c1', isCompactSummary: true, timestamp: iso(610), message: { role: 'user', content: `summary ${t('compaction summary')}` } });
+  w(file, { ...base, type: 'system', subtype: 'turn_duration', uuid: 'd1', timestamp: iso(900), durationMs: 900 });
+  const agentFile = join(dir, sid, 'subagents', `agent-${agentId}.jsonl`);
+  writeFileSync(join(dir, sid, 'subagents', `agent-${agentId}.meta.json`), JSON.stringify({ agentType: t('meta agentType') }));
+  w(agentFile, { ...base, isSidechain: true, agentId, type: 'user', uuid: 's1', parentUuid: null, timestamp: iso(200), message: { role: 'user', content: 'p' } });
+  w(agentFile, { ...base, isSidechain: true, agentId, type: 'assistant', uuid: 's2', parentUuid: 's1', requestId: 'req_2', timestamp: iso(300), message: { id: 'msg_2', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [{ type: 'text', text: 'hi' }], stop_reason: 'end_turn', usage } });
 }
 
 describe('secrets in transcript and hook fields other than tool inputs', () => {
@@ -52,40 +90,7 @@ describe('secrets in transcript and hook fields other than tool inputs', () => {
     const d = await tempDir('revleak');
     const root = join(d, 'claude');
     const state = join(d, 'state');
-    const cwd = `/home/dev/${t('transcript cwd')}/shop`;
-    const sid = 'f1e1d000-0000-4000-8000-000000000001';
-    const dir = join(root, 'projects', encodeCwd(cwd));
-    mkdirSync(join(dir, sid, 'subagents'), { recursive: true });
-    const file = join(dir, `${sid}.jsonl`);
-    const t0 = Date.parse('2026-03-02T09:00:00Z');
-    const iso = (ms: number): string => new Date(t0 + ms).toISOString();
-    const base = { sessionId: sid, cwd, version: '2.1.0', gitBranch: `fix/${t('gitBranch')}`, isSidechain: false, userType: 'external' };
-    const w = (p: string, o: object): void => appendFileSync(p, JSON.stringify(o) + '\n');
-    const usage = { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
-    const agentId = 'a1b2c3d4';
-    w(file, { ...base, type: 'user', uuid: 'u1', parentUuid: null, timestamp: iso(0), message: { role: 'user', content: `<command-name>/deploy</command-name>\n<command-args>${t('slash command args')}</command-args>` } });
-    w(file, { ...base, type: 'assistant', uuid: 'a1', parentUuid: 'u1', requestId: 'req_1', timestamp: iso(100), message: { id: 'msg_1', type: 'message', role: 'assistant', model: `claude.${t('model')}`, content: [
-      // MCP tool names are user-defined (the server's name in the user's config).
-      { type: 'tool_use', id: 'toolu_mcp', name: `mcp.acme.${t('MCP tool name')}`, input: { q: 'x' } },
-      { type: 'tool_use', id: 'toolu_task', name: 'Task', input: { subagent_type: t('Task subagent_type'), description: 'd', prompt: 'p' } },
-      { type: 'tool_use', id: 'toolu_grep', name: 'Grep', input: { pattern: t('Grep pattern'), path: `/home/dev/${t('Grep path')}` } },
-      { type: 'tool_use', id: 'toolu_ws', name: 'WebSearch', input: { query: t('WebSearch query') } },
-      { type: 'tool_use', id: 'toolu_bad', name: 'Bash', input: { command: 'ls' } },
-    ], stop_reason: 'tool_use', usage } });
-    w(file, { ...base, type: 'user', uuid: 'r1', parentUuid: 'a1', timestamp: iso(500), message: { role: 'user', content: [
-      { type: 'tool_result', tool_use_id: 'toolu_mcp', content: 'ok', is_error: false },
-      { type: 'tool_result', tool_use_id: 'toolu_task', content: 'done', is_error: false },
-      { type: 'tool_result', tool_use_id: 'toolu_grep', content: 'ok', is_error: false },
-      { type: 'tool_result', tool_use_id: 'toolu_ws', content: 'ok', is_error: false },
-      { type: 'tool_result', tool_use_id: 'toolu_bad', content: `error: token ${t('tool error text')} rejected`, is_error: true },
-    ] }, toolUseResult: { agentId } });
-    w(file, { ...base, type: 'system', subtype: 'compact_boundary', uuid: 'c1', timestamp: iso(600), compactMetadata: { trigger: t('compaction trigger'), preTokens: 1000 } });
-    w(file, { ...base, type: 'user', uuid: 'cs', parentUuid: 'c1', isCompactSummary: true, timestamp: iso(610), message: { role: 'user', content: `summary ${t('compaction summary')}` } });
-    w(file, { ...base, type: 'system', subtype: 'turn_duration', uuid: 'd1', timestamp: iso(900), durationMs: 900 });
-    const agentFile = join(dir, sid, 'subagents', `agent-${agentId}.jsonl`);
-    writeFileSync(join(dir, sid, 'subagents', `agent-${agentId}.meta.json`), JSON.stringify({ agentType: t('meta agentType') }));
-    w(agentFile, { ...base, isSidechain: true, agentId, type: 'user', uuid: 's1', parentUuid: null, timestamp: iso(200), message: { role: 'user', content: 'p' } });
-    w(agentFile, { ...base, isSidechain: true, agentId, type: 'assistant', uuid: 's2', parentUuid: 's1', requestId: 'req_2', timestamp: iso(300), message: { id: 'msg_2', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [{ type: 'text', text: 'hi' }], stop_reason: 'end_turn', usage } });
+    writeTranscripts(root, t);
     inputs = filesUnder(root).map((p) => [p, readFileSync(p, 'utf8')]);
 
     // A session known only through its hooks (its transcript is on another machine), spooled by the real hook script.
@@ -163,4 +168,41 @@ describe('secrets in transcript and hook fields other than tool inputs', () => {
   it.fails('no token planted in a subagent type reaches anything, even lower-cased', () => {
     expect(leaks({ 'meta agentType': transcriptFields['meta agentType']!, 'Task subagent_type': transcriptFields['Task subagent_type']! }, true)).toEqual([]);
   });
+});
+
+describe('the same transcript fields with no collector (local /metrics and trace files)', () => {
+  beforeAll(() => requireBuiltCli());
+
+  it('no token reaches the Prometheus endpoint, the local trace files or the state dir', async () => {
+    const f = new SecretFactory(977);
+    const planted: Record<string, string> = {};
+    const d = await tempDir('revleak-local');
+    const root = join(d, 'claude');
+    const state = join(d, 'state');
+    writeTranscripts(root, (field) => (planted[field] = `ghp_${f.s(36)}`));
+    const port = await probablyFreePort();
+    const run = startCli(['run', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC', '--prometheus-port', String(port), '--session-idle', '1s', '--log-format', 'json']);
+    onCleanup(async () => {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      await run.done;
+    });
+    await waitFor(() => (run.stderr.includes('backfill done') ? true : undefined), { timeoutMs: 60_000, what: 'run to finish its backfill' });
+    const scrape = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    // The session is old: idle at once, its trace written whole (the failed Bash call's span last read here).
+    const traceFile = join(state, 'traces', 'traces.jsonl');
+    await waitFor(() => {
+      try {
+        return readFileSync(traceFile, 'utf8').includes('toolu_bad') ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    }, { timeoutMs: 30_000, what: 'the session trace in traces.jsonl' });
+    run.child.kill('SIGTERM');
+    const exited = await run.done;
+    const outputs: Array<[string, string]> = filesUnder(state).map((p) => [p.replace(d, ''), readFileSync(p, 'latin1')]);
+    outputs.push(['/metrics', scrape], ['stdout', exited.stdout], ['stderr', exited.stderr]);
+    expect(leaks(planted, false, outputs)).toEqual([]);
+    // The search looked at the right text: the model label is there, redacted.
+    expect(scrape).toContain('model="claude.[REDACTED:github-token]"');
+  }, 120_000);
 });
