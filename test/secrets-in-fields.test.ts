@@ -87,7 +87,7 @@ describe('secrets in transcript and hook fields other than tool inputs', () => {
     const plant = (into: Record<string, string>, field: string): string => (into[field] = `ghp_${f.s(36)}`);
     const t = (field: string): string => plant(transcriptFields, field);
     const h = (field: string): string => plant(hookFields, field);
-    const d = await tempDir('revleak');
+    const d = await tempDir('secrets');
     const root = join(d, 'claude');
     const state = join(d, 'state');
     writeTranscripts(root, t);
@@ -152,20 +152,17 @@ describe('secrets in transcript and hook fields other than tool inputs', () => {
     expect(leaks(transcriptFields)).toEqual([]);
   });
 
-  // KNOWN LEAK, kept failing on purpose: src/model/hook-payload.ts copies the hook's cwd, tool_name and
-  // detail fields (source, trigger, reason, agent_type, notification_type, decision) unredacted, and
-  // they reach metric labels (project, tool), span names and attributes, the ledger and stats. The fix
-  // (redact them where the payload is parsed, as normalize.ts does for transcripts) is outside this
-  // branch's files; once it is in, this test fails: drop `.fails`.
-  it.fails('no token planted in a hook payload field leaks', () => {
+  // The hook's cwd, tool_name and detail fields (source, trigger, reason, agent_type,
+  // notification_type, decision) become metric labels (project, tool), span names and attributes,
+  // ledger fields and stats: src/model/hook-payload.ts redacts them where the payload is parsed.
+  it('no token planted in a hook payload field leaks', () => {
     expect(leaks(hookFields)).toEqual([]);
   });
 
-  // KNOWN LEAK, kept failing on purpose: the metric label `agent` is agentTypeLabel(agentType)
-  // (src/model/agent-type.ts), a lower-cased copy of the meta file's agentType, never redacted; a
-  // token lower-cased is still most of the token. Once the type is redacted before it is made a
-  // label, this test fails: drop `.fails`.
-  it.fails('no token planted in a subagent type reaches anything, even lower-cased', () => {
+  // The metric label `agent` is agentTypeLabel(agentType) (src/model/agent-type.ts), a lower-cased
+  // copy of the meta file's agentType: redacted before lower-casing (a token lower-cased is still
+  // most of the token, and the patterns no longer find it).
+  it('no token planted in a subagent type reaches anything, even lower-cased', () => {
     expect(leaks({ 'meta agentType': transcriptFields['meta agentType']!, 'Task subagent_type': transcriptFields['Task subagent_type']! }, true)).toEqual([]);
   });
 });
@@ -176,7 +173,7 @@ describe('the same transcript fields with no collector (local /metrics and trace
   it('no token reaches the Prometheus endpoint, the local trace files or the state dir', async () => {
     const f = new SecretFactory(977);
     const planted: Record<string, string> = {};
-    const d = await tempDir('revleak-local');
+    const d = await tempDir('secrets-local');
     const root = join(d, 'claude');
     const state = join(d, 'state');
     writeTranscripts(root, (field) => (planted[field] = `ghp_${f.s(36)}`));

@@ -41,7 +41,7 @@ describe('passwords in PGPASSWORD and SSHPASS', () => {
       // Not secrets: an expansion, and a name that only ends like one.
       { id: 'toolu_safe', command: 'PGPASSWORD="$(cat ~/.pgpass-app)" psql app; NOPGPASSWORD=1 make', redacted: 'PGPASSWORD="$(cat ~/.pgpass-app)" psql app; NOPGPASSWORD=1 make' },
     ];
-    const d = await tempDir('revleak-shapes');
+    const d = await tempDir('secrets-shapes');
     const root = join(d, 'claude');
     const state = join(d, 'state');
     const cwd = '/home/dev/db-tools';
