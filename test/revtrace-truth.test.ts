@@ -35,6 +35,9 @@ interface TruthTool {
   isError?: boolean;
   /** Task calls: the subagent its result names. */
   resultAgent?: string;
+  /** Times (ms) of the line with the tool_use and of its tool_result line. */
+  useTs: number;
+  resultTs?: number;
 }
 interface TruthSession {
   turns: number;
@@ -46,6 +49,7 @@ interface TruthSession {
   agents: Map<string, string | undefined>;
 }
 
+const msOf = (o: J): number => Date.parse(o.timestamp);
 const total = (c: Pick<TruthCall, 'input' | 'output' | 'cacheRead' | 'cacheCreation'>): number => c.input + c.output + c.cacheRead + c.cacheCreation;
 
 function parseLines(file: string): J[] {
@@ -91,7 +95,7 @@ function truthOf(root: string): Map<string, TruthSession> {
     if (!prev) s.calls.set(key, rec);
     else if (total(rec) > total(prev)) s.calls.set(key, { ...rec, turn: prev.turn, agentId: prev.agentId });
   };
-  const results = new Map<string, { isError: boolean; agent?: string }>();
+  const results = new Map<string, { isError: boolean; agent?: string; ts: number }>();
   // A resumed session's file starts with copies of the lines before: a copied prompt is the same turn.
   const promptTurn = new Map<string, number>();
   for (const f of [...files.filter((x) => !isSub(x)), ...files.filter(isSub)]) {
@@ -123,13 +127,13 @@ function truthOf(root: string): Map<string, TruthSession> {
         const key = o.requestId ? `${m.id}:${o.requestId}` : m.id;
         addCall(s, key, m.usage, agentId, turn, o.isApiErrorMessage === true || m.model === '<synthetic>');
         for (const b of Array.isArray(m.content) ? m.content : []) {
-          if (b?.type === 'tool_use' && !s.tools.has(b.id)) s.tools.set(b.id, { name: b.name, agentId, turn });
+          if (b?.type === 'tool_use' && !s.tools.has(b.id)) s.tools.set(b.id, { name: b.name, agentId, turn, useTs: msOf(o) });
         }
         continue;
       }
       if (o.type !== 'user') continue;
       if (Array.isArray(m.content) && m.content.some((b: J) => b?.type === 'tool_result')) {
-        for (const b of m.content) if (b?.type === 'tool_result') results.set(`${o.sessionId}/${b.tool_use_id}`, { isError: b.is_error === true, agent: o.toolUseResult?.agentId });
+        for (const b of m.content) if (b?.type === 'tool_result') if (!results.has(`${o.sessionId}/${b.tool_use_id}`)) results.set(`${o.sessionId}/${b.tool_use_id}`, { isError: b.is_error === true, agent: o.toolUseResult?.agentId, ts: msOf(o) });
         continue;
       }
       if (agentId || o.isMeta === true || o.isCompactSummary === true) continue;
@@ -146,6 +150,7 @@ function truthOf(root: string): Map<string, TruthSession> {
       if (!r) continue;
       t.isError = r.isError;
       t.resultAgent = r.agent;
+      t.resultTs = r.ts;
       if (r.agent && t.name === 'Task') s.agents.set(r.agent, id);
     }
   }
@@ -233,6 +238,10 @@ function traceDiffs(spans: FlatSpan[], truth: Map<string, TruthSession>, reopene
       if (sp.name !== `execute_tool ${tool.name}`) out.push(`${sid}: tool ${id}: name ${sp.name}`);
       const isErr = sp.status.code === 2;
       if (isErr !== (tool.isError === true)) out.push(`${sid}: tool ${id} (${tool.name}): error status ${isErr}, want ${tool.isError === true}`);
+      // Times: from its tool_use line to its result (a Task's span also covers its whole subagent).
+      const [st, en] = [Number(ns(sp.startTimeUnixNano) / 1_000_000n), Number(ns(sp.endTimeUnixNano) / 1_000_000n)];
+      const timesOk = tool.name === 'Task' ? st <= tool.useTs && (tool.resultTs === undefined || en >= tool.resultTs) : st === tool.useTs && (tool.resultTs === undefined || en === tool.resultTs);
+      if (!timesOk) out.push(`${sid}: tool ${id} (${tool.name}): [${st}, ${en}], want [${tool.useTs}, ${tool.resultTs}]`);
       if ((sp.attributes['ccotel.tool.incomplete'] === true) !== (tool.isError === undefined)) out.push(`${sid}: tool ${id}: incomplete ${sp.attributes['ccotel.tool.incomplete']}, result ${tool.isError !== undefined}`);
     }
     // Model calls: one chat span per key (message ids are unique per key here), max-copy usage.
