@@ -346,7 +346,7 @@ describe('traces against the transcripts (real collector)', () => {
     const r = await backfill(root, state, col);
     expect(r.code, r.out.slice(-2000)).toBe(0);
     const spans = await spansOf(col);
-    console.log(`[revtrace] kills at ${killed.map((k) => (k / bytes).toFixed(2))} of ${(bytes / 1e6).toFixed(1)} MB; ${spans.length} spans received, ${new Set(spans.map((x) => x.spanId)).size} distinct`);
+    console.log(`[trace-truth] kills at ${killed.map((k) => (k / bytes).toFixed(2))} of ${(bytes / 1e6).toFixed(1)} MB; ${spans.length} spans received, ${new Set(spans.map((x) => x.spanId)).size} distinct`);
     expect(traceDiffs(spans, truth)).toEqual([]);
   }, 300_000);
 
@@ -392,7 +392,7 @@ describe('traces against the transcripts (real collector)', () => {
     const n = (f: (t: TruthSession) => number): number => [...truth.values()].reduce((a, t) => a + f(t), 0);
     // The history has what this test is about (else an empty trace would pass).
     expect({ sessions: truth.size, tools: n((t) => t.tools.size) > 100, calls: n((t) => t.calls.size) > 100, agents: n((t) => t.agents.size) > 5 }).toEqual({ sessions: 12, tools: true, calls: true, agents: true });
-    console.log(`[revtrace] ${spans.length} spans, ${n((t) => t.tools.size)} tools, ${n((t) => t.calls.size)} calls, ${n((t) => t.agents.size)} agents`);
+    console.log(`[trace-truth] ${spans.length} spans, ${n((t) => t.tools.size)} tools, ${n((t) => t.calls.size)} calls, ${n((t) => t.agents.size)} agents`);
     expect(traceDiffs(spans, truth)).toEqual([]);
   }, 180_000);
 });
