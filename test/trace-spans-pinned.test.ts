@@ -77,8 +77,8 @@ describe('the spans a backfill sends', () => {
     expect(Object.entries(got).every(([k, v]) => v > 0 || k === 'apiErrors'), JSON.stringify(got)).toBe(true);
     expect(digests(spans)).toEqual({
       spans: 358,
-      json: 'e814d241393ac4962b84b55ee269bfdc50a3ab173d1c549be86c599b3798e5a1',
-      otlp: '8660ac2d09757c416e8cde86ac07f4ee35604624a9ed9ed134089a00d977091d',
+      json: '5bee95ad576decf66578e8cbfa86df570c0cc4a980aa3765d55a1ff7efa1b189',
+      otlp: '8d76e7d573ecb5b4f2d4a813f34f410022f4c3c08cf4ab860837b0b8bda58799',
     });
   });
 
@@ -92,8 +92,8 @@ describe('the spans a backfill sends', () => {
     expect(Object.values(got).every((v) => v > 0), JSON.stringify(got)).toBe(true);
       expect(digests(spans)).toEqual({
         spans: 1111,
-        json: '1364f1fc555005b9d3ee8a1f390506e6822e7ddd54d18e8af8b1b09a9b385d70',
-        otlp: 'aff3b873df01f95d3f9152cbd3d00aed12ed101c8353b61c31ed31ff7d86dd9e',
+        json: 'b1228bb3729e4493a56a344ce5601d135e7d1783e506038d13b3d5a34a9495f9',
+        otlp: 'e8ae47011bbab1052b6f8407edfa3b35066f8d039013e7702c3becf22f81f797',
       });
     } finally {
       rmSync(root, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 // The `agent` label of token and cost series: which agent made a model call. Values are bounded
 // (a metric label): `main`, `compact` (compaction agents), a sanitized subagent type, or `unknown`.
+import { redactSecrets } from '../detection/redact.js';
 
 export const AGENT_MAIN = 'main';
 export const AGENT_COMPACT = 'compact';
@@ -8,7 +9,8 @@ const MAX = 40;
 
 /** A subagent type as a label value: lowercase, `[a-z0-9_-]` only (others become `_`), at most 40 characters. */
 export function agentTypeLabel(raw: string): string {
-  const v = raw.trim().toLowerCase().replace(/[^a-z0-9_-]+/g, '_').slice(0, MAX);
+  // Redacted before lower-casing: a lower-cased token is no longer found by the patterns.
+  const v = redactSecrets(raw).trim().toLowerCase().replace(/[^a-z0-9_-]+/g, '_').slice(0, MAX);
   return v.replace(/_/g, '') ? v : AGENT_UNKNOWN;
 }
 

@@ -2,6 +2,7 @@
 // → a HookEvent. Field names are in ../../docs/hooks.md; unknown events are kept by name (newer
 // Claude Code versions add some), a payload that is not a JSON object with a session id is rejected.
 import type { HookEvent, HookToolInfo } from './events.js';
+import { redactCut, redactSecrets } from '../detection/redact.js';
 
 const TOOL_EVENTS: Record<string, HookToolInfo['phase']> = { PreToolUse: 'pre', PostToolUse: 'post', PostToolUseFailure: 'failure' };
 /** Payload fields copied into `detail` (all short, label-like values). */
@@ -35,12 +36,13 @@ export function parseHookPayload(id: string, ts: number, text: string, transcrip
   const detail: Record<string, string> = {};
   for (const f of DETAIL_FIELDS) {
     const v = o[f];
-    if (typeof v === 'string' && v.length <= 200) detail[f] = v;
+    // Labels and span attributes: redacted like the transcript's strings (model/normalize.ts).
+    if (typeof v === 'string' && v.length <= 200) detail[f] = redactSecrets(v);
   }
   for (const f of FLAG_FIELDS) if (typeof o[f] === 'boolean') detail[f] = String(o[f]);
   const out: HookEvent = {
     kind: 'hook',
-    ctx: { sessionId, cwd: str(o.cwd) ?? '', agentId: str(o.agent_id) },
+    ctx: { sessionId, cwd: redactCut(str(o.cwd) ?? '', 4096), agentId: str(o.agent_id) },
     ts,
     id,
     event,
@@ -50,7 +52,8 @@ export function parseHookPayload(id: string, ts: number, text: string, transcrip
   const phase = TOOL_EVENTS[event];
   if (phase) {
     const toolId = str(o.tool_use_id);
-    const name = str(o.tool_name);
+    const raw = str(o.tool_name);
+    const name = raw && redactSecrets(raw);
     if (!toolId || !name) return { ok: false, reason: `${event} without tool_use_id or tool_name` };
     const input = o.tool_input !== null && typeof o.tool_input === 'object' && !Array.isArray(o.tool_input) ? (o.tool_input as Record<string, unknown>) : {};
     out.tool = { phase, id: toolId, name, input, inputChars: size(o.tool_input) };

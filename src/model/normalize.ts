@@ -70,18 +70,25 @@ export function parseTimestamp(v: unknown): number | undefined {
   return Number.isFinite(t) ? t : undefined;
 }
 
-// The cwd becomes a metric label and a span attribute: redacted like everything else that leaves.
-// Every line repeats it, so the answer is remembered (a handful of distinct values per history).
-const cwdCache = new Map<string, string>();
-function cleanCwd(cwd: string): string {
-  let c = cwdCache.get(cwd);
+// The cwd, git branch, model and tool names become metric labels, span attributes and ledger fields:
+// redacted like everything else that leaves (a folder, branch or MCP server named after a token).
+// Every line repeats them, so the answer is remembered (a handful of distinct values per history).
+const labelCache = new Map<string, string>();
+function cleanLabel(v: string): string {
+  let c = labelCache.get(v);
   if (c === undefined) {
-    if (cwdCache.size > 1000) cwdCache.clear();
-    c = redactCut(cwd, 4096);
-    cwdCache.set(cwd, c);
+    if (labelCache.size > 1000) labelCache.clear();
+    c = redactCut(v, 4096);
+    labelCache.set(v, c);
   }
   return c;
 }
+const cleanCwd = cleanLabel;
+/** A string field that becomes a label (branch, model, tool name), redacted. */
+const label = (v: unknown): string | undefined => {
+  const s = str(v);
+  return s === undefined ? undefined : cleanLabel(s);
+};
 
 // The context of the last line, given again to the next line with the same one: consecutive lines
 // of a transcript almost always share it, and one object for them is fewer allocations here and, in
@@ -97,7 +104,7 @@ function contextOf(line: Json, hints: FileHints): EventContext | undefined {
   const sessionId = str(line.sessionId) ?? hints.sessionId;
   if (!sessionId) return undefined;
   const cwd = cleanCwd(str(line.cwd) ?? '');
-  const branch = str(line.gitBranch);
+  const branch = label(line.gitBranch);
   const version = str(line.version);
   const agentId = line.isSidechain === true ? (str(line.agentId) ?? hints.agentId) : undefined;
   // (str() gives undefined, never '', so an absent property and an undefined one compare alike.)
@@ -331,7 +338,7 @@ function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: Mod
     const messageId = str(message.id);
     const requestId = str(line.requestId);
     const key = messageId ? (requestId ? `${messageId}:${requestId}` : messageId) : fallbackKey;
-    const model = str(message.model) ?? 'unknown';
+    const model = label(message.model) ?? 'unknown';
     const apiError = line.isApiErrorMessage === true || model === '<synthetic>';
     out.push({
       kind: 'model_call',
@@ -350,7 +357,7 @@ function eventsOf(line: unknown, hints: FileHints, fallbackKey: string, out: Mod
       for (const block of message.content) {
         if (isObj(block) && block.type === 'tool_use' && str(block.id) && str(block.name)) {
           const input = !isObj(block.input) ? {} : bytes ? (utf8Deep(block.input, (x) => dec(own(x))) as Json) : placeholders && !placeholders.wholeInputs ? (mapStringsInPlace(block.input, own) as Json) : block.input;
-          out.push({ kind: 'tool_use', ctx, ts, id: str(block.id)!, name: str(block.name)!, callKey: key, input });
+          out.push({ kind: 'tool_use', ctx, ts, id: str(block.id)!, name: label(block.name)!, callKey: key, input });
         }
       }
     }
@@ -418,7 +425,7 @@ function agentProgress(line: Json, hints: FileHints, out: ModelEvent[]): void {
   const agentId = str(data.agentId) ?? (task ? `task-${task}` : undefined);
   if (!sessionId || !agentId) return;
   const cwd = cleanCwd(str(line.cwd) ?? '');
-  const branch = str(line.gitBranch);
+  const branch = label(line.gitBranch);
   const version = str(line.version);
   let ctx: EventContext;
   if (sameCtx(lastProgressCtx, sessionId, cwd, branch, version, agentId)) ctx = lastProgressCtx;
@@ -430,7 +437,7 @@ function agentProgress(line: Json, hints: FileHints, out: ModelEvent[]): void {
   }
   const requestId = str(copy.requestId);
   const key = requestId ? `${messageId}:${requestId}` : messageId;
-  const model = str(message.model) ?? 'unknown';
+  const model = label(message.model) ?? 'unknown';
   const apiError = copy.isApiErrorMessage === true || model === '<synthetic>';
   out.push({
     kind: 'model_call',

@@ -3,6 +3,7 @@
 // are never attached.
 import type { AttrValue } from './span-data.js';
 import { FILE_TOOLS } from '../../model/tool-target.js';
+import { redactSecrets } from '../../detection/redact.js';
 import type { Usage } from '../../model/events.js';
 
 export const GENAI_PROVIDER = 'anthropic';
@@ -22,7 +23,8 @@ export function toolAttributes(name: string, id: string, sessionId: string, targ
   }
   if (name === 'Task' || name === 'Agent') {
     const type = input.subagent_type;
-    a['gen_ai.agent.name'] = typeof type === 'string' && type ? type : 'subagent';
+    // The model writes subagent_type: redacted like the target it also is (tool-target.ts).
+    a['gen_ai.agent.name'] = typeof type === 'string' && type ? redactSecrets(type) : 'subagent';
   }
   return a;
 }

@@ -17,6 +17,8 @@ export interface AgentState {
   linked: boolean;
   /** `agent_type` from the hooks (Explore, general-purpose, ...). */
   type?: string;
+  /** The Task call that started it, as its agent_progress copies in the parent name it (parentToolUseID). */
+  task?: string;
   /** SubagentStart and SubagentStop times. */
   hookStart?: number;
   hookEnd?: number;

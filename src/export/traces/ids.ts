@@ -62,3 +62,5 @@ export const toolSpanId = (sessionId: string, toolUseId: string): string => hex(
 export const agentSpanId = (sessionId: string, agentId: string): string => agentIds(sessionId, agentId);
 /** A short digest of a model call key: what a closed session keeps to never send that call twice. */
 export const callDigest = (callKey: string): string => hex('call', callKey, 12);
+/** A short digest of a prompt's uuid: what a session keeps to open each turn once. */
+export const promptDigest = (uuid: string): string => hex('prompt', uuid, 12);

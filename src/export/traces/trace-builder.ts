@@ -12,7 +12,8 @@ import type { Pricer } from '../../pricing/cost.js';
 import type { UsageRecord } from '../../state/ledger.js';
 import { summarizeToolTarget } from '../../model/tool-target.js';
 import { redactSecrets } from '../../detection/redact.js';
-import { agentSpanId, callDigest, chatSpanId, sessionSpanId, toolSpanId, traceIdFor, turnSpanId } from './ids.js';
+import { isAgentTool } from '../../model/agent-type.js';
+import { agentSpanId, callDigest, chatSpanId, promptDigest, sessionSpanId, toolSpanId, traceIdFor, turnSpanId } from './ids.js';
 import type { AttrValue, SpanData, SpanEvent } from './span-data.js';
 import { toolAttributes, GENAI_PROVIDER, usageAttributes } from './attributes.js';
 import { applySubagentHook, isSubagentHook, subagentSpan, type AgentState } from './hook-spans.js';
@@ -125,6 +126,13 @@ interface SessionState {
   calls: Record<string, 1>;
   /** Digests of calls sent before the session was last closed (it was reopened). */
   callsBefore?: string;
+  /**
+   * Digests of the prompts that opened a turn (before a close too): a resumed session's file starts
+   * with copies of the earlier lines, old session id included, and a copy must not open a turn again.
+   */
+  prompts?: string;
+  /** Times of the compactions counted (the copies of a resumed session's file have the same). */
+  compactedAt?: number[];
   totals: { toolCalls: number; toolErrors: number; compactions: number };
   /** Hook events arrive for this session: tool spans wait for the hook's timings. */
   hooked?: boolean;
@@ -151,7 +159,7 @@ export interface TraceBuilderState {
    * main one, a late copy of a response) add spans under the same root, never a second root, a
    * second span for the same subagent or a second span for the same model call.
    */
-  closed: Record<string, { at: number; agents: string[]; calls?: string }>;
+  closed: Record<string, { at: number; agents: string[]; calls?: string; prompts?: string; turns?: number }>;
 }
 
 const CLOSED_RETENTION_MS = 60 * 86_400_000;
@@ -280,13 +288,15 @@ export class TraceBuilder {
         cwd: e.ctx.cwd,
         start: e.ts,
         last: e.ts,
-        turns: 0,
+        // A reopened session's turns go on numbering from where they were.
+        turns: closed?.turns ?? 0,
         rootEmitted: closed !== undefined,
         streams: {},
         tools: {},
         agents: Object.fromEntries((closed?.agents ?? []).map((a) => [a, { first: Infinity, last: -Infinity, linked: true }])),
         calls: {},
         callsBefore: closed?.calls,
+        prompts: closed?.prompts,
         totals: { toolCalls: 0, toolErrors: 0, compactions: 0 },
       };
     }
@@ -315,6 +325,7 @@ export class TraceBuilder {
       const a = (s.agents[agentId] ??= { first: e.ts, last: e.ts, linked: false });
       a.first = Math.min(a.first, e.ts);
       a.last = Math.max(a.last, e.ts);
+      if (e.kind === 'model_call' && e.parentToolUseId) a.task ??= e.parentToolUseId;
     }
     const streamKey = agentId ?? '';
     const stream = (s.streams[streamKey] ??= {});
@@ -356,16 +367,19 @@ export class TraceBuilder {
         this.applyHook(sid, s, e, wall);
         break;
       case 'prompt':
-        if (!agentId) {
+        if (!agentId && this.firstPrompt(s, e.uuid)) {
           this.closeTurn(sid, s, s.turn?.last ?? e.ts);
           s.turns++;
           s.turn = { spanId: turnSpanId(sid, e.uuid), start: e.ts, last: e.ts, index: s.turns, chars: e.chars, emitted: false, branch: e.ctx.gitBranch };
         }
         break;
       case 'turn_end':
-        if (!agentId && s.turn) this.closeTurn(sid, s, e.ts);
+        // (An older one is a copy of an earlier turn's end: it does not end this turn.)
+        if (!agentId && s.turn && e.ts >= s.turn.start) this.closeTurn(sid, s, e.ts);
         break;
       case 'compaction':
+        if (s.compactedAt?.includes(e.ts)) break;
+        (s.compactedAt ??= []).push(e.ts);
         s.totals.compactions++;
         break;
     }
@@ -375,6 +389,15 @@ export class TraceBuilder {
   /** Main-stream spans hang off the open turn; with none (before the first prompt, after an idle close), off the root. */
   private openTurnOrRoot(sid: string, s: Frozen<SessionState>): string {
     return s.turn && !s.turn.emitted ? s.turn.spanId : sessionSpanId(sid);
+  }
+
+  /** Records a main-stream prompt; false for a copy of one seen before (a resumed session's file). */
+  private firstPrompt(s: Editing, uuid: string): boolean {
+    const d = promptDigest(uuid);
+    const seen = s.prompts ?? '';
+    for (let i = 0; i + DIGEST_CHARS <= seen.length; i += DIGEST_CHARS) if (seen.startsWith(d, i)) return false;
+    s.prompts = seen + d;
+    return true;
   }
 
   private sent(s: Frozen<SessionState>, key: string): boolean {
@@ -418,6 +441,10 @@ export class TraceBuilder {
   private openTool(sid: string, s: Editing, e: ToolUseEvent): void {
     const known = s.tools[e.id];
     if ((known && known.fromTranscript) || s.toolsSent?.[e.id]) return;
+    // A copy of a main-stream tool call of a closed session (a resumed session's file): its call was
+    // sent, so was it. Not a subagent's: its calls may have been sent from the copies in the parent,
+    // and its own file, read after the session closed, is the only record of its tool calls.
+    if (!e.ctx.agentId && s.callsBefore && this.digestsOf(s.callsBefore).has(callDigest(e.callKey))) return;
     const { attrs, events } = this.toolDescription(sid, e.id, e.name, e.input, e.ts);
     // Siblings of the chat span that asked for them (a child would start after its parent ended).
     const parent = e.ctx.agentId ? agentSpanId(sid, e.ctx.agentId) : this.openTurnOrRoot(sid, s);
@@ -529,7 +556,9 @@ export class TraceBuilder {
     let start = t.hookStart ?? t.start;
     let end2 = Math.max(start, end);
     let agentSpan: SpanData | undefined;
-    const agent = t.resultAgentId;
+    // A Task cut short (interrupted, or a sibling call failed) has a result that names no subagent:
+    // the one whose copies in the parent name this call ran for it.
+    const agent = t.resultAgentId ?? (isAgentTool(t.name) ? this.agentOfTask(s, id) : undefined);
     if (agent && !(s.agents[agent]?.linked)) {
       const a = (s.agents[agent] ??= { first: start, last: end2, linked: false });
       a.linked = true;
@@ -547,6 +576,12 @@ export class TraceBuilder {
     const error = t.isError ? (t.errorText ? redactSecrets(t.errorText) : 'tool returned an error') : undefined;
     this.push(s, { traceId: traceIdFor(sid), spanId, parentSpanId: t.parent, name: `execute_tool ${t.name}`, kind: 'internal', startMs: start, endMs: end2, attributes, links: t.callKey ? this.requestedBy(sid, t) : undefined, events: t.events, error });
     if (agentSpan) this.push(s, agentSpan);
+  }
+
+  /** The unlinked subagent that the agent_progress copies tie to Task call `toolId`. */
+  private agentOfTask(s: Frozen<SessionState>, toolId: string): string | undefined {
+    for (const [agentId, a] of Object.entries(s.agents)) if (a.task === toolId && !a.linked) return agentId;
+    return undefined;
   }
 
   private requestedBy(sid: string, t: OpenTool): SpanData['links'] {
@@ -586,6 +621,8 @@ export class TraceBuilder {
     if (t.hookEnd !== undefined || t.resultEnd !== undefined) return this.maybeEmitTool(sid, s, id, true);
     delete s.tools[id];
     (s.toolsSent ??= {})[id] = 1;
+    // A call with no result is still one of the session's calls (as in the session gauge, docs/metrics.md).
+    s.totals.toolCalls++;
     const start = t.hookStart ?? t.start;
     // (Its attributes are the span's, as in maybeEmitTool.)
     t.attrs['ccotel.tool.incomplete'] = true;
@@ -628,9 +665,11 @@ export class TraceBuilder {
 
   /**
    * Completes what time has completed: quiet model calls, idle turns and idle sessions (event time
-   * vs now). `final` completes every pending call (end of a one-shot backfill: all of it is on disk).
+   * vs now). `final` completes every pending call (end of a one-shot backfill: all of it is on disk),
+   * but with `keepRecent` not one whose last copy is younger than the quiet period: it may still be
+   * streaming (its next copy torn, or not written yet), and its session stays open for the rest.
    */
-  tick(nowMs: number = this.wallClock(), final = false): void {
+  tick(nowMs: number = this.wallClock(), final = false, keepRecent = false): void {
     const wall = this.wallClock();
     // Read through view(); a step that changes a session takes it from edit() (its saved JSON goes).
     for (const sid of Object.keys(this.state.sessions)) {
@@ -645,8 +684,9 @@ export class TraceBuilder {
       for (const [key, stream] of Object.entries(s.streams)) {
         const p = stream.pending;
         if (!p) continue;
-        const quiet = p.seenAt > 0 && wall - p.seenAt >= READING_GRACE_MS && nowMs - p.end >= this.opts.callQuietMs;
-        if (final || quiet) this.emitCall(sid, this.edit(sid), key);
+        const old = nowMs - p.end >= this.opts.callQuietMs;
+        const quiet = p.seenAt > 0 && wall - p.seenAt >= READING_GRACE_MS && old;
+        if ((final && (old || !keepRecent)) || quiet) this.emitCall(sid, this.edit(sid), key);
       }
       if (s.turn && !s.turn.emitted && !reading && nowMs - s.turn.last >= this.opts.turnIdleMs && this.turnQuiet(s)) this.closeTurn(sid, this.edit(sid), s.turn.last);
       if (nowMs - s.last >= this.opts.sessionIdleMs && !reading) this.closeSession(sid, this.edit(sid));
@@ -680,7 +720,7 @@ export class TraceBuilder {
     }
     if (!s.rootEmitted) this.emitRoot(sid, s);
     const digests = (s.callsBefore ?? '') + Object.keys(s.calls).map(callDigest).join('');
-    this.state.closed[sid] = { at: this.wallClock(), agents: Object.keys(s.agents), calls: digests || undefined };
+    this.state.closed[sid] = { at: this.wallClock(), agents: Object.keys(s.agents), calls: digests || undefined, prompts: s.prompts, turns: s.turns || undefined };
     this.closedEntryJson.delete(sid);
     this.closedJson = undefined;
     delete this.state.sessions[sid];

@@ -133,12 +133,13 @@ export class TraceSink implements EventSink {
   }
 
   /**
-   * One-shot end (backfill): every call whose lines are on disk is complete now. The spans this
-   * completes go out with the next flush (the ingest manager's commit), so an interrupted send
-   * saves what is left with the checkpoints.
+   * One-shot end (backfill): every call whose lines are on disk is complete now, but for a response
+   * whose last copy is recent (it may be streaming still: the next copy torn or not yet written).
+   * The spans this completes go out with the next flush (the ingest manager's commit), so an
+   * interrupted send saves what is left with the checkpoints.
    */
   finish(): void {
-    this.builder.tick(Date.now(), true);
+    this.builder.tick(Date.now(), true, true);
     this.take();
   }
 
