@@ -595,7 +595,10 @@ export async function attachFold(store: StateStore, o: FoldOptions & { now?: () 
       await Promise.all(superseded.map((name) => rm(join(dir, name), { force: true })));
     };
   };
+  f.trackCommits();
   store.addCommitHook((ledgerBytes, ledgerId, bulk) => {
+    // The fold as it is now is what this commit makes durable: state.json names its ledger end then.
+    f.committing(() => store.committedLedgerId === ledgerId && store.committedLedgerBytes >= ledgerBytes);
     if (rebuiltLate) snapshotNeeded = true;
     rebuiltLate = false;
     if (writing) snapshotNeeded = true; // the previous commit's write never completed

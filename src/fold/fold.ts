@@ -78,6 +78,19 @@ export class Fold {
    */
   dirtyChunks = new Set<number>();
   dirtySessions = new Set<string>();
+  /** Bumped by every apply(): a reader that kept values from an earlier state can tell they are stale. */
+  changes = 0;
+  /**
+   * Told, synchronously, each time a commit of the state directory takes the ledger's changes (the
+   * fold as it is now), with a test of whether that commit is durable yet (attachFold sets this up).
+   * Until it is, the fold holds changes a kill would take back.
+   */
+  private readonly commitListeners: Array<(durable: () => boolean) => void> = [];
+  /** Whether commits are reported (attached to a state directory): see onCommit. */
+  get tracksCommits(): boolean {
+    return this.commitTracking;
+  }
+  private commitTracking = false;
   readonly settleMs: number;
   readonly pricer: Pricer;
   private readonly clock: () => number;
@@ -200,8 +213,24 @@ export class Fold {
     return foldRollupRows(f);
   }
 
+  /** Calls `fn` at each commit that takes the fold as it is then (see commitListeners). */
+  onCommit(fn: (durable: () => boolean) => void): void {
+    this.commitListeners.push(fn);
+  }
+
+  /** attachFold: the fold follows a state directory, whose commits it reports from now on. */
+  trackCommits(): void {
+    this.commitTracking = true;
+  }
+
+  /** attachFold's commit hook: a commit has taken every change so far. */
+  committing(durable: () => boolean): void {
+    for (const fn of this.commitListeners) fn(durable);
+  }
+
   /** Subtracts what the replaced version counted and adds the new one. */
   apply(c: LedgerChange): void {
+    this.changes++;
     const hit = c.type === 'hit' ? c.next : undefined;
     const prev = factOf(c, 'prev', this.pricer);
     if (prev) {

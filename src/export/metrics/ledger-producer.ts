@@ -85,17 +85,74 @@ export function toMetricData(metrics: LedgerMetric[], nowMs: number, names: 'ote
   return out;
 }
 
+/** A copy of the cumulative metrics (counters, histograms) of the fold as one commit took it. */
+interface Taken {
+  changes: number;
+  metrics: LedgerMetric[];
+  durable: () => boolean;
+}
+
+// At most this many commits awaiting durability are remembered (a store that keeps failing): the
+// older are dropped, which only publishes later.
+const MAX_PENDING = 16;
+
 export class LedgerMetricProducer implements MetricProducer {
+  /**
+   * The fold changes as records are read, before the commit that makes them durable: exported at
+   * once, a value a kill then takes back (the restarted daemon exports the committed state, lower)
+   * reads as a counter reset, and increase() counts the whole series again. So when the fold follows
+   * a state directory, counters and histograms are exported as the last durable commit left them;
+   * gauges (which may go down) stay current.
+   */
+  private published: Taken | undefined;
+  private readonly pending: Taken[] = [];
+
   constructor(
     private readonly fold: Fold,
     private readonly resource: Resource,
     private readonly opts: LedgerProducerOptions,
-  ) {}
+  ) {
+    if (!fold.tracksCommits) return;
+    // Created before anything is read: the fold is what the state directory holds.
+    this.published = this.take(() => true);
+    fold.onCommit((durable) => {
+      const last = this.pending.at(-1) ?? this.published!;
+      // Nothing applied since the last copy: the same values (the daemon commits on every tick).
+      this.pending.push(last.changes === fold.changes ? { ...last, durable } : this.take(durable));
+      if (this.pending.length > MAX_PENDING) this.pending.shift();
+    });
+  }
+
+  private metricOptions(nowMs: number): Parameters<typeof metricData>[1] {
+    return { user: this.opts.user, timezone: this.opts.timezone, nowMs, heartbeat: this.opts.heartbeat, recentSessions: this.opts.recentSessions };
+  }
+
+  private take(durable: () => boolean): Taken {
+    const metrics = metricData(this.fold, this.metricOptions((this.opts.now ?? Date.now)())).filter((m) => m.kind !== 'gauge');
+    return { changes: this.fold.changes, metrics, durable };
+  }
+
+  /** The newest copy whose commit is durable becomes the one exported. */
+  private cumulative(): LedgerMetric[] | undefined {
+    if (!this.published) return undefined;
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      if (!this.pending[i]!.durable()) continue;
+      this.published = this.pending[i]!;
+      this.pending.splice(0, i + 1);
+      break;
+    }
+    return this.published.metrics;
+  }
 
   async collect(): Promise<CollectionResult> {
     const nowMs = (this.opts.now ?? Date.now)();
     try {
-      const data = metricData(this.fold, { user: this.opts.user, timezone: this.opts.timezone, nowMs, heartbeat: this.opts.heartbeat, recentSessions: this.opts.recentSessions });
+      let data = metricData(this.fold, this.metricOptions(nowMs));
+      const cumulative = this.cumulative();
+      if (cumulative) {
+        const byName = new Map(cumulative.map((m) => [m.name, m]));
+        data = data.map((m) => (m.kind === 'gauge' ? m : (byName.get(m.name) ?? m)));
+      }
       const metrics = toMetricData(data, nowMs, this.opts.names, this.fold.startMs);
       return { resourceMetrics: { resource: this.resource, scopeMetrics: metrics.length ? [{ scope: SCOPE, metrics }] : [] }, errors: [] };
     } catch (err) {
