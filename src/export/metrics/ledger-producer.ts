@@ -88,6 +88,8 @@ export function toMetricData(metrics: LedgerMetric[], nowMs: number, names: 'ote
 /** A copy of the cumulative metrics (counters, histograms) of the fold as one commit took it. */
 interface Taken {
   changes: number;
+  /** Calls still outside the per-request histogram (they enter it with time, not with a change). */
+  unsettled: number;
   metrics: LedgerMetric[];
   durable: () => boolean;
 }
@@ -117,8 +119,9 @@ export class LedgerMetricProducer implements MetricProducer {
     this.published = this.take(() => true);
     fold.onCommit((durable) => {
       const last = this.pending.at(-1) ?? this.published!;
-      // Nothing applied since the last copy: the same values (the daemon commits on every tick).
-      this.pending.push(last.changes === fold.changes ? { ...last, durable } : this.take(durable));
+      // Nothing applied or settled since the last copy: the same values (the daemon commits on every tick).
+      const same = last.changes === fold.changes && last.unsettled === fold.series.unsettled.size;
+      this.pending.push(same ? { ...last, durable } : this.take(durable));
       if (this.pending.length > MAX_PENDING) this.pending.shift();
     });
   }
@@ -129,7 +132,7 @@ export class LedgerMetricProducer implements MetricProducer {
 
   private take(durable: () => boolean): Taken {
     const metrics = metricData(this.fold, this.metricOptions((this.opts.now ?? Date.now)())).filter((m) => m.kind !== 'gauge');
-    return { changes: this.fold.changes, metrics, durable };
+    return { changes: this.fold.changes, unsettled: this.fold.series.unsettled.size, metrics, durable };
   }
 
   /** The newest copy whose commit is durable becomes the one exported. */
