@@ -13,7 +13,7 @@ import { createProgress, progressLog } from '../progress.js';
 import { checkTimeZone, parseDay, startOfDay } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
 import { UserError } from '../../errors.js';
-import { ExportRefusedError, ExportTimeoutError, ShutdownError, httpStatusOf, isRetryable, refusalHint } from '../../export/retry.js';
+import { ExportRefusedError, ExportTimeoutError, ShutdownError, formatMs, httpStatusOf, isRetryable, refusalHint } from '../../export/retry.js';
 import { DEFAULT_SESSION_IDLE } from '../../config/defaults.js';
 
 interface BackfillOptions extends GlobalOptions {
@@ -37,9 +37,9 @@ export function registerBackfill(program: Command): void {
     .option('--timeout <duration>', 'give up when the collector has not accepted a batch for this long', DEFAULT_TIMEOUT)
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', `
-Exit code: 0 once the collector accepted everything; 1 when metrics could not be delivered;
+Exit code: 0 once the collector accepted everything;
 3 when the collector refused the data (HTTP 400, 401, 403, 404, ...: not retried);
-4 when the collector stayed unreachable for --timeout;
+4 when the collector stayed unreachable (or answered 429, 502, 503, 504) for --timeout;
 130 (SIGINT) or 143 (SIGTERM) when interrupted.
 Whatever the exit, what the collector accepted is checkpointed: run backfill again to send the rest.
 
@@ -91,14 +91,8 @@ Examples:
       }
       traces.finish();
       await manager.commit();
-      try {
-        await pipeline.metrics.forceFlush();
-      } catch (err) {
-        // Spans and checkpoints are saved; metrics are cumulative, so the next run sends them whole.
-        const status = httpStatusOf(err);
-        if (status !== undefined && !isRetryable(err)) throw new UserError(`collector refused metrics: HTTP ${status} ${(err as Error).message}; ${refusalHint(status)}`, EXIT_REFUSED);
-        throw new UserError(`metrics export failed: ${(err as Error).message}`, 1);
-      }
+      await flushMetrics(pipeline.metrics, timeoutMs, log, () => interrupted);
+      if (interrupted) throw interruptedError(interrupted);
       const summary = {
         sessions: store.ledger.sessions.size,
         openSessions: traces.builder.openSessions,
@@ -131,6 +125,33 @@ Examples:
       await session.close();
     }
   });
+}
+
+/**
+ * The final metrics export, retried as spans are (export/retry.ts): a collector restarting or
+ * shedding load (503) at that moment is waited for up to --timeout, not taken for a failure at once.
+ * Spans and checkpoints are saved already; metrics are cumulative, so a rerun sends them whole.
+ */
+async function flushMetrics(metrics: ExportPipeline['metrics'], timeoutMs: number, log: ReturnType<typeof createLogger>, interrupted: () => unknown): Promise<void> {
+  const started = Date.now();
+  let delay = 500;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await metrics.forceFlush();
+      if (attempt > 1) log.info('collector accepted metrics again');
+      return;
+    } catch (err) {
+      const status = httpStatusOf(err);
+      if (status !== undefined && !isRetryable(err)) throw new UserError(`collector refused metrics: HTTP ${status} ${(err as Error).message}; ${refusalHint(status)}`, EXIT_REFUSED);
+      const left = started + timeoutMs - Date.now();
+      if (left <= 0) throw new UserError(`gave up after ${formatMs(Date.now() - started)}: metrics not accepted (${(err as Error).message}); is the collector running? run backfill again to send them`, EXIT_UNREACHABLE);
+      const wait = Math.min(delay, left);
+      log.warn(`metrics export failed; retrying in ${formatMs(wait)} (attempt ${attempt}): ${(err as Error).message}`);
+      for (const until = Date.now() + wait; Date.now() < until && !interrupted(); ) await new Promise((r) => setTimeout(r, Math.min(100, until - Date.now())));
+      if (interrupted()) return;
+      delay = Math.min(delay * 2, 30_000);
+    }
+  }
 }
 
 /** Exit 128 + signal number, as shells report a command ended by a signal. */
