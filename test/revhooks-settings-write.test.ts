@@ -92,3 +92,28 @@ describe('hooks install/uninstall on the settings file itself', () => {
     expect(backups).toHaveLength(2);
   });
 });
+
+describe("hooks install/uninstall and the user's own entries", () => {
+  it('an event whose value is not a list is kept as it is (never dropped), and one ccotel would add to is refused', async () => {
+    const d = await tempDir('revhooks-shape');
+    const file = join(d, 'settings.json');
+    // "Stop" holds an object, not the list Claude Code expects: the user's to fix, not ccotel's to drop.
+    const mine = { Stop: { hooks: [{ type: 'command', command: '/home/me/notify.sh' }] }, SessionEnd: [] };
+    writeFileSync(file, JSON.stringify({ hooks: mine }));
+    const r = await runCli(['hooks', 'install', '--settings', file, '--state-dir', join(d, 'state'), '--events', 'PreToolUse']);
+    expect(r.code, r.stderr).toBe(0);
+    const after = json(file);
+    expect(after.hooks.Stop).toEqual(mine.Stop);
+    expect(after.hooks.SessionEnd).toEqual([]);
+    expect(commands(after.hooks.PreToolUse)).toEqual([`'${HOOK_SCRIPT}' '${join(d, 'state')}'`]);
+    const u = await uninstall(file);
+    expect(u.code, u.stderr).toBe(0);
+    expect(json(file)).toEqual({ hooks: mine });
+    // Installing on that very event would have to replace the user's value: refused, file unchanged.
+    const before = readFileSync(file, 'utf8');
+    const s = await runCli(['hooks', 'install', '--settings', file, '--state-dir', join(d, 'state'), '--events', 'Stop']);
+    expect(s.code).toBe(2);
+    expect(expectOneLineError(s)).toMatch(/Stop/);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+});
