@@ -5,7 +5,6 @@
 // searched: no secret. Rule hits, counted by the planted history's own list, match rule by rule,
 // in `audit --json` and as span events; the safe look-alikes are not hits.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onCleanup, tempDir, useCleanups } from './support/temp.js';
 import { ensureCollectorBinary, startCollector } from './support/collector.js';
