@@ -26,7 +26,7 @@ const commands = (groups: any[]): string[] => groups.flatMap((g) => g.hooks.map(
 
 describe('hooks install/uninstall on the settings file itself', () => {
   it('a symlinked settings.json stays a link; install and uninstall edit the file it points to', async () => {
-    const d = await tempDir('revhooks-link');
+    const d = await tempDir('hooks-link');
     mkdirSync(join(d, 'dotfiles'));
     mkdirSync(join(d, 'claude'));
     const target = join(d, 'dotfiles', 'settings.json');
@@ -50,7 +50,7 @@ describe('hooks install/uninstall on the settings file itself', () => {
   });
 
   it("keeps the file's mode", async () => {
-    const d = await tempDir('revhooks-mode');
+    const d = await tempDir('hooks-mode');
     const file = join(d, 'settings.json');
     writeFileSync(file, ORIGINAL_TEXT);
     chmodSync(file, 0o644);
@@ -60,7 +60,7 @@ describe('hooks install/uninstall on the settings file itself', () => {
   });
 
   it('refuses a read-only settings file (one-line error, exit 2) and leaves it as it was', async () => {
-    const d = await tempDir('revhooks-ro');
+    const d = await tempDir('hooks-ro');
     const file = join(d, 'settings.json');
     writeFileSync(file, ORIGINAL_TEXT);
     chmodSync(file, 0o444);
@@ -73,7 +73,7 @@ describe('hooks install/uninstall on the settings file itself', () => {
   });
 
   it('install then uninstall within a second: the first backup (the original bytes) is not overwritten', async () => {
-    const d = await tempDir('revhooks-backup');
+    const d = await tempDir('hooks-backup');
     const file = join(d, 'settings.json');
     writeFileSync(file, ORIGINAL_TEXT);
     // Each command takes well under a second; retry the pair if a second boundary fell between them.
@@ -95,7 +95,7 @@ describe('hooks install/uninstall on the settings file itself', () => {
 
 describe("hooks install/uninstall and the user's own entries", () => {
   it('an event whose value is not a list is kept as it is (never dropped), and one ccotel would add to is refused', async () => {
-    const d = await tempDir('revhooks-shape');
+    const d = await tempDir('hooks-shape');
     const file = join(d, 'settings.json');
     // "Stop" holds an object, not the list Claude Code expects: the user's to fix, not ccotel's to drop.
     const mine = { Stop: { hooks: [{ type: 'command', command: '/home/me/notify.sh' }] }, SessionEnd: [] };

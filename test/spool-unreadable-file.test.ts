@@ -17,7 +17,7 @@ useCleanups();
 describe('a spool file that cannot be read', () => {
   it('is left in place with a warning; backfill consumes every other hook event and exits 0', async () => {
     requireBuiltCli();
-    const d = await tempDir('revhooks-unreadable');
+    const d = await tempDir('hooks-unreadable');
     const state = join(d, 'state');
     mkdirSync(join(d, 'claude', 'projects'), { recursive: true });
     const otlp = await startFakeOtlp();
