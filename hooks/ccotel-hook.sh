@@ -16,6 +16,7 @@ fail() {
   cat >/dev/null 2>&1
   l=$d/hook-errors.log
   { [ -d "$d" ] && [ -w "$d" ]; } || l=${TMPDIR:-/tmp}/ccotel-hook-errors.log
+  [ -h "$l" ] && exit 0 # a link planted in a shared /tmp: truncating or appending would hit its target
   if [ -f "$l" ] && [ "$(wc -c <"$l" 2>/dev/null)" -gt 65536 ] 2>/dev/null; then : >"$l" 2>/dev/null; fi
   printf '%s ccotel-hook: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)" "$1" >>"$l" 2>/dev/null
   exit 0

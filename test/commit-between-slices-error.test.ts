@@ -5,7 +5,7 @@
 // the run, which then ended as if everything had been read. Truth: each transcript's size (every
 // byte checkpointed once the run succeeds) and the keyed index rows of the same history read by a
 // run where nothing failed.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StateStore } from '../src/state/store.js';
@@ -17,6 +17,7 @@ import { errnoError, setFaultHook } from '../src/state/fault-points.js';
 import { createLogger } from '../src/log.js';
 import { generateHistory, listJsonl, scanTranscript } from './support/history-generator.js';
 import { tempDir, useCleanups } from './support/temp.js';
+import { keyedIndexRows } from './support/state-files.js';
 
 useCleanups();
 const log = createLogger({ level: 'silent', json: false });
@@ -25,21 +26,6 @@ afterEach(() => {
   setFaultHook(undefined);
   delete process.env.CCOTEL_COMMIT_OVERLAP;
 });
-
-/** The index's keyed rows (F and W rows depend on how reading was cut), one string per row written, sorted. */
-function keyedRows(state: string): string[] {
-  const rows: string[] = [];
-  for (const name of ['meta.ndjson', 'text.ndjson', 'out.ndjson']) {
-    const path = join(state, 'sessions', name);
-    if (!existsSync(path)) continue;
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      if (!line) continue;
-      const row = JSON.parse(line) as unknown[];
-      if (row[0] !== 'F' && row[0] !== 'W') rows.push(line);
-    }
-  }
-  return rows.sort();
-}
 
 /** Reads the history into the index in 64 kB slices (several per transcript, a commit after each). */
 async function index(root: string, state: string): Promise<{ store: StateStore; run: Promise<void> }> {
@@ -58,7 +44,7 @@ describe('a sink failing in a commit between slices', () => {
       const ref = await index(root, join(d, 'ref'));
       await ref.run;
       ref.store.close();
-      const want = keyedRows(join(d, 'ref'));
+      const want = keyedIndexRows(join(d, 'ref'));
       expect(want.length).toBeGreaterThan(100);
 
       // The index's second append fails (its first commit went through: a later slice's fails).
@@ -81,7 +67,7 @@ describe('a sink failing in a commit between slices', () => {
         const buf = readFileSync(f);
         expect(checkpoints[f]?.offset, f).toBe(statSync(f).size - scanTranscript(buf).tornBytes);
       }
-      expect(keyedRows(state)).toEqual(want);
+      expect(keyedIndexRows(state)).toEqual(want);
     }, 60_000);
   }
 });

@@ -6,13 +6,14 @@
 // session, subagent and prompt), each session's root span, and the keyed rows of the sessions index
 // of the same history read by one uninterrupted backfill that never overlaps its commits.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onCleanup, tempDir, useCleanups } from './support/temp.js';
 import { ensureCollectorBinary, startCollector, type FlatSpan } from './support/collector.js';
 import { CLI, cliEnv, reportDiffs, requireBuiltCli, runStats } from './support/ccotel-cli.js';
 import { generateHistory, listJsonl, scanTranscript } from './support/history-generator.js';
+import { keyedIndexRows } from './support/state-files.js';
 
 useCleanups();
 
@@ -37,25 +38,6 @@ function backfill(root: string, state: string, env: NodeJS.ProcessEnv): Promise<
 function checkpointed(state: string): number {
   const s = JSON.parse(readFileSync(join(state, 'state.json'), 'utf8')) as { files: Record<string, { offset: number }> };
   return Object.values(s.files).reduce((a, f) => a + f.offset, 0);
-}
-
-/**
- * The sessions index's keyed rows (prompts, answers, tool output, files touched; typed prompts in
- * the listing), one string per row written, sorted: a multiset. The listing's F and W rows are left
- * out (one F per file per process, one W per slice handed over: they depend on how the read was cut).
- */
-function keyedRows(state: string): string[] {
-  const rows: string[] = [];
-  for (const name of ['meta.ndjson', 'text.ndjson', 'out.ndjson']) {
-    const path = join(state, 'sessions', name);
-    if (!existsSync(path)) continue;
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      if (!line) continue;
-      const row = JSON.parse(line) as unknown[];
-      if (row[0] !== 'F' && row[0] !== 'W') rows.push(line);
-    }
-  }
-  return rows.sort();
 }
 
 /** Session ids = names of the main transcripts (<root>/projects/<dir>/<sessionId>.jsonl). */
@@ -123,8 +105,8 @@ describe('SIGKILL after a commit that reading went past', () => {
     expect(roots.sort()).toEqual(sessionIds(root));
 
     // Every keyed index row exactly as often as the uninterrupted read wrote it: none twice, none lost.
-    const got = keyedRows(state);
-    const want2 = keyedRows(refState);
+    const got = keyedIndexRows(state);
+    const want2 = keyedIndexRows(refState);
     expect(want2.length).toBeGreaterThan(1000);
     expect(got.length).toBe(want2.length);
     expect(got).toEqual(want2);

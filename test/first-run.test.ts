@@ -17,13 +17,10 @@ import { expectOneLineError, runCli, startCli, type CliResult } from './support/
 import { freePorts } from './support/collector.js';
 import { writeSessions, type HandCall } from './support/hand-transcripts.js';
 import { waitFor } from './support/wait.js';
+import { filesUnder } from './support/state-files.js';
 
 const OLD = Date.parse('2025-08-01T09:05:00Z');
 const CALLS: HandCall[] = [0, 1, 2, 3].map((i) => ({ sessionId: `first-${i}`, cwd: `/home/dev/p${i % 2}`, ts: OLD + i * 60_000, input: 10 + i, output: 20 + i }));
-
-function filesUnder(d: string): string[] {
-  return readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-}
 
 /** Runs the CLI as the unprivileged user `nobody` (root reads any file, so EACCES needs another user). */
 function runAsNobody(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {

@@ -20,11 +20,11 @@ import { REDACT_MARGIN } from '../src/detection/redact.js';
 import { lineEncoding } from '../src/model/line-text.js';
 import { parseLine, placeholders, stringScanAvailable, wideEscapesPossible } from '../src/model/line-reduce.js';
 import type { ModelEvent } from '../src/model/events.js';
-import type { ReaderOptions, Slice } from '../src/sources/file-reader.js';
-import type { FileCheckpoint } from '../src/sources/checkpoint.js';
+import type { Slice } from '../src/sources/file-reader.js';
 import { prng, type Rng } from './support/prng.js';
 import { generatedLines, realLines } from './support/transcript-lines.js';
 import { strictDiff } from './support/strict-diff.js';
+import { readAllSlices, readerModules, READER_MODES } from './support/reader-slices.js';
 import { fuzzMutation } from './support/line-reduce-corpus.js';
 
 const hints = { sessionId: 'hint-session', agentId: 'hint-agent' };
@@ -602,47 +602,17 @@ describe('regressions found by the fuzz', () => {
 // a file of fuzzed lines: lines extracted where they lie in the reader's chunk, given-up lines
 // parsed with the string scan's placeholders, corrupt lines counted as malformed alike.
 describe('FileReader on fuzzed lines', () => {
-  const log = { debug() {}, info() {}, warn() {}, error() {} };
-  const OPTS: Record<string, ReaderOptions> = {
-    ledger: { maxLineBytes: 64 << 20, sliceBytes: 1 << 20, ledgerOnly: true },
-    full: { maxLineBytes: 64 << 20, sliceBytes: 1 << 20 },
-    text: { maxLineBytes: 64 << 20, sliceBytes: 1 << 20, text: true },
-  };
-  const fresh = (): FileCheckpoint => ({ dev: 0, ino: 0, size: 1 << 30, mtimeMs: 0, offset: 0, lines: 0, malformed: 0, oversized: 0, fp: '', fpLen: 0, sinks: {} });
-  async function readAll(mod: typeof import('../src/sources/file-reader.js'), path: string, opts: ReaderOptions): Promise<Slice[]> {
-    const out: Slice[] = [];
-    const reader = new mod.FileReader(log, opts);
-    let cp = fresh();
-    for (let from = 0, more = true; more; ) {
-      const slice = await reader.readSlice({ path, hints }, cp, from);
-      out.push(slice);
-      cp = slice.next;
-      from = slice.end;
-      more = slice.more;
-    }
-    return out;
-  }
-
   /** Each file read by the reader with and without WebAssembly, in each mode: the same slices. Their events, counted. */
   async function compareReaders(paths: string[]): Promise<{ events: number; malformed: number }> {
     const prev = process.env.CCOTEL_WASM;
     let events = 0;
     let malformed = 0;
     try {
-      process.env.CCOTEL_WASM = '0';
-      vi.resetModules();
-      const pure = await import('../src/sources/file-reader.js');
-      // The modules decide on their first use whether WebAssembly is on: decided now, with the variable set.
-      expect((await import('../src/model/line-extract.js')).lineExtractAvailable()).toBe(false);
-      expect((await import('../src/model/line-reduce.js')).stringScanAvailable()).toBe(false);
-      delete process.env.CCOTEL_WASM;
-      vi.resetModules();
-      const fast = await import('../src/sources/file-reader.js');
-      expect((await import('../src/model/line-extract.js')).lineExtractAvailable()).toBe(true);
+      const { pure, fast } = await readerModules();
       for (const path of paths) {
-        for (const [mode, opts] of Object.entries(OPTS)) {
-          const want = await readAll(pure, path, opts);
-          const got = await readAll(fast, path, opts);
+        for (const [mode, opts] of Object.entries(READER_MODES)) {
+          const want = await readAllSlices(pure, path, opts, hints);
+          const got = await readAllSlices(fast, path, opts, hints);
           const d = strictDiff(got, want);
           if (d !== undefined) {
             // The first line whose events differ, shown.

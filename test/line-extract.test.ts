@@ -16,12 +16,11 @@ import { normalizeLine, TEXT_KEEP } from '../src/model/normalize.js';
 import { REDACT_MARGIN } from '../src/detection/redact.js';
 import { lineEncoding } from '../src/model/line-text.js';
 import type { ModelEvent } from '../src/model/events.js';
-import type { ReaderOptions, Slice } from '../src/sources/file-reader.js';
-import type { FileCheckpoint } from '../src/sources/checkpoint.js';
 import { generateHistory, listJsonl } from './support/history-generator.js';
 import { prng } from './support/prng.js';
 import { generatedLines as generatedHistoryLines, realLines } from './support/transcript-lines.js';
 import { strictDiff } from './support/strict-diff.js';
+import { readAllSlices, readerModules, READER_MODES } from './support/reader-slices.js';
 import { bigLines, fuzzMutation, handLines, targetedMutations } from './support/line-reduce-corpus.js';
 
 const hints = { sessionId: 'hint-session', agentId: 'hint-agent' };
@@ -729,27 +728,7 @@ describe('line extractor in text mode: the kept text of long prompts, answers an
 // (CCOTEL_WASM=0: every line JSON.parse'd whole), slice by slice, in each of its modes: the same
 // lines, events, checkpoints and first-bad-line warning.
 describe('FileReader with the extractor', () => {
-  const log = { debug() {}, info() {}, warn() {}, error() {} };
-  const MODES: Record<string, ReaderOptions> = {
-    ledger: { maxLineBytes: 64 << 20, sliceBytes: 1 << 20, ledgerOnly: true },
-    full: { maxLineBytes: 64 << 20, sliceBytes: 1 << 20 },
-    text: { maxLineBytes: 64 << 20, sliceBytes: 1 << 20, text: true },
-  };
-  const fresh = (): FileCheckpoint => ({ dev: 0, ino: 0, size: 1 << 30, mtimeMs: 0, offset: 0, lines: 0, malformed: 0, oversized: 0, fp: '', fpLen: 0, sinks: {} });
-
-  async function readAll(mod: typeof import('../src/sources/file-reader.js'), path: string, opts: ReaderOptions): Promise<Slice[]> {
-    const out: Slice[] = [];
-    const reader = new mod.FileReader(log, opts);
-    let cp = fresh();
-    for (let from = 0, more = true; more; ) {
-      const slice = await reader.readSlice({ path, hints: { sessionId: 'hint', agentId: 'hint-agent' } }, cp, from);
-      out.push(slice);
-      cp = slice.next;
-      from = slice.end;
-      more = slice.more;
-    }
-    return out;
-  }
+  const hints = { sessionId: 'hint', agentId: 'hint-agent' };
 
   it('reads every generated and real transcript as the pure TypeScript path does, in each mode', async () => {
     const d = mkdtempSync(join(tmpdir(), 'ccotel-line-extract-reader-'));
@@ -759,24 +738,16 @@ describe('FileReader with the extractor', () => {
     const files = [...listJsonl(join(d, 'a')), ...listJsonl(join(d, 'b')), ...listJsonl(join(__dirname, 'fixtures', 'real'))];
     const prev = process.env.CCOTEL_WASM;
     try {
-      process.env.CCOTEL_WASM = '0';
-      vi.resetModules();
-      const pure = await import('../src/sources/file-reader.js');
-      // The modules decide on their first use whether WebAssembly is on: decided now, with the variable set.
-      expect((await import('../src/model/line-extract.js')).lineExtractAvailable()).toBe(false);
-      expect((await import('../src/model/line-reduce.js')).stringScanAvailable()).toBe(false);
-      delete process.env.CCOTEL_WASM;
-      vi.resetModules();
-      const fast = await import('../src/sources/file-reader.js');
+      const { pure, fast } = await readerModules();
       const counts = await import('../src/model/line-extract.js');
       expect(counts.lineExtractAvailable()).toBe(true);
       let events = 0;
       const perMode: Record<string, number> = {};
-      for (const [mode, opts] of Object.entries(MODES)) {
+      for (const [mode, opts] of Object.entries(READER_MODES)) {
         const before = counts.extractCounts.lines - counts.extractCounts.gaveUp;
         for (const path of files) {
-          const want = await readAll(pure, path, opts);
-          const got = await readAll(fast, path, opts);
+          const want = await readAllSlices(pure, path, opts, hints);
+          const got = await readAllSlices(fast, path, opts, hints);
           expect(diff(got, want), `${mode} ${path}`).toBeUndefined();
           events += want.reduce((a, sl) => a + sl.lines.reduce((b, l) => b + l.events.length, 0), 0);
         }

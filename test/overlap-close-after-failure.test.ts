@@ -5,7 +5,6 @@
 // those checkpoints when the lines read past the failure changed nothing in the ledger (a sink
 // catching up on lines the ledger has, after `stats`). Truth: the keyed index rows of the same
 // history read by runs where nothing failed.
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IngestSession } from '../src/ingest/session.js';
@@ -16,6 +15,7 @@ import { errnoError, setFaultHook } from '../src/state/fault-points.js';
 import { createLogger } from '../src/log.js';
 import { generateHistory } from './support/history-generator.js';
 import { tempDir, useCleanups } from './support/temp.js';
+import { keyedIndexRows } from './support/state-files.js';
 
 useCleanups();
 const log = createLogger({ level: 'silent', json: false });
@@ -32,21 +32,6 @@ afterEach(() => {
     else process.env[k] = v;
   }
 });
-
-/** The index's keyed rows (F and W rows depend on how reading was cut), one string per row written, sorted. */
-function keyedRows(state: string): string[] {
-  const rows: string[] = [];
-  for (const name of ['meta.ndjson', 'text.ndjson', 'out.ndjson']) {
-    const path = join(state, 'sessions', name);
-    if (!existsSync(path)) continue;
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      if (!line) continue;
-      const row = JSON.parse(line) as unknown[];
-      if (row[0] !== 'F' && row[0] !== 'W') rows.push(line);
-    }
-  }
-  return rows.sort();
-}
 
 /**
  * One run, as a command makes it (IngestSession: open, sync, close), over the transcripts `pick`
@@ -85,7 +70,7 @@ describe('closing after a commit that failed while reading went on', () => {
     const ref = join(d, 'ref');
     await run(root, ref, secondHalf, false);
     expect(await run(root, ref, all, true)).toBeUndefined();
-    const want = keyedRows(ref);
+    const want = keyedIndexRows(ref);
     expect(want.length).toBeGreaterThan(100);
 
     // Where the failing append falls decides what was read past it: several places.
@@ -95,7 +80,7 @@ describe('closing after a commit that failed while reading went on', () => {
       await run(root, state, secondHalf, false);
       if ((await run(root, state, all, true, at)) !== undefined) failed++;
       expect(await run(root, state, all, true)).toBeUndefined();
-      expect(keyedRows(state), `index append ${at} failed`).toEqual(want);
+      expect(keyedIndexRows(state), `index append ${at} failed`).toEqual(want);
     }
     expect(failed).toBeGreaterThan(0);
   }, 120_000);

@@ -4,8 +4,7 @@
 // Every byte the collector wrote and every file ccotel wrote (state dir included) and printed is
 // searched: no secret. Rule hits, counted by the planted history's own list, match rule by rule,
 // in `audit --json` and as span events; the safe look-alikes are not hits.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onCleanup, tempDir, useCleanups } from './support/temp.js';
 import { ensureCollectorBinary, startCollector } from './support/collector.js';
@@ -14,16 +13,9 @@ import { runCli } from './support/cli-process.js';
 import { generateHistory } from './support/history-generator.js';
 import { writePlantedHistory } from './support/planted-history.js';
 import { waitFor } from './support/wait.js';
+import { filesUnder } from './support/state-files.js';
 
 useCleanups();
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    const st = statSync(p);
-    return st.isDirectory() ? filesUnder(p) : st.isFile() ? [p] : [];
-  });
-}
 
 /** Which of `secrets` occur in `blobs` (name → bytes). */
 function leaks(secrets: readonly string[], blobs: ReadonlyArray<[string, string]>): string[] {

@@ -2,7 +2,7 @@
 // sshpass -e`): the names end in PASSWORD/PASS without the underscore the secret-assignment pattern
 // asked for, so the command went to the collector, audit and the state as typed. Real backfill into a
 // real collector; the expected redacted commands are written out here, not taken from ccotel.
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onCleanup, tempDir, useCleanups } from './support/temp.js';
@@ -12,16 +12,9 @@ import { runCli } from './support/cli-process.js';
 import { encodeCwd } from './support/hand-transcripts.js';
 import { SecretFactory } from './support/secrets.js';
 import { waitFor } from './support/wait.js';
+import { filesUnder } from './support/state-files.js';
 
 useCleanups();
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    const st = statSync(p);
-    return st.isDirectory() ? filesUnder(p) : st.isFile() ? [p] : [];
-  });
-}
 
 describe('passwords in PGPASSWORD and SSHPASS', () => {
   beforeAll(async () => {

@@ -3,7 +3,7 @@
 // payload fields, the cwd a hook reports), each a distinct self-evident token, go through one
 // `ccotel backfill` (transcripts and the hook spool) into a real collector, then audit, stats and
 // sessions; every byte the collector and ccotel wrote or printed is searched for each token.
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onCleanup, probablyFreePort, tempDir, useCleanups } from './support/temp.js';
@@ -14,16 +14,9 @@ import { encodeCwd } from './support/hand-transcripts.js';
 import { runHook } from './support/hook-script.js';
 import { SecretFactory } from './support/secrets.js';
 import { waitFor } from './support/wait.js';
+import { filesUnder } from './support/state-files.js';
 
 useCleanups();
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    const st = statSync(p);
-    return st.isDirectory() ? filesUnder(p) : st.isFile() ? [p] : [];
-  });
-}
 
 /** Field name → the token planted in it, by where it was planted. */
 const transcriptFields: Record<string, string> = {};

@@ -4,12 +4,13 @@
 // state.json names it, those lines are never handed to the index again. Truth: the keyed rows of the
 // same history indexed by one backfill that never failed.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { mkdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, useCleanups } from './support/temp.js';
 import { CLI, cliEnv, requireBuiltCli } from './support/ccotel-cli.js';
 import { generateHistory } from './support/history-generator.js';
+import { keyedIndexRows } from './support/state-files.js';
 
 useCleanups();
 
@@ -32,21 +33,6 @@ function backfill(root: string, state: string, env: NodeJS.ProcessEnv = {}): Pro
   });
 }
 
-/** The index's keyed rows (F and W rows depend on how reading was cut), one string per row written, sorted. */
-function keyedRows(state: string): string[] {
-  const rows: string[] = [];
-  for (const name of ['meta.ndjson', 'text.ndjson', 'out.ndjson']) {
-    const path = join(state, 'sessions', name);
-    if (!existsSync(path)) continue;
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      if (!line) continue;
-      const row = JSON.parse(line) as unknown[];
-      if (row[0] !== 'F' && row[0] !== 'W') rows.push(line);
-    }
-  }
-  return rows.sort();
-}
-
 /** `ccotel sessions --json`: the listing a user sees (a listing row lost would drop its session). */
 function listing(root: string, state: string): unknown {
   const args = [CLI, 'sessions', '--json', '-n', '1000', '--timezone', 'UTC', '--claude-dir', root, '--state-dir', state];
@@ -67,7 +53,7 @@ describe('a sessions index append that fails', () => {
       const refState = await tempDir('ref-state');
       const ref = await backfill(root, refState, env);
       expect(ref.code, ref.output).toBe(0);
-      const want = keyedRows(refState);
+      const want = keyedIndexRows(refState);
       expect(want.length).toBeGreaterThan(50);
       expect(JSON.stringify(listing(root, refState)).split('"sessionId"').length - 1).toBe(12);
 
@@ -84,7 +70,7 @@ describe('a sessions index append that fails', () => {
       rmdirSync(failing);
       const again = await backfill(root, state, env);
       expect(again.code, again.output).toBe(0);
-      expect(keyedRows(state)).toEqual(want);
+      expect(keyedIndexRows(state)).toEqual(want);
       expect(listing(root, state)).toEqual(listing(root, refState));
     }, 120_000);
   }
@@ -94,7 +80,7 @@ describe('a sessions index append that fails', () => {
     generateHistory(root, { sessions: 6, seed: 32 });
     const refState = await tempDir('ref-state');
     expect((await backfill(root, refState)).code).toBe(0);
-    const want = keyedRows(refState);
+    const want = keyedIndexRows(refState);
     expect(want.length).toBeGreaterThan(20);
 
     const state = await tempDir('state');
@@ -104,6 +90,6 @@ describe('a sessions index append that fails', () => {
     rmdirSync(failing);
     const args = [CLI, 'sessions', '--rebuild', '--json', '--timezone', 'UTC', '--claude-dir', root, '--state-dir', state];
     execFileSync(process.execPath, args, { env: cliEnv(), encoding: 'utf8', maxBuffer: 64 << 20 });
-    expect(keyedRows(state)).toEqual(want);
+    expect(keyedIndexRows(state)).toEqual(want);
   }, 120_000);
 });

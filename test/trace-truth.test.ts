@@ -313,6 +313,15 @@ async function spansOf(col: Collector): Promise<FlatSpan[]> {
   return col.readSpans();
 }
 
+/** One backfill of `root` into a collector of its own: the spans it receives must be the truth's. */
+async function expectBackfillMatches(root: string, truth: Map<string, TruthSession>): Promise<void> {
+  const col = await startCollector();
+  onCleanup(() => col.stop());
+  const r = await backfill(root, await tempDir('state'), col);
+  expect(r.code, r.out.slice(-2000)).toBe(0);
+  expect(traceDiffs(await spansOf(col), truth)).toEqual([]);
+}
+
 describe('traces against the transcripts (real collector)', () => {
   beforeAll(async () => {
     requireBuiltCli();
@@ -519,11 +528,7 @@ describe('hand-built sessions against the transcripts (real collector)', () => {
       agents: { ax1: 'T1', ay2: 'T2', az3: 'T3', 'acompact-c1': undefined },
       calls: 13,
     });
-    const col = await startCollector();
-    onCleanup(() => col.stop());
-    const r = await backfill(root, await tempDir('state'), col);
-    expect(r.code, r.out.slice(-2000)).toBe(0);
-    expect(traceDiffs(await spansOf(col), truth)).toEqual([]);
+    await expectBackfillMatches(root, truth);
   }, 120_000);
   it('a resumed session: the new file starts with copies of the old session\'s lines', async () => {
     const root = await tempDir('root');
@@ -540,11 +545,7 @@ describe('hand-built sessions against the transcripts (real collector)', () => {
     const truth = truthOf(root);
     expect([...truth.keys()].sort()).toEqual(['sess-a', 'sess-b']);
     expect({ a: truth.get('sess-a')!.turns, b: truth.get('sess-b')!.turns, aTools: [...truth.get('sess-a')!.tools.keys()] }).toEqual({ a: 2, b: 1, aTools: ['E1', 'E3'] });
-    const col = await startCollector();
-    onCleanup(() => col.stop());
-    const r = await backfill(root, await tempDir('state'), col);
-    expect(r.code, r.out.slice(-2000)).toBe(0);
-    expect(traceDiffs(await spansOf(col), truth)).toEqual([]);
+    await expectBackfillMatches(root, truth);
   }, 120_000);
 
   it('a resumed session read after the old one was closed, and the old one going on: one turn per prompt, numbered on', async () => {
@@ -622,11 +623,7 @@ describe('hand-built sessions against the transcripts (real collector)', () => {
     writeTranscript(root, S, z, S);
     const truth = truthOf(root);
     expect(Object.fromEntries(truth.get(S)!.agents)).toEqual({ acut9: 'T9' });
-    const col = await startCollector();
-    onCleanup(() => col.stop());
-    const r = await backfill(root, await tempDir('state'), col);
-    expect(r.code, r.out.slice(-2000)).toBe(0);
-    expect(traceDiffs(await spansOf(col), truth)).toEqual([]);
+    await expectBackfillMatches(root, truth);
   }, 120_000);
 
   it('sensitive actions: one ccotel.sensitive event per rule hit on the tool span, main and subagent, copies included once', async () => {

@@ -50,8 +50,7 @@ export interface Change {
 }
 
 /** Removes ccotel's entries from one event's matcher groups (a group left empty goes too). */
-function withoutOurs(groups: Json): Json[] {
-  if (!Array.isArray(groups)) return [];
+function withoutOurs(groups: Json[]): Json[] {
   const out: Json[] = [];
   for (const g of groups) {
     if (!isObj(g) || !Array.isArray(g.hooks)) {
@@ -63,6 +62,20 @@ function withoutOurs(groups: Json): Json[] {
     else if (hooks.length > 0) out.push({ ...g, hooks });
   }
   return out;
+}
+
+/**
+ * Takes ccotel's entries out of every event. An event left empty by that goes; a value that is not
+ * a list (the user's to fix) or a list that was already empty stays as it is.
+ */
+function removeOurs(hooks: JsonObject): void {
+  for (const k of Object.keys(hooks)) {
+    const groups = hooks[k];
+    if (!Array.isArray(groups) || groups.length === 0) continue;
+    const rest = withoutOurs(groups);
+    if (rest.length > 0) hooks[k] = rest;
+    else delete hooks[k];
+  }
 }
 
 function hooksOf(data: JsonObject, path: string): JsonObject {
@@ -107,14 +120,12 @@ export function install(o: InstallOptions): Change {
   return apply(
     plan(o.path, (hooks) => {
       // Ours out first (an older path, other events), then in where asked: the result is the same however often it runs.
-      for (const k of Object.keys(hooks)) {
-        const rest = withoutOurs(hooks[k]!);
-        if (rest.length > 0) hooks[k] = rest;
-        else delete hooks[k];
-      }
+      removeOurs(hooks);
       const add = (event: string, command: string): void => {
         const handler: Json[] = [{ type: 'command', command, timeout: TIMEOUT_S }];
-        const groups = Array.isArray(hooks[event]) ? (hooks[event] as Json[]) : [];
+        const current = hooks[event];
+        if (current !== undefined && !Array.isArray(current)) throw new UserError(`${o.path}: "hooks.${event}" is not a list; fix it first, ccotel did not change it`);
+        const groups = current ?? [];
         hooks[event] = [...groups, MATCHED.has(event) ? { matcher: '*', hooks: handler } : { hooks: handler }];
       };
       for (const e of o.events) add(e, spool);
@@ -129,11 +140,7 @@ export function install(o: InstallOptions): Change {
 export function uninstall(path: string, dryRun: boolean): Change {
   return apply(
     plan(path, (hooks) => {
-      for (const k of Object.keys(hooks)) {
-        const rest = withoutOurs(hooks[k]!);
-        if (rest.length > 0) hooks[k] = rest;
-        else delete hooks[k];
-      }
+      removeOurs(hooks);
       return hooks;
     }),
     dryRun,

@@ -1,7 +1,7 @@
 // Claude Code's settings.json, edited without harm: parsed strictly (a malformed file is reported
 // with its path and line, never overwritten), changed only where ccotel's entries are, backed up
 // with a timestamp before each write, and replaced atomically.
-import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -46,18 +46,51 @@ export function readSettings(path: string): SettingsText {
 
 export const serializeSettings = (data: JsonObject): string => JSON.stringify(data, null, 2) + '\n';
 
-/** Writes `text`, after copying the current file to `<path>.ccotel-backup-<UTC time>` (returned). */
+/**
+ * Writes `text`, after copying the current file to `<path>.ccotel-backup-<UTC time>` (returned; a
+ * `-2`, `-3`... suffix when that name is taken, so a second write in the same second never replaces
+ * the first backup). A symlinked settings.json (dotfiles) is written where it points, so the link
+ * stays; the file's mode is kept; a read-only file (no write bit) is refused, never replaced.
+ */
 export function writeSettings(s: SettingsText, text: string, now = new Date()): string | undefined {
-  mkdirSync(dirname(s.path), { recursive: true });
-  let backup: string | undefined;
-  if (s.exists) {
-    backup = `${s.path}.ccotel-backup-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
-    copyFileSync(s.path, backup);
+  try {
+    let target = s.path;
+    let mode = 0o600;
+    let backup: string | undefined;
+    if (s.exists) {
+      target = realpathSync(s.path);
+      const st = statSync(target);
+      if ((st.mode & 0o222) === 0) throw new UserError(`${s.path} is read-only; ccotel did not change it (make it writable first)`);
+      mode = st.mode & 0o7777;
+      const stamp = `${s.path}.ccotel-backup-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+      for (let n = 1; !backup; n++) {
+        const name = n === 1 ? stamp : `${stamp}-${n}`;
+        try {
+          copyFileSync(s.path, name, constants.COPYFILE_EXCL);
+          backup = name;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 100) throw err;
+        }
+      }
+    } else mkdirSync(dirname(target), { recursive: true });
+    const tmp = `${target}.ccotel-${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, text, { mode });
+      chmodSync(tmp, mode); // the umask narrowed writeFileSync's mode
+      renameSync(tmp, target);
+    } catch (err) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // not created
+      }
+      throw err;
+    }
+    return backup;
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`cannot write ${s.path}: ${(err as Error).message}; ccotel did not change it`);
   }
-  const tmp = `${s.path}.ccotel-${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, s.path);
-  return backup;
 }
 
 /** A line diff (longest common subsequence; settings files are small), `-`/`+`/` ` prefixed, changed lines with 2 lines of context. */

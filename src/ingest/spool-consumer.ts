@@ -31,6 +31,8 @@ export class SpoolConsumer {
   /** Applied to the ledger and sinks, not yet committed. */
   private inFlight: string[] = [];
   private warnedUnreadable = false;
+  /** Files in new/ this process cannot read (warned once each); they wait there, the others go on. */
+  private readonly unreadable = new Set<string>();
 
   constructor(
     private readonly store: StateStore,
@@ -56,6 +58,7 @@ export class SpoolConsumer {
     }
     this.warnedUnreadable = false;
     const present = new Set(list.map((e) => e.name));
+    for (const name of this.unreadable) if (!present.has(name)) this.unreadable.delete(name);
     // Committed before a crash or a failed removal: remove, never read again.
     if (this.done.size > 0) {
       for (const name of [...this.done]) {
@@ -72,7 +75,16 @@ export class SpoolConsumer {
       const names: string[] = [];
       for (; i < todo.length && names.length < BATCH_FILES && bytes < BATCH_BYTES; i++) {
         const entry = todo[i]!;
-        const r = await readSpoolFile(this.dir, entry, this.transcriptExists);
+        let r;
+        try {
+          r = await readSpoolFile(this.dir, entry, this.transcriptExists);
+        } catch (err) {
+          // E.g. a hook run as another user (sudo) left a file only that user can read: one such file
+          // must not stop every other event (nor the daemon's start). It stays, and is tried again.
+          if (!this.unreadable.has(entry.name)) this.log.warn(`cannot read hook spool file ${entry.name}: ${(err as Error).message} (left in ${this.dir}/new; the other events go on)`);
+          this.unreadable.add(entry.name);
+          continue;
+        }
         if (!r) continue;
         bytes += r.bytes;
         if (!r.ok) {
