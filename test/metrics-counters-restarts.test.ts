@@ -214,7 +214,7 @@ describe('counters across daemon and collector restarts (real collector, real CL
       });
       await Promise.race([killed, d.exit]);
       expect((await d.exit).signal).toBe('SIGKILL');
-      console.log(`[revmetrics] kill ${i + 1}: ${(checkpointed(state) / 1e6).toFixed(1)} of ${(exp.bytes / 1e6).toFixed(1)} MB checkpointed, ${await exportsNow()} exports`);
+      console.log(`[metrics-restarts] kill ${i + 1}: ${(checkpointed(state) / 1e6).toFixed(1)} of ${(exp.bytes / 1e6).toFixed(1)} MB checkpointed, ${await exportsNow()} exports`);
     }
 
     // A clean stop (SIGTERM) mid-way, then a daemon that sees the collector go down and come back.
