@@ -191,7 +191,7 @@ describe('counters across daemon and collector restarts (real collector, real CL
 
   it('never go down in the collector files or its Prometheus output, and end equal to Expected', async () => {
     const root = await tempDir('root');
-    const exp = generateHistory(root, { sessions: 60, seed: 57, faults: true, targetBytes: Number(process.env.REVMETRICS_MB ?? 150) * 1e6 });
+    const exp = generateHistory(root, { sessions: 60, seed: 57, faults: true, targetBytes: Number(process.env.METRICS_RESTARTS_MB ?? 150) * 1e6 });
     const col = await startCollector();
     onCleanup(() => col.stop());
     const state = await tempDir('state');
