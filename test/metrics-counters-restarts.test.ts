@@ -17,7 +17,7 @@ import { waitFor } from './support/wait.js';
 
 useCleanups();
 
-const KILLS = Number(process.env.REVMETRICS_KILLS ?? 4);
+const KILLS = Number(process.env.METRICS_RESTARTS_KILLS ?? 4);
 
 interface Daemon {
   child: ChildProcess;
