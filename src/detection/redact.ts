@@ -168,6 +168,22 @@ export function redactCut(text: string, max: number): string {
   return clean.slice(0, max) + '…';
 }
 
+// Label-like values (cwd, git branch, model and tool names) become metric labels, span attributes
+// and ledger fields; every transcript line and hook event repeats them, so each answer is remembered
+// (a handful of distinct values per history).
+const labelCache = new Map<string, string>();
+
+/** redactCut(value, 4096), remembered: for a label-like value that comes again and again. */
+export function redactLabel(value: string): string {
+  let c = labelCache.get(value);
+  if (c === undefined) {
+    if (labelCache.size > 1000) labelCache.clear();
+    c = redactCut(value, 4096);
+    labelCache.set(value, c);
+  }
+  return c;
+}
+
 /** Checks a user pattern: it must compile and may not nest quantifiers (they can take exponential time). */
 export function checkUserPattern(regex: string): string | undefined {
   try {

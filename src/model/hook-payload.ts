@@ -2,7 +2,7 @@
 // → a HookEvent. Field names are in ../../docs/hooks.md; unknown events are kept by name (newer
 // Claude Code versions add some), a payload that is not a JSON object with a session id is rejected.
 import type { HookEvent, HookToolInfo } from './events.js';
-import { redactCut, redactSecrets } from '../detection/redact.js';
+import { redactLabel, redactSecrets } from '../detection/redact.js';
 
 const TOOL_EVENTS: Record<string, HookToolInfo['phase']> = { PreToolUse: 'pre', PostToolUse: 'post', PostToolUseFailure: 'failure' };
 /** Payload fields copied into `detail` (all short, label-like values). */
@@ -42,7 +42,7 @@ export function parseHookPayload(id: string, ts: number, text: string, transcrip
   for (const f of FLAG_FIELDS) if (typeof o[f] === 'boolean') detail[f] = String(o[f]);
   const out: HookEvent = {
     kind: 'hook',
-    ctx: { sessionId, cwd: redactCut(str(o.cwd) ?? '', 4096), agentId: str(o.agent_id) },
+    ctx: { sessionId, cwd: redactLabel(str(o.cwd) ?? ''), agentId: str(o.agent_id) },
     ts,
     id,
     event,

@@ -1,7 +1,7 @@
 // Turns one parsed transcript line into model events. Unknown line types and fields are ignored:
 // Claude Code adds both often, and a reader that fails on them loses data.
 import type { EventContext, ModelEvent, Usage } from './events.js';
-import { REDACT_MARGIN, redactCut } from '../detection/redact.js';
+import { REDACT_MARGIN, redactCut, redactLabel } from '../detection/redact.js';
 import { hasWideEscape, mapStringsInPlace, utf16Length, utf8Deep, utf8Of } from './line-text.js';
 import type { Placeholders } from './line-reduce.js';
 
@@ -70,24 +70,10 @@ export function parseTimestamp(v: unknown): number | undefined {
   return Number.isFinite(t) ? t : undefined;
 }
 
-// The cwd, git branch, model and tool names become metric labels, span attributes and ledger fields:
-// redacted like everything else that leaves (a folder, branch or MCP server named after a token).
-// Every line repeats them, so the answer is remembered (a handful of distinct values per history).
-const labelCache = new Map<string, string>();
-function cleanLabel(v: string): string {
-  let c = labelCache.get(v);
-  if (c === undefined) {
-    if (labelCache.size > 1000) labelCache.clear();
-    c = redactCut(v, 4096);
-    labelCache.set(v, c);
-  }
-  return c;
-}
-const cleanCwd = cleanLabel;
-/** A string field that becomes a label (branch, model, tool name), redacted. */
+/** A string field that becomes a label (branch, model, tool name): redacted like everything that leaves. */
 const label = (v: unknown): string | undefined => {
   const s = str(v);
-  return s === undefined ? undefined : cleanLabel(s);
+  return s === undefined ? undefined : redactLabel(s);
 };
 
 // The context of the last line, given again to the next line with the same one: consecutive lines
@@ -103,7 +89,7 @@ const sameCtx = (c: EventContext | undefined, sessionId: string, cwd: string, br
 function contextOf(line: Json, hints: FileHints): EventContext | undefined {
   const sessionId = str(line.sessionId) ?? hints.sessionId;
   if (!sessionId) return undefined;
-  const cwd = cleanCwd(str(line.cwd) ?? '');
+  const cwd = redactLabel(str(line.cwd) ?? '');
   const branch = label(line.gitBranch);
   const version = str(line.version);
   const agentId = line.isSidechain === true ? (str(line.agentId) ?? hints.agentId) : undefined;
@@ -424,7 +410,7 @@ function agentProgress(line: Json, hints: FileHints, out: ModelEvent[]): void {
   const task = str(line.parentToolUseID);
   const agentId = str(data.agentId) ?? (task ? `task-${task}` : undefined);
   if (!sessionId || !agentId) return;
-  const cwd = cleanCwd(str(line.cwd) ?? '');
+  const cwd = redactLabel(str(line.cwd) ?? '');
   const branch = label(line.gitBranch);
   const version = str(line.version);
   let ctx: EventContext;
