@@ -9,12 +9,16 @@ export const FINGERPRINT_BYTES = 1024;
 /** Bytes before a checkpoint's offset whose print it keeps (a line's end: rewritten content differs there). */
 export const TAIL_BYTES = 64;
 
+/** Up to `len` bytes of an open file from `pos` (fewer at its end). */
+function bytesAt(fd: number, len: number, pos: number): Buffer {
+  const buf = Buffer.alloc(len);
+  return buf.subarray(0, readSync(fd, buf, 0, len, pos));
+}
+
 export async function fingerprint(path: string, len: number): Promise<{ fp: string; fpLen: number }> {
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.alloc(len);
-    const bytesRead = readSync(fd, buf, 0, len, 0);
-    return fingerprintOf(buf.subarray(0, bytesRead));
+    return fingerprintOf(bytesAt(fd, len, 0));
   } finally {
     closeSync(fd);
   }
@@ -53,16 +57,14 @@ export async function classify(path: string, st: FileStat, cp: FileCheckpoint | 
     const fd = openSync(path, 'r');
     try {
       if (cp.fpLen > 0) {
-        const head = Buffer.alloc(cp.fpLen);
-        const now = fingerprintOf(head.subarray(0, readSync(fd, head, 0, cp.fpLen, 0)));
+        const now = fingerprintOf(bytesAt(fd, cp.fpLen, 0));
         if (now.fpLen !== cp.fpLen || now.fp !== cp.fp) return { kind: 'restart', reason: 'replaced' };
       }
       // Truncated and written again (same inode) with the same first bytes, to at least the offset:
       // the bytes before the offset differ. Read on from there, the lines rewritten before it would be lost.
       if (tailLen > 0) {
-        const tail = Buffer.alloc(tailLen);
-        const n = readSync(fd, tail, 0, tailLen, cp.offset - tailLen);
-        if (n !== tailLen || tailPrintOf(tail).tail !== cp.tail) return { kind: 'restart', reason: 'replaced' };
+        const tail = bytesAt(fd, tailLen, cp.offset - tailLen);
+        if (tail.length !== tailLen || tailPrintOf(tail).tail !== cp.tail) return { kind: 'restart', reason: 'replaced' };
       }
     } finally {
       closeSync(fd);
