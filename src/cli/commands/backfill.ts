@@ -13,7 +13,7 @@ import { createProgress, progressLog } from '../progress.js';
 import { checkTimeZone, parseDay, startOfDay } from '../../calendar/time-range.js';
 import { parseDuration } from '../durations.js';
 import { UserError } from '../../errors.js';
-import { ExportRefusedError, ExportTimeoutError, ShutdownError, formatMs, httpStatusOf, isRetryable, refusalHint } from '../../export/retry.js';
+import { DEFAULT_RETRY, ExportRefusedError, ExportTimeoutError, ShutdownError, formatMs, httpStatusOf, isRetryable, refusalHint } from '../../export/retry.js';
 import { DEFAULT_SESSION_IDLE } from '../../config/defaults.js';
 
 interface BackfillOptions extends GlobalOptions {
@@ -134,7 +134,9 @@ Examples:
  */
 async function flushMetrics(metrics: ExportPipeline['metrics'], timeoutMs: number, log: ReturnType<typeof createLogger>, interrupted: () => unknown): Promise<void> {
   const started = Date.now();
-  let delay = 500;
+  // The span exporter's backoff (RetryingExporter): the SDK's metric reader is not a BatchExporter,
+  // and a refusal here keeps its own wording.
+  let delay = DEFAULT_RETRY.initialMs;
   for (let attempt = 1; ; attempt++) {
     try {
       await metrics.forceFlush();
@@ -149,7 +151,7 @@ async function flushMetrics(metrics: ExportPipeline['metrics'], timeoutMs: numbe
       log.warn(`metrics export failed; retrying in ${formatMs(wait)} (attempt ${attempt}): ${(err as Error).message}`);
       for (const until = Date.now() + wait; Date.now() < until && !interrupted(); ) await new Promise((r) => setTimeout(r, Math.min(100, until - Date.now())));
       if (interrupted()) return;
-      delay = Math.min(delay * 2, 30_000);
+      delay = Math.min(delay * 2, DEFAULT_RETRY.maxMs);
     }
   }
 }
