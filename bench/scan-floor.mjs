@@ -56,10 +56,15 @@ function skipStrings(buf, start, end) {
   }
 }
 
+/** The exports of a WebAssembly module of src/model, from the base64 its <name>-wasm.ts holds. */
+function moduleExports(file) {
+  const text = readFileSync(new URL(`../src/model/${file}`, import.meta.url), 'utf8');
+  return new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(/'([A-Za-z0-9+/=]+)'/.exec(text)[1], 'base64'))).exports;
+}
+
 /** The scan of src/model/line-reduce.ts, loaded the same way (same constants). */
 function stringScan() {
-  const text = readFileSync(new URL('../src/model/string-scan-wasm.ts', import.meta.url), 'utf8');
-  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(/'([A-Za-z0-9+/=]+)'/.exec(text)[1], 'base64')));
+  const exports = moduleExports('string-scan-wasm.ts');
   const BASE = 8192 * 8;
   exports.memory.grow(80); // room for a 4 MB line
   const mem = Buffer.from(exports.memory.buffer);
@@ -76,8 +81,7 @@ function stringScan() {
  * chunks into (in the module's memory, with the slack it reads past a line) and the per-line call.
  */
 function lineExtractor(bytes) {
-  const text = readFileSync(new URL('../src/model/line-extract-wasm.ts', import.meta.url), 'utf8');
-  const x = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(/'([A-Za-z0-9+/=]+)'/.exec(text)[1], 'base64'))).exports;
+  const x = moduleExports('line-extract-wasm.ts');
   const heap = x.heap_at();
   const need = heap + bytes + 80;
   if (x.memory.buffer.byteLength < need) x.memory.grow(Math.ceil((need - x.memory.buffer.byteLength) / 65536));
