@@ -3,28 +3,20 @@
 // ledger has, committing before it reads the new ones (ingest/manager.ts readNew). A run that ends
 // right after such a commit (here: SIGKILL at the next commit's state write) has saved a checkpoint
 // inside the file; the next backfill must still read the new bytes. Truth: the generator's Expected.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, useCleanups } from './support/temp.js';
-import { CLI, cliEnv, reportDiffs, requireBuiltCli, runStats } from './support/ccotel-cli.js';
+import { reportDiffs, requireBuiltCli, runStats } from './support/ccotel-cli.js';
 import { HistoryGenerator, listJsonl, scanTranscript } from './support/history-generator.js';
+import { runCli, type CliResult } from './support/cli-process.js';
 
 useCleanups();
 
-function backfill(root: string, state: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; signal: string | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'backfill', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC'], {
-      env: { ...cliEnv(), OTEL_EXPORTER_OTLP_ENDPOINT: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, output }));
-  });
+/** `ccotel backfill` with no collector, to its end: its exit and what it printed (stdout, then stderr). */
+async function backfill(root: string, state: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult & { output: string }> {
+  const r = await runCli(['backfill', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC'], { OTEL_EXPORTER_OTLP_ENDPOINT: '', ...env });
+  return { ...r, output: r.stdout + r.stderr };
 }
 
 describe('a backfill killed after catching the sinks up on a grown transcript', () => {

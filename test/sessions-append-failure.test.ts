@@ -3,7 +3,7 @@
 // could not write: the index keeps its own read position per file (ingest/manager.ts), and once
 // state.json names it, those lines are never handed to the index again. Truth: the keyed rows of the
 // same history indexed by one backfill that never failed.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,26 +11,15 @@ import { tempDir, useCleanups } from './support/temp.js';
 import { CLI, cliEnv, requireBuiltCli } from './support/ccotel-cli.js';
 import { generateHistory } from './support/history-generator.js';
 import { keyedIndexRows } from './support/state-files.js';
+import { runCli, type CliResult } from './support/cli-process.js';
 
 useCleanups();
 
-interface Exit {
-  code: number | null;
-  output: string;
-}
 
-function backfill(root: string, state: string, env: NodeJS.ProcessEnv = {}): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'backfill', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC'], {
-      env: { ...cliEnv(), OTEL_EXPORTER_OTLP_ENDPOINT: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, output }));
-  });
+/** `ccotel backfill` with no collector, to its end: its exit and what it printed (stdout, then stderr). */
+async function backfill(root: string, state: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult & { output: string }> {
+  const r = await runCli(['backfill', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC'], { OTEL_EXPORTER_OTLP_ENDPOINT: '', ...env });
+  return { ...r, output: r.stdout + r.stderr };
 }
 
 /** `ccotel sessions --json`: the listing a user sees (a listing row lost would drop its session). */
