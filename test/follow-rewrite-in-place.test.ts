@@ -9,19 +9,11 @@ import { dirname, join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HistoryGenerator, listJsonl, type Expected } from './support/history-generator.js';
 import { reportDiffs, requireBuiltCli, runStats } from './support/ccotel-cli.js';
-import { killCli, startCli, type CliRun } from './support/cli-process.js';
-import { onCleanup, probablyFreePort, tempDir, useCleanups } from './support/temp.js';
+import { startFollowing } from './support/cli-process.js';
+import { tempDir, useCleanups } from './support/temp.js';
 import { waitFor } from './support/wait.js';
 
 useCleanups();
-
-async function daemon(root: string, state: string): Promise<CliRun> {
-  const port = await probablyFreePort();
-  const r = startCli(['run', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC', '--prometheus-port', String(port), '--log-format', 'text']);
-  onCleanup(() => killCli(r));
-  await waitFor(() => ((r.stderr + r.stdout).includes('following live sessions') ? true : undefined), { timeoutMs: 60_000, what: 'daemon following' });
-  return r;
-}
 
 /** Copies files the generator created in `shadow` (a new turn's subagent transcripts) that `live` lacks. */
 function copyNew(shadow: string, live: string): void {
@@ -69,7 +61,7 @@ describe('a transcript rewritten in place with the same first bytes', () => {
     const gen = new HistoryGenerator(shadow, { sessions: 6, seed: 5 });
     let exp = gen.generate();
     cpSync(shadow, root, { recursive: true });
-    let d = await daemon(root, state);
+    let d = await startFollowing(root, state);
     expect(await differences(root, state, exp), 'backfill').toEqual([]);
 
     exp = rewriteInPlace(gen, shadow, root, 2);
@@ -79,7 +71,7 @@ describe('a transcript rewritten in place with the same first bytes', () => {
     d.child.kill('SIGTERM');
     expect((await d.done).code, d.stderr).toBe(0);
     exp = rewriteInPlace(gen, shadow, root, 4);
-    d = await daemon(root, state);
+    d = await startFollowing(root, state);
     expect(await differences(root, state, exp), 'rewritten while stopped').toEqual([]);
     d.child.kill('SIGTERM');
     expect((await d.done).code, d.stderr).toBe(0);

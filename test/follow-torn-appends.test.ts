@@ -10,22 +10,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HistoryGenerator, listJsonl, type Expected } from './support/history-generator.js';
 import { reportDiffs, requireBuiltCli, runStats } from './support/ccotel-cli.js';
-import { killCli, startCli, type CliRun } from './support/cli-process.js';
-import { onCleanup, probablyFreePort, tempDir, useCleanups } from './support/temp.js';
+import { startFollowing } from './support/cli-process.js';
+import { tempDir, useCleanups } from './support/temp.js';
 import { waitFor } from './support/wait.js';
 
 useCleanups();
 
 let seed = 0x70a2;
 const rnd = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-
-async function daemon(root: string, state: string): Promise<CliRun> {
-  const port = await probablyFreePort();
-  const r = startCli(['run', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC', '--prometheus-port', String(port), '--log-format', 'text']);
-  onCleanup(() => killCli(r));
-  await waitFor(() => ((r.stderr + r.stdout).includes('following live sessions') ? true : undefined), { timeoutMs: 60_000, what: 'daemon following' });
-  return r;
-}
 
 /**
  * Brings `live` up to `shadow`, whose files only grew or are new: the missing bytes in pieces,
@@ -115,7 +107,7 @@ describe('torn writes while ccotel run follows', () => {
     // The hand prompts go to the last session's file, which appendMore({ sessions: 4 }) leaves alone
     // (once its torn line, if any, is completed by the first appendMore).
     const hand = gen.sessionPaths()[7]!;
-    let d = await daemon(root, state);
+    let d = await startFollowing(root, state);
     expect(await differences(root, state, exp), 'backfill').toEqual([]);
 
     exp = gen.appendMore({ sessions: 4, turns: 3, newSessions: 2 });
@@ -130,7 +122,7 @@ describe('torn writes while ccotel run follows', () => {
     d.child.kill('SIGKILL');
     await d.done;
     await burst;
-    d = await daemon(root, state);
+    d = await startFollowing(root, state);
     expect(await differences(root, state, plus(exp, extra)), 'after a SIGKILL mid-burst').toEqual([]);
     d.child.kill('SIGTERM');
     expect((await d.done).code, d.stderr).toBe(0);
@@ -151,7 +143,7 @@ describe('torn writes while ccotel run follows', () => {
     // same file would have its event read the earlier line too).
     const sids = Array.from({ length: 10 }, (_, i) => `dddddd${String(i).padStart(2, '0')}-1111-4222-8333-444444444444`);
     for (const sid of sids) writeFileSync(join(dir, `${sid}.jsonl`), prompt(sid, 0));
-    const d = await daemon(root, state);
+    const d = await startFollowing(root, state);
     const prompts = async (): Promise<number> => (await runStats(root, state)).report.prompts as number;
     expect(await prompts()).toBe(sids.length);
     for (const [i, sid] of sids.entries()) {

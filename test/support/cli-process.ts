@@ -2,6 +2,8 @@
 // a non-zero exit). Environment isolated by cliEnv(), plus per-test overrides.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI, cliEnv } from './ccotel-cli.js';
+import { onCleanup, probablyFreePort } from './temp.js';
+import { waitFor } from './wait.js';
 
 export interface CliResult {
   code: number | null;
@@ -64,4 +66,13 @@ export function expectOneLineError(r: CliResult): string {
 export async function killCli(run: CliRun): Promise<void> {
   if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
   await run.done.catch(() => undefined);
+}
+
+/** `ccotel run` on `root` with its own Prometheus port, once it follows live files; killed at the test's end. */
+export async function startFollowing(root: string, state: string): Promise<CliRun> {
+  const port = await probablyFreePort();
+  const r = startCli(['run', '--claude-dir', root, '--state-dir', state, '--timezone', 'UTC', '--prometheus-port', String(port), '--log-format', 'text']);
+  onCleanup(() => killCli(r));
+  await waitFor(() => ((r.stderr + r.stdout).includes('following live sessions') ? true : undefined), { timeoutMs: 60_000, what: 'daemon following' });
+  return r;
 }
